@@ -1,0 +1,28 @@
+// RFC 6902 JSON Patch: produced by comparing two documents, and applied to a document.
+//
+// `diff` is how billet answers /mutate: the final object is compared with the original and one
+// patch is returned. Its shape is part of the contract:
+//   - a member missing in `from` is added whole ("add" with the subtree), so parents always come
+//     before their children;
+//   - a member missing in `to` is removed;
+//   - a changed scalar, or a value whose type changed, is replaced;
+//   - arrays are compared element by element over the common length; extra elements in `to` are
+//     appended with "/-"; extra elements in `from` are removed from the highest index down.
+// Applying diff(a, b) to a yields b.
+#pragma once
+
+#include <string>
+
+#include "json/value.h"
+
+namespace billet::json {
+
+// Returns an array of operations (empty array when the documents are equal).
+Value diff(const Value& from, const Value& to);
+
+// Applies an RFC 6902 patch (add, remove, replace, move, copy, test) to `doc` in place.
+// Returns an empty string on success, or a one-line error naming the operation index and pointer;
+// on error `doc` may be partially modified (callers apply to a copy).
+std::string apply(Value& doc, const Value& patch);
+
+}  // namespace billet::json

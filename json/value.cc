@@ -1,0 +1,88 @@
+#include "json/value.h"
+
+#include <algorithm>
+
+namespace billet::json {
+
+std::string Value::scalarText() const {
+  switch (type()) {
+    case Type::Null: return "null";
+    case Type::Bool: return asBool() ? "true" : "false";
+    case Type::Number: return asNumberText();
+    case Type::String: return asString();
+    default: return {};
+  }
+}
+
+const Value* Value::find(std::string_view key) const {
+  if (!isObject()) return nullptr;
+  for (const Member& m : asObject())
+    if (m.key == key) return &m.value;
+  return nullptr;
+}
+
+Value* Value::find(std::string_view key) {
+  return const_cast<Value*>(static_cast<const Value*>(this)->find(key));
+}
+
+Value& Value::operator[](std::string_view key) {
+  if (!isObject()) v_ = Object{};
+  if (Value* v = find(key)) return *v;
+  Object& o = asObject();
+  o.push_back(Member{std::string(key), Value()});
+  return o.back().value;
+}
+
+Value& Value::set(std::string_view key, Value v) { return (*this)[key] = std::move(v); }
+
+bool Value::erase(std::string_view key) {
+  if (!isObject()) return false;
+  Object& o = asObject();
+  auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return m.key == key; });
+  if (it == o.end()) return false;
+  o.erase(it);
+  return true;
+}
+
+Value& Value::push(Value v) {
+  if (!isArray()) v_ = Array{};
+  Array& a = asArray();
+  a.push_back(std::move(v));
+  return a.back();
+}
+
+std::size_t Value::size() const {
+  if (isArray()) return asArray().size();
+  if (isObject()) return asObject().size();
+  return 0;
+}
+
+// Objects compare as sets of members (order-insensitive), as JSON defines them.
+bool operator==(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  if (a.type() != Type::Object) return a.v_ == b.v_;
+  const Object& x = a.asObject();
+  const Object& y = b.asObject();
+  if (x.size() != y.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    // Fast path: same order.
+    if (x[i].key == y[i].key) {
+      if (!(x[i].value == y[i].value)) return false;
+      continue;
+    }
+    const Value* other = b.find(x[i].key);
+    if (!other || !(x[i].value == *other)) return false;
+  }
+  return true;
+}
+
+const Value* dig(const Value& v, std::initializer_list<std::string_view> keys) {
+  const Value* cur = &v;
+  for (std::string_view k : keys) {
+    cur = cur->find(k);
+    if (!cur) return nullptr;
+  }
+  return cur;
+}
+
+}  // namespace billet::json

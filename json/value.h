@@ -1,0 +1,106 @@
+// billet::json::Value — the mutable, insertion-ordered JSON document every layer of billet shares.
+//
+// Admission objects are parsed into a Value, mutated in place by policy actions, and compared with
+// the original to produce one JSON Patch. Object members keep their input order so that printed
+// objects (`lint --patched`) read like the manifests they came from. Numbers keep their text so
+// that `52000` and `1e3` round-trip exactly and quantities compare from the text the user wrote.
+//
+//   Value pod = Value::object();
+//   pod["spec"]["nodeSelector"]["nvidia.com/gpu.present"] = Value::string("true");
+//   if (const Value* c = pod.find("spec")) { ... }
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace billet::json {
+
+class Value;
+struct Member;
+using Array = std::vector<Value>;
+using Object = std::vector<Member>;
+
+enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
+
+// The text of a JSON number, kept as written (already validated by the parser).
+struct Number {
+  std::string text;
+  friend bool operator==(const Number& a, const Number& b) { return a.text == b.text; }
+};
+
+class Value {
+ public:
+  Value() = default;  // null
+  static Value null() { return Value(); }
+  static Value boolean(bool b) { return Value(b); }
+  static Value number(std::string text) { return Value(Number{std::move(text)}); }
+  static Value number(std::int64_t n) { return Value(Number{std::to_string(n)}); }
+  static Value string(std::string s) { return Value(std::move(s)); }
+  static Value array(Array a = {}) { return Value(std::move(a)); }
+  static Value object(Object o = {}) { return Value(std::move(o)); }
+
+  Type type() const { return static_cast<Type>(v_.index()); }
+  bool isNull() const { return type() == Type::Null; }
+  bool isBool() const { return type() == Type::Bool; }
+  bool isNumber() const { return type() == Type::Number; }
+  bool isString() const { return type() == Type::String; }
+  bool isArray() const { return type() == Type::Array; }
+  bool isObject() const { return type() == Type::Object; }
+  bool isScalar() const { return !isArray() && !isObject(); }
+
+  bool asBool() const { return std::get<bool>(v_); }
+  const std::string& asNumberText() const { return std::get<Number>(v_).text; }
+  const std::string& asString() const { return std::get<std::string>(v_); }
+  std::string& asString() { return std::get<std::string>(v_); }
+  const Array& asArray() const { return std::get<Array>(v_); }
+  Array& asArray() { return std::get<Array>(v_); }
+  const Object& asObject() const { return std::get<Object>(v_); }
+  Object& asObject() { return std::get<Object>(v_); }
+
+  // The text of a scalar as a user would write it in YAML: strings as-is, numbers as written,
+  // booleans "true"/"false", null "null". Empty for arrays and objects.
+  std::string scalarText() const;
+
+  // Object member lookup; nullptr when this is not an object or the key is absent.
+  const Value* find(std::string_view key) const;
+  Value* find(std::string_view key);
+  // Object member access that creates: a non-object becomes an empty object first.
+  Value& operator[](std::string_view key);
+  // Sets or replaces a member; returns it.
+  Value& set(std::string_view key, Value v);
+  bool erase(std::string_view key);
+
+  // Array helpers; a non-array becomes an empty array first.
+  Value& push(Value v);
+  std::size_t size() const;  // members or elements; 0 for scalars
+
+  friend bool operator==(const Value& a, const Value& b);
+  friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+ private:
+  explicit Value(bool b) : v_(b) {}
+  explicit Value(Number n) : v_(std::move(n)) {}
+  explicit Value(std::string s) : v_(std::move(s)) {}
+  explicit Value(Array a) : v_(std::move(a)) {}
+  explicit Value(Object o) : v_(std::move(o)) {}
+
+  std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
+};
+
+struct Member {
+  std::string key;
+  Value value;
+  friend bool operator==(const Member& a, const Member& b) {
+    return a.key == b.key && a.value == b.value;
+  }
+};
+
+// Convenience: a pointer to a nested member, following object keys; nullptr when any is missing.
+const Value* dig(const Value& v, std::initializer_list<std::string_view> keys);
+
+}  // namespace billet::json

@@ -1,0 +1,33 @@
+// The admission request as the engine sees it, whether it came from the API server or from a file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "json/value.h"
+
+namespace billet::policy {
+
+enum class Operation { Create, Update, Delete, Connect };
+std::string_view name(Operation op);  // "CREATE", ...
+bool parseOperation(std::string_view s, Operation& op);
+
+struct AdmissionRequest {
+  std::string uid;
+  std::string group;    // request.kind.group ("" for core)
+  std::string version;  // request.kind.version
+  std::string kind;     // request.kind.kind
+  std::string namespace_;
+  std::string name;
+  Operation operation = Operation::Create;
+  std::string username;
+  std::vector<std::string> groups;
+  bool dryRun = false;
+  // Borrowed; must outlive evaluation. `object` may be null only for DELETE/CONNECT.
+  const json::Value* object = nullptr;
+  const json::Value* oldObject = nullptr;
+  // The `request` root of paths: the AdmissionReview's request (or a synthesized one offline).
+  const json::Value* request = nullptr;
+};
+
+}  // namespace billet::policy
