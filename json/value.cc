@@ -6,10 +6,10 @@ namespace billet::json {
 
 std::string Value::scalarText() const {
   switch (type()) {
-    case Type::Null: return "null";
-    case Type::Bool: return asBool() ? "true" : "false";
-    case Type::Number: return asNumberText();
-    case Type::String: return asString();
+    case Type::kNull: return "null";
+    case Type::kBool: return asBool() ? "true" : "false";
+    case Type::kNumber: return asNumberText();
+    case Type::kString: return asString();
     default: return {};
   }
 }
@@ -60,7 +60,7 @@ std::size_t Value::size() const {
 // Objects compare as sets of members (order-insensitive), as JSON defines them.
 bool operator==(const Value& a, const Value& b) {
   if (a.type() != b.type()) return false;
-  if (a.type() != Type::Object) return a.v_ == b.v_;
+  if (a.type() != Type::kObject) return a.v_ == b.v_;
   const Object& x = a.asObject();
   const Object& y = b.asObject();
   if (x.size() != y.size()) return false;

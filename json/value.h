@@ -25,7 +25,7 @@ struct Member;
 using Array = std::vector<Value>;
 using Object = std::vector<Member>;
 
-enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
+enum class Type : std::uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
 // The text of a JSON number, kept as written (already validated by the parser).
 struct Number {
@@ -45,12 +45,12 @@ class Value {
   static Value object(Object o = {}) { return Value(std::move(o)); }
 
   Type type() const { return static_cast<Type>(v_.index()); }
-  bool isNull() const { return type() == Type::Null; }
-  bool isBool() const { return type() == Type::Bool; }
-  bool isNumber() const { return type() == Type::Number; }
-  bool isString() const { return type() == Type::String; }
-  bool isArray() const { return type() == Type::Array; }
-  bool isObject() const { return type() == Type::Object; }
+  bool isNull() const { return type() == Type::kNull; }
+  bool isBool() const { return type() == Type::kBool; }
+  bool isNumber() const { return type() == Type::kNumber; }
+  bool isString() const { return type() == Type::kString; }
+  bool isArray() const { return type() == Type::kArray; }
+  bool isObject() const { return type() == Type::kObject; }
   bool isScalar() const { return !isArray() && !isObject(); }
 
   bool asBool() const { return std::get<bool>(v_); }

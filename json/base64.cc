@@ -1,0 +1,1 @@
+#include "json/base64.h"
