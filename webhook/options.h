@@ -1,0 +1,42 @@
+// The server's configuration, parsed once by `billet serve` and read-only afterwards.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "webhook/logging.h"
+
+namespace billet::webhook {
+
+struct ListenAddress {
+  std::string host;  // "0.0.0.0", "127.0.0.1", "::"
+  std::uint16_t port = 0;
+};
+
+// "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses); nullopt when malformed.
+std::optional<ListenAddress> parseListenAddress(std::string_view text);
+
+struct ServerOptions {
+  std::vector<std::string> policyPaths;
+  std::string certFile, keyFile;  // PEM; empty with selfSigned
+  std::string clientCaFile;       // PEM bundle; non-empty turns on client certificate verification
+  bool selfSigned = false;
+  ListenAddress listen{"0.0.0.0", 8443};
+  std::optional<ListenAddress> metricsListen;  // plain HTTP: /metrics, /healthz, /readyz
+  int threads = 1;
+  std::size_t maxBodyBytes = 6 * 1024 * 1024;
+  std::chrono::milliseconds readTimeout{10'000};
+  std::chrono::milliseconds reloadInterval{5'000};
+  std::chrono::milliseconds drainTimeout{25'000};
+  LogLevel logLevel = LogLevel::kInfo;
+  std::string kubeApi = "off";  // auto | off | URL; only "off" behaviour exists so far
+  std::string selfNamespace;    // from POD_NAMESPACE; never matched by policies
+  std::string version = "dev";  // billet_build_info{version}
+};
+
+}  // namespace billet::webhook

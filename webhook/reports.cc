@@ -1,0 +1,222 @@
+#include "webhook/reports.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "webhook/text.h"
+
+namespace billet::webhook {
+
+namespace {
+
+std::size_t index(policy::Outcome o) {
+  switch (o) {
+    case policy::Outcome::Pass:
+      return 0;
+    case policy::Outcome::Fail:
+      return 1;
+    case policy::Outcome::Warn:
+      return 2;
+    case policy::Outcome::Error:
+      return 3;
+    case policy::Outcome::Skip:
+      return 4;
+  }
+  return 4;
+}
+
+constexpr const char* kCountNames[5] = {"pass", "fail", "warn", "error", "skip"};
+
+std::int64_t nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string rfc3339(std::int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void appendCounts(std::string& out, const std::uint64_t (&c)[5]) {
+  out += '{';
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (i) out += ',';
+    out += '"';
+    out += kCountNames[i];
+    out += "\":";
+    out += std::to_string(c[i]);
+  }
+  out += '}';
+}
+
+}  // namespace
+
+ReportStore::ReportStore(std::size_t maxKeys, std::size_t examplesPerKey)
+    : maxKeys_(maxKeys), examplesPerKey_(examplesPerKey), since_(nowSeconds()) {}
+
+void ReportStore::record(const AdmissionReply& reply) {
+  if (reply.status != 200 || reply.dryRun) return;
+  bool any = false;
+  for (const policy::RuleResult& r : reply.results) {
+    if (r.mode != policy::Mode::Enforce && r.outcome != policy::Outcome::Skip) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const policy::RuleResult& r : reply.results) {
+    if (r.mode == policy::Mode::Enforce || r.outcome == policy::Outcome::Skip) continue;
+    Key key{reply.namespace_, r.policy, r.rule};
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      if (entries_.size() >= maxKeys_) {
+        ++dropped_;
+        continue;
+      }
+      it = entries_.emplace(std::move(key), Entry{}).first;
+    }
+    Entry& e = it->second;
+    e.mode = r.mode;
+    ++e.counts[index(r.outcome)];
+    if (r.outcome == policy::Outcome::Pass || examplesPerKey_ == 0) continue;
+    if (e.examples.size() >= examplesPerKey_) e.examples.pop_front();
+    e.examples.push_back(Example{reply.uid, reply.kind, reply.name, r.message, r.outcome,
+                                 secs.count(), static_cast<std::int32_t>(nanos.count())});
+  }
+}
+
+std::size_t ReportStore::keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return entries_.size();
+}
+
+std::string ReportStore::json() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out = "{\"since\":";
+  appendJsonString(out, rfc3339(since_));
+  out += ",\"dropped\":" + std::to_string(dropped_) + ",\"namespaces\":[";
+  const std::string* currentNs = nullptr;
+  std::uint64_t summary[5] = {0, 0, 0, 0, 0};
+  std::string results;
+  auto flush = [&] {
+    if (!currentNs) return;
+    if (out.back() != '[') out += ',';
+    out += "{\"namespace\":";
+    appendJsonString(out, *currentNs);
+    out += ",\"summary\":";
+    appendCounts(out, summary);
+    out += ",\"results\":[" + results + "]}";
+  };
+  for (const auto& [key, e] : entries_) {
+    const auto& [ns, pol, rule] = key;
+    if (!currentNs || *currentNs != ns) {
+      flush();
+      currentNs = &ns;
+      for (auto& s : summary) s = 0;
+      results.clear();
+    }
+    for (std::size_t i = 0; i < 5; ++i) summary[i] += e.counts[i];
+    if (!results.empty()) results += ',';
+    results += "{\"policy\":";
+    appendJsonString(results, pol);
+    results += ",\"rule\":";
+    appendJsonString(results, rule);
+    results += ",\"mode\":";
+    appendJsonString(results, policy::name(e.mode));
+    results += ",\"counts\":";
+    appendCounts(results, e.counts);
+    results += ",\"examples\":[";
+    bool first = true;
+    for (auto ex = e.examples.rbegin(); ex != e.examples.rend(); ++ex) {
+      if (!first) results += ',';
+      first = false;
+      results += "{\"uid\":";
+      appendJsonString(results, ex->uid);
+      results += ",\"kind\":";
+      appendJsonString(results, ex->kind);
+      results += ",\"name\":";
+      appendJsonString(results, ex->name);
+      results += ",\"result\":";
+      appendJsonString(results, policy::name(ex->outcome));
+      results += ",\"message\":";
+      appendJsonString(results, ex->message);
+      results += ",\"time\":";
+      appendJsonString(results, rfc3339(ex->seconds));
+      results += '}';
+    }
+    results += "]}";
+  }
+  flush();
+  out += "]}\n";
+  return out;
+}
+
+std::string ReportStore::policyReportYaml() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out;
+  auto it = entries_.begin();
+  while (it != entries_.end()) {
+    const std::string& ns = std::get<0>(it->first);
+    auto end = it;
+    std::uint64_t summary[5] = {0, 0, 0, 0, 0};
+    while (end != entries_.end() && std::get<0>(end->first) == ns) {
+      for (std::size_t i = 0; i < 5; ++i) summary[i] += end->second.counts[i];
+      ++end;
+    }
+    const bool cluster = ns.empty();
+    out += "---\napiVersion: wgpolicyk8s.io/v1alpha2\nkind: ";
+    out += cluster ? "ClusterPolicyReport" : "PolicyReport";
+    out += "\nmetadata:\n  name: ";
+    appendJsonString(out, cluster ? std::string("billet-cluster") : "billet-" + ns);
+    if (!cluster) {
+      out += "\n  namespace: ";
+      appendJsonString(out, ns);
+    }
+    out += "\n  labels:\n    app.kubernetes.io/managed-by: billet\nsummary:\n";
+    for (std::size_t i = 0; i < 5; ++i)
+      out += std::string("  ") + kCountNames[i] + ": " + std::to_string(summary[i]) + "\n";
+    out += "results:";
+    bool anyResult = false;
+    for (; it != end; ++it) {
+      const auto& [key, e] = *it;
+      for (auto ex = e.examples.rbegin(); ex != e.examples.rend(); ++ex) {
+        anyResult = true;
+        out += "\n- source: billet\n  policy: ";
+        appendJsonString(out, std::get<1>(key));
+        out += "\n  rule: ";
+        appendJsonString(out, std::get<2>(key));
+        out += "\n  result: ";
+        out += policy::name(ex->outcome);
+        out += "\n  severity: medium\n  message: ";
+        appendJsonString(out, ex->message);
+        out += "\n  properties:\n    mode: ";
+        out += policy::name(e.mode);
+        out += "\n    requestUid: ";
+        appendJsonString(out, ex->uid);
+        out += "\n  resources:\n  - kind: ";
+        appendJsonString(out, ex->kind);
+        out += "\n    name: ";
+        appendJsonString(out, ex->name);
+        if (!cluster) {
+          out += "\n    namespace: ";
+          appendJsonString(out, ns);
+        }
+        out += "\n  timestamp:\n    seconds: " + std::to_string(ex->seconds) +
+               "\n    nanos: " + std::to_string(ex->nanos);
+      }
+    }
+    out += anyResult ? "\n" : " []\n";
+  }
+  return out;
+}
+
+}  // namespace billet::webhook

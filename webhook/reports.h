@@ -1,0 +1,56 @@
+// Audit and Warn results aggregated in memory since start, served at GET /reports.
+//
+// Bounded: one entry per namespace × policy × rule (at most maxKeys entries; results for new keys
+// past the cap are counted in `dropped`), each with counts per result and the last few failing
+// examples. Only rules in Audit or Warn mode are recorded; dry-run requests are not (SPEC §4.7).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "webhook/admission.h"
+
+namespace billet::webhook {
+
+class ReportStore {
+ public:
+  explicit ReportStore(std::size_t maxKeys = 10'000, std::size_t examplesPerKey = 5);
+
+  void record(const AdmissionReply& reply);
+
+  // {"since": ..., "dropped": N, "namespaces": [{"namespace", "summary", "results": [...]}]}
+  std::string json() const;
+  // One wgpolicyk8s.io/v1alpha2 PolicyReport per namespace (ClusterPolicyReport for
+  // cluster-scoped objects), as a YAML stream.
+  std::string policyReportYaml() const;
+
+  std::size_t keys() const;
+
+ private:
+  struct Example {
+    std::string uid, kind, name, message;
+    policy::Outcome outcome = policy::Outcome::Fail;
+    std::int64_t seconds = 0;
+    std::int32_t nanos = 0;
+  };
+  struct Entry {
+    policy::Mode mode = policy::Mode::Audit;
+    std::uint64_t counts[5] = {0, 0, 0, 0, 0};  // pass, fail, warn, error, skip
+    std::deque<Example> examples;
+  };
+  using Key = std::tuple<std::string, std::string, std::string>;  // namespace, policy, rule
+
+  const std::size_t maxKeys_;
+  const std::size_t examplesPerKey_;
+  const std::int64_t since_;
+  mutable std::mutex mu_;
+  std::map<Key, Entry> entries_;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace billet::webhook
