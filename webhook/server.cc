@@ -231,6 +231,8 @@ struct Server::Impl {
   }
 
   int run() {
+    // A closed stdout or peer must surface as an error code, never end the process.
+    std::signal(SIGPIPE, SIG_IGN);
     if (!loadInitialPolicies() || !setupTls()) return kExitStartup;
     std::string error;
     admission = std::make_shared<Listener>(ioc, opts().listen, state, Port::kAdmission, error);

@@ -97,7 +97,6 @@ certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material) {
     return out;
   }
   SSL_CTX_set_alpn_select_cb(native, selectAlpn, nullptr);
-  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
 
   boost::system::error_code ec;
   ctx->use_certificate_chain(boost::asio::buffer(material.certPem), ec);

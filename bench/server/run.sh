@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Server benchmark: billet serve vs nginx returning a fixed JSON body, both over TLS on loopback,
+# wrk with keep-alive posting one AdmissionReview to /mutate.
+#
+#   bench/server/run.sh [BILLET_BINARY] [POLICY_DIR] [REVIEW_JSON]
+#
+# Defaults: build/billet, manifests/policies, ../shared/samples/review-deployment-gpu.json (paths
+# relative to the repository). DURATION (default 10s) and THREADS (wrk threads, default 2) may be
+# set in the environment. Builds nothing; needs wrk, nginx and openssl installed
+# (apt-get install wrk nginx openssl). Loopback only; every run is bounded by DURATION.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+billet="${1:-$root/build/billet}"
+policies="${2:-$root/manifests/policies}"
+review="${3:-$root/../shared/samples/review-deployment-gpu.json}"
+duration="${DURATION:-10s}"
+wrk_threads="${THREADS:-2}"
+
+die() { echo "bench: $*" >&2; exit 1; }
+for tool in wrk nginx openssl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install $tool)"
+done
+[[ -x "$billet" ]] || die "no billet binary at $billet (build it first)"
+[[ -e "$policies" ]] || die "no policies at $policies"
+[[ -f "$review" ]] || die "no AdmissionReview at $review"
+review="$(cd "$(dirname "$review")" && pwd)/$(basename "$review")"
+
+tmp="$(mktemp -d /tmp/billet-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  die "no free port"
+}
+
+# One certificate (ECDSA P-256) for both servers, so the TLS cost is the same.
+"$billet" certs generate --service localhost --namespace bench --out "$tmp/certs" >/dev/null 2>&1 ||
+  die "certs generate failed"
+
+# --- billet ---------------------------------------------------------------------------------
+"$billet" serve --policies "$policies" --tls-cert "$tmp/certs/tls.crt" --tls-key "$tmp/certs/tls.key" \
+  --listen 127.0.0.1:0 >"$tmp/billet.log" 2>"$tmp/billet.err" &
+pids+=($!)
+billet_port=""
+for _ in $(seq 1 100); do
+  billet_port="$(grep -o '"msg":"serving".*"port":[0-9]*' "$tmp/billet.log" 2>/dev/null |
+    grep -o '"port":[0-9]*' | cut -d: -f2 || true)"
+  [[ -n "$billet_port" ]] && break
+  sleep 0.1
+done
+[[ -n "$billet_port" ]] || { cat "$tmp/billet.log" "$tmp/billet.err" >&2; die "billet did not start"; }
+
+# --- nginx: same certificate, a fixed JSON body of the same shape ----------------------------
+nginx_port="$(free_port)"
+body="$(curl -sk -H 'Content-Type: application/json' --data-binary "@$review" \
+  "https://127.0.0.1:$billet_port/mutate" 2>/dev/null || true)"
+[[ -n "$body" ]] || body='{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"705ab4f5-6393-11e8-b7cc-42010a800002","allowed":true}}'
+printf '%s' "$body" >"$tmp/body.json"
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  client_max_body_size 6m;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port ssl;
+    ssl_certificate $tmp/certs/tls.crt;
+    ssl_certificate_key $tmp/certs/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = /mutate {
+      default_type application/json;
+      return 200 '$(sed "s/'/\\\\'/g" "$tmp/body.json")';
+    }
+  }
+}
+CONF
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+pids+=($!)
+for _ in $(seq 1 50); do
+  curl -sk -o /dev/null "https://127.0.0.1:$nginx_port/mutate" && break
+  sleep 0.1
+done
+
+export BILLET_REVIEW="$review"
+run_wrk() {  # name url conns [--latency]
+  local out="$tmp/$1-$3.txt" threads="$wrk_threads"
+  # The latency run uses one wrk thread: on a small machine the load generator competes with
+  # the server for cores, and a second wrk thread only adds queueing to the tail.
+  [[ -n "${4:-}" ]] && threads=1
+  wrk -t"$threads" -c"$3" -d"$duration" ${4:-} -s "$root/bench/server/post.lua" "$2" >"$out" 2>&1 ||
+    { cat "$out" >&2; die "wrk failed for $1"; }
+  echo "$out"
+}
+rps() { grep -o 'Requests/sec: *[0-9.]*' "$1" | awk '{print $2}'; }
+p99() { awk '$1=="99%"{print $2}' "$1"; }
+to_us() {  # wrk latency text (e.g. 812.00us, 1.20ms) -> microseconds
+  awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); print v+0}
+    else if (v ~ /ms$/) {sub(/ms$/,"",v); print v*1000}
+    else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000000} else print v }'
+}
+errors() { grep -o 'non2xx_or_errors: [0-9]*' "$1" | awk '{print $2}'; }
+
+echo "billet $("$billet" version | head -1), $(nproc) cores, wrk $wrk_threads threads, $duration per run"
+echo "review: $review ($(wc -c <"$review") bytes)"
+b32="$(run_wrk billet "https://127.0.0.1:$billet_port/mutate" 32)"
+n32="$(run_wrk nginx "https://127.0.0.1:$nginx_port/mutate" 32)"
+b8="$(run_wrk billet "https://127.0.0.1:$billet_port/mutate" 8 --latency)"
+n8="$(run_wrk nginx "https://127.0.0.1:$nginx_port/mutate" 8 --latency)"
+
+printf '\n%-28s %14s %14s %8s\n' "" billet nginx ratio
+printf '%-28s %14s %14s %8s\n' "req/s, 32 connections" "$(rps "$b32")" "$(rps "$n32")" \
+  "$(awk -v a="$(rps "$b32")" -v b="$(rps "$n32")" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-28s %14s %14s %8s\n' "req/s, 8 connections" "$(rps "$b8")" "$(rps "$n8")" \
+  "$(awk -v a="$(rps "$b8")" -v b="$(rps "$n8")" 'BEGIN{printf "%.2f", a/b}')"
+bp="$(to_us "$(p99 "$b8")")"; np="$(to_us "$(p99 "$n8")")"
+printf '%-28s %14s %14s %8s\n' "p99 latency µs, 8 conns" "$bp" "$np" \
+  "$(awk -v a="$bp" -v b="$np" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-28s %14s %14s\n' "errors / non-200" "$(( $(errors "$b32") + $(errors "$b8") ))" \
+  "$(( $(errors "$n32") + $(errors "$n8") ))"
+echo
+echo "targets: >= 20000 req/s at 32 connections; p99 < 1000 µs at 8 connections"
