@@ -1,7 +1,7 @@
 # Warning and sanitizer option targets, linked PRIVATE by every billet target.
 add_library(billet_warnings INTERFACE)
 target_compile_options(billet_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+  -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
 if(BILLET_WERROR)
   target_compile_options(billet_warnings INTERFACE -Werror)
 endif()
