@@ -56,19 +56,22 @@ void Decoder::fail(const YAML::Node& at, const std::string& path, std::string me
 
 bool Decoder::map(const YAML::Node& n, const std::string& path,
                   std::initializer_list<std::string_view> allowed) {
-  if (!anyMap(n, path)) return false;
-  bool ok = true;
+  if (!n.IsMap()) {
+    fail(n, path, "expected a mapping, got " + describe(n));
+    return false;
+  }
+  anyMap(n, path);  // duplicate keys
+  // Unknown fields are reported, and decoding goes on so that one load reports every error.
   for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
     const std::string& key = kv.first.Scalar();
     bool known = false;
     for (std::string_view a : allowed) known = known || a == key;
-    if (!known) {
+    if (!known)
       fail(kv.first, childPath(path, key),
            "unknown field \"" + key + "\" (expected one of " + joinExpected(allowed) + ")");
-      ok = false;
-    }
   }
-  return ok;
+  return true;
 }
 
 bool Decoder::anyMap(const YAML::Node& n, const std::string& path) {

@@ -32,7 +32,7 @@ class Decoder {
   std::size_t errorCount() const { return errors_.size(); }
   void fail(const YAML::Node& at, const std::string& path, std::string message);
 
-  // A mapping whose keys are all in `allowed` (no duplicates). False (with errors) otherwise.
+  // A mapping; keys outside `allowed` and duplicates are reported. False only for a non-mapping.
   bool map(const YAML::Node& n, const std::string& path,
            std::initializer_list<std::string_view> allowed);
   // A mapping with arbitrary string keys (labels, resources).

@@ -67,8 +67,8 @@ std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n, con
 }
 
 std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path) {
-  if (!d.map(n, path, {"path", "op", "value"})) return std::nullopt;
   std::size_t before = d.errorCount();
+  if (!d.map(n, path, {"path", "op", "value"})) return std::nullopt;
   Condition c;
   if (d.required(n, n["path"], childPath(path, "path"))) {
     if (auto text = d.str(n["path"], childPath(path, "path"))) {

@@ -278,9 +278,9 @@ bool decodeGenerate(DecodeState& s, const YAML::Node& n, const std::string& p, R
 std::optional<Rule> decodeRule(DecodeState& s, const YAML::Node& n, const std::string& p,
                                const CompiledPolicy& policy) {
   Decoder& d = s.d;
+  std::size_t before = d.errorCount();
   if (!d.map(n, p, {"name", "mode", "match", "exclude", "mutate", "validate", "generate"}))
     return std::nullopt;
-  std::size_t before = d.errorCount();
   Rule rule;
   if (d.required(n, n["name"], childPath(p, "name"))) rule.name = d.str(n["name"], childPath(p, "name")).value_or("");
   if (n["mode"]) rule.mode = decodeMode(d, n["mode"], childPath(p, "mode"));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "policy/loader_internal.h"
 #include "policy/source.h"
@@ -60,7 +61,7 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
     if (!kind || !kind.IsScalar() || kind.Scalar() != "Settings") continue;
     Decoder d(doc.file, errors);
     if (settingsDoc) {
-      d.fail(doc.node, "kind", "a second Settings document (the first is at " + settingsDoc->file + ":" +
+      d.fail(kind, "kind", "a second Settings document (the first is at " + settingsDoc->file + ":" +
                                    std::to_string(settingsDoc->line) + ")");
       continue;
     }
@@ -142,6 +143,10 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
         result.warnings.push_back("PolicyException " + e.name + " names unknown policy \"" + entry.policy + "\"");
 
   checkConflicts(assignments, result.warnings);
+  // Report in reading order: by file, then position (documents are decoded settings-first).
+  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
   result.errors = std::move(errors);
   if (!result.errors.empty()) return result;
 
