@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libre2-dev libyaml-cpp-dev
             libsimdjson-dev prometheus-cpp-dev catch2 libbenchmark-dev libgoogle-perftools-dev)
-test_pkgs=(curl openssl wrk prometheus nginx-light)
+test_pkgs=(curl openssl jq wrk prometheus nginx-light)
 
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
