@@ -1,12 +1,73 @@
-#include <iostream>
+// `billet review`: one AdmissionReview in, exactly the server's response body out.
+#include <unistd.h>
 
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cli/args.h"
 #include "cli/commands.h"
+#include "policy/policy_set.h"
+#include "webhook/admission.h"
 
 namespace billet::cli {
 
-int review(const Args&) {
-  std::cerr << "billet review: not built yet\n";
-  return 2;
+int review(const Args& args) {
+  ArgParser parser("billet review -p POLICIES... [--endpoint mutate|validate] [FILE|-]",
+                   {{"policies", 'p', true, true, "policy files or directories", "PATH"},
+                    {"endpoint", 0, true, false, "mutate (default) or validate", "NAME"}});
+  std::string error;
+  bool help = false;
+  auto parsed = parser.parse(args, error, help);
+  if (help) {
+    std::cout << parser.help()
+              << "\nPrints the response body byte for byte as POST /mutate or /validate would send it\n"
+                 "(followed by a newline only when stdout is a terminal).\n";
+    return 0;
+  }
+  if (!parsed) {
+    std::cerr << "billet review: " << error << "\n";
+    return 2;
+  }
+  std::string endpoint = parsed->get("endpoint", "mutate");
+  if (endpoint != "mutate" && endpoint != "validate") {
+    std::cerr << "billet review: --endpoint must be mutate or validate\n";
+    return 2;
+  }
+  if (parsed->all("policies").empty() || parsed->positionals().size() > 1) {
+    std::cerr << "billet review: " << (parsed->all("policies").empty() ? "-p/--policies is required" : "one review file at most")
+              << "\n";
+    return 2;
+  }
+  std::string input = parsed->positionals().empty() ? "-" : parsed->positionals()[0];
+  std::string body;
+  if (input == "-") {
+    body.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    std::ifstream in(input, std::ios::binary);
+    if (!in) {
+      std::cerr << input << ": cannot read file\n";
+      return 2;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    body = ss.str();
+  }
+  policy::LoadResult loaded = policy::loadPolicies(parsed->all("policies"));
+  if (!loaded.ok()) {
+    for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
+    return 2;
+  }
+  webhook::AdmissionReply reply = webhook::handleReview(
+      *loaded.set, endpoint == "validate" ? webhook::Endpoint::Validate : webhook::Endpoint::Mutate, body);
+  if (reply.status != 200) {
+    std::cerr << input << ": HTTP " << reply.status << ": " << reply.body << "\n";
+    return 2;
+  }
+  std::cout << reply.body;
+  if (isatty(STDOUT_FILENO)) std::cout << '\n';
+  return 0;
 }
 
 }  // namespace billet::cli

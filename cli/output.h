@@ -1,0 +1,28 @@
+// Rendering offline results: text (for people) and JSON (SPEC §6.2).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/offline.h"
+#include "policy/result.h"
+
+namespace billet::cli {
+
+struct OutputOptions {
+  bool patched = false;  // print each mutated resource
+  bool patches = false;  // print each JSON Patch
+  bool explain = false;  // print which rule changed which field
+  bool showSkips = false;
+};
+
+policy::Summary summarize(const std::vector<ResourceReport>& reports);
+std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o);
+std::string renderJson(const std::vector<ResourceReport>& reports, const OutputOptions& o);
+std::string renderYaml(const std::vector<ResourceReport>& reports, const OutputOptions& o);
+// The mutated resources alone, as a multi-document YAML stream (--patched without --output).
+std::string renderPatchedYaml(const std::vector<ResourceReport>& reports);
+
+json::Value resultToJson(const policy::RuleResult& r);
+
+}  // namespace billet::cli

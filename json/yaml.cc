@@ -1,0 +1,109 @@
+#include "json/yaml.h"
+
+#include <cctype>
+
+#include "json/write.h"
+
+namespace billet::json {
+namespace {
+
+bool looksLikeNumber(const std::string& s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+' || s[i] == '.')) ++i;
+  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+}
+
+bool needsQuotes(const std::string& s) {
+  if (s.empty()) return true;
+  static const char* kWords[] = {"true", "false", "True", "False", "TRUE", "FALSE", "null", "Null",
+                                 "NULL", "~", "yes", "no", "Yes", "No", "YES", "NO", "on", "off",
+                                 "On", "Off", "ON", "OFF", "y", "n", "Y", "N", ".inf", ".nan"};
+  for (const char* w : kWords)
+    if (s == w) return true;
+  if (looksLikeNumber(s)) return true;
+  if (std::string("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string::npos) return true;
+  if (s.front() == ' ' || s.back() == ' ') return true;
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return true;
+  if (s.back() == ':') return true;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+void scalar(const Value& v, std::string& out) {
+  if (v.isString()) {
+    if (needsQuotes(v.asString())) writeString(v.asString(), out);
+    else out += v.asString();
+  } else {
+    out += v.scalarText();
+  }
+}
+
+bool isEmptyContainer(const Value& v) { return (v.isArray() || v.isObject()) && v.size() == 0; }
+
+void key(const std::string& k, std::string& out) {
+  if (needsQuotes(k)) writeString(k, out);
+  else out += k;
+}
+
+void node(const Value& v, std::string& out, int indent);
+
+void mapping(const Value& v, std::string& out, int indent, bool firstInline) {
+  bool first = true;
+  for (const Member& m : v.asObject()) {
+    if (!(first && firstInline)) out.append(static_cast<std::size_t>(indent), ' ');
+    first = false;
+    key(m.key, out);
+    out += ':';
+    if (m.value.isScalar() || isEmptyContainer(m.value)) {
+      out += ' ';
+      if (isEmptyContainer(m.value)) out += m.value.isArray() ? "[]" : "{}";
+      else scalar(m.value, out);
+      out += '\n';
+    } else if (m.value.isArray()) {
+      out += '\n';
+      node(m.value, out, indent);  // lists sit at the key's indentation, as kubectl prints them
+    } else {
+      out += '\n';
+      node(m.value, out, indent + 2);
+    }
+  }
+}
+
+void node(const Value& v, std::string& out, int indent) {
+  if (v.isObject() && v.size() > 0) {
+    mapping(v, out, indent, false);
+    return;
+  }
+  if (v.isArray() && v.size() > 0) {
+    for (const Value& e : v.asArray()) {
+      out.append(static_cast<std::size_t>(indent), ' ');
+      out += "- ";
+      if (e.isObject() && e.size() > 0) {
+        mapping(e, out, indent + 2, true);
+      } else if (e.isArray() && e.size() > 0) {
+        out += '\n';
+        node(e, out, indent + 2);
+      } else {
+        if (isEmptyContainer(e)) out += e.isArray() ? "[]" : "{}";
+        else scalar(e, out);
+        out += '\n';
+      }
+    }
+    return;
+  }
+  out.append(static_cast<std::size_t>(indent), ' ');
+  if (isEmptyContainer(v)) out += v.isArray() ? "[]" : "{}";
+  else scalar(v, out);
+  out += '\n';
+}
+
+}  // namespace
+
+std::string writeYaml(const Value& v) {
+  std::string out;
+  node(v, out, 0);
+  return out;
+}
+
+}  // namespace billet::json

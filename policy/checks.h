@@ -1,0 +1,31 @@
+// The validate checks of SPEC §3.3: `require`, `deny`, and the built-ins. Each reports one
+// Violation per offending container (or one for the object), with what a message needs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "policy/compiled.h"
+#include "policy/condition.h"
+
+namespace billet::policy {
+
+std::unique_ptr<const Check> makeRequire(std::vector<Condition> conditions);
+std::unique_ptr<const Check> makeDeny(std::vector<Condition> conditions);
+std::unique_ptr<const Check> makeRequireResources(std::vector<std::string> requests,
+                                                  std::vector<std::string> limits);
+std::unique_ptr<const Check> makeGuaranteedQoS();
+// name -> maximum quantity text (validated at load)
+std::unique_ptr<const Check> makeMaxResources(std::vector<std::pair<std::string, std::string>> max);
+std::unique_ptr<const Check> makeAllowedRegistries(std::vector<std::string> globs);
+std::unique_ptr<const Check> makeForbidLatestTag();
+std::unique_ptr<const Check> makeMinReplicas(std::int64_t min);
+
+// Expands {container} {value} {path} {name} {namespace} {kind} in a rule message.
+std::string expandMessage(const std::string& tmpl, const Violation& v, const AdmissionRequest& req,
+                          const json::Value* object);
+
+}  // namespace billet::policy

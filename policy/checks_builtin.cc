@@ -1,0 +1,188 @@
+// Built-in validate checks: resources, QoS, limits, registries, tags, replicas.
+#include "policy/checks.h"
+#include "policy/glob.h"
+#include "policy/quantity.h"
+#include "policy/workload.h"
+
+namespace billet::policy {
+namespace {
+
+std::string nameOf(const json::Value& c) {
+  const json::Value* n = c.find("name");
+  return n && n->isString() ? n->asString() : "";
+}
+
+const json::Value* resourceValue(const json::Value& c, const char* list, const std::string& key) {
+  const json::Value* l = dig(c, {"resources", list});
+  const json::Value* v = l ? l->find(key) : nullptr;
+  return v && !v->isNull() ? v : nullptr;
+}
+
+std::string quote(const std::string& s) { return "\"" + s + "\""; }
+
+class RequireResourcesCheck final : public Check {
+ public:
+  RequireResourcesCheck(std::vector<std::string> r, std::vector<std::string> l)
+      : requests_(std::move(r)), limits_(std::move(l)) {}
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+      std::string missing;
+      for (const std::string& k : requests_)
+        if (!resourceValue(c, "requests", k)) missing += (missing.empty() ? "" : ", ") + ("requests." + k);
+      for (const std::string& k : limits_)
+        if (!resourceValue(c, "limits", k)) missing += (missing.empty() ? "" : ", ") + ("limits." + k);
+      if (!missing.empty())
+        out.push_back({"container " + quote(nameOf(c)) + " must set " + missing, nameOf(c), missing,
+                       "resources"});
+    });
+  }
+
+ private:
+  std::vector<std::string> requests_, limits_;
+};
+
+class GuaranteedQoSCheck final : public Check {
+ public:
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+      for (const char* k : {"cpu", "memory"}) {
+        const json::Value* lim = resourceValue(c, "limits", k);
+        const json::Value* req = resourceValue(c, "requests", k);
+        if (!req) req = lim;  // Kubernetes defaults a missing request to the limit
+        bool ok = lim && req && lim->isScalar() && req->isScalar();
+        if (ok) {
+          auto a = Quantity::parse(lim->scalarText());
+          auto b = Quantity::parse(req->scalarText());
+          ok = a && b && compare(*a, *b) == 0;
+        }
+        if (!ok) {
+          out.push_back({"container " + quote(nameOf(c)) + " is not Guaranteed QoS: requests." + k +
+                             " must equal limits." + k,
+                         nameOf(c), req && req->isScalar() ? req->scalarText() : "", k});
+          return;
+        }
+      }
+    });
+  }
+};
+
+class MaxResourcesCheck final : public Check {
+ public:
+  explicit MaxResourcesCheck(std::vector<std::pair<std::string, std::string>> max) {
+    for (auto& [k, v] : max) max_.push_back({k, v, *Quantity::parse(v)});
+  }
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+      for (const Max& m : max_) {
+        for (const char* list : {"requests", "limits"}) {
+          const json::Value* v = resourceValue(c, list, m.key);
+          if (!v || !v->isScalar()) continue;
+          auto q = Quantity::parse(v->scalarText());
+          if (!q) {
+            ctx.error = "container " + quote(nameOf(c)) + ": " + list + "." + m.key + " " +
+                        v->scalarText() + " is not a quantity";
+            return;
+          }
+          if (compare(*q, m.max) > 0) {
+            out.push_back({"container " + quote(nameOf(c)) + " " + list + "." + m.key + " " +
+                               v->scalarText() + " exceeds the maximum " + m.text,
+                           nameOf(c), v->scalarText(), std::string(list) + "." + m.key});
+            return;
+          }
+        }
+      }
+    });
+  }
+
+ private:
+  struct Max {
+    std::string key, text;
+    Quantity max;
+  };
+  std::vector<Max> max_;
+};
+
+// "nginx" -> "docker.io/library/nginx", "org/app" -> "docker.io/org/app": how the kubelet
+// resolves images without a registry.
+std::string normalizedImage(const std::string& image) {
+  std::size_t slash = image.find('/');
+  if (slash == std::string::npos) return "docker.io/library/" + image;
+  std::string first = image.substr(0, slash);
+  if (first.find('.') == std::string::npos && first.find(':') == std::string::npos &&
+      first != "localhost")
+    return "docker.io/" + image;
+  return image;
+}
+
+class AllowedRegistriesCheck final : public Check {
+ public:
+  explicit AllowedRegistriesCheck(std::vector<std::string> g) : globs_(std::move(g)) {}
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+      const json::Value* img = c.find("image");
+      std::string image = img && img->isString() ? img->asString() : "";
+      if (globAny(globs_, image) || globAny(globs_, normalizedImage(image))) return;
+      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+                         " is not from an allowed registry",
+                     nameOf(c), image, "image"});
+    });
+  }
+
+ private:
+  std::vector<std::string> globs_;
+};
+
+class ForbidLatestTagCheck final : public Check {
+ public:
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+      const json::Value* img = c.find("image");
+      if (!img || !img->isString()) return;
+      const std::string& image = img->asString();
+      if (image.find('@') != std::string::npos) return;  // pinned by digest
+      std::size_t slash = image.rfind('/');
+      std::size_t colon = image.rfind(':');
+      bool hasTag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+      if (hasTag && image.substr(colon + 1) != "latest") return;
+      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+                         (hasTag ? " uses the latest tag" : " has no tag (latest)"),
+                     nameOf(c), image, "image"});
+    });
+  }
+};
+
+class MinReplicasCheck final : public Check {
+ public:
+  explicit MinReplicasCheck(std::int64_t min) : min_(min) {}
+  void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
+    const std::string& k = ctx.request.kind;
+    if (k != "Deployment" && k != "StatefulSet" && k != "ReplicaSet" && k != "ReplicationController")
+      return;
+    std::int64_t r = replicasOf(ctx.object);
+    if (r < min_)
+      out.push_back({"replicas " + std::to_string(r) + " is below the minimum " + std::to_string(min_),
+                     "", std::to_string(r), "spec.replicas"});
+  }
+
+ private:
+  std::int64_t min_;
+};
+
+}  // namespace
+
+std::unique_ptr<const Check> makeRequireResources(std::vector<std::string> r, std::vector<std::string> l) {
+  return std::make_unique<RequireResourcesCheck>(std::move(r), std::move(l));
+}
+std::unique_ptr<const Check> makeGuaranteedQoS() { return std::make_unique<GuaranteedQoSCheck>(); }
+std::unique_ptr<const Check> makeMaxResources(std::vector<std::pair<std::string, std::string>> m) {
+  return std::make_unique<MaxResourcesCheck>(std::move(m));
+}
+std::unique_ptr<const Check> makeAllowedRegistries(std::vector<std::string> g) {
+  return std::make_unique<AllowedRegistriesCheck>(std::move(g));
+}
+std::unique_ptr<const Check> makeForbidLatestTag() { return std::make_unique<ForbidLatestTagCheck>(); }
+std::unique_ptr<const Check> makeMinReplicas(std::int64_t m) {
+  return std::make_unique<MinReplicasCheck>(m);
+}
+
+}  // namespace billet::policy

@@ -1,0 +1,143 @@
+// The compiled, immutable form of policy documents. Built once by the loader, then only read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "json/value.h"
+#include "policy/condition.h"
+#include "policy/match.h"
+#include "policy/policy_set.h"
+#include "policy/request.h"
+#include "policy/result.h"
+
+namespace billet::policy {
+
+struct Settings {
+  std::int64_t clusterNodes = 0;
+  std::int64_t clusterWorkloads = 0;
+  std::vector<std::string> gpuResources = {"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915"};
+  std::vector<std::string> excludeNamespaces = {"kube-system", "kube-node-lease"};
+  bool mutateErrorsDeny = false;   // evaluationErrors.mutate: Allow (default) | Deny
+  bool validateErrorsDeny = true;  // evaluationErrors.validate: Deny (default) | Allow
+};
+
+// ---- mutate -------------------------------------------------------------------------------
+
+struct MutateContext {
+  json::Value& object;
+  const AdmissionRequest& request;
+  const Settings& settings;
+  bool overwrite = false;  // the rule's mutate.overwrite
+  bool changed = false;    // set by actions that modified the object
+  std::string skipReason;  // why an action had nothing it could do (e.g. no selector labels)
+  std::vector<std::string> notes;   // notices for lint (e.g. a limit raised to its request)
+  std::vector<std::string> detail;  // explanations for --explain (e.g. the tier chosen)
+};
+
+// One kind of mutation. Actions ensure a state: applied to their own output they change nothing.
+class MutateAction {
+ public:
+  virtual ~MutateAction() = default;
+  virtual void apply(MutateContext& ctx) const = 0;
+};
+
+// ---- validate -----------------------------------------------------------------------------
+
+struct Violation {
+  std::string message;  // default message, used when the rule has none
+  std::string container;
+  std::string value;
+  std::string path;
+};
+
+struct ValidateContext {
+  const AdmissionRequest& request;
+  const Settings& settings;
+  const json::Value& object;
+  PathRoots roots;
+  std::string error;  // set when a check could not be evaluated
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual void check(ValidateContext& ctx, std::vector<Violation>& out) const = 0;
+};
+
+// ---- generate -----------------------------------------------------------------------------
+
+class Generator {
+ public:
+  virtual ~Generator() = default;
+  // The object to create for this request, or nullopt when none applies (with a skip reason).
+  virtual std::optional<json::Value> generate(const AdmissionRequest& request,
+                                              const json::Value& object,
+                                              std::string& skipReason) const = 0;
+};
+
+// ---- rules and policies -------------------------------------------------------------------
+
+struct Rule {
+  std::string name;
+  std::optional<Mode> mode;  // overrides the policy's
+  std::optional<Match> match;
+  std::optional<Match> exclude;
+  Stage stage = Stage::Mutate;
+  // Mutate
+  bool overwrite = false;
+  std::vector<std::unique_ptr<const MutateAction>> actions;
+  // Validate
+  std::string message;
+  bool allowExistingViolations = true;
+  std::vector<std::unique_ptr<const Check>> checks;
+  // Generate
+  std::unique_ptr<const Generator> generator;
+};
+
+struct CompiledPolicy {
+  std::string kind;  // "Policy", "ServiceGroup", "NodePool"
+  std::string name;
+  Mode mode = Mode::Enforce;
+  std::int64_t order = 0;
+  std::string severity = "medium";
+  std::string category;
+  Match match;
+  std::optional<Match> exclude;
+  std::vector<Rule> rules;
+  std::string file;
+  int line = 0;
+};
+
+struct PolicyExceptionSpec {
+  std::string name;
+  struct Entry {
+    std::string policy;
+    std::vector<std::string> rules;  // empty: every rule of the policy
+  };
+  std::vector<Entry> exceptions;
+  Match match;
+  std::optional<Match> exclude;
+};
+
+class PolicySet {
+ public:
+  Settings settings;
+  std::vector<CompiledPolicy> policies;  // in evaluation order (SPEC §4.1)
+  std::vector<PolicyExceptionSpec> exceptions;
+  std::vector<std::pair<std::string, int>> counts;
+
+  // Policies that can match `kind`, in evaluation order. Policies for other kinds cost nothing.
+  const std::vector<const CompiledPolicy*>& forKind(std::string_view kind) const;
+  void buildIndex();
+
+ private:
+  std::unordered_map<std::string, std::vector<const CompiledPolicy*>> byKind_;
+  std::vector<const CompiledPolicy*> anyKind_;
+};
+
+}  // namespace billet::policy

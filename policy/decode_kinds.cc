@@ -1,0 +1,127 @@
+// Decoding whole documents: Policy, Settings, PolicyException.
+#include <cctype>
+
+#include "policy/loader_internal.h"
+
+namespace billet::policy {
+namespace {
+
+// RFC 1123 subdomain, as Kubernetes names are.
+bool isDns1123(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  auto alnum = [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  for (char c : s)
+    if (!alnum(c) && c != '-' && c != '.') return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> decodeMetadata(Decoder& d, const YAML::Node& doc,
+                                          std::vector<std::pair<std::string, std::string>>* annotations) {
+  const YAML::Node meta = doc["metadata"];
+  if (!d.required(doc, meta, "metadata")) return std::nullopt;
+  if (!d.map(meta, "metadata", {"name", "annotations", "labels"})) return std::nullopt;
+  if (!d.required(meta, meta["name"], "metadata.name")) return std::nullopt;
+  auto name = d.str(meta["name"], "metadata.name");
+  if (!name) return std::nullopt;
+  if (!isDns1123(*name)) {
+    d.fail(meta["name"], "metadata.name",
+           "\"" + *name + "\" is not a DNS-1123 name (lowercase letters, digits, '-' and '.')");
+    return std::nullopt;
+  }
+  auto ann = d.strMap(meta["annotations"], "metadata.annotations");
+  d.strMap(meta["labels"], "metadata.labels");
+  if (annotations) *annotations = std::move(ann);
+  return name;
+}
+
+std::optional<CompiledPolicy> decodePolicy(DecodeState& s, const YAML::Node& doc) {
+  Decoder& d = s.d;
+  std::size_t before = d.errorCount();
+  CompiledPolicy p;
+  p.kind = "Policy";
+  std::vector<std::pair<std::string, std::string>> annotations;
+  p.name = decodeMetadata(d, doc, &annotations).value_or("");
+  for (const auto& [k, v] : annotations) {
+    if (k == "billet.dev/severity") p.severity = v;
+    if (k == "billet.dev/category") p.category = v;
+  }
+  const YAML::Node spec = doc["spec"];
+  if (!d.required(doc, spec, "spec") ||
+      !d.map(spec, "spec", {"mode", "order", "match", "exclude", "rules"}))
+    return std::nullopt;
+  if (spec["mode"]) p.mode = decodeMode(d, spec["mode"], "spec.mode").value_or(Mode::Enforce);
+  p.order = d.integer(spec["order"], "spec.order").value_or(0);
+  if (auto m = decodeMatch(d, spec["match"], "spec.match", true)) p.match = std::move(*m);
+  if (spec["exclude"]) p.exclude = decodeMatch(d, spec["exclude"], "spec.exclude", false);
+  const YAML::Node rules = spec["rules"];
+  if (d.required(spec, rules, "spec.rules") && d.seq(rules, "spec.rules")) {
+    std::size_t i = 0;
+    for (const YAML::Node& r : rules) {
+      std::string rp = indexPath("spec.rules", i++);
+      auto rule = decodeRule(s, r, rp, p);
+      if (!rule) continue;
+      for (const Rule& other : p.rules)
+        if (other.name == rule->name) d.fail(r["name"], childPath(rp, "name"), "duplicate rule name \"" + rule->name + "\"");
+      p.rules.push_back(std::move(*rule));
+    }
+    if (rules.size() == 0) d.fail(rules, "spec.rules", "a policy needs at least one rule");
+  }
+  if (d.errorCount() != before) return std::nullopt;
+  return p;
+}
+
+std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
+  std::size_t before = d.errorCount();
+  decodeMetadata(d, doc, nullptr);
+  Settings st;
+  const YAML::Node spec = doc["spec"];
+  if (!spec) return st;
+  if (!d.map(spec, "spec", {"cluster", "gpuResources", "excludeNamespaces", "evaluationErrors"}))
+    return std::nullopt;
+  if (const YAML::Node c = spec["cluster"]; c && d.map(c, "spec.cluster", {"nodes", "workloads"})) {
+    st.clusterNodes = d.integer(c["nodes"], "spec.cluster.nodes", 0).value_or(0);
+    st.clusterWorkloads = d.integer(c["workloads"], "spec.cluster.workloads", 0).value_or(0);
+  }
+  if (spec["gpuResources"]) st.gpuResources = d.strList(spec["gpuResources"], "spec.gpuResources");
+  if (spec["excludeNamespaces"])
+    st.excludeNamespaces = d.strList(spec["excludeNamespaces"], "spec.excludeNamespaces");
+  if (const YAML::Node e = spec["evaluationErrors"];
+      e && d.map(e, "spec.evaluationErrors", {"mutate", "validate"})) {
+    if (e["mutate"]) st.mutateErrorsDeny = d.oneOf(e["mutate"], "spec.evaluationErrors.mutate", {"Allow", "Deny"}) == 1;
+    if (e["validate"])
+      st.validateErrorsDeny = d.oneOf(e["validate"], "spec.evaluationErrors.validate", {"Allow", "Deny"}) == 1;
+  }
+  if (d.errorCount() != before) return std::nullopt;
+  return st;
+}
+
+std::optional<PolicyExceptionSpec> decodeException(Decoder& d, const YAML::Node& doc) {
+  std::size_t before = d.errorCount();
+  PolicyExceptionSpec e;
+  e.name = decodeMetadata(d, doc, nullptr).value_or("");
+  const YAML::Node spec = doc["spec"];
+  if (!d.required(doc, spec, "spec") || !d.map(spec, "spec", {"exceptions", "match", "exclude"}))
+    return std::nullopt;
+  const YAML::Node list = spec["exceptions"];
+  if (d.required(spec, list, "spec.exceptions") && d.seq(list, "spec.exceptions")) {
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      std::string p = indexPath("spec.exceptions", i++);
+      if (!d.map(item, p, {"policy", "rules"})) continue;
+      PolicyExceptionSpec::Entry entry;
+      if (d.required(item, item["policy"], childPath(p, "policy")))
+        entry.policy = d.str(item["policy"], childPath(p, "policy")).value_or("");
+      entry.rules = d.strList(item["rules"], childPath(p, "rules"));
+      e.exceptions.push_back(std::move(entry));
+    }
+  }
+  if (auto m = decodeMatch(d, spec["match"], "spec.match", false)) e.match = std::move(*m);
+  if (spec["exclude"]) e.exclude = decodeMatch(d, spec["exclude"], "spec.exclude", false);
+  if (d.errorCount() != before) return std::nullopt;
+  return e;
+}
+
+}  // namespace billet::policy

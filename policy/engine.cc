@@ -1,0 +1,339 @@
+#include "policy/engine.h"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+
+#include "json/patch.h"
+#include "policy/checks.h"
+#include "policy/glob.h"
+#include "policy/workload.h"
+
+namespace billet::policy {
+namespace {
+
+PathRoots rootsFor(const AdmissionRequest& req, const json::Value* object) {
+  PathRoots r;
+  r.object = object;
+  r.oldObject = req.oldObject;
+  r.request = req.request;
+  if (object) {
+    r.pod = findPodSpec(*object, req.kind);
+    r.podMetadata = findPodMetadata(*object, req.kind);
+  }
+  return r;
+}
+
+Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o) {
+  if (o.forceAudit) return Mode::Audit;
+  return r.mode.value_or(p.mode);
+}
+
+RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome, std::string message) {
+  return RuleResult{p.name, r.name, r.stage, mode, outcome, std::move(message)};
+}
+
+// Which exception, if any, exempts this rule for this request.
+const PolicyExceptionSpec* exceptionFor(const PolicySet& set, const CompiledPolicy& p, const Rule& r,
+                                        const MatchInput& in) {
+  for (const PolicyExceptionSpec& e : set.exceptions) {
+    bool names = false;
+    for (const auto& entry : e.exceptions)
+      names = names || (entry.policy == p.name &&
+                        (entry.rules.empty() ||
+                         std::find(entry.rules.begin(), entry.rules.end(), r.name) != entry.rules.end()));
+    if (!names || !matches(e.match, in)) continue;
+    if (e.exclude && matches(*e.exclude, in)) continue;
+    return &e;
+  }
+  return nullptr;
+}
+
+bool policyApplies(const CompiledPolicy& p, const MatchInput& in) {
+  return matches(p.match, in) && !(p.exclude && matches(*p.exclude, in));
+}
+
+// Why a rule does not apply, or "" when it does.
+std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& r, const MatchInput& in) {
+  if (r.match && !matches(*r.match, in)) return "not matched";
+  if (r.exclude && matches(*r.exclude, in)) return "excluded";
+  if (const PolicyExceptionSpec* e = exceptionFor(set, p, r, in)) return "excepted by " + e->name;
+  return {};
+}
+
+std::string describePatch(const json::Value& ops) {
+  std::string out = "would ";
+  bool first = true;
+  for (const json::Value& op : ops.asArray()) {
+    if (!first) out += ", ";
+    first = false;
+    out += op.find("op")->asString() + " " + op.find("path")->asString();
+  }
+  return out;
+}
+
+void recordChanges(const json::Value& before, const json::Value& after, const CompiledPolicy& p,
+                   const Rule& r, const std::vector<std::string>& detail, std::vector<Change>& out) {
+  json::Value ops = json::diff(before, after);
+  std::string d;
+  for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
+  for (const json::Value& op : ops.asArray())
+    out.push_back({op.find("path")->asString(), p.name, r.name, d});
+}
+
+// One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
+bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
+                const std::set<const Rule*>& disabled, MutateOutcome& out, const Rule*& failed,
+                std::string& failure) {
+  json::Value& work = out.object;
+  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+    bool any = false;
+    for (const Rule& r : p->rules) any = any || r.stage == Stage::Mutate;
+    if (!any) continue;
+    PathRoots roots = rootsFor(req, &work);
+    MatchInput in{req, set.settings, &work, roots};
+    bool applies = policyApplies(*p, in);
+    for (const Rule& r : p->rules) {
+      if (r.stage != Stage::Mutate) continue;
+      Mode mode = effectiveMode(*p, r, options);
+      if (!applies) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
+        continue;
+      }
+      if (disabled.count(&r)) {
+        out.results.push_back(result(*p, r, mode, Outcome::Error, failure));
+        continue;
+      }
+      in.roots = rootsFor(req, &work);
+      if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+        continue;
+      }
+      bool audit = mode == Mode::Audit;
+      json::Value scratch;
+      if (audit || options.explain) scratch = work;
+      json::Value& target = audit ? scratch : work;
+      MutateContext ctx{target, req, set.settings, r.overwrite};
+      try {
+        for (const auto& action : r.actions) action->apply(ctx);
+      } catch (const std::exception& e) {
+        failed = &r;
+        failure = e.what();
+        return false;
+      } catch (...) {
+        failed = &r;
+        failure = "unknown error";
+        return false;
+      }
+      for (const std::string& n : ctx.notes) out.notes.push_back(p->name + "/" + r.name + ": " + n);
+      if (audit) {
+        json::Value ops = json::diff(work, scratch);
+        if (ops.size() == 0) out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+        else out.results.push_back(result(*p, r, mode, Outcome::Fail, describePatch(ops)));
+        continue;
+      }
+      if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
+      if (ctx.changed) {
+        std::string detail;
+        for (const std::string& s : ctx.detail) detail += (detail.empty() ? "" : "; ") + s;
+        out.results.push_back(result(*p, r, mode, Outcome::Pass, detail));
+      } else {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+      }
+    }
+  }
+  return true;
+}
+
+std::string joinUnique(const std::vector<std::string>& parts) {
+  std::string out;
+  std::vector<std::string> seen;
+  for (const std::string& s : parts) {
+    if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+    seen.push_back(s);
+    out += (out.empty() ? "" : "; ") + s;
+  }
+  return out;
+}
+
+// Runs a validate rule's checks on one object; "" when it holds, else the message.
+bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& settings,
+               const json::Value& object, std::string& message, std::string& error) {
+  ValidateContext ctx{req, settings, object, rootsFor(req, &object), {}};
+  ctx.roots.object = &object;
+  std::vector<Violation> violations;
+  for (const auto& c : r.checks) {
+    c->check(ctx, violations);
+    if (!ctx.error.empty()) {
+      error = ctx.error;
+      return false;
+    }
+  }
+  if (violations.empty()) return true;
+  std::vector<std::string> messages;
+  for (const Violation& v : violations)
+    messages.push_back(r.message.empty() ? v.message : expandMessage(r.message, v, req, &object));
+  message = joinUnique(messages);
+  return false;
+}
+
+std::string auditKey(const CompiledPolicy& p, const Rule& r) {
+  std::string key = p.name + "." + r.name;
+  for (char& c : key)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') c = '-';
+  return key.substr(0, 63);
+}
+
+std::string truncateWarning(std::string s) {
+  if (s.size() <= 120) return s;
+  // Cut at 117 bytes without splitting a UTF-8 sequence, then mark the cut.
+  std::size_t cut = 117;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s + "...";
+}
+
+}  // namespace
+
+bool ignored(const PolicySet& set, const AdmissionRequest& req) {
+  if (req.operation == Operation::Delete || req.operation == Operation::Connect) return true;
+  return !req.namespace_.empty() && globAny(set.settings.excludeNamespaces, req.namespace_);
+}
+
+MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+  MutateOutcome out;
+  if (req.object) out.object = *req.object;
+  if (ignored(set, req) || !req.object) return out;
+  std::set<const Rule*> disabled;
+  std::string failure;
+  // A rule that throws is disabled and the pass restarts from the original object, so the
+  // answer never carries half of that rule's change (SPEC §4.8).
+  for (;;) {
+    const Rule* failed = nullptr;
+    std::string why;
+    if (mutatePass(set, req, options, disabled, out, failed, why)) break;
+    disabled.insert(failed);
+    failure = why;
+    out = MutateOutcome{};
+    out.object = *req.object;
+  }
+  if (!disabled.empty() && set.settings.mutateErrorsDeny) {
+    std::vector<std::string> parts;
+    for (const RuleResult& r : out.results)
+      if (r.outcome == Outcome::Error) parts.push_back(r.policy + "/" + r.rule + ": evaluation error: " + r.message);
+    out.denied = true;
+    out.denyMessage = joinUnique(parts);
+  }
+  return out;
+}
+
+ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+  ValidateOutcome out;
+  if (ignored(set, req) || !req.object) return out;
+  const json::Value& object = *req.object;
+  PathRoots roots = rootsFor(req, &object);
+  MatchInput in{req, set.settings, &object, roots};
+  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+    bool any = false;
+    for (const Rule& r : p->rules) any = any || r.stage == Stage::Validate;
+    if (!any) continue;
+    bool applies = policyApplies(*p, in);
+    for (const Rule& r : p->rules) {
+      if (r.stage != Stage::Validate) continue;
+      Mode mode = effectiveMode(*p, r, options);
+      if (!applies) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
+        continue;
+      }
+      if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+        continue;
+      }
+      std::string message, error;
+      bool holds = false;
+      try {
+        holds = runChecks(r, req, set.settings, object, message, error);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      std::string id = p->name + "/" + r.name;
+      if (!error.empty()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Error, error));
+        if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
+          out.denials.push_back(id + ": evaluation error: " + error);
+        continue;
+      }
+      if (holds) {
+        out.results.push_back(result(*p, r, mode, Outcome::Pass, ""));
+        continue;
+      }
+      if (req.operation == Operation::Update && r.allowExistingViolations && req.oldObject &&
+          !req.oldObject->isNull()) {
+        std::string oldMessage, oldError;
+        bool oldHolds = true;
+        try {
+          oldHolds = runChecks(r, req, set.settings, *req.oldObject, oldMessage, oldError);
+        } catch (const std::exception&) {
+        }
+        if (!oldHolds && oldError.empty()) {
+          out.results.push_back(result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + message));
+          continue;
+        }
+      }
+      switch (mode) {
+        case Mode::Enforce:
+          out.results.push_back(result(*p, r, mode, Outcome::Fail, message));
+          out.denials.push_back(id + ": " + message);
+          break;
+        case Mode::Warn:
+          out.results.push_back(result(*p, r, mode, Outcome::Warn, message));
+          out.warnings.push_back(truncateWarning(id + ": " + message));
+          break;
+        case Mode::Audit:
+          out.results.push_back(result(*p, r, mode, Outcome::Fail, message));
+          out.auditAnnotations.emplace_back(auditKey(*p, r), message);
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+  GenerateOutcome out;
+  if (ignored(set, req) || !req.object) return out;
+  const json::Value& object = *req.object;
+  MatchInput in{req, set.settings, &object, rootsFor(req, &object)};
+  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+    bool any = false;
+    for (const Rule& r : p->rules) any = any || r.stage == Stage::Generate;
+    if (!any) continue;
+    bool applies = policyApplies(*p, in);
+    for (const Rule& r : p->rules) {
+      if (r.stage != Stage::Generate) continue;
+      Mode mode = effectiveMode(*p, r, options);
+      std::string why = !applies ? "not matched" : ruleSkip(set, *p, r, in);
+      if (why.empty() && req.dryRun) why = "dry run: nothing is generated";
+      if (!why.empty()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+        continue;
+      }
+      try {
+        std::optional<json::Value> obj = r.generator->generate(req, object, why);
+        if (!obj) {
+          out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+          continue;
+        }
+        const json::Value* name = dig(*obj, {"metadata", "name"});
+        std::string what = dig(*obj, {"kind"})->asString() + "/" + (name ? name->asString() : "");
+        out.results.push_back(result(*p, r, mode, Outcome::Pass, "generates " + what));
+        out.generated.push_back({p->name, r.name, std::move(*obj)});
+      } catch (const std::exception& e) {
+        out.results.push_back(result(*p, r, mode, Outcome::Error, e.what()));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace billet::policy

@@ -1,0 +1,56 @@
+// The engine: one evaluation path for the webhook, `review`, `lint` and `audit` (SPEC §4).
+//
+//   MutateOutcome m = policy::mutate(set, request, {});
+//   json::Value patch = json::diff(*request.object, m.object);
+//   request.object = &m.object;                  // validate sees the mutated object
+//   ValidateOutcome v = policy::validate(set, request, {});
+//
+// Nothing here does I/O or keeps state between calls; a PolicySet is only read.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "json/value.h"
+#include "policy/compiled.h"
+#include "policy/request.h"
+#include "policy/result.h"
+
+namespace billet::policy {
+
+struct EvalOptions {
+  bool explain = false;     // record which rule changed which field (lint --explain)
+  bool forceAudit = false;  // every rule in Audit mode (billet audit)
+};
+
+struct MutateOutcome {
+  json::Value object;  // the final object (equal to the input when nothing changed)
+  std::vector<RuleResult> results;
+  std::vector<Change> changes;     // with EvalOptions::explain
+  std::vector<std::string> notes;  // notices for lint, "policy/rule: ..."
+  bool denied = false;             // a rule errored and Settings.evaluationErrors.mutate is Deny
+  std::string denyMessage;
+};
+
+struct ValidateOutcome {
+  std::vector<RuleResult> results;
+  std::vector<std::string> denials;  // "policy/rule: message": Enforce failures, and errors when denying
+  std::vector<std::string> warnings;  // Warn failures, each at most 120 characters
+  std::vector<std::pair<std::string, std::string>> auditAnnotations;  // Audit failures
+  bool allowed() const { return denials.empty(); }
+};
+
+struct GenerateOutcome {
+  std::vector<RuleResult> results;
+  std::vector<Generated> generated;
+};
+
+MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
+ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
+GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
+
+// True when billet never evaluates this request (DELETE, CONNECT, excluded namespaces).
+bool ignored(const PolicySet& set, const AdmissionRequest& request);
+
+}  // namespace billet::policy

@@ -1,0 +1,55 @@
+#include "policy/checks.h"
+#include "policy/generate.h"
+#include "policy/workload.h"
+
+namespace billet::policy {
+namespace {
+
+class PodDisruptionBudgetGenerator final : public Generator {
+ public:
+  explicit PodDisruptionBudgetGenerator(PodDisruptionBudgetSpec s) : spec_(std::move(s)) {}
+
+  std::optional<json::Value> generate(const AdmissionRequest& req, const json::Value& object,
+                                      std::string& skipReason) const override {
+    if (req.kind != "Deployment" && req.kind != "StatefulSet") {
+      skipReason = "only Deployments and StatefulSets get a PodDisruptionBudget";
+      return std::nullopt;
+    }
+    std::int64_t replicas = replicasOf(object);
+    if (replicas < spec_.minReplicas) {
+      skipReason = "replicas " + std::to_string(replicas) + " < " + std::to_string(spec_.minReplicas);
+      return std::nullopt;
+    }
+    const json::Value* selector = dig(object, {"spec", "selector"});
+    if (!selector || !selector->isObject() || selector->size() == 0) {
+      skipReason = "the controller has no spec.selector";
+      return std::nullopt;
+    }
+    std::string name = expandMessage(spec_.nameTemplate, Violation{}, req, &object);
+    json::Value pdb = json::Value::object();
+    pdb.set("apiVersion", json::Value::string("policy/v1"));
+    pdb.set("kind", json::Value::string("PodDisruptionBudget"));
+    json::Value& meta = pdb["metadata"];
+    meta.set("name", json::Value::string(name));
+    meta.set("namespace", json::Value::string(req.namespace_));
+    json::Value& labels = meta["labels"];
+    labels.set("app.kubernetes.io/managed-by", json::Value::string("billet"));
+    labels.set("billet.dev/policy", json::Value::string(spec_.policy));
+    json::Value& spec = pdb["spec"];
+    if (!spec_.minAvailable.isNull()) spec.set("minAvailable", spec_.minAvailable);
+    if (!spec_.maxUnavailable.isNull()) spec.set("maxUnavailable", spec_.maxUnavailable);
+    spec.set("selector", *selector);
+    return pdb;
+  }
+
+ private:
+  PodDisruptionBudgetSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<const Generator> makePodDisruptionBudget(PodDisruptionBudgetSpec spec) {
+  return std::make_unique<PodDisruptionBudgetGenerator>(std::move(spec));
+}
+
+}  // namespace billet::policy

@@ -1,0 +1,185 @@
+// Loading policy documents into a PolicySet, in named stages:
+//   1. read      files, directories and stdin                    (files.cc)
+//   2. parse     YAML documents, `kind: List` expanded            (documents.cc)
+//   3. decode    strict schema per kind, paths/regexes/quantities compiled  (decode_*.cc)
+//   4. assemble  Settings applied, names checked, evaluation order, index by kind
+//   5. check     conflicting assignments between rules (warnings)
+// Every stage reports all of its errors; a set with any error is rejected whole.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "policy/loader_internal.h"
+#include "policy/source.h"
+
+namespace billet::policy {
+namespace {
+
+constexpr const char* kApiVersion = "billet.dev/v1alpha1";
+
+struct Decoded {
+  std::vector<CompiledPolicy> serviceGroups, nodePools, policies;
+  std::vector<PolicyExceptionSpec> exceptions;
+  std::optional<Settings> settings;
+};
+
+bool kindsOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return true;
+  for (const std::string& k : a)
+    if (std::find(b.begin(), b.end(), k) != b.end()) return true;
+  return false;
+}
+
+void checkConflicts(const std::vector<Assignment>& assignments, std::vector<std::string>& warnings) {
+  std::set<std::string> reported;
+  for (std::size_t i = 0; i < assignments.size(); ++i) {
+    for (std::size_t j = i + 1; j < assignments.size(); ++j) {
+      const Assignment& a = assignments[i];
+      const Assignment& b = assignments[j];
+      if (a.field != b.field || a.value == b.value || !kindsOverlap(a.kinds, b.kinds)) continue;
+      std::string w = "conflict: " + a.policy + "/" + a.rule + " and " + b.policy + "/" + b.rule +
+                      " both set " + a.field + " (\"" + a.value + "\" vs \"" + b.value + "\")";
+      if (reported.insert(w).second) warnings.push_back(std::move(w));
+    }
+  }
+}
+
+}  // namespace
+
+LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const LoadOptions& options,
+                                   std::vector<LoadError> errors) {
+  LoadResult result;
+  std::vector<Document> docs;
+  for (const TextSource& src : sources) parseDocuments(src, docs, errors);
+
+  // Settings first: other kinds depend on them (ServiceGroup tiers, excluded namespaces).
+  Decoded out;
+  const Document* settingsDoc = nullptr;
+  for (const Document& doc : docs) {
+    const YAML::Node kind = doc.node["kind"];
+    if (!kind || !kind.IsScalar() || kind.Scalar() != "Settings") continue;
+    Decoder d(doc.file, errors);
+    if (settingsDoc) {
+      d.fail(kind, "kind", "a second Settings document (the first is at " + settingsDoc->file + ":" +
+                                   std::to_string(settingsDoc->line) + ")");
+      continue;
+    }
+    settingsDoc = &doc;
+    if (!d.map(doc.node, "", {"apiVersion", "kind", "metadata", "spec"})) continue;
+    out.settings = decodeSettings(d, doc.node);
+  }
+  Settings settings = out.settings.value_or(Settings{});
+  if (!options.selfNamespace.empty()) settings.excludeNamespaces.push_back(options.selfNamespace);
+
+  std::vector<Assignment> assignments;
+  std::map<std::pair<std::string, std::string>, std::string> names;  // (kind, name) -> where
+  for (const Document& doc : docs) {
+    Decoder d(doc.file, errors);
+    const YAML::Node& node = doc.node;
+    auto apiVersion = d.str(node["apiVersion"], "apiVersion");
+    auto kind = d.str(node["kind"], "kind");
+    if (!node["apiVersion"] || !node["kind"]) {
+      d.fail(node, node["kind"] ? "apiVersion" : "kind", "missing required field");
+      continue;
+    }
+    if (!apiVersion || !kind) continue;
+    if (*apiVersion != kApiVersion) {
+      d.fail(node["apiVersion"], "apiVersion",
+             "unknown apiVersion \"" + *apiVersion + "\" (expected " + kApiVersion + ")");
+      continue;
+    }
+    if (*kind == "Settings" || *kind == "Test") continue;  // Settings above; Tests are run by `billet test`
+    static constexpr std::string_view kKinds[] = {"Policy", "ServiceGroup", "NodePool", "PolicyException"};
+    if (std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
+      d.fail(node["kind"], "kind",
+             "unknown kind \"" + *kind + "\" (expected Policy, ServiceGroup, NodePool, Settings, PolicyException, Test)");
+      continue;
+    }
+    if (!d.map(node, "", {"apiVersion", "kind", "metadata", "spec"})) continue;
+    DecodeState state{d, &settings, &assignments, &result.warnings};
+    std::string name;
+    if (*kind == "Policy") {
+      if (auto p = decodePolicy(state, node)) {
+        name = p->name;
+        p->file = doc.file;
+        p->line = doc.line;
+        out.policies.push_back(std::move(*p));
+      }
+    } else if (*kind == "ServiceGroup") {
+      if (auto p = decodeServiceGroup(state, node)) {
+        name = p->name;
+        p->file = doc.file;
+        p->line = doc.line;
+        out.serviceGroups.push_back(std::move(*p));
+      }
+    } else if (*kind == "NodePool") {
+      if (auto p = decodeNodePool(state, node)) {
+        name = p->name;
+        p->file = doc.file;
+        p->line = doc.line;
+        out.nodePools.push_back(std::move(*p));
+      }
+    } else {
+      if (auto e = decodeException(d, node)) {
+        name = e->name;
+        out.exceptions.push_back(std::move(*e));
+      }
+    }
+    if (name.empty()) continue;
+    std::string where = doc.file + ":" + std::to_string(doc.line);
+    auto [it, inserted] = names.emplace(std::make_pair(*kind, name), where);
+    if (!inserted)
+      d.fail(node["metadata"]["name"], "metadata.name",
+             "duplicate " + *kind + " name \"" + name + "\" (also at " + it->second + ")");
+  }
+
+  std::set<std::string> policyNames;
+  for (const auto& group : {&out.serviceGroups, &out.nodePools, &out.policies})
+    for (const CompiledPolicy& p : *group) policyNames.insert(p.name);
+  for (const PolicyExceptionSpec& e : out.exceptions)
+    for (const auto& entry : e.exceptions)
+      if (!policyNames.count(entry.policy))
+        result.warnings.push_back("PolicyException " + e.name + " names unknown policy \"" + entry.policy + "\"");
+
+  checkConflicts(assignments, result.warnings);
+  // Report in reading order: by file, then position (documents are decoded settings-first).
+  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  result.errors = std::move(errors);
+  if (!result.errors.empty()) return result;
+
+  auto set = std::make_shared<PolicySet>();
+  set->settings = std::move(settings);
+  auto byName = [](const CompiledPolicy& a, const CompiledPolicy& b) { return a.name < b.name; };
+  std::sort(out.serviceGroups.begin(), out.serviceGroups.end(), byName);
+  std::sort(out.nodePools.begin(), out.nodePools.end(), byName);
+  std::sort(out.policies.begin(), out.policies.end(), [](const CompiledPolicy& a, const CompiledPolicy& b) {
+    return a.order != b.order ? a.order < b.order : a.name < b.name;
+  });
+  set->counts = {{"Policy", static_cast<int>(out.policies.size())},
+                 {"ServiceGroup", static_cast<int>(out.serviceGroups.size())},
+                 {"NodePool", static_cast<int>(out.nodePools.size())},
+                 {"PolicyException", static_cast<int>(out.exceptions.size())},
+                 {"Settings", out.settings ? 1 : 0}};
+  for (auto* group : {&out.serviceGroups, &out.nodePools, &out.policies})
+    for (CompiledPolicy& p : *group) set->policies.push_back(std::move(p));
+  set->exceptions = std::move(out.exceptions);
+  set->buildIndex();
+  result.set = std::move(set);
+  return result;
+}
+
+LoadResult loadPolicies(const std::vector<std::string>& paths, const LoadOptions& options) {
+  std::vector<LoadError> errors;
+  std::vector<TextSource> sources = readSources(paths, errors);
+  return loadPoliciesFromSources(sources, options, std::move(errors));
+}
+
+LoadResult loadPoliciesFromText(const std::string& name, const std::string& text,
+                                const LoadOptions& options) {
+  return loadPoliciesFromSources({{name, text}}, options, {});
+}
+
+}  // namespace billet::policy

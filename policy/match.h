@@ -1,0 +1,62 @@
+// Match and exclude blocks (SPEC §3.1), and the label selectors inside them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "json/value.h"
+#include "policy/condition.h"
+#include "policy/path.h"
+#include "policy/request.h"
+
+namespace billet::policy {
+
+struct Settings;
+
+// A Kubernetes label selector: matchLabels AND every matchExpressions requirement.
+struct LabelSelector {
+  struct Requirement {
+    enum class Op { In, NotIn, Exists, DoesNotExist };
+    std::string key;
+    Op op = Op::Exists;
+    std::vector<std::string> values;
+  };
+  std::vector<std::pair<std::string, std::string>> matchLabels;
+  std::vector<Requirement> matchExpressions;
+  bool matches(const json::Value* labels) const;  // labels: an object of strings, or null
+};
+
+struct Match {
+  std::vector<std::string> kinds;  // expanded (`Workloads` -> its eight kinds); empty: any
+  std::vector<Operation> operations;  // empty: any
+  std::vector<std::string> namespaces, names, images, containerNames, users, groups;
+  std::optional<LabelSelector> labels;
+  std::vector<std::pair<std::string, std::string>> annotations;  // key -> value glob
+  std::optional<bool> gpu, localStorage;
+  std::optional<std::int64_t> replicasMin, replicasMax;
+  std::vector<Condition> when;
+
+  bool empty() const;
+  bool matchesKind(std::string_view kind) const;
+};
+
+// What a match block is evaluated against: the request and the object as it is now (mutations
+// of earlier rules included).
+struct MatchInput {
+  const AdmissionRequest& request;
+  const Settings& settings;
+  const json::Value* object;  // may be null (DELETE)
+  PathRoots roots;
+};
+
+bool matches(const Match& m, const MatchInput& in);
+
+// Pod-level facts used by match criteria and built-in rules.
+bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources);
+bool podHasLocalStorage(const json::Value* podSpec);
+std::string objectName(const AdmissionRequest& req, const json::Value* object);
+
+}  // namespace billet::policy

@@ -1,0 +1,133 @@
+// Spreading a workload's own pods: pod anti-affinity and topology spread constraints.
+#include "policy/actions.h"
+#include "policy/workload.h"
+
+namespace billet::policy {
+namespace {
+
+// The keys that identify the workload's own pods: given, else the controller's selector keys,
+// else (bare Pod) app.kubernetes.io/name or app.
+std::vector<std::string> selectorKeys(const SpreadSpec& spec, const MutateContext& ctx) {
+  if (!spec.labelKeys.empty()) return spec.labelKeys;
+  std::vector<std::string> keys;
+  if (isPodController(ctx.request.kind)) {
+    const json::Value* ml = dig(ctx.object, {"spec", "selector", "matchLabels"});
+    if (ctx.request.kind == "CronJob")
+      ml = dig(ctx.object, {"spec", "jobTemplate", "spec", "selector", "matchLabels"});
+    if (ml && ml->isObject())
+      for (const json::Member& m : ml->asObject()) keys.push_back(m.key);
+    if (!keys.empty()) return keys;
+  }
+  return {"app.kubernetes.io/name", "app"};
+}
+
+// {matchLabels: {...}} from the pod's labels for those keys; nullopt when the pod has none.
+std::optional<json::Value> ownSelector(const SpreadSpec& spec, const MutateContext& ctx) {
+  std::vector<std::string> keys = selectorKeys(spec, ctx);
+  const json::Value* meta = findPodMetadata(ctx.object, ctx.request.kind);
+  const json::Value* labels = meta ? meta->find("labels") : nullptr;
+  json::Value ml = json::Value::object();
+  bool defaultAppKeys = spec.labelKeys.empty() && !isPodController(ctx.request.kind);
+  for (const std::string& k : keys) {
+    const json::Value* v = labels ? labels->find(k) : nullptr;
+    if (!v || !v->isString()) continue;
+    ml.set(k, *v);
+    if (defaultAppKeys) break;  // the first of app.kubernetes.io/name, app
+  }
+  if (ml.size() == 0) return std::nullopt;
+  json::Value sel = json::Value::object();
+  sel.set("matchLabels", std::move(ml));
+  return sel;
+}
+
+bool termMatches(const json::Value* term, const std::string& topologyKey, const json::Value& sel) {
+  if (!term) return false;
+  const json::Value* tk = term->find("topologyKey");
+  const json::Value* ls = term->find("labelSelector");
+  return tk && tk->isString() && tk->asString() == topologyKey && ls && *ls == sel;
+}
+
+class AntiAffinityAction final : public MutateAction {
+ public:
+  explicit AntiAffinityAction(SpreadSpec s) : spec_(std::move(s)) {}
+  void apply(MutateContext& ctx) const override {
+    if (!isWorkloadKind(ctx.request.kind)) return;
+    std::optional<json::Value> sel = ownSelector(spec_, ctx);
+    if (!sel) {
+      ctx.skipReason = "the pod has none of the selector labels";
+      return;
+    }
+    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
+    if (!pod) return;
+    const char* field = spec_.required ? "requiredDuringSchedulingIgnoredDuringExecution"
+                                       : "preferredDuringSchedulingIgnoredDuringExecution";
+    json::Value& anti = (*pod)["affinity"]["podAntiAffinity"];
+    json::Value* list = anti.find(field);
+    if (list && list->isArray()) {
+      for (const json::Value& e : list->asArray()) {
+        const json::Value* term = spec_.required ? &e : e.find("podAffinityTerm");
+        if (termMatches(term, spec_.topologyKey, *sel)) return;
+      }
+    } else {
+      list = &anti.set(field, json::Value::array());
+    }
+    json::Value term = json::Value::object();
+    term.set("labelSelector", std::move(*sel));
+    term.set("topologyKey", json::Value::string(spec_.topologyKey));
+    if (spec_.required) {
+      list->push(std::move(term));
+    } else {
+      json::Value entry = json::Value::object();
+      entry.set("weight", json::Value::number(spec_.weight));
+      entry.set("podAffinityTerm", std::move(term));
+      list->push(std::move(entry));
+    }
+    ctx.changed = true;
+  }
+
+ private:
+  SpreadSpec spec_;
+};
+
+class TopologySpreadAction final : public MutateAction {
+ public:
+  explicit TopologySpreadAction(SpreadSpec s) : spec_(std::move(s)) {}
+  void apply(MutateContext& ctx) const override {
+    if (!isWorkloadKind(ctx.request.kind)) return;
+    std::optional<json::Value> sel = ownSelector(spec_, ctx);
+    if (!sel) {
+      ctx.skipReason = "the pod has none of the selector labels";
+      return;
+    }
+    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
+    if (!pod) return;
+    json::Value* list = pod->find("topologySpreadConstraints");
+    if (list && list->isArray()) {
+      for (const json::Value& e : list->asArray())
+        if (termMatches(&e, spec_.topologyKey, *sel)) return;
+    } else {
+      list = &pod->set("topologySpreadConstraints", json::Value::array());
+    }
+    json::Value c = json::Value::object();
+    c.set("maxSkew", json::Value::number(spec_.maxSkew));
+    c.set("topologyKey", json::Value::string(spec_.topologyKey));
+    c.set("whenUnsatisfiable", json::Value::string(spec_.whenUnsatisfiable));
+    c.set("labelSelector", std::move(*sel));
+    list->push(std::move(c));
+    ctx.changed = true;
+  }
+
+ private:
+  SpreadSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<const MutateAction> makeAntiAffinity(SpreadSpec s) {
+  return std::make_unique<AntiAffinityAction>(std::move(s));
+}
+std::unique_ptr<const MutateAction> makeTopologySpread(SpreadSpec s) {
+  return std::make_unique<TopologySpreadAction>(std::move(s));
+}
+
+}  // namespace billet::policy

@@ -1,0 +1,219 @@
+#include "policy/path.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace billet::policy {
+
+bool Path::hasWildcard() const {
+  for (const Segment& s : segments)
+    if (s.kind == Segment::Kind::Wildcard) return true;
+  return false;
+}
+
+namespace {
+
+bool isIdentChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '$';
+}
+
+}  // namespace
+
+bool parsePath(const std::string& text, Path& out, std::string& error) {
+  out = Path{};
+  out.text = text;
+  std::size_t i = 0;
+  auto ident = [&]() {
+    std::size_t start = i;
+    while (i < text.size() && isIdentChar(text[i])) ++i;
+    return text.substr(start, i - start);
+  };
+  std::string root = ident();
+  if (root == "object") out.root = Root::Object;
+  else if (root == "oldObject") out.root = Root::OldObject;
+  else if (root == "request") out.root = Root::Request;
+  else if (root == "pod") out.root = Root::Pod;
+  else if (root == "podMetadata") out.root = Root::PodMetadata;
+  else {
+    error = "unknown root \"" + root + "\" (expected object, oldObject, request, pod, podMetadata)";
+    return false;
+  }
+  while (i < text.size()) {
+    Segment seg;
+    if (text[i] == '.') {
+      ++i;
+      seg.key = ident();
+      if (seg.key.empty()) {
+        error = "empty field name at offset " + std::to_string(i);
+        return false;
+      }
+      if (seg.key == "allContainers" && out.root == Root::Pod && out.segments.empty())
+        seg.kind = Segment::Kind::AllContainers;
+    } else if (text[i] == '[') {
+      std::size_t close = std::string::npos;
+      if (i + 1 < text.size() && text[i + 1] == '"') {
+        // ["key.with/dots"]: a quoted key, backslash escapes " and \.
+        std::string key;
+        std::size_t j = i + 2;
+        bool closed = false;
+        for (; j < text.size(); ++j) {
+          if (text[j] == '\\' && j + 1 < text.size()) {
+            key += text[++j];
+          } else if (text[j] == '"') {
+            closed = true;
+            break;
+          } else {
+            key += text[j];
+          }
+        }
+        if (!closed || j + 1 >= text.size() || text[j + 1] != ']') {
+          error = "unterminated [\"...\"] at offset " + std::to_string(i);
+          return false;
+        }
+        seg.key = std::move(key);
+        i = j + 2;
+        out.segments.push_back(std::move(seg));
+        continue;
+      }
+      close = text.find(']', i);
+      if (close == std::string::npos) {
+        error = "unterminated [ at offset " + std::to_string(i);
+        return false;
+      }
+      std::string inner = text.substr(i + 1, close - i - 1);
+      i = close + 1;
+      if (inner == "*") {
+        seg.kind = Segment::Kind::Wildcard;
+      } else if (auto eq = inner.find('='); eq != std::string::npos) {
+        seg.kind = Segment::Kind::Select;
+        seg.key = inner.substr(0, eq);
+        seg.value = inner.substr(eq + 1);
+        if (seg.key.empty()) {
+          error = "empty key in [" + inner + "]";
+          return false;
+        }
+      } else {
+        seg.kind = Segment::Kind::Index;
+        auto [p, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), seg.index);
+        if (inner.empty() || ec != std::errc() || p != inner.data() + inner.size()) {
+          error = "bad index [" + inner + "] (expected a number, *, name=value or \"key\")";
+          return false;
+        }
+      }
+    } else {
+      error = "unexpected \"" + std::string(1, text[i]) + "\" at offset " + std::to_string(i);
+      return false;
+    }
+    out.segments.push_back(std::move(seg));
+  }
+  for (std::size_t k = 0; k < out.segments.size(); ++k) {
+    if (out.segments[k].kind == Segment::Kind::AllContainers) {
+      bool ok = k + 1 < out.segments.size() &&
+                out.segments[k + 1].kind != Segment::Kind::Field &&
+                out.segments[k + 1].kind != Segment::Kind::AllContainers;
+      if (!ok) {
+        error = "pod.allContainers must be followed by [*], [N] or [name=...]";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+namespace {
+
+bool isContainerList(const Path& path, std::size_t segIndex) {
+  // pod.containers / pod.initContainers / pod.ephemeralContainers / pod.allContainers
+  if (path.root != Root::Pod || segIndex != 0) return false;
+  const Segment& s = path.segments[0];
+  return s.kind == Segment::Kind::AllContainers ||
+         (s.kind == Segment::Kind::Field &&
+          (s.key == "containers" || s.key == "initContainers" || s.key == "ephemeralContainers"));
+}
+
+bool selectMatches(const json::Value& element, const Segment& seg) {
+  const json::Value* v = element.find(seg.key);
+  return v && v->isScalar() && v->scalarText() == seg.value;
+}
+
+void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
+          std::vector<Slot>& out);
+
+// Applies segment k (an element selector) to a list of candidate elements.
+void walkElements(const Path& path, std::size_t k, const std::vector<const json::Value*>& elems,
+                  bool containers, const json::Value* container, std::vector<Slot>& out) {
+  const Segment& seg = path.segments[k];
+  switch (seg.kind) {
+    case Segment::Kind::Wildcard:
+      for (const json::Value* e : elems) walk(path, k + 1, e, containers ? e : container, out);
+      return;
+    case Segment::Kind::Index:
+      if (seg.index < elems.size()) {
+        const json::Value* e = elems[seg.index];
+        walk(path, k + 1, e, containers ? e : container, out);
+      } else {
+        out.push_back({nullptr, container});
+      }
+      return;
+    case Segment::Kind::Select:
+      for (const json::Value* e : elems)
+        if (selectMatches(*e, seg)) {
+          walk(path, k + 1, e, containers ? e : container, out);
+          return;
+        }
+      out.push_back({nullptr, container});
+      return;
+    default: break;
+  }
+  out.push_back({nullptr, container});
+}
+
+void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
+          std::vector<Slot>& out) {
+  if (k == path.segments.size()) {
+    out.push_back({cur, container});
+    return;
+  }
+  const Segment& seg = path.segments[k];
+  if (seg.kind == Segment::Kind::AllContainers) {
+    std::vector<const json::Value*> elems;
+    forEachContainer(cur, true, true, [&](const json::Value& c) { elems.push_back(&c); });
+    walkElements(path, k + 1, elems, true, container, out);
+    return;
+  }
+  if (!cur) {
+    // Below a missing value a wildcard reaches nothing; anything else is one missing slot.
+    for (std::size_t j = k; j < path.segments.size(); ++j)
+      if (path.segments[j].kind == Segment::Kind::Wildcard) return;
+    out.push_back({nullptr, container});
+    return;
+  }
+  if (seg.kind == Segment::Kind::Field) {
+    walk(path, k + 1, cur->find(seg.key), container, out);
+    return;
+  }
+  if (!cur->isArray()) {
+    walk(path, k + 1, nullptr, container, out);
+    return;
+  }
+  std::vector<const json::Value*> elems;
+  elems.reserve(cur->asArray().size());
+  for (const json::Value& e : cur->asArray()) elems.push_back(&e);
+  walkElements(path, k, elems, isContainerList(path, k - 1), container, out);
+}
+
+}  // namespace
+
+void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) {
+  const json::Value* start = nullptr;
+  switch (path.root) {
+    case Root::Object: start = roots.object; break;
+    case Root::OldObject: start = roots.oldObject; break;
+    case Root::Request: start = roots.request; break;
+    case Root::Pod: start = roots.pod; break;
+    case Root::PodMetadata: start = roots.podMetadata; break;
+  }
+  walk(path, 0, start, nullptr, out);
+}
+
+}  // namespace billet::policy

@@ -1,0 +1,69 @@
+// Paths into an admission request (SPEC §3.2), compiled once at load.
+//
+//   object.metadata.labels["app.kubernetes.io/name"]
+//   pod.allContainers[*].resources.limits["nvidia.com/gpu"]
+//   pod.containers[name=marie].image
+//
+// Reading a path yields one Slot per combination of wildcard choices: the value reached (or
+// nullptr when a field is missing) and the container it passed through, for `{container}`.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "json/value.h"
+
+namespace billet::policy {
+
+enum class Root { Object, OldObject, Request, Pod, PodMetadata };
+
+struct Segment {
+  enum class Kind { Field, Index, Wildcard, Select, AllContainers };
+  Kind kind = Kind::Field;
+  std::string key;    // Field: the member; Select: the member compared
+  std::string value;  // Select: the value it must equal
+  std::size_t index = 0;
+};
+
+struct Path {
+  Root root = Root::Object;
+  std::vector<Segment> segments;
+  std::string text;  // as written, for messages
+  bool hasWildcard() const;
+};
+
+// Parses `text`; on error returns false and sets `error` (e.g. `unknown root "spec"`).
+bool parsePath(const std::string& text, Path& out, std::string& error);
+
+// The documents paths are read from.
+struct PathRoots {
+  const json::Value* object = nullptr;
+  const json::Value* oldObject = nullptr;
+  const json::Value* request = nullptr;
+  const json::Value* pod = nullptr;          // the pod spec, wherever it lives
+  const json::Value* podMetadata = nullptr;  // the pod's metadata
+};
+
+struct Slot {
+  const json::Value* value = nullptr;      // nullptr: not present
+  const json::Value* container = nullptr;  // the container element passed through, if any
+};
+
+void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out);
+
+// The containers, initContainers and ephemeralContainers of a pod spec, in that order.
+template <typename V, typename F>
+void forEachContainer(V* podSpec, bool includeInit, bool includeEphemeral, F&& f) {
+  if (!podSpec) return;
+  static constexpr const char* kLists[] = {"containers", "initContainers", "ephemeralContainers"};
+  for (int i = 0; i < 3; ++i) {
+    if ((i == 1 && !includeInit) || (i == 2 && !includeEphemeral)) continue;
+    auto* list = podSpec->find(kLists[i]);
+    if (!list || !list->isArray()) continue;
+    for (auto& c : list->asArray())
+      if (c.isObject()) f(c);
+  }
+}
+
+}  // namespace billet::policy

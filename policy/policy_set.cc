@@ -1,0 +1,39 @@
+#include "policy/compiled.h"
+
+namespace billet::policy {
+
+std::string LoadError::format() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  out += ": ";
+  if (!path.empty()) out += path + ": ";
+  out += message;
+  return out;
+}
+
+void PolicySet::buildIndex() {
+  byKind_.clear();
+  anyKind_.clear();
+  // Every kind named by some policy gets a list; each list keeps the evaluation order and
+  // includes the policies that match any kind.
+  for (const CompiledPolicy& p : policies)
+    for (const std::string& k : p.match.kinds) byKind_.try_emplace(k);
+  for (const CompiledPolicy& p : policies) {
+    if (p.match.kinds.empty()) {
+      anyKind_.push_back(&p);
+      for (auto& [k, list] : byKind_) list.push_back(&p);
+      continue;
+    }
+    for (auto& [k, list] : byKind_)
+      if (p.match.matchesKind(k)) list.push_back(&p);
+  }
+}
+
+const std::vector<const CompiledPolicy*>& PolicySet::forKind(std::string_view kind) const {
+  auto it = byKind_.find(std::string(kind));
+  return it == byKind_.end() ? anyKind_ : it->second;
+}
+
+std::vector<std::pair<std::string, int>> countByKind(const PolicySet& set) { return set.counts; }
+
+}  // namespace billet::policy

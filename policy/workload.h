@@ -1,0 +1,33 @@
+// Where each kind keeps its pod (SPEC §3.2 `pod` and `podMetadata` roots):
+//   Pod                                         spec,                          metadata
+//   Deployment, ReplicaSet, StatefulSet,
+//   DaemonSet, Job, ReplicationController       spec.template.spec,            spec.template.metadata
+//   CronJob                                     spec.jobTemplate.spec.template.spec / .metadata
+// Other kinds (Node, ...) have no pod.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "json/value.h"
+
+namespace billet::policy {
+
+inline constexpr std::array<std::string_view, 8> kWorkloadKinds = {
+    "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
+    "ReplicationController"};
+
+bool isWorkloadKind(std::string_view kind);
+bool isPodController(std::string_view kind);  // a workload kind other than Pod
+
+// Read-only lookups; nullptr when absent or the kind has no pod.
+const json::Value* findPodSpec(const json::Value& object, std::string_view kind);
+const json::Value* findPodMetadata(const json::Value& object, std::string_view kind);
+// Mutable lookups that create the missing parents (as objects); nullptr when the kind has no pod.
+json::Value* ensurePodSpec(json::Value& object, std::string_view kind);
+json::Value* ensurePodMetadata(json::Value& object, std::string_view kind);
+
+// spec.replicas of a controller; absent counts as 1 (the Kubernetes default).
+std::int64_t replicasOf(const json::Value& object);
+
+}  // namespace billet::policy

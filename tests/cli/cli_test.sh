@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End-to-end tests of the billet command line: exit codes, error lines, outputs, and parity
+# between `lint` and `review` (one evaluation path). Usage: cli_test.sh BILLET SOURCE_DIR
+set -uo pipefail
+BILLET=$1
+SRC=$2
+SAMPLE="$SRC/../shared/samples/review-deployment-gpu.json"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $name"
+  fi
+}
+
+run() {  # run ARGS... -> $out, $err, $rc
+  out=$("$BILLET" "$@" 2>"$T/err")
+  rc=$?
+  err=$(cat "$T/err")
+}
+
+cat > "$T/gpu.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: gpu-workloads}
+spec:
+  match: {kinds: [Workloads], gpu: true}
+  rules:
+    - name: gpu-placement
+      mutate:
+        tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+        nodeSelector: {nvidia.com/gpu.present: "true"}
+    - name: require-gpu-limits
+      validate:
+        message: 'GPU containers must set limits (container "{container}")'
+        require:
+          - {path: 'pod.allContainers[*].resources.limits["nvidia.com/gpu"]', op: Exists}
+YAML
+cat > "$T/bad.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: bad}
+spec:
+  mode: Sometimes
+  rules:
+    - name: r
+      mutate:
+        tolerations: [{key: a, effect: NoSchedul}]
+YAML
+jq -c '.request.object' "$SAMPLE" > "$T/deploy.json"
+
+run version
+check "version exits 0" [ $rc -eq 0 ]
+check "version prints the version" grep -q '^billet [0-9]' <<<"$out"
+
+run lint -p "$T/gpu.yaml"
+check "lint of good policies exits 0" [ $rc -eq 0 ]
+check "lint counts the documents" grep -q 'policies ok: 1 document' <<<"$out"
+
+run lint -p "$T/bad.yaml"
+check "lint of bad policies exits 2" [ $rc -eq 2 ]
+check "every error is listed with file:line:col" [ "$(grep -c "^$T/bad.yaml:[0-9]*:[0-9]*: " <<<"$err")" -eq 2 ]
+check "the effect error names its field path" grep -q "bad.yaml:9:40: spec.rules\[0\].mutate.tolerations\[0\].effect: unknown value \"NoSchedul\" (expected NoSchedule, PreferNoSchedule, NoExecute)" <<<"$err"
+check "the mode error names its field path" grep -q 'bad.yaml:5:9: spec.mode: unknown value "Sometimes"' <<<"$err"
+
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json"
+check "an Enforce failure exits 1" [ $rc -eq 1 ]
+check "text ends with the summary line" [ "$(tail -n1 <<<"$out")" = "pass: 1, fail: 1, warn: 0, error: 0, skip: 0" ]
+check "the failure names policy, rule and container" grep -q 'fail  gpu-workloads/require-gpu-limits: GPU containers must set limits (container "log-shipper")' <<<"$out"
+
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json --patched --explain
+check "json output exits 1 too" [ $rc -eq 1 ]
+check "json output is JSON with the summary" [ "$(jq -c .summary <<<"$out")" = '{"pass":1,"fail":1,"warn":0,"error":0,"skip":0}' ]
+check "json output carries the patch" [ "$(jq -r '.resources[0].patch[1].path' <<<"$out")" = "/spec/template/spec/nodeSelector" ]
+check "json output carries the patched object" [ "$(jq -r '.resources[0].patched.spec.template.spec.nodeSelector["nvidia.com/gpu.present"]' <<<"$out")" = "true" ]
+check "explain names the rule of each change" [ "$(jq -r '.resources[0].changes[0].rule' <<<"$out")" = "gpu-placement" ]
+
+# One evaluation path: the patch `lint` reports is the patch `review` returns.
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json
+lint_patch=$(jq -c '.resources[0].patch' <<<"$out")
+run review -p "$T/gpu.yaml" "$SAMPLE"
+check "review exits 0" [ $rc -eq 0 ]
+review_patch=$(jq -r '.response.patch' <<<"$out" | base64 -d | jq -c .)
+check "review and lint return the same patch" [ "$lint_patch" = "$review_patch" ]
+check "review echoes the uid" [ "$(jq -r .response.uid <<<"$out")" = "705ab4f5-6393-11e8-b7cc-42010a800002" ]
+"$BILLET" review -p "$T/gpu.yaml" "$SAMPLE" >"$T/review.out"
+check "review prints the body alone, no trailing newline, to a pipe" [ "$(tail -c1 "$T/review.out")" = "}" ]
+run review -p "$T/gpu.yaml" --endpoint validate - <"$SAMPLE"
+check "validate through stdin denies" [ "$(jq -r .response.allowed <<<"$out")" = "false" ]
+check "the deny is 403 Forbidden" [ "$(jq -r '.response.status | "\(.code) \(.reason)"' <<<"$out")" = "403 Forbidden" ]
+
+printf '{"kind": "AdmissionReview", ' > "$T/broken.json"
+run review -p "$T/gpu.yaml" "$T/broken.json"
+check "a malformed review exits 2" [ $rc -eq 2 ]
+check "and says it is a 400" grep -q 'HTTP 400: malformed JSON' <<<"$err"
+
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' > "$T/broken.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/broken.yaml"
+check "a malformed resource exits 2" [ $rc -eq 2 ]
+check "with its position" grep -q "^$T/broken.yaml:[0-9]*:[0-9]*: invalid YAML" <<<"$err"
+
+run lint -p "$T/gpu.yaml" --frobnicate
+check "an unknown flag exits 2" [ $rc -eq 2 ]
+check "and is named" grep -q 'unknown flag --frobnicate' <<<"$err"
+run lint -p "$T/missing-dir"
+check "a missing policy path exits 2" [ $rc -eq 2 ]
+run lint --help
+check "--help exits 0" [ $rc -eq 0 ]
+run audit -p "$T/gpu.yaml" -f "$T/deploy.json"
+check "audit never fails" [ $rc -eq 0 ]
+check "audit reports mutations as failures" grep -q 'fail  gpu-workloads/gpu-placement: would add /spec/template/spec/tolerations' <<<"$out"
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

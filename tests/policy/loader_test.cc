@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+
+#include "policy/compiled.h"
+#include "policy/policy_set.h"
+
+using namespace billet::policy;
+
+namespace {
+
+std::vector<std::string> errorsOf(const std::string& text) {
+  LoadResult r = loadPoliciesFromText("policies/gpu.yaml", text);
+  std::vector<std::string> out;
+  for (const LoadError& e : r.errors) out.push_back(e.format());
+  CHECK(r.set == nullptr);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the error of SPEC §3 names file, line, column and field path") {
+  // Line 14, column 9 is where the effect's value starts.
+  std::string text =
+      "apiVersion: billet.dev/v1alpha1\n"   // 1
+      "kind: Policy\n"                      // 2
+      "metadata:\n"                         // 3
+      "  name: gpu-workloads\n"             // 4
+      "spec:\n"                             // 5
+      "  match:\n"                          // 6
+      "    kinds: [Workloads]\n"            // 7
+      "  rules:\n"                          // 8
+      "    - name: gpu-placement\n"         // 9
+      "      mutate:\n"                     // 10
+      "        tolerations:\n"              // 11
+      "          - key: nvidia.com/gpu\n"   // 12
+      "            operator: Exists\n"      // 13
+      "            effect:\n"               // 14 (value on the next line would move it; keep inline)
+      ;
+  text.resize(text.size() - std::string("            effect:\n").size());
+  text += "            effect: NoSchedul\n";
+  auto errors = errorsOf(text);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] ==
+        "policies/gpu.yaml:14:21: spec.rules[0].mutate.tolerations[0].effect: unknown value "
+        "\"NoSchedul\" (expected NoSchedule, PreferNoSchedule, NoExecute)");
+}
+
+TEST_CASE("every error of a load is reported, across documents") {
+  auto errors = errorsOf(R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: Bad_Name}
+spec:
+  mode: Enforced
+  colour: blue
+  rules:
+    - name: r
+      validate: {require: [{path: pod.x, op: Exists}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: two}
+spec:
+  rules:
+    - name: a
+      mutate: {}
+      validate: {forbidLatestTag: true}
+    - name: b
+      validate:
+        require: [{path: 'pod.x', op: Matches, value: '[z-a]'}]
+---
+apiVersion: billet.dev/v1beta9
+kind: Policy
+---
+apiVersion: billet.dev/v1alpha1
+kind: Polcy
+metadata: {name: x}
+)");
+  for (const auto& e : errors) UNSCOPED_INFO(e);
+  REQUIRE(errors.size() == 7);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:3:18: metadata.name: \"Bad_Name\" is not a DNS-1123 name"));
+  CHECK_THAT(errors[1], Catch::StartsWith("policies/gpu.yaml:5:9: spec.mode: unknown value \"Enforced\""));
+  CHECK_THAT(errors[2], Catch::StartsWith("policies/gpu.yaml:6:3: spec.colour: unknown field \"colour\""));
+  CHECK_THAT(errors[3], Catch::StartsWith("policies/gpu.yaml:16:7: spec.rules[0]: a rule has exactly one of mutate, validate, generate"));
+  CHECK_THAT(errors[4], Catch::Contains("spec.rules[1].validate.require[0].value: invalid regular expression"));
+  CHECK_THAT(errors[5], Catch::StartsWith("policies/gpu.yaml:23:13: apiVersion: unknown apiVersion \"billet.dev/v1beta9\""));
+  CHECK_THAT(errors[6], Catch::StartsWith("policies/gpu.yaml:27:7: kind: unknown kind \"Polcy\""));
+}
+
+TEST_CASE("YAML syntax errors carry their position") {
+  auto errors = errorsOf("apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:"));
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML"));
+}
+
+TEST_CASE("names are unique per kind; a second Settings is an error") {
+  auto errors = errorsOf(R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: same}
+spec: {rules: [{name: r, validate: {forbidLatestTag: true}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: same}
+spec: {rules: [{name: r, validate: {forbidLatestTag: true}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: a}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: b}
+)");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0] == "policies/gpu.yaml:8:18: metadata.name: duplicate Policy name \"same\" (also at policies/gpu.yaml:1)");
+  CHECK(errors[1] == "policies/gpu.yaml:16:7: kind: a second Settings document (the first is at policies/gpu.yaml:11)");
+}
+
+TEST_CASE("policies are ordered by order then name, and indexed by kind") {
+  LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: b-late}
+spec: {order: 200, match: {kinds: [Pod]}, rules: [{name: r, validate: {forbidLatestTag: true}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: z-early}
+spec: {order: 1, rules: [{name: r, validate: {forbidLatestTag: true}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: a-late}
+spec: {order: 200, match: {kinds: [Node]}, rules: [{name: r, validate: {forbidLatestTag: true}}]}
+)");
+  REQUIRE(r.ok());
+  std::vector<std::string> pod, node, other;
+  for (auto* p : r.set->forKind("Pod")) pod.push_back(p->name);
+  for (auto* p : r.set->forKind("Node")) node.push_back(p->name);
+  for (auto* p : r.set->forKind("Secret")) other.push_back(p->name);
+  CHECK(pod == std::vector<std::string>{"z-early", "b-late"});
+  CHECK(node == std::vector<std::string>{"z-early", "a-late"});
+  CHECK(other == std::vector<std::string>{"z-early"});
+}
+
+TEST_CASE("conflicting assignments are load warnings") {
+  LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: one}
+spec: {match: {kinds: [Pod]}, rules: [{name: a, mutate: {nodeSelector: {pool: gpu}}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: two}
+spec: {match: {kinds: [Workloads]}, rules: [{name: b, mutate: {nodeSelector: {pool: cpu}}}]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: three}
+spec: {match: {kinds: [Node]}, rules: [{name: c, mutate: {nodeSelector: {pool: x}}}]}
+)");
+  REQUIRE(r.ok());
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == "conflict: one/a and two/b both set nodeSelector[\"pool\"] (\"gpu\" vs \"cpu\")");
+}
+
+TEST_CASE("kind: List documents are expanded") {
+  LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: v1
+kind: List
+items:
+  - apiVersion: billet.dev/v1alpha1
+    kind: Policy
+    metadata: {name: in-a-list}
+    spec: {rules: [{name: r, validate: {forbidLatestTag: true}}]}
+)");
+  REQUIRE(r.ok());
+  REQUIRE(r.set->policies.size() == 1);
+  CHECK(r.set->policies[0].name == "in-a-list");
+}

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include "policy/path.h"
+#include "policy/source.h"
+
+using namespace billet::policy;
+using billet::json::Value;
+
+namespace {
+
+Value yaml(const std::string& text) { return toValue(YAML::Load(text)); }
+
+std::vector<std::string> read(const std::string& path, const Value& pod) {
+  Path p;
+  std::string error;
+  REQUIRE(parsePath(path, p, error));
+  PathRoots roots;
+  roots.pod = &pod;
+  std::vector<Slot> slots;
+  readPath(p, roots, slots);
+  std::vector<std::string> out;
+  for (const Slot& s : slots) {
+    std::string c = s.container ? s.container->find("name")->asString() : "-";
+    out.push_back(c + "=" + (s.value ? s.value->scalarText() : "<absent>"));
+  }
+  return out;
+}
+
+const char* kPod = R"(
+containers:
+  - {name: a, image: "x:1", resources: {limits: {nvidia.com/gpu: "1"}}}
+  - {name: b, image: "y:2"}
+initContainers:
+  - {name: init, image: "z:3"}
+ephemeralContainers:
+  - {name: debug, image: "d:4"}
+)";
+
+}  // namespace
+
+TEST_CASE("paths parse every segment kind") {
+  Path p;
+  std::string error;
+  REQUIRE(parsePath(R"(pod.allContainers[*].resources.limits["nvidia.com/gpu"])", p, error));
+  REQUIRE(p.root == Root::Pod);
+  REQUIRE(p.segments.size() == 5);
+  CHECK(p.segments[0].kind == Segment::Kind::AllContainers);
+  CHECK(p.segments[1].kind == Segment::Kind::Wildcard);
+  CHECK(p.segments[4].key == "nvidia.com/gpu");
+  REQUIRE(parsePath("object.spec.template.spec.containers[name=marie].image", p, error));
+  CHECK(p.segments[4].kind == Segment::Kind::Select);
+  CHECK(p.segments[4].key == "name");
+  CHECK(p.segments[4].value == "marie");
+  REQUIRE(parsePath("oldObject.spec.containers[3]", p, error));
+  CHECK(p.segments[2].kind == Segment::Kind::Index);
+  CHECK(p.segments[2].index == 3);
+  REQUIRE(parsePath(R"(podMetadata.annotations["a\"b"])", p, error));
+  CHECK(p.segments[1].key == "a\"b");
+}
+
+TEST_CASE("bad paths are rejected with a reason") {
+  Path p;
+  std::string error;
+  CHECK_FALSE(parsePath("spec.containers", p, error));
+  CHECK_THAT(error, Catch::Contains("unknown root \"spec\""));
+  CHECK_FALSE(parsePath("object.spec[", p, error));
+  CHECK_FALSE(parsePath("object.spec[x]", p, error));
+  CHECK_FALSE(parsePath(R"(object.metadata["unterminated)", p, error));
+  CHECK_FALSE(parsePath("pod.allContainers.image", p, error));
+  CHECK_THAT(error, Catch::Contains("allContainers"));
+  CHECK_FALSE(parsePath("object..x", p, error));
+}
+
+TEST_CASE("allContainers reaches containers, init and ephemeral containers in order") {
+  Value pod = yaml(kPod);
+  CHECK(read("pod.allContainers[*].image", pod) ==
+        std::vector<std::string>{"a=x:1", "b=y:2", "init=z:3", "debug=d:4"});
+  CHECK(read("pod.containers[*].image", pod) == std::vector<std::string>{"a=x:1", "b=y:2"});
+  CHECK(read("pod.allContainers[2].name", pod) == std::vector<std::string>{"init=init"});
+  CHECK(read("pod.allContainers[name=debug].image", pod) == std::vector<std::string>{"debug=d:4"});
+}
+
+TEST_CASE("missing values are slots without a value; wildcards below them reach nothing") {
+  Value pod = yaml(kPod);
+  CHECK(read(R"(pod.containers[*].resources.limits["nvidia.com/gpu"])", pod) ==
+        std::vector<std::string>{"a=1", "b=<absent>"});
+  CHECK(read("pod.nodeSelector.zone", pod) == std::vector<std::string>{"-=<absent>"});
+  CHECK(read("pod.volumes[*].name", pod).empty());
+  CHECK(read("pod.containers[9].name", pod) == std::vector<std::string>{"-=<absent>"});
+  CHECK(read("pod.containers[name=zzz].name", pod) == std::vector<std::string>{"-=<absent>"});
+}
