@@ -43,7 +43,7 @@ std::shared_ptr<const billet::policy::PolicySet> pack(int extraPolicies) {
             "Matches, value: '^[a-z]'}]}\n";
   }
   std::string all;
-  for (const char* f : {"settings", "gpu-workloads",
+  for (const char* f : {"settings", "service-groups", "runtime-nodepool", "gpu-workloads",
                         "high-availability", "scale-to-zero", "baseline"})
     all += "---\n" + readFile(std::string(BILLET_SOURCE_DIR "/manifests/policies/") + f + ".yaml") + "\n";
   LoadResult r = billet::policy::loadPoliciesFromText("bench.yaml", all + text);

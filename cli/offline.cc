@@ -1,7 +1,7 @@
 #include "cli/offline.h"
 
 #include <algorithm>
-#include <map>
+#include <set>
 
 #include "json/patch.h"
 #include "policy/source.h"
@@ -130,14 +130,25 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   rep.changes = std::move(m.changes);
   rep.notes = std::move(m.notes);
 
-  // Conflicts: two rules changing the same field (appends to lists are not conflicts).
-  std::map<std::string, const policy::Change*> owner;
-  for (const policy::Change& c : rep.changes) {
-    if (c.pointer.size() >= 2 && c.pointer.compare(c.pointer.size() - 2, 2, "/-") == 0) continue;
-    auto [it, fresh] = owner.emplace(c.pointer, &c);
-    if (!fresh && (it->second->policy != c.policy || it->second->rule != c.rule))
-      rep.notes.push_back("conflict: " + it->second->policy + "/" + it->second->rule + " and " +
-                          c.policy + "/" + c.rule + " both change " + c.pointer);
+  // Conflicts: two rules changing the same field, or one a field inside what the other set.
+  // Appends to lists ("/-") are not conflicts.
+  auto within = [](const std::string& inner, const std::string& outer) {
+    return inner == outer || (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+                              inner[outer.size()] == '/');
+  };
+  std::set<std::string> reported;
+  for (std::size_t i = 0; i < rep.changes.size(); ++i) {
+    for (std::size_t j = i + 1; j < rep.changes.size(); ++j) {
+      const policy::Change& a = rep.changes[i];
+      const policy::Change& b = rep.changes[j];
+      if (a.policy == b.policy && a.rule == b.rule) continue;
+      auto endsAppend = [](const std::string& p) { return p.size() >= 2 && p.compare(p.size() - 2, 2, "/-") == 0; };
+      if (endsAppend(a.pointer) || endsAppend(b.pointer)) continue;
+      if (!within(a.pointer, b.pointer) && !within(b.pointer, a.pointer)) continue;
+      std::string note = "conflict: " + a.policy + "/" + a.rule + " and " + b.policy + "/" + b.rule +
+                         " both change " + (a.pointer.size() > b.pointer.size() ? a.pointer : b.pointer);
+      if (reported.insert(note).second) rep.notes.push_back(std::move(note));
+    }
   }
 
   policy::AdmissionRequest mutated = req;

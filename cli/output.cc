@@ -10,6 +10,17 @@ using json::Value;
 
 Value str(const std::string& s) { return Value::string(s); }
 
+std::string indent(const std::string& text, int n) {
+  std::string out;
+  bool lineStart = true;
+  for (char c : text) {
+    if (lineStart) out.append(static_cast<std::size_t>(n), ' ');
+    out += c;
+    lineStart = c == '\n';
+  }
+  return out;
+}
+
 Value reportToJson(const ResourceReport& rep, const OutputOptions& o) {
   const Resource& r = *rep.resource;
   Value v = Value::object();
@@ -104,7 +115,7 @@ std::string renderText(const std::vector<ResourceReport>& reports, const OutputO
                (c.detail.empty() ? "" : " (" + c.detail + ")") + "\n";
     if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
     for (const policy::Generated& g : rep.generated)
-      out += "  generates (" + g.policy + "/" + g.rule + "):\n" + json::writeYaml(g.object);
+      out += "  generates (" + g.policy + "/" + g.rule + "):\n" + indent(json::writeYaml(g.object), 4);
     if (o.patched) out += "---\n" + json::writeYaml(rep.patched);
   }
   out += summarize(reports).line() + "\n";

@@ -1,1 +1,79 @@
 #include "json/base64.h"
+
+#include <array>
+#include <cstdint>
+
+namespace billet::json {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<std::int8_t, 256> makeDecodeTable() {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int i = 0; i < 64; ++i)
+    t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  return t;
+}
+constexpr std::array<std::int8_t, 256> kDecode = makeDecodeTable();
+
+}  // namespace
+
+std::string base64Encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  const auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back(kAlphabet[n & 63]);
+  }
+  const std::size_t left = bytes.size() - i;
+  if (left == 1) {
+    const std::uint32_t n = byte(i) << 16;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.append("==", 2);
+  } else if (left == 2) {
+    const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+// Strict: the length must be a multiple of four, padding may only end the text (at most two
+// '='), and no whitespace or characters outside the standard alphabet are accepted. Unused bits
+// in the last group are ignored, as Go's base64.StdEncoding does.
+std::optional<std::string> base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    int pad = 0;
+    if (last) {
+      if (text[i + 3] == '=') pad = text[i + 2] == '=' ? 2 : 1;
+    }
+    std::uint32_t n = 0;
+    for (int k = 0; k < 4 - pad; ++k) {
+      const std::int8_t d =
+          kDecode[static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)])];
+      if (d < 0) return std::nullopt;
+      n |= static_cast<std::uint32_t>(d) << (18 - 6 * k);
+    }
+    out.push_back(static_cast<char>((n >> 16) & 0xFF));
+    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xFF));
+  }
+  return out;
+}
+
+}  // namespace billet::json

@@ -1,1 +1,447 @@
 #include "json/patch.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "json/pointer.h"
+
+namespace billet::json {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+// The location being compared, as a stack of steps; turned into a JSON Pointer only when an
+// operation is emitted, since most of two similar documents is equal.
+struct Step {
+  const std::string* key;  // nullptr for an array index
+  std::size_t index;
+};
+
+class Differ {
+ public:
+  explicit Differ(Array& ops) : ops_(ops) {}
+  void run(const Value& from, const Value& to) { compare(from, to); }
+
+ private:
+  void compare(const Value& from, const Value& to);
+  void compareObjects(const Object& a, const Object& b);
+  void compareArrays(const Array& a, const Array& b);
+
+  // The pointer of the current location, plus `last` if given ("-" for an append).
+  std::string pointer(std::string_view last = {}, bool withLast = false) const {
+    std::string path;
+    for (const Step& s : steps_) {
+      if (s.key) {
+        appendToken(path, *s.key);
+      } else {
+        path.push_back('/');
+        path += std::to_string(s.index);
+      }
+    }
+    if (withLast) appendToken(path, last);
+    return path;
+  }
+  void emit(std::string_view op, std::string path, const Value* value) {
+    Object o;
+    o.reserve(value ? 3 : 2);
+    o.push_back(Member{"op", Value::string(std::string(op))});
+    o.push_back(Member{"path", Value::string(std::move(path))});
+    if (value) o.push_back(Member{"value", *value});
+    ops_.push_back(Value::object(std::move(o)));
+  }
+
+  Array& ops_;
+  std::vector<Step> steps_;
+};
+
+// Finds members by key: linear for small objects, hashed for large ones so that a diff of two
+// objects with many members stays linear.
+class MemberIndex {
+ public:
+  explicit MemberIndex(const Object& members) : members_(members) {
+    if (members.size() > kLinearLimit) {
+      map_.reserve(members.size());
+      for (const Member& m : members) map_.emplace(m.key, &m.value);
+    }
+  }
+  // `hint` is where the key sits when both objects list members in the same order.
+  const Value* find(const std::string& key, std::size_t hint) const {
+    if (hint < members_.size() && members_[hint].key == key) return &members_[hint].value;
+    if (members_.size() > kLinearLimit) {
+      auto it = map_.find(key);
+      return it == map_.end() ? nullptr : it->second;
+    }
+    for (const Member& m : members_)
+      if (m.key == key) return &m.value;
+    return nullptr;
+  }
+
+ private:
+  static constexpr std::size_t kLinearLimit = 16;
+  const Object& members_;
+  std::unordered_map<std::string_view, const Value*> map_;
+};
+
+void Differ::compare(const Value& from, const Value& to) {
+  if (from.type() != to.type() || from.isScalar()) {
+    if (from != to) emit("replace", pointer(), &to);
+    return;
+  }
+  if (from.isObject()) {
+    compareObjects(from.asObject(), to.asObject());
+  } else {
+    compareArrays(from.asArray(), to.asArray());
+  }
+}
+
+void Differ::compareObjects(const Object& a, const Object& b) {
+  const MemberIndex inTo(b);
+  std::size_t matched = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const Member& m = a[i];
+    if (const Value* other = inTo.find(m.key, i)) {
+      ++matched;
+      steps_.push_back(Step{&m.key, 0});
+      compare(m.value, *other);
+      steps_.pop_back();
+    } else {
+      emit("remove", pointer(m.key, true), nullptr);
+    }
+  }
+  if (matched == b.size()) return;  // every member of `to` was in `from`
+  const MemberIndex inFrom(a);
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    const Member& m = b[i];
+    if (!inFrom.find(m.key, i)) emit("add", pointer(m.key, true), &m.value);
+  }
+}
+
+void Differ::compareArrays(const Array& a, const Array& b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    steps_.push_back(Step{nullptr, i});
+    compare(a[i], b[i]);
+    steps_.pop_back();
+  }
+  if (b.size() > common) {
+    const std::string path = pointer("-", true);
+    for (std::size_t i = common; i < b.size(); ++i) emit("add", path, &b[i]);
+  }
+  for (std::size_t i = a.size(); i > common; --i)
+    emit("remove", pointer(std::to_string(i - 1), true), nullptr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply
+
+// The decimal value of a JSON number, for "test": sign, significant digits without leading or
+// trailing zeros, and the power of ten of the last digit. Zero has no digits and is never
+// negative. `huge` marks an exponent too large to hold, compared by text instead.
+struct Decimal {
+  bool negative = false;
+  std::string digits;
+  std::int64_t exponent = 0;
+  bool huge = false;
+};
+
+Decimal toDecimal(std::string_view text) {
+  Decimal d;
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  std::int64_t fractionDigits = 0;
+  bool inFraction = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      inFraction = true;
+    } else if (c >= '0' && c <= '9') {
+      if (!(d.digits.empty() && c == '0')) d.digits.push_back(c);
+      if (inFraction) ++fractionDigits;
+    } else {
+      break;  // 'e' or 'E'
+    }
+  }
+  std::int64_t exp = 0;
+  if (i < text.size()) {
+    ++i;
+    bool expNegative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) expNegative = text[i++] == '-';
+    for (; i < text.size(); ++i) {
+      if (exp > std::numeric_limits<std::int64_t>::max() / 100) {
+        d.huge = true;
+        break;
+      }
+      exp = exp * 10 + (text[i] - '0');
+    }
+    if (expNegative) exp = -exp;
+  }
+  std::int64_t stripped = 0;
+  while (!d.digits.empty() && d.digits.back() == '0') {
+    d.digits.pop_back();
+    ++stripped;
+  }
+  if (d.digits.empty()) return Decimal{};  // zero, including -0 and 0e5
+  d.exponent = exp - fractionDigits + stripped;
+  return d;
+}
+
+bool numbersEqual(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const Decimal x = toDecimal(a);
+  const Decimal y = toDecimal(b);
+  if (x.huge || y.huge) return false;
+  return x.negative == y.negative && x.digits == y.digits && x.exponent == y.exponent;
+}
+
+// RFC 6902 section 4.6 equality: like Value's ==, but numbers compare by numeric value.
+bool jsonEqual(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Type::kNumber:
+      return numbersEqual(a.asNumberText(), b.asNumberText());
+    case Type::kArray: {
+      const Array& x = a.asArray();
+      const Array& y = b.asArray();
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (!jsonEqual(x[i], y[i])) return false;
+      return true;
+    }
+    case Type::kObject: {
+      if (a.size() != b.size()) return false;
+      for (const Member& m : a.asObject()) {
+        const Value* other = b.find(m.key);
+        if (!other || !jsonEqual(m.value, *other)) return false;
+      }
+      return true;
+    }
+    default:
+      return a == b;
+  }
+}
+
+// Text from the patch for a one-line error: control characters become \u00XX.
+std::string printable(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 15]};
+      out.append(esc, 6);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Array indices in pointers: "0" or digits without a leading zero.
+bool parseIndex(const std::string& token, std::size_t& index) {
+  if (token.empty() || (token.size() > 1 && token[0] == '0')) return false;
+  for (char c : token)
+    if (c < '0' || c > '9') return false;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+  if (ec != std::errc() || end != token.data() + token.size())
+    index = std::numeric_limits<std::size_t>::max();  // out of range for any array
+  return true;
+}
+
+class Applier {
+ public:
+  explicit Applier(Value& doc) : doc_(doc) {}
+  std::string run(const Value& patch);
+
+ private:
+  bool fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+  Value* failNull(std::string message) {
+    error_ = std::move(message);
+    return nullptr;
+  }
+  // Resolves the first `count` tokens to an existing value.
+  Value* resolve(const std::vector<std::string>& tokens, std::size_t count);
+  bool add(const std::vector<std::string>& tokens, Value value);
+  bool remove(const std::vector<std::string>& tokens, Value* removed);
+  bool applyOne(const Value& op);
+
+  Value& doc_;
+  std::string error_;
+  std::vector<std::string> path_;
+  std::vector<std::string> from_;
+};
+
+Value* Applier::resolve(const std::vector<std::string>& tokens, std::size_t count) {
+  Value* cur = &doc_;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string& t = tokens[i];
+    if (cur->isObject()) {
+      cur = cur->find(t);
+      if (!cur) return failNull("path not found");
+    } else if (cur->isArray()) {
+      std::size_t index;
+      if (!parseIndex(t, index)) {
+        if (t == "-") return failNull("path not found (\"-\" is past the end of the array)");
+        return failNull("invalid array index \"" + printable(t) + "\"");
+      }
+      if (index >= cur->asArray().size()) return failNull("array index " + t + " out of range");
+      cur = &cur->asArray()[index];
+    } else {
+      return failNull("path not found");
+    }
+  }
+  return cur;
+}
+
+bool Applier::add(const std::vector<std::string>& tokens, Value value) {
+  if (tokens.empty()) {
+    doc_ = std::move(value);
+    return true;
+  }
+  Value* parent = resolve(tokens, tokens.size() - 1);
+  if (!parent) {
+    if (error_ == "path not found") error_ = "parent path not found";
+    return false;
+  }
+  const std::string& last = tokens.back();
+  if (parent->isObject()) {
+    parent->set(last, std::move(value));
+    return true;
+  }
+  if (parent->isArray()) {
+    Array& a = parent->asArray();
+    if (last == "-") {
+      a.push_back(std::move(value));
+      return true;
+    }
+    std::size_t index;
+    if (!parseIndex(last, index)) return fail("invalid array index \"" + printable(last) + "\"");
+    if (index > a.size()) return fail("array index " + last + " out of range");
+    a.insert(a.begin() + static_cast<std::ptrdiff_t>(index), std::move(value));
+    return true;
+  }
+  return fail("parent is not an object or array");
+}
+
+bool Applier::remove(const std::vector<std::string>& tokens, Value* removed) {
+  if (tokens.empty()) return fail("cannot remove the whole document");
+  Value* parent = resolve(tokens, tokens.size() - 1);
+  if (!parent) return false;
+  const std::string& last = tokens.back();
+  if (parent->isObject()) {
+    Object& o = parent->asObject();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      if (it->key == last) {
+        if (removed) *removed = std::move(it->value);
+        o.erase(it);
+        return true;
+      }
+    }
+    return fail("path not found");
+  }
+  if (parent->isArray()) {
+    Array& a = parent->asArray();
+    std::size_t index;
+    if (!parseIndex(last, index)) {
+      if (last == "-") return fail("path not found (\"-\" is past the end of the array)");
+      return fail("invalid array index \"" + printable(last) + "\"");
+    }
+    if (index >= a.size()) return fail("array index " + last + " out of range");
+    if (removed) *removed = std::move(a[index]);
+    a.erase(a.begin() + static_cast<std::ptrdiff_t>(index));
+    return true;
+  }
+  return fail("path not found");
+}
+
+const Value* stringMember(const Value& op, std::string_view key) {
+  const Value* v = op.find(key);
+  return v && v->isString() ? v : nullptr;
+}
+
+bool Applier::applyOne(const Value& op) {
+  const Value* name = op.find("op");
+  if (!name) return fail("missing \"op\"");
+  if (!name->isString()) return fail("\"op\" is not a string");
+  const Value* path = op.find("path");
+  if (!path) return fail("missing \"path\"");
+  if (!path->isString()) return fail("\"path\" is not a string");
+  const std::string& kind = name->asString();
+  if (!splitPointer(path->asString(), path_)) return fail("invalid JSON pointer in \"path\"");
+
+  if (kind == "add" || kind == "replace" || kind == "test") {
+    const Value* value = op.find("value");
+    if (!value) return fail("missing \"value\"");
+    if (kind == "add") return add(path_, *value);
+    Value* target = resolve(path_, path_.size());
+    if (!target) return false;
+    if (kind == "replace") {
+      *target = *value;
+      return true;
+    }
+    if (!jsonEqual(*target, *value)) return fail("test failed: value differs");
+    return true;
+  }
+  if (kind == "remove") return remove(path_, nullptr);
+  if (kind == "move" || kind == "copy") {
+    const Value* from = op.find("from");
+    if (!from) return fail("missing \"from\"");
+    if (!stringMember(op, "from")) return fail("\"from\" is not a string");
+    if (!splitPointer(from->asString(), from_)) return fail("invalid JSON pointer in \"from\"");
+    Value* source = resolve(from_, from_.size());
+    if (!source) {
+      error_ = "\"from\" " + error_;
+      return false;
+    }
+    if (kind == "copy") return add(path_, *source);
+    if (from_ == path_) return true;
+    if (from_.size() < path_.size() && std::equal(from_.begin(), from_.end(), path_.begin()))
+      return fail("cannot move a value into one of its own children");
+    Value moved;
+    if (!remove(from_, &moved)) return false;
+    return add(path_, std::move(moved));
+  }
+  return fail("unknown op \"" + printable(kind) + "\"");
+}
+
+std::string Applier::run(const Value& patch) {
+  if (!patch.isArray()) return "patch is not a JSON array";
+  const Array& ops = patch.asArray();
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const Value& op = ops[i];
+    std::string where = "op " + std::to_string(i);
+    if (!op.isObject()) return where + ": not an object";
+    const Value* name = stringMember(op, "op");
+    const Value* path = stringMember(op, "path");
+    if (name && path)
+      where += " (" + printable(name->asString()) + " " + printable(path->asString()) + ")";
+    if (!applyOne(op)) return where + ": " + error_;
+  }
+  return {};
+}
+
+}  // namespace
+
+Value diff(const Value& from, const Value& to) {
+  Array ops;
+  Differ(ops).run(from, to);
+  return Value::array(std::move(ops));
+}
+
+std::string apply(Value& doc, const Value& patch) {
+  return Applier(doc).run(patch);
+}
+
+}  // namespace billet::json

@@ -1,1 +1,260 @@
 #include "json/write.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace billet::json {
+namespace {
+
+// For each byte: 0 = copied as-is, otherwise the character after the backslash ('u' = \u00XX).
+constexpr std::array<char, 256> makeEscapeTable() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 'u';
+  t['\b'] = 'b';
+  t['\f'] = 'f';
+  t['\n'] = 'n';
+  t['\r'] = 'r';
+  t['\t'] = 't';
+  t['"'] = '"';
+  t['\\'] = '\\';
+  return t;
+}
+constexpr std::array<char, 256> kEscape = makeEscapeTable();
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+inline std::uint64_t hasZeroByte(std::uint64_t x) {
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// Nonzero when any of the eight bytes may need escaping ('"', '\\', or below 0x20). Bytes >= 0x80
+// can make it report a false positive, which only sends the caller to the byte-wise check.
+inline std::uint64_t mayNeedEscape(std::uint64_t w) {
+  return hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
+         ((w - kOnes * 0x20) & ~w & kHighs);
+}
+
+// Appends to a std::string through a raw cursor: room is made in large steps (`reserve`), and
+// the bytes are then stored without a capacity check each. `finish` trims to what was written.
+class Sink {
+ public:
+  explicit Sink(std::string& out) : out_(out), used_(out.size()) {
+    out_.resize(std::max<std::size_t>(out_.capacity(), used_ + 256));
+    cur_ = out_.data() + used_;
+    end_ = out_.data() + out_.size();
+  }
+  ~Sink() { finish(); }
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
+
+  // Makes room for at least n more bytes.
+  [[gnu::always_inline]] void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
+  }
+  // These assume the room was reserved.
+  void put(char c) { *cur_++ = c; }
+  void put(const char* s, std::size_t n) {
+    std::memcpy(cur_, s, n);
+    cur_ += n;
+  }
+  char*& cursor() { return cur_; }
+
+  void finish() { out_.resize(static_cast<std::size_t>(cur_ - out_.data())); }
+
+ private:
+  [[gnu::noinline]] void grow(std::size_t n) {
+    const std::size_t used = static_cast<std::size_t>(cur_ - out_.data());
+    out_.resize(std::max(out_.size() * 2, used + n + 256));
+    cur_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+
+  std::string& out_;
+  std::size_t used_;
+  char* cur_;
+  char* end_;
+};
+
+void putString(std::string_view s, Sink& sink) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  sink.reserve(s.size() * 6 + 2);  // every byte escaped as \u00XX at worst
+  char* out = sink.cursor();
+  *out++ = '"';
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;
+  while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (!mayNeedEscape(w)) {
+        p += 8;
+        continue;
+      }
+    }
+    const char e = kEscape[static_cast<unsigned char>(*p)];
+    if (e == 0) {
+      ++p;
+      continue;
+    }
+    std::memcpy(out, run, static_cast<std::size_t>(p - run));
+    out += p - run;
+    *out++ = '\\';
+    *out++ = e;
+    if (e == 'u') {
+      const auto c = static_cast<unsigned char>(*p);
+      *out++ = '0';
+      *out++ = '0';
+      *out++ = kHex[c >> 4];
+      *out++ = kHex[c & 15];
+    }
+    ++p;
+    run = p;
+  }
+  std::memcpy(out, run, static_cast<std::size_t>(end - run));
+  out += end - run;
+  *out++ = '"';
+  sink.cursor() = out;
+}
+
+void putValue(const Value& v, Sink& sink) {
+  switch (v.type()) {
+    case Type::kNull:
+      sink.reserve(4);
+      sink.put("null", 4);
+      return;
+    case Type::kBool:
+      sink.reserve(5);
+      if (v.asBool())
+        sink.put("true", 4);
+      else
+        sink.put("false", 5);
+      return;
+    case Type::kNumber: {
+      const std::string& t = v.asNumberText();
+      sink.reserve(t.size());
+      sink.put(t.data(), t.size());
+      return;
+    }
+    case Type::kString:
+      putString(v.asString(), sink);
+      return;
+    case Type::kArray: {
+      const Array& a = v.asArray();
+      sink.reserve(2);
+      sink.put('[');
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i > 0) {
+          sink.reserve(1);
+          sink.put(',');
+        }
+        putValue(a[i], sink);
+      }
+      sink.reserve(1);
+      sink.put(']');
+      return;
+    }
+    case Type::kObject: {
+      const Object& o = v.asObject();
+      sink.reserve(2);
+      sink.put('{');
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        if (i > 0) {
+          sink.reserve(1);
+          sink.put(',');
+        }
+        putString(o[i].key, sink);
+        sink.reserve(1);
+        sink.put(':');
+        putValue(o[i].value, sink);
+      }
+      sink.reserve(1);
+      sink.put('}');
+      return;
+    }
+  }
+}
+
+void newline(Sink& sink, std::size_t spaces) {
+  sink.reserve(spaces + 1);
+  char*& out = sink.cursor();
+  *out++ = '\n';
+  std::memset(out, ' ', spaces);
+  out += spaces;
+}
+
+void putPretty(const Value& v, Sink& sink, std::size_t indent, std::size_t depth) {
+  if (v.isArray() && !v.asArray().empty()) {
+    const Array& a = v.asArray();
+    sink.reserve(1);
+    sink.put('[');
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (i > 0) {
+        sink.reserve(1);
+        sink.put(',');
+      }
+      newline(sink, indent * (depth + 1));
+      putPretty(a[i], sink, indent, depth + 1);
+    }
+    newline(sink, indent * depth);
+    sink.reserve(1);
+    sink.put(']');
+    return;
+  }
+  if (v.isObject() && !v.asObject().empty()) {
+    const Object& o = v.asObject();
+    sink.reserve(1);
+    sink.put('{');
+    for (std::size_t i = 0; i < o.size(); ++i) {
+      if (i > 0) {
+        sink.reserve(1);
+        sink.put(',');
+      }
+      newline(sink, indent * (depth + 1));
+      putString(o[i].key, sink);
+      sink.reserve(2);
+      sink.put(": ", 2);
+      putPretty(o[i].value, sink, indent, depth + 1);
+    }
+    newline(sink, indent * depth);
+    sink.reserve(1);
+    sink.put('}');
+    return;
+  }
+  putValue(v, sink);  // scalars, [] and {}
+}
+
+}  // namespace
+
+void writeString(std::string_view s, std::string& out) {
+  Sink sink(out);
+  putString(s, sink);
+}
+
+void write(const Value& v, std::string& out) {
+  Sink sink(out);
+  putValue(v, sink);
+}
+
+std::string write(const Value& v) {
+  std::string out;
+  write(v, out);
+  return out;
+}
+
+// Indented like Go's json.MarshalIndent: one member or element per line, "key": value, empty
+// containers as {} and [], no trailing newline.
+std::string writePretty(const Value& v, int indent) {
+  std::string out;
+  {
+    Sink sink(out);
+    putPretty(v, sink, indent < 0 ? 0 : static_cast<std::size_t>(indent), 0);
+  }
+  return out;
+}
+
+}  // namespace billet::json

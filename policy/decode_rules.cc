@@ -4,6 +4,7 @@
 #include "policy/checks.h"
 #include "policy/generate.h"
 #include "policy/loader_internal.h"
+#include "policy/service_group.h"
 #include "policy/source.h"
 
 namespace billet::policy {
@@ -148,9 +149,13 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
       rule.actions.push_back(makeResources(std::move(spec)));
     }
   }
-  if (n["serviceGroup"]) {
-    d.fail(n["serviceGroup"], childPath(p, "serviceGroup"),
-           "serviceGroup in a Policy is not supported yet: a ServiceGroup document applies by itself");
+  if (const YAML::Node g = n["serviceGroup"]) {
+    // Bound to the group once every document is decoded (resolveServiceGroupReferences).
+    std::string gp = childPath(p, "serviceGroup");
+    if (auto name = d.str(g, gp)) {
+      LoadError where{d.file(), g.Mark().line + 1, g.Mark().column + 1, gp, {}};
+      rule.actions.push_back(makeServiceGroupReference(*name, std::move(where)));
+    }
   }
   if (const YAML::Node set = n["set"]; set && d.seq(set, childPath(p, "set"))) {
     std::vector<SetItem> items;

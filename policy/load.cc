@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "policy/loader_internal.h"
+#include "policy/service_group.h"
 #include "policy/source.h"
 
 namespace billet::policy {
@@ -133,6 +134,9 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
       d.fail(node["metadata"]["name"], "metadata.name",
              "duplicate " + *kind + " name \"" + name + "\" (also at " + it->second + ")");
   }
+
+  // `mutate: {serviceGroup: NAME}` in Policy rules, now that every ServiceGroup is known.
+  resolveServiceGroupReferences(out.policies, out.serviceGroups, errors);
 
   std::set<std::string> policyNames;
   for (const auto& group : {&out.serviceGroups, &out.nodePools, &out.policies})

@@ -118,5 +118,25 @@ run audit -p "$T/gpu.yaml" -f "$T/deploy.json"
 check "audit never fails" [ $rc -eq 0 ]
 check "audit reports mutations as failures" grep -q 'fail  gpu-workloads/gpu-placement: would add /spec/template/spec/tolerations' <<<"$out"
 
+# Convergence (§4.2) and conflicts (§4.3).
+cat > "$T/fight.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: fight}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - {name: to-a, mutate: {overwrite: true, nodeSelector: {pool: a}}}
+    - {name: to-b, mutate: {overwrite: true, nodeSelector: {pool: b}}}
+    - {name: append, mutate: {patch: [{op: add, path: /spec/tolerations/-, value: {key: x, operator: Exists}}]}}
+YAML
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {tolerations: [], containers: [{name: c, image: "x:1"}]}\n' > "$T/pod.yaml"
+run lint -p "$T/fight.yaml"
+check "policy load warns about the conflict" grep -q 'warning: conflict: fight/to-a and fight/to-b both set nodeSelector\["pool"\] ("a" vs "b")' <<<"$err"
+run lint -p "$T/fight.yaml" -f "$T/pod.yaml"
+check "lint reports the conflicting changes" grep -q 'note  conflict: fight/to-a and fight/to-b both change /spec/nodeSelector/pool' <<<"$out"
+check "lint reports a rule that does not converge" grep -q 'error fight/append: does not converge: changes /spec/tolerations/- again' <<<"$out"
+check "lint reports the fighting pair" grep -q 'error fight/to-a: does not converge' <<<"$out"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

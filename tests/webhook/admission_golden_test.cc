@@ -164,6 +164,11 @@ void runCase(const fs::path& dir) {
   REQUIRE(m.status == status);
   Value mresp = parseBody(m.body);
   CHECK(billet::json::dig(mresp, {"response", "uid"})->asString() == "golden-uid");
+  // Answered in the version received.
+  const Value* askedVersion = c.find("apiVersion");
+  CHECK(mresp.find("apiVersion")->asString() ==
+        (askedVersion ? askedVersion->asString() : std::string("admission.k8s.io/v1")));
+  CHECK(mresp.find("kind")->asString() == "AdmissionReview");
   Value ops = patchOf(mresp);
   Value patched = input;
   REQUIRE(billet::json::apply(patched, ops) == "");

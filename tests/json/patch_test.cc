@@ -1,0 +1,485 @@
+#include "json/patch.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "json/parse.h"
+#include "json/write.h"
+
+using billet::json::apply;
+using billet::json::diff;
+using billet::json::parse;
+using billet::json::Value;
+using billet::json::write;
+
+namespace {
+
+Value json(std::string_view text) {
+  auto r = parse(text);
+  INFO("json: " << text);
+  REQUIRE(r.error == "");
+  return r.value;
+}
+
+// diff(from, to) must be exactly `expected`, and applying it to `from` must give `to`.
+void checkDiff(std::string_view from, std::string_view to, std::string_view expected) {
+  INFO("from: " << from << "\nto:   " << to);
+  const Value a = json(from);
+  const Value b = json(to);
+  const Value patch = diff(a, b);
+  CHECK(write(patch) == expected);
+  Value doc = a;
+  REQUIRE(apply(doc, patch) == "");
+  CHECK(doc == b);
+}
+
+// Applies `patch` to `doc` and returns the error ("" on success) and the result.
+std::string applyText(std::string_view doc, std::string_view patch, Value* result = nullptr) {
+  Value d = json(doc);
+  const std::string err = apply(d, json(patch));
+  if (result) *result = d;
+  return err;
+}
+
+void checkApply(std::string_view doc, std::string_view patch, std::string_view expected) {
+  INFO("doc: " << doc << "\npatch: " << patch);
+  Value result;
+  REQUIRE(applyText(doc, patch, &result) == "");
+  CHECK(result == json(expected));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+TEST_CASE("diff: equal documents give an empty patch") {
+  checkDiff("{}", "{}", "[]");
+  checkDiff(R"({"a":[1,{"b":null}],"c":"d"})", R"({"a":[1,{"b":null}],"c":"d"})", "[]");
+  checkDiff("null", "null", "[]");
+  // Member order does not make documents different.
+  checkDiff(R"({"a":1,"b":2})", R"({"b":2,"a":1})", "[]");
+}
+
+TEST_CASE("diff: added, removed and replaced members") {
+  checkDiff(R"({"a":1})", R"({"a":1,"b":2})", R"([{"op":"add","path":"/b","value":2}])");
+  checkDiff(R"({"a":1,"b":2})", R"({"a":1})", R"([{"op":"remove","path":"/b"}])");
+  checkDiff(R"({"a":1})", R"({"a":2})", R"([{"op":"replace","path":"/a","value":2}])");
+  checkDiff(R"({"a":"x"})", R"({"a":"y"})", R"([{"op":"replace","path":"/a","value":"y"}])");
+  checkDiff(R"({"a":true})", R"({"a":false})", R"([{"op":"replace","path":"/a","value":false}])");
+  // Numbers compare by text: 1.0 and 1 are different documents to billet.
+  checkDiff(R"({"a":1.0})", R"({"a":1})", R"([{"op":"replace","path":"/a","value":1}])");
+  checkDiff(R"({"a":1,"b":2,"c":3})", R"({"b":20,"d":4})",
+            R"([{"op":"remove","path":"/a"},{"op":"replace","path":"/b","value":20},)"
+            R"({"op":"remove","path":"/c"},{"op":"add","path":"/d","value":4}])");
+}
+
+TEST_CASE("diff: new subtrees are added whole, parents before children") {
+  checkDiff(R"({"spec":{}})", R"({"spec":{"template":{"spec":{"nodeSelector":{"gpu":"true"}}}}})",
+            R"([{"op":"add","path":"/spec/template","value":{"spec":{"nodeSelector":)"
+            R"({"gpu":"true"}}}}])");
+  checkDiff(R"({})", R"({"a":{"b":[1,{"c":2}]}})",
+            R"([{"op":"add","path":"/a","value":{"b":[1,{"c":2}]}}])");
+}
+
+TEST_CASE("diff: adds follow the order of the target's members") {
+  checkDiff(R"({"m":0})", R"({"z":1,"m":0,"a":2,"k":3})",
+            R"([{"op":"add","path":"/z","value":1},{"op":"add","path":"/a","value":2},)"
+            R"({"op":"add","path":"/k","value":3}])");
+}
+
+TEST_CASE("diff: keys with / and ~ are escaped in paths") {
+  checkDiff(R"({"labels":{}})", R"({"labels":{"nvidia.com/gpu":"1","a~b":"2","~1":"3"}})",
+            R"([{"op":"add","path":"/labels/nvidia.com~1gpu","value":"1"},)"
+            R"({"op":"add","path":"/labels/a~0b","value":"2"},)"
+            R"({"op":"add","path":"/labels/~01","value":"3"}])");
+  checkDiff(R"({"a/b":{"c~d":1}})", R"({"a/b":{"c~d":2}})",
+            R"([{"op":"replace","path":"/a~1b/c~0d","value":2}])");
+  checkDiff(R"({"a/b":1})", R"({})", R"([{"op":"remove","path":"/a~1b"}])");
+  checkDiff(R"({"":{"":1}})", R"({"":{"":2}})", R"([{"op":"replace","path":"//","value":2}])");
+}
+
+TEST_CASE("diff: arrays element by element") {
+  checkDiff("[1,2,3]", "[1,5,3]", R"([{"op":"replace","path":"/1","value":5}])");
+  checkDiff(R"({"a":[{"x":1},{"x":2}]})", R"({"a":[{"x":1},{"x":3,"y":4}]})",
+            R"([{"op":"replace","path":"/a/1/x","value":3},)"
+            R"({"op":"add","path":"/a/1/y","value":4}])");
+}
+
+TEST_CASE("diff: growing arrays append with /-, in order") {
+  checkDiff("[1]", "[1,2,3]",
+            R"([{"op":"add","path":"/-","value":2},{"op":"add","path":"/-","value":3}])");
+  checkDiff(R"({"c":[]})", R"({"c":[{"name":"a"},{"name":"b"}]})",
+            R"([{"op":"add","path":"/c/-","value":{"name":"a"}},)"
+            R"({"op":"add","path":"/c/-","value":{"name":"b"}}])");
+  checkDiff(R"({"c":[0]})", R"({"c":[9,1]})",
+            R"([{"op":"replace","path":"/c/0","value":9},{"op":"add","path":"/c/-","value":1}])");
+}
+
+TEST_CASE("diff: shrinking arrays remove from the highest index down") {
+  checkDiff("[1,2,3,4]", "[1]",
+            R"([{"op":"remove","path":"/3"},{"op":"remove","path":"/2"},)"
+            R"({"op":"remove","path":"/1"}])");
+  checkDiff(R"({"a":[1,2,3]})", R"({"a":[7]})",
+            R"([{"op":"replace","path":"/a/0","value":7},{"op":"remove","path":"/a/2"},)"
+            R"({"op":"remove","path":"/a/1"}])");
+  checkDiff("[[1,2],[3]]", "[[]]",
+            R"([{"op":"remove","path":"/0/1"},{"op":"remove","path":"/0/0"},)"
+            R"({"op":"remove","path":"/1"}])");
+}
+
+TEST_CASE("diff: type changes are replaced") {
+  checkDiff(R"({"a":{"b":1}})", R"({"a":[1]})", R"([{"op":"replace","path":"/a","value":[1]}])");
+  checkDiff(R"({"a":[1]})", R"({"a":{"b":1}})",
+            R"([{"op":"replace","path":"/a","value":{"b":1}}])");
+  checkDiff(R"({"a":"1"})", R"({"a":1})", R"([{"op":"replace","path":"/a","value":1}])");
+  checkDiff(R"({"a":null})", R"({"a":false})", R"([{"op":"replace","path":"/a","value":false}])");
+  checkDiff(R"({"a":{}})", R"({"a":null})", R"([{"op":"replace","path":"/a","value":null}])");
+}
+
+TEST_CASE("diff: the root itself") {
+  checkDiff("1", "2", R"([{"op":"replace","path":"","value":2}])");
+  checkDiff("{}", "[]", R"([{"op":"replace","path":"","value":[]}])");
+  checkDiff(R"({"a":1})", R"("s")", R"([{"op":"replace","path":"","value":"s"}])");
+  checkDiff("[]", "null", R"([{"op":"replace","path":"","value":null}])");
+}
+
+TEST_CASE("diff: large objects and arrays") {
+  std::string from = "{", to = "{";
+  for (int i = 0; i < 300; ++i) {
+    const std::string k = "\"k" + std::to_string(i) + "\":";
+    if (i) from += ",";
+    from += k + std::to_string(i);
+  }
+  // `to` lists the members in reverse, changes one, drops one and adds one.
+  for (int i = 299; i >= 0; --i) {
+    if (i == 7) continue;
+    if (to.size() > 1) to += ",";
+    to += "\"k" + std::to_string(i) +
+          "\":" + (i == 100 ? std::string("\"changed\"") : std::to_string(i));
+  }
+  to += ",\"new\":true}";
+  from += "}";
+  checkDiff(from, to,
+            R"([{"op":"remove","path":"/k7"},{"op":"replace","path":"/k100","value":"changed"},)"
+            R"({"op":"add","path":"/new","value":true}])");
+}
+
+TEST_CASE("diff: a mutated admission object") {
+  const std::string pod =
+      R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"x"}},)"
+      R"("spec":{"containers":[{"name":"a","image":"i","resources":{}},{"name":"b"}],)"
+      R"("tolerations":[{"key":"k"}]}})";
+  Value from = json(pod);
+  Value to = from;
+  to["metadata"]["labels"]["billet.dev/mutated"] = Value::string("true");
+  to["metadata"]["annotations"]["note"] = Value::string("x");
+  to["spec"]["containers"].asArray()[0]["resources"]["limits"]["nvidia.com/gpu"] =
+      Value::string("1");
+  to["spec"]["tolerations"].push(Value::object());
+  to["spec"]["nodeSelector"]["gpu"] = Value::string("true");
+  to["spec"].erase("restartPolicy");
+  to["spec"]["containers"].asArray().pop_back();
+  const Value patch = diff(from, to);
+  CHECK(write(patch) ==
+        R"([{"op":"add","path":"/metadata/labels/billet.dev~1mutated","value":"true"},)"
+        R"({"op":"add","path":"/metadata/annotations","value":{"note":"x"}},)"
+        R"({"op":"add","path":"/spec/containers/0/resources/limits","value":)"
+        R"({"nvidia.com/gpu":"1"}},)"
+        R"({"op":"remove","path":"/spec/containers/1"},)"
+        R"({"op":"add","path":"/spec/tolerations/-","value":{}},)"
+        R"({"op":"add","path":"/spec/nodeSelector","value":{"gpu":"true"}}])");
+  Value doc = from;
+  REQUIRE(apply(doc, patch) == "");
+  CHECK(doc == to);
+}
+
+TEST_CASE("diff: ops are objects with op, path, value in that order") {
+  const Value patch = diff(json(R"({"a":1})"), json(R"({"a":2,"b":3})"));
+  REQUIRE(patch.isArray());
+  REQUIRE(patch.size() == 2);
+  for (const Value& op : patch.asArray()) {
+    REQUIRE(op.isObject());
+    REQUIRE(op.size() == 3);
+    CHECK(op.asObject()[0].key == "op");
+    CHECK(op.asObject()[1].key == "path");
+    CHECK(op.asObject()[2].key == "value");
+  }
+  const Value removal = diff(json(R"({"a":1})"), json("{}"));
+  REQUIRE(removal.size() == 1);
+  CHECK(removal.asArray()[0].size() == 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply: RFC 6902 appendix A
+
+TEST_CASE("apply: A.1 adding an object member") {
+  checkApply(R"({"foo":"bar"})", R"([{"op":"add","path":"/baz","value":"qux"}])",
+             R"({"baz":"qux","foo":"bar"})");
+}
+
+TEST_CASE("apply: A.2 adding an array element") {
+  checkApply(R"({"foo":["bar","baz"]})", R"([{"op":"add","path":"/foo/1","value":"qux"}])",
+             R"({"foo":["bar","qux","baz"]})");
+}
+
+TEST_CASE("apply: A.3 removing an object member") {
+  checkApply(R"({"baz":"qux","foo":"bar"})", R"([{"op":"remove","path":"/baz"}])",
+             R"({"foo":"bar"})");
+}
+
+TEST_CASE("apply: A.4 removing an array element") {
+  checkApply(R"({"foo":["bar","qux","baz"]})", R"([{"op":"remove","path":"/foo/1"}])",
+             R"({"foo":["bar","baz"]})");
+}
+
+TEST_CASE("apply: A.5 replacing a value") {
+  checkApply(R"({"baz":"qux","foo":"bar"})", R"([{"op":"replace","path":"/baz","value":"boo"}])",
+             R"({"baz":"boo","foo":"bar"})");
+}
+
+TEST_CASE("apply: A.6 moving a value") {
+  checkApply(R"({"foo":{"bar":"baz","waldo":"fred"},"qux":{"corge":"grault"}})",
+             R"([{"op":"move","from":"/foo/waldo","path":"/qux/thud"}])",
+             R"({"foo":{"bar":"baz"},"qux":{"corge":"grault","thud":"fred"}})");
+}
+
+TEST_CASE("apply: A.7 moving an array element") {
+  checkApply(R"({"foo":["all","grass","cows","eat"]})",
+             R"([{"op":"move","from":"/foo/1","path":"/foo/3"}])",
+             R"({"foo":["all","cows","eat","grass"]})");
+}
+
+TEST_CASE("apply: A.8 testing a value: success") {
+  checkApply(
+      R"({"baz":"qux","foo":["a",2,"c"]})",
+      R"([{"op":"test","path":"/baz","value":"qux"},{"op":"test","path":"/foo/1","value":2}])",
+      R"({"baz":"qux","foo":["a",2,"c"]})");
+}
+
+TEST_CASE("apply: A.9 testing a value: error") {
+  CHECK(applyText(R"({"baz":"qux"})", R"([{"op":"test","path":"/baz","value":"bar"}])") ==
+        "op 0 (test /baz): test failed: value differs");
+}
+
+TEST_CASE("apply: A.10 adding a nested member object") {
+  checkApply(R"({"foo":"bar"})", R"([{"op":"add","path":"/child","value":{"grandchild":{}}}])",
+             R"({"foo":"bar","child":{"grandchild":{}}})");
+}
+
+TEST_CASE("apply: A.11 ignoring unrecognized elements") {
+  checkApply(R"({"foo":"bar"})", R"([{"op":"add","path":"/baz","value":"qux","xyz":123}])",
+             R"({"foo":"bar","baz":"qux"})");
+}
+
+TEST_CASE("apply: A.12 adding to a nonexistent target") {
+  CHECK(applyText(R"({"foo":"bar"})", R"([{"op":"add","path":"/baz/bat","value":"qux"}])") ==
+        "op 0 (add /baz/bat): parent path not found");
+}
+
+TEST_CASE("apply: A.13 invalid JSON Patch document") {
+  // The duplicate "op" member is resolved by the parser (last wins), so this is a remove.
+  Value result;
+  CHECK(applyText(R"({"baz":1,"foo":2})",
+                  R"([{"op":"add","path":"/baz","value":"qux","op":"remove"}])", &result) == "");
+  CHECK(result == json(R"({"foo":2})"));
+}
+
+TEST_CASE("apply: A.14 ~ escape ordering") {
+  checkApply(R"({"/":9,"~1":10})", R"([{"op":"test","path":"/~01","value":10}])",
+             R"({"/":9,"~1":10})");
+}
+
+TEST_CASE("apply: A.15 comparing strings and numbers") {
+  CHECK(applyText(R"({"/":9,"~1":10})", R"([{"op":"test","path":"/~01","value":"10"}])") ==
+        "op 0 (test /~01): test failed: value differs");
+}
+
+TEST_CASE("apply: A.16 adding an array value") {
+  checkApply(R"({"foo":["bar"]})", R"([{"op":"add","path":"/foo/-","value":["abc","def"]}])",
+             R"({"foo":["bar",["abc","def"]]})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply: the rest of RFC 6902
+
+TEST_CASE("apply: add") {
+  // At the end of an array by index, and replacing an existing member.
+  checkApply(R"({"a":[1,2]})", R"([{"op":"add","path":"/a/2","value":3}])", R"({"a":[1,2,3]})");
+  checkApply(R"({"a":[1,2]})", R"([{"op":"add","path":"/a/0","value":0}])", R"({"a":[0,1,2]})");
+  checkApply(R"({"a":1})", R"([{"op":"add","path":"/a","value":{"b":2}}])", R"({"a":{"b":2}})");
+  checkApply(R"({"a":[]})", R"([{"op":"add","path":"/a/-","value":1}])", R"({"a":[1]})");
+  // The root is replaced; an empty key is a member like any other.
+  checkApply(R"({"a":1})", R"([{"op":"add","path":"","value":[1]}])", "[1]");
+  checkApply(R"({})", R"([{"op":"add","path":"/","value":1}])", R"({"":1})");
+  // An existing member keeps its place when replaced by add.
+  Value result;
+  REQUIRE(applyText(R"({"a":1,"b":2})", R"([{"op":"add","path":"/a","value":3}])", &result) == "");
+  CHECK(write(result) == R"({"a":3,"b":2})");
+}
+
+TEST_CASE("apply: remove, replace, copy, move") {
+  checkApply(R"({"a":{"b":1,"c":2}})", R"([{"op":"remove","path":"/a/b"}])", R"({"a":{"c":2}})");
+  checkApply(R"([1,2,3])", R"([{"op":"remove","path":"/2"}])", "[1,2]");
+  checkApply(R"({"a":1})", R"([{"op":"replace","path":"","value":"root"}])", R"("root")");
+  checkApply(R"({"a":[1,2]})", R"([{"op":"replace","path":"/a/1","value":{"x":1}}])",
+             R"({"a":[1,{"x":1}]})");
+  checkApply(R"({"a":{"b":[1]},"c":{}})", R"([{"op":"copy","from":"/a/b","path":"/c/d"}])",
+             R"({"a":{"b":[1]},"c":{"d":[1]}})");
+  checkApply(R"({"a":[1,2]})", R"([{"op":"copy","from":"/a/0","path":"/a/-"}])",
+             R"({"a":[1,2,1]})");
+  // Copying a value into itself copies the value as it was.
+  checkApply(R"({"a":{"b":1}})", R"([{"op":"copy","from":"/a","path":"/a/c"}])",
+             R"({"a":{"b":1,"c":{"b":1}}})");
+  checkApply(R"({"a":1,"b":2})", R"([{"op":"move","from":"/a","path":"/b"}])", R"({"b":1})");
+  checkApply(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/a"}])", R"({"a":1})");
+  checkApply(R"({"a":{"b":{"c":1}}})", R"([{"op":"move","from":"/a/b","path":"/a/d"}])",
+             R"({"a":{"d":{"c":1}}})");
+  checkApply(R"({"a":{"b":1}})", R"([{"op":"move","from":"/a","path":"/x"}])", R"({"x":{"b":1}})");
+  checkApply(R"([1,2,3])", R"([{"op":"move","from":"/0","path":"/-"}])", "[2,3,1]");
+  // Several ops in sequence see each other's results.
+  checkApply(R"({})",
+             R"([{"op":"add","path":"/a","value":{}},{"op":"add","path":"/a/b","value":[]},)"
+             R"({"op":"add","path":"/a/b/-","value":1},{"op":"test","path":"/a/b/0","value":1}])",
+             R"({"a":{"b":[1]}})");
+}
+
+TEST_CASE("apply: test compares numbers by value and objects regardless of order") {
+  const char* doc = R"({"n":1,"f":100,"z":0,"o":{"a":1,"b":[1,2]}})";
+  const char* equal[] = {
+      R"([{"op":"test","path":"/n","value":1.0}])",
+      R"([{"op":"test","path":"/n","value":1e0}])",
+      R"([{"op":"test","path":"/n","value":10e-1}])",
+      R"([{"op":"test","path":"/f","value":1e2}])",
+      R"([{"op":"test","path":"/f","value":100.000}])",
+      R"([{"op":"test","path":"/f","value":0.1E3}])",
+      R"([{"op":"test","path":"/z","value":-0}])",
+      R"([{"op":"test","path":"/z","value":0.0e10}])",
+      R"([{"op":"test","path":"/o","value":{"b":[1,2.0],"a":1}}])",
+      R"([{"op":"test","path":"","value":{"o":{"a":1,"b":[1,2]},"z":0,"f":100,"n":1}}])",
+  };
+  for (const char* p : equal) {
+    INFO(p);
+    CHECK(applyText(doc, p) == "");
+  }
+  const char* different[] = {
+      R"([{"op":"test","path":"/n","value":2}])",
+      R"([{"op":"test","path":"/n","value":-1}])",
+      R"([{"op":"test","path":"/n","value":"1"}])",
+      R"([{"op":"test","path":"/n","value":true}])",
+      R"([{"op":"test","path":"/f","value":1e3}])",
+      R"([{"op":"test","path":"/f","value":10}])",
+      R"([{"op":"test","path":"/z","value":null}])",
+      R"([{"op":"test","path":"/o","value":{"a":1}}])",
+      R"([{"op":"test","path":"/o","value":{"a":1,"b":[2,1]}}])",
+      R"([{"op":"test","path":"/o","value":{"a":1,"b":[1,2],"c":3}}])",
+      R"([{"op":"test","path":"/o/b","value":[1]}])",
+  };
+  for (const char* p : different) {
+    INFO(p);
+    CHECK(applyText(doc, p).find("test failed: value differs") != std::string::npos);
+  }
+}
+
+TEST_CASE("apply: errors name the op index, op and path") {
+  const char* doc = R"({"a":{"b":1},"arr":[1,2,3],"s":"x"})";
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([1])", "op 0: not an object"},
+      {R"([{"path":"/a"}])", "op 0: missing \"op\""},
+      {R"([{"op":1,"path":"/a"}])", "op 0: \"op\" is not a string"},
+      {R"([{"op":"add","value":1}])", "op 0: missing \"path\""},
+      {R"([{"op":"add","path":5,"value":1}])", "op 0: \"path\" is not a string"},
+      {R"([{"op":"frobnicate","path":"/a"}])", "op 0 (frobnicate /a): unknown op \"frobnicate\""},
+      {R"([{"op":"add","path":"/x"}])", "op 0 (add /x): missing \"value\""},
+      {R"([{"op":"replace","path":"/a"}])", "op 0 (replace /a): missing \"value\""},
+      {R"([{"op":"test","path":"/a"}])", "op 0 (test /a): missing \"value\""},
+      {R"([{"op":"add","path":"a","value":1}])", "op 0 (add a): invalid JSON pointer in \"path\""},
+      {R"([{"op":"add","path":"/~2","value":1}])",
+       "op 0 (add /~2): invalid JSON pointer in \"path\""},
+      {R"([{"op":"replace","path":"/nope","value":1}])", "op 0 (replace /nope): path not found"},
+      {R"([{"op":"replace","path":"/a/b/c","value":1}])", "op 0 (replace /a/b/c): path not found"},
+      {R"([{"op":"remove","path":"/nope"}])", "op 0 (remove /nope): path not found"},
+      {R"([{"op":"remove","path":"/a/nope/c"}])", "op 0 (remove /a/nope/c): path not found"},
+      {R"([{"op":"remove","path":""}])", "op 0 (remove ): cannot remove the whole document"},
+      {R"([{"op":"test","path":"/nope","value":1}])", "op 0 (test /nope): path not found"},
+      {R"([{"op":"add","path":"/s/x","value":1}])",
+       "op 0 (add /s/x): parent is not an object or array"},
+      {R"([{"op":"add","path":"/nope/x","value":1}])", "op 0 (add /nope/x): parent path not found"},
+      // Array indices: leading zeros, signs, letters, out of range, "-" where it cannot be.
+      {R"([{"op":"replace","path":"/arr/01","value":1}])",
+       "op 0 (replace /arr/01): invalid array index \"01\""},
+      {R"([{"op":"remove","path":"/arr/00"}])",
+       "op 0 (remove /arr/00): invalid array index \"00\""},
+      {R"([{"op":"add","path":"/arr/01","value":1}])",
+       "op 0 (add /arr/01): invalid array index \"01\""},
+      {R"([{"op":"add","path":"/arr/-1","value":1}])",
+       "op 0 (add /arr/-1): invalid array index \"-1\""},
+      {R"([{"op":"add","path":"/arr/+1","value":1}])",
+       "op 0 (add /arr/+1): invalid array index \"+1\""},
+      {R"([{"op":"add","path":"/arr/1a","value":1}])",
+       "op 0 (add /arr/1a): invalid array index \"1a\""},
+      {R"([{"op":"add","path":"/arr/","value":1}])", "op 0 (add /arr/): invalid array index \"\""},
+      {R"([{"op":"add","path":"/arr/4","value":1}])",
+       "op 0 (add /arr/4): array index 4 out of range"},
+      {R"([{"op":"add","path":"/arr/99999999999999999999999","value":1}])",
+       "op 0 (add /arr/99999999999999999999999): array index 99999999999999999999999 out of range"},
+      {R"([{"op":"replace","path":"/arr/3","value":1}])",
+       "op 0 (replace /arr/3): array index 3 out of range"},
+      {R"([{"op":"remove","path":"/arr/3"}])", "op 0 (remove /arr/3): array index 3 out of range"},
+      {R"([{"op":"test","path":"/arr/3","value":1}])",
+       "op 0 (test /arr/3): array index 3 out of range"},
+      {R"([{"op":"remove","path":"/arr/-"}])",
+       "op 0 (remove /arr/-): path not found (\"-\" is past the end of the array)"},
+      {R"([{"op":"replace","path":"/arr/-","value":1}])",
+       "op 0 (replace /arr/-): path not found (\"-\" is past the end of the array)"},
+      {R"([{"op":"replace","path":"/arr/3/x","value":1}])",
+       "op 0 (replace /arr/3/x): array index 3 out of range"},
+      // move and copy.
+      {R"([{"op":"move","path":"/x"}])", "op 0 (move /x): missing \"from\""},
+      {R"([{"op":"copy","from":1,"path":"/x"}])", "op 0 (copy /x): \"from\" is not a string"},
+      {R"([{"op":"copy","from":"x","path":"/x"}])",
+       "op 0 (copy /x): invalid JSON pointer in \"from\""},
+      {R"([{"op":"move","from":"/nope","path":"/x"}])", "op 0 (move /x): \"from\" path not found"},
+      {R"([{"op":"copy","from":"/arr/5","path":"/x"}])",
+       "op 0 (copy /x): \"from\" array index 5 out of range"},
+      {R"([{"op":"move","from":"/a","path":"/a/b/c"}])",
+       "op 0 (move /a/b/c): cannot move a value into one of its own children"},
+      {R"([{"op":"move","from":"","path":"/x"}])",
+       "op 0 (move /x): cannot move a value into one of its own children"},
+      {R"([{"op":"move","from":"/a","path":"/a/x"}])",
+       "op 0 (move /a/x): cannot move a value into one of its own children"},
+      {R"([{"op":"move","from":"/a/b","path":"/nope/x"}])",
+       "op 0 (move /nope/x): parent path not found"},
+      {R"([{"op":"copy","from":"/a","path":"/arr/9"}])",
+       "op 0 (copy /arr/9): array index 9 out of range"},
+  };
+  for (const auto& [patch, error] : cases) {
+    INFO(patch);
+    CHECK(applyText(doc, patch) == error);
+  }
+  // A patch must be an array.
+  CHECK(applyText(doc, R"({"op":"add"})") == "patch is not a JSON array");
+}
+
+TEST_CASE("apply: the index of the failing op counts from zero") {
+  Value result;
+  CHECK(applyText(
+            R"({"spec":{}})",
+            R"([{"op":"add","path":"/spec/a","value":1},{"op":"test","path":"/spec/a","value":1},)"
+            R"({"op":"remove","path":"/spec/a"},{"op":"replace","path":"/spec/x","value":1}])",
+            &result) == "op 3 (replace /spec/x): path not found");
+  // Earlier ops were applied: callers apply to a copy.
+  CHECK(result == json(R"({"spec":{}})"));
+}
+
+TEST_CASE("apply: move into a key that merely shares a prefix is allowed") {
+  checkApply(R"({"a":1,"ab":{}})", R"([{"op":"move","from":"/a","path":"/ab/x"}])",
+             R"({"ab":{"x":1}})");
+}
+
+TEST_CASE("apply: errors stay on one line") {
+  const std::string err =
+      applyText(R"({})", R"([{"op":"replace","path":"/line\nbreak","value":1}])");
+  CHECK(err == "op 0 (replace /line\\u000abreak): path not found");
+  CHECK(err.find('\n') == std::string::npos);
+}
