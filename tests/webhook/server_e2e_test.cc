@@ -567,3 +567,148 @@ TEST_CASE("serve: --self-signed trusts localhost and 127.0.0.1", "[e2e][server][
   CHECK(httpCode(curl(*s, "https://localhost:" + std::to_string(s->port()) + "/healthz")) == 200);
   CHECK(httpCode(curl(*s, url(*s, "/healthz"))) == 200);
 }
+
+namespace {
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
+  return s;
+}
+
+std::size_t occurrences(const std::string& s, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// A policy in Audit mode that flags every Deployment, beside the bundled pack.
+constexpr const char* kAuditPolicy = R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: audit-probe}
+spec:
+  mode: Audit
+  match: {kinds: [Deployment]}
+  rules:
+    - name: names
+      validate:
+        message: 'audit probe saw {name}'
+        deny:
+          - {path: 'object.metadata.name', op: Exists}
+)";
+
+}  // namespace
+
+TEST_CASE("serve: responses are byte-identical to billet review", "[e2e][server][parity]") {
+  TempDir tmp;
+  const std::string v1 = readFile(sampleReview());
+  REQUIRE(v1.find("\"admission.k8s.io/v1\"") != std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"v1", v1},
+      {"v1beta1", replaceAll(v1, "\"admission.k8s.io/v1\"", "\"admission.k8s.io/v1beta1\"")},
+      {"dry-run", replaceAll(v1, "\"dryRun\": false", "\"dryRun\": true")},
+      {"update", replaceAll(v1, "\"operation\": \"CREATE\"", "\"operation\": \"UPDATE\"")},
+      {"delete", replaceAll(v1, "\"operation\": \"CREATE\"", "\"operation\": \"DELETE\"")},
+      {"other-namespace", replaceAll(v1, "ml-prod", "sandbox")},
+  };
+  auto s = startServer();
+  TlsClient c(s->port(), s->caFile());
+  for (const auto& [name, body] : inputs) {
+    writeFile(tmp / (name + ".json"), body);
+    for (const char* endpoint : {"mutate", "validate"}) {
+      INFO(name << " /" << endpoint);
+      const CommandResult review =
+          run("{ " + billetBinary() + " review -p " + policiesDir() + " --endpoint " + endpoint +
+              " " + (tmp / (name + ".json")) + " 2>/dev/null; }");
+      REQUIRE(review.exitCode == 0);
+      HttpResponse served =
+          c.request("POST", std::string("/") + endpoint, body, "application/json");
+      CHECK(served.status == 200);
+      CHECK(served.contentType == "application/json");
+      CHECK(served.body == review.output);
+      if (name == "v1beta1")
+        CHECK(served.body.find("\"apiVersion\":\"admission.k8s.io/v1beta1\"") != std::string::npos);
+    }
+  }
+  // The sample is mutated (a patch) and denied by gpu-workloads/require-gpu-limits.
+  const std::string mutated = c.request("POST", "/mutate", v1, "application/json").body;
+  CHECK(mutated.find("\"patchType\":\"JSONPatch\"") != std::string::npos);
+  CHECK(mutated.find("\"allowed\":true") != std::string::npos);
+  const std::string validated = c.request("POST", "/validate", v1, "application/json").body;
+  CHECK(validated.find("\"allowed\":false") != std::string::npos);
+  CHECK(validated.find("\"code\":403") != std::string::npos);
+  CHECK(validated.find("gpu-workloads/require-gpu-limits: GPU containers must set limits") !=
+        std::string::npos);
+  CHECK(validated.find("\"warnings\":[\"baseline/") != std::string::npos);
+}
+
+TEST_CASE("serve: denials, warnings and audit failures are logged, counted and reported",
+          "[e2e][server][reports]") {
+  requireTool("curl");
+  TempDir tmp;
+  writeFile(tmp / "audit.yaml", kAuditPolicy);
+  auto s = startServer({"--policies", policiesDir(), "--policies", tmp / "audit.yaml"});
+  const std::string v1 = readFile(sampleReview());
+  TlsClient c(s->port(), s->caFile());
+  const std::size_t mark = s->lineCount();
+  HttpResponse denied = c.request("POST", "/validate", v1, "application/json");
+  REQUIRE(denied.status == 200);
+  CHECK(denied.body.find("\"allowed\":false") != std::string::npos);
+  CHECK(denied.body.find("\"auditAnnotations\"") != std::string::npos);
+  REQUIRE(c.request("POST", "/mutate", v1, "application/json").status == 200);
+
+  // Logs: one JSON line per denial and per Warn/Audit failure, with the object's identity.
+  REQUIRE(s->waitForLine("\"msg\":\"admission denied\"", 5s, mark));
+  REQUIRE(s->waitForLine("\"msg\":\"policy warning\"", 5s, mark));
+  REQUIRE(s->waitForLine("\"msg\":\"policy audit failure\"", 5s, mark));
+  for (const std::string& line : s->lines()) {
+    if (line.find("\"msg\":\"admission denied\"") == std::string::npos &&
+        line.find("\"msg\":\"policy audit failure\"") == std::string::npos)
+      continue;
+    INFO(line);
+    CHECK(line.find("\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\"") != std::string::npos);
+    CHECK(line.find("\"kind\":\"Deployment\"") != std::string::npos);
+    CHECK(line.find("\"namespace\":\"ml-prod\"") != std::string::npos);
+    CHECK(line.find("\"name\":\"gpu-executor\"") != std::string::npos);
+    CHECK(line.find("\"rule\":") != std::string::npos);
+    CHECK(line.find("\"message\":") != std::string::npos);
+    CHECK(line.find("\"ts\":") == 1);
+  }
+  const std::string all = s->output();
+  CHECK(all.find("\"policy\":\"gpu-workloads\",\"rule\":\"require-gpu-limits\"") !=
+        std::string::npos);
+  CHECK(all.find("\"policy\":\"audit-probe\",\"rule\":\"names\"") != std::string::npos);
+
+  // Metrics.
+  const std::string metrics = c.request("GET", "/metrics").body;
+  CHECK(metrics.find("billet_admission_requests_total{allowed=\"false\",kind=\"Deployment\","
+                     "operation=\"CREATE\",webhook=\"validate\"} 1") != std::string::npos);
+  CHECK(metrics.find("billet_policy_results_total{mode=\"Enforce\",policy=\"gpu-workloads\","
+                     "result=\"fail\",rule=\"require-gpu-limits\"} 1") != std::string::npos);
+  CHECK(metrics.find("billet_policy_results_total{mode=\"Audit\",policy=\"audit-probe\","
+                     "result=\"fail\",rule=\"names\"} 1") != std::string::npos);
+  CHECK(metrics.find("billet_generate_total{kind=\"PodDisruptionBudget\",result=\"skipped\"} 1") !=
+        std::string::npos);
+  CHECK(metrics.find("billet_policies_loaded{kind=\"Policy\"}") != std::string::npos);
+
+  // Reports: Audit and Warn results, not Enforce; dry runs leave no trace.
+  const std::string before = c.request("GET", "/reports").body;
+  CHECK(before.find("\"namespace\":\"ml-prod\"") != std::string::npos);
+  CHECK(before.find("\"policy\":\"audit-probe\"") != std::string::npos);
+  CHECK(before.find("\"policy\":\"baseline\"") != std::string::npos);
+  CHECK(before.find("\"policy\":\"gpu-workloads\"") == std::string::npos);
+  CHECK(before.find("audit probe saw gpu-executor") != std::string::npos);
+  const std::string dry = replaceAll(v1, "\"dryRun\": false", "\"dryRun\": true");
+  REQUIRE(c.request("POST", "/validate", dry, "application/json").status == 200);
+  CHECK(c.request("GET", "/reports").body == before);
+  const HttpResponse yaml = c.request("GET", "/reports?format=policyreport");
+  CHECK(yaml.contentType == "application/yaml");
+  CHECK(occurrences(yaml.body, "kind: PolicyReport\n") == 1);
+  CHECK(yaml.body.find("namespace: \"ml-prod\"") != std::string::npos);
+  CHECK(yaml.body.find("policy: \"audit-probe\"") != std::string::npos);
+  CHECK(yaml.body.find("result: fail") != std::string::npos);
+  if (run("command -v promtool").exitCode == 0) {
+    writeFile(tmp / "metrics.txt", metrics);
+    CHECK(run("promtool check metrics < " + (tmp / "metrics.txt")).exitCode == 0);
+  }
+}
