@@ -58,11 +58,11 @@ void Listener::close() {
 
 void Listener::accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(ioc_),
+  acceptor_.async_accept(ConnectionExecutor(ioc_.get_executor()),
                          beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 
-void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::onAccept(boost::system::error_code ec, ConnectionSocket socket) {
   if (!acceptor_.is_open()) return;
   if (ec) {
     // Out of descriptors or a transient network error: log, back off briefly, keep serving.

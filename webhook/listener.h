@@ -7,6 +7,7 @@
 #include <string>
 
 #include "webhook/router.h"
+#include "webhook/session.h"
 #include "webhook/state.h"
 
 namespace billet::webhook {
@@ -23,7 +24,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void onAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void onAccept(boost::system::error_code ec, ConnectionSocket socket);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

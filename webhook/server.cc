@@ -230,6 +230,21 @@ struct Server::Impl {
     });
   }
 
+  // Runs the io_context; an exception escaping a handler is logged and the thread goes on
+  // serving rather than taking the process down.
+  void runLoop() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log().error("unexpected exception in the I/O loop", {{"error", e.what()}});
+      } catch (...) {
+        log().error("unexpected exception in the I/O loop");
+      }
+    }
+  }
+
   int run() {
     // A closed stdout or peer must surface as an error code, never end the process.
     std::signal(SIGPIPE, SIG_IGN);
@@ -273,8 +288,8 @@ struct Server::Impl {
 
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(threads - 1));
-    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { ioc.run(); });
-    ioc.run();
+    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { runLoop(); });
+    runLoop();
     for (std::thread& t : pool) t.join();
     reloader->stop();
     log().info("stopped");

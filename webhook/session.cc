@@ -20,6 +20,7 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
+using TcpStream = beast::basic_stream<tcp, ConnectionExecutor>;
 
 namespace {
 
@@ -40,7 +41,7 @@ class HttpSession {
 
  protected:
   Derived& self() { return static_cast<Derived&>(*this); }
-  beast::tcp_stream& tcp() { return beast::get_lowest_layer(self().stream()); }
+  TcpStream& tcp() { return beast::get_lowest_layer(self().stream()); }
 
   void readRequest() {
     if (state_->draining.load() && port_ == Port::kAdmission && buffer_.size() == 0)
@@ -160,7 +161,7 @@ class TlsSession : public HttpSession<TlsSession>,
                    public Drainable,
                    public std::enable_shared_from_this<TlsSession> {
  public:
-  TlsSession(tcp::socket&& socket, SslContextPtr ctx, std::shared_ptr<ServerState> state)
+  TlsSession(ConnectionSocket&& socket, SslContextPtr ctx, std::shared_ptr<ServerState> state)
       : HttpSession(std::move(state), Port::kAdmission),
         ctx_(std::move(ctx)),
         stream_(std::move(socket), *ctx_) {}
@@ -169,7 +170,7 @@ class TlsSession : public HttpSession<TlsSession>,
     if (id_) state_->connections.remove(id_);
   }
 
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  beast::ssl_stream<TcpStream>& stream() { return stream_; }
 
   void start() {
     id_ = state_->connections.add(weak_from_this());
@@ -215,7 +216,7 @@ class TlsSession : public HttpSession<TlsSession>,
 
   friend class HttpSession<TlsSession>;
   SslContextPtr ctx_;  // kept alive for this connection, whatever reloads publish
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::ssl_stream<TcpStream> stream_;
   std::uint64_t id_ = 0;
   bool handshaken_ = false;
 };
@@ -223,10 +224,10 @@ class TlsSession : public HttpSession<TlsSession>,
 class PlainSession : public HttpSession<PlainSession>,
                      public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(tcp::socket&& socket, std::shared_ptr<ServerState> state, Port port)
+  PlainSession(ConnectionSocket&& socket, std::shared_ptr<ServerState> state, Port port)
       : HttpSession(std::move(state), port), stream_(std::move(socket)) {}
 
-  beast::tcp_stream& stream() { return stream_; }
+  TcpStream& stream() { return stream_; }
 
   void start() {
     net::dispatch(stream_.get_executor(),
@@ -241,17 +242,17 @@ class PlainSession : public HttpSession<PlainSession>,
 
  private:
   friend class HttpSession<PlainSession>;
-  beast::tcp_stream stream_;
+  TcpStream stream_;
 };
 
 }  // namespace
 
-void startTlsSession(tcp::socket socket, SslContextPtr context,
+void startTlsSession(ConnectionSocket socket, SslContextPtr context,
                      std::shared_ptr<ServerState> state) {
   std::make_shared<TlsSession>(std::move(socket), std::move(context), std::move(state))->start();
 }
 
-void startPlainSession(tcp::socket socket, std::shared_ptr<ServerState> state, Port port) {
+void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port) {
   std::make_shared<PlainSession>(std::move(socket), std::move(state), port)->start();
 }
 

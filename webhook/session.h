@@ -6,7 +6,9 @@
 // connection only.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <memory>
 
 #include "webhook/router.h"
@@ -14,10 +16,14 @@
 
 namespace billet::webhook {
 
+// A connection's executor: its own strand on the server's io_context. The concrete type (rather
+// than asio::any_io_executor) spares every I/O operation a type-erased executor copy.
+using ConnectionExecutor = boost::asio::strand<boost::asio::io_context::executor_type>;
+using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionExecutor>;
+
 // Takes ownership of an accepted socket (already on its strand) and starts serving it.
-void startTlsSession(boost::asio::ip::tcp::socket socket, SslContextPtr context,
+void startTlsSession(ConnectionSocket socket, SslContextPtr context,
                      std::shared_ptr<ServerState> state);
-void startPlainSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
-                       Port port);
+void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port);
 
 }  // namespace billet::webhook
