@@ -251,6 +251,20 @@ TEST_CASE("serve: garbage, plain HTTP and half-open connections close only thems
     garbage.send(junk);
     CHECK(garbage.readUntilClosed(3s).second);
   }
+  {
+    // TLS is fine but the bytes are not HTTP/1.1: 400, then close.
+    TlsClient notHttp(s->port(), s->caFile());
+    notHttp.sendRaw("HELLO THERE\r\n\r\n");
+    HttpResponse r = notHttp.readResponse();
+    CHECK(r.status == 400);
+    CHECK_FALSE(r.keepAlive);
+    CHECK(notHttp.closedWithin(2s));
+    // A header over 16 KiB: 431, then close.
+    TlsClient hugeHeader(s->port(), s->caFile());
+    hugeHeader.sendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+                       "\r\n\r\n");
+    CHECK(hugeHeader.readResponse().status == 431);
+  }
   // The connection that was already open is unaffected.
   CHECK(keep.request("GET", "/healthz").status == 200);
   {
