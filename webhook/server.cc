@@ -158,7 +158,7 @@ struct Server::Impl {
     }
     for (const std::string& w : loaded.warnings) log().warn("policy warning", {{"warning", w}});
     const auto counts = policy::countByKind(*loaded.set);
-    state->policies.store(std::move(loaded.set), std::memory_order_release);
+    state->policies.store(std::move(loaded.set));
     state->metrics.policyReload(true);
     state->metrics.setPoliciesLoaded(counts);
     int total = 0;

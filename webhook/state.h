@@ -14,6 +14,7 @@
 #include "webhook/metrics.h"
 #include "webhook/options.h"
 #include "webhook/reports.h"
+#include "webhook/shared_slot.h"
 #include "webhook/tls_context.h"
 
 namespace billet::policy {
@@ -54,11 +55,11 @@ struct ServerState {
   Metrics metrics;
   ReportStore reports;
   TlsContextStore tls;
-  std::atomic<PolicySetPtr> policies;
+  SharedSlot<const policy::PolicySet> policies;
   std::atomic<bool> draining{false};
   ConnectionRegistry connections;  // admission (TLS) connections only
 
-  PolicySetPtr currentPolicies() const { return policies.load(std::memory_order_acquire); }
+  PolicySetPtr currentPolicies() const { return policies.load(); }
   bool ready() const { return !draining.load() && currentPolicies() && tls.current(); }
 };
 

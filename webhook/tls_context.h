@@ -12,6 +12,7 @@
 #include <string>
 
 #include "certs/certs.h"
+#include "webhook/shared_slot.h"
 
 namespace boost::asio::ssl {
 class context;
@@ -43,11 +44,11 @@ certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material);
 // The context new connections are accepted with.
 class TlsContextStore {
  public:
-  SslContextPtr current() const { return ptr_.load(std::memory_order_acquire); }
-  void publish(SslContextPtr ctx) { ptr_.store(std::move(ctx), std::memory_order_release); }
+  SslContextPtr current() const { return slot_.load(); }
+  void publish(SslContextPtr ctx) { slot_.store(std::move(ctx)); }
 
  private:
-  std::atomic<SslContextPtr> ptr_;
+  SharedSlot<boost::asio::ssl::context> slot_;
 };
 
 }  // namespace billet::webhook
