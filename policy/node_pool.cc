@@ -110,7 +110,9 @@ class OutsiderCheck final : public Check {
         key_(def.taintKey),
         value_(def.taintValue),
         effect_(def.taintEffect),
-        members_(def.members) {}
+        members_(def.members) {
+    members_.operations.clear();  // membership is the workload's, whatever the operation
+  }
 
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     const json::Value* pod = ctx.roots.pod;

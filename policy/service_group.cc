@@ -195,6 +195,7 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
   auto spec = std::make_shared<ServiceGroupSpec>();
   spec->name = def.name;
   spec->members = def.members;
+  spec->members.operations.clear();  // references: membership, whatever the operation
   spec->containerNames = def.members.containerNames;
   spec->overwrite = def.overwrite;
   spec->requests = merge(def.requests, tier ? &tier->requests : nullptr);
