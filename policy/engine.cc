@@ -129,7 +129,11 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
       if (audit) {
         json::Value ops = json::diff(work, scratch);
         if (ops.size() == 0) out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
-        else out.results.push_back(result(*p, r, mode, Outcome::Fail, describePatch(ops)));
+        else {
+          std::string message = describePatch(ops);
+          for (const std::string& d : ctx.detail) message += "; " + d;
+          out.results.push_back(result(*p, r, mode, Outcome::Fail, std::move(message)));
+        }
         continue;
       }
       if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);

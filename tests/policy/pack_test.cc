@@ -250,11 +250,10 @@ TEST_CASE("the pack's messages are the ones the docs quote") {
   CHECK(resultOf(report("Deployment/ml-prod/gpu-executor"), "gpu-workloads/require-gpu-limits")
             .message == "GPU containers must set limits (container \"marie\")");
   CHECK(resultOf(report("Pod/analytics/sneaky-batch"), "runtime/keep-outsiders-out").message ==
-        "pod tolerates the taint of node pool \"runtime\" (toleration {key: billet.dev/pool, "
-        "operator: Exists, effect: NoSchedule}) but is not a member");
+        "not in node pool \"runtime\" but tolerates its taint (toleration {key: billet.dev/pool, "
+        "operator: Exists, effect: NoSchedule})");
   CHECK(resultOf(report("Pod/analytics/tolerate-all"), "runtime/keep-outsiders-out").message ==
-        "pod tolerates the taint of node pool \"runtime\" (toleration {operator: Exists}) but is "
-        "not a member");
+        "not in node pool \"runtime\" but tolerates its taint (toleration {operator: Exists})");
   CHECK(resultOf(report("Pod/default/debug-shell"), "baseline/forbid-latest-tag").message ==
         "container \"shell\" must pin its image to a version or digest, not :latest");
   // --explain names the tier and where every value comes from.

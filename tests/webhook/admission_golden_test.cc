@@ -216,10 +216,12 @@ void runCase(const fs::path& dir) {
   }
   if (const Value* warnings = expect.find("warnings")) {
     const Value* got = billet::json::dig(vresp, {"response", "warnings"});
+    INFO("warnings: " << billet::json::write(got ? *got : Value::array()));
     CHECK((got ? *got : Value::array()) == *warnings);
   }
   if (const Value* audit = expect.find("auditAnnotations")) {
     const Value* got = billet::json::dig(vresp, {"response", "auditAnnotations"});
+    INFO("auditAnnotations: " << billet::json::write(got ? *got : Value::object()));
     CHECK((got ? *got : Value::object()) == *audit);
   }
   std::vector<policy::RuleResult> all = m.results;
