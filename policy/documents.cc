@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "policy/source.h"
 
 namespace billet::policy {
@@ -111,6 +113,12 @@ void parseDocuments(const TextSource& source, std::vector<Document>& out,
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard reports "bad file"; say what happened.
+    errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                      e.mark.is_null() ? 0 : e.mark.column + 1, "",
+                      "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"});
+    return;
   } catch (const YAML::Exception& e) {
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});

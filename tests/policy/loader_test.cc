@@ -176,3 +176,11 @@ items:
   REQUIRE(r.set->policies.size() == 1);
   CHECK(r.set->policies[0].name == "in-a-list");
 }
+
+TEST_CASE("YAML nested too deep is an error, not a crash") {
+  std::string text = "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto errors = errorsOf(text);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:1:"));
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: nested deeper than"));
+}
