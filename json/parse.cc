@@ -670,7 +670,13 @@ Value* Builder::memberSlot(BuildFrame& frame, std::string_view key) {
     frame.keyFilter |= bit;
   }
   // Capacity was reserved for every member, so this never reallocates: earlier slots stay put.
-  return &members.emplace_back(StringFrom{key}).value;
+#if defined(__cpp_aggregate_paren_init)
+  return &members.emplace_back(StringFrom{key}).value;  // the key is built in place
+#else
+  Member& m = members.emplace_back();
+  m.key.assign(key.data(), key.size());
+  return &m.value;
+#endif
 }
 
 void Builder::run(Value& root) {
