@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include "policy/alias_guard.h"
 #include "policy/source.h"
 
 namespace billet::policy {
@@ -110,6 +111,10 @@ json::Value toValue(const YAML::Node& node) {
 
 void parseDocuments(const TextSource& source, std::vector<Document>& out,
                     std::vector<LoadError>& errors) {
+  if (AliasGuardResult guard = checkExpandedSize(source.text); !guard.ok) {
+    errors.push_back({source.name, guard.line, guard.column, "", guard.message});
+    return;
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(source.text);
