@@ -2,14 +2,15 @@
 // then a build of the json::Value tree from it.
 //
 // Why not simdjson's DOM: billet keeps number text exactly as written (json::Number), and the
-// DOM only hands back int64/uint64/double. Building the Value tree dominates the cost either way;
-// on the 3.7 KB AdmissionReview sample this parser is faster than simdjson DOM parsing followed
-// by a walk into Value (bench/json_parse_benchmark.cc measures both).
+// DOM only hands back int64/uint64/double. Building the Value tree dominates the cost either way:
+// on the 3.7 KB AdmissionReview sample this parser takes about 5 us, the same as simdjson's DOM
+// parse followed by a walk into Value (simdjson alone takes about 1 us), and keeps the text.
+// bench/json_parse_benchmark.cc measures both.
 //
 // Design notes:
 //   - The scan knows every container's size before the build starts, so each object and array
 //     is allocated once at its exact size and its members are constructed in place: no regrowth,
-//     no moves. (A single pass that grows vectors measured about 1.5x slower.)
+//     no moves. (A single pass that grows vectors measured about 20% slower.)
 //   - Both passes keep open containers on explicit stacks, so hostile nesting cannot overflow
 //     the C++ stack; `maxDepth` bounds the tree that the rest of billet recurses over.
 //   - Strings are scanned 16 bytes at a time (SSE2; 8 with plain integer arithmetic elsewhere)
@@ -24,6 +25,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,8 +84,10 @@ inline const Byte* findSpecial(const Byte* p, const Byte* end) {
   return p;
 }
 
+constexpr std::uint64_t kWhitespace = (std::uint64_t{1} << ' ') | (std::uint64_t{1} << '\n') |
+                                      (std::uint64_t{1} << '\r') | (std::uint64_t{1} << '\t');
 inline bool isWhitespace(Byte c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  return c <= ' ' && ((kWhitespace >> c) & 1) != 0;
 }
 inline bool isDigit(Byte c) {
   return c >= '0' && c <= '9';
@@ -361,20 +365,23 @@ bool Scanner::validateUtf8Sequence() {
 // p_ is just past the opening quote. On success p_ is just past the closing quote and the
 // string's token is recorded.
 bool Scanner::scanString() {
-  const Byte* quote = p_ - 1;
-  const Byte* start = p_;
+  const Byte* const quote = p_ - 1;
+  const Byte* const start = p_;
+  const Byte* p = p_;
   for (;;) {
-    p_ = findSpecial(p_, end_);
-    if (p_ >= end_) return fail("unclosed string", quote);
-    const Byte c = *p_;
-    if (c == '"') {
-      emit(Kind::kString, offset32(start), offset32(p_) - offset32(start));
-      ++p_;
+    p = findSpecial(p, end_);
+    if (p < end_ && *p == '"') {  // the common case: the closing quote
+      emit(Kind::kString, offset32(start), offset32(p) - offset32(start));
+      p_ = p + 1;
       return true;
     }
+    p_ = p;
+    if (p >= end_) return fail("unclosed string", quote);
+    const Byte c = *p;
     if (c == '\\') return scanEscapedTail(quote, start);
-    if (c < 0x20) return fail("control character in string", p_);
+    if (c < 0x20) return fail("control character in string", p);
     if (!validateUtf8Sequence()) return false;
+    p = p_;
   }
 }
 
@@ -663,7 +670,13 @@ Value* Builder::memberSlot(BuildFrame& frame, std::string_view key) {
     frame.keyFilter |= bit;
   }
   // Capacity was reserved for every member, so this never reallocates: earlier slots stay put.
-  return &members.emplace_back(StringFrom{key}).value;
+#if defined(__cpp_aggregate_paren_init)
+  return &members.emplace_back(StringFrom{key}).value;  // the key is built in place
+#else
+  Member& m = members.emplace_back();
+  m.key.assign(key.data(), key.size());
+  return &m.value;
+#endif
 }
 
 void Builder::run(Value& root) {
@@ -744,6 +757,9 @@ ParseResult parse(std::string_view text, int maxDepth) {
   } catch (const std::bad_alloc&) {
     result.value = Value();
     result.error = "invalid JSON: document too large (out of memory)";
+  } catch (const std::length_error&) {
+    result.value = Value();
+    result.error = "invalid JSON: document too large";
   }
   scratch.reset();
   return result;

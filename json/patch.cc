@@ -175,7 +175,8 @@ Decimal toDecimal(std::string_view text) {
     ++i;
     bool expNegative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) expNegative = text[i++] == '-';
-    for (; i < text.size(); ++i) {
+    // Numbers from the parser are well-formed; stop at anything else a caller may have built.
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       if (exp > std::numeric_limits<std::int64_t>::max() / 100) {
         d.huge = true;
         break;

@@ -35,14 +35,16 @@ struct Number {
 
 class Value {
  public:
+  // The factories and constructors are defined after Member, where the variant's alternatives
+  // are complete (Clang instantiates their constexpr destructors as soon as it sees a use).
   Value() = default;  // null
-  static Value null() { return Value(); }
-  static Value boolean(bool b) { return Value(b); }
-  static Value number(std::string text) { return Value(Number{std::move(text)}); }
-  static Value number(std::int64_t n) { return Value(Number{std::to_string(n)}); }
-  static Value string(std::string s) { return Value(std::move(s)); }
-  static Value array(Array a = {}) { return Value(std::move(a)); }
-  static Value object(Object o = {}) { return Value(std::move(o)); }
+  static Value null();
+  static Value boolean(bool b);
+  static Value number(std::string text);
+  static Value number(std::int64_t n);
+  static Value string(std::string s);
+  static Value array(Array a);    // default argument: an empty array
+  static Value object(Object o);  // default argument: an empty object
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool isNull() const { return type() == Type::kNull; }
@@ -83,11 +85,11 @@ class Value {
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
-  explicit Value(bool b) : v_(b) {}
-  explicit Value(Number n) : v_(std::move(n)) {}
-  explicit Value(std::string s) : v_(std::move(s)) {}
-  explicit Value(Array a) : v_(std::move(a)) {}
-  explicit Value(Object o) : v_(std::move(o)) {}
+  explicit Value(bool b);
+  explicit Value(Number n);
+  explicit Value(std::string s);
+  explicit Value(Array a);
+  explicit Value(Object o);
 
   std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
 };
@@ -99,6 +101,33 @@ struct Member {
     return a.key == b.key && a.value == b.value;
   }
 };
+
+inline Value::Value(bool b) : v_(b) {}
+inline Value::Value(Number n) : v_(std::move(n)) {}
+inline Value::Value(std::string s) : v_(std::move(s)) {}
+inline Value::Value(Array a) : v_(std::move(a)) {}
+inline Value::Value(Object o) : v_(std::move(o)) {}
+inline Value Value::null() {
+  return Value();
+}
+inline Value Value::boolean(bool b) {
+  return Value(b);
+}
+inline Value Value::number(std::string text) {
+  return Value(Number{std::move(text)});
+}
+inline Value Value::number(std::int64_t n) {
+  return Value(Number{std::to_string(n)});
+}
+inline Value Value::string(std::string s) {
+  return Value(std::move(s));
+}
+inline Value Value::array(Array a = {}) {
+  return Value(std::move(a));
+}
+inline Value Value::object(Object o = {}) {
+  return Value(std::move(o));
+}
 
 // Convenience: a pointer to a nested member, following object keys; nullptr when any is missing.
 const Value* dig(const Value& v, std::initializer_list<std::string_view> keys);

@@ -42,9 +42,11 @@ inline std::uint64_t mayNeedEscape(std::uint64_t w) {
 // the bytes are then stored without a capacity check each. `finish` trims to what was written.
 class Sink {
  public:
-  explicit Sink(std::string& out) : out_(out), used_(out.size()) {
-    out_.resize(std::max<std::size_t>(out_.capacity(), used_ + 256));
-    cur_ = out_.data() + used_;
+  // `expected`: the bytes the caller expects to write, room made up front.
+  Sink(std::string& out, std::size_t expected) : out_(out) {
+    const std::size_t used = out_.size();
+    out_.resize(used + expected);
+    cur_ = out_.data() + used;
     end_ = out_.data() + out_.size();
   }
   ~Sink() { finish(); }
@@ -74,7 +76,6 @@ class Sink {
   }
 
   std::string& out_;
-  std::size_t used_;
   char* cur_;
   char* end_;
 };
@@ -231,12 +232,12 @@ void putPretty(const Value& v, Sink& sink, std::size_t indent, std::size_t depth
 }  // namespace
 
 void writeString(std::string_view s, std::string& out) {
-  Sink sink(out);
+  Sink sink(out, s.size() * 6 + 2);
   putString(s, sink);
 }
 
 void write(const Value& v, std::string& out) {
-  Sink sink(out);
+  Sink sink(out, v.isScalar() ? 32 : 1024);
   putValue(v, sink);
 }
 
@@ -251,7 +252,7 @@ std::string write(const Value& v) {
 std::string writePretty(const Value& v, int indent) {
   std::string out;
   {
-    Sink sink(out);
+    Sink sink(out, 1024);
     putPretty(v, sink, indent < 0 ? 0 : static_cast<std::size_t>(indent), 0);
   }
   return out;

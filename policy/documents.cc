@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include <yaml-cpp/depthguard.h>
+
+#include "policy/alias_guard.h"
 #include "policy/source.h"
 
 namespace billet::policy {
@@ -108,9 +111,19 @@ json::Value toValue(const YAML::Node& node) {
 
 void parseDocuments(const TextSource& source, std::vector<Document>& out,
                     std::vector<LoadError>& errors) {
+  if (AliasGuardResult guard = checkExpandedSize(source.text); !guard.ok) {
+    errors.push_back({source.name, guard.line, guard.column, "", guard.message});
+    return;
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(source.text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard reports "bad file"; say what happened.
+    errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                      e.mark.is_null() ? 0 : e.mark.column + 1, "",
+                      "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"});
+    return;
   } catch (const YAML::Exception& e) {
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <exception>
-#include <set>
+#include <map>
 
 #include "json/patch.h"
 #include "policy/checks.h"
@@ -83,7 +83,7 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
 
 // One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
 bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
-                const std::set<const Rule*>& disabled, MutateOutcome& out, const Rule*& failed,
+                const std::map<const Rule*, std::string>& disabled, MutateOutcome& out, const Rule*& failed,
                 std::string& failure) {
   json::Value& work = out.object;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
@@ -100,8 +100,8 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
         out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
         continue;
       }
-      if (disabled.count(&r)) {
-        out.results.push_back(result(*p, r, mode, Outcome::Error, failure));
+      if (auto it = disabled.find(&r); it != disabled.end()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Error, it->second));
         continue;
       }
       in.roots = rootsFor(req, &work);
@@ -129,7 +129,11 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
       if (audit) {
         json::Value ops = json::diff(work, scratch);
         if (ops.size() == 0) out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
-        else out.results.push_back(result(*p, r, mode, Outcome::Fail, describePatch(ops)));
+        else {
+          std::string message = describePatch(ops);
+          for (const std::string& d : ctx.detail) message += "; " + d;
+          out.results.push_back(result(*p, r, mode, Outcome::Fail, std::move(message)));
+        }
         continue;
       }
       if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
@@ -204,16 +208,14 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req, const Ev
   MutateOutcome out;
   if (req.object) out.object = *req.object;
   if (ignored(set, req) || !req.object) return out;
-  std::set<const Rule*> disabled;
-  std::string failure;
+  std::map<const Rule*, std::string> disabled;  // rules that threw, with what they threw
   // A rule that throws is disabled and the pass restarts from the original object, so the
   // answer never carries half of that rule's change (SPEC §4.8).
   for (;;) {
     const Rule* failed = nullptr;
     std::string why;
     if (mutatePass(set, req, options, disabled, out, failed, why)) break;
-    disabled.insert(failed);
-    failure = why;
+    disabled.emplace(failed, why);
     out = MutateOutcome{};
     out.object = *req.object;
   }

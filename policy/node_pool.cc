@@ -110,14 +110,17 @@ class OutsiderCheck final : public Check {
         key_(def.taintKey),
         value_(def.taintValue),
         effect_(def.taintEffect),
-        members_(def.members) {}
+        members_(def.members) {
+    members_.operations.clear();  // membership is the workload's, whatever the operation
+  }
 
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     const json::Value* pod = ctx.roots.pod;
     if (!pod || !pod->isObject()) return;
     MatchInput in{ctx.request, ctx.settings, &ctx.object, ctx.roots};
     if (matches(members_, in)) return;
-    std::string tail = " of node pool \"" + pool_ + "\"";
+    // Short enough that "pool/keep-outsiders-out: " + message fits a 120-character warning.
+    std::string head = "not in node pool \"" + pool_ + "\" but ";
     if (const json::Value* list = pod->find("tolerations"); list && list->isArray()) {
       std::size_t i = 0;
       for (const json::Value& t : list->asArray()) {
@@ -126,15 +129,14 @@ class OutsiderCheck final : public Check {
         Violation v;
         v.value = tolerationText(t);
         v.path = "pod.tolerations[" + std::to_string(index) + "]";
-        v.message =
-            "pod tolerates the taint" + tail + " (toleration " + v.value + ") but is not a member";
+        v.message = head + "tolerates its taint (toleration " + v.value + ")";
         out.push_back(std::move(v));
       }
     }
     if (auto evidence = selection(*pod)) {
       Violation v;
       v.value = *evidence;
-      v.message = "pod selects the nodes" + tail + " (" + *evidence + ") but is not a member";
+      v.message = head + "selects its nodes (" + *evidence + ")";
       out.push_back(std::move(v));
     }
   }

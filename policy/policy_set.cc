@@ -2,13 +2,37 @@
 
 namespace billet::policy {
 
+namespace {
+
+// Errors are one line each, whatever bytes the input held: control characters are escaped.
+std::string oneLine(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string LoadError::format() const {
   std::string out = file;
   if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
   out += ": ";
   if (!path.empty()) out += path + ": ";
   out += message;
-  return out;
+  return oneLine(out);
 }
 
 void PolicySet::buildIndex() {

@@ -138,8 +138,10 @@ class ServiceGroupAction final : public MutateAction {
       std::string request = ours && (overwrite || !have) ? ours->value : text(have);
       std::string value = v.value;
       if (!request.empty() && below(value, request)) {
-        raises.push_back(
-            {v.resource, value, request, text(dig(c, {"resources", "limits", v.resource}))});
+        std::string before = text(dig(c, {"resources", "limits", v.resource}));
+        // A container's own limit (kept) below its request is raised by
+        // ensureContainerResources, with its own note.
+        if (overwrite || before.empty()) raises.push_back({v.resource, value, request, before});
         value = request;
       }
       limits.emplace_back(v.resource, value);
@@ -193,6 +195,7 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
   auto spec = std::make_shared<ServiceGroupSpec>();
   spec->name = def.name;
   spec->members = def.members;
+  spec->members.operations.clear();  // references: membership, whatever the operation
   spec->containerNames = def.members.containerNames;
   spec->overwrite = def.overwrite;
   spec->requests = merge(def.requests, tier ? &tier->requests : nullptr);

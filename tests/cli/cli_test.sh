@@ -138,5 +138,27 @@ check "lint reports the conflicting changes" grep -q 'note  conflict: fight/to-a
 check "lint reports a rule that does not converge" grep -q 'error fight/append: does not converge: changes /spec/tolerations/- again' <<<"$out"
 check "lint reports the fighting pair" grep -q 'error fight/to-a: does not converge' <<<"$out"
 
+# billet test: the pack's own tests pass; a wrong expectation fails; a bad test file is invalid.
+run test "$SRC/manifests/tests"
+check "the pack's tests pass" [ $rc -eq 0 ]
+check "billet test closes with its count" grep -q '^16 passed, 0 failed$' <<<"$out"
+cat > "$T/wrong-test.yaml" <<YAML
+apiVersion: billet.dev/v1alpha1
+kind: Test
+metadata: {name: wrong}
+policies: [gpu.yaml]
+resources: [deploy.json]
+cases:
+  - {resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: require-gpu-limits, result: pass}
+  - {resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: gpu-placement, result: pass}
+YAML
+run test "$T/wrong-test.yaml"
+check "a failing case exits 1" [ $rc -eq 1 ]
+check "and says what it got" grep -q 'FAIL  wrong  Deployment/ml-prod/gpu-executor  gpu-workloads/require-gpu-limits  pass  (got fail)' <<<"$out"
+printf 'apiVersion: billet.dev/v1alpha1\nkind: Test\nmetadata: {name: x}\ncases: [{resource: a, result: maybe}]\n' > "$T/bad-test.yaml"
+run test "$T/bad-test.yaml"
+check "an invalid test file exits 2" [ $rc -eq 2 ]
+check "naming the bad result" grep -q 'bad-test.yaml:4:[0-9]*: cases\[0\].result: unknown value "maybe"' <<<"$err"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

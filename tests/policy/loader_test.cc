@@ -176,3 +176,40 @@ items:
   REQUIRE(r.set->policies.size() == 1);
   CHECK(r.set->policies[0].name == "in-a-list");
 }
+
+TEST_CASE("YAML nested too deep is an error, not a crash") {
+  std::string text = "a: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto errors = errorsOf(text);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:1:"));
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: nested deeper than"));
+}
+
+TEST_CASE("YAML alias bombs are rejected before they expand") {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (int i = 0; i < 9; ++i) {
+    std::string name = "l" + std::to_string(i);
+    text += name + ": &" + name + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = name;
+  }
+  auto errors = errorsOf(text);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:"));
+  CHECK_THAT(errors[0], Catch::Contains("aliases expand to more than 1000000 nodes"));
+}
+
+TEST_CASE("ordinary anchors and aliases still load") {
+  LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: anchors}
+spec:
+  match: &m {kinds: [Pod]}
+  rules:
+    - {name: a, match: *m, validate: {forbidLatestTag: true}}
+)");
+  for (const auto& e : r.errors) UNSCOPED_INFO(e.format());
+  REQUIRE(r.ok());
+}

@@ -11,6 +11,8 @@
 //       status: 400                # HTTP status of the handler (default 200)
 //       reason: "..."              # for 400: a substring of the reason
 //       mutated: true|false        # whether /mutate returns a patch
+//       mutateAllowed: false       # /mutate refused (evaluation errors with Settings Deny)
+//       mutateMessage: "..."       # and its status.message
 //       patched: expected.yaml     # the object after APPLYING the returned patch to the input
 //       patch: [...]               # optional: the exact operations
 //       allowed: true|false        # /validate answer
@@ -169,6 +171,13 @@ void runCase(const fs::path& dir) {
   CHECK(mresp.find("apiVersion")->asString() ==
         (askedVersion ? askedVersion->asString() : std::string("admission.k8s.io/v1")));
   CHECK(mresp.find("kind")->asString() == "AdmissionReview");
+  if (const Value* ma = expect.find("mutateAllowed"))
+    CHECK(billet::json::dig(mresp, {"response", "allowed"})->asBool() == ma->asBool());
+  if (const Value* mm = expect.find("mutateMessage")) {
+    const Value* got = billet::json::dig(mresp, {"response", "status", "message"});
+    REQUIRE(got);
+    CHECK(got->asString() == mm->asString());
+  }
   Value ops = patchOf(mresp);
   Value patched = input;
   REQUIRE(billet::json::apply(patched, ops) == "");
@@ -207,10 +216,12 @@ void runCase(const fs::path& dir) {
   }
   if (const Value* warnings = expect.find("warnings")) {
     const Value* got = billet::json::dig(vresp, {"response", "warnings"});
+    INFO("warnings: " << billet::json::write(got ? *got : Value::array()));
     CHECK((got ? *got : Value::array()) == *warnings);
   }
   if (const Value* audit = expect.find("auditAnnotations")) {
     const Value* got = billet::json::dig(vresp, {"response", "auditAnnotations"});
+    INFO("auditAnnotations: " << billet::json::write(got ? *got : Value::object()));
     CHECK((got ? *got : Value::object()) == *audit);
   }
   std::vector<policy::RuleResult> all = m.results;
