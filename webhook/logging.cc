@@ -48,7 +48,14 @@ void appendTimestamp(std::string& out) {
 }  // namespace
 
 void Logger::log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
-  if (!enabled(level)) return;
+  if (enabled(level)) write(level, msg, fields);
+}
+
+void Logger::always(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
+  write(level, msg, fields);
+}
+
+void Logger::write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
   std::string line;
   line.reserve(160);
   line += "{\"ts\":\"";

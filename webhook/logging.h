@@ -42,6 +42,9 @@ class Logger {
       : level_(level), out_(out) {}
   bool enabled(LogLevel level) const { return level >= level_; }
   void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
+  // Lifecycle lines (serving, draining, stopped): written whatever the level, since tools and
+  // operators rely on them (the bound port is in the `serving` line).
+  void always(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
   void debug(std::string_view msg, std::initializer_list<LogField> f = {}) {
     log(LogLevel::kDebug, msg, f);
   }
@@ -56,6 +59,7 @@ class Logger {
   }
 
  private:
+  void write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields);
   LogLevel level_;
   std::FILE* out_;
   std::mutex mu_;

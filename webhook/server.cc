@@ -58,7 +58,8 @@ struct Server::Impl {
   std::unique_ptr<Reloader> reloader;
   std::string policyPrint, certPrint;  // fingerprints of what is serving (reloader thread only)
   std::chrono::steady_clock::time_point drainDeadline;
-  bool finished = false;  // on the drain timer only
+  std::string selfSignedDir;  // removed at exit: the CA in it only vouches for this process
+  bool finished = false;      // on the drain timer only
 
   const ServerOptions& opts() const { return state->options; }
   Logger& log() { return state->logger; }
@@ -108,13 +109,15 @@ struct Server::Impl {
         log().error("cannot create a temporary directory", {{"dir", dir}});
         return false;
       }
+      selfSignedDir = dir;
       const std::string caFile = dir + "/ca.crt";
       std::ofstream(caFile) << made.value.caCert;
       material.certPem = made.value.cert;
       material.keyPem = made.value.key;
       std::cerr << "billet: self-signed CA certificate written to " << caFile << '\n';
-      log().info("self-signed certificate",
-                 {{"caFile", caFile}, {"dnsNames", "localhost"}, {"ipAddresses", "127.0.0.1,::1"}});
+      log().always(
+          LogLevel::kInfo, "self-signed certificate",
+          {{"caFile", caFile}, {"dnsNames", "localhost"}, {"ipAddresses", "127.0.0.1,::1"}});
       if (!opts().clientCaFile.empty()) {
         auto ca = readTlsMaterial(opts().clientCaFile, opts().clientCaFile, opts().clientCaFile);
         if (!ca.ok()) {
@@ -203,10 +206,11 @@ struct Server::Impl {
 
   void beginDrain(std::string_view why) {
     state->draining.store(true);
-    log().info("draining", {{"signal", why},
-                            {"connections", static_cast<unsigned long>(state->connections.size())},
-                            {"drainTimeoutSeconds",
-                             static_cast<long long>(opts().drainTimeout.count() / 1000)}});
+    log().always(
+        LogLevel::kInfo, "draining",
+        {{"signal", why},
+         {"connections", static_cast<unsigned long>(state->connections.size())},
+         {"drainTimeoutSeconds", static_cast<long long>(opts().drainTimeout.count() / 1000)}});
     if (admission) admission->close();
     state->connections.drainAll();
     drainDeadline = std::chrono::steady_clock::now() + opts().drainTimeout;
@@ -275,16 +279,16 @@ struct Server::Impl {
     reloader->start();
 
     const int threads = std::max(1, opts().threads);
-    log().info("serving",
-               {{"listen", hostPort(opts().listen, admission->port())},
-                {"port", admission->port()},
-                {"metricsListen",
-                 opts().metricsListen ? hostPort(*opts().metricsListen, metricsPort) : ""},
-                {"metricsPort", metricsPort},
-                {"threads", threads},
-                {"clientAuth", !opts().clientCaFile.empty()},
-                {"kubeApi", opts().kubeApi},
-                {"version", opts().version}});
+    log().always(LogLevel::kInfo, "serving",
+                 {{"listen", hostPort(opts().listen, admission->port())},
+                  {"port", admission->port()},
+                  {"metricsListen",
+                   opts().metricsListen ? hostPort(*opts().metricsListen, metricsPort) : ""},
+                  {"metricsPort", metricsPort},
+                  {"threads", threads},
+                  {"clientAuth", !opts().clientCaFile.empty()},
+                  {"kubeApi", opts().kubeApi},
+                  {"version", opts().version}});
 
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(threads - 1));
@@ -292,7 +296,11 @@ struct Server::Impl {
     runLoop();
     for (std::thread& t : pool) t.join();
     reloader->stop();
-    log().info("stopped");
+    if (!selfSignedDir.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(selfSignedDir, ignored);
+    }
+    log().always(LogLevel::kInfo, "stopped");
     return kExitOk;
   }
 };
