@@ -269,6 +269,11 @@ struct Server::Impl {
       }
       metricsPort = metricsListener->port();
     }
+    if (opts().kubeApi != "off")
+      log().warn(
+          "--kube-api: writing to the API server is not implemented yet; generated objects "
+          "are counted, not applied, and reports are served at /reports only",
+          {{"kubeApi", opts().kubeApi}});
     signals = std::make_unique<SignalWatcher>(ioc, [this](int s) { onSignal(s); });
     signals->start();
     admission->run();

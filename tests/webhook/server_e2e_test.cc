@@ -200,6 +200,16 @@ TEST_CASE("serve: keep-alive and pipelining", "[e2e][server]") {
   CHECK(m.status == 200);
   CHECK(m.body == first);
   CHECK(c.readResponse().status == 404);
+  // Expect: 100-continue: the interim answer comes before the body is sent.
+  c.sendRaw(
+      "POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(review.size()) + "\r\n\r\n");
+  CHECK(c.readResponse().status == 100);
+  c.sendRaw(review);
+  HttpResponse continued = c.readResponse();
+  CHECK(continued.status == 200);
+  CHECK(continued.body == first);
   // Connection: close is honoured.
   c.sendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK_FALSE(c.readResponse().keepAlive);
@@ -264,6 +274,20 @@ TEST_CASE("serve: garbage, plain HTTP and half-open connections close only thems
     hugeHeader.sendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
                        "\r\n\r\n");
     CHECK(hugeHeader.readResponse().status == 431);
+  }
+  // Many malformed requests in a row: each closes its own connection, the server carries on.
+  for (int i = 0; i < 30; ++i) {
+    TlsClient fuzz(s->port(), s->caFile());
+    std::string junk = i % 3 == 0 ? "GET / HTTP/9.9\r\n\r\n"
+                       : i % 3 == 1
+                           ? "POST /mutate HTTP/1.1\r\nContent-Length: -5\r\n\r\n"
+                           : "POST /mutate HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+    for (int k = 0; k < i; ++k) junk += static_cast<char>(k * 7 + i);
+    try {
+      fuzz.sendRaw(junk);
+      fuzz.closedWithin(2s);
+    } catch (const std::exception&) {
+    }
   }
   // The connection that was already open is unaffected.
   CHECK(keep.request("GET", "/healthz").status == 200);
