@@ -249,7 +249,20 @@ struct Server::Impl {
     }
   }
 
+  void removeSelfSigned() {
+    if (selfSignedDir.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(selfSignedDir, ignored);
+    selfSignedDir.clear();
+  }
+
   int run() {
+    const int rc = serve();
+    removeSelfSigned();  // also after a failed start
+    return rc;
+  }
+
+  int serve() {
     // A closed stdout or peer must surface as an error code, never end the process.
     std::signal(SIGPIPE, SIG_IGN);
     if (!loadInitialPolicies() || !setupTls()) return kExitStartup;
@@ -301,10 +314,7 @@ struct Server::Impl {
     runLoop();
     for (std::thread& t : pool) t.join();
     reloader->stop();
-    if (!selfSignedDir.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(selfSignedDir, ignored);
-    }
+    removeSelfSigned();
     log().always(LogLevel::kInfo, "stopped");
     return kExitOk;
   }

@@ -116,10 +116,15 @@ ServerProcess::ServerProcess(std::vector<std::string> args) {
 }
 
 ServerProcess::~ServerProcess() {
+  // A clean stop first, so the server removes what it made (the --self-signed CA directory).
   if (!exited_ && pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    int status;
-    ::waitpid(pid_, &status, 0);
+    ::kill(pid_, SIGTERM);
+    if (wait(std::chrono::seconds(5)) == -1 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      int status;
+      ::waitpid(pid_, &status, 0);
+      exited_ = true;
+    }
   }
   if (reader_.joinable()) reader_.join();
 }
