@@ -157,8 +157,12 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   if (!forceAudit) {
     policy::MutateOutcome again = policy::mutate(set, mutated, options);
     for (const policy::Change& c : again.changes) {
-      policy::RuleResult e{c.policy, c.rule, policy::Stage::Mutate, policy::Mode::Enforce,
-                           policy::Outcome::Error, "does not converge: changes " + c.pointer + " again"};
+      policy::RuleResult e;
+      e.policy = c.policy;
+      e.rule = c.rule;
+      e.stage = policy::Stage::Mutate;
+      e.outcome = policy::Outcome::Error;
+      e.message = "does not converge: changes " + c.pointer + " again";
       rep.results.push_back(std::move(e));
     }
   }

@@ -30,7 +30,7 @@ Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o)
 }
 
 RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome, std::string message) {
-  return RuleResult{p.name, r.name, r.stage, mode, outcome, std::move(message)};
+  return RuleResult{p.name, r.name, r.stage, mode, outcome, std::move(message), p.severity, p.category};
 }
 
 // Which exception, if any, exempts this rule for this request.

@@ -24,6 +24,9 @@ struct RuleResult {
   Mode mode = Mode::Enforce;
   Outcome outcome = Outcome::Skip;
   std::string message;
+  // From the policy's billet.dev/severity and billet.dev/category annotations (PolicyReports).
+  std::string severity = "medium";
+  std::string category;
 };
 
 // One changed field, for `lint --explain`: which policy/rule set which JSON Pointer.

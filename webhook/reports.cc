@@ -86,6 +86,8 @@ void ReportStore::record(const AdmissionReply& reply) {
     }
     Entry& e = it->second;
     e.mode = r.mode;
+    e.severity = r.severity;
+    e.category = r.category;
     ++e.counts[index(r.outcome)];
     if (r.outcome == policy::Outcome::Pass || examplesPerKey_ == 0) continue;
     if (e.examples.size() >= examplesPerKey_) e.examples.pop_front();
@@ -196,7 +198,13 @@ std::string ReportStore::policyReportYaml() const {
         appendJsonString(out, std::get<2>(key));
         out += "\n  result: ";
         out += policy::name(ex->outcome);
-        out += "\n  severity: medium\n  message: ";
+        out += "\n  severity: ";
+        appendJsonString(out, e.severity.empty() ? std::string("medium") : e.severity);
+        if (!e.category.empty()) {
+          out += "\n  category: ";
+          appendJsonString(out, e.category);
+        }
+        out += "\n  message: ";
         appendJsonString(out, ex->message);
         out += "\n  properties:\n    mode: ";
         out += policy::name(e.mode);

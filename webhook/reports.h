@@ -40,6 +40,7 @@ class ReportStore {
   };
   struct Entry {
     policy::Mode mode = policy::Mode::Audit;
+    std::string severity, category;
     std::uint64_t counts[5] = {0, 0, 0, 0, 0};  // pass, fail, warn, error, skip
     std::deque<Example> examples;
   };
