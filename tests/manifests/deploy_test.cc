@@ -1,0 +1,140 @@
+// The deploy manifests agree with the policy pack and with the server: no cluster runs here, so
+// these checks are what keeps manifests/ from drifting (a kind the pack handles that the webhook
+// configurations never send, a policy file left out of the ConfigMap, billet's own namespace
+// intercepted by its own webhook).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cli/offline.h"
+#include "policy/compiled.h"
+#include "policy/source.h"
+
+namespace fs = std::filesystem;
+using billet::json::Value;
+namespace policy = billet::policy;
+
+namespace {
+
+const fs::path kRoot = fs::path(BILLET_SOURCE_DIR) / "manifests";
+
+std::vector<Value> documents(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::vector<policy::Document> docs;
+  std::vector<policy::LoadError> errors;
+  policy::parseDocuments({file.string(), ss.str()}, docs, errors);
+  for (const auto& e : errors) UNSCOPED_INFO(e.format());
+  REQUIRE(errors.empty());
+  std::vector<Value> out;
+  for (const auto& d : docs) out.push_back(policy::toValue(d.node));
+  return out;
+}
+
+const Value& byKind(const std::vector<Value>& docs, const std::string& kind) {
+  for (const Value& d : docs)
+    if (d.find("kind")->asString() == kind) return d;
+  FAIL("no " << kind);
+  return docs[0];
+}
+
+std::string kindOf(const std::string& resource) {
+  static const std::map<std::string, std::string> kKinds = {
+      {"pods", "Pod"}, {"replicationcontrollers", "ReplicationController"},
+      {"deployments", "Deployment"}, {"replicasets", "ReplicaSet"},
+      {"statefulsets", "StatefulSet"}, {"daemonsets", "DaemonSet"}, {"jobs", "Job"},
+      {"cronjobs", "CronJob"}, {"nodes", "Node"}};
+  auto it = kKinds.find(resource);
+  return it == kKinds.end() ? "?" + resource : it->second;
+}
+
+}  // namespace
+
+TEST_CASE("both webhook configurations send every kind the bundled pack handles") {
+  auto loaded = policy::loadPolicies({(kRoot / "policies").string()});
+  REQUIRE(loaded.ok());
+  std::set<std::string> needed;
+  for (const policy::CompiledPolicy& p : loaded.set->policies)
+    for (const std::string& k : p.match.kinds) needed.insert(k);
+  REQUIRE(needed.count("Node"));
+  REQUIRE(needed.count("CronJob"));
+  auto docs = documents(kRoot / "deploy" / "webhooks.yaml");
+  for (const char* kind : {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}) {
+    const Value& config = byKind(docs, kind);
+    const Value& hook = config.find("webhooks")->asArray().at(0);
+    std::set<std::string> sent;
+    for (const Value& rule : hook.find("rules")->asArray()) {
+      std::set<std::string> ops;
+      for (const Value& op : rule.find("operations")->asArray()) ops.insert(op.asString());
+      CHECK(ops == std::set<std::string>{"CREATE", "UPDATE"});
+      for (const Value& r : rule.find("resources")->asArray()) sent.insert(kindOf(r.asString()));
+    }
+    INFO(kind);
+    CHECK(sent == needed);
+    // Safe defaults: never block the cluster while billet is down, answer in time, v1 reviews.
+    CHECK(hook.find("failurePolicy")->asString() == "Ignore");
+    CHECK(std::stoi(hook.find("timeoutSeconds")->scalarText()) <= 10);
+    auto versions = hook.find("admissionReviewVersions")->asArray();
+    CHECK(versions.at(0).asString() == "v1");
+    // billet's own namespace is never sent to billet, nor kube-system.
+    const Value* expr = billet::json::dig(hook, {"namespaceSelector", "matchExpressions"});
+    REQUIRE(expr);
+    const Value& e = expr->asArray().at(0);
+    CHECK(e.find("key")->asString() == "kubernetes.io/metadata.name");
+    CHECK(e.find("operator")->asString() == "NotIn");
+    std::set<std::string> excluded;
+    for (const Value& v : e.find("values")->asArray()) excluded.insert(v.asString());
+    for (const std::string& ns : loaded.set->settings.excludeNamespaces) CHECK(excluded.count(ns));
+    CHECK(excluded.count("billet-system"));
+    const Value* path = billet::json::dig(hook, {"clientConfig", "service", "path"});
+    CHECK(path->asString() == (std::string(kind) == "MutatingWebhookConfiguration" ? "/mutate" : "/validate"));
+  }
+  CHECK(byKind(docs, "MutatingWebhookConfiguration").find("webhooks")->asArray()[0].find("sideEffects")->asString() ==
+        "NoneOnDryRun");
+}
+
+TEST_CASE("the policy ConfigMap holds every file of the pack") {
+  auto kustomization = documents(kRoot / "kustomization.yaml").at(0);
+  std::set<std::string> listed;
+  for (const Value& gen : kustomization.find("configMapGenerator")->asArray())
+    for (const Value& f : gen.find("files")->asArray()) listed.insert(f.asString());
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(kRoot / "policies"))
+    files.insert("policies/" + e.path().filename().string());
+  CHECK(listed == files);
+}
+
+TEST_CASE("billet's own Deployment passes the bundled pack and drains within its grace period") {
+  auto docs = documents(kRoot / "deploy" / "deployment.yaml");
+  const Value& deploy = byKind(docs, "Deployment");
+  const Value* spec = billet::json::dig(deploy, {"spec", "template", "spec"});
+  int grace = std::stoi(spec->find("terminationGracePeriodSeconds")->scalarText());
+  bool drainBelowGrace = false;
+  for (const Value& a : spec->find("containers")->asArray()[0].find("args")->asArray())
+    if (a.asString().rfind("--drain-timeout=", 0) == 0)
+      drainBelowGrace = std::stoi(a.asString().substr(16)) + 5 <= grace;  // + the preStop sleep
+  CHECK(drainBelowGrace);
+
+  // Its namespace is excluded from evaluation, so evaluate it as if it lived elsewhere.
+  auto loaded = policy::loadPolicies({(kRoot / "policies").string()});
+  REQUIRE(loaded.ok());
+  billet::cli::Resource r;
+  r.file = "deployment.yaml";
+  r.object = deploy;
+  r.apiVersion = "apps/v1";
+  r.kind = "Deployment";
+  r.namespace_ = "apps";
+  r.name = "billet";
+  billet::cli::ResourceReport rep = billet::cli::evaluate(*loaded.set, r, billet::cli::Identity{}, false);
+  for (const policy::RuleResult& res : rep.results) {
+    INFO(res.policy << "/" << res.rule << ": " << res.message);
+    CHECK(res.outcome != policy::Outcome::Fail);
+    CHECK(res.outcome != policy::Outcome::Warn);
+    CHECK(res.outcome != policy::Outcome::Error);
+  }
+}
