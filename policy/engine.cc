@@ -24,6 +24,12 @@ PathRoots rootsFor(const AdmissionRequest& req, const json::Value* object) {
   return r;
 }
 
+bool hasRules(const CompiledPolicy& p, Stage stage) {
+  for (const Rule& r : p.rules)
+    if (r.stage == stage) return true;
+  return false;
+}
+
 Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o) {
   if (o.forceAudit) return Mode::Audit;
   return r.mode.value_or(p.mode);
@@ -87,9 +93,7 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
                 std::string& failure) {
   json::Value& work = out.object;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
-    bool any = false;
-    for (const Rule& r : p->rules) any = any || r.stage == Stage::Mutate;
-    if (!any) continue;
+    if (!hasRules(*p, Stage::Mutate)) continue;
     PathRoots roots = rootsFor(req, &work);
     MatchInput in{req, set.settings, &work, roots};
     bool applies = policyApplies(*p, in);
@@ -236,9 +240,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req, cons
   PathRoots roots = rootsFor(req, &object);
   MatchInput in{req, set.settings, &object, roots};
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
-    bool any = false;
-    for (const Rule& r : p->rules) any = any || r.stage == Stage::Validate;
-    if (!any) continue;
+    if (!hasRules(*p, Stage::Validate)) continue;
     bool applies = policyApplies(*p, in);
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Validate) continue;
@@ -307,9 +309,7 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req, cons
   const json::Value& object = *req.object;
   MatchInput in{req, set.settings, &object, rootsFor(req, &object)};
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
-    bool any = false;
-    for (const Rule& r : p->rules) any = any || r.stage == Stage::Generate;
-    if (!any) continue;
+    if (!hasRules(*p, Stage::Generate)) continue;
     bool applies = policyApplies(*p, in);
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Generate) continue;

@@ -100,27 +100,19 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
     if (!d.map(node, "", {"apiVersion", "kind", "metadata", "spec"})) continue;
     DecodeState state{d, &settings, &assignments, &result.warnings};
     std::string name;
+    auto keep = [&](std::optional<CompiledPolicy> p, std::vector<CompiledPolicy>& into) {
+      if (!p) return;
+      name = p->name;
+      p->file = doc.file;
+      p->line = doc.line;
+      into.push_back(std::move(*p));
+    };
     if (*kind == "Policy") {
-      if (auto p = decodePolicy(state, node)) {
-        name = p->name;
-        p->file = doc.file;
-        p->line = doc.line;
-        out.policies.push_back(std::move(*p));
-      }
+      keep(decodePolicy(state, node), out.policies);
     } else if (*kind == "ServiceGroup") {
-      if (auto p = decodeServiceGroup(state, node)) {
-        name = p->name;
-        p->file = doc.file;
-        p->line = doc.line;
-        out.serviceGroups.push_back(std::move(*p));
-      }
+      keep(decodeServiceGroup(state, node), out.serviceGroups);
     } else if (*kind == "NodePool") {
-      if (auto p = decodeNodePool(state, node)) {
-        name = p->name;
-        p->file = doc.file;
-        p->line = doc.line;
-        out.nodePools.push_back(std::move(*p));
-      }
+      keep(decodeNodePool(state, node), out.nodePools);
     } else {
       if (auto e = decodeException(d, node)) {
         name = e->name;

@@ -47,10 +47,11 @@ bool termMatches(const json::Value* term, const std::string& topologyKey, const 
   return tk && tk->isString() && tk->asString() == topologyKey && ls && *ls == sel;
 }
 
-class AntiAffinityAction final : public MutateAction {
+// Both actions select the workload's own pods the same way, then ensure one term in the pod spec.
+class SpreadAction : public MutateAction {
  public:
-  explicit AntiAffinityAction(SpreadSpec s) : spec_(std::move(s)) {}
-  void apply(MutateContext& ctx) const override {
+  explicit SpreadAction(SpreadSpec s) : spec_(std::move(s)) {}
+  void apply(MutateContext& ctx) const final {
     if (!isWorkloadKind(ctx.request.kind)) return;
     std::optional<json::Value> sel = ownSelector(spec_, ctx);
     if (!sel) {
@@ -58,21 +59,35 @@ class AntiAffinityAction final : public MutateAction {
       return;
     }
     json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
-    if (!pod) return;
+    if (pod && ensure(*pod, std::move(*sel))) ctx.changed = true;
+  }
+
+ protected:
+  // Adds the term selecting `sel` unless an equal one is there; true when it added one.
+  virtual bool ensure(json::Value& pod, json::Value sel) const = 0;
+  SpreadSpec spec_;
+};
+
+class AntiAffinityAction final : public SpreadAction {
+ public:
+  using SpreadAction::SpreadAction;
+
+ private:
+  bool ensure(json::Value& pod, json::Value sel) const override {
     const char* field = spec_.required ? "requiredDuringSchedulingIgnoredDuringExecution"
                                        : "preferredDuringSchedulingIgnoredDuringExecution";
-    json::Value& anti = (*pod)["affinity"]["podAntiAffinity"];
+    json::Value& anti = pod["affinity"]["podAntiAffinity"];
     json::Value* list = anti.find(field);
     if (list && list->isArray()) {
       for (const json::Value& e : list->asArray()) {
         const json::Value* term = spec_.required ? &e : e.find("podAffinityTerm");
-        if (termMatches(term, spec_.topologyKey, *sel)) return;
+        if (termMatches(term, spec_.topologyKey, sel)) return false;
       }
     } else {
       list = &anti.set(field, json::Value::array());
     }
     json::Value term = json::Value::object();
-    term.set("labelSelector", std::move(*sel));
+    term.set("labelSelector", std::move(sel));
     term.set("topologyKey", json::Value::string(spec_.topologyKey));
     if (spec_.required) {
       list->push(std::move(term));
@@ -82,43 +97,31 @@ class AntiAffinityAction final : public MutateAction {
       entry.set("podAffinityTerm", std::move(term));
       list->push(std::move(entry));
     }
-    ctx.changed = true;
+    return true;
   }
-
- private:
-  SpreadSpec spec_;
 };
 
-class TopologySpreadAction final : public MutateAction {
+class TopologySpreadAction final : public SpreadAction {
  public:
-  explicit TopologySpreadAction(SpreadSpec s) : spec_(std::move(s)) {}
-  void apply(MutateContext& ctx) const override {
-    if (!isWorkloadKind(ctx.request.kind)) return;
-    std::optional<json::Value> sel = ownSelector(spec_, ctx);
-    if (!sel) {
-      ctx.skipReason = "the pod has none of the selector labels";
-      return;
-    }
-    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
-    if (!pod) return;
-    json::Value* list = pod->find("topologySpreadConstraints");
+  using SpreadAction::SpreadAction;
+
+ private:
+  bool ensure(json::Value& pod, json::Value sel) const override {
+    json::Value* list = pod.find("topologySpreadConstraints");
     if (list && list->isArray()) {
       for (const json::Value& e : list->asArray())
-        if (termMatches(&e, spec_.topologyKey, *sel)) return;
+        if (termMatches(&e, spec_.topologyKey, sel)) return false;
     } else {
-      list = &pod->set("topologySpreadConstraints", json::Value::array());
+      list = &pod.set("topologySpreadConstraints", json::Value::array());
     }
     json::Value c = json::Value::object();
     c.set("maxSkew", json::Value::number(spec_.maxSkew));
     c.set("topologyKey", json::Value::string(spec_.topologyKey));
     c.set("whenUnsatisfiable", json::Value::string(spec_.whenUnsatisfiable));
-    c.set("labelSelector", std::move(*sel));
+    c.set("labelSelector", std::move(sel));
     list->push(std::move(c));
-    ctx.changed = true;
+    return true;
   }
-
- private:
-  SpreadSpec spec_;
 };
 
 }  // namespace
