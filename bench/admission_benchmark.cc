@@ -45,7 +45,8 @@ std::shared_ptr<const billet::policy::PolicySet> pack(int extraPolicies) {
   std::string all;
   for (const char* f : {"settings", "service-groups", "runtime-nodepool", "gpu-workloads",
                         "high-availability", "scale-to-zero", "baseline"})
-    all += "---\n" + readFile(std::string(BILLET_SOURCE_DIR "/manifests/policies/") + f + ".yaml") + "\n";
+    all += "---\n" + readFile(std::string(BILLET_SOURCE_DIR "/manifests/policies/") + f + ".yaml") +
+           "\n";
   LoadResult r = billet::policy::loadPoliciesFromText("bench.yaml", all + text);
   if (!r.ok()) {
     for (const auto& e : r.errors) std::cerr << e.format() << "\n";
@@ -67,10 +68,18 @@ void run(benchmark::State& state, Endpoint endpoint, int extra) {
   }
 }
 
-void BM_Mutate(benchmark::State& s) { run(s, Endpoint::Mutate, 0); }
-void BM_Validate(benchmark::State& s) { run(s, Endpoint::Validate, 0); }
-void BM_MutatePlus1000OtherKind(benchmark::State& s) { run(s, Endpoint::Mutate, 1000); }
-void BM_ValidatePlus1000OtherKind(benchmark::State& s) { run(s, Endpoint::Validate, 1000); }
+void BM_Mutate(benchmark::State& s) {
+  run(s, Endpoint::Mutate, 0);
+}
+void BM_Validate(benchmark::State& s) {
+  run(s, Endpoint::Validate, 0);
+}
+void BM_MutatePlus1000OtherKind(benchmark::State& s) {
+  run(s, Endpoint::Mutate, 1000);
+}
+void BM_ValidatePlus1000OtherKind(benchmark::State& s) {
+  run(s, Endpoint::Validate, 1000);
+}
 
 BENCHMARK(BM_Mutate);
 BENCHMARK(BM_Validate);

@@ -10,8 +10,8 @@
 namespace billet::cli {
 
 struct FlagSpec {
-  std::string longName;   // "policies"
-  char shortName = 0;     // 'p'
+  std::string longName;  // "policies"
+  char shortName = 0;    // 'p'
   bool takesValue = true;
   bool repeatable = false;
   std::string help;       // one line

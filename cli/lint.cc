@@ -48,8 +48,10 @@ int run(const Args& args, bool audit) {
   const std::vector<std::string>& policyPaths = parsed->all("policies");
   if (policyPaths.empty() || !parsed->positionals().empty()) {
     std::cerr << "billet " << (audit ? "audit" : "lint") << ": "
-              << (policyPaths.empty() ? "-p/--policies is required" : "unexpected argument " + parsed->positionals()[0])
-              << "\n" << parser.help();
+              << (policyPaths.empty() ? "-p/--policies is required"
+                                      : "unexpected argument " + parsed->positionals()[0])
+              << "\n"
+              << parser.help();
     return 2;
   }
   std::string format = parsed->get("output", "text");
@@ -104,15 +106,22 @@ int run(const Args& args, bool audit) {
   o.patches = parsed->has("patches");
   o.explain = parsed->has("explain");
   o.showSkips = parsed->has("show-skips");
-  if (format == "json") std::cout << renderJson(reports, o);
-  else if (format == "yaml") std::cout << renderYaml(reports, o);
-  else std::cout << renderText(reports, o);
+  if (format == "json")
+    std::cout << renderJson(reports, o);
+  else if (format == "yaml")
+    std::cout << renderYaml(reports, o);
+  else
+    std::cout << renderText(reports, o);
   return audit ? 0 : (enforceFailure ? 1 : 0);
 }
 
 }  // namespace
 
-int lint(const Args& args) { return run(args, false); }
-int audit(const Args& args) { return run(args, true); }
+int lint(const Args& args) {
+  return run(args, false);
+}
+int audit(const Args& args) {
+  return run(args, true);
+}
 
 }  // namespace billet::cli

@@ -9,7 +9,9 @@
 namespace billet::cli {
 namespace {
 
-std::string str(const json::Value* v) { return v && v->isString() ? v->asString() : ""; }
+std::string str(const json::Value* v) {
+  return v && v->isString() ? v->asString() : "";
+}
 
 // The `request` root offline: what the API server would have sent for a CREATE.
 json::Value syntheticRequest(const Resource& r, const Identity& id) {
@@ -57,11 +59,22 @@ policy::AdmissionRequest toRequest(const Resource& r, const Identity& id, const 
 }  // namespace
 
 bool isClusterScoped(const std::string& kind) {
-  static const char* kKinds[] = {"Node", "Namespace", "PersistentVolume", "ClusterRole",
-                                 "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition",
-                                 "PriorityClass", "MutatingWebhookConfiguration",
-                                 "ValidatingWebhookConfiguration", "RuntimeClass", "CSIDriver",
-                                 "IngressClass", "APIService", "VolumeAttachment", "CSINode"};
+  static const char* kKinds[] = {"Node",
+                                 "Namespace",
+                                 "PersistentVolume",
+                                 "ClusterRole",
+                                 "ClusterRoleBinding",
+                                 "StorageClass",
+                                 "CustomResourceDefinition",
+                                 "PriorityClass",
+                                 "MutatingWebhookConfiguration",
+                                 "ValidatingWebhookConfiguration",
+                                 "RuntimeClass",
+                                 "CSIDriver",
+                                 "IngressClass",
+                                 "APIService",
+                                 "VolumeAttachment",
+                                 "CSINode"};
   return std::find(std::begin(kKinds), std::end(kKinds), kind) != std::end(kKinds);
 }
 
@@ -133,8 +146,9 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   // Conflicts: two rules changing the same field, or one a field inside what the other set.
   // Appends to lists ("/-") are not conflicts.
   auto within = [](const std::string& inner, const std::string& outer) {
-    return inner == outer || (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
-                              inner[outer.size()] == '/');
+    return inner == outer ||
+           (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+            inner[outer.size()] == '/');
   };
   std::set<std::string> reported;
   for (std::size_t i = 0; i < rep.changes.size(); ++i) {
@@ -142,11 +156,14 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
       const policy::Change& a = rep.changes[i];
       const policy::Change& b = rep.changes[j];
       if (a.policy == b.policy && a.rule == b.rule) continue;
-      auto endsAppend = [](const std::string& p) { return p.size() >= 2 && p.compare(p.size() - 2, 2, "/-") == 0; };
+      auto endsAppend = [](const std::string& p) {
+        return p.size() >= 2 && p.compare(p.size() - 2, 2, "/-") == 0;
+      };
       if (endsAppend(a.pointer) || endsAppend(b.pointer)) continue;
       if (!within(a.pointer, b.pointer) && !within(b.pointer, a.pointer)) continue;
-      std::string note = "conflict: " + a.policy + "/" + a.rule + " and " + b.policy + "/" + b.rule +
-                         " both change " + (a.pointer.size() > b.pointer.size() ? a.pointer : b.pointer);
+      std::string note = "conflict: " + a.policy + "/" + a.rule + " and " + b.policy + "/" +
+                         b.rule + " both change " +
+                         (a.pointer.size() > b.pointer.size() ? a.pointer : b.pointer);
       if (reported.insert(note).second) rep.notes.push_back(std::move(note));
     }
   }

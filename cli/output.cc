@@ -8,7 +8,9 @@ namespace {
 
 using json::Value;
 
-Value str(const std::string& s) { return Value::string(s); }
+Value str(const std::string& s) {
+  return Value::string(s);
+}
 
 std::string indent(const std::string& text, int n) {
   std::string out;
@@ -99,7 +101,8 @@ policy::Summary summarize(const std::vector<ResourceReport>& reports) {
 std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
   std::string out;
   for (const ResourceReport& rep : reports) {
-    out += rep.resource->id() + "  (" + rep.resource->file + ":" + std::to_string(rep.resource->line) + ")\n";
+    out += rep.resource->id() + "  (" + rep.resource->file + ":" +
+           std::to_string(rep.resource->line) + ")\n";
     for (const policy::RuleResult& r : rep.results) {
       if (r.outcome == policy::Outcome::Skip && !o.showSkips) continue;
       std::string label(policy::name(r.outcome));
@@ -115,7 +118,8 @@ std::string renderText(const std::vector<ResourceReport>& reports, const OutputO
                (c.detail.empty() ? "" : " (" + c.detail + ")") + "\n";
     if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
     for (const policy::Generated& g : rep.generated)
-      out += "  generates (" + g.policy + "/" + g.rule + "):\n" + indent(json::writeYaml(g.object), 4);
+      out +=
+          "  generates (" + g.policy + "/" + g.rule + "):\n" + indent(json::writeYaml(g.object), 4);
     if (o.patched) out += "---\n" + json::writeYaml(rep.patched);
   }
   out += summarize(reports).line() + "\n";

@@ -21,9 +21,10 @@ int review(const Args& args) {
   bool help = false;
   auto parsed = parser.parse(args, error, help);
   if (help) {
-    std::cout << parser.help()
-              << "\nPrints the response body byte for byte as POST /mutate or /validate would send it\n"
-                 "(followed by a newline only when stdout is a terminal).\n";
+    std::cout
+        << parser.help()
+        << "\nPrints the response body byte for byte as POST /mutate or /validate would send it\n"
+           "(followed by a newline only when stdout is a terminal).\n";
     return 0;
   }
   if (!parsed) {
@@ -36,7 +37,9 @@ int review(const Args& args) {
     return 2;
   }
   if (parsed->all("policies").empty() || parsed->positionals().size() > 1) {
-    std::cerr << "billet review: " << (parsed->all("policies").empty() ? "-p/--policies is required" : "one review file at most")
+    std::cerr << "billet review: "
+              << (parsed->all("policies").empty() ? "-p/--policies is required"
+                                                  : "one review file at most")
               << "\n";
     return 2;
   }
@@ -60,7 +63,8 @@ int review(const Args& args) {
     return 2;
   }
   webhook::AdmissionReply reply = webhook::handleReview(
-      *loaded.set, endpoint == "validate" ? webhook::Endpoint::Validate : webhook::Endpoint::Mutate, body);
+      *loaded.set, endpoint == "validate" ? webhook::Endpoint::Validate : webhook::Endpoint::Mutate,
+      body);
   if (reply.status != 200) {
     std::cerr << input << ": HTTP " << reply.status << ": " << reply.body << "\n";
     return 2;

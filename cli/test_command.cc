@@ -42,7 +42,8 @@ std::string relativeTo(const std::string& file, const std::string& path) {
   return (fs::path(file).parent_path() / path).lexically_normal().string();
 }
 
-std::optional<TestFile> decodeTest(const policy::Document& doc, std::vector<policy::LoadError>& errors) {
+std::optional<TestFile> decodeTest(const policy::Document& doc,
+                                   std::vector<policy::LoadError>& errors) {
   policy::Decoder d(doc.file, errors);
   std::size_t before = errors.size();
   const YAML::Node& n = doc.node;
@@ -51,8 +52,10 @@ std::optional<TestFile> decodeTest(const policy::Document& doc, std::vector<poli
   t.file = doc.file;
   if (const YAML::Node meta = n["metadata"]; meta && d.map(meta, "metadata", {"name"}))
     t.name = d.str(meta["name"], "metadata.name").value_or("");
-  for (const std::string& p : d.strList(n["policies"], "policies")) t.policies.push_back(relativeTo(doc.file, p));
-  for (const std::string& r : d.strList(n["resources"], "resources")) t.resources.push_back(relativeTo(doc.file, r));
+  for (const std::string& p : d.strList(n["policies"], "policies"))
+    t.policies.push_back(relativeTo(doc.file, p));
+  for (const std::string& r : d.strList(n["resources"], "resources"))
+    t.resources.push_back(relativeTo(doc.file, r));
   if (t.policies.empty()) d.fail(n, "policies", "a Test needs at least one policy file");
   if (t.resources.empty()) d.fail(n, "resources", "a Test needs at least one resource file");
   const YAML::Node cases = n["cases"];
@@ -62,11 +65,13 @@ std::optional<TestFile> decodeTest(const policy::Document& doc, std::vector<poli
       std::string p = policy::indexPath("cases", i++);
       if (!d.map(c, p, {"resource", "policy", "rule", "result", "patched"})) continue;
       Case k;
-      for (auto [field, slot] : {std::pair{"resource", &k.resource}, {"policy", &k.policy}, {"rule", &k.rule}})
+      for (auto [field, slot] :
+           {std::pair{"resource", &k.resource}, {"policy", &k.policy}, {"rule", &k.rule}})
         if (d.required(c, c[field], policy::childPath(p, field)))
           *slot = d.str(c[field], policy::childPath(p, field)).value_or("");
       if (d.required(c, c["result"], policy::childPath(p, "result")) &&
-          d.oneOf(c["result"], policy::childPath(p, "result"), {"pass", "fail", "warn", "skip", "error"}))
+          d.oneOf(c["result"], policy::childPath(p, "result"),
+                  {"pass", "fail", "warn", "skip", "error"}))
         k.result = c["result"].Scalar();
       if (auto patched = d.str(c["patched"], policy::childPath(p, "patched")))
         k.patched = relativeTo(doc.file, *patched);
@@ -113,13 +118,14 @@ bool runTest(const TestFile& t, int& passed, int& failed) {
           return false;
         }
         if (expected[0].object != rep->patched)
-          why = "patched object differs from " + c.patched + "; got:\n" + json::writeYaml(rep->patched);
+          why = "patched object differs from " + c.patched + "; got:\n" +
+                json::writeYaml(rep->patched);
       }
     }
     bool ok = why.empty();
     (ok ? passed : failed)++;
-    std::cout << (ok ? "PASS  " : "FAIL  ") << t.name << "  " << c.resource << "  " << c.policy << "/"
-              << c.rule << "  " << c.result << (ok ? "" : "  (" + why + ")") << "\n";
+    std::cout << (ok ? "PASS  " : "FAIL  ") << t.name << "  " << c.resource << "  " << c.policy
+              << "/" << c.rule << "  " << c.result << (ok ? "" : "  (" + why + ")") << "\n";
   }
   return true;
 }
@@ -132,11 +138,13 @@ int test(const Args& args) {
   bool help = false;
   auto parsed = parser.parse(args, error, help);
   if (help) {
-    std::cout << parser.help() << "\nRuns every `kind: Test` document in the files or directories given.\n";
+    std::cout << parser.help()
+              << "\nRuns every `kind: Test` document in the files or directories given.\n";
     return 0;
   }
   if (!parsed || parsed->positionals().empty()) {
-    std::cerr << "billet test: " << (parsed ? "give at least one test file or directory" : error) << "\n";
+    std::cerr << "billet test: " << (parsed ? "give at least one test file or directory" : error)
+              << "\n";
     return 2;
   }
   std::vector<policy::LoadError> errors;

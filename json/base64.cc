@@ -26,7 +26,8 @@ std::string base64Encode(std::string_view bytes) {
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3, o += 4) {
-    const std::uint32_t n = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    const std::uint32_t n =
+        (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
     o[0] = kAlphabet[(n >> 18) & 63];
     o[1] = kAlphabet[(n >> 12) & 63];
     o[2] = kAlphabet[(n >> 6) & 63];

@@ -6,11 +6,16 @@ namespace billet::json {
 
 std::string Value::scalarText() const {
   switch (type()) {
-    case Type::kNull: return "null";
-    case Type::kBool: return asBool() ? "true" : "false";
-    case Type::kNumber: return asNumberText();
-    case Type::kString: return asString();
-    default: return {};
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return asBool() ? "true" : "false";
+    case Type::kNumber:
+      return asNumberText();
+    case Type::kString:
+      return asString();
+    default:
+      return {};
   }
 }
 
@@ -33,7 +38,9 @@ Value& Value::operator[](std::string_view key) {
   return o.back().value;
 }
 
-Value& Value::set(std::string_view key, Value v) { return (*this)[key] = std::move(v); }
+Value& Value::set(std::string_view key, Value v) {
+  return (*this)[key] = std::move(v);
+}
 
 bool Value::erase(std::string_view key) {
   if (!isObject()) return false;

@@ -15,9 +15,10 @@ bool looksLikeNumber(const std::string& s) {
 
 bool needsQuotes(const std::string& s) {
   if (s.empty()) return true;
-  static const char* kWords[] = {"true", "false", "True", "False", "TRUE", "FALSE", "null", "Null",
-                                 "NULL", "~", "yes", "no", "Yes", "No", "YES", "NO", "on", "off",
-                                 "On", "Off", "ON", "OFF", "y", "n", "Y", "N", ".inf", ".nan"};
+  static const char* kWords[] = {"true", "false", "True", "False", "TRUE", "FALSE", "null",
+                                 "Null", "NULL",  "~",    "yes",   "no",   "Yes",   "No",
+                                 "YES",  "NO",    "on",   "off",   "On",   "Off",   "ON",
+                                 "OFF",  "y",     "n",    "Y",     "N",    ".inf",  ".nan"};
   for (const char* w : kWords)
     if (s == w) return true;
   if (looksLikeNumber(s)) return true;
@@ -32,18 +33,24 @@ bool needsQuotes(const std::string& s) {
 
 void scalar(const Value& v, std::string& out) {
   if (v.isString()) {
-    if (needsQuotes(v.asString())) writeString(v.asString(), out);
-    else out += v.asString();
+    if (needsQuotes(v.asString()))
+      writeString(v.asString(), out);
+    else
+      out += v.asString();
   } else {
     out += v.scalarText();
   }
 }
 
-bool isEmptyContainer(const Value& v) { return (v.isArray() || v.isObject()) && v.size() == 0; }
+bool isEmptyContainer(const Value& v) {
+  return (v.isArray() || v.isObject()) && v.size() == 0;
+}
 
 void key(const std::string& k, std::string& out) {
-  if (needsQuotes(k)) writeString(k, out);
-  else out += k;
+  if (needsQuotes(k))
+    writeString(k, out);
+  else
+    out += k;
 }
 
 void node(const Value& v, std::string& out, int indent);
@@ -57,8 +64,10 @@ void mapping(const Value& v, std::string& out, int indent, bool firstInline) {
     out += ':';
     if (m.value.isScalar() || isEmptyContainer(m.value)) {
       out += ' ';
-      if (isEmptyContainer(m.value)) out += m.value.isArray() ? "[]" : "{}";
-      else scalar(m.value, out);
+      if (isEmptyContainer(m.value))
+        out += m.value.isArray() ? "[]" : "{}";
+      else
+        scalar(m.value, out);
       out += '\n';
     } else if (m.value.isArray()) {
       out += '\n';
@@ -85,16 +94,20 @@ void node(const Value& v, std::string& out, int indent) {
         out += '\n';
         node(e, out, indent + 2);
       } else {
-        if (isEmptyContainer(e)) out += e.isArray() ? "[]" : "{}";
-        else scalar(e, out);
+        if (isEmptyContainer(e))
+          out += e.isArray() ? "[]" : "{}";
+        else
+          scalar(e, out);
         out += '\n';
       }
     }
     return;
   }
   out.append(static_cast<std::size_t>(indent), ' ');
-  if (isEmptyContainer(v)) out += v.isArray() ? "[]" : "{}";
-  else scalar(v, out);
+  if (isEmptyContainer(v))
+    out += v.isArray() ? "[]" : "{}";
+  else
+    scalar(v, out);
   out += '\n';
 }
 

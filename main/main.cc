@@ -28,8 +28,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"serve", billet::cli::serve},   {"lint", billet::cli::lint},   {"audit", billet::cli::audit},
-    {"review", billet::cli::review}, {"test", billet::cli::test},   {"certs", billet::cli::certs},
+    {"serve", billet::cli::serve},     {"lint", billet::cli::lint}, {"audit", billet::cli::audit},
+    {"review", billet::cli::review},   {"test", billet::cli::test}, {"certs", billet::cli::certs},
     {"version", billet::cli::version},
 };
 
@@ -41,8 +41,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   for (const Command& c : kCommands) {
-    if (std::strcmp(argv[1], c.name) == 0)
-      return c.run(billet::cli::Args(argv + 2, argv + argc));
+    if (std::strcmp(argv[1], c.name) == 0) return c.run(billet::cli::Args(argv + 2, argv + argc));
   }
   std::cerr << "billet: unknown command \"" << argv[1] << "\"\n" << kUsage;
   return 2;

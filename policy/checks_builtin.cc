@@ -18,7 +18,9 @@ const json::Value* resourceValue(const json::Value& c, const char* list, const s
   return v && !v->isNull() ? v : nullptr;
 }
 
-std::string quote(const std::string& s) { return "\"" + s + "\""; }
+std::string quote(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 class RequireResourcesCheck final : public Check {
  public:
@@ -28,9 +30,11 @@ class RequireResourcesCheck final : public Check {
     forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
       std::string missing;
       for (const std::string& k : requests_)
-        if (!resourceValue(c, "requests", k)) missing += (missing.empty() ? "" : ", ") + ("requests." + k);
+        if (!resourceValue(c, "requests", k))
+          missing += (missing.empty() ? "" : ", ") + ("requests." + k);
       for (const std::string& k : limits_)
-        if (!resourceValue(c, "limits", k)) missing += (missing.empty() ? "" : ", ") + ("limits." + k);
+        if (!resourceValue(c, "limits", k))
+          missing += (missing.empty() ? "" : ", ") + ("limits." + k);
       if (!missing.empty())
         out.push_back({"container " + quote(nameOf(c)) + " must set " + missing, nameOf(c), missing,
                        "resources"});
@@ -156,12 +160,14 @@ class MinReplicasCheck final : public Check {
   explicit MinReplicasCheck(std::int64_t min) : min_(min) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     const std::string& k = ctx.request.kind;
-    if (k != "Deployment" && k != "StatefulSet" && k != "ReplicaSet" && k != "ReplicationController")
+    if (k != "Deployment" && k != "StatefulSet" && k != "ReplicaSet" &&
+        k != "ReplicationController")
       return;
     std::int64_t r = replicasOf(ctx.object);
     if (r < min_)
-      out.push_back({"replicas " + std::to_string(r) + " is below the minimum " + std::to_string(min_),
-                     "", std::to_string(r), "spec.replicas"});
+      out.push_back(
+          {"replicas " + std::to_string(r) + " is below the minimum " + std::to_string(min_), "",
+           std::to_string(r), "spec.replicas"});
   }
 
  private:
@@ -170,17 +176,22 @@ class MinReplicasCheck final : public Check {
 
 }  // namespace
 
-std::unique_ptr<const Check> makeRequireResources(std::vector<std::string> r, std::vector<std::string> l) {
+std::unique_ptr<const Check> makeRequireResources(std::vector<std::string> r,
+                                                  std::vector<std::string> l) {
   return std::make_unique<RequireResourcesCheck>(std::move(r), std::move(l));
 }
-std::unique_ptr<const Check> makeGuaranteedQoS() { return std::make_unique<GuaranteedQoSCheck>(); }
+std::unique_ptr<const Check> makeGuaranteedQoS() {
+  return std::make_unique<GuaranteedQoSCheck>();
+}
 std::unique_ptr<const Check> makeMaxResources(std::vector<std::pair<std::string, std::string>> m) {
   return std::make_unique<MaxResourcesCheck>(std::move(m));
 }
 std::unique_ptr<const Check> makeAllowedRegistries(std::vector<std::string> g) {
   return std::make_unique<AllowedRegistriesCheck>(std::move(g));
 }
-std::unique_ptr<const Check> makeForbidLatestTag() { return std::make_unique<ForbidLatestTagCheck>(); }
+std::unique_ptr<const Check> makeForbidLatestTag() {
+  return std::make_unique<ForbidLatestTagCheck>();
+}
 std::unique_ptr<const Check> makeMinReplicas(std::int64_t m) {
   return std::make_unique<MinReplicasCheck>(m);
 }

@@ -27,7 +27,8 @@ class RequireCheck final : public Check {
         return;
       }
       if (!r.holds)
-        out.push_back({"required: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text});
+        out.push_back(
+            {"required: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text});
     }
   }
 
@@ -51,7 +52,8 @@ class DenyCheck final : public Check {
         return;
       }
       if (!r.holds) return;
-      if (i == 0) v = {"denied: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text};
+      if (i == 0)
+        v = {"denied: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text};
     }
     if (!conditions_.empty()) out.push_back(std::move(v));
   }
@@ -79,13 +81,20 @@ std::string expandMessage(const std::string& tmpl, const Violation& v, const Adm
       if (close != std::string::npos) {
         std::string_view key(tmpl.data() + i + 1, close - i - 1);
         bool known = true;
-        if (key == "container") out += v.container;
-        else if (key == "value") out += v.value;
-        else if (key == "path") out += v.path;
-        else if (key == "name") out += objectName(req, object);
-        else if (key == "namespace") out += req.namespace_;
-        else if (key == "kind") out += req.kind;
-        else known = false;
+        if (key == "container")
+          out += v.container;
+        else if (key == "value")
+          out += v.value;
+        else if (key == "path")
+          out += v.path;
+        else if (key == "name")
+          out += objectName(req, object);
+        else if (key == "namespace")
+          out += req.namespace_;
+        else if (key == "kind")
+          out += req.kind;
+        else
+          known = false;
         if (known) {
           i = close;
           continue;

@@ -6,8 +6,8 @@ namespace billet::policy {
 namespace {
 
 constexpr std::string_view kOpNames[] = {
-    "Exists",     "NotExists",   "Equals",         "NotEquals", "In",       "NotIn",
-    "Matches",    "NotMatches",  "GreaterThan",    "GreaterOrEqual", "LessThan", "LessOrEqual"};
+    "Exists",  "NotExists",  "Equals",      "NotEquals",      "In",       "NotIn",
+    "Matches", "NotMatches", "GreaterThan", "GreaterOrEqual", "LessThan", "LessOrEqual"};
 
 // Scalars compare by their text, so `2` equals "2" and `true` equals "true": label and
 // annotation values are strings in Kubernetes, and users write them both ways in policies.
@@ -20,10 +20,14 @@ bool scalarEquals(const json::Value& a, const json::Value& b) {
 std::optional<bool> test(const Condition& c, const Slot& s, std::string& error) {
   const json::Value* v = s.value;
   switch (c.op) {
-    case Op::Exists: return v != nullptr && !v->isNull();
-    case Op::NotExists: return v == nullptr || v->isNull();
-    case Op::Equals: return v != nullptr && scalarEquals(*v, c.value);
-    case Op::NotEquals: return v == nullptr || !scalarEquals(*v, c.value);
+    case Op::Exists:
+      return v != nullptr && !v->isNull();
+    case Op::NotExists:
+      return v == nullptr || v->isNull();
+    case Op::Equals:
+      return v != nullptr && scalarEquals(*v, c.value);
+    case Op::NotEquals:
+      return v == nullptr || !scalarEquals(*v, c.value);
     case Op::In:
     case Op::NotIn: {
       bool in = false;
@@ -38,7 +42,8 @@ std::optional<bool> test(const Condition& c, const Slot& s, std::string& error) 
       bool m = v && v->isScalar() && !v->isNull() && RE2::PartialMatch(v->scalarText(), *c.regex);
       return c.op == Op::Matches ? m : !m;
     }
-    default: break;
+    default:
+      break;
   }
   // Ordering: both sides must be numbers or quantities.
   if (!v || v->isNull()) return false;
@@ -51,11 +56,16 @@ std::optional<bool> test(const Condition& c, const Slot& s, std::string& error) 
   }
   int cmp = compare(*lhs, *rhs);
   switch (c.op) {
-    case Op::GreaterThan: return cmp > 0;
-    case Op::GreaterOrEqual: return cmp >= 0;
-    case Op::LessThan: return cmp < 0;
-    case Op::LessOrEqual: return cmp <= 0;
-    default: return false;
+    case Op::GreaterThan:
+      return cmp > 0;
+    case Op::GreaterOrEqual:
+      return cmp >= 0;
+    case Op::LessThan:
+      return cmp < 0;
+    case Op::LessOrEqual:
+      return cmp <= 0;
+    default:
+      return false;
   }
 }
 
@@ -104,9 +114,17 @@ std::optional<Op> parseOp(std::string_view n) {
   return std::nullopt;
 }
 
-std::string_view name(Op op) { return kOpNames[static_cast<std::size_t>(op)]; }
-bool opNeedsList(Op op) { return op == Op::In || op == Op::NotIn; }
-bool opNeedsValue(Op op) { return op != Op::Exists && op != Op::NotExists; }
-bool opIsOrdering(Op op) { return op >= Op::GreaterThan; }
+std::string_view name(Op op) {
+  return kOpNames[static_cast<std::size_t>(op)];
+}
+bool opNeedsList(Op op) {
+  return op == Op::In || op == Op::NotIn;
+}
+bool opNeedsValue(Op op) {
+  return op != Op::Exists && op != Op::NotExists;
+}
+bool opIsOrdering(Op op) {
+  return op >= Op::GreaterThan;
+}
 
 }  // namespace billet::policy

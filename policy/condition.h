@@ -14,8 +14,18 @@
 namespace billet::policy {
 
 enum class Op {
-  Exists, NotExists, Equals, NotEquals, In, NotIn, Matches, NotMatches,
-  GreaterThan, GreaterOrEqual, LessThan, LessOrEqual
+  Exists,
+  NotExists,
+  Equals,
+  NotEquals,
+  In,
+  NotIn,
+  Matches,
+  NotMatches,
+  GreaterThan,
+  GreaterOrEqual,
+  LessThan,
+  LessOrEqual
 };
 
 // How wildcard slots combine: `when`/`deny` hold if any slot satisfies; `require` only if all do.
@@ -24,15 +34,15 @@ enum class Quantifier { Any, Every };
 struct Condition {
   Path path;
   Op op = Op::Exists;
-  json::Value value;                    // Equals/NotEquals/ordering
-  std::vector<std::string> set;         // In/NotIn: the values' texts
-  std::shared_ptr<const RE2> regex;     // Matches/NotMatches
-  std::string text;                     // "path op value", for messages
+  json::Value value;                 // Equals/NotEquals/ordering
+  std::vector<std::string> set;      // In/NotIn: the values' texts
+  std::shared_ptr<const RE2> regex;  // Matches/NotMatches
+  std::string text;                  // "path op value", for messages
 };
 
 struct ConditionOutcome {
   bool holds = false;
-  std::string error;           // an ordering operand that is not a quantity
+  std::string error;  // an ordering operand that is not a quantity
   Slot witness;  // the slot that decided: the failing one for Every, the satisfying one for Any
 };
 

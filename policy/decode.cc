@@ -8,11 +8,16 @@ namespace {
 
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "\"" + n.Scalar() + "\"";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return "\"" + n.Scalar() + "\"";
+    default:
+      return "nothing";
   }
 }
 
@@ -133,7 +138,8 @@ std::optional<std::int64_t> Decoder::integer(const YAML::Node& n, const std::str
     if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) {
       if (v < min || v > max) {
         fail(n, path,
-             "value " + s + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+             "value " + s + " out of range [" + std::to_string(min) + ", " + std::to_string(max) +
+                 "]");
         return std::nullopt;
       }
       return v;

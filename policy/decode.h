@@ -26,7 +26,8 @@ std::string indexPath(const std::string& path, std::size_t i);
 
 class Decoder {
  public:
-  Decoder(std::string file, std::vector<LoadError>& errors) : file_(std::move(file)), errors_(errors) {}
+  Decoder(std::string file, std::vector<LoadError>& errors)
+      : file_(std::move(file)), errors_(errors) {}
 
   const std::string& file() const { return file_; }
   std::size_t errorCount() const { return errors_.size(); }

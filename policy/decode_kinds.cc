@@ -9,7 +9,10 @@ namespace {
 // RFC 1123 subdomain, as Kubernetes names are.
 bool isDns1123(const std::string& s) {
   if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); };
+  auto alnum = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c));
+  };
   if (!alnum(s.front()) || !alnum(s.back())) return false;
   for (char c : s)
     if (!alnum(c) && c != '-' && c != '.') return false;
@@ -18,8 +21,9 @@ bool isDns1123(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> decodeMetadata(Decoder& d, const YAML::Node& doc,
-                                          std::vector<std::pair<std::string, std::string>>* annotations) {
+std::optional<std::string> decodeMetadata(
+    Decoder& d, const YAML::Node& doc,
+    std::vector<std::pair<std::string, std::string>>* annotations) {
   const YAML::Node meta = doc["metadata"];
   if (!d.required(doc, meta, "metadata")) return std::nullopt;
   if (!d.map(meta, "metadata", {"name", "annotations", "labels"})) return std::nullopt;
@@ -64,7 +68,8 @@ std::optional<CompiledPolicy> decodePolicy(DecodeState& s, const YAML::Node& doc
       auto rule = decodeRule(s, r, rp, p);
       if (!rule) continue;
       for (const Rule& other : p.rules)
-        if (other.name == rule->name) d.fail(r["name"], childPath(rp, "name"), "duplicate rule name \"" + rule->name + "\"");
+        if (other.name == rule->name)
+          d.fail(r["name"], childPath(rp, "name"), "duplicate rule name \"" + rule->name + "\"");
       p.rules.push_back(std::move(*rule));
     }
     if (rules.size() == 0) d.fail(rules, "spec.rules", "a policy needs at least one rule");
@@ -90,9 +95,12 @@ std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
     st.excludeNamespaces = d.strList(spec["excludeNamespaces"], "spec.excludeNamespaces");
   if (const YAML::Node e = spec["evaluationErrors"];
       e && d.map(e, "spec.evaluationErrors", {"mutate", "validate"})) {
-    if (e["mutate"]) st.mutateErrorsDeny = d.oneOf(e["mutate"], "spec.evaluationErrors.mutate", {"Allow", "Deny"}) == 1;
+    if (e["mutate"])
+      st.mutateErrorsDeny =
+          d.oneOf(e["mutate"], "spec.evaluationErrors.mutate", {"Allow", "Deny"}) == 1;
     if (e["validate"])
-      st.validateErrorsDeny = d.oneOf(e["validate"], "spec.evaluationErrors.validate", {"Allow", "Deny"}) == 1;
+      st.validateErrorsDeny =
+          d.oneOf(e["validate"], "spec.evaluationErrors.validate", {"Allow", "Deny"}) == 1;
   }
   if (d.errorCount() != before) return std::nullopt;
   return st;

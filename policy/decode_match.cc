@@ -14,7 +14,8 @@ std::optional<Mode> decodeMode(Decoder& d, const YAML::Node& n, const std::strin
   return static_cast<Mode>(*i);
 }
 
-std::optional<std::string> decodeQuantity(Decoder& d, const YAML::Node& n, const std::string& path) {
+std::optional<std::string> decodeQuantity(Decoder& d, const YAML::Node& n,
+                                          const std::string& path) {
   auto s = d.str(n, path);
   if (!s) return std::nullopt;
   if (!Quantity::parse(*s)) {
@@ -36,7 +37,8 @@ std::vector<std::pair<std::string, std::string>> decodeResourceList(Decoder& d, 
   return out;
 }
 
-std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n, const std::string& path) {
+std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n,
+                                            const std::string& path) {
   if (!d.map(n, path, {"matchLabels", "matchExpressions"})) return std::nullopt;
   LabelSelector sel;
   sel.matchLabels = d.strMap(n["matchLabels"], childPath(path, "matchLabels"));
@@ -48,9 +50,11 @@ std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n, con
       std::string p = indexPath(ep, i++);
       if (!d.map(e, p, {"key", "operator", "values"})) continue;
       LabelSelector::Requirement r;
-      if (d.required(e, e["key"], childPath(p, "key"))) r.key = d.str(e["key"], childPath(p, "key")).value_or("");
+      if (d.required(e, e["key"], childPath(p, "key")))
+        r.key = d.str(e["key"], childPath(p, "key")).value_or("");
       if (d.required(e, e["operator"], childPath(p, "operator"))) {
-        auto op = d.oneOf(e["operator"], childPath(p, "operator"), {"In", "NotIn", "Exists", "DoesNotExist"});
+        auto op = d.oneOf(e["operator"], childPath(p, "operator"),
+                          {"In", "NotIn", "Exists", "DoesNotExist"});
         if (op) r.op = static_cast<LabelSelector::Requirement::Op>(*op);
       }
       r.values = d.strList(e["values"], childPath(p, "values"));
@@ -100,14 +104,18 @@ std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const 
     if (d.seq(value, vp)) {
       std::size_t i = 0;
       for (const YAML::Node& item : value) {
-        if (!item.IsScalar()) d.fail(item, indexPath(vp, i), "expected a scalar");
-        else c.set.push_back(item.Scalar());
+        if (!item.IsScalar())
+          d.fail(item, indexPath(vp, i), "expected a scalar");
+        else
+          c.set.push_back(item.Scalar());
         ++i;
       }
     }
   } else if (!value.IsScalar()) {
-    if (c.op == Op::Equals || c.op == Op::NotEquals) c.value = toValue(value);
-    else d.fail(value, vp, "expected a scalar value");
+    if (c.op == Op::Equals || c.op == Op::NotEquals)
+      c.value = toValue(value);
+    else
+      d.fail(value, vp, "expected a scalar value");
   } else {
     c.value = toValue(value);
     if (c.op == Op::Matches || c.op == Op::NotMatches) {
@@ -148,13 +156,15 @@ std::optional<Match> decodeMatch(Decoder& d, const YAML::Node& n, const std::str
   Match m;
   if (defaults) m.operations = {Operation::Create, Operation::Update};
   if (!n) return m;
-  if (!d.map(n, path, {"kinds", "operations", "namespaces", "names", "labels", "annotations",
-                       "images", "containerNames", "users", "groups", "gpu", "localStorage",
-                       "replicas", "when"}))
+  if (!d.map(n, path,
+             {"kinds", "operations", "namespaces", "names", "labels", "annotations", "images",
+              "containerNames", "users", "groups", "gpu", "localStorage", "replicas", "when"}))
     return std::nullopt;
   for (const std::string& k : d.strList(n["kinds"], childPath(path, "kinds"))) {
-    if (k == "Workloads") m.kinds.insert(m.kinds.end(), kWorkloadKinds.begin(), kWorkloadKinds.end());
-    else m.kinds.push_back(k);
+    if (k == "Workloads")
+      m.kinds.insert(m.kinds.end(), kWorkloadKinds.begin(), kWorkloadKinds.end());
+    else
+      m.kinds.push_back(k);
   }
   if (std::find(m.kinds.begin(), m.kinds.end(), "*") != m.kinds.end()) m.kinds.clear();  // any kind
   if (const YAML::Node ops = n["operations"]) {

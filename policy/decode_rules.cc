@@ -13,11 +13,14 @@ namespace {
 void record(DecodeState& s, const CompiledPolicy& policy, const std::string& rule,
             std::string field, std::string value) {
   if (s.assignments)
-    s.assignments->push_back({std::move(field), std::move(value), policy.name, rule, policy.match.kinds});
+    s.assignments->push_back(
+        {std::move(field), std::move(value), policy.name, rule, policy.match.kinds});
 }
 
-std::optional<TolerationSpec> decodeToleration(Decoder& d, const YAML::Node& n, const std::string& p) {
-  if (!d.map(n, p, {"key", "operator", "value", "effect", "tolerationSeconds"})) return std::nullopt;
+std::optional<TolerationSpec> decodeToleration(Decoder& d, const YAML::Node& n,
+                                               const std::string& p) {
+  if (!d.map(n, p, {"key", "operator", "value", "effect", "tolerationSeconds"}))
+    return std::nullopt;
   TolerationSpec t;
   t.key = d.str(n["key"], childPath(p, "key")).value_or("");
   if (n["operator"]) {
@@ -26,7 +29,8 @@ std::optional<TolerationSpec> decodeToleration(Decoder& d, const YAML::Node& n, 
   }
   t.value = d.str(n["value"], childPath(p, "value")).value_or("");
   if (n["effect"]) {
-    auto e = d.oneOf(n["effect"], childPath(p, "effect"), {"NoSchedule", "PreferNoSchedule", "NoExecute"});
+    auto e = d.oneOf(n["effect"], childPath(p, "effect"),
+                     {"NoSchedule", "PreferNoSchedule", "NoExecute"});
     if (e) t.effect = n["effect"].Scalar();
   }
   t.tolerationSeconds = d.integer(n["tolerationSeconds"], childPath(p, "tolerationSeconds"));
@@ -41,9 +45,11 @@ std::optional<NodeSelectorRequirement> decodeNodeRequirement(Decoder& d, const Y
                                                              const std::string& p) {
   if (!d.map(n, p, {"key", "operator", "values"})) return std::nullopt;
   NodeSelectorRequirement r;
-  if (d.required(n, n["key"], childPath(p, "key"))) r.key = d.str(n["key"], childPath(p, "key")).value_or("");
+  if (d.required(n, n["key"], childPath(p, "key")))
+    r.key = d.str(n["key"], childPath(p, "key")).value_or("");
   if (d.required(n, n["operator"], childPath(p, "operator"))) {
-    if (d.oneOf(n["operator"], childPath(p, "operator"), {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"}))
+    if (d.oneOf(n["operator"], childPath(p, "operator"),
+                {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"}))
       r.op = n["operator"].Scalar();
   }
   r.values = d.strList(n["values"], childPath(p, "values"));
@@ -52,8 +58,9 @@ std::optional<NodeSelectorRequirement> decodeNodeRequirement(Decoder& d, const Y
 
 std::optional<SpreadSpec> decodeSpread(Decoder& d, const YAML::Node& n, const std::string& p,
                                        bool antiAffinity) {
-  bool ok = antiAffinity ? d.map(n, p, {"mode", "topologyKey", "weight", "labelKeys"})
-                         : d.map(n, p, {"maxSkew", "topologyKey", "whenUnsatisfiable", "labelKeys"});
+  bool ok = antiAffinity
+                ? d.map(n, p, {"mode", "topologyKey", "weight", "labelKeys"})
+                : d.map(n, p, {"maxSkew", "topologyKey", "whenUnsatisfiable", "labelKeys"});
   if (!ok) return std::nullopt;
   SpreadSpec s;
   if (antiAffinity && n["mode"]) {
@@ -64,7 +71,8 @@ std::optional<SpreadSpec> decodeSpread(Decoder& d, const YAML::Node& n, const st
   if (auto w = d.integer(n["weight"], childPath(p, "weight"), 1, 100)) s.weight = *w;
   if (auto m = d.integer(n["maxSkew"], childPath(p, "maxSkew"), 1)) s.maxSkew = *m;
   if (n["whenUnsatisfiable"]) {
-    if (d.oneOf(n["whenUnsatisfiable"], childPath(p, "whenUnsatisfiable"), {"DoNotSchedule", "ScheduleAnyway"}))
+    if (d.oneOf(n["whenUnsatisfiable"], childPath(p, "whenUnsatisfiable"),
+                {"DoNotSchedule", "ScheduleAnyway"}))
       s.whenUnsatisfiable = n["whenUnsatisfiable"].Scalar();
   }
   s.labelKeys = d.strList(n["labelKeys"], childPath(p, "labelKeys"));
@@ -74,9 +82,10 @@ std::optional<SpreadSpec> decodeSpread(Decoder& d, const YAML::Node& n, const st
 bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rule& rule,
                   const CompiledPolicy& policy) {
   Decoder& d = s.d;
-  if (!d.map(n, p, {"overwrite", "tolerations", "nodeSelector", "nodeAffinity", "antiAffinity",
-                    "topologySpread", "annotations", "labels", "target", "resources",
-                    "serviceGroup", "set", "patch"}))
+  if (!d.map(n, p,
+             {"overwrite", "tolerations", "nodeSelector", "nodeAffinity", "antiAffinity",
+              "topologySpread", "annotations", "labels", "target", "resources", "serviceGroup",
+              "set", "patch"}))
     return false;
   rule.overwrite = d.boolean(n["overwrite"], childPath(p, "overwrite")).value_or(false);
   if (const YAML::Node t = n["tolerations"]; t && d.seq(t, childPath(p, "tolerations"))) {
@@ -102,7 +111,8 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
           if (auto r = decodeNodeRequirement(d, e, indexPath(childPath(np, "required"), i++)))
             spec.required.push_back(std::move(*r));
       }
-      if (const YAML::Node pref = na["preferred"]; pref && d.seq(pref, childPath(np, "preferred"))) {
+      if (const YAML::Node pref = na["preferred"];
+          pref && d.seq(pref, childPath(np, "preferred"))) {
         std::size_t i = 0;
         for (const YAML::Node& e : pref) {
           std::string ep = indexPath(childPath(np, "preferred"), i++);
@@ -125,7 +135,8 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
     if (auto sp = decodeSpread(d, n["topologySpread"], childPath(p, "topologySpread"), false))
       rule.actions.push_back(makeTopologySpread(std::move(*sp)));
   bool targetObject = false;
-  if (n["target"]) targetObject = d.oneOf(n["target"], childPath(p, "target"), {"pod", "object"}) == 1;
+  if (n["target"])
+    targetObject = d.oneOf(n["target"], childPath(p, "target"), {"pod", "object"}) == 1;
   for (const char* field : {"annotations", "labels"}) {
     if (!n[field]) continue;
     MetadataSpec m;
@@ -133,18 +144,24 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
     m.targetObject = targetObject;
     m.values = d.strMap(n[field], childPath(p, field));
     for (const auto& [k, v] : m.values)
-      record(s, policy, rule.name, std::string(targetObject ? "object." : "pod.") + field + "[\"" + k + "\"]", v);
+      record(s, policy, rule.name,
+             std::string(targetObject ? "object." : "pod.") + field + "[\"" + k + "\"]", v);
     rule.actions.push_back(makeMetadata(std::move(m)));
   }
   if (const YAML::Node r = n["resources"]) {
     std::string rp = childPath(p, "resources");
-    if (d.map(r, rp, {"containers", "initContainers", "requests", "limits", "limitsFromRequests", "overwrite"})) {
+    if (d.map(r, rp,
+              {"containers", "initContainers", "requests", "limits", "limitsFromRequests",
+               "overwrite"})) {
       ResourcesSpec spec;
-      if (r["containers"]) spec.containers = d.strList(r["containers"], childPath(rp, "containers"));
-      spec.initContainers = d.boolean(r["initContainers"], childPath(rp, "initContainers")).value_or(false);
+      if (r["containers"])
+        spec.containers = d.strList(r["containers"], childPath(rp, "containers"));
+      spec.initContainers =
+          d.boolean(r["initContainers"], childPath(rp, "initContainers")).value_or(false);
       spec.requests = decodeResourceList(d, r["requests"], childPath(rp, "requests"));
       spec.limits = decodeResourceList(d, r["limits"], childPath(rp, "limits"));
-      spec.limitsFromRequests = d.boolean(r["limitsFromRequests"], childPath(rp, "limitsFromRequests")).value_or(false);
+      spec.limitsFromRequests =
+          d.boolean(r["limitsFromRequests"], childPath(rp, "limitsFromRequests")).value_or(false);
       spec.overwrite = d.boolean(r["overwrite"], childPath(rp, "overwrite"));
       rule.actions.push_back(makeResources(std::move(spec)));
     }
@@ -174,8 +191,10 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
         d.fail(item["path"], childPath(ip, "path"), error);
         continue;
       }
-      if (si.path.root != Root::Object && si.path.root != Root::Pod && si.path.root != Root::PodMetadata) {
-        d.fail(item["path"], childPath(ip, "path"), "set paths start at object, pod or podMetadata");
+      if (si.path.root != Root::Object && si.path.root != Root::Pod &&
+          si.path.root != Root::PodMetadata) {
+        d.fail(item["path"], childPath(ip, "path"),
+               "set paths start at object, pod or podMetadata");
         continue;
       }
       if (si.path.segments.empty()) {
@@ -195,7 +214,8 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
     for (const YAML::Node& op : patch) {
       std::string op_path = indexPath(childPath(p, "patch"), i++);
       if (!d.map(op, op_path, {"op", "path", "value", "from"})) continue;
-      auto kind = d.oneOf(op["op"], childPath(op_path, "op"), {"add", "remove", "replace", "move", "copy", "test"});
+      auto kind = d.oneOf(op["op"], childPath(op_path, "op"),
+                          {"add", "remove", "replace", "move", "copy", "test"});
       if (!d.required(op, op["op"], childPath(op_path, "op"))) continue;
       std::vector<std::string> tokens;
       for (const char* f : {"path", "from"}) {
@@ -218,20 +238,24 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
 
 bool decodeValidate(DecodeState& s, const YAML::Node& n, const std::string& p, Rule& rule) {
   Decoder& d = s.d;
-  if (!d.map(n, p, {"message", "require", "deny", "requireResources", "guaranteedQoS",
-                    "maxResources", "allowedRegistries", "forbidLatestTag", "minReplicas",
-                    "allowExistingViolations"}))
+  if (!d.map(n, p,
+             {"message", "require", "deny", "requireResources", "guaranteedQoS", "maxResources",
+              "allowedRegistries", "forbidLatestTag", "minReplicas", "allowExistingViolations"}))
     return false;
   rule.message = d.str(n["message"], childPath(p, "message")).value_or("");
   rule.allowExistingViolations =
-      d.boolean(n["allowExistingViolations"], childPath(p, "allowExistingViolations")).value_or(true);
-  if (n["require"]) rule.checks.push_back(makeRequire(decodeConditions(d, n["require"], childPath(p, "require"))));
-  if (n["deny"]) rule.checks.push_back(makeDeny(decodeConditions(d, n["deny"], childPath(p, "deny"))));
+      d.boolean(n["allowExistingViolations"], childPath(p, "allowExistingViolations"))
+          .value_or(true);
+  if (n["require"])
+    rule.checks.push_back(makeRequire(decodeConditions(d, n["require"], childPath(p, "require"))));
+  if (n["deny"])
+    rule.checks.push_back(makeDeny(decodeConditions(d, n["deny"], childPath(p, "deny"))));
   if (const YAML::Node rr = n["requireResources"]) {
     std::string rp = childPath(p, "requireResources");
     if (d.map(rr, rp, {"requests", "limits"}))
-      rule.checks.push_back(makeRequireResources(d.strList(rr["requests"], childPath(rp, "requests")),
-                                                 d.strList(rr["limits"], childPath(rp, "limits"))));
+      rule.checks.push_back(
+          makeRequireResources(d.strList(rr["requests"], childPath(rp, "requests")),
+                               d.strList(rr["limits"], childPath(rp, "limits"))));
   }
   if (d.boolean(n["guaranteedQoS"], childPath(p, "guaranteedQoS")).value_or(false))
     rule.checks.push_back(makeGuaranteedQoS());
@@ -240,10 +264,12 @@ bool decodeValidate(DecodeState& s, const YAML::Node& n, const std::string& p, R
     rule.checks.push_back(makeMaxResources(std::move(max)));
   }
   if (n["allowedRegistries"])
-    rule.checks.push_back(makeAllowedRegistries(d.strList(n["allowedRegistries"], childPath(p, "allowedRegistries"))));
+    rule.checks.push_back(makeAllowedRegistries(
+        d.strList(n["allowedRegistries"], childPath(p, "allowedRegistries"))));
   if (d.boolean(n["forbidLatestTag"], childPath(p, "forbidLatestTag")).value_or(false))
     rule.checks.push_back(makeForbidLatestTag());
-  if (auto m = d.integer(n["minReplicas"], childPath(p, "minReplicas"), 0)) rule.checks.push_back(makeMinReplicas(*m));
+  if (auto m = d.integer(n["minReplicas"], childPath(p, "minReplicas"), 0))
+    rule.checks.push_back(makeMinReplicas(*m));
   if (rule.checks.empty()) d.fail(n, p, "a validate rule needs require, deny or a built-in check");
   return true;
 }
@@ -263,16 +289,20 @@ bool decodeGenerate(DecodeState& s, const YAML::Node& n, const std::string& p, R
   if (!d.map(n, p, {"podDisruptionBudget"})) return false;
   const YAML::Node pdb = n["podDisruptionBudget"];
   std::string pp = childPath(p, "podDisruptionBudget");
-  if (!d.required(n, pdb, pp) || !d.map(pdb, pp, {"minAvailable", "maxUnavailable", "minReplicas", "name"}))
+  if (!d.required(n, pdb, pp) ||
+      !d.map(pdb, pp, {"minAvailable", "maxUnavailable", "minReplicas", "name"}))
     return false;
   PodDisruptionBudgetSpec spec;
   spec.policy = policy.name;
   spec.minAvailable = decodeIntOrPercent(d, pdb["minAvailable"], childPath(pp, "minAvailable"));
-  spec.maxUnavailable = decodeIntOrPercent(d, pdb["maxUnavailable"], childPath(pp, "maxUnavailable"));
+  spec.maxUnavailable =
+      decodeIntOrPercent(d, pdb["maxUnavailable"], childPath(pp, "maxUnavailable"));
   if (pdb["minAvailable"] && pdb["maxUnavailable"])
     d.fail(pdb, pp, "set minAvailable or maxUnavailable, not both");
-  if (!pdb["minAvailable"] && !pdb["maxUnavailable"]) d.fail(pdb, pp, "set minAvailable or maxUnavailable");
-  if (auto m = d.integer(pdb["minReplicas"], childPath(pp, "minReplicas"), 0)) spec.minReplicas = *m;
+  if (!pdb["minAvailable"] && !pdb["maxUnavailable"])
+    d.fail(pdb, pp, "set minAvailable or maxUnavailable");
+  if (auto m = d.integer(pdb["minReplicas"], childPath(pp, "minReplicas"), 0))
+    spec.minReplicas = *m;
   if (auto name = d.str(pdb["name"], childPath(pp, "name"))) spec.nameTemplate = *name;
   rule.generator = makePodDisruptionBudget(std::move(spec));
   return true;
@@ -287,7 +317,8 @@ std::optional<Rule> decodeRule(DecodeState& s, const YAML::Node& n, const std::s
   if (!d.map(n, p, {"name", "mode", "match", "exclude", "mutate", "validate", "generate"}))
     return std::nullopt;
   Rule rule;
-  if (d.required(n, n["name"], childPath(p, "name"))) rule.name = d.str(n["name"], childPath(p, "name")).value_or("");
+  if (d.required(n, n["name"], childPath(p, "name")))
+    rule.name = d.str(n["name"], childPath(p, "name")).value_or("");
   if (n["mode"]) rule.mode = decodeMode(d, n["mode"], childPath(p, "mode"));
   if (n["match"]) rule.match = decodeMatch(d, n["match"], childPath(p, "match"), false);
   if (n["exclude"]) rule.exclude = decodeMatch(d, n["exclude"], childPath(p, "exclude"), false);

@@ -1,10 +1,10 @@
 // Multi-document YAML into Documents, and YAML nodes into JSON values.
+#include <yaml-cpp/depthguard.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <string_view>
-
-#include <yaml-cpp/depthguard.h>
 
 #include "policy/alias_guard.h"
 #include "policy/source.h"
@@ -12,7 +12,9 @@
 namespace billet::policy {
 namespace {
 
-bool isPlain(const YAML::Node& n) { return n.Tag() == "?" || n.Tag().empty(); }
+bool isPlain(const YAML::Node& n) {
+  return n.Tag() == "?" || n.Tag().empty();
+}
 
 bool isNullText(std::string_view s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -72,7 +74,8 @@ bool jsonNumber(std::string_view s, std::string& out) {
 json::Value toValue(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return json::Value::null();
+    case YAML::NodeType::Null:
+      return json::Value::null();
     case YAML::NodeType::Scalar: {
       const std::string& s = node.Scalar();
       if (!isPlain(node)) return json::Value::string(s);

@@ -35,19 +35,21 @@ Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o)
   return r.mode.value_or(p.mode);
 }
 
-RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome, std::string message) {
-  return RuleResult{p.name, r.name, r.stage, mode, outcome, std::move(message), p.severity, p.category};
+RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome,
+                  std::string message) {
+  return RuleResult{p.name,     r.name,    r.stage, mode, outcome, std::move(message),
+                    p.severity, p.category};
 }
 
 // Which exception, if any, exempts this rule for this request.
-const PolicyExceptionSpec* exceptionFor(const PolicySet& set, const CompiledPolicy& p, const Rule& r,
-                                        const MatchInput& in) {
+const PolicyExceptionSpec* exceptionFor(const PolicySet& set, const CompiledPolicy& p,
+                                        const Rule& r, const MatchInput& in) {
   for (const PolicyExceptionSpec& e : set.exceptions) {
     bool names = false;
     for (const auto& entry : e.exceptions)
       names = names || (entry.policy == p.name &&
-                        (entry.rules.empty() ||
-                         std::find(entry.rules.begin(), entry.rules.end(), r.name) != entry.rules.end()));
+                        (entry.rules.empty() || std::find(entry.rules.begin(), entry.rules.end(),
+                                                          r.name) != entry.rules.end()));
     if (!names || !matches(e.match, in)) continue;
     if (e.exclude && matches(*e.exclude, in)) continue;
     return &e;
@@ -60,7 +62,8 @@ bool policyApplies(const CompiledPolicy& p, const MatchInput& in) {
 }
 
 // Why a rule does not apply, or "" when it does.
-std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& r, const MatchInput& in) {
+std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& r,
+                     const MatchInput& in) {
   if (r.match && !matches(*r.match, in)) return "not matched";
   if (r.exclude && matches(*r.exclude, in)) return "excluded";
   if (const PolicyExceptionSpec* e = exceptionFor(set, p, r, in)) return "excepted by " + e->name;
@@ -79,7 +82,8 @@ std::string describePatch(const json::Value& ops) {
 }
 
 void recordChanges(const json::Value& before, const json::Value& after, const CompiledPolicy& p,
-                   const Rule& r, const std::vector<std::string>& detail, std::vector<Change>& out) {
+                   const Rule& r, const std::vector<std::string>& detail,
+                   std::vector<Change>& out) {
   json::Value ops = json::diff(before, after);
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
@@ -89,8 +93,8 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
 
 // One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
 bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
-                const std::map<const Rule*, std::string>& disabled, MutateOutcome& out, const Rule*& failed,
-                std::string& failure) {
+                const std::map<const Rule*, std::string>& disabled, MutateOutcome& out,
+                const Rule*& failed, std::string& failure) {
   json::Value& work = out.object;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Mutate)) continue;
@@ -132,7 +136,9 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
       for (const std::string& n : ctx.notes) out.notes.push_back(p->name + "/" + r.name + ": " + n);
       if (audit) {
         json::Value ops = json::diff(work, scratch);
-        if (ops.size() == 0) out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+        if (ops.size() == 0)
+          out.results.push_back(result(*p, r, mode, Outcome::Skip,
+                                       ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
         else {
           std::string message = describePatch(ops);
           for (const std::string& d : ctx.detail) message += "; " + d;
@@ -146,7 +152,8 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
         for (const std::string& s : ctx.detail) detail += (detail.empty() ? "" : "; ") + s;
         out.results.push_back(result(*p, r, mode, Outcome::Pass, detail));
       } else {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+        out.results.push_back(result(*p, r, mode, Outcome::Skip,
+                                     ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
       }
     }
   }
@@ -208,7 +215,8 @@ bool ignored(const PolicySet& set, const AdmissionRequest& req) {
   return !req.namespace_.empty() && globAny(set.settings.excludeNamespaces, req.namespace_);
 }
 
-MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
+                     const EvalOptions& options) {
   MutateOutcome out;
   if (req.object) out.object = *req.object;
   if (ignored(set, req) || !req.object) return out;
@@ -226,14 +234,16 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req, const Ev
   if (!disabled.empty() && set.settings.mutateErrorsDeny) {
     std::vector<std::string> parts;
     for (const RuleResult& r : out.results)
-      if (r.outcome == Outcome::Error) parts.push_back(r.policy + "/" + r.rule + ": evaluation error: " + r.message);
+      if (r.outcome == Outcome::Error)
+        parts.push_back(r.policy + "/" + r.rule + ": evaluation error: " + r.message);
     out.denied = true;
     out.denyMessage = joinUnique(parts);
   }
   return out;
 }
 
-ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
+                         const EvalOptions& options) {
   ValidateOutcome out;
   if (ignored(set, req) || !req.object) return out;
   const json::Value& object = *req.object;
@@ -280,7 +290,8 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req, cons
         } catch (const std::exception&) {
         }
         if (!oldHolds && oldError.empty()) {
-          out.results.push_back(result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + message));
+          out.results.push_back(
+              result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + message));
           continue;
         }
       }
@@ -303,7 +314,8 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req, cons
   return out;
 }
 
-GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options) {
+GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
+                         const EvalOptions& options) {
   GenerateOutcome out;
   if (ignored(set, req) || !req.object) return out;
   const json::Value& object = *req.object;

@@ -35,7 +35,8 @@ struct MutateOutcome {
 
 struct ValidateOutcome {
   std::vector<RuleResult> results;
-  std::vector<std::string> denials;  // "policy/rule: message": Enforce failures, and errors when denying
+  std::vector<std::string>
+      denials;  // "policy/rule: message": Enforce failures, and errors when denying
   std::vector<std::string> warnings;  // Warn failures, each at most 120 characters
   std::vector<std::pair<std::string, std::string>> auditAnnotations;  // Audit failures
   bool allowed() const { return denials.empty(); }
@@ -46,9 +47,12 @@ struct GenerateOutcome {
   std::vector<Generated> generated;
 };
 
-MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
-ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
-GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& request, const EvalOptions& options);
+MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& request,
+                     const EvalOptions& options);
+ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& request,
+                         const EvalOptions& options);
+GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& request,
+                         const EvalOptions& options);
 
 // True when billet never evaluates this request (DELETE, CONNECT, excluded namespaces).
 bool ignored(const PolicySet& set, const AdmissionRequest& request);

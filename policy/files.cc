@@ -48,14 +48,16 @@ std::vector<TextSource> readSources(const std::vector<std::string>& paths,
     }
     std::vector<std::string> files;
     if (fs::is_directory(st)) {
-      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::follow_directory_symlink, ec);
+      for (auto it = fs::recursive_directory_iterator(
+               path, fs::directory_options::follow_directory_symlink, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         // Kubernetes ConfigMap volumes hold "..data"-style hidden entries: skip hidden names.
         if (it->path().filename().string().rfind('.', 0) == 0) {
           if (it->is_directory()) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file() && isDocumentFile(it->path())) files.push_back(it->path().string());
+        if (it->is_regular_file() && isDocumentFile(it->path()))
+          files.push_back(it->path().string());
       }
       if (ec) errors.push_back({path, 0, 0, "", "cannot read directory: " + ec.message()});
       std::sort(files.begin(), files.end());

@@ -17,7 +17,8 @@ class PodDisruptionBudgetGenerator final : public Generator {
     }
     std::int64_t replicas = replicasOf(object);
     if (replicas < spec_.minReplicas) {
-      skipReason = "replicas " + std::to_string(replicas) + " < " + std::to_string(spec_.minReplicas);
+      skipReason =
+          "replicas " + std::to_string(replicas) + " < " + std::to_string(spec_.minReplicas);
       return std::nullopt;
     }
     const json::Value* selector = dig(object, {"spec", "selector"});

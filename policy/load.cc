@@ -32,7 +32,8 @@ bool kindsOverlap(const std::vector<std::string>& a, const std::vector<std::stri
   return false;
 }
 
-void checkConflicts(const std::vector<Assignment>& assignments, std::vector<std::string>& warnings) {
+void checkConflicts(const std::vector<Assignment>& assignments,
+                    std::vector<std::string>& warnings) {
   std::set<std::string> reported;
   for (std::size_t i = 0; i < assignments.size(); ++i) {
     for (std::size_t j = i + 1; j < assignments.size(); ++j) {
@@ -48,8 +49,8 @@ void checkConflicts(const std::vector<Assignment>& assignments, std::vector<std:
 
 }  // namespace
 
-LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const LoadOptions& options,
-                                   std::vector<LoadError> errors) {
+LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
+                                   const LoadOptions& options, std::vector<LoadError> errors) {
   LoadResult result;
   std::vector<Document> docs;
   for (const TextSource& src : sources) parseDocuments(src, docs, errors);
@@ -62,8 +63,9 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
     if (!kind || !kind.IsScalar() || kind.Scalar() != "Settings") continue;
     Decoder d(doc.file, errors);
     if (settingsDoc) {
-      d.fail(kind, "kind", "a second Settings document (the first is at " + settingsDoc->file + ":" +
-                                   std::to_string(settingsDoc->line) + ")");
+      d.fail(kind, "kind",
+             "a second Settings document (the first is at " + settingsDoc->file + ":" +
+                 std::to_string(settingsDoc->line) + ")");
       continue;
     }
     settingsDoc = &doc;
@@ -90,11 +92,14 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
              "unknown apiVersion \"" + *apiVersion + "\" (expected " + kApiVersion + ")");
       continue;
     }
-    if (*kind == "Settings" || *kind == "Test") continue;  // Settings above; Tests are run by `billet test`
-    static constexpr std::string_view kKinds[] = {"Policy", "ServiceGroup", "NodePool", "PolicyException"};
+    if (*kind == "Settings" || *kind == "Test")
+      continue;  // Settings above; Tests are run by `billet test`
+    static constexpr std::string_view kKinds[] = {"Policy", "ServiceGroup", "NodePool",
+                                                  "PolicyException"};
     if (std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
       d.fail(node["kind"], "kind",
-             "unknown kind \"" + *kind + "\" (expected Policy, ServiceGroup, NodePool, Settings, PolicyException, Test)");
+             "unknown kind \"" + *kind +
+                 "\" (expected Policy, ServiceGroup, NodePool, Settings, PolicyException, Test)");
       continue;
     }
     if (!d.map(node, "", {"apiVersion", "kind", "metadata", "spec"})) continue;
@@ -136,7 +141,8 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
   for (const PolicyExceptionSpec& e : out.exceptions)
     for (const auto& entry : e.exceptions)
       if (!policyNames.count(entry.policy))
-        result.warnings.push_back("PolicyException " + e.name + " names unknown policy \"" + entry.policy + "\"");
+        result.warnings.push_back("PolicyException " + e.name + " names unknown policy \"" +
+                                  entry.policy + "\"");
 
   checkConflicts(assignments, result.warnings);
   // Report in reading order: by file, then position (documents are decoded settings-first).
@@ -151,9 +157,10 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const
   auto byName = [](const CompiledPolicy& a, const CompiledPolicy& b) { return a.name < b.name; };
   std::sort(out.serviceGroups.begin(), out.serviceGroups.end(), byName);
   std::sort(out.nodePools.begin(), out.nodePools.end(), byName);
-  std::sort(out.policies.begin(), out.policies.end(), [](const CompiledPolicy& a, const CompiledPolicy& b) {
-    return a.order != b.order ? a.order < b.order : a.name < b.name;
-  });
+  std::sort(out.policies.begin(), out.policies.end(),
+            [](const CompiledPolicy& a, const CompiledPolicy& b) {
+              return a.order != b.order ? a.order < b.order : a.name < b.name;
+            });
   set->counts = {{"Policy", static_cast<int>(out.policies.size())},
                  {"ServiceGroup", static_cast<int>(out.serviceGroups.size())},
                  {"NodePool", static_cast<int>(out.nodePools.size())},

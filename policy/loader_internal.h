@@ -34,10 +34,12 @@ std::optional<Match> decodeMatch(Decoder& d, const YAML::Node& n, const std::str
                                  bool defaults);
 std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path);
 std::vector<Condition> decodeConditions(Decoder& d, const YAML::Node& n, const std::string& path);
-std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n, const std::string& path);
+std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n,
+                                            const std::string& path);
 // A quantity string, checked; nullopt (with an error) when it does not parse.
 std::optional<std::string> decodeQuantity(Decoder& d, const YAML::Node& n, const std::string& path);
-std::vector<std::pair<std::string, std::string>> decodeResourceList(Decoder& d, const YAML::Node& n, const std::string& path);
+std::vector<std::pair<std::string, std::string>> decodeResourceList(Decoder& d, const YAML::Node& n,
+                                                                    const std::string& path);
 
 std::optional<Mode> decodeMode(Decoder& d, const YAML::Node& n, const std::string& path);
 
@@ -53,13 +55,14 @@ std::optional<CompiledPolicy> decodeServiceGroup(DecodeState& s, const YAML::Nod
 std::optional<CompiledPolicy> decodeNodePool(DecodeState& s, const YAML::Node& doc);
 
 // metadata.name (DNS-1123 subdomain) and metadata.annotations; returns the name.
-std::optional<std::string> decodeMetadata(Decoder& d, const YAML::Node& doc,
-                                          std::vector<std::pair<std::string, std::string>>* annotations);
+std::optional<std::string> decodeMetadata(
+    Decoder& d, const YAML::Node& doc,
+    std::vector<std::pair<std::string, std::string>>* annotations);
 
 }  // namespace billet::policy
 
 namespace billet::policy {
 struct TextSource;
-LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources, const LoadOptions& options,
-                                   std::vector<LoadError> errors);
+LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
+                                   const LoadOptions& options, std::vector<LoadError> errors);
 }  // namespace billet::policy

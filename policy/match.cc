@@ -43,10 +43,18 @@ bool LabelSelector::matches(const json::Value* labels) const {
     std::string text = has && got->isScalar() ? got->scalarText() : std::string();
     bool in = has && std::find(r.values.begin(), r.values.end(), text) != r.values.end();
     switch (r.op) {
-      case Requirement::Op::In: if (!in) return false; break;
-      case Requirement::Op::NotIn: if (in) return false; break;  // absent key satisfies NotIn
-      case Requirement::Op::Exists: if (!has) return false; break;
-      case Requirement::Op::DoesNotExist: if (has) return false; break;
+      case Requirement::Op::In:
+        if (!in) return false;
+        break;
+      case Requirement::Op::NotIn:
+        if (in) return false;
+        break;  // absent key satisfies NotIn
+      case Requirement::Op::Exists:
+        if (!has) return false;
+        break;
+      case Requirement::Op::DoesNotExist:
+        if (has) return false;
+        break;
     }
   }
   return true;
@@ -54,9 +62,9 @@ bool LabelSelector::matches(const json::Value* labels) const {
 
 bool Match::empty() const {
   return kinds.empty() && operations.empty() && namespaces.empty() && names.empty() &&
-         images.empty() && containerNames.empty() && users.empty() && groups.empty() &&
-         !labels && annotations.empty() && !gpu && !localStorage && !replicasMin &&
-         !replicasMax && when.empty();
+         images.empty() && containerNames.empty() && users.empty() && groups.empty() && !labels &&
+         annotations.empty() && !gpu && !localStorage && !replicasMin && !replicasMax &&
+         when.empty();
 }
 
 bool Match::matchesKind(std::string_view kind) const {
@@ -93,7 +101,8 @@ bool podHasLocalStorage(const json::Value* podSpec) {
 
 std::string objectName(const AdmissionRequest& req, const json::Value* object) {
   if (object) {
-    if (const json::Value* n = dig(*object, {"metadata", "name"}); n && n->isString() && !n->asString().empty())
+    if (const json::Value* n = dig(*object, {"metadata", "name"});
+        n && n->isString() && !n->asString().empty())
       return n->asString();
   }
   if (!req.name.empty()) return req.name;

@@ -30,7 +30,7 @@ struct LabelSelector {
 };
 
 struct Match {
-  std::vector<std::string> kinds;  // expanded (`Workloads` -> its eight kinds); empty: any
+  std::vector<std::string> kinds;     // expanded (`Workloads` -> its eight kinds); empty: any
   std::vector<Operation> operations;  // empty: any
   std::vector<std::string> namespaces, names, images, containerNames, users, groups;
   std::optional<LabelSelector> labels;

@@ -5,7 +5,9 @@
 namespace billet::policy {
 namespace {
 
-std::string text(const json::Value* v) { return v && v->isScalar() ? v->scalarText() : ""; }
+std::string text(const json::Value* v) {
+  return v && v->isScalar() ? v->scalarText() : "";
+}
 
 class TolerationsAction final : public MutateAction {
  public:
@@ -49,7 +51,9 @@ class NodeSelectorAction final : public MutateAction {
   StringPairs selector_;
 };
 
-bool sameRequirement(const json::Value& e, const json::Value& want) { return e == want; }
+bool sameRequirement(const json::Value& e, const json::Value& want) {
+  return e == want;
+}
 
 class NodeAffinityAction final : public MutateAction {
  public:
@@ -78,7 +82,8 @@ class NodeAffinityAction final : public MutateAction {
       for (const NodeSelectorRequirement& r : spec_.required) {
         json::Value want = r.toJson();
         json::Value* exprs = term.find("matchExpressions");
-        if (!exprs || !exprs->isArray()) exprs = &term.set("matchExpressions", json::Value::array());
+        if (!exprs || !exprs->isArray())
+          exprs = &term.set("matchExpressions", json::Value::array());
         bool present = false;
         for (json::Value& e : exprs->asArray()) {
           if (sameRequirement(e, want)) present = true;

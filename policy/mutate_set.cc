@@ -50,7 +50,8 @@ void ensureAt(json::Value& cur, const SetItem& item, std::size_t k, bool overwri
       ensureEach(elems, item, k + 1, overwrite, ctx);
       return;
     }
-    default: break;
+    default:
+      break;
   }
   if (!cur.isArray()) return;
   std::vector<json::Value*> elems;
@@ -78,10 +79,17 @@ class SetAction final : public MutateAction {
     for (const SetItem& item : items_) {
       json::Value* root = nullptr;
       switch (item.path.root) {
-        case Root::Object: root = &ctx.object; break;
-        case Root::Pod: root = ensurePodSpec(ctx.object, ctx.request.kind); break;
-        case Root::PodMetadata: root = ensurePodMetadata(ctx.object, ctx.request.kind); break;
-        default: break;  // rejected at load
+        case Root::Object:
+          root = &ctx.object;
+          break;
+        case Root::Pod:
+          root = ensurePodSpec(ctx.object, ctx.request.kind);
+          break;
+        case Root::PodMetadata:
+          root = ensurePodMetadata(ctx.object, ctx.request.kind);
+          break;
+        default:
+          break;  // rejected at load
       }
       if (!root) continue;
       ensureAt(*root, item, 0, item.overwrite.value_or(ctx.overwrite), ctx);

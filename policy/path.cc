@@ -29,11 +29,16 @@ bool parsePath(const std::string& text, Path& out, std::string& error) {
     return text.substr(start, i - start);
   };
   std::string root = ident();
-  if (root == "object") out.root = Root::Object;
-  else if (root == "oldObject") out.root = Root::OldObject;
-  else if (root == "request") out.root = Root::Request;
-  else if (root == "pod") out.root = Root::Pod;
-  else if (root == "podMetadata") out.root = Root::PodMetadata;
+  if (root == "object")
+    out.root = Root::Object;
+  else if (root == "oldObject")
+    out.root = Root::OldObject;
+  else if (root == "request")
+    out.root = Root::Request;
+  else if (root == "pod")
+    out.root = Root::Pod;
+  else if (root == "podMetadata")
+    out.root = Root::PodMetadata;
   else {
     error = "unknown root \"" + root + "\" (expected object, oldObject, request, pod, podMetadata)";
     return false;
@@ -108,8 +113,7 @@ bool parsePath(const std::string& text, Path& out, std::string& error) {
   }
   for (std::size_t k = 0; k < out.segments.size(); ++k) {
     if (out.segments[k].kind == Segment::Kind::AllContainers) {
-      bool ok = k + 1 < out.segments.size() &&
-                out.segments[k + 1].kind != Segment::Kind::Field &&
+      bool ok = k + 1 < out.segments.size() && out.segments[k + 1].kind != Segment::Kind::Field &&
                 out.segments[k + 1].kind != Segment::Kind::AllContainers;
       if (!ok) {
         error = "pod.allContainers must be followed by [*], [N] or [name=...]";
@@ -163,7 +167,8 @@ void walkElements(const Path& path, std::size_t k, const std::vector<const json:
         }
       out.push_back({nullptr, container});
       return;
-    default: break;
+    default:
+      break;
   }
   out.push_back({nullptr, container});
 }
@@ -207,11 +212,21 @@ void walk(const Path& path, std::size_t k, const json::Value* cur, const json::V
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) {
   const json::Value* start = nullptr;
   switch (path.root) {
-    case Root::Object: start = roots.object; break;
-    case Root::OldObject: start = roots.oldObject; break;
-    case Root::Request: start = roots.request; break;
-    case Root::Pod: start = roots.pod; break;
-    case Root::PodMetadata: start = roots.podMetadata; break;
+    case Root::Object:
+      start = roots.object;
+      break;
+    case Root::OldObject:
+      start = roots.oldObject;
+      break;
+    case Root::Request:
+      start = roots.request;
+      break;
+    case Root::Pod:
+      start = roots.pod;
+      break;
+    case Root::PodMetadata:
+      start = roots.podMetadata;
+      break;
   }
   walk(path, 0, start, nullptr, out);
 }

@@ -9,9 +9,12 @@ std::string oneLine(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
     else if (c < 0x20 || c == 0x7f) {
       static const char* kHex = "0123456789abcdef";
       out += "\\x";
@@ -58,6 +61,8 @@ const std::vector<const CompiledPolicy*>& PolicySet::forKind(std::string_view ki
   return it == byKind_.end() ? anyKind_ : it->second;
 }
 
-std::vector<std::pair<std::string, int>> countByKind(const PolicySet& set) { return set.counts; }
+std::vector<std::pair<std::string, int>> countByKind(const PolicySet& set) {
+  return set.counts;
+}
 
 }  // namespace billet::policy

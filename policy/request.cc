@@ -6,7 +6,9 @@ namespace {
 constexpr std::string_view kNames[] = {"CREATE", "UPDATE", "DELETE", "CONNECT"};
 }
 
-std::string_view name(Operation op) { return kNames[static_cast<int>(op)]; }
+std::string_view name(Operation op) {
+  return kNames[static_cast<int>(op)];
+}
 
 bool parseOperation(std::string_view s, Operation& op) {
   for (int i = 0; i < 4; ++i)

@@ -49,7 +49,9 @@ bool isWorkloadKind(std::string_view kind) {
   return false;
 }
 
-bool isPodController(std::string_view kind) { return kind != "Pod" && isWorkloadKind(kind); }
+bool isPodController(std::string_view kind) {
+  return kind != "Pod" && isWorkloadKind(kind);
+}
 
 const json::Value* findPodSpec(const json::Value& object, std::string_view kind) {
   if (!isWorkloadKind(kind)) return nullptr;

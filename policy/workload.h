@@ -1,8 +1,8 @@
 // Where each kind keeps its pod (SPEC §3.2 `pod` and `podMetadata` roots):
 //   Pod                                         spec,                          metadata
 //   Deployment, ReplicaSet, StatefulSet,
-//   DaemonSet, Job, ReplicationController       spec.template.spec,            spec.template.metadata
-//   CronJob                                     spec.jobTemplate.spec.template.spec / .metadata
+//   DaemonSet, Job, ReplicationController       spec.template.spec, spec.template.metadata CronJob
+//   spec.jobTemplate.spec.template.spec / .metadata
 // Other kinds (Node, ...) have no pod.
 #pragma once
 
@@ -14,8 +14,8 @@
 namespace billet::policy {
 
 inline constexpr std::array<std::string_view, 8> kWorkloadKinds = {
-    "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-    "ReplicationController"};
+    "Pod",       "Deployment", "ReplicaSet", "StatefulSet",
+    "DaemonSet", "Job",        "CronJob",    "ReplicationController"};
 
 bool isWorkloadKind(std::string_view kind);
 bool isPodController(std::string_view kind);  // a workload kind other than Pod

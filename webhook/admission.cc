@@ -36,10 +36,12 @@ std::string stringOr(const Value& v, std::string_view key) {
 std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::string& apiVersion) {
   if (!doc.isObject()) return "not an AdmissionReview: the body is not a JSON object";
   const std::string* kind = stringAt(doc, "kind");
-  if (!kind || *kind != "AdmissionReview") return "not an AdmissionReview: kind must be AdmissionReview";
+  if (!kind || *kind != "AdmissionReview")
+    return "not an AdmissionReview: kind must be AdmissionReview";
   const std::string* av = stringAt(doc, "apiVersion");
   if (!av || (*av != "admission.k8s.io/v1" && *av != "admission.k8s.io/v1beta1"))
-    return "not an AdmissionReview: apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1";
+    return "not an AdmissionReview: apiVersion must be admission.k8s.io/v1 or "
+           "admission.k8s.io/v1beta1";
   apiVersion = *av;
   const Value* r = doc.find("request");
   if (!r || !r->isObject()) return "not an AdmissionReview: missing request";
@@ -75,7 +77,8 @@ std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::st
     if (!old->isObject()) return "request.oldObject must be an object";
     req.oldObject = old;
   }
-  bool needsObject = req.operation == policy::Operation::Create || req.operation == policy::Operation::Update;
+  bool needsObject =
+      req.operation == policy::Operation::Create || req.operation == policy::Operation::Update;
   if (needsObject && !req.object) return "missing request.object";
   return {};
 }
@@ -94,7 +97,8 @@ std::string joinDenials(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body) {
+AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint,
+                            std::string_view body) {
   json::ParseResult parsed = json::parse(body);
   if (!parsed.ok()) return badRequest("malformed JSON: " + parsed.error);
   policy::AdmissionRequest req;

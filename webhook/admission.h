@@ -19,8 +19,8 @@ namespace billet::webhook {
 enum class Endpoint { Mutate, Validate };
 
 struct AdmissionReply {
-  int status = 200;              // 200, or 400 for a request that is not a valid AdmissionReview
-  std::string body;              // the AdmissionReview response, or a one-line reason for 400
+  int status = 200;  // 200, or 400 for a request that is not a valid AdmissionReview
+  std::string body;  // the AdmissionReview response, or a one-line reason for 400
   std::string contentType = "application/json";
   // For metrics and logs.
   std::string kind;       // request.kind.kind

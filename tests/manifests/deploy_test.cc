@@ -2,9 +2,8 @@
 // these checks are what keeps manifests/ from drifting (a kind the pack handles that the webhook
 // configurations never send, a policy file left out of the ConfigMap, billet's own namespace
 // intercepted by its own webhook).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -45,10 +44,15 @@ const Value& byKind(const std::vector<Value>& docs, const std::string& kind) {
 
 std::string kindOf(const std::string& resource) {
   static const std::map<std::string, std::string> kKinds = {
-      {"pods", "Pod"}, {"replicationcontrollers", "ReplicationController"},
-      {"deployments", "Deployment"}, {"replicasets", "ReplicaSet"},
-      {"statefulsets", "StatefulSet"}, {"daemonsets", "DaemonSet"}, {"jobs", "Job"},
-      {"cronjobs", "CronJob"}, {"nodes", "Node"}};
+      {"pods", "Pod"},
+      {"replicationcontrollers", "ReplicationController"},
+      {"deployments", "Deployment"},
+      {"replicasets", "ReplicaSet"},
+      {"statefulsets", "StatefulSet"},
+      {"daemonsets", "DaemonSet"},
+      {"jobs", "Job"},
+      {"cronjobs", "CronJob"},
+      {"nodes", "Node"}};
   auto it = kKinds.find(resource);
   return it == kKinds.end() ? "?" + resource : it->second;
 }
@@ -92,10 +96,14 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
     for (const std::string& ns : loaded.set->settings.excludeNamespaces) CHECK(excluded.count(ns));
     CHECK(excluded.count("billet-system"));
     const Value* path = billet::json::dig(hook, {"clientConfig", "service", "path"});
-    CHECK(path->asString() == (std::string(kind) == "MutatingWebhookConfiguration" ? "/mutate" : "/validate"));
+    CHECK(path->asString() ==
+          (std::string(kind) == "MutatingWebhookConfiguration" ? "/mutate" : "/validate"));
   }
-  CHECK(byKind(docs, "MutatingWebhookConfiguration").find("webhooks")->asArray()[0].find("sideEffects")->asString() ==
-        "NoneOnDryRun");
+  CHECK(byKind(docs, "MutatingWebhookConfiguration")
+            .find("webhooks")
+            ->asArray()[0]
+            .find("sideEffects")
+            ->asString() == "NoneOnDryRun");
 }
 
 TEST_CASE("the policy ConfigMap holds every file of the pack") {
@@ -130,7 +138,8 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
   r.kind = "Deployment";
   r.namespace_ = "apps";
   r.name = "billet";
-  billet::cli::ResourceReport rep = billet::cli::evaluate(*loaded.set, r, billet::cli::Identity{}, false);
+  billet::cli::ResourceReport rep =
+      billet::cli::evaluate(*loaded.set, r, billet::cli::Identity{}, false);
   for (const policy::RuleResult& res : rep.results) {
     INFO(res.policy << "/" << res.rule << ": " << res.message);
     CHECK(res.outcome != policy::Outcome::Fail);

@@ -30,16 +30,23 @@ ConditionOutcome eval(const std::string& cond, const std::string& podYaml, Quant
   return evaluate(c, slots, q);
 }
 
-bool any(const std::string& c, const std::string& pod) { return eval(c, pod, Quantifier::Any).holds; }
-bool every(const std::string& c, const std::string& pod) { return eval(c, pod, Quantifier::Every).holds; }
+bool any(const std::string& c, const std::string& pod) {
+  return eval(c, pod, Quantifier::Any).holds;
+}
+bool every(const std::string& c, const std::string& pod) {
+  return eval(c, pod, Quantifier::Every).holds;
+}
 
-const char* kTwo = "containers: [{name: a, image: 'r/a:1', resources: {requests: {memory: 33G}}}, {name: b, image: 'q/b:latest', resources: {requests: {memory: 35G}}}]";
+const char* kTwo =
+    "containers: [{name: a, image: 'r/a:1', resources: {requests: {memory: 33G}}}, {name: b, "
+    "image: 'q/b:latest', resources: {requests: {memory: 35G}}}]";
 
 }  // namespace
 
 TEST_CASE("quantifiers: any for when/deny, every for require") {
-  const char* c = "{path: 'pod.containers[*].resources.requests.memory', op: LessOrEqual, value: 32Gi}";
-  CHECK(any(c, kTwo));     // 33G <= 32Gi
+  const char* c =
+      "{path: 'pod.containers[*].resources.requests.memory', op: LessOrEqual, value: 32Gi}";
+  CHECK(any(c, kTwo));          // 33G <= 32Gi
   CHECK_FALSE(every(c, kTwo));  // 35G > 32Gi
   CHECK(eval(c, kTwo, Quantifier::Every).witness.container->find("name")->asString() == "b");
   CHECK(every(c, "containers: []"));  // vacuously true
@@ -81,13 +88,15 @@ TEST_CASE("condition errors name the field") {
   std::vector<LoadError> errors;
   Decoder d("p.yaml", errors);
   CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: Bigger, value: 1}"), "rules[0].c"));
-  CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: Matches, value: '(unclosed'}"), "c2"));
+  CHECK_FALSE(
+      decodeCondition(d, YAML::Load("{path: pod.x, op: Matches, value: '(unclosed'}"), "c2"));
   CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: LessThan, value: 12XB}"), "c3"));
   CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: In, value: a}"), "c4"));
   CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: Exists, value: a}"), "c5"));
   CHECK_FALSE(decodeCondition(d, YAML::Load("{path: pod.x, op: Exists, extra: 1}"), "c6"));
   REQUIRE(errors.size() == 6);
-  CHECK_THAT(errors[0].format(), Catch::Contains("rules[0].c.op: unknown condition operator \"Bigger\""));
+  CHECK_THAT(errors[0].format(),
+             Catch::Contains("rules[0].c.op: unknown condition operator \"Bigger\""));
   CHECK_THAT(errors[1].message, Catch::Contains("invalid regular expression"));
   CHECK_THAT(errors[2].message, Catch::Contains("unparseable quantity \"12XB\""));
   CHECK_THAT(errors[3].message, Catch::Contains("expected a sequence"));

@@ -20,20 +20,20 @@ std::vector<std::string> errorsOf(const std::string& text) {
 TEST_CASE("the error of SPEC §3 names file, line, column and field path") {
   // Line 14, column 9 is where the effect's value starts.
   std::string text =
-      "apiVersion: billet.dev/v1alpha1\n"   // 1
-      "kind: Policy\n"                      // 2
-      "metadata:\n"                         // 3
-      "  name: gpu-workloads\n"             // 4
-      "spec:\n"                             // 5
-      "  match:\n"                          // 6
-      "    kinds: [Workloads]\n"            // 7
-      "  rules:\n"                          // 8
-      "    - name: gpu-placement\n"         // 9
-      "      mutate:\n"                     // 10
-      "        tolerations:\n"              // 11
-      "          - key: nvidia.com/gpu\n"   // 12
-      "            operator: Exists\n"      // 13
-      "            effect:\n"               // 14 (value on the next line would move it; keep inline)
+      "apiVersion: billet.dev/v1alpha1\n"  // 1
+      "kind: Policy\n"                     // 2
+      "metadata:\n"                        // 3
+      "  name: gpu-workloads\n"            // 4
+      "spec:\n"                            // 5
+      "  match:\n"                         // 6
+      "    kinds: [Workloads]\n"           // 7
+      "  rules:\n"                         // 8
+      "    - name: gpu-placement\n"        // 9
+      "      mutate:\n"                    // 10
+      "        tolerations:\n"             // 11
+      "          - key: nvidia.com/gpu\n"  // 12
+      "            operator: Exists\n"     // 13
+      "            effect:\n"              // 14 (value on the next line would move it; keep inline)
       ;
   text.resize(text.size() - std::string("            effect:\n").size());
   text += "            effect: NoSchedul\n";
@@ -76,12 +76,20 @@ metadata: {name: x}
 )");
   for (const auto& e : errors) UNSCOPED_INFO(e);
   REQUIRE(errors.size() == 7);
-  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:3:18: metadata.name: \"Bad_Name\" is not a DNS-1123 name"));
-  CHECK_THAT(errors[1], Catch::StartsWith("policies/gpu.yaml:5:9: spec.mode: unknown value \"Enforced\""));
-  CHECK_THAT(errors[2], Catch::StartsWith("policies/gpu.yaml:6:3: spec.colour: unknown field \"colour\""));
-  CHECK_THAT(errors[3], Catch::StartsWith("policies/gpu.yaml:16:7: spec.rules[0]: a rule has exactly one of mutate, validate, generate"));
-  CHECK_THAT(errors[4], Catch::Contains("spec.rules[1].validate.require[0].value: invalid regular expression"));
-  CHECK_THAT(errors[5], Catch::StartsWith("policies/gpu.yaml:23:13: apiVersion: unknown apiVersion \"billet.dev/v1beta9\""));
+  CHECK_THAT(errors[0],
+             Catch::StartsWith(
+                 "policies/gpu.yaml:3:18: metadata.name: \"Bad_Name\" is not a DNS-1123 name"));
+  CHECK_THAT(errors[1],
+             Catch::StartsWith("policies/gpu.yaml:5:9: spec.mode: unknown value \"Enforced\""));
+  CHECK_THAT(errors[2],
+             Catch::StartsWith("policies/gpu.yaml:6:3: spec.colour: unknown field \"colour\""));
+  CHECK_THAT(errors[3], Catch::StartsWith("policies/gpu.yaml:16:7: spec.rules[0]: a rule has "
+                                          "exactly one of mutate, validate, generate"));
+  CHECK_THAT(errors[4], Catch::Contains(
+                            "spec.rules[1].validate.require[0].value: invalid regular expression"));
+  CHECK_THAT(errors[5],
+             Catch::StartsWith(
+                 "policies/gpu.yaml:23:13: apiVersion: unknown apiVersion \"billet.dev/v1beta9\""));
   CHECK_THAT(errors[6], Catch::StartsWith("policies/gpu.yaml:27:7: kind: unknown kind \"Polcy\""));
 }
 
@@ -112,8 +120,12 @@ kind: Settings
 metadata: {name: b}
 )");
   REQUIRE(errors.size() == 2);
-  CHECK(errors[0] == "policies/gpu.yaml:8:18: metadata.name: duplicate Policy name \"same\" (also at policies/gpu.yaml:1)");
-  CHECK(errors[1] == "policies/gpu.yaml:16:7: kind: a second Settings document (the first is at policies/gpu.yaml:11)");
+  CHECK(errors[0] ==
+        "policies/gpu.yaml:8:18: metadata.name: duplicate Policy name \"same\" (also at "
+        "policies/gpu.yaml:1)");
+  CHECK(errors[1] ==
+        "policies/gpu.yaml:16:7: kind: a second Settings document (the first is at "
+        "policies/gpu.yaml:11)");
 }
 
 TEST_CASE("policies are ordered by order then name, and indexed by kind") {
@@ -160,7 +172,8 @@ spec: {match: {kinds: [Node]}, rules: [{name: c, mutate: {nodeSelector: {pool: x
 )");
   REQUIRE(r.ok());
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0] == "conflict: one/a and two/b both set nodeSelector[\"pool\"] (\"gpu\" vs \"cpu\")");
+  CHECK(r.warnings[0] ==
+        "conflict: one/a and two/b both set nodeSelector[\"pool\"] (\"gpu\" vs \"cpu\")");
 }
 
 TEST_CASE("kind: List documents are expanded") {

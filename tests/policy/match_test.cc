@@ -92,12 +92,17 @@ TEST_CASE("globs on namespaces, names, images, containers, users and groups") {
 
 TEST_CASE("label selectors on the pod's labels, every operator") {
   CHECK(matchesYaml("{labels: {matchLabels: {app.kubernetes.io/part-of: marie}}}", kDeploy));
-  CHECK(matchesYaml("{labels: {matchExpressions: [{key: tier, operator: In, values: [gpu]}]}}", kDeploy));
-  CHECK_FALSE(matchesYaml("{labels: {matchExpressions: [{key: tier, operator: NotIn, values: [gpu]}]}}", kDeploy));
-  CHECK(matchesYaml("{labels: {matchExpressions: [{key: team, operator: NotIn, values: [a]}]}}", kDeploy));
+  CHECK(matchesYaml("{labels: {matchExpressions: [{key: tier, operator: In, values: [gpu]}]}}",
+                    kDeploy));
+  CHECK_FALSE(matchesYaml(
+      "{labels: {matchExpressions: [{key: tier, operator: NotIn, values: [gpu]}]}}", kDeploy));
+  CHECK(matchesYaml("{labels: {matchExpressions: [{key: team, operator: NotIn, values: [a]}]}}",
+                    kDeploy));
   CHECK(matchesYaml("{labels: {matchExpressions: [{key: tier, operator: Exists}]}}", kDeploy));
-  CHECK(matchesYaml("{labels: {matchExpressions: [{key: team, operator: DoesNotExist}]}}", kDeploy));
-  CHECK_FALSE(matchesYaml("{labels: {matchExpressions: [{key: tier, operator: DoesNotExist}]}}", kDeploy));
+  CHECK(
+      matchesYaml("{labels: {matchExpressions: [{key: team, operator: DoesNotExist}]}}", kDeploy));
+  CHECK_FALSE(
+      matchesYaml("{labels: {matchExpressions: [{key: tier, operator: DoesNotExist}]}}", kDeploy));
 }
 
 TEST_CASE("annotations, gpu, localStorage, replicas and when") {
@@ -106,11 +111,14 @@ TEST_CASE("annotations, gpu, localStorage, replicas and when") {
   CHECK(matchesYaml("{gpu: true}", kDeploy));
   CHECK(matchesYaml("{gpu: false}", kCpu));
   CHECK(matchesYaml("{localStorage: true}", kDeploy));
-  CHECK(matchesYaml("{localStorage: false}", kCpu));  // emptyDir with medium Memory is not local storage
+  CHECK(matchesYaml("{localStorage: false}",
+                    kCpu));  // emptyDir with medium Memory is not local storage
   CHECK(matchesYaml("{replicas: {min: 2}}", kDeploy));
   CHECK_FALSE(matchesYaml("{replicas: {min: 2}}", kCpu));  // absent replicas count as 1
   CHECK_FALSE(matchesYaml("{replicas: {max: 3}}", kDeploy));
   CHECK_FALSE(matchesYaml("{replicas: {min: 1}}", kDeploy, "Pod"));
-  CHECK(matchesYaml("{when: [{path: 'object.spec.replicas', op: GreaterThan, value: 3}]}", kDeploy));
-  CHECK_FALSE(matchesYaml("{when: [{path: 'object.spec.replicas', op: GreaterThan, value: 4}]}", kDeploy));
+  CHECK(
+      matchesYaml("{when: [{path: 'object.spec.replicas', op: GreaterThan, value: 3}]}", kDeploy));
+  CHECK_FALSE(
+      matchesYaml("{when: [{path: 'object.spec.replicas', op: GreaterThan, value: 4}]}", kDeploy));
 }

@@ -1,6 +1,7 @@
+#include "policy/path.h"
+
 #include <catch2/catch.hpp>
 
-#include "policy/path.h"
 #include "policy/source.h"
 
 using namespace billet::policy;
@@ -8,7 +9,9 @@ using billet::json::Value;
 
 namespace {
 
-Value yaml(const std::string& text) { return toValue(YAML::Load(text)); }
+Value yaml(const std::string& text) {
+  return toValue(YAML::Load(text));
+}
 
 std::vector<std::string> read(const std::string& path, const Value& pod) {
   Path p;

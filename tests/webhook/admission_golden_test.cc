@@ -24,7 +24,6 @@
 //
 // Every case is also checked for idempotence: /mutate on the patched object returns no patch.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -151,7 +150,8 @@ void runCase(const fs::path& dir) {
     for (auto endpoint : {webhook::Endpoint::Mutate, webhook::Endpoint::Validate}) {
       webhook::AdmissionReply reply = webhook::handleReview(set, endpoint, body);
       CHECK(reply.status == status);
-      if (const Value* reason = expect.find("reason")) CHECK_THAT(reply.body, Catch::Contains(reason->asString()));
+      if (const Value* reason = expect.find("reason"))
+        CHECK_THAT(reply.body, Catch::Contains(reason->asString()));
     }
     return;
   }
@@ -188,22 +188,26 @@ void runCase(const fs::path& dir) {
     INFO("got:\n" << billet::json::writeYaml(patched));
     CHECK(patched == want);
   }
-  if (const Value* exact = expect.find("patch")) CHECK(billet::json::write(ops) == billet::json::write(*exact));
+  if (const Value* exact = expect.find("patch"))
+    CHECK(billet::json::write(ops) == billet::json::write(*exact));
   if (const Value* gen = expect.find("generated")) {
     REQUIRE(m.generated.size() == gen->size());
-    for (std::size_t i = 0; i < m.generated.size(); ++i) CHECK(m.generated[i].object == gen->asArray()[i]);
+    for (std::size_t i = 0; i < m.generated.size(); ++i)
+      CHECK(m.generated[i].object == gen->asArray()[i]);
   }
 
   // Idempotence: the policy set applied to its own output changes nothing.
   if (ops.size() > 0) {
-    webhook::AdmissionReply again = webhook::handleReview(set, webhook::Endpoint::Mutate, review(patched, old ? &*old : nullptr, c));
+    webhook::AdmissionReply again = webhook::handleReview(
+        set, webhook::Endpoint::Mutate, review(patched, old ? &*old : nullptr, c));
     Value second = patchOf(parseBody(again.body));
     INFO("second patch: " << billet::json::write(second));
     CHECK(second.size() == 0);
   }
 
   // /validate sees the final (patched) object, as the API server sends it.
-  webhook::AdmissionReply v = webhook::handleReview(set, webhook::Endpoint::Validate, review(patched, old ? &*old : nullptr, c));
+  webhook::AdmissionReply v = webhook::handleReview(set, webhook::Endpoint::Validate,
+                                                    review(patched, old ? &*old : nullptr, c));
   REQUIRE(v.status == 200);
   Value vresp = parseBody(v.body);
   if (const Value* allowed = expect.find("allowed"))
@@ -239,6 +243,8 @@ TEST_CASE("golden admission cases") {
   std::sort(cases.begin(), cases.end());
   REQUIRE(cases.size() >= 10);
   for (const fs::path& dir : cases) {
-    DYNAMIC_SECTION(dir.filename().string()) { runCase(dir); }
+    DYNAMIC_SECTION(dir.filename().string()) {
+      runCase(dir);
+    }
   }
 }

@@ -13,11 +13,10 @@ TEST_CASE("metrics: SPEC families, bounded labels", "[webhook][metrics]") {
   r.namespace_ = "secret-team";
   r.name = "secret-app";
   r.allowed = false;
-  r.results = {
-      {"gpu", "limits", policy::Stage::Validate, policy::Mode::Enforce, policy::Outcome::Fail, "x",
-       "high", "GPU"},
-      {"gpu", "broken", policy::Stage::Validate, policy::Mode::Enforce, policy::Outcome::Error, "y",
-       "high", "GPU"}};
+  r.results = {{"gpu", "limits", policy::Stage::Validate, policy::Mode::Enforce,
+                policy::Outcome::Fail, "x", "high", "GPU"},
+               {"gpu", "broken", policy::Stage::Validate, policy::Mode::Enforce,
+                policy::Outcome::Error, "y", "high", "GPU"}};
   m.observeAdmission(Endpoint::Validate, r, 0.0002);
   m.observeAdmission(Endpoint::Validate, r, 0.0002);
   AdmissionReply bad;

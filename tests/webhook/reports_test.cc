@@ -21,8 +21,8 @@ AdmissionReply reply(std::string ns, std::string name, std::vector<policy::RuleR
 policy::RuleResult result(std::string pol, std::string rule, policy::Mode mode,
                           policy::Outcome outcome, std::string msg = "m",
                           std::string severity = "medium", std::string category = "") {
-  return {std::move(pol),   std::move(rule), policy::Stage::Validate,  mode,
-          outcome,          std::move(msg),  std::move(severity),      std::move(category)};
+  return {std::move(pol), std::move(rule), policy::Stage::Validate, mode,
+          outcome,        std::move(msg),  std::move(severity),     std::move(category)};
 }
 
 std::size_t count(const std::string& s, const std::string& needle) {
@@ -85,11 +85,14 @@ TEST_CASE("reports: PolicyReport per namespace", "[webhook][reports]") {
 
 TEST_CASE("PolicyReports carry each policy's severity and category") {
   ReportStore store;
-  store.record(reply("ml", "pod-a",
-                     {result("gpu-workloads", "placement", policy::Mode::Audit, policy::Outcome::Fail,
-                             "would add", "high", "GPU"),
-                      result("baseline", "tags", policy::Mode::Warn, policy::Outcome::Warn, "latest")}));
+  store.record(
+      reply("ml", "pod-a",
+            {result("gpu-workloads", "placement", policy::Mode::Audit, policy::Outcome::Fail,
+                    "would add", "high", "GPU"),
+             result("baseline", "tags", policy::Mode::Warn, policy::Outcome::Warn, "latest")}));
   std::string yaml = store.policyReportYaml();
-  CHECK(yaml.find("policy: \"gpu-workloads\"\n  rule: \"placement\"\n  result: fail\n  severity: \"high\"\n  category: \"GPU\"") != std::string::npos);
-  CHECK(yaml.find("rule: \"tags\"\n  result: warn\n  severity: \"medium\"\n  message:") != std::string::npos);
+  CHECK(yaml.find("policy: \"gpu-workloads\"\n  rule: \"placement\"\n  result: fail\n  severity: "
+                  "\"high\"\n  category: \"GPU\"") != std::string::npos);
+  CHECK(yaml.find("rule: \"tags\"\n  result: warn\n  severity: \"medium\"\n  message:") !=
+        std::string::npos);
 }

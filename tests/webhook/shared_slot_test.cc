@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "webhook/shared_slot.h"
 
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
-
-#include "webhook/shared_slot.h"
 
 using billet::webhook::SharedSlot;
 
