@@ -15,7 +15,9 @@ std::vector<FlagSpec> flags(bool audit) {
       {"policies", 'p', true, true, "policy files or directories ('-' for stdin)", "PATH"},
       {"file", 'f', true, true, "resource files or directories ('-' for stdin)", "PATH"},
       {"output", 'o', true, false,
-       audit ? "text (default), json, yaml" : "text (default), json, yaml", "FORMAT"},
+       audit ? "text (default), json, yaml, policyreport"
+             : "text (default), json, yaml, policyreport, sarif, junit",
+       "FORMAT"},
       {"namespace", 0, true, false, "namespace for resources without one (default: default)", "NS"},
       {"user", 0, true, false, "request user (default: system:anonymous)", "NAME"},
       {"group", 0, true, true, "request group (default: system:unauthenticated)", "NAME"},
@@ -55,8 +57,10 @@ int run(const Args& args, bool audit) {
     return 2;
   }
   std::string format = parsed->get("output", "text");
-  if (format != "text" && format != "json" && format != "yaml") {
-    std::cerr << "billet: --output " << format << " is not supported yet (text, json, yaml)\n";
+  bool known = format == "text" || format == "json" || format == "yaml" || format == "policyreport" ||
+               (!audit && (format == "sarif" || format == "junit"));
+  if (!known) {
+    std::cerr << "billet " << (audit ? "audit" : "lint") << ": unknown --output " << format << "\n";
     return 2;
   }
   if (audit && parsed->all("file").empty()) {
@@ -110,6 +114,12 @@ int run(const Args& args, bool audit) {
     std::cout << renderJson(reports, o);
   else if (format == "yaml")
     std::cout << renderYaml(reports, o);
+  else if (format == "policyreport")
+    std::cout << renderPolicyReports(reports);
+  else if (format == "sarif")
+    std::cout << renderSarif(reports);
+  else if (format == "junit")
+    std::cout << renderJunit(reports);
   else
     std::cout << renderText(reports, o);
   return audit ? 0 : (enforceFailure ? 1 : 0);

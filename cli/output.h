@@ -25,4 +25,9 @@ std::string renderPatchedYaml(const std::vector<ResourceReport>& reports);
 
 json::Value resultToJson(const policy::RuleResult& r);
 
+// Report formats (output_reports.cc).
+std::string renderPolicyReports(const std::vector<ResourceReport>& reports);  // one per namespace
+std::string renderSarif(const std::vector<ResourceReport>& reports);          // SARIF 2.1.0
+std::string renderJunit(const std::vector<ResourceReport>& reports);          // one case per resource x rule
+
 }  // namespace billet::cli

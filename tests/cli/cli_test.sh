@@ -138,6 +138,28 @@ check "lint reports the conflicting changes" grep -q 'note  conflict: fight/to-a
 check "lint reports a rule that does not converge" grep -q 'error fight/append: does not converge: changes /spec/tolerations/- again' <<<"$out"
 check "lint reports the fighting pair" grep -q 'error fight/to-a: does not converge' <<<"$out"
 
+# Report formats (SPEC §6).
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output policyreport
+check "policyreport exits like lint" [ $rc -eq 1 ]
+check "one PolicyReport for the namespace" [ "$(grep -c '^kind: PolicyReport$' <<<"$out")" -eq 1 ]
+check "in ml-prod" grep -q '^  namespace: ml-prod$' <<<"$out"
+check "with the summary" grep -q -A2 '^summary:$' <<<"$out"
+block=$(awk '/rule: require-gpu-limits/{on=1} on&&/^- source/{exit} on' <<<"$out")
+check "the failing result names its resource and result" [ "$(grep -c -e '    kind: Deployment' -e '    name: gpu-executor' -e '  result: fail' <<<"$block")" -eq 3 ]
+check "results name source, policy, rule and result" [ "$(grep -c -e '^- source: billet$' <<<"$out")" -eq 2 ]
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output sarif
+check "SARIF is 2.1.0" [ "$(jq -r .version <<<"$out")" = "2.1.0" ]
+check "SARIF has the failing result as an error" [ "$(jq -r '.runs[0].results[0] | "\(.ruleId) \(.level)"' <<<"$out")" = "gpu-workloads/require-gpu-limits error" ]
+check "SARIF points at the file and line" [ "$(jq -r '.runs[0].results[0].locations[0].physicalLocation | "\(.artifactLocation.uri):\(.region.startLine)"' <<<"$out")" = "$T/deploy.json:1" ]
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output junit
+check "JUnit: one test case per resource x rule" [ "$(grep -c '<testcase ' <<<"$out")" -eq 2 ]
+check "JUnit: the failure is a <failure>" grep -q '<failure message="GPU containers must set limits (container &quot;log-shipper&quot;)"' <<<"$out"
+run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --output policyreport
+check "audit writes PolicyReports" [ $rc -eq 0 ] 
+check "audit reports the would-be mutation as a failure" grep -q 'message: would add /spec/template/spec/tolerations' <<<"$out"
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output html
+check "an unknown output format exits 2" [ $rc -eq 2 ]
+
 # billet test: the pack's own tests pass; a wrong expectation fails; a bad test file is invalid.
 run test "$SRC/manifests/tests"
 check "the pack's tests pass" [ $rc -eq 0 ]

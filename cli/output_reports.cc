@@ -1,0 +1,185 @@
+// Report formats for offline results: PolicyReport (wgpolicyk8s.io/v1alpha2), SARIF 2.1.0 and
+// JUnit XML (SPEC §6.1, §6.2).
+#include <chrono>
+#include <map>
+
+#include "cli/output.h"
+#include "cli/version_info.h"
+#include "json/write.h"
+#include "json/yaml.h"
+
+namespace billet::cli {
+namespace {
+
+using json::Value;
+
+Value str(const std::string& s) { return Value::string(s); }
+
+Value resourceRef(const Resource& r) {
+  Value ref = Value::object();
+  ref.set("apiVersion", str(r.apiVersion));
+  ref.set("kind", str(r.kind));
+  ref.set("name", str(r.name));
+  if (!r.namespace_.empty()) ref.set("namespace", str(r.namespace_));
+  const Value* uid = json::dig(r.object, {"metadata", "uid"});
+  if (uid && uid->isString() && !uid->asString().empty()) ref.set("uid", *uid);
+  return ref;
+}
+
+std::string xmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string renderPolicyReports(const std::vector<ResourceReport>& reports) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
+  // One report per namespace; "" holds the cluster-scoped objects.
+  std::map<std::string, std::vector<const ResourceReport*>> byNamespace;
+  for (const ResourceReport& r : reports) byNamespace[r.resource->namespace_].push_back(&r);
+  std::string out;
+  for (const auto& [ns, list] : byNamespace) {
+    policy::Summary summary;
+    json::Array results;
+    for (const ResourceReport* rep : list) {
+      for (const policy::RuleResult& res : rep->results) {
+        summary.add(res.outcome);
+        if (res.outcome == policy::Outcome::Skip) continue;
+        Value v = Value::object();
+        v.set("source", str("billet"));
+        v.set("policy", str(res.policy));
+        v.set("rule", str(res.rule));
+        v.set("resources", Value::array({resourceRef(*rep->resource)}));
+        if (!res.message.empty()) v.set("message", str(res.message));
+        v.set("result", str(std::string(policy::name(res.outcome))));
+        v.set("severity", str(res.severity.empty() ? "medium" : res.severity));
+        if (!res.category.empty()) v.set("category", str(res.category));
+        Value& ts = v["timestamp"];
+        ts.set("seconds", Value::number(static_cast<std::int64_t>(secs.count())));
+        ts.set("nanos", Value::number(static_cast<std::int64_t>(nanos.count())));
+        results.push_back(std::move(v));
+      }
+    }
+    Value doc = Value::object();
+    doc.set("apiVersion", str("wgpolicyk8s.io/v1alpha2"));
+    doc.set("kind", str(ns.empty() ? "ClusterPolicyReport" : "PolicyReport"));
+    Value& meta = doc["metadata"];
+    meta.set("name", str(ns.empty() ? "billet-cluster" : "billet-" + ns));
+    if (!ns.empty()) meta.set("namespace", str(ns));
+    meta["labels"].set("app.kubernetes.io/managed-by", str("billet"));
+    Value& s = doc["summary"];
+    s.set("pass", Value::number(summary.pass));
+    s.set("fail", Value::number(summary.fail));
+    s.set("warn", Value::number(summary.warn));
+    s.set("error", Value::number(summary.error));
+    s.set("skip", Value::number(summary.skip));
+    doc.set("results", Value::array(std::move(results)));
+    out += "---\n" + json::writeYaml(doc);
+  }
+  return out;
+}
+
+std::string renderSarif(const std::vector<ResourceReport>& reports) {
+  json::Array rules, results;
+  std::map<std::string, bool> seen;
+  for (const ResourceReport& rep : reports) {
+    for (const policy::RuleResult& res : rep.results) {
+      std::string id = res.policy + "/" + res.rule;
+      if (!seen[id]) {
+        seen[id] = true;
+        Value rule = Value::object();
+        rule.set("id", str(id));
+        rule["shortDescription"].set("text", str(id + " (" + std::string(policy::name(res.stage)) + ")"));
+        rules.push_back(std::move(rule));
+      }
+      const char* level = res.outcome == policy::Outcome::Fail    ? "error"
+                          : res.outcome == policy::Outcome::Warn  ? "warning"
+                          : res.outcome == policy::Outcome::Error ? "error"
+                                                                  : nullptr;
+      if (!level) continue;
+      Value r = Value::object();
+      r.set("ruleId", str(id));
+      r.set("level", str(level));
+      r["message"].set("text", str(rep.resource->id() + ": " + res.message));
+      Value loc = Value::object();
+      Value& phys = loc["physicalLocation"];
+      phys["artifactLocation"].set("uri", str(rep.resource->file));
+      phys["region"].set("startLine", Value::number(rep.resource->line > 0 ? rep.resource->line : 1));
+      r.set("locations", Value::array({std::move(loc)}));
+      results.push_back(std::move(r));
+    }
+  }
+  Value driver = Value::object();
+  driver.set("name", str("billet"));
+  driver.set("version", str(kVersion));
+  driver.set("informationUri", str("https://billet.dev"));
+  driver.set("rules", Value::array(std::move(rules)));
+  Value run = Value::object();
+  run["tool"].set("driver", std::move(driver));
+  run.set("results", Value::array(std::move(results)));
+  Value root = Value::object();
+  root.set("version", str("2.1.0"));
+  root.set("$schema", str("https://json.schemastore.org/sarif-2.1.0.json"));
+  root.set("runs", Value::array({std::move(run)}));
+  return json::writePretty(root) + "\n";
+}
+
+std::string renderJunit(const std::vector<ResourceReport>& reports) {
+  policy::Summary s = summarize(reports);
+  int tests = s.pass + s.fail + s.warn + s.error + s.skip;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"billet\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(s.fail) + "\" errors=\"" + std::to_string(s.error) + "\">\n";
+  for (const ResourceReport& rep : reports) {
+    int failures = 0, errors = 0, skipped = 0;
+    for (const policy::RuleResult& r : rep.results) {
+      failures += r.outcome == policy::Outcome::Fail;
+      errors += r.outcome == policy::Outcome::Error;
+      skipped += r.outcome == policy::Outcome::Skip;
+    }
+    out += "  <testsuite name=\"" + xmlEscape(rep.resource->id()) + "\" tests=\"" +
+           std::to_string(rep.results.size()) + "\" failures=\"" + std::to_string(failures) +
+           "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n";
+    for (const policy::RuleResult& r : rep.results) {
+      out += "    <testcase classname=\"" + xmlEscape(rep.resource->id()) + "\" name=\"" +
+             xmlEscape(r.policy + "/" + r.rule) + "\"";
+      std::string msg = xmlEscape(r.message);
+      switch (r.outcome) {
+        case policy::Outcome::Fail:
+          out += ">\n      <failure message=\"" + msg + "\">" + msg + "</failure>\n    </testcase>\n";
+          break;
+        case policy::Outcome::Error:
+          out += ">\n      <error message=\"" + msg + "\">" + msg + "</error>\n    </testcase>\n";
+          break;
+        case policy::Outcome::Skip:
+          out += ">\n      <skipped message=\"" + msg + "\"/>\n    </testcase>\n";
+          break;
+        case policy::Outcome::Warn:
+          // A warning does not fail the build: reported as output of a passing case.
+          out += ">\n      <system-out>warn: " + msg + "</system-out>\n    </testcase>\n";
+          break;
+        case policy::Outcome::Pass: out += "/>\n"; break;
+      }
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace billet::cli
