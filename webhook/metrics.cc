@@ -90,11 +90,21 @@ prometheus::Counter& Metrics::counter(
   return c;
 }
 
+std::string_view Metrics::boundedKind(std::string_view kind) {
+  {
+    std::shared_lock<std::shared_mutex> lock(kindsMu_);
+    if (auto it = kinds_.find(kind); it != kinds_.end()) return *it;
+  }
+  std::unique_lock<std::shared_mutex> lock(kindsMu_);
+  if (kinds_.size() >= kKindLabelLimit) return "other";
+  return *kinds_.emplace(kind).first;
+}
+
 void Metrics::observeAdmission(Endpoint endpoint, const AdmissionReply& reply, double seconds) {
   const std::string_view webhook = endpoint == Endpoint::Mutate ? "mutate" : "validate";
   (endpoint == Endpoint::Mutate ? durationMutate_ : durationValidate_)->Observe(seconds);
   const std::string_view op = orUnknown(reply.operation);
-  const std::string_view kind = orUnknown(reply.kind);
+  const std::string_view kind = boundedKind(orUnknown(reply.kind));
   const bool allowed = reply.status == 200 && reply.allowed;
   std::string key;
   key.reserve(64);

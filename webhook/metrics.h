@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -47,6 +48,7 @@ class Metrics {
   std::string serialize() const;
 
   static const std::vector<double>& durationBuckets();  // 50 µs … 1 s
+  static constexpr std::size_t kindLabelLimit() { return kKindLabelLimit; }
 
  private:
   prometheus::Counter& counter(
@@ -66,6 +68,13 @@ class Metrics {
   prometheus::Histogram* durationMutate_;
   prometheus::Histogram* durationValidate_;
   prometheus::Gauge* certExpiryGauge_;
+
+  // The `kind` label's values: the first kKindLabelLimit kinds seen, then "other", so a client
+  // sending made-up kinds cannot grow the exposition without bound.
+  std::string_view boundedKind(std::string_view kind);
+  static constexpr std::size_t kKindLabelLimit = 64;
+  std::shared_mutex kindsMu_;
+  std::set<std::string, std::less<>> kinds_;
 
   std::shared_mutex cacheMu_;
   std::unordered_map<std::string, prometheus::Counter*> cache_;

@@ -53,3 +53,23 @@ TEST_CASE("metrics: SPEC families, bounded labels", "[webhook][metrics]") {
   CHECK(Metrics::durationBuckets().front() == Approx(0.00005));
   CHECK(Metrics::durationBuckets().back() == Approx(1.0));
 }
+
+TEST_CASE("metrics: the kind label takes at most kindLabelLimit values, then other",
+          "[webhook][metrics]") {
+  Metrics m("test");
+  for (int i = 0; i < 100; ++i) {
+    AdmissionReply r;
+    r.kind = "Kind" + std::to_string(i);
+    r.operation = "CREATE";
+    m.observeAdmission(Endpoint::Mutate, r, 0.0001);
+  }
+  std::string text = m.serialize();
+  std::size_t kinds = 0;
+  for (std::size_t p = text.find("billet_admission_requests_total{"); p != std::string::npos;
+       p = text.find("billet_admission_requests_total{", p + 1))
+    ++kinds;
+  CHECK(kinds == Metrics::kindLabelLimit() + 1);
+  CHECK(text.find("kind=\"other\"") != std::string::npos);
+  CHECK(text.find("kind=\"Kind63\"") != std::string::npos);
+  CHECK(text.find("kind=\"Kind64\"") == std::string::npos);
+}
