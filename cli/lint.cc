@@ -1,4 +1,5 @@
 // `billet lint` and `billet audit`: offline evaluation of resources against policies.
+#include <fstream>
 #include <iostream>
 
 #include "cli/args.h"
@@ -23,7 +24,10 @@ std::vector<FlagSpec> flags(bool audit) {
       {"group", 0, true, true, "request group (default: system:unauthenticated)", "NAME"},
       {"show-skips", 0, false, false, "list skipped rules in text output", ""},
   };
-  if (!audit) {
+  if (audit) {
+    f.push_back(
+        {"html", 0, true, false, "also write a self-contained HTML report to FILE", "FILE"});
+  } else {
     f.push_back({"patched", 0, false, false, "print each mutated resource", ""});
     f.push_back({"patches", 0, false, false, "print the JSON Patch of each resource", ""});
     f.push_back({"explain", 0, false, false, "print which policy/rule changed each field", ""});
@@ -32,9 +36,10 @@ std::vector<FlagSpec> flags(bool audit) {
 }
 
 int run(const Args& args, bool audit) {
-  const char* usage = audit ? "billet audit -p POLICIES... -f RESOURCES... [--output FORMAT]"
-                            : "billet lint -p POLICIES... [-f RESOURCES...] [--output FORMAT] "
-                              "[--patched] [--patches] [--explain]";
+  const char* usage =
+      audit ? "billet audit -p POLICIES... -f RESOURCES... [--output FORMAT] [--html FILE]"
+            : "billet lint -p POLICIES... [-f RESOURCES...] [--output FORMAT] "
+              "[--patched] [--patches] [--explain]";
   ArgParser parser(usage, flags(audit));
   std::string error;
   bool help = false;
@@ -57,8 +62,8 @@ int run(const Args& args, bool audit) {
     return 2;
   }
   std::string format = parsed->get("output", "text");
-  bool known = format == "text" || format == "json" || format == "yaml" || format == "policyreport" ||
-               (!audit && (format == "sarif" || format == "junit"));
+  bool known = format == "text" || format == "json" || format == "yaml" ||
+               format == "policyreport" || (!audit && (format == "sarif" || format == "junit"));
   if (!known) {
     std::cerr << "billet " << (audit ? "audit" : "lint") << ": unknown --output " << format << "\n";
     return 2;
@@ -122,6 +127,17 @@ int run(const Args& args, bool audit) {
     std::cout << renderJunit(reports);
   else
     std::cout << renderText(reports, o);
+  if (audit) {
+    if (auto htmlPath = parsed->get("html")) {
+      std::ofstream file(*htmlPath, std::ios::binary | std::ios::trunc);
+      if (file) file << renderHtml(reports);
+      if (file) file.close();
+      if (!file) {
+        std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";
+        return 2;
+      }
+    }
+  }
   return audit ? 0 : (enforceFailure ? 1 : 0);
 }
 

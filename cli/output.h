@@ -28,6 +28,11 @@ json::Value resultToJson(const policy::RuleResult& r);
 // Report formats (output_reports.cc).
 std::string renderPolicyReports(const std::vector<ResourceReport>& reports);  // one per namespace
 std::string renderSarif(const std::vector<ResourceReport>& reports);          // SARIF 2.1.0
-std::string renderJunit(const std::vector<ResourceReport>& reports);          // one case per resource x rule
+std::string renderJunit(
+    const std::vector<ResourceReport>& reports);  // one case per resource x rule
+
+// `audit --html FILE` (output_html.cc): one self-contained page with totals, charts and a
+// filterable table.
+std::string renderHtml(const std::vector<ResourceReport>& reports);
 
 }  // namespace billet::cli

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian (bookworm) packages billet needs, and only those that are missing.
 #   scripts/deps.sh build   # compiler, CMake, libraries
-#   scripts/deps.sh test    # build + the real clients the tests drive (curl, openssl, wrk, promtool)
+#   scripts/deps.sh test    # build + the real clients the tests drive (curl, openssl, wrk, promtool,
+#                           # chromium for the HTML report test)
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libre2-dev libyaml-cpp-dev
             libsimdjson-dev prometheus-cpp-dev catch2 libbenchmark-dev libgoogle-perftools-dev)
-test_pkgs=(curl openssl jq wrk prometheus nginx-light)
+test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium)
 
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")

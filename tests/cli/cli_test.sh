@@ -157,6 +157,38 @@ check "JUnit: the failure is a <failure>" grep -q '<failure message="GPU contain
 run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --output policyreport
 check "audit writes PolicyReports" [ $rc -eq 0 ] 
 check "audit reports the would-be mutation as a failure" grep -q 'message: would add /spec/template/spec/tolerations' <<<"$out"
+
+# audit --html: one self-contained page with totals, a row per finding, and untrusted text escaped.
+cat > "$T/hostile.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: "<script>alert(1)</script>", namespace: ml-prod}
+spec:
+  containers: [{name: "<img src=x onerror=alert(1)>", image: "busybox:latest", resources: {limits: {nvidia.com/gpu: 1}}}]
+YAML
+run audit -p "$T/gpu.yaml" -f "$T/deploy.json" -f "$T/hostile.yaml" --html "$T/report.html"
+check "audit --html exits 0" [ $rc -eq 0 ]
+check "audit --html still prints the text output" grep -q 'fail  gpu-workloads/gpu-placement' <<<"$out"
+check "audit --html writes the file" [ -s "$T/report.html" ]
+check "the report is an HTML page" grep -q '^<!DOCTYPE html>' "$T/report.html"
+check "no external scripts or images" bash -c "! grep -qi 'src=\"http' '$T/report.html'"
+check "no external stylesheets or links" bash -c "! grep -qi 'href=\"http' '$T/report.html'"
+check "no @import" bash -c "! grep -qi '@import' '$T/report.html'"
+check "no <link> elements" bash -c "! grep -qi '<link' '$T/report.html'"
+check "the styles and script are inline" [ "$(grep -c -e '^<style>' -e '^<script>' "$T/report.html")" -eq 2 ]
+check "the totals: fail" grep -q '<div class="total fail" data-total="fail"><b>3</b>fail</div>' "$T/report.html"
+check "the totals: pass" grep -q '<div class="total pass" data-total="pass"><b>1</b>pass</div>' "$T/report.html"
+check "a row per finding (2 resources x 2 rules)" [ "$(grep -c '<tr class="finding"' "$T/report.html")" -eq 4 ]
+check "a finding row names resource, policy/rule, result and message" grep -q '<tr class="finding" data-result="fail" data-policy="gpu-workloads" data-ns="ml-prod"><td>Deployment</td><td>ml-prod</td><td>gpu-executor</td><td>gpu-workloads/require-gpu-limits</td><td class="res"><span class="fail">fail</span></td><td class="msg">GPU containers must set limits (container &quot;log-shipper&quot;)</td></tr>' "$T/report.html"
+check "the chart of failures by policy" grep -q 'aria-label="Failures by policy"' "$T/report.html"
+check "the chart of failures by namespace" grep -q 'aria-label="Failures by namespace"' "$T/report.html"
+check "a hostile resource name is escaped" grep -q '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$T/report.html"
+check "no raw hostile markup anywhere" bash -c "! grep -q -e '<script>alert' -e '<img src=x' '$T/report.html'"
+run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --html "$T/no-such-dir/report.html"
+check "an unwritable --html exits 2" [ $rc -eq 2 ]
+check "and says why" grep -q "cannot write --html $T/no-such-dir/report.html" <<<"$err"
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --html "$T/lint.html"
+check "--html is for audit only" [ $rc -eq 2 ]
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output html
 check "an unknown output format exits 2" [ $rc -eq 2 ]
 
