@@ -5,21 +5,7 @@ set -uo pipefail
 BILLET=$1
 SRC=$2
 SAMPLE="$SRC/../shared/samples/review-deployment-gpu.json"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name"
-  fi
-}
+source "$(dirname "$0")/testlib.sh"
 
 run() {  # run ARGS... -> $out, $err, $rc
   out=$("$BILLET" "$@" 2>"$T/err")
@@ -214,5 +200,4 @@ run test "$T/bad-test.yaml"
 check "an invalid test file exits 2" [ $rc -eq 2 ]
 check "naming the bad result" grep -q 'bad-test.yaml:4:[0-9]*: cases\[0\].result: unknown value "maybe"' <<<"$err"
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

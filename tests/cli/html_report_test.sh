@@ -6,22 +6,8 @@
 set -uo pipefail
 BILLET=$1
 SRC=$2
-T=$(mktemp -d)
+source "$(dirname "$0")/testlib.sh"
 SHOT=${3:-$T/report.png}
-trap 'rm -rf "$T"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name"
-  fi
-}
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
@@ -88,5 +74,4 @@ check "a screenshot is written" [ -s "$SHOT" ]
 check "the screenshot is a PNG" bash -c "head -c 8 '$SHOT' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
 
 [ $failed -ne 0 ] && sed -n 1,20p "$T/chromium.err"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish
