@@ -31,20 +31,6 @@ using KeyPtr = std::unique_ptr<EVP_PKEY, Free>;
 using CertPtr = std::unique_ptr<X509, Free>;
 using BioPtr = std::unique_ptr<BIO, Free>;
 
-// The most recent OpenSSL error as text, after `what`.
-std::string sslError(std::string_view what) {
-  std::string out(what);
-  unsigned long code = ERR_get_error();
-  if (code != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    out += ": ";
-    out += buf;
-  }
-  ERR_clear_error();
-  return out;
-}
-
 KeyPtr makeKey(KeyType type) {
   if (type == KeyType::kRsa2048) {
     return KeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
@@ -75,7 +61,7 @@ Expected<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509*
   Expected<CertPtr> out;
   CertPtr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 || !setRandomSerial(cert.get())) {
-    out.error = sslError("creating certificate");
+    out.error = opensslError("creating certificate");
     return out;
   }
   // Backdate a little for clock skew between the generating host and the cluster.
@@ -91,12 +77,12 @@ Expected<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509*
   X509* issuerCert = issuer ? issuer : cert.get();
   for (const auto& [nid, value] : exts) {
     if (!addExtension(cert.get(), issuerCert, nid, value)) {
-      out.error = sslError("adding extension " + std::string(OBJ_nid2sn(nid)) + "=" + value);
+      out.error = opensslError("adding extension " + std::string(OBJ_nid2sn(nid)) + "=" + value);
       return out;
     }
   }
   if (X509_sign(cert.get(), issuerKey ? issuerKey : key, EVP_sha256()) == 0) {
-    out.error = sslError("signing certificate");
+    out.error = opensslError("signing certificate");
     return out;
   }
   out.value = std::move(cert);
@@ -167,7 +153,7 @@ Expected<GeneratedCerts> generate(const CertRequest& request) {
   KeyPtr caKey = makeKey(request.keyType);
   KeyPtr key = makeKey(request.keyType);
   if (!caKey || !key) {
-    out.error = sslError("generating key");
+    out.error = opensslError("generating key");
     return out;
   }
   auto ca = makeCert(caKey.get(), request.commonName + "-ca", request.days, nullptr, nullptr,
@@ -208,12 +194,12 @@ Expected<std::int64_t> notAfterUnix(std::string_view pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   CertPtr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!cert) {
-    out.error = sslError("no PEM certificate");
+    out.error = opensslError("no PEM certificate");
     return out;
   }
   std::tm tm{};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
-    out.error = sslError("bad notAfter");
+    out.error = opensslError("bad notAfter");
     return out;
   }
   out.value = static_cast<std::int64_t>(timegm(&tm));
@@ -234,6 +220,19 @@ Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made) {
       !writeFile(d / "tls.key", made.key, 0600, out.error))
     return out;
   out.value = true;
+  return out;
+}
+
+std::string opensslError(std::string_view what) {
+  std::string out(what);
+  unsigned long code = ERR_get_error();
+  if (code != 0) {
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof buf);
+    out += ": ";
+    out += buf;
+  }
+  ERR_clear_error();
   return out;
 }
 

@@ -55,4 +55,7 @@ Expected<std::int64_t> notAfterUnix(std::string_view pem);
 // Writes ca.crt, tls.crt and tls.key (mode 0600) into dir, creating it if needed.
 Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made);
 
+// `what`, followed by the most recent OpenSSL error of this thread (if any); clears the queue.
+std::string opensslError(std::string_view what);
+
 }  // namespace billet::certs

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "certs/certs.h"
+
 namespace billet::webhook {
 
 namespace ssl = boost::asio::ssl;
@@ -25,18 +27,6 @@ constexpr const char* kTls12Ciphers =
 constexpr const char* kTls13Suites =
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr const char* kGroups = "X25519:P-256:P-384";
-
-std::string sslError(const std::string& what) {
-  std::string out = what;
-  if (unsigned long code = ERR_get_error(); code != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    out += ": ";
-    out += buf;
-  }
-  ERR_clear_error();
-  return out;
-}
 
 bool readFile(const std::string& path, std::string& out, std::string& error) {
   std::ifstream f(path, std::ios::binary);
@@ -93,7 +83,7 @@ certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material) {
       SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1 ||
       SSL_CTX_set_ciphersuites(native, kTls13Suites) != 1 ||
       SSL_CTX_set1_groups_list(native, kGroups) != 1) {
-    out.error = sslError("configuring TLS");
+    out.error = certs::opensslError("configuring TLS");
     return out;
   }
   SSL_CTX_set_alpn_select_cb(native, selectAlpn, nullptr);
@@ -112,7 +102,7 @@ certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material) {
     return out;
   }
   if (SSL_CTX_check_private_key(native) != 1) {
-    out.error = sslError("TLS key does not match the certificate");
+    out.error = certs::opensslError("TLS key does not match the certificate");
     return out;
   }
   EVP_PKEY* key = SSL_CTX_get0_privatekey(native);
@@ -142,7 +132,7 @@ certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material) {
       const bool ok = X509_STORE_add_cert(store, ca) == 1 && SSL_CTX_add_client_CA(native, ca) == 1;
       X509_free(ca);
       if (!ok) {
-        out.error = sslError("client CA");
+        out.error = certs::opensslError("client CA");
         return out;
       }
       ++count;

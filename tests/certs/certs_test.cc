@@ -18,6 +18,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/webhook/e2e_support.h"
+
 using namespace billet;
 namespace fs = std::filesystem;
 
@@ -47,22 +49,8 @@ bool verifies(const std::string& caPem, const std::string& certPem, const char* 
   return ok;
 }
 
-struct Run {
-  int exitCode;
-  std::string output;
-};
-
-Run run(const std::string& command) {
-  Run r{-1, {}};
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Run = billet::test::CommandResult;
+using billet::test::run;
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path);
