@@ -1,5 +1,7 @@
 #include "webhook/session.h"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -26,6 +28,11 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
+// After an error answer that leaves request bytes unread (a body over the limit, say), keep
+// reading and dropping them for a while before closing: closing a socket with unread data sends a
+// TCP reset, which can destroy the answer in the client's receive buffer before it is read.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
 
 bool isHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
@@ -98,7 +105,7 @@ class HttpSession {
     const Request& req = parser_->get();
     const bool keepAlive = req.keep_alive();
     Response res = route(*state_, port_, req);
-    send(std::move(res), !keepAlive);
+    send(std::move(res), keepAlive ? After::kKeepAlive : After::kClose);
   }
 
   void onReadError(const error_code& ec) {
@@ -108,30 +115,35 @@ class HttpSession {
       return self().close();
     if (ec == http::error::body_limit) {
       // Declared (Content-Length) or actual (chunked) body over --max-body-bytes: answer without
-      // reading the rest, then close, since the unread body is still on the wire.
+      // parsing the rest, then close; the connection cannot carry another request.
       return send(textResponse(http::status::payload_too_large, 11,
                                "request body larger than " +
                                    std::to_string(state_->options.maxBodyBytes) + " bytes"),
-                  true);
+                  After::kLinger);
     }
     if (ec == http::error::header_limit) {
       return send(textResponse(http::status::request_header_fields_too_large, 11,
                                "request header too large"),
-                  true);
+                  After::kLinger);
     }
     if (isHttpParseError(ec)) {
       // Not HTTP/1.1: one 400, then close.
-      return send(textResponse(http::status::bad_request, 11, "malformed HTTP request"), true);
+      return send(textResponse(http::status::bad_request, 11, "malformed HTTP request"),
+                  After::kLinger);
     }
     self().close();
   }
 
-  void send(Response&& res, bool close) {
+  // What the connection does once the response is written.
+  enum class After { kKeepAlive, kClose, kLinger };
+
+  void send(Response&& res, After after) {
     reading_ = false;
-    if (port_ == Port::kAdmission && state_->draining.load()) close = true;
-    close_ = close;
+    if (after == After::kKeepAlive && port_ == Port::kAdmission && state_->draining.load())
+      after = After::kClose;
+    after_ = after;
     response_ = std::move(res);
-    response_.keep_alive(!close);
+    response_.keep_alive(after == After::kKeepAlive);
     response_.prepare_payload();
     tcp().expires_after(state_->options.readTimeout);
     http::async_write(self().stream(), response_,
@@ -140,8 +152,29 @@ class HttpSession {
 
   void onWrite(error_code ec, std::size_t) {
     response_ = {};
-    if (ec || close_) return self().close();
+    if (ec || after_ == After::kClose) return self().close();
+    if (after_ == After::kLinger) return self().closeSending();
     readRequest();
+  }
+
+ protected:
+  // Called by Derived once it has said goodbye (TLS close_notify): send FIN, then drop what the
+  // client still sends until it closes, kLingerTime passes or kLingerBytes arrive.
+  void linger() {
+    error_code ignored;
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp().expires_after(kLingerTime);
+    discard({}, 0);
+  }
+
+ private:
+  void discard(error_code ec, std::size_t n) {
+    lingered_ += n;
+    if (ec || lingered_ > kLingerBytes) return tcp().close();
+    buffer_.consume(buffer_.size());
+    tcp().async_read_some(
+        buffer_.prepare(16 * 1024),
+        beast::bind_front_handler(&HttpSession::discard, self().shared_from_this()));
   }
 
  protected:
@@ -153,7 +186,8 @@ class HttpSession {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   Response response_;
-  bool close_ = false;
+  After after_ = After::kKeepAlive;
+  std::size_t lingered_ = 0;
   bool reading_ = false;
 };
 
@@ -214,6 +248,19 @@ class TlsSession : public HttpSession<TlsSession>,
 
   void onShutdown(error_code) { tcp().close(); }
 
+  // Sends close_notify without waiting for the client's (marking it received makes the shutdown
+  // complete once ours is written), then lingers on the raw socket.
+  void closeSending() {
+    if (!handshaken_) return close();
+    handshaken_ = false;
+    SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
+    tcp().expires_after(kShutdownTimeout);
+    stream_.async_shutdown([self = shared_from_this()](error_code ec) {
+      if (ec) return self->tcp().close();
+      self->linger();
+    });
+  }
+
   friend class HttpSession<TlsSession>;
   SslContextPtr ctx_;  // kept alive for this connection, whatever reloads publish
   beast::ssl_stream<TcpStream> stream_;
@@ -239,6 +286,8 @@ class PlainSession : public HttpSession<PlainSession>,
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.close();
   }
+
+  void closeSending() { linger(); }
 
  private:
   friend class HttpSession<PlainSession>;
