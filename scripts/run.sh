@@ -15,9 +15,10 @@ echo "== What the bundled policies do to the example manifests (build/billet lin
 { build/billet lint -p manifests/policies -f manifests/examples || [ $? -eq 1 ]; } | tail -n 1
 echo
 echo "== Starting the webhook on https://$listen (the CA is written to the caFile of the first log line)."
-echo "   From another terminal, send it the sample review:"
+echo "   From another terminal, send it a review (manifests/reviews/: gpu-inference gets a patch,"
+echo "   gpu-executor is denied at /validate):"
 echo "     curl --cacert CAFILE -H 'Content-Type: application/json' \\"
-echo "       --data-binary @../shared/samples/review-deployment-gpu.json https://$listen/mutate"
+echo "       --data-binary @manifests/reviews/gpu-inference.json https://$listen/mutate"
 echo "   and watch: curl --cacert CAFILE https://$listen/metrics"
 echo
 exec build/billet serve -p manifests/policies --self-signed --listen "$listen"

@@ -200,4 +200,21 @@ run test "$T/bad-test.yaml"
 check "an invalid test file exits 2" [ $rc -eq 2 ]
 check "naming the bad result" grep -q 'bad-test.yaml:4:[0-9]*: cases\[0\].result: unknown value "maybe"' <<<"$err"
 
+# The AdmissionReviews shipped for trying the webhook answer as the README says, and the patch
+# /mutate returns is the one lint reports for the same manifest.
+R="$SRC/manifests/reviews"
+run review -p "$SRC/manifests/policies" --endpoint validate "$R/gpu-executor.json"
+check "gpu-executor is denied at /validate" [ "$(jq -r .response.allowed <<<"$out")" = false ]
+check "the denial names marie" [ "$(jq -r .response.status.message <<<"$out")" = \
+  'gpu-workloads/require-gpu-limits: GPU containers must set limits (container "marie")' ]
+run review -p "$SRC/manifests/policies" "$R/gpu-inference.json"
+check "gpu-inference is admitted at /mutate" [ "$(jq -r .response.allowed <<<"$out")" = true ]
+shipped_patch=$(jq -r '.response.patch' <<<"$out" | base64 -d | jq -c .)
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --patches \
+  --output json
+lint_inference_patch=$(jq -c '.resources[] | select(.name == "gpu-inference") | .patch' <<<"$out")
+check "the shipped review gets a patch" [ "$(jq length <<<"$shipped_patch")" -gt 0 ]
+check "its patch is the one lint reports for the manifest" \
+  [ "$shipped_patch" = "$lint_inference_patch" ]
+
 finish
