@@ -1,28 +1,26 @@
 // Report formats for offline results: PolicyReport (wgpolicyk8s.io/v1alpha2), SARIF 2.1.0 and
 // JUnit XML (SPEC §6.1, §6.2).
-#include <chrono>
 #include <map>
 
 #include "cli/output.h"
 #include "cli/version_info.h"
 #include "json/write.h"
 #include "json/yaml.h"
+#include "report/policy_report.h"
 
 namespace billet::cli {
 namespace {
 
 using json::Value;
 
-Value str(const std::string& s) { return Value::string(s); }
+Value str(const std::string& s) {
+  return Value::string(s);
+}
 
-Value resourceRef(const Resource& r) {
-  Value ref = Value::object();
-  ref.set("apiVersion", str(r.apiVersion));
-  ref.set("kind", str(r.kind));
-  ref.set("name", str(r.name));
-  if (!r.namespace_.empty()) ref.set("namespace", str(r.namespace_));
+report::ResourceRef resourceRef(const Resource& r) {
+  report::ResourceRef ref{r.apiVersion, r.kind, r.name, r.namespace_, ""};
   const Value* uid = json::dig(r.object, {"metadata", "uid"});
-  if (uid && uid->isString() && !uid->asString().empty()) ref.set("uid", *uid);
+  if (uid && uid->isString()) ref.uid = uid->asString();
   return ref;
 }
 
@@ -30,14 +28,24 @@ std::string xmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+          out += ' ';
+        else
+          out += c;
     }
   }
   return out;
@@ -46,50 +54,30 @@ std::string xmlEscape(const std::string& s) {
 }  // namespace
 
 std::string renderPolicyReports(const std::vector<ResourceReport>& reports) {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
+  const report::Timestamp now = report::Timestamp::now();
   // One report per namespace; "" holds the cluster-scoped objects.
   std::map<std::string, std::vector<const ResourceReport*>> byNamespace;
   for (const ResourceReport& r : reports) byNamespace[r.resource->namespace_].push_back(&r);
   std::string out;
   for (const auto& [ns, list] : byNamespace) {
-    policy::Summary summary;
-    json::Array results;
+    report::Counts summary;
+    std::vector<report::Finding> findings;
     for (const ResourceReport* rep : list) {
       for (const policy::RuleResult& res : rep->results) {
         summary.add(res.outcome);
         if (res.outcome == policy::Outcome::Skip) continue;
-        Value v = Value::object();
-        v.set("source", str("billet"));
-        v.set("policy", str(res.policy));
-        v.set("rule", str(res.rule));
-        v.set("resources", Value::array({resourceRef(*rep->resource)}));
-        if (!res.message.empty()) v.set("message", str(res.message));
-        v.set("result", str(std::string(policy::name(res.outcome))));
-        v.set("severity", str(res.severity.empty() ? "medium" : res.severity));
-        if (!res.category.empty()) v.set("category", str(res.category));
-        Value& ts = v["timestamp"];
-        ts.set("seconds", Value::number(static_cast<std::int64_t>(secs.count())));
-        ts.set("nanos", Value::number(static_cast<std::int64_t>(nanos.count())));
-        results.push_back(std::move(v));
+        findings.push_back({res.policy,
+                            res.rule,
+                            res.message,
+                            res.severity,
+                            res.category,
+                            res.outcome,
+                            resourceRef(*rep->resource),
+                            now,
+                            {}});
       }
     }
-    Value doc = Value::object();
-    doc.set("apiVersion", str("wgpolicyk8s.io/v1alpha2"));
-    doc.set("kind", str(ns.empty() ? "ClusterPolicyReport" : "PolicyReport"));
-    Value& meta = doc["metadata"];
-    meta.set("name", str(ns.empty() ? "billet-cluster" : "billet-" + ns));
-    if (!ns.empty()) meta.set("namespace", str(ns));
-    meta["labels"].set("app.kubernetes.io/managed-by", str("billet"));
-    Value& s = doc["summary"];
-    s.set("pass", Value::number(summary.pass));
-    s.set("fail", Value::number(summary.fail));
-    s.set("warn", Value::number(summary.warn));
-    s.set("error", Value::number(summary.error));
-    s.set("skip", Value::number(summary.skip));
-    doc.set("results", Value::array(std::move(results)));
-    out += "---\n" + json::writeYaml(doc);
+    out += "---\n" + json::writeYaml(report::policyReport(ns, summary, findings));
   }
   return out;
 }
@@ -104,7 +92,8 @@ std::string renderSarif(const std::vector<ResourceReport>& reports) {
         seen[id] = true;
         Value rule = Value::object();
         rule.set("id", str(id));
-        rule["shortDescription"].set("text", str(id + " (" + std::string(policy::name(res.stage)) + ")"));
+        rule["shortDescription"].set("text",
+                                     str(id + " (" + std::string(policy::name(res.stage)) + ")"));
         rules.push_back(std::move(rule));
       }
       const char* level = res.outcome == policy::Outcome::Fail    ? "error"
@@ -119,7 +108,8 @@ std::string renderSarif(const std::vector<ResourceReport>& reports) {
       Value loc = Value::object();
       Value& phys = loc["physicalLocation"];
       phys["artifactLocation"].set("uri", str(rep.resource->file));
-      phys["region"].set("startLine", Value::number(rep.resource->line > 0 ? rep.resource->line : 1));
+      phys["region"].set("startLine",
+                         Value::number(rep.resource->line > 0 ? rep.resource->line : 1));
       r.set("locations", Value::array({std::move(loc)}));
       results.push_back(std::move(r));
     }
@@ -154,14 +144,16 @@ std::string renderJunit(const std::vector<ResourceReport>& reports) {
     }
     out += "  <testsuite name=\"" + xmlEscape(rep.resource->id()) + "\" tests=\"" +
            std::to_string(rep.results.size()) + "\" failures=\"" + std::to_string(failures) +
-           "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n";
+           "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
+           "\">\n";
     for (const policy::RuleResult& r : rep.results) {
       out += "    <testcase classname=\"" + xmlEscape(rep.resource->id()) + "\" name=\"" +
              xmlEscape(r.policy + "/" + r.rule) + "\"";
       std::string msg = xmlEscape(r.message);
       switch (r.outcome) {
         case policy::Outcome::Fail:
-          out += ">\n      <failure message=\"" + msg + "\">" + msg + "</failure>\n    </testcase>\n";
+          out +=
+              ">\n      <failure message=\"" + msg + "\">" + msg + "</failure>\n    </testcase>\n";
           break;
         case policy::Outcome::Error:
           out += ">\n      <error message=\"" + msg + "\">" + msg + "</error>\n    </testcase>\n";
@@ -173,7 +165,9 @@ std::string renderJunit(const std::vector<ResourceReport>& reports) {
           // A warning does not fail the build: reported as output of a passing case.
           out += ">\n      <system-out>warn: " + msg + "</system-out>\n    </testcase>\n";
           break;
-        case policy::Outcome::Pass: out += "/>\n"; break;
+        case policy::Outcome::Pass:
+          out += "/>\n";
+          break;
       }
     }
     out += "  </testsuite>\n";

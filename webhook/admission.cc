@@ -108,6 +108,12 @@ AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint,
 
   AdmissionReply reply;
   reply.kind = req.kind;
+  reply.apiVersion = req.group.empty() ? req.version : req.group + "/" + req.version;
+  if (req.object) {
+    if (const json::Value* uid = json::dig(*req.object, {"metadata", "uid"});
+        uid && uid->isString())
+      reply.objectUid = uid->asString();
+  }
   reply.operation = std::string(policy::name(req.operation));
   reply.uid = req.uid;
   reply.namespace_ = req.namespace_;

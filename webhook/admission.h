@@ -23,8 +23,10 @@ struct AdmissionReply {
   std::string body;  // the AdmissionReview response, or a one-line reason for 400
   std::string contentType = "application/json";
   // For metrics and logs.
-  std::string kind;       // request.kind.kind
-  std::string operation;  // request.operation
+  std::string kind;        // request.kind.kind
+  std::string apiVersion;  // request.kind as group/version ("v1" for the core group)
+  std::string objectUid;   // object.metadata.uid; empty on CREATE, where it is not assigned yet
+  std::string operation;   // request.operation
   std::string uid, namespace_, name;
   bool allowed = true;
   bool dryRun = false;

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "json/yaml.h"
+#include "report/policy_report.h"
 #include "webhook/text.h"
 
 namespace billet::webhook {
@@ -26,6 +28,9 @@ std::size_t index(policy::Outcome o) {
 }
 
 constexpr const char* kCountNames[5] = {"pass", "fail", "warn", "error", "skip"};
+constexpr policy::Outcome kOutcomes[5] = {policy::Outcome::Pass, policy::Outcome::Fail,
+                                          policy::Outcome::Warn, policy::Outcome::Error,
+                                          policy::Outcome::Skip};
 
 std::int64_t nowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -91,8 +96,9 @@ void ReportStore::record(const AdmissionReply& reply) {
     ++e.counts[index(r.outcome)];
     if (r.outcome == policy::Outcome::Pass || examplesPerKey_ == 0) continue;
     if (e.examples.size() >= examplesPerKey_) e.examples.pop_front();
-    e.examples.push_back(Example{reply.uid, reply.kind, reply.name, r.message, r.outcome,
-                                 secs.count(), static_cast<std::int32_t>(nanos.count())});
+    e.examples.push_back(Example{reply.uid, reply.apiVersion, reply.kind, reply.name,
+                                 reply.objectUid, r.message, r.outcome, secs.count(),
+                                 static_cast<std::int32_t>(nanos.count())});
   }
 }
 
@@ -168,61 +174,25 @@ std::string ReportStore::policyReportYaml() const {
   auto it = entries_.begin();
   while (it != entries_.end()) {
     const std::string& ns = std::get<0>(it->first);
-    auto end = it;
-    std::uint64_t summary[5] = {0, 0, 0, 0, 0};
-    while (end != entries_.end() && std::get<0>(end->first) == ns) {
-      for (std::size_t i = 0; i < 5; ++i) summary[i] += end->second.counts[i];
-      ++end;
-    }
-    const bool cluster = ns.empty();
-    out += "---\napiVersion: wgpolicyk8s.io/v1alpha2\nkind: ";
-    out += cluster ? "ClusterPolicyReport" : "PolicyReport";
-    out += "\nmetadata:\n  name: ";
-    appendJsonString(out, cluster ? std::string("billet-cluster") : "billet-" + ns);
-    if (!cluster) {
-      out += "\n  namespace: ";
-      appendJsonString(out, ns);
-    }
-    out += "\n  labels:\n    app.kubernetes.io/managed-by: billet\nsummary:\n";
-    for (std::size_t i = 0; i < 5; ++i)
-      out += std::string("  ") + kCountNames[i] + ": " + std::to_string(summary[i]) + "\n";
-    out += "results:";
-    bool anyResult = false;
-    for (; it != end; ++it) {
+    report::Counts summary;
+    std::vector<report::Finding> findings;
+    for (; it != entries_.end() && std::get<0>(it->first) == ns; ++it) {
       const auto& [key, e] = *it;
+      for (std::size_t i = 0; i < 5; ++i) summary.add(kOutcomes[i], e.counts[i]);
       for (auto ex = e.examples.rbegin(); ex != e.examples.rend(); ++ex) {
-        anyResult = true;
-        out += "\n- source: billet\n  policy: ";
-        appendJsonString(out, std::get<1>(key));
-        out += "\n  rule: ";
-        appendJsonString(out, std::get<2>(key));
-        out += "\n  result: ";
-        out += policy::name(ex->outcome);
-        out += "\n  severity: ";
-        appendJsonString(out, e.severity.empty() ? std::string("medium") : e.severity);
-        if (!e.category.empty()) {
-          out += "\n  category: ";
-          appendJsonString(out, e.category);
-        }
-        out += "\n  message: ";
-        appendJsonString(out, ex->message);
-        out += "\n  properties:\n    mode: ";
-        out += policy::name(e.mode);
-        out += "\n    requestUid: ";
-        appendJsonString(out, ex->uid);
-        out += "\n  resources:\n  - kind: ";
-        appendJsonString(out, ex->kind);
-        out += "\n    name: ";
-        appendJsonString(out, ex->name);
-        if (!cluster) {
-          out += "\n    namespace: ";
-          appendJsonString(out, ns);
-        }
-        out += "\n  timestamp:\n    seconds: " + std::to_string(ex->seconds) +
-               "\n    nanos: " + std::to_string(ex->nanos);
+        findings.push_back(
+            {std::get<1>(key),
+             std::get<2>(key),
+             ex->message,
+             e.severity,
+             e.category,
+             ex->outcome,
+             {ex->apiVersion, ex->kind, ex->name, ns, ex->objectUid},
+             {ex->seconds, ex->nanos},
+             {{"mode", std::string(policy::name(e.mode))}, {"requestUid", ex->uid}}});
       }
     }
-    out += anyResult ? "\n" : " []\n";
+    out += "---\n" + json::writeYaml(report::policyReport(ns, summary, findings));
   }
   return out;
 }

@@ -33,7 +33,7 @@ class ReportStore {
 
  private:
   struct Example {
-    std::string uid, kind, name, message;
+    std::string uid, apiVersion, kind, name, objectUid, message;
     policy::Outcome outcome = policy::Outcome::Fail;
     std::int64_t seconds = 0;
     std::int32_t nanos = 0;

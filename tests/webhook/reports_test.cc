@@ -1,6 +1,9 @@
 #include "webhook/reports.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace billet;
 using namespace billet::webhook;
@@ -67,20 +70,52 @@ TEST_CASE("reports: bounded keys and examples", "[webhook][reports]") {
 
 TEST_CASE("reports: PolicyReport per namespace", "[webhook][reports]") {
   ReportStore store;
+  AdmissionReply update =
+      reply("ml-prod", "a", {result("p", "r", policy::Mode::Audit, policy::Outcome::Fail)});
+  update.apiVersion = "apps/v1";
+  update.objectUid = "obj-uid-a";
+  store.record(update);
   store.record(
-      reply("ml-prod", "a", {result("p", "r", policy::Mode::Audit, policy::Outcome::Fail)}));
-  store.record(
-      reply("", "node-1", {result("pool", "taint", policy::Mode::Warn, policy::Outcome::Warn)}));
-  const std::string yaml = store.policyReportYaml();
-  CHECK(count(yaml, "apiVersion: wgpolicyk8s.io/v1alpha2") == 2);
-  CHECK(yaml.find("kind: ClusterPolicyReport") != std::string::npos);
-  CHECK(
-      yaml.find(
-          "kind: PolicyReport\nmetadata:\n  name: \"billet-ml-prod\"\n  namespace: \"ml-prod\"") !=
-      std::string::npos);
-  CHECK(yaml.find("source: billet") != std::string::npos);
-  CHECK(yaml.find("result: warn") != std::string::npos);
-  CHECK(yaml.find("seconds: ") != std::string::npos);
+      reply("ml-prod", "b", {result("p", "r", policy::Mode::Audit, policy::Outcome::Pass)}));
+  AdmissionReply node =
+      reply("", "node-1", {result("pool", "taint", policy::Mode::Warn, policy::Outcome::Warn)});
+  node.apiVersion = "v1";
+  node.kind = "Node";
+  store.record(node);
+
+  const std::vector<YAML::Node> docs = YAML::LoadAll(store.policyReportYaml());
+  REQUIRE(docs.size() == 2);
+  const YAML::Node& cluster = docs[0];  // "" sorts first
+  CHECK(cluster["apiVersion"].as<std::string>() == "wgpolicyk8s.io/v1alpha2");
+  CHECK(cluster["kind"].as<std::string>() == "ClusterPolicyReport");
+  CHECK(cluster["metadata"]["name"].as<std::string>() == "billet-cluster");
+  CHECK_FALSE(cluster["metadata"]["namespace"]);
+  CHECK(cluster["summary"]["warn"].as<int>() == 1);
+  CHECK(cluster["results"][0]["result"].as<std::string>() == "warn");
+  CHECK(cluster["results"][0]["resources"][0]["kind"].as<std::string>() == "Node");
+  CHECK_FALSE(cluster["results"][0]["resources"][0]["namespace"]);
+
+  const YAML::Node& ns = docs[1];
+  CHECK(ns["kind"].as<std::string>() == "PolicyReport");
+  CHECK(ns["metadata"]["name"].as<std::string>() == "billet-ml-prod");
+  CHECK(ns["metadata"]["namespace"].as<std::string>() == "ml-prod");
+  CHECK(ns["metadata"]["labels"]["app.kubernetes.io/managed-by"].as<std::string>() == "billet");
+  CHECK(ns["summary"]["pass"].as<int>() == 1);  // counted, not listed
+  CHECK(ns["summary"]["fail"].as<int>() == 1);
+  REQUIRE(ns["results"].size() == 1);
+  const YAML::Node& finding = ns["results"][0];
+  CHECK(finding["source"].as<std::string>() == "billet");
+  CHECK(finding["policy"].as<std::string>() == "p");
+  CHECK(finding["result"].as<std::string>() == "fail");
+  CHECK(finding["properties"]["mode"].as<std::string>() == "Audit");
+  CHECK(finding["properties"]["requestUid"].as<std::string>() == "uid-a");
+  const YAML::Node& res = finding["resources"][0];
+  CHECK(res["apiVersion"].as<std::string>() == "apps/v1");
+  CHECK(res["kind"].as<std::string>() == "Deployment");
+  CHECK(res["name"].as<std::string>() == "a");
+  CHECK(res["namespace"].as<std::string>() == "ml-prod");
+  CHECK(res["uid"].as<std::string>() == "obj-uid-a");
+  CHECK(finding["timestamp"]["seconds"].as<std::int64_t>() > 1'700'000'000);
 }
 
 TEST_CASE("PolicyReports carry each policy's severity and category") {
@@ -89,10 +124,15 @@ TEST_CASE("PolicyReports carry each policy's severity and category") {
       reply("ml", "pod-a",
             {result("gpu-workloads", "placement", policy::Mode::Audit, policy::Outcome::Fail,
                     "would add", "high", "GPU"),
-             result("baseline", "tags", policy::Mode::Warn, policy::Outcome::Warn, "latest")}));
-  std::string yaml = store.policyReportYaml();
-  CHECK(yaml.find("policy: \"gpu-workloads\"\n  rule: \"placement\"\n  result: fail\n  severity: "
-                  "\"high\"\n  category: \"GPU\"") != std::string::npos);
-  CHECK(yaml.find("rule: \"tags\"\n  result: warn\n  severity: \"medium\"\n  message:") !=
-        std::string::npos);
+             result("baseline", "tags", policy::Mode::Warn, policy::Outcome::Warn, "latest", "")}));
+  const std::vector<YAML::Node> docs = YAML::LoadAll(store.policyReportYaml());
+  REQUIRE(docs.size() == 1);
+  std::map<std::string, YAML::Node> byPolicy;
+  for (const YAML::Node& r : docs[0]["results"]) byPolicy[r["policy"].as<std::string>()] = r;
+  REQUIRE(byPolicy.size() == 2);
+  CHECK(byPolicy["gpu-workloads"]["severity"].as<std::string>() == "high");
+  CHECK(byPolicy["gpu-workloads"]["category"].as<std::string>() == "GPU");
+  CHECK(byPolicy["gpu-workloads"]["message"].as<std::string>() == "would add");
+  CHECK(byPolicy["baseline"]["severity"].as<std::string>() == "medium");  // the default
+  CHECK_FALSE(byPolicy["baseline"]["category"]);
 }

@@ -750,8 +750,9 @@ TEST_CASE("serve: denials, warnings and audit failures are logged, counted and r
   const HttpResponse yaml = c.request("GET", "/reports?format=policyreport");
   CHECK(yaml.contentType == "application/yaml");
   CHECK(occurrences(yaml.body, "kind: PolicyReport\n") == 1);
-  CHECK(yaml.body.find("namespace: \"ml-prod\"") != std::string::npos);
-  CHECK(yaml.body.find("policy: \"audit-probe\"") != std::string::npos);
+  CHECK(yaml.body.find("namespace: ml-prod\n") != std::string::npos);
+  CHECK(yaml.body.find("policy: audit-probe\n") != std::string::npos);
+  CHECK(yaml.body.find("  - apiVersion: apps/v1\n    kind: Deployment\n") != std::string::npos);
   CHECK(yaml.body.find("result: fail") != std::string::npos);
   if (run("command -v promtool").exitCode == 0) {
     writeFile(tmp / "metrics.txt", metrics);

@@ -1,0 +1,100 @@
+#include "report/policy_report.h"
+
+#include <chrono>
+
+namespace billet::report {
+
+using json::Value;
+
+namespace {
+
+Value str(const std::string& s) {
+  return Value::string(s);
+}
+Value num(std::uint64_t n) {
+  return Value::number(static_cast<std::int64_t>(n));
+}
+
+Value resourceValue(const ResourceRef& r) {
+  Value v = Value::object();
+  if (!r.apiVersion.empty()) v.set("apiVersion", str(r.apiVersion));
+  v.set("kind", str(r.kind));
+  v.set("name", str(r.name));
+  if (!r.namespace_.empty()) v.set("namespace", str(r.namespace_));
+  if (!r.uid.empty()) v.set("uid", str(r.uid));
+  return v;
+}
+
+Value findingValue(const Finding& f) {
+  Value v = Value::object();
+  v.set("source", str("billet"));
+  v.set("policy", str(f.policy));
+  v.set("rule", str(f.rule));
+  v.set("resources", Value::array({resourceValue(f.resource)}));
+  if (!f.message.empty()) v.set("message", str(f.message));
+  v.set("result", str(std::string(policy::name(f.outcome))));
+  v.set("severity", str(f.severity.empty() ? "medium" : f.severity));
+  if (!f.category.empty()) v.set("category", str(f.category));
+  if (!f.properties.empty()) {
+    Value& props = v["properties"];
+    for (const auto& [key, value] : f.properties) props.set(key, str(value));
+  }
+  Value& ts = v["timestamp"];
+  ts.set("seconds", Value::number(f.time.seconds));
+  ts.set("nanos", Value::number(static_cast<std::int64_t>(f.time.nanos)));
+  return v;
+}
+
+}  // namespace
+
+Timestamp Timestamp::now() {
+  const auto since = std::chrono::system_clock::now().time_since_epoch();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since - secs);
+  return {secs.count(), static_cast<std::int32_t>(nanos.count())};
+}
+
+void Counts::add(policy::Outcome outcome, std::uint64_t n) {
+  switch (outcome) {
+    case policy::Outcome::Pass:
+      pass += n;
+      break;
+    case policy::Outcome::Fail:
+      fail += n;
+      break;
+    case policy::Outcome::Warn:
+      warn += n;
+      break;
+    case policy::Outcome::Error:
+      error += n;
+      break;
+    case policy::Outcome::Skip:
+      skip += n;
+      break;
+  }
+}
+
+Value policyReport(const std::string& namespace_, const Counts& summary,
+                   const std::vector<Finding>& results) {
+  const bool cluster = namespace_.empty();
+  Value doc = Value::object();
+  doc.set("apiVersion", str("wgpolicyk8s.io/v1alpha2"));
+  doc.set("kind", str(cluster ? "ClusterPolicyReport" : "PolicyReport"));
+  Value& meta = doc["metadata"];
+  meta.set("name", str(cluster ? "billet-cluster" : "billet-" + namespace_));
+  if (!cluster) meta.set("namespace", str(namespace_));
+  meta["labels"].set("app.kubernetes.io/managed-by", str("billet"));
+  Value& s = doc["summary"];
+  s.set("pass", num(summary.pass));
+  s.set("fail", num(summary.fail));
+  s.set("warn", num(summary.warn));
+  s.set("error", num(summary.error));
+  s.set("skip", num(summary.skip));
+  json::Array items;
+  items.reserve(results.size());
+  for (const Finding& f : results) items.push_back(findingValue(f));
+  doc.set("results", Value::array(std::move(items)));
+  return doc;
+}
+
+}  // namespace billet::report
