@@ -31,6 +31,11 @@ std::string renderSarif(const std::vector<ResourceReport>& reports);          //
 std::string renderJunit(
     const std::vector<ResourceReport>& reports);  // one case per resource x rule
 
+// Text made safe inside HTML or XML elements and quoted attributes: & < > " ' escaped, and
+// control characters other than newline and tab (which XML 1.0 forbids even escaped) replaced
+// by spaces.
+std::string escapeMarkup(std::string_view s);
+
 // `audit --html FILE` (output_html.cc): one self-contained page with totals, charts and a
 // filterable table.
 std::string renderHtml(const std::vector<ResourceReport>& reports);

@@ -13,36 +13,6 @@
 namespace billet::cli {
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 std::string namespaceOf(const Resource& r) {
   return r.namespace_.empty() ? "(cluster)" : r.namespace_;
 }
@@ -136,12 +106,12 @@ std::string barChart(const std::string& title, const std::map<std::string, int>&
     if (v > 0) items.emplace_back(k, v);
   std::stable_sort(items.begin(), items.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::string out = "<div class=\"chart\"><h2>" + esc(title) + "</h2>";
+  std::string out = "<div class=\"chart\"><h2>" + escapeMarkup(title) + "</h2>";
   if (items.empty()) return out + "<p class=\"empty\">No failures.</p></div>";
   int max = items.front().second;
   const int rowH = 24, labelW = 200, barW = 320, width = labelW + barW + 60;
   int height = static_cast<int>(items.size()) * rowH + 4;
-  out += "<svg role=\"img\" aria-label=\"" + esc(title) + "\" viewBox=\"0 0 " +
+  out += "<svg role=\"img\" aria-label=\"" + escapeMarkup(title) + "\" viewBox=\"0 0 " +
          std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
          std::to_string(width) + "\" height=\"" + std::to_string(height) +
          "\" xmlns=\"http://www.w3.org/2000/svg\">";
@@ -154,9 +124,9 @@ std::string barChart(const std::string& title, const std::map<std::string, int>&
       while (cut > 0 && (static_cast<unsigned char>(shortLabel[cut]) & 0xC0) == 0x80) --cut;
       shortLabel = shortLabel.substr(0, cut) + "...";
     }
-    out += "<g class=\"row\"><title>" + esc(label) + ": " + std::to_string(n) + "</title>";
+    out += "<g class=\"row\"><title>" + escapeMarkup(label) + ": " + std::to_string(n) + "</title>";
     out += "<text x=\"" + std::to_string(labelW - 6) + "\" y=\"" + std::to_string(y + 16) +
-           "\" text-anchor=\"end\">" + esc(shortLabel) + "</text>";
+           "\" text-anchor=\"end\">" + escapeMarkup(shortLabel) + "</text>";
     out += "<rect class=\"bar\" x=\"" + std::to_string(labelW) + "\" y=\"" + std::to_string(y + 3) +
            "\" width=\"" + std::to_string(w) + "\" height=\"" + std::to_string(rowH - 6) +
            "\" rx=\"3\"/>";
@@ -168,9 +138,9 @@ std::string barChart(const std::string& title, const std::map<std::string, int>&
 }
 
 std::string options(const std::string& allLabel, const std::set<std::string>& values) {
-  std::string out = "<option value=\"\">" + esc(allLabel) + "</option>";
+  std::string out = "<option value=\"\">" + escapeMarkup(allLabel) + "</option>";
   for (const std::string& v : values)
-    out += "<option value=\"" + esc(v) + "\">" + esc(v) + "</option>";
+    out += "<option value=\"" + escapeMarkup(v) + "\">" + escapeMarkup(v) + "</option>";
   return out;
 }
 
@@ -202,7 +172,7 @@ std::string renderHtml(const std::vector<ResourceReport>& reports) {
       "<title>billet audit report</title>\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n<body>\n<header><h1>billet audit report</h1><p>billet " +
-         esc(kVersion) + " &middot; " + std::to_string(reports.size()) + " resource(s), " +
+         escapeMarkup(kVersion) + " &middot; " + std::to_string(reports.size()) + " resource(s), " +
          std::to_string(findings) + " result(s)</p></header>\n<main>\n";
 
   out += "<section><h2>Totals</h2><div class=\"totals\" id=\"totals\">";
@@ -235,11 +205,12 @@ std::string renderHtml(const std::vector<ResourceReport>& reports) {
     std::string ns = namespaceOf(res);
     for (const policy::RuleResult& r : rep.results) {
       std::string result(policy::name(r.outcome));
-      out += "<tr class=\"finding\" data-result=\"" + result + "\" data-policy=\"" + esc(r.policy) +
-             "\" data-ns=\"" + esc(ns) + "\"><td>" + esc(res.kind) + "</td><td>" + esc(ns) +
-             "</td><td>" + esc(res.name) + "</td><td>" + esc(r.policy) + "/" + esc(r.rule) +
-             "</td><td class=\"res\"><span class=\"" + result + "\">" + result +
-             "</span></td><td class=\"msg\">" + esc(r.message) + "</td></tr>\n";
+      out += "<tr class=\"finding\" data-result=\"" + result + "\" data-policy=\"" +
+             escapeMarkup(r.policy) + "\" data-ns=\"" + escapeMarkup(ns) + "\"><td>" +
+             escapeMarkup(res.kind) + "</td><td>" + escapeMarkup(ns) + "</td><td>" +
+             escapeMarkup(res.name) + "</td><td>" + escapeMarkup(r.policy) + "/" +
+             escapeMarkup(r.rule) + "</td><td class=\"res\"><span class=\"" + result + "\">" +
+             result + "</span></td><td class=\"msg\">" + escapeMarkup(r.message) + "</td></tr>\n";
     }
   }
   out += "</tbody>\n</table></section>\n</main>\n<script>";

@@ -24,33 +24,6 @@ report::ResourceRef resourceRef(const Resource& r) {
   return ref;
 }
 
-std::string xmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string renderPolicyReports(const std::vector<ResourceReport>& reports) {
@@ -142,14 +115,14 @@ std::string renderJunit(const std::vector<ResourceReport>& reports) {
       errors += r.outcome == policy::Outcome::Error;
       skipped += r.outcome == policy::Outcome::Skip;
     }
-    out += "  <testsuite name=\"" + xmlEscape(rep.resource->id()) + "\" tests=\"" +
+    out += "  <testsuite name=\"" + escapeMarkup(rep.resource->id()) + "\" tests=\"" +
            std::to_string(rep.results.size()) + "\" failures=\"" + std::to_string(failures) +
            "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
            "\">\n";
     for (const policy::RuleResult& r : rep.results) {
-      out += "    <testcase classname=\"" + xmlEscape(rep.resource->id()) + "\" name=\"" +
-             xmlEscape(r.policy + "/" + r.rule) + "\"";
-      std::string msg = xmlEscape(r.message);
+      out += "    <testcase classname=\"" + escapeMarkup(rep.resource->id()) + "\" name=\"" +
+             escapeMarkup(r.policy + "/" + r.rule) + "\"";
+      std::string msg = escapeMarkup(r.message);
       switch (r.outcome) {
         case policy::Outcome::Fail:
           out +=
