@@ -37,7 +37,9 @@ const ArgParser& parser() {
            "ADDR:PORT"},
           {"log-level", 0, true, false, "debug, info, warn or error (default info)", "L"},
           {"kube-api", 0, true, false,
-           "auto, off or an API server URL (default off; only off is implemented)", "MODE"},
+           "apply generated objects through the API server: auto (in cluster), off, or an https:// "
+           "URL (default off)",
+           "MODE"},
       });
   return p;
 }

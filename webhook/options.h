@@ -34,7 +34,7 @@ struct ServerOptions {
   std::chrono::milliseconds reloadInterval{5'000};
   std::chrono::milliseconds drainTimeout{25'000};
   LogLevel logLevel = LogLevel::kInfo;
-  std::string kubeApi = "off";  // auto | off | URL; only "off" behaviour exists so far
+  std::string kubeApi = "off";  // auto | off | https:// URL (see kube_client.h)
   std::string selfNamespace;    // from POD_NAMESPACE; never matched by policies
   std::string version = "dev";  // billet_build_info{version}
 };

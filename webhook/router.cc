@@ -108,8 +108,14 @@ Response admission(ServerState& state, Endpoint endpoint, const Request& req) {
   if (reply.status == 200) {
     state.reports.record(reply);
     logResults(state, endpoint, reply);
-    // With --kube-api off, generated objects are reported but not applied.
-    for (const policy::Generated& g : reply.generated) {
+    // Generated objects go to the cluster when --kube-api reaches one (never for dry runs);
+    // otherwise they are counted, not applied.
+    for (policy::Generated& g : reply.generated) {
+      if (!reply.dryRun && state.applier) {
+        state.applier->enqueue(ApplyJob{std::move(g.object), reply.apiVersion, reply.kind,
+                                        reply.name, reply.objectUid});
+        continue;
+      }
       const json::Value* kind = g.object.find("kind");
       state.metrics.generated(kind && kind->isString() ? kind->asString() : "",
                               reply.dryRun ? "dry-run" : "skipped");

@@ -145,6 +145,31 @@ struct Server::Impl {
     return true;
   }
 
+  // --kube-api: generated objects are applied in cluster by a thread of their own.
+  bool startApplier() {
+    auto kube = resolveKubeApi(opts().kubeApi);
+    if (!kube.ok()) {
+      log().error("bad --kube-api", {{"error", kube.error}});
+      return false;
+    }
+    if (!kube.value) {
+      if (opts().kubeApi != "off")
+        log().info(
+            "--kube-api auto: not running in a cluster; generated objects are counted, "
+            "not applied");
+      return true;
+    }
+    const KubeConfig& config = *kube.value;
+    log().always(LogLevel::kInfo, "applying generated objects through the API server",
+                 {{"host", config.host},
+                  {"port", config.port},
+                  {"token", !config.token.empty()},
+                  {"ca", config.caPem.empty() ? "system" : "given"}});
+    state->applier = std::make_unique<GenerateApplier>(KubeClient(config), state->metrics,
+                                                       state->logger, GenerateApplier::Options{});
+    return true;
+  }
+
   // Reloader thread.
   void checkPolicies() {
     const std::string before = fingerprint(opts().policyPaths);
@@ -282,11 +307,7 @@ struct Server::Impl {
       }
       metricsPort = metricsListener->port();
     }
-    if (opts().kubeApi != "off")
-      log().warn(
-          "--kube-api: writing to the API server is not implemented yet; generated objects "
-          "are counted, not applied, and reports are served at /reports only",
-          {{"kubeApi", opts().kubeApi}});
+    if (!startApplier()) return kExitStartup;
     signals = std::make_unique<SignalWatcher>(ioc, [this](int s) { onSignal(s); });
     signals->start();
     admission->run();
@@ -314,6 +335,7 @@ struct Server::Impl {
     runLoop();
     for (std::thread& t : pool) t.join();
     reloader->stop();
+    if (state->applier) state->applier->stop();
     removeSelfSigned();
     log().always(LogLevel::kInfo, "stopped");
     return kExitOk;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "webhook/generate_applier.h"
 #include "webhook/logging.h"
 #include "webhook/metrics.h"
 #include "webhook/options.h"
@@ -58,6 +59,9 @@ struct ServerState {
   SharedSlot<const policy::PolicySet> policies;
   std::atomic<bool> draining{false};
   ConnectionRegistry connections;  // admission (TLS) connections only
+  // Set before serving starts when --kube-api reaches a cluster; null otherwise. Last member:
+  // destroyed (and its thread joined) before the metrics and logger it uses.
+  std::unique_ptr<GenerateApplier> applier;
 
   PolicySetPtr currentPolicies() const { return policies.load(); }
   bool ready() const { return !draining.load() && currentPolicies() && tls.current(); }

@@ -147,3 +147,49 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
     CHECK(res.outcome != policy::Outcome::Error);
   }
 }
+
+TEST_CASE("billet's service account may make exactly the API calls --kube-api auto makes") {
+  auto docs = documents(kRoot / "deploy" / "rbac.yaml");
+  const Value& role = byKind(docs, "ClusterRole");
+  const Value& binding = byKind(docs, "ClusterRoleBinding");
+  auto deployDocs = documents(kRoot / "deploy" / "deployment.yaml");
+  const Value& deploy = byKind(deployDocs, "Deployment");
+  const Value* podSpec = billet::json::dig(deploy, {"spec", "template", "spec"});
+
+  // The binding gives the role to the account the Deployment runs as.
+  CHECK(billet::json::dig(binding, {"roleRef", "name"})->asString() ==
+        billet::json::dig(role, {"metadata", "name"})->asString());
+  const Value& subject = binding.find("subjects")->asArray().at(0);
+  CHECK(subject.find("name")->asString() == podSpec->find("serviceAccountName")->asString());
+  CHECK(subject.find("namespace")->asString() ==
+        billet::json::dig(deploy, {"metadata", "namespace"})->asString());
+
+  // The calls of webhook/generate_applier.cc: GET the owner, PATCH (apply) the PDB.
+  auto allows = [&](const std::string& group, const std::string& resource,
+                    const std::string& verb) {
+    for (const Value& rule : role.find("rules")->asArray()) {
+      auto has = [&](const char* key, const std::string& want) {
+        for (const Value& v : rule.find(key)->asArray())
+          if (v.asString() == want) return true;
+        return false;
+      };
+      if (has("apiGroups", group) && has("resources", resource) && has("verbs", verb)) return true;
+    }
+    return false;
+  };
+  CHECK(allows("apps", "deployments", "get"));
+  CHECK(allows("apps", "statefulsets", "get"));
+  CHECK(allows("policy", "poddisruptionbudgets", "patch"));
+  CHECK(allows("policy", "poddisruptionbudgets", "create"));  // apply of a new object
+  CHECK_FALSE(allows("", "secrets", "get"));
+
+  // And the Deployment turns the writes on; the kustomization deploys the RBAC.
+  bool kubeApiAuto = false;
+  for (const Value& a : podSpec->find("containers")->asArray()[0].find("args")->asArray())
+    kubeApiAuto = kubeApiAuto || a.asString() == "--kube-api=auto";
+  CHECK(kubeApiAuto);
+  std::ifstream kustomization(kRoot / "kustomization.yaml");
+  std::ostringstream text;
+  text << kustomization.rdbuf();
+  CHECK(text.str().find("  - deploy/rbac.yaml\n") != std::string::npos);
+}

@@ -10,6 +10,7 @@
 
 #include "certs/certs.h"
 #include "tests/webhook/e2e_support.h"
+#include "tests/webhook/fake_api_server.h"
 
 using namespace billet::test;
 using namespace std::chrono_literals;
@@ -584,6 +585,7 @@ TEST_CASE("serve: bad flags, certificates and addresses exit 2", "[e2e][server]"
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--threads", "0"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--read-timeout", "soon"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--log-level", "loud"}) == 2);
+  CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--kube-api", "https://:1"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--tls-cert", tmp / "missing.crt", "--tls-key",
                   tmp / "missing.key"}) == 2);
   billet::certs::CertRequest req;
@@ -758,4 +760,53 @@ TEST_CASE("serve: denials, warnings and audit failures are logged, counted and r
     writeFile(tmp / "metrics.txt", metrics);
     CHECK(run("promtool check metrics < " + (tmp / "metrics.txt")).exitCode == 0);
   }
+}
+
+TEST_CASE("serve: --kube-api applies generated PodDisruptionBudgets in the cluster",
+          "[e2e][server][kube]") {
+  // A local HTTPS stand-in for the API server; no kube-apiserver can run here.
+  std::string ownerUid = "7d1c0f3e-owner";
+  billet::test::FakeApiServer api([&](const billet::test::ApiRequest& r) {
+    if (r.method == "GET")
+      return billet::test::ApiAnswer{200, R"({"metadata":{"uid":")" + ownerUid + "\"}}"};
+    return billet::test::ApiAnswer{201, r.body};
+  });
+  TempDir tmp;
+  writeFile(tmp / "token", "e2e-token\n");
+  writeFile(tmp / "ca.crt", api.caPem());
+  ::setenv("BILLET_KUBE_TOKEN_FILE", (tmp / "token").c_str(), 1);
+  ::setenv("BILLET_KUBE_CA_FILE", (tmp / "ca.crt").c_str(), 1);
+  auto s = startServer({"--kube-api", api.url(), "--metrics-listen", "127.0.0.1:0"});
+  const std::string review = readFile(sampleReview());  // a CREATE of a 4-replica Deployment
+  TlsClient c(s->port(), s->caFile());
+
+  // A dry run generates nothing in the cluster.
+  const std::string dry = replaceAll(review, "\"dryRun\": false", "\"dryRun\": true");
+  REQUIRE(dry != review);
+  REQUIRE(c.request("POST", "/mutate", dry, "application/json").status == 200);
+  REQUIRE(c.request("POST", "/mutate", review, "application/json").status == 200);
+  REQUIRE(api.waitForRequests(2, 10s));
+  std::this_thread::sleep_for(300ms);
+  const auto seen = api.requests();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].target == "/apis/apps/v1/namespaces/ml-prod/deployments/gpu-executor");
+  CHECK(seen[0].authorization == "Bearer e2e-token");
+  CHECK(seen[1].method == "PATCH");
+  CHECK(seen[1].target ==
+        "/apis/policy/v1/namespaces/ml-prod/poddisruptionbudgets/gpu-executor-pdb"
+        "?fieldManager=billet&force=true");
+  CHECK(seen[1].contentType == "application/apply-patch+yaml");
+  CHECK(seen[1].body.find(R"("ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment",)"
+                          R"("name":"gpu-executor","uid":")" +
+                          ownerUid + R"(","controller":true}])") != std::string::npos);
+  CHECK(seen[1].body.find(R"("minAvailable":1)") != std::string::npos);
+
+  const CommandResult metrics =
+      run("curl -sS http://127.0.0.1:" + std::to_string(s->metricsPort()) + "/metrics");
+  CHECK(metrics.output.find(
+            "billet_generate_total{kind=\"PodDisruptionBudget\",result=\"applied\"} 1") !=
+        std::string::npos);
+  s->signal(SIGTERM);
+  CHECK(s->wait() == 0);
 }

@@ -1,0 +1,253 @@
+// The API client and the generate applier against a local HTTPS stand-in for the API server
+// (tests/webhook/fake_api_server.h): the requests are checked as the API server would see them.
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "json/parse.h"
+#include "json/write.h"
+#include "tests/webhook/fake_api_server.h"
+#include "webhook/generate_applier.h"
+#include "webhook/kube_client.h"
+
+using namespace billet;
+using namespace billet::webhook;
+using billet::test::ApiAnswer;
+using billet::test::ApiRequest;
+using billet::test::FakeApiServer;
+using namespace std::chrono_literals;
+
+namespace {
+
+KubeConfig configFor(const FakeApiServer& api, std::string token = "t0ken") {
+  auto resolved = resolveKubeApi(api.url(), "/nonexistent");
+  REQUIRE(resolved.ok());
+  REQUIRE(resolved.value.has_value());
+  KubeConfig c = *resolved.value;
+  c.caPem = api.caPem();
+  c.token = std::move(token);
+  c.timeout = 2s;
+  return c;
+}
+
+json::Value pdb() {
+  auto parsed = json::parse(
+      R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget",)"
+      R"("metadata":{"name":"gpu-executor-pdb","namespace":"ml-prod",)"
+      R"("labels":{"app.kubernetes.io/managed-by":"billet"}},)"
+      R"("spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"gpu-executor"}}}})");
+  REQUIRE(parsed.ok());
+  return parsed.value;
+}
+
+ApplyJob jobFor(std::string ownerUid = "") {
+  return ApplyJob{pdb(), "apps/v1", "Deployment", "gpu-executor", std::move(ownerUid)};
+}
+
+GenerateApplier::Options fastRetries() {
+  GenerateApplier::Options o;
+  o.backoff = 10ms;
+  o.maxBackoff = 40ms;
+  o.attempts = 6;
+  return o;
+}
+
+// Metrics lines for billet_generate_total.
+bool counted(const Metrics& m, const std::string& result, int n) {
+  return m.serialize().find("billet_generate_total{kind=\"PodDisruptionBudget\",result=\"" +
+                            result + "\"} " + std::to_string(n)) != std::string::npos;
+}
+
+struct NullLog {
+  std::FILE* f = std::fopen("/dev/null", "w");
+  Logger logger{LogLevel::kDebug, f};
+  ~NullLog() { std::fclose(f); }
+};
+
+}  // namespace
+
+TEST_CASE("kube api flag: off, auto outside a cluster, URLs and credentials") {
+  CHECK_FALSE(resolveKubeApi("off").value.has_value());
+  ::unsetenv("KUBERNETES_SERVICE_HOST");
+  CHECK_FALSE(resolveKubeApi("auto").value.has_value());
+
+  auto plain = resolveKubeApi("https://api.example:6443/prefix/", "/nonexistent");
+  REQUIRE(plain.ok());
+  CHECK(plain.value->host == "api.example");
+  CHECK(plain.value->port == "6443");
+  CHECK(plain.value->basePath == "/prefix");
+  CHECK(resolveKubeApi("https://[fd00::1]", "/nonexistent").value->host == "fd00::1");
+  CHECK(resolveKubeApi("https://[fd00::1]", "/nonexistent").value->port == "443");
+  for (const char* bad : {"http://api", "https://", "https://api:0", "https://api:99999",
+                          "https://api:x", "https://[fd00::1"}) {
+    INFO(bad);
+    CHECK_FALSE(resolveKubeApi(bad, "/nonexistent").ok());
+  }
+
+  // In a cluster: the service account's token and CA.
+  const std::filesystem::path sa = std::filesystem::temp_directory_path() / "billet-kube-sa";
+  std::filesystem::create_directories(sa);
+  std::ofstream(sa / "token") << "sa-token\n";
+  std::ofstream(sa / "ca.crt") << "CA PEM";
+  ::setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
+  ::setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+  auto inCluster = resolveKubeApi("auto", sa.string());
+  ::unsetenv("KUBERNETES_SERVICE_HOST");
+  REQUIRE(inCluster.ok());
+  REQUIRE(inCluster.value);
+  CHECK(inCluster.value->host == "10.96.0.1");
+  CHECK(inCluster.value->token == "sa-token");  // the newline trimmed
+  CHECK(inCluster.value->caPem == "CA PEM");
+
+  // Outside: files named by the environment; a missing one is an error.
+  ::setenv("BILLET_KUBE_TOKEN_FILE", (sa / "token").c_str(), 1);
+  CHECK(resolveKubeApi("https://127.0.0.1:6443", "/nonexistent").value->token == "sa-token");
+  ::setenv("BILLET_KUBE_TOKEN_FILE", (sa / "missing").c_str(), 1);
+  auto missing = resolveKubeApi("https://127.0.0.1:6443", "/nonexistent");
+  CHECK(missing.error.find("missing") != std::string::npos);
+  ::unsetenv("BILLET_KUBE_TOKEN_FILE");
+  std::filesystem::remove_all(sa);
+}
+
+TEST_CASE("kube client: bearer token, keep-alive, reconnect, verified TLS") {
+  FakeApiServer api([](const ApiRequest& r) {
+    if (r.target == "/close") return ApiAnswer{200, R"({"closing":true})", true};
+    return ApiAnswer{r.target == "/missing" ? 404 : 200, R"({"path":")" + r.target + "\"}"};
+  });
+  KubeClient client(configFor(api));
+  KubeResponse a = client.get("/apis/apps/v1/namespaces/a/deployments/x");
+  CHECK(a.status == 200);
+  CHECK(a.body == R"({"path":"/apis/apps/v1/namespaces/a/deployments/x"})");
+  CHECK(client.get("/missing").status == 404);
+  CHECK(api.connections() == 1);  // kept alive
+  CHECK(client.get("/close").status == 200);
+  CHECK(client.apply("/after", "{}").status == 200);  // reconnects after Connection: close
+  CHECK(api.connections() == 2);
+  const auto seen = api.requests();
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].authorization == "Bearer t0ken");
+  CHECK(seen[3].method == "PATCH");
+  CHECK(seen[3].contentType == "application/apply-patch+yaml");
+
+  // Another CA: the handshake fails, nothing is sent.
+  KubeConfig wrong = configFor(api);
+  FakeApiServer other([](const ApiRequest&) { return ApiAnswer{}; });
+  wrong.caPem = other.caPem();
+  KubeResponse refused = KubeClient(wrong).get("/x");
+  CHECK(refused.status == 0);
+  CHECK(refused.body.find("TLS handshake") != std::string::npos);
+  CHECK(api.requests().size() == 4);
+
+  // Nobody listening: a transport error, within the deadline.
+  KubeConfig gone = configFor(api);
+  gone.port = "1";
+  KubeResponse down = KubeClient(gone).get("/x");
+  CHECK(down.status == 0);
+  CHECK(down.body.find("cannot connect") != std::string::npos);
+}
+
+TEST_CASE("applier: waits for the new controller, then applies with an ownerReference") {
+  int ownerLookups = 0;
+  FakeApiServer api([&](const ApiRequest& r) {
+    if (r.method == "GET") {
+      // On CREATE the Deployment is stored only after admission: 404 at first.
+      return ++ownerLookups < 3 ? ApiAnswer{404, R"({"kind":"Status","code":404})"}
+                                : ApiAnswer{200, R"({"metadata":{"name":"gpu-executor",)"
+                                                 R"("uid":"5b1c-owner"}})"};
+    }
+    return ApiAnswer{201, r.body};
+  });
+  Metrics metrics("test");
+  NullLog log;
+  {
+    GenerateApplier applier(KubeClient(configFor(api)), metrics, log.logger, fastRetries());
+    REQUIRE(applier.enqueue(jobFor()));
+    REQUIRE(api.waitForRequests(4, 5s));
+  }
+  const auto seen = api.requests();
+  REQUIRE(seen.size() == 4);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(seen[i].method == "GET");
+    CHECK(seen[i].target == "/apis/apps/v1/namespaces/ml-prod/deployments/gpu-executor");
+    CHECK(seen[i].authorization == "Bearer t0ken");
+  }
+  const ApiRequest& patch = seen[3];
+  CHECK(patch.method == "PATCH");
+  CHECK(patch.target ==
+        "/apis/policy/v1/namespaces/ml-prod/poddisruptionbudgets/gpu-executor-pdb"
+        "?fieldManager=billet&force=true");
+  CHECK(patch.contentType == "application/apply-patch+yaml");
+  CHECK(patch.authorization == "Bearer t0ken");
+  auto body = json::parse(patch.body);
+  REQUIRE(body.ok());
+  CHECK(json::write(*json::dig(body.value, {"metadata", "ownerReferences"})) ==
+        R"([{"apiVersion":"apps/v1","kind":"Deployment","name":"gpu-executor",)"
+        R"("uid":"5b1c-owner","controller":true}])");
+  CHECK(json::write(*json::dig(body.value, {"spec"})) ==
+        R"({"minAvailable":1,"selector":{"matchLabels":{"app":"gpu-executor"}}})");
+  CHECK(counted(metrics, "applied", 1));
+}
+
+TEST_CASE("applier: a known owner uid needs no lookup; rejections are not retried") {
+  FakeApiServer api([](const ApiRequest& r) {
+    return r.target.find("forbidden") != std::string::npos ? ApiAnswer{403, R"({"code":403})"}
+                                                           : ApiAnswer{200, r.body};
+  });
+  Metrics metrics("test");
+  NullLog log;
+  {
+    GenerateApplier applier(KubeClient(configFor(api)), metrics, log.logger, fastRetries());
+    REQUIRE(applier.enqueue(jobFor("known-uid")));  // an UPDATE: the controller's uid is known
+    ApplyJob denied = jobFor("known-uid");
+    denied.object["metadata"].set("name", json::Value::string("forbidden-pdb"));
+    REQUIRE(applier.enqueue(std::move(denied)));
+    REQUIRE(api.waitForRequests(2, 5s));
+    std::this_thread::sleep_for(100ms);  // room for a wrong retry to show up
+  }
+  const auto seen = api.requests();
+  REQUIRE(seen.size() == 2);  // no GET, and the 403 is not retried
+  CHECK(seen[0].method == "PATCH");
+  CHECK(seen[0].body.find(R"("uid":"known-uid")") != std::string::npos);
+  CHECK(counted(metrics, "applied", 1));
+  CHECK(counted(metrics, "failed", 1));
+}
+
+TEST_CASE("applier: server errors are retried with backoff, then given up") {
+  FakeApiServer api([](const ApiRequest&) { return ApiAnswer{503, R"({"code":503})"}; });
+  Metrics metrics("test");
+  NullLog log;
+  {
+    GenerateApplier applier(KubeClient(configFor(api)), metrics, log.logger, fastRetries());
+    REQUIRE(applier.enqueue(jobFor("uid")));
+    REQUIRE(api.waitForRequests(6, 5s));
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(api.requests().size() == 6);  // Options::attempts
+  CHECK(counted(metrics, "failed", 1));
+}
+
+TEST_CASE("applier: the queue is bounded and a bad name is refused before any call") {
+  FakeApiServer api([](const ApiRequest& r) { return ApiAnswer{200, r.body}; });
+  Metrics metrics("test");
+  NullLog log;
+  GenerateApplier::Options o = fastRetries();
+  o.maxQueue = 0;
+  {
+    GenerateApplier full(KubeClient(configFor(api)), metrics, log.logger, o);
+    CHECK_FALSE(full.enqueue(jobFor("uid")));
+  }
+  CHECK(counted(metrics, "dropped", 1));
+  {
+    GenerateApplier applier(KubeClient(configFor(api)), metrics, log.logger, fastRetries());
+    ApplyJob bad = jobFor("uid");
+    bad.object["metadata"].set("name", json::Value::string("../../secrets/x"));
+    REQUIRE(applier.enqueue(std::move(bad)));
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(api.requests().empty());
+  CHECK(counted(metrics, "failed", 1));
+}
