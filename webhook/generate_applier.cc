@@ -1,7 +1,6 @@
 #include "webhook/generate_applier.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "json/parse.h"
 #include "json/write.h"
@@ -9,13 +8,6 @@
 namespace billet::webhook {
 
 namespace {
-
-bool isName(const std::string& s) {
-  // DNS-1123 subdomain characters: what object names and namespaces may hold, so no escaping.
-  return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-  });
-}
 
 bool retryable(int status) {
   return status == 0 || status == 404 || status == 409 || status == 429 || status >= 500;
@@ -33,16 +25,6 @@ std::string firstLine(std::string s) {
 }
 
 }  // namespace
-
-std::string resourcePath(const std::string& apiVersion, const std::string& kind,
-                         const std::string& namespace_, const std::string& name) {
-  if (apiVersion.empty() || kind.empty() || !isName(namespace_) || !isName(name)) return "";
-  std::string plural;
-  for (char c : kind) plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  plural += 's';  // deployments, statefulsets, poddisruptionbudgets
-  const std::string group = apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/";
-  return group + apiVersion + "/namespaces/" + namespace_ + "/" + plural + "/" + name;
-}
 
 GenerateApplier::GenerateApplier(KubeClient client, Metrics& metrics, Logger& logger,
                                  Options options)
@@ -125,7 +107,7 @@ void GenerateApplier::applyOne(ApplyJob& job) {
   };
   const std::string target = resourcePath(stringAt(job.object, {"apiVersion"}), kind, ns, name);
   const std::string ownerPath = resourcePath(job.ownerApiVersion, job.ownerKind, ns, job.ownerName);
-  if (target.empty() || ownerPath.empty()) return fail("not a valid object name", {});
+  if (ns.empty() || target.empty() || ownerPath.empty()) return fail("not a valid object name", {});
 
   if (job.ownerUid.empty()) {
     const KubeResponse owner = withRetries([&] { return client_.get(ownerPath); });

@@ -67,9 +67,4 @@ class GenerateApplier {
   std::thread thread_;
 };
 
-// "/apis/policy/v1/namespaces/ns/poddisruptionbudgets/name" ("/api/v1/..." for the core group);
-// empty when a part is not a valid Kubernetes name.
-std::string resourcePath(const std::string& apiVersion, const std::string& kind,
-                         const std::string& namespace_, const std::string& name);
-
 }  // namespace billet::webhook

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -14,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -78,7 +80,27 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
+bool isName(const std::string& s) {
+  // DNS-1123 subdomain characters: what object names and namespaces may hold.
+  return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+}
+
 }  // namespace
+
+std::string resourcePath(const std::string& apiVersion, const std::string& kind,
+                         const std::string& namespace_, const std::string& name) {
+  if (apiVersion.empty() || kind.empty() || !isName(name)) return "";
+  if (!namespace_.empty() && !isName(namespace_)) return "";
+  std::string plural;
+  for (char c : kind) plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  plural += 's';
+  std::string path = apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/";
+  path += apiVersion;
+  if (!namespace_.empty()) path += "/namespaces/" + namespace_;
+  return path + "/" + plural + "/" + name;
+}
 
 certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& flag,
                                                           const std::string& serviceAccountDir) {

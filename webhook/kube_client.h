@@ -36,6 +36,13 @@ certs::Expected<std::optional<KubeConfig>> resolveKubeApi(
     const std::string& flag,
     const std::string& serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount");
 
+// The API path of an object: "/apis/policy/v1/namespaces/NS/poddisruptionbudgets/NAME",
+// "/api/v1/..." for the core group, no namespace segment for cluster-scoped kinds (namespace
+// ""). The plural is the lowercased kind plus "s", right for every kind billet writes. Empty when
+// the namespace or name is not a valid Kubernetes name (so nothing needs escaping).
+std::string resourcePath(const std::string& apiVersion, const std::string& kind,
+                         const std::string& namespace_, const std::string& name);
+
 struct KubeResponse {
   int status = 0;    // HTTP status; 0 when the request did not complete
   std::string body;  // the response body, or the transport error when status is 0

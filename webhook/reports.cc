@@ -90,6 +90,7 @@ void ReportStore::record(const AdmissionReply& reply) {
       it = entries_.emplace(std::move(key), Entry{}).first;
     }
     Entry& e = it->second;
+    ++version_;
     e.mode = r.mode;
     e.severity = r.severity;
     e.category = r.category;
@@ -168,9 +169,9 @@ std::string ReportStore::json() const {
   return out;
 }
 
-std::string ReportStore::policyReportYaml() const {
+std::vector<json::Value> ReportStore::policyReports() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string out;
+  std::vector<json::Value> docs;
   auto it = entries_.begin();
   while (it != entries_.end()) {
     const std::string& ns = std::get<0>(it->first);
@@ -192,9 +193,20 @@ std::string ReportStore::policyReportYaml() const {
              {{"mode", std::string(policy::name(e.mode))}, {"requestUid", ex->uid}}});
       }
     }
-    out += "---\n" + json::writeYaml(report::policyReport(ns, summary, findings));
+    docs.push_back(report::policyReport(ns, summary, findings));
   }
+  return docs;
+}
+
+std::string ReportStore::policyReportYaml() const {
+  std::string out;
+  for (const json::Value& doc : policyReports()) out += "---\n" + json::writeYaml(doc);
   return out;
+}
+
+std::uint64_t ReportStore::version() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return version_;
 }
 
 }  // namespace billet::webhook

@@ -12,7 +12,9 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
+#include "json/value.h"
 #include "webhook/admission.h"
 
 namespace billet::webhook {
@@ -26,8 +28,11 @@ class ReportStore {
   // {"since": ..., "dropped": N, "namespaces": [{"namespace", "summary", "results": [...]}]}
   std::string json() const;
   // One wgpolicyk8s.io/v1alpha2 PolicyReport per namespace (ClusterPolicyReport for
-  // cluster-scoped objects), as a YAML stream.
+  // cluster-scoped objects): as documents, and as a YAML stream.
+  std::vector<json::Value> policyReports() const;
   std::string policyReportYaml() const;
+  // Grows whenever a result is recorded: writers compare it to skip unchanged state.
+  std::uint64_t version() const;
 
   std::size_t keys() const;
 
@@ -52,6 +57,7 @@ class ReportStore {
   mutable std::mutex mu_;
   std::map<Key, Entry> entries_;
   std::uint64_t dropped_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace billet::webhook

@@ -145,8 +145,9 @@ struct Server::Impl {
     return true;
   }
 
-  // --kube-api: generated objects are applied in cluster by a thread of their own.
-  bool startApplier() {
+  // --kube-api: generated objects are applied, and PolicyReports written, in cluster by threads
+  // of their own.
+  bool startClusterWriters() {
     auto kube = resolveKubeApi(opts().kubeApi);
     if (!kube.ok()) {
       log().error("bad --kube-api", {{"error", kube.error}});
@@ -160,13 +161,15 @@ struct Server::Impl {
       return true;
     }
     const KubeConfig& config = *kube.value;
-    log().always(LogLevel::kInfo, "applying generated objects through the API server",
+    log().always(LogLevel::kInfo, "writing generated objects and PolicyReports to the API server",
                  {{"host", config.host},
                   {"port", config.port},
                   {"token", !config.token.empty()},
                   {"ca", config.caPem.empty() ? "system" : "given"}});
     state->applier = std::make_unique<GenerateApplier>(KubeClient(config), state->metrics,
                                                        state->logger, GenerateApplier::Options{});
+    state->reportWriter = std::make_unique<ReportWriter>(KubeClient(config), state->reports,
+                                                         state->logger, ReportWriter::Options{});
     return true;
   }
 
@@ -307,7 +310,7 @@ struct Server::Impl {
       }
       metricsPort = metricsListener->port();
     }
-    if (!startApplier()) return kExitStartup;
+    if (!startClusterWriters()) return kExitStartup;
     signals = std::make_unique<SignalWatcher>(ioc, [this](int s) { onSignal(s); });
     signals->start();
     admission->run();
@@ -336,6 +339,7 @@ struct Server::Impl {
     for (std::thread& t : pool) t.join();
     reloader->stop();
     if (state->applier) state->applier->stop();
+    if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain
     removeSelfSigned();
     log().always(LogLevel::kInfo, "stopped");
     return kExitOk;

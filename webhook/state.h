@@ -14,6 +14,7 @@
 #include "webhook/logging.h"
 #include "webhook/metrics.h"
 #include "webhook/options.h"
+#include "webhook/report_writer.h"
 #include "webhook/reports.h"
 #include "webhook/shared_slot.h"
 #include "webhook/tls_context.h"
@@ -59,9 +60,10 @@ struct ServerState {
   SharedSlot<const policy::PolicySet> policies;
   std::atomic<bool> draining{false};
   ConnectionRegistry connections;  // admission (TLS) connections only
-  // Set before serving starts when --kube-api reaches a cluster; null otherwise. Last member:
-  // destroyed (and its thread joined) before the metrics and logger it uses.
+  // Set before serving starts when --kube-api reaches a cluster; null otherwise. Last members:
+  // destroyed (and their threads joined) before the reports, metrics and logger they use.
   std::unique_ptr<GenerateApplier> applier;
+  std::unique_ptr<ReportWriter> reportWriter;
 
   PolicySetPtr currentPolicies() const { return policies.load(); }
   bool ready() const { return !draining.load() && currentPolicies() && tls.current(); }

@@ -148,7 +148,7 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
   }
 }
 
-TEST_CASE("billet's service account may make exactly the API calls --kube-api auto makes") {
+TEST_CASE("billet's service account may make the API calls --kube-api auto makes") {
   auto docs = documents(kRoot / "deploy" / "rbac.yaml");
   const Value& role = byKind(docs, "ClusterRole");
   const Value& binding = byKind(docs, "ClusterRoleBinding");
@@ -181,6 +181,9 @@ TEST_CASE("billet's service account may make exactly the API calls --kube-api au
   CHECK(allows("apps", "statefulsets", "get"));
   CHECK(allows("policy", "poddisruptionbudgets", "patch"));
   CHECK(allows("policy", "poddisruptionbudgets", "create"));  // apply of a new object
+  // And of webhook/report_writer.cc: apply PolicyReports and the ClusterPolicyReport.
+  CHECK(allows("wgpolicyk8s.io", "policyreports", "patch"));
+  CHECK(allows("wgpolicyk8s.io", "clusterpolicyreports", "patch"));
   CHECK_FALSE(allows("", "secrets", "get"));
 
   // And the Deployment turns the writes on; the kustomization deploys the RBAC.

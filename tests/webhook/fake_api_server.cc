@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -34,29 +35,35 @@ struct FakeApiServer::Impl {
   std::vector<ApiRequest> seen;
   std::size_t connections = 0;
   bool stopping = false;
-  int currentFd = -1;  // the connection being served, so the destructor can wake its read
+  std::vector<int> openFds;  // so the destructor can wake their reads
+  std::vector<std::thread> workers;
 
-  // One connection at a time: billet's client keeps a single one alive.
+  // A thread per connection: billet's applier and report writer each keep one alive.
   void serve() {
     for (;;) {
       tcp::socket socket(ioc);
       boost::system::error_code ec;
       acceptor.accept(socket, ec);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (stopping) return;
-        if (ec) continue;
-        ++connections;
-        currentFd = socket.native_handle();
-      }
-      serveConnection(std::move(socket));
       std::lock_guard<std::mutex> lock(mu);
-      currentFd = -1;
+      if (stopping) return;
+      if (ec) continue;
+      ++connections;
+      openFds.push_back(socket.native_handle());
+      workers.emplace_back(
+          [this, s = std::move(socket)]() mutable { serveConnection(std::move(s)); });
     }
   }
 
   void serveConnection(tcp::socket socket) {
+    const int fd = socket.native_handle();
     beast::ssl_stream<tcp::socket> stream(std::move(socket), ctx);
+    exchange(stream);
+    // Forget the descriptor before the stream closes it: it may be reused at once.
+    std::lock_guard<std::mutex> lock(mu);
+    openFds.erase(std::find(openFds.begin(), openFds.end(), fd));
+  }
+
+  void exchange(beast::ssl_stream<tcp::socket>& stream) {
     boost::system::error_code ec;
     stream.handshake(ssl::stream_base::server, ec);
     if (ec) return;
@@ -112,13 +119,14 @@ FakeApiServer::~FakeApiServer() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->stopping = true;
-    if (impl_->currentFd >= 0) ::shutdown(impl_->currentFd, SHUT_RDWR);
+    for (int fd : impl_->openFds) ::shutdown(fd, SHUT_RDWR);
   }
   // Wake the blocking accept with a connection of our own.
   boost::system::error_code ec;
   tcp::socket poke(impl_->ioc);
   poke.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_), ec);
   impl_->thread.join();
+  for (std::thread& t : impl_->workers) t.join();
 }
 
 std::vector<ApiRequest> FakeApiServer::requests() const {

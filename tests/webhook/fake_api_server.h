@@ -2,7 +2,7 @@
 // kube-apiserver can run here). It speaks real HTTPS (TLS with a certificate for 127.0.0.1 and
 // localhost, HTTP/1.1 keep-alive, Boost.Beast), records every request for the test to check the
 // way the API server would (method, path and query, content type, bearer token, body), and
-// answers each from the test's handler.
+// answers each from the test's handler (called from one thread per connection).
 #pragma once
 
 #include <chrono>

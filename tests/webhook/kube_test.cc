@@ -12,6 +12,8 @@
 #include "tests/webhook/fake_api_server.h"
 #include "webhook/generate_applier.h"
 #include "webhook/kube_client.h"
+#include "webhook/report_writer.h"
+#include "webhook/reports.h"
 
 using namespace billet;
 using namespace billet::webhook;
@@ -250,4 +252,101 @@ TEST_CASE("applier: the queue is bounded and a bad name is refused before any ca
   }
   CHECK(api.requests().empty());
   CHECK(counted(metrics, "failed", 1));
+}
+
+TEST_CASE("resource paths: core and named groups, namespaced and cluster-scoped") {
+  CHECK(resourcePath("policy/v1", "PodDisruptionBudget", "ml", "x-pdb") ==
+        "/apis/policy/v1/namespaces/ml/poddisruptionbudgets/x-pdb");
+  CHECK(resourcePath("v1", "Node", "", "gpu-1") == "/api/v1/nodes/gpu-1");
+  CHECK(resourcePath("wgpolicyk8s.io/v1alpha2", "ClusterPolicyReport", "", "billet-cluster") ==
+        "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/billet-cluster");
+  CHECK(resourcePath("v1", "Pod", "ml", "../etc").empty());
+  CHECK(resourcePath("v1", "Pod", "ML", "x").empty());
+  CHECK(resourcePath("v1", "Pod", "ml", "").empty());
+}
+
+namespace {
+
+AdmissionReply auditReply(std::string ns, std::string kind, std::string name, std::string message) {
+  AdmissionReply r;
+  r.uid = "req-" + name;
+  r.apiVersion = kind == "Node" ? "v1" : "apps/v1";
+  r.kind = std::move(kind);
+  r.namespace_ = std::move(ns);
+  r.name = std::move(name);
+  r.results.push_back({"baseline", "require-resources", policy::Stage::Validate, policy::Mode::Warn,
+                       policy::Outcome::Warn, std::move(message), "", ""});
+  return r;
+}
+
+std::vector<ApiRequest> patchesTo(const FakeApiServer& api, const std::string& needle) {
+  std::vector<ApiRequest> out;
+  for (const ApiRequest& r : api.requests())
+    if (r.method == "PATCH" && r.target.find(needle) != std::string::npos) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report writer: one PolicyReport per namespace, rewritten only when it changes") {
+  FakeApiServer api([](const ApiRequest& r) { return ApiAnswer{200, r.body}; });
+  ReportStore store;
+  store.record(auditReply("ml-prod", "Deployment", "gpu-executor", "needs requests"));
+  store.record(auditReply("", "Node", "gpu-node-1", "unlabelled"));
+  NullLog log;
+  ReportWriter writer(KubeClient(configFor(api)), store, log.logger, {20ms});
+  REQUIRE(api.waitForRequests(2, 5s));
+  std::this_thread::sleep_for(150ms);  // several passes: nothing changed, nothing sent
+  REQUIRE(api.requests().size() == 2);
+
+  const auto ns = patchesTo(api, "/namespaces/ml-prod/policyreports/billet-ml-prod");
+  REQUIRE(ns.size() == 1);
+  CHECK(ns[0].target ==
+        "/apis/wgpolicyk8s.io/v1alpha2/namespaces/ml-prod/policyreports/billet-ml-prod"
+        "?fieldManager=billet&force=true");
+  CHECK(ns[0].contentType == "application/apply-patch+yaml");
+  CHECK(ns[0].authorization == "Bearer t0ken");
+  auto doc = json::parse(ns[0].body);
+  REQUIRE(doc.ok());
+  CHECK(json::write(*json::dig(doc.value, {"kind"})) == R"("PolicyReport")");
+  CHECK(json::write(*json::dig(doc.value, {"summary", "warn"})) == "1");
+  CHECK(ns[0].body.find(R"("message":"needs requests")") != std::string::npos);
+  CHECK(
+      patchesTo(api, "/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/billet-cluster?").size() ==
+      1);
+
+  // A new result in ml-prod: that report again, not the cluster one.
+  store.record(auditReply("ml-prod", "Deployment", "trainer", "needs limits"));
+  REQUIRE(api.waitForRequests(3, 5s));
+  std::this_thread::sleep_for(100ms);
+  CHECK(patchesTo(api, "billet-ml-prod").size() == 2);
+  CHECK(patchesTo(api, "billet-cluster").size() == 1);
+  CHECK(patchesTo(api, "billet-ml-prod").back().body.find("needs limits") != std::string::npos);
+}
+
+TEST_CASE("report writer: the last results are written at stop; a missing CRD is retried") {
+  int calls = 0;
+  FakeApiServer api([&](const ApiRequest& r) {
+    // No PolicyReport CRD at first (404), installed later.
+    return ++calls <= 1 ? ApiAnswer{404, R"({"code":404})"} : ApiAnswer{201, r.body};
+  });
+  ReportStore store;
+  NullLog log;
+  {
+    ReportWriter writer(KubeClient(configFor(api)), store, log.logger, {20ms});
+    store.record(auditReply("team-a", "Deployment", "web", "m"));
+    REQUIRE(api.waitForRequests(2, 5s));  // the 404, then the retry on the next pass
+    store.record(auditReply("team-b", "Deployment", "api", "m"));
+  }  // stop(): one last pass
+  CHECK(patchesTo(api, "billet-team-a").size() == 2);
+  CHECK(patchesTo(api, "billet-team-b").size() == 1);
+
+  // With an interval far away, stop() alone writes what was recorded.
+  FakeApiServer later([](const ApiRequest& r) { return ApiAnswer{200, r.body}; });
+  ReportStore pending;
+  {
+    ReportWriter writer(KubeClient(configFor(later)), pending, log.logger, {std::chrono::hours(1)});
+    pending.record(auditReply("team-c", "Deployment", "job", "m"));
+  }
+  CHECK(patchesTo(later, "billet-team-c").size() == 1);
 }

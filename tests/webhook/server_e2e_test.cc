@@ -762,7 +762,7 @@ TEST_CASE("serve: denials, warnings and audit failures are logged, counted and r
   }
 }
 
-TEST_CASE("serve: --kube-api applies generated PodDisruptionBudgets in the cluster",
+TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in the cluster",
           "[e2e][server][kube]") {
   // A local HTTPS stand-in for the API server; no kube-apiserver can run here.
   std::string ownerUid = "7d1c0f3e-owner";
@@ -807,6 +807,23 @@ TEST_CASE("serve: --kube-api applies generated PodDisruptionBudgets in the clust
   CHECK(metrics.output.find(
             "billet_generate_total{kind=\"PodDisruptionBudget\",result=\"applied\"} 1") !=
         std::string::npos);
+
+  // Warn results of /validate are aggregated and written as the namespace's PolicyReport; the
+  // writer's last pass at shutdown sends them.
+  REQUIRE(c.request("POST", "/validate", review, "application/json").status == 200);
   s->signal(SIGTERM);
   CHECK(s->wait() == 0);
+  bool reportWritten = false;
+  for (const billet::test::ApiRequest& r : api.requests()) {
+    if (r.method != "PATCH" || r.target !=
+                                   "/apis/wgpolicyk8s.io/v1alpha2/namespaces/ml-prod/policyreports/"
+                                   "billet-ml-prod?fieldManager=billet&force=true")
+      continue;
+    reportWritten = true;
+    CHECK(r.contentType == "application/apply-patch+yaml");
+    CHECK(r.body.find(R"("kind":"PolicyReport")") != std::string::npos);
+    CHECK(r.body.find(R"("policy":"baseline")") != std::string::npos);
+  }
+  INFO(s->output());
+  CHECK(reportWritten);
 }
