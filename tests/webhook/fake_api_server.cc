@@ -76,17 +76,18 @@ struct FakeApiServer::Impl {
                    std::string(req[http::field::content_type]),
                    std::string(req[http::field::authorization]), req.body()};
       const ApiAnswer answer = handler(r);
+      // Recorded before the answer leaves: a client that has its answer finds its request here.
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back(std::move(r));
+      }
+      changed.notify_all();
       http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
       res.set(http::field::content_type, "application/json");
       res.body() = answer.body;
       res.keep_alive(!answer.close);
       res.prepare_payload();
       http::write(stream, res, ec);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        seen.push_back(std::move(r));
-      }
-      changed.notify_all();
       if (ec || answer.close) {
         stream.shutdown(ec);
         return;

@@ -39,7 +39,7 @@ class FakeApiServer {
 
   std::vector<ApiRequest> requests() const;
   std::size_t connections() const;
-  // Waits until at least n requests were answered; false on timeout.
+  // Waits until at least n requests were received; false on timeout.
   bool waitForRequests(std::size_t n, std::chrono::milliseconds timeout);
 
  private:

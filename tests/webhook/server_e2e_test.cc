@@ -802,11 +802,17 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
                           ownerUid + R"(","controller":true}])") != std::string::npos);
   CHECK(seen[1].body.find(R"("minAvailable":1)") != std::string::npos);
 
-  const CommandResult metrics =
-      run("curl -sS http://127.0.0.1:" + std::to_string(s->metricsPort()) + "/metrics");
-  CHECK(metrics.output.find(
-            "billet_generate_total{kind=\"PodDisruptionBudget\",result=\"applied\"} 1") !=
-        std::string::npos);
+  // Counted once the API server's answer is in (the stand-in records before it answers).
+  bool applied = false;
+  for (int i = 0; i < 50 && !applied; ++i) {
+    const CommandResult metrics =
+        run("curl -sS http://127.0.0.1:" + std::to_string(s->metricsPort()) + "/metrics");
+    applied = metrics.output.find(
+                  "billet_generate_total{kind=\"PodDisruptionBudget\","
+                  "result=\"applied\"} 1") != std::string::npos;
+    if (!applied) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(applied);
 
   // Warn results of /validate are aggregated and written as the namespace's PolicyReport; the
   // writer's last pass at shutdown sends them.
