@@ -75,6 +75,11 @@ std::string parseUrl(const std::string& url, KubeConfig& c) {
   return "";
 }
 
+std::string trimToken(std::string token) {
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
@@ -123,9 +128,8 @@ certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& fla
   if (!tokenFile.empty()) {
     auto t = readWhole(tokenFile);
     if (!t.ok()) return Result{{}, "--kube-api: " + t.error};
-    c.token = t.value;
-    while (!c.token.empty() && (c.token.back() == '\n' || c.token.back() == '\r'))
-      c.token.pop_back();
+    c.token = trimToken(t.value);
+    c.tokenFile = tokenFile;
   }
   if (!caFile.empty()) {
     auto ca = readWhole(caFile);
@@ -211,6 +215,10 @@ struct KubeClient::Impl {
     req.set(http::field::host, config.host);
     req.set(http::field::user_agent, "billet");
     req.set(http::field::accept, "application/json");
+    if (!config.tokenFile.empty()) {
+      if (auto t = readWhole(config.tokenFile); t.ok() && !t.value.empty())
+        config.token = trimToken(t.value);
+    }
     if (!config.token.empty()) req.set(http::field::authorization, "Bearer " + config.token);
     if (!contentType.empty()) req.set(http::field::content_type, contentType);
     req.body() = body;

@@ -21,7 +21,10 @@ struct KubeConfig {
   std::string port;      // "443" when the URL has none
   std::string basePath;  // the URL's path, without a trailing slash ("" usually)
   std::string token;     // bearer token; empty: none sent
-  std::string caPem;     // the API server's CA; empty: the system trust store
+  // Where the token came from: read again before each request, because the kubelet rotates
+  // projected service account tokens in place (an unreadable file keeps the last token).
+  std::string tokenFile;
+  std::string caPem;  // the API server's CA; empty: the system trust store
   std::chrono::milliseconds timeout{5000};
 };
 

@@ -350,3 +350,25 @@ TEST_CASE("report writer: the last results are written at stop; a missing CRD is
   }
   CHECK(patchesTo(later, "billet-team-c").size() == 1);
 }
+
+TEST_CASE("kube client: a rotated service account token is picked up") {
+  FakeApiServer api([](const ApiRequest&) { return ApiAnswer{}; });
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "billet-kube-token";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "token") << "first\n";
+  std::ofstream(dir / "ca.crt") << api.caPem();
+  auto resolved = resolveKubeApi(api.url(), dir.string());  // read as a service account's
+  REQUIRE(resolved.ok());
+  REQUIRE(resolved.value.has_value());
+  KubeClient client(*resolved.value);
+  CHECK(client.get("/a").status == 200);
+  std::ofstream(dir / "token") << "second\n";  // the kubelet swaps the projected token
+  CHECK(client.get("/b").status == 200);
+  std::filesystem::remove_all(dir);
+  CHECK(client.get("/c").status == 200);  // unreadable now: the last token is kept
+  const auto seen = api.requests();
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].authorization == "Bearer first");
+  CHECK(seen[1].authorization == "Bearer second");
+  CHECK(seen[2].authorization == "Bearer second");
+}
