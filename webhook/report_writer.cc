@@ -74,6 +74,9 @@ void ReportWriter::pass() {
     if (error.size() > 200) error.resize(200);
     logger_.error("cannot write PolicyReport",
                   {{"path", path}, {"status", r.status}, {"error", error}});
+    // Unreachable: the other reports wait for the next pass rather than each for its own
+    // deadline (at shutdown that could outlast the pod's grace period).
+    if (r.status == 0) break;
   }
   if (allWritten) writtenVersion_ = version;
 }
