@@ -5,6 +5,8 @@ set -uo pipefail
 BILLET=$1
 SRC=$2
 SAMPLE="$SRC/../shared/samples/review-deployment-gpu.json"
+# A clone without the shared samples beside it: the same review, kept as a fuzz seed.
+[ -f "$SAMPLE" ] || SAMPLE="$SRC/fuzz/corpus/admission_review/sample-deployment-gpu.json"
 source "$(dirname "$0")/testlib.sh"
 
 run() {  # run ARGS... -> $out, $err, $rc

@@ -16,7 +16,9 @@ namespace billet::test {
 std::string sourceDir();  // the repository
 std::string binaryDir();  // the build directory
 std::string billetBinary();
-std::string samplesDir();  // ../shared/samples next to the repository
+// ../shared/samples/review-deployment-gpu.json beside the repository, or the repository's own
+// copy of it (fuzz/corpus/admission_review/sample-deployment-gpu.json) when that is absent.
+std::string sampleReview();
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& data);
 

@@ -21,9 +21,6 @@ namespace {
 std::string policiesDir() {
   return sourceDir() + "/manifests/policies";
 }
-std::string sampleReview() {
-  return samplesDir() + "/review-deployment-gpu.json";
-}
 
 // A server with --self-signed on 127.0.0.1:0 and the bundled policies, plus extra flags.
 std::unique_ptr<ServerProcess> startServer(std::vector<std::string> extra = {}) {
