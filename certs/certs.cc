@@ -89,6 +89,58 @@ Expected<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509*
   return out;
 }
 
+struct Ca {
+  CertPtr cert;
+  KeyPtr key;
+};
+
+Expected<Ca> newCa(const CertRequest& request) {
+  Expected<Ca> out;
+  out.value.key = makeKey(request.keyType);
+  if (!out.value.key) {
+    out.error = opensslError("generating key");
+    return out;
+  }
+  auto cert =
+      makeCert(out.value.key.get(), request.commonName + "-ca", request.days, nullptr, nullptr,
+               {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+                {NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature"},
+                {NID_subject_key_identifier, "hash"}});
+  if (!cert.ok()) out.error = cert.error;
+  out.value.cert = std::move(cert.value);
+  return out;
+}
+
+// The CA of request.caCertPem/caKeyPem, checked to be a CA whose key matches its certificate.
+Expected<Ca> loadCa(const CertRequest& request) {
+  Expected<Ca> out;
+  BioPtr certBio(
+      BIO_new_mem_buf(request.caCertPem.data(), static_cast<int>(request.caCertPem.size())));
+  BioPtr keyBio(
+      BIO_new_mem_buf(request.caKeyPem.data(), static_cast<int>(request.caKeyPem.size())));
+  out.value.cert.reset(certBio ? PEM_read_bio_X509(certBio.get(), nullptr, nullptr, nullptr)
+                               : nullptr);
+  if (!out.value.cert) {
+    out.error = opensslError("the CA certificate is not PEM");
+    return out;
+  }
+  out.value.key.reset(keyBio ? PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr)
+                             : nullptr);
+  if (!out.value.key) {
+    out.error = opensslError("the CA key is not a PEM private key");
+    return out;
+  }
+  if (X509_check_ca(out.value.cert.get()) == 0) {
+    out.error = "the CA certificate is not a CA (basicConstraints CA:TRUE)";
+    return out;
+  }
+  if (X509_check_private_key(out.value.cert.get(), out.value.key.get()) != 1) {
+    out.error = opensslError("the CA key does not belong to the CA certificate");
+    return out;
+  }
+  return out;
+}
+
 std::string bioString(BIO* bio) {
   char* data = nullptr;
   long n = BIO_get_mem_data(bio, &data);
@@ -150,27 +202,28 @@ Expected<GeneratedCerts> generate(const CertRequest& request) {
     out.error = "a serving certificate needs at least one DNS name or IP address";
     return out;
   }
-  KeyPtr caKey = makeKey(request.keyType);
+  if (request.caCertPem.empty() != request.caKeyPem.empty()) {
+    out.error = "an existing CA needs both its certificate and its key";
+    return out;
+  }
   KeyPtr key = makeKey(request.keyType);
-  if (!caKey || !key) {
+  if (!key) {
     out.error = opensslError("generating key");
     return out;
   }
-  auto ca = makeCert(caKey.get(), request.commonName + "-ca", request.days, nullptr, nullptr,
-                     {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
-                      {NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature"},
-                      {NID_subject_key_identifier, "hash"}});
+  auto ca = request.caCertPem.empty() ? newCa(request) : loadCa(request);
   if (!ca.ok()) {
     out.error = ca.error;
     return out;
   }
+  auto& [caCert, caKey] = ca.value;
   std::string san;
   for (const std::string& d : request.dnsNames) san += (san.empty() ? "DNS:" : ",DNS:") + d;
   for (const std::string& ip : request.ipAddresses) san += (san.empty() ? "IP:" : ",IP:") + ip;
   const bool rsa = request.keyType == KeyType::kRsa2048;
   auto leaf = makeCert(
       key.get(), request.dnsNames.empty() ? request.ipAddresses.front() : request.dnsNames.front(),
-      request.days, ca.value.get(), caKey.get(),
+      request.days, caCert.get(), caKey.get(),
       {{NID_basic_constraints, "critical,CA:FALSE"},
        {NID_key_usage,
         rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature"},
@@ -182,7 +235,7 @@ Expected<GeneratedCerts> generate(const CertRequest& request) {
     out.error = leaf.error;
     return out;
   }
-  out.value.caCert = certPem(ca.value.get());
+  out.value.caCert = certPem(caCert.get());
   out.value.caKey = keyPem(caKey.get());
   out.value.cert = certPem(leaf.value.get());
   out.value.key = keyPem(key.get());
@@ -216,6 +269,7 @@ Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made) {
   }
   const std::filesystem::path d(dir);
   if (!writeFile(d / "ca.crt", made.caCert, 0644, out.error) ||
+      !writeFile(d / "ca.key", made.caKey, 0600, out.error) ||
       !writeFile(d / "tls.crt", made.cert, 0644, out.error) ||
       !writeFile(d / "tls.key", made.key, 0600, out.error))
     return out;

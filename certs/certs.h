@@ -34,6 +34,10 @@ struct CertRequest {
   std::vector<std::string> ipAddresses;  // subjectAltName IP entries (IPv4 or IPv6 text)
   int days = 365;                        // validity of both the CA and the serving certificate
   KeyType keyType = KeyType::kEcdsaP256;
+  // An existing CA (PEM) to sign with instead of making a new one: a serving certificate can be
+  // rotated without changing the caBundle the webhook configurations hold.
+  std::string caCertPem;
+  std::string caKeyPem;
 };
 
 struct GeneratedCerts {
@@ -52,7 +56,9 @@ Expected<GeneratedCerts> generate(const CertRequest& request);
 // notAfter of the first certificate in a PEM string, as seconds since the Unix epoch.
 Expected<std::int64_t> notAfterUnix(std::string_view pem);
 
-// Writes ca.crt, tls.crt and tls.key (mode 0600) into dir, creating it if needed.
+// Writes ca.crt, ca.key (mode 0600), tls.crt and tls.key (mode 0600) into dir, creating it if
+// needed. ca.key stays beside the certificates so that the serving certificate can be renewed
+// from the same CA; it never goes into the cluster's Secret.
 Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made);
 
 // `what`, followed by the most recent OpenSSL error of this thread (if any); clears the queue.

@@ -1,10 +1,14 @@
 // billet certs generate: a CA and a serving certificate for the webhook Service (SPEC §1).
 #include "certs/certs.h"
 
+#include <arpa/inet.h>
 #include <openssl/evp.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -15,14 +19,20 @@ namespace {
 
 const ArgParser& parser() {
   static const ArgParser p(
-      "billet certs generate --service S --namespace N --out DIR [--days D] [--rsa]",
+      "billet certs generate --service S --namespace N --out DIR [--san NAME|IP]... [--days D] "
+      "[--rsa] [--force]",
       {
           {"service", 0, true, false, "the webhook Service name", "S"},
           {"namespace", 0, true, false, "the Service's namespace", "N"},
           {"out", 0, true, false, "directory for ca.crt, tls.crt, tls.key", "DIR"},
           {"days", 0, true, false, "validity in days of the CA and the certificate (default 365)",
            "D"},
+          {"san", 0, true, true,
+           "one more subjectAltName, a DNS name or an IP address (a webhook reached by url)",
+           "NAME|IP"},
           {"rsa", 0, false, false, "RSA 2048 keys instead of ECDSA P-256", ""},
+          {"force", 0, false, false,
+           "make a new CA even if DIR already holds one (the caBundle changes)", ""},
       });
   return p;
 }
@@ -47,6 +57,35 @@ bool dnsLabel(const std::string& s) {
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   return s.front() != '-' && s.back() != '-';
+}
+
+bool isIpAddress(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+// A DNS name for a subjectAltName: labels of [a-z0-9-], optionally a leading "*." wildcard.
+bool dnsName(const std::string& s) {
+  std::string_view rest = s;
+  if (rest.substr(0, 2) == "*.") rest.remove_prefix(2);
+  if (rest.empty() || rest.size() > 253) return false;
+  while (!rest.empty()) {
+    const std::size_t dot = rest.find('.');
+    if (!dnsLabel(std::string(rest.substr(0, dot)))) return false;
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+    if (rest.empty()) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> readIfExists(const std::filesystem::path& path, std::string& error) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  std::ifstream f(path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (!f.good() && !f.eof()) error = "cannot read " + path.string();
+  return data;
 }
 
 }  // namespace
@@ -84,6 +123,34 @@ int certs(const Args& args) {
     if (ec != std::errc() || end != d->data() + d->size() || req.days < 1 || req.days > 36500)
       return usageError("--days: expected 1..36500, got \"" + *d + "\"");
   }
+  for (const std::string& san : parsed->all("san")) {
+    if (isIpAddress(san))
+      req.ipAddresses.push_back(san);
+    else if (dnsName(san))
+      req.dnsNames.push_back(san);
+    else
+      return usageError("--san: not a DNS name or an IP address: \"" + san + "\"");
+  }
+  // An existing CA in --out is kept: the serving certificate is renewed and the caBundle in the
+  // webhook configurations stays valid. Replacing a CA is never silent (--force).
+  std::string readError;
+  const std::filesystem::path dir(out);
+  auto caCert = readIfExists(dir / "ca.crt", readError);
+  auto caKey = readIfExists(dir / "ca.key", readError);
+  if (!readError.empty()) {
+    std::cerr << "billet certs: " << readError << '\n';
+    return 2;
+  }
+  const bool keepCa = caCert && !parsed->has("force");
+  if (keepCa && !caKey) {
+    std::cerr << "billet certs: " << (dir / "ca.crt").string()
+              << " exists without its ca.key: cannot renew from it; --force makes a new CA\n";
+    return 2;
+  }
+  if (keepCa) {
+    req.caCertPem = *caCert;
+    req.caKeyPem = *caKey;
+  }
   auto made = billet::certs::generate(req);
   if (!made.ok()) {
     std::cerr << "billet certs: " << made.error << '\n';
@@ -94,7 +161,9 @@ int certs(const Args& args) {
     std::cerr << "billet certs: " << written.error << '\n';
     return 2;
   }
-  std::cerr << "wrote " << out << "/ca.crt, " << out << "/tls.crt, " << out << "/tls.key\n"
+  std::cerr << (keepCa ? "kept the CA in " + out + "/ca.crt; wrote "
+                       : "wrote " + out + "/ca.crt, " + out + "/ca.key, ")
+            << out << "/tls.crt, " << out << "/tls.key\n"
             << "caBundle (for the webhook configurations):\n";
   std::cout << base64(made.value.caCert) << '\n';
   return 0;
