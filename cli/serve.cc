@@ -33,6 +33,8 @@ const ArgParser& parser() {
            "S"},
           {"drain-timeout", 0, true, false,
            "longest wait for in-flight requests on SIGTERM (default 25s)", "S"},
+          {"report-interval", 0, true, false,
+           "with --kube-api: how often changed PolicyReports are written (default 30s)", "S"},
           {"metrics-listen", 0, true, false, "plain HTTP address for /metrics, /healthz, /readyz",
            "ADDR:PORT"},
           {"log-level", 0, true, false, "debug, info, warn or error (default info)", "L"},
@@ -131,7 +133,8 @@ int serve(const Args& args) {
   };
   for (DurationFlag f : {DurationFlag{"read-timeout", &o.readTimeout},
                          DurationFlag{"reload-interval", &o.reloadInterval},
-                         DurationFlag{"drain-timeout", &o.drainTimeout}}) {
+                         DurationFlag{"drain-timeout", &o.drainTimeout},
+                         DurationFlag{"report-interval", &o.reportInterval}}) {
     if (auto v = a.get(f.name)) {
       auto d = parseDuration(*v);
       if (!d || (d->count() == 0 && std::string(f.name) != "drain-timeout"))

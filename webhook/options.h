@@ -35,6 +35,8 @@ struct ServerOptions {
   std::chrono::milliseconds drainTimeout{25'000};
   LogLevel logLevel = LogLevel::kInfo;
   std::string kubeApi = "off";  // auto | off | https:// URL (see kube_client.h)
+  // How often changed PolicyReports are written with --kube-api (and once more at shutdown).
+  std::chrono::milliseconds reportInterval{30'000};
   std::string selfNamespace;    // from POD_NAMESPACE; never matched by policies
   std::string version = "dev";  // billet_build_info{version}
 };

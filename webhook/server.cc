@@ -168,8 +168,9 @@ struct Server::Impl {
                   {"ca", config.caPem.empty() ? "system" : "given"}});
     state->applier = std::make_unique<GenerateApplier>(KubeClient(config), state->metrics,
                                                        state->logger, GenerateApplier::Options{});
-    state->reportWriter = std::make_unique<ReportWriter>(KubeClient(config), state->reports,
-                                                         state->logger, ReportWriter::Options{});
+    state->reportWriter =
+        std::make_unique<ReportWriter>(KubeClient(config), state->reports, state->logger,
+                                       ReportWriter::Options{opts().reportInterval});
     return true;
   }
 
