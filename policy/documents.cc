@@ -8,6 +8,7 @@
 
 #include "policy/alias_guard.h"
 #include "policy/source.h"
+#include "policy/yaml_scalar.h"
 
 namespace billet::policy {
 namespace {
@@ -16,57 +17,14 @@ bool isPlain(const YAML::Node& n) {
   return n.Tag() == "?" || n.Tag().empty();
 }
 
-bool isNullText(std::string_view s) {
-  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
-}
-
-// YAML 1.2 core schema integers ([-+]?[0-9]+, 0o..., 0x...) and floats, rewritten as JSON numbers.
-bool jsonNumber(std::string_view s, std::string& out) {
-  if (s.empty()) return false;
-  std::string_view body = s;
-  bool negative = false;
-  if (body[0] == '+' || body[0] == '-') {
-    negative = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (body.empty()) return false;
-  if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'o')) {
-    int base = body[1] == 'x' ? 16 : 8;
-    std::uint64_t v = 0;
-    auto [p, ec] = std::from_chars(body.data() + 2, body.data() + body.size(), v, base);
-    if (ec != std::errc() || p != body.data() + body.size()) return false;
-    out = (negative ? "-" : "") + std::to_string(v);
-    return true;
-  }
-  // Decimal: digits [. digits] [e [+-] digits]
-  std::size_t i = 0;
-  std::size_t intStart = i;
-  while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i;
-  std::size_t intDigits = i - intStart;
-  std::size_t fracDigits = 0;
-  if (i < body.size() && body[i] == '.') {
-    ++i;
-    std::size_t f = i;
-    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i;
-    fracDigits = i - f;
-  }
-  if (intDigits == 0) return false;  // ".5" stays a string: rare, and ambiguous in manifests
-  if (i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
-    ++i;
-    if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
-    std::size_t e = i;
-    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i;
-    if (i == e) return false;
-  }
-  if (i != body.size()) return false;
-  if (body[body.size() - 1] == '.' && fracDigits == 0) return false;
-  // Strip leading zeros of the integer part ("007" -> "7") so the text is valid JSON.
-  std::string_view digits = body.substr(0, intDigits);
-  std::size_t z = 0;
-  while (z + 1 < digits.size() && digits[z] == '0') ++z;
-  out.assign(negative ? "-" : "");
-  out.append(body.substr(z));
-  return true;
+// A map key as kubectl's YAML reader turns it into a JSON member name: plain keys are resolved
+// like values (`yes:` is the key "true", `0755:` the key "493").
+std::string keyText(const YAML::Node& key) {
+  if (!key.IsScalar()) return std::string();
+  if (!isPlain(key)) return key.Scalar();
+  json::Value v = resolvePlainScalar(key.Scalar());
+  if (v.isNull()) return "null";
+  return v.isString() ? v.asString() : v.scalarText();
 }
 
 }  // namespace
@@ -77,14 +35,8 @@ json::Value toValue(const YAML::Node& node) {
     case YAML::NodeType::Null:
       return json::Value::null();
     case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (!isPlain(node)) return json::Value::string(s);
-      if (isNullText(s)) return json::Value::null();
-      if (s == "true" || s == "True" || s == "TRUE") return json::Value::boolean(true);
-      if (s == "false" || s == "False" || s == "FALSE") return json::Value::boolean(false);
-      std::string num;
-      if (jsonNumber(s, num)) return json::Value::number(std::move(num));
-      return json::Value::string(s);
+      if (!isPlain(node)) return json::Value::string(node.Scalar());
+      return resolvePlainScalar(node.Scalar());
     }
     case YAML::NodeType::Sequence: {
       json::Array a;
@@ -96,7 +48,7 @@ json::Value toValue(const YAML::Node& node) {
       json::Object o;
       o.reserve(node.size());
       for (const auto& kv : node) {
-        std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        std::string key = keyText(kv.first);
         // Later duplicates replace earlier ones, as Kubernetes' decoder does.
         bool replaced = false;
         for (json::Member& m : o)

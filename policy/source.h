@@ -35,8 +35,8 @@ std::vector<TextSource> readSources(const std::vector<std::string>& paths,
 void parseDocuments(const TextSource& source, std::vector<Document>& out,
                     std::vector<LoadError>& errors);
 
-// A YAML node as JSON, with YAML 1.2 core-schema scalars: plain null/~, true/false, integers and
-// floats become JSON null, booleans and numbers; quoted scalars are always strings.
+// A YAML node as JSON, its plain scalars resolved as kubectl resolves them (yaml_scalar.h: YAML 1.1
+// booleans, octal 0755, 1_000, ...); quoted scalars are always strings.
 json::Value toValue(const YAML::Node& node);
 
 }  // namespace billet::policy

@@ -1,0 +1,138 @@
+#include "policy/yaml_scalar.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+namespace billet::policy {
+namespace {
+
+bool oneOf(std::string_view s, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (s == w) return true;
+  return false;
+}
+
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// strconv.ParseInt/ParseUint(s, 0, 64): optional sign, then 0x/0o/0b or a leading 0 (octal) or
+// decimal. Writes the decimal text of the value; false when s is not such an integer or is out
+// of the int64 range (negative) or uint64 range (positive).
+bool parseGoInteger(std::string_view s, std::string& out) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return false;
+  int base = 10;
+  if (s.size() >= 2 && s[0] == '0') {
+    const char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
+    if (p == 'x' || p == 'o' || p == 'b') {
+      base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
+      s.remove_prefix(2);
+    } else {
+      base = 8;
+      s.remove_prefix(1);
+    }
+  }
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || end != s.data() + s.size()) return false;
+  if (negative) {
+    if (v > static_cast<std::uint64_t>(INT64_MAX) + 1) return false;
+    out = v == 0 ? "0" : "-" + std::to_string(v);
+  } else {
+    out = std::to_string(v);
+  }
+  return true;
+}
+
+// go-yaml v2's float pattern: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool yamlStyleFloat(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t f = i;
+    while (i < s.size() && isDigit(s[i])) ++i;
+    if (i == f) return false;
+  } else {
+    std::size_t d = i;
+    while (i < s.size() && isDigit(s[i])) ++i;
+    if (i == d) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && isDigit(s[i])) ++i;
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t e = i;
+    while (i < s.size() && isDigit(s[i])) ++i;
+    if (i == e) return false;
+  }
+  return i == s.size();
+}
+
+bool parseDouble(std::string_view s, double& out) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+json::Value floatValue(double v) {
+  if (!std::isfinite(v)) return json::Value();  // caller keeps the text
+  return json::Value::number(goJsonFloat(v));
+}
+
+}  // namespace
+
+std::string goJsonFloat(double value) {
+  std::array<char, 64> buf{};
+  const double abs = std::fabs(value);
+  const bool exponent = abs != 0 && (abs < 1e-6 || abs >= 1e21);
+  auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                    exponent ? std::chars_format::scientific : std::chars_format::fixed);
+  std::string out(buf.data(), ec == std::errc() ? end : buf.data());
+  // Go writes "e-7" where C++ writes "e-07".
+  const std::size_t n = out.size();
+  if (exponent && n >= 4 && out[n - 4] == 'e' && out[n - 3] == '-' && out[n - 2] == '0')
+    out.erase(n - 2, 1);
+  return out;
+}
+
+json::Value resolvePlainScalar(std::string_view s) {
+  if (oneOf(s, {"", "~", "null", "Null", "NULL"})) return json::Value::null();
+  if (oneOf(s, {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}))
+    return json::Value::boolean(true);
+  if (oneOf(s, {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}))
+    return json::Value::boolean(false);
+  const std::string text(s);
+  if (s[0] == '.') {  // ".5"; .inf and .nan have no JSON form and stay text
+    double v = 0;
+    if (parseDouble(s, v) && std::isfinite(v)) return floatValue(v);
+    return json::Value::string(text);
+  }
+  if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(text);
+  // Integers and floats, with underscores as digit separators (1_000).
+  std::string plain;
+  plain.reserve(s.size());
+  for (char c : s)
+    if (c != '_') plain += c;
+  std::string digits;
+  if (parseGoInteger(plain, digits)) return json::Value::number(std::move(digits));
+  double v = 0;
+  if (yamlStyleFloat(plain) && parseDouble(plain, v) && std::isfinite(v)) return floatValue(v);
+  return json::Value::string(text);
+}
+
+}  // namespace billet::policy

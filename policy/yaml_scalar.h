@@ -1,0 +1,28 @@
+// Plain YAML scalars resolved as kubectl resolves them.
+//
+// kubectl reads YAML with a YAML 1.1 resolver (go-yaml v2 through sigs.k8s.io/yaml) and sends the
+// result as JSON. So billet reads a manifest's plain scalars the same way, or `lint` would judge
+// (and `--patched` would print) an object other than the one `kubectl apply` sends:
+//
+//   0755 → 493 (octal)    0x1F → 31    0b101 → 5    1_000 → 1000    +1 → 1    1e3 → 1000
+//   yes, y, on, true → true    no, n, off, false → false    ~, null, (empty) → null
+//   2024-01-02 → "2024-01-02" (timestamps stay strings)    .inf, .nan → "<text>" (kubectl
+//   refuses them: JSON has no infinity)
+//
+// Quoted scalars are never resolved: "0755" is the string "0755".
+#pragma once
+
+#include <string_view>
+
+#include "json/value.h"
+
+namespace billet::policy {
+
+// The JSON value of a plain (unquoted, untagged) YAML scalar.
+json::Value resolvePlainScalar(std::string_view text);
+
+// A number as Go's encoding/json writes a float64: fixed notation for 1e-6 <= |x| < 1e21, else
+// exponent notation ("1e+21", "1e-7"), shortest text that reads back exactly.
+std::string goJsonFloat(double value);
+
+}  // namespace billet::policy
