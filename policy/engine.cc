@@ -91,6 +91,34 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
     out.push_back({op.find("path")->asString(), p.name, r.name, d});
 }
 
+// On UPDATE of a Pod the API server accepts changes to metadata and new tolerations, and refuses
+// any other change to the spec: a patch touching it would make every later update of the pod
+// fail (a label, a finalizer removal). So a rule's change to a pod being updated keeps only
+// those parts; the rest is reported as what the rule would have set.
+bool podUpdate(const AdmissionRequest& req) {
+  return req.operation == Operation::Update && req.kind == "Pod" && req.group.empty();
+}
+
+bool mutableOnPodUpdate(const json::Value& op) {
+  const std::string& path = op.find("path")->asString();
+  if (path.rfind("/metadata/", 0) == 0) return true;
+  const std::string& kind = op.find("op")->asString();
+  return kind == "add" && (path == "/spec/tolerations" || path == "/spec/tolerations/-");
+}
+
+// Reverts the parts of `after`'s change from `before` that a pod update may not make; returns
+// them as JSON Patch operations (empty when the whole change may stand).
+json::Value keepPodUpdateChanges(const json::Value& before, json::Value& after) {
+  json::Value ops = json::diff(before, after);
+  json::Array kept, refused;
+  for (const json::Value& op : ops.asArray())
+    (mutableOnPodUpdate(op) ? kept : refused).push_back(op);
+  if (refused.empty()) return json::Value::array();
+  after = before;
+  json::apply(after, json::Value::array(std::move(kept)));
+  return json::Value::array(std::move(refused));
+}
+
 // One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
 bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
                 const std::map<const Rule*, std::string>& disabled, MutateOutcome& out,
@@ -119,7 +147,7 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
       }
       bool audit = mode == Mode::Audit;
       json::Value scratch;
-      if (audit || options.explain) scratch = work;
+      if (audit || options.explain || podUpdate(req)) scratch = work;
       json::Value& target = audit ? scratch : work;
       MutateContext ctx{target, req, set.settings, r.overwrite};
       try {
@@ -145,6 +173,16 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
           out.results.push_back(result(*p, r, mode, Outcome::Fail, std::move(message)));
         }
         continue;
+      }
+      if (podUpdate(req)) {
+        json::Value refused = keepPodUpdateChanges(scratch, work);
+        if (refused.size() > 0) {
+          out.results.push_back(
+              result(*p, r, mode, Outcome::Fail,
+                     describePatch(refused) + " (a Pod's spec cannot change after it is created)"));
+          if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
+          continue;
+        }
       }
       if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
       if (ctx.changed) {
@@ -210,8 +248,11 @@ std::string truncateWarning(std::string s) {
 
 }  // namespace
 
-bool ignored(const PolicySet& set, const AdmissionRequest& req) {
+bool ignored(const PolicySet& set, const AdmissionRequest& req, Stage stage) {
   if (req.operation == Operation::Delete || req.operation == Operation::Connect) return true;
+  if (!req.subResource.empty() &&
+      !(stage == Stage::Validate && req.subResource == "ephemeralcontainers"))
+    return true;
   return !req.namespace_.empty() && globAny(set.settings.excludeNamespaces, req.namespace_);
 }
 
@@ -219,7 +260,7 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
                      const EvalOptions& options) {
   MutateOutcome out;
   if (req.object) out.object = *req.object;
-  if (ignored(set, req) || !req.object) return out;
+  if (ignored(set, req, Stage::Mutate) || !req.object) return out;
   std::map<const Rule*, std::string> disabled;  // rules that threw, with what they threw
   // A rule that throws is disabled and the pass restarts from the original object, so the
   // answer never carries half of that rule's change (SPEC §4.8).
@@ -245,7 +286,7 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
 ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   ValidateOutcome out;
-  if (ignored(set, req) || !req.object) return out;
+  if (ignored(set, req, Stage::Validate) || !req.object) return out;
   const json::Value& object = *req.object;
   PathRoots roots = rootsFor(req, &object);
   MatchInput in{req, set.settings, &object, roots};
@@ -317,7 +358,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
 GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   GenerateOutcome out;
-  if (ignored(set, req) || !req.object) return out;
+  if (ignored(set, req, Stage::Generate) || !req.object) return out;
   const json::Value& object = *req.object;
   MatchInput in{req, set.settings, &object, rootsFor(req, &object)};
   for (const CompiledPolicy* p : set.forKind(req.kind)) {

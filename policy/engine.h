@@ -54,7 +54,8 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& request,
 GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& request,
                          const EvalOptions& options);
 
-// True when billet never evaluates this request (DELETE, CONNECT, excluded namespaces).
-bool ignored(const PolicySet& set, const AdmissionRequest& request);
+// True when `stage` does not evaluate this request: DELETE, CONNECT, excluded namespaces, and
+// subresources (all of them but ephemeralcontainers, which validate sees).
+bool ignored(const PolicySet& set, const AdmissionRequest& request, Stage stage);
 
 }  // namespace billet::policy

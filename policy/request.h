@@ -19,6 +19,10 @@ struct AdmissionRequest {
   std::string kind;     // request.kind.kind
   std::string namespace_;
   std::string name;
+  // request.subResource: "ephemeralcontainers" for `kubectl debug`, "status", "scale", ... The
+  // object of a subresource request is not the parent's spec as the user wrote it: billet never
+  // mutates one and validates only ephemeral containers (the images `kubectl debug` adds).
+  std::string subResource;
   Operation operation = Operation::Create;
   std::string username;
   std::vector<std::string> groups;

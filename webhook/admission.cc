@@ -57,6 +57,7 @@ std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::st
   if (req.kind.empty()) return "missing request.kind.kind";
   req.namespace_ = stringOr(*r, "namespace");
   req.name = stringOr(*r, "name");
+  req.subResource = stringOr(*r, "subResource");
   const std::string* op = stringAt(*r, "operation");
   if (!op || !policy::parseOperation(*op, req.operation))
     return "request.operation must be CREATE, UPDATE, DELETE or CONNECT";
