@@ -26,6 +26,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "json/base64.h"
@@ -115,6 +116,18 @@ Value patchOf(const Value& response) {
   return parseBody(*raw);
 }
 
+// `ops` applied to `input` by nlohmann/json's patch(), not billet's json::apply.
+nlohmann::json applyIndependently(const Value& input, const Value& ops) {
+  nlohmann::json doc = nlohmann::json::parse(billet::json::write(input));
+  nlohmann::json patch = nlohmann::json::parse(billet::json::write(ops));
+  try {
+    return doc.patch(patch);
+  } catch (const nlohmann::json::exception& e) {
+    FAIL("nlohmann/json cannot apply the patch: " << e.what() << "\npatch: " << patch.dump());
+  }
+  return {};
+}
+
 void checkResults(const Value* expected, const std::vector<policy::RuleResult>& results) {
   if (!expected) return;
   for (const billet::json::Member& m : expected->asObject()) {
@@ -182,11 +195,15 @@ void runCase(const fs::path& dir) {
   Value patched = input;
   REQUIRE(billet::json::apply(patched, ops) == "");
   if (const Value* mutated = expect.find("mutated")) CHECK((ops.size() > 0) == mutated->asBool());
+  // The same patch applied by an independent RFC 6902 implementation gives the same object.
+  nlohmann::json independent = applyIndependently(input, ops);
+  CHECK(independent == nlohmann::json::parse(billet::json::write(patched)));
   if (const Value* file = expect.find("patched")) {
     Value want = readYaml(dir / file->asString());
     INFO("patch: " << billet::json::write(ops));
     INFO("got:\n" << billet::json::writeYaml(patched));
     CHECK(patched == want);
+    CHECK(independent == nlohmann::json::parse(billet::json::write(want)));
   }
   if (const Value* exact = expect.find("patch"))
     CHECK(billet::json::write(ops) == billet::json::write(*exact));
@@ -235,6 +252,7 @@ void runCase(const fs::path& dir) {
 
 }  // namespace
 
+// ctest runs one case per entry (`-c <case>`, see CMakeLists.txt); without -c, all of them.
 TEST_CASE("golden admission cases") {
   fs::path root = fs::path(BILLET_SOURCE_DIR) / "tests" / "golden";
   std::vector<fs::path> cases;
