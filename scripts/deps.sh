@@ -6,7 +6,8 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libre2-dev libyaml-cpp-dev
-            libsimdjson-dev prometheus-cpp-dev catch2 libbenchmark-dev libgoogle-perftools-dev)
+            libsimdjson-dev prometheus-cpp-dev catch2 nlohmann-json3-dev libbenchmark-dev ccache
+            libgoogle-perftools-dev)
 test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium)
 
 want=("${build_pkgs[@]}")

@@ -1,0 +1,37 @@
+# 10. The shipped RBAC is sufficient and minimal: every call billet makes with the shipped
+# ServiceAccount's token succeeds (PDBs and PolicyReports written, no error logged), and calls
+# outside the role are refused with 403.
+
+BILLET_EXTRA_ARGS=(--report-interval 1s)
+
+prepare() {
+  k apply -f "$ROOT/manifests/crds/" > /dev/null
+  k wait --for condition=Established --timeout 30s crd/policyreports.wgpolicyk8s.io > /dev/null
+}
+
+as_billet() {  # as_billet METHOD PATH: the HTTP status the API server answers billet's token with
+  curl -s -o /dev/null -w '%{http_code}' -X "$1" --cacert "$WORK/pki/ca.crt" \
+    -H "Authorization: Bearer $(cat "$WORK/billet.token")" "$APISERVER$2"
+}
+
+scenario() {
+  ns_create ml-prod
+  example gpu-inference | k create -f - > /dev/null
+  example debug-shell | jq '.metadata.namespace = "ml-prod"' | k create -f - > /dev/null 2>&1
+  pdb() { k -n ml-prod get pdb gpu-inference-pdb; }
+  report() { k -n ml-prod get policyreport billet-ml-prod; }
+  check "billet's token wrote the PDB" wait_for pdb 30 pdb
+  check "billet's token wrote the PolicyReport" wait_for report 30 report
+  check "billet logged no failed call" not grep -qE 'cannot apply generated object|cannot write PolicyReport|PolicyReports not written' "$WORK/billet.log"
+  local who
+  who=$(curl -fsS --cacert "$WORK/pki/ca.crt" -H "Authorization: Bearer $(cat "$WORK/billet.token")" \
+    -H 'Content-Type: application/json' -d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}' \
+    "$APISERVER/apis/authentication.k8s.io/v1/selfsubjectreviews" | jq -r .status.userInfo.username)
+  check "billet calls as its ServiceAccount" same "system:serviceaccount:billet-system:billet" "$who"
+  check "billet may not list Secrets (403)" same 403 "$(as_billet GET /api/v1/secrets)"
+  check "billet may not read Pods (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods)"
+  check "billet may not delete its PDBs (403)" same 403 \
+    "$(as_billet DELETE /apis/policy/v1/namespaces/ml-prod/poddisruptionbudgets/gpu-inference-pdb)"
+  check "billet may not change webhook configurations (403)" same 403 \
+    "$(as_billet DELETE /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/billet)"
+}
