@@ -9,14 +9,17 @@ source "$(dirname "$0")/../cli/testlib.sh"
 
 # extract FILE: writes each billet ```yaml block of FILE to $T/<name>-<line>.yaml, one per block.
 extract() {
+  # A block indented under a list item loses the indentation of its opening fence.
   awk -v out="$T/$(basename "$1" .md)" '
-    /^```yaml[[:space:]]*$/ { inside = 1; start = NR; text = ""; next }
-    inside && /^```[[:space:]]*$/ {
+    !inside && /^ *```yaml[[:space:]]*$/ {
+      inside = 1; start = NR; text = ""; indent = index($0, "`") - 1; next
+    }
+    inside && /^ *```[[:space:]]*$/ {
       inside = 0
       if (text ~ /apiVersion: billet\.dev\/v1alpha1/) printf "%s", text > (out "-" start ".yaml")
       next
     }
-    inside { text = text $0 "\n" }
+    inside { text = text substr($0, indent + 1) "\n" }
   ' "$1"
 }
 
