@@ -88,7 +88,7 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
   for (const json::Value& op : ops.asArray())
-    out.push_back({op.find("path")->asString(), p.name, r.name, d});
+    out.push_back({op.find("path")->asString(), op.find("op")->asString(), p.name, r.name, d});
 }
 
 // One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
