@@ -211,7 +211,7 @@ struct FileReader {
     }
     if (s.named && n == 0 && out.errors.size() == errorsBefore) {
       out.notes.resize(notesBefore);  // the error says it once
-      out.errors.push_back({s.name, 0, 0, "", "holds no Kubernetes object (" + firstSkip + ")"});
+      out.errors.push_back({s.name, 0, 0, "", "holds no Kubernetes object: " + firstSkip});
     }
   }
 };

@@ -96,8 +96,10 @@ std::string yamlStream(const std::vector<const json::Value*>& objects) {
   return out;
 }
 
-// Compares what billet produced with an expected file; "" when equal, else why (with a diff).
-std::string compareWithFile(const std::string& file, const std::vector<const json::Value*>& got) {
+// Compares what billet produced (`what`: "patched", "generated") with an expected file; "" when
+// equal, else why on the first line and the diff after it.
+std::string compareWithFile(const std::string& what, const std::string& file,
+                            const std::vector<const json::Value*>& got) {
   Identity identity;
   std::vector<policy::LoadError> errors;
   std::vector<Resource> expected = loadResources({file}, identity, errors);
@@ -107,7 +109,7 @@ std::string compareWithFile(const std::string& file, const std::vector<const jso
   bool same = want.size() == got.size();
   for (std::size_t i = 0; same && i < want.size(); ++i) same = *want[i] == *got[i];
   if (same) return "";
-  return "differs from " + file + ":\n" +
+  return what + " differs from " + file + "\n" +
          unifiedDiff(yamlStream(want), yamlStream(got), file, "got");
 }
 
@@ -163,12 +165,13 @@ bool runTest(const TestFile& t, int& passed, int& failed) {
         message = r.message;
       }
     if (got != c.result) why = "got " + got + (message.empty() ? "" : ": " + message);
-    if (why.empty() && !c.patched.empty()) why = compareWithFile(c.patched, {&rep->patched});
+    if (why.empty() && !c.patched.empty())
+      why = compareWithFile("patched", c.patched, {&rep->patched});
     if (why.empty() && !c.generated.empty()) {
       std::vector<const json::Value*> generated;
       for (const policy::Generated& g : rep->generated)
         if (g.policy == c.policy && g.rule == c.rule) generated.push_back(&g.object);
-      why = compareWithFile(c.generated, generated);
+      why = compareWithFile("generated", c.generated, generated);
     }
     bool ok = why.empty();
     (ok ? passed : failed)++;

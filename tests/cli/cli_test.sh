@@ -3,7 +3,7 @@
 # between `lint` and `review` (one evaluation path). Usage: cli_test.sh BILLET SOURCE_DIR
 set -uo pipefail
 BILLET=$1
-SRC=$2
+SRC=$(cd "$2" && pwd)  # absolute: Test files name paths relative to themselves
 SAMPLE="$SRC/../shared/samples/review-deployment-gpu.json"
 # A clone without the shared samples beside it: the same review, kept as a fuzz seed.
 [ -f "$SAMPLE" ] || SAMPLE="$SRC/fuzz/corpus/admission_review/sample-deployment-gpu.json"
@@ -255,10 +255,10 @@ check "lint -f DIR without an object exits 2" [ $rc -eq 2 ]
 check "and says so" grep -q "^billet lint: no Kubernetes object in $T/no-objects$" <<<"$err"
 run lint -p "$T/gpu.yaml" -f "$T/no-objects/notes.yaml"
 check "a named file without an object exits 2" [ $rc -eq 2 ]
-check "and names it" grep -q "^$T/no-objects/notes.yaml: holds no Kubernetes object (empty or comments only)$" <<<"$err"
+check "and names it" grep -q "^$T/no-objects/notes.yaml: holds no Kubernetes object: empty or comments only$" <<<"$err"
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" -f "$T/no-objects/kustomization.yaml"
 check "a named file without an object fails the run even beside objects" [ $rc -eq 2 ]
-check "naming the kustomization" grep -q "kustomization.yaml: holds no Kubernetes object (kustomize configuration (kind: Kustomization))" <<<"$err"
+check "naming the kustomization" grep -q "kustomization.yaml: holds no Kubernetes object: kustomize configuration (kind: Kustomization)" <<<"$err"
 run lint -p - -f - <"$T/gpu.yaml"
 check "stdin named twice exits 2" [ $rc -eq 2 ]
 check "and says stdin is read once" grep -q 'standard input (-) is named 2 times; it can be read once' <<<"$err"
@@ -394,6 +394,24 @@ check "that shows the changed line" grep -q '^      -        nvidia.com/gpu.pres
 check "and what billet produced" grep -q '^      +        nvidia.com/gpu.present: "true"$' <<<"$out"
 check "a missing expected file fails its case" grep -q 'FAIL  diffs  .*(cannot read expected file: .*missing.yaml' <<<"$out"
 check "and the run goes on to its summary" grep -q '^1 passed, 2 failed$' <<<"$out"
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --output json
+jq '.resources[] | select(.name == "gpu-inference") | .generated[0]' <<<"$out" >"$T/t/expected/pdb.json"
+sed 's/"minAvailable": 1/"minAvailable": 2/' "$T/t/expected/pdb.json" >"$T/t/expected/pdb-wrong.json"
+cat > "$T/t/gen-test.yaml" <<YAML
+apiVersion: billet.dev/v1alpha1
+kind: Test
+metadata: {name: gen}
+policies: [$SRC/manifests/policies]
+resources: [$SRC/manifests/examples/gpu-deployment.yaml]
+cases:
+  - {resource: Deployment/ml-prod/gpu-inference, policy: high-availability, rule: pod-disruption-budget, result: pass, generated: expected/pdb.json}
+  - {resource: Deployment/ml-prod/gpu-inference, policy: high-availability, rule: pod-disruption-budget, result: pass, generated: expected/pdb-wrong.json}
+YAML
+run test "$T/t/gen-test.yaml"
+check "a generated object equal to its file passes" grep -q '^PASS  gen  Deployment/ml-prod/gpu-inference  high-availability/pod-disruption-budget  pass$' <<<"$out"
+check "a generated mismatch names the file" grep -q '(generated differs from .*expected/pdb-wrong.json)$' <<<"$out"
+check "and shows the diff" grep -q '^      -  minAvailable: 2$' <<<"$out"
+check "generated: 1 passed, 1 failed" grep -q '^1 passed, 1 failed$' <<<"$out"
 for bad in "Deployment/ml-prod/nope gpu-workloads gpu-placement|no resource Deployment/ml-prod/nope" \
            "Deployment/ml-prod/gpu-executor gpu-workload gpu-placement|no policy gpu-workload" \
            "Deployment/ml-prod/gpu-executor gpu-workloads gpu-placment|policy gpu-workloads has no rule gpu-placment"; do
