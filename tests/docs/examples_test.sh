@@ -31,6 +31,9 @@ check "docs/reference.md holds at least 15 of them" \
 
 for f in $blocks; do
   name=$(basename "$f" .yaml)   # <doc>-<line of the opening fence>
+  # A block of Test documents only: the policy loader skips Tests, and `lint -p` on no policy
+  # document is an error (exit 2) by design; `billet test` reads these.
+  if ! grep '^kind: ' "$f" | grep -qv '^kind: Test$'; then continue; fi
   out=$("$billet" lint -p "$f" 2>&1)
   rc=$?
   [ $rc -eq 0 ] || echo "$out" | sed "s|$T/||"
