@@ -30,8 +30,7 @@ bool hasRules(const CompiledPolicy& p, Stage stage) {
   return false;
 }
 
-Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o) {
-  if (o.forceAudit) return Mode::Audit;
+Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
   return r.mode.value_or(p.mode);
 }
 
