@@ -204,10 +204,11 @@ struct FileReader {
       firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
       note(s.name, 0, firstSkip);
     } else {
-      bool json = endsWith(s.name, ".json") ||
-                  (s.name == "-" && s.text.find_first_not_of(" \t\r\n") != std::string::npos &&
-                   s.text[s.text.find_first_not_of(" \t\r\n")] == '{');
-      n = json ? readJson(s, firstSkip) : readYaml(s, firstSkip);
+      // Standard input has no name to tell JSON (`kubectl get -o json`) from YAML: JSON when it
+      // parses as JSON, else YAML (which also reads a YAML flow mapping starting with "{").
+      bool stdinJson = s.name == "-" && s.text[s.text.find_first_not_of(" \t\r\n")] == '{' &&
+                       json::parse(s.text).ok();
+      n = endsWith(s.name, ".json") || stdinJson ? readJson(s, firstSkip) : readYaml(s, firstSkip);
     }
     if (s.named && n == 0 && out.errors.size() == errorsBefore) {
       out.notes.resize(notesBefore);  // the error says it once

@@ -307,6 +307,10 @@ for why in "kustomization.yaml:1: skipped: kustomize configuration (kind: Kustom
 done
 run lint -p "$T/gpu.yaml" -f "$REPO/apps/greeting.json" --output json --patched
 check "a surrogate pair in JSON is one character" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+run lint -p "$T/gpu.yaml" -f - --output json --patched <"$REPO/apps/greeting.json"
+check "JSON on stdin is read as JSON too" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+run lint -p "$T/gpu.yaml" -f - <<<'{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}'
+check "a YAML flow mapping on stdin is still YAML" grep -q '^ConfigMap/default/flow' <<<"$out"
 printf '{"apiVersion": "v1",\n  "kind": "Pod", "metadata": {"name": "x"},, }\n' >"$T/bad.json"
 run lint -p "$T/gpu.yaml" -f "$T/bad.json"
 check "broken JSON is an error with line and column" grep -q "^$T/bad.json:2:44: invalid JSON" <<<"$err"
