@@ -2,7 +2,6 @@
 // through the same engine functions the webhook uses.
 #pragma once
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -32,7 +31,6 @@ struct LoadedResources {
   std::vector<Resource> resources;
   std::vector<policy::LoadError> errors;  // broken files, named files holding no object
   std::vector<std::string> notes;         // "file:line: skipped: why", one per skipped document
-  std::set<std::string> helmTemplateDirs;
 };
 
 // Reads resources from files, directories or stdin (resources.cc). Errors name file:line:col;

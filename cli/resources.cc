@@ -7,6 +7,7 @@
 // other files are still read, so a run reports everything it can).
 #include <filesystem>
 #include <optional>
+#include <set>
 
 #include "cli/offline.h"
 #include "json/parse.h"
@@ -67,7 +68,7 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
   if (endsWith(group, ".config.k8s.io") || group == "kubeadm.k8s.io")
     return "tool configuration (kind: " + kind + ")";
   const json::Value* meta = v.find("metadata");
-  if (meta && !meta->isObject()) return std::nullopt;  // broken: reported by toResource
+  if (meta && !meta->isObject()) return std::nullopt;  // broken: an error, reported by add()
   if (str(meta ? meta->find("name") : nullptr).empty() &&
       str(meta ? meta->find("generateName") : nullptr).empty())
     return "kind " + kind + " without metadata.name: not an object the API server stores";
@@ -77,6 +78,7 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
 struct FileReader {
   const Identity& identity;
   LoadedResources& out;
+  std::set<std::string> helmTemplateDirs;  // noted once each
 
   void note(const std::string& file, int line, const std::string& why) {
     out.notes.push_back(file + (line ? ":" + std::to_string(line) : "") + ": skipped: " + why);
@@ -189,7 +191,7 @@ struct FileReader {
   void read(const policy::TextSource& s) {
     if (!s.named) {
       if (auto templates = helmTemplatesDir(s.name)) {
-        if (out.helmTemplateDirs.insert(*templates).second)
+        if (helmTemplateDirs.insert(*templates).second)
           note(*templates, 0, "Helm chart templates (render them with `helm template` first)");
         return;
       }
@@ -222,7 +224,7 @@ struct FileReader {
 LoadedResources readResources(const std::vector<std::string>& paths, const Identity& identity) {
   LoadedResources out;
   std::vector<policy::TextSource> sources = policy::readSources(paths, out.errors);
-  FileReader reader{identity, out};
+  FileReader reader{identity, out, {}};
   for (const policy::TextSource& s : sources) reader.read(s);
   return out;
 }
