@@ -90,7 +90,8 @@ std::optional<ParsedArgs> ArgParser::parse(const std::vector<std::string>& args,
 }
 
 std::string ArgParser::help() const {
-  std::string out = "usage: " + usage_ + "\n\nflags:\n";
+  std::string out = "usage: " + usage_ + "\n";
+  if (!flags_.empty()) out += "\nflags:\n";
   for (const FlagSpec& f : flags_) {
     std::string left = "  ";
     left += f.shortName ? std::string("-") + f.shortName + ", " : "    ";

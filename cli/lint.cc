@@ -1,4 +1,7 @@
 // `billet lint` and `billet audit`: offline evaluation of resources against policies.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -11,31 +14,63 @@
 namespace billet::cli {
 namespace {
 
+std::string join(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const std::string& p : paths) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+// Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+bool useColor(int fd) {
+  const char* noColor = std::getenv("NO_COLOR");
+  return isatty(fd) && !(noColor && *noColor);
+}
+
 std::vector<FlagSpec> flags(bool audit) {
   std::vector<FlagSpec> f = {
       {"policies", 'p', true, true, "policy files or directories ('-' for stdin)", "PATH"},
       {"file", 'f', true, true, "resource files or directories ('-' for stdin)", "PATH"},
-      {"output", 'o', true, false,
-       audit ? "text (default), json, yaml, policyreport"
-             : "text (default), json, yaml, policyreport, sarif, junit",
+      {"output", 'o', true, false, "text (default), json, yaml, policyreport, sarif, junit",
        "FORMAT"},
       {"namespace", 0, true, false, "namespace for resources without one (default: default)", "NS"},
       {"user", 0, true, false, "request user (default: system:anonymous)", "NAME"},
       {"group", 0, true, true, "request group (default: system:unauthenticated)", "NAME"},
       {"show-skips", 0, false, false, "list skipped rules in text output", ""},
+      {"verbose", 'v', false, false, "list every passing rule in text output", ""},
   };
   if (audit) {
     f.push_back(
         {"html", 0, true, false, "also write a self-contained HTML report to FILE", "FILE"});
   } else {
-    f.push_back({"patched", 0, false, false, "print each mutated resource", ""});
+    f.push_back({"patched", 0, false, false,
+                 "print the mutated and generated objects (YAML for kubectl apply; results to "
+                 "stderr)",
+                 ""});
     f.push_back({"patches", 0, false, false, "print the JSON Patch of each resource", ""});
     f.push_back({"explain", 0, false, false, "print which policy/rule changed each field", ""});
   }
   return f;
 }
 
+constexpr const char* kFormats = "text, json, yaml, policyreport, sarif, junit";
+
+bool knownFormat(const std::string& f) {
+  return f == "text" || f == "json" || f == "yaml" || f == "policyreport" || f == "sarif" ||
+         f == "junit";
+}
+
+std::string render(const std::string& format, const std::vector<ResourceReport>& reports,
+                   const OutputOptions& o) {
+  if (format == "json") return renderJson(reports, o);
+  if (format == "yaml") return renderYaml(reports, o);
+  if (format == "policyreport") return renderPolicyReports(reports);
+  if (format == "sarif") return renderSarif(reports);
+  if (format == "junit") return renderJunit(reports);
+  return renderText(reports, o);
+}
+
 int run(const Args& args, bool audit) {
+  const std::string command = audit ? "billet audit" : "billet lint";
   const char* usage =
       audit ? "billet audit -p POLICIES... -f RESOURCES... [--output FORMAT] [--html FILE]"
             : "billet lint -p POLICIES... [-f RESOURCES...] [--output FORMAT] "
@@ -48,30 +83,28 @@ int run(const Args& args, bool audit) {
     std::cout << parser.help();
     return 0;
   }
-  if (!parsed) {
-    std::cerr << "billet " << (audit ? "audit" : "lint") << ": " << error << "\n";
+  // A usage error: the reason on one line, then the usage to correct it with.
+  auto usageError = [&](const std::string& why) {
+    std::cerr << command << ": " << why << "\n" << parser.help();
     return 2;
-  }
+  };
+  if (!parsed) return usageError(error);
   const std::vector<std::string>& policyPaths = parsed->all("policies");
-  if (policyPaths.empty() || !parsed->positionals().empty()) {
-    std::cerr << "billet " << (audit ? "audit" : "lint") << ": "
-              << (policyPaths.empty() ? "-p/--policies is required"
-                                      : "unexpected argument " + parsed->positionals()[0])
-              << "\n"
-              << parser.help();
-    return 2;
-  }
+  const std::vector<std::string>& filePaths = parsed->all("file");
+  if (policyPaths.empty()) return usageError("-p/--policies is required");
+  if (!parsed->positionals().empty())
+    return usageError("unexpected argument " + parsed->positionals()[0]);
   std::string format = parsed->get("output", "text");
-  bool known = format == "text" || format == "json" || format == "yaml" ||
-               format == "policyreport" || (!audit && (format == "sarif" || format == "junit"));
-  if (!known) {
-    std::cerr << "billet " << (audit ? "audit" : "lint") << ": unknown --output " << format << "\n";
-    return 2;
-  }
-  if (audit && parsed->all("file").empty()) {
-    std::cerr << "billet audit: -f/--file is required\n";
-    return 2;
-  }
+  if (!knownFormat(format))
+    return usageError("unknown --output " + format + " (valid: " + kFormats + ")");
+  if (audit && filePaths.empty()) return usageError("-f/--file is required");
+  // Standard input can be read once: a second "-" would silently read nothing.
+  int stdinCount = 0;
+  for (const auto* list : {&policyPaths, &filePaths})
+    for (const std::string& p : *list) stdinCount += p == "-" ? 1 : 0;
+  if (stdinCount > 1)
+    return usageError("standard input (-) is named " + std::to_string(stdinCount) +
+                      " times; it can be read once");
 
   policy::LoadResult loaded = policy::loadPolicies(policyPaths);
   for (const std::string& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
@@ -80,53 +113,62 @@ int run(const Args& args, bool audit) {
     std::cerr << loaded.errors.size() << " error(s) in policies\n";
     return 2;
   }
+  int documents = 0;
+  for (const auto& [kind, count] : loaded.set->counts) documents += count;
+  if (documents == 0) {
+    // A gate that loads no policy would pass everything.
+    std::cerr << command << ": no policy document in " << join(policyPaths) << "\n";
+    return 2;
+  }
 
   Identity identity;
   if (auto ns = parsed->get("namespace")) identity.defaultNamespace = *ns;
   if (auto u = parsed->get("user")) identity.username = *u;
   if (parsed->has("group")) identity.groups = parsed->all("group");
 
-  if (parsed->all("file").empty()) {
-    int n = 0;
-    for (const auto& [kind, count] : loaded.set->counts) n += count;
-    std::cout << "policies ok: " << n << " document(s)";
+  if (filePaths.empty()) {
+    std::cout << "policies ok: " << documents << " document(s)";
     for (const auto& [kind, count] : loaded.set->counts)
       if (count) std::cout << ", " << kind << " " << count;
     std::cout << "\n";
     return 0;
   }
 
-  std::vector<policy::LoadError> errors;
-  std::vector<Resource> resources = loadResources(parsed->all("file"), identity, errors);
-  if (!errors.empty()) {
-    for (const policy::LoadError& e : errors) std::cerr << e.format() << "\n";
-    std::cerr << errors.size() << " error(s) in resources\n";
+  LoadedResources input = readResources(filePaths, identity);
+  for (const std::string& n : input.notes) std::cerr << "note: " << n << "\n";
+  for (const policy::LoadError& e : input.errors) std::cerr << e.format() << "\n";
+  if (input.resources.empty()) {
+    // A gate that evaluates nothing would pass; say why there was nothing.
+    if (input.errors.empty())
+      std::cerr << command << ": no Kubernetes object in " << join(filePaths) << "\n";
+    else
+      std::cerr << input.errors.size() << " error(s) in resources, no object to evaluate\n";
     return 2;
   }
   std::vector<ResourceReport> reports;
-  reports.reserve(resources.size());
-  bool enforceFailure = false;
-  for (const Resource& r : resources) {
-    reports.push_back(evaluate(*loaded.set, r, identity, audit));
-    enforceFailure = enforceFailure || reports.back().enforceFailure;
+  reports.reserve(input.resources.size());
+  bool fails = false;
+  for (const Resource& r : input.resources) {
+    reports.push_back(evaluate(*loaded.set, r, identity));
+    fails = fails || reports.back().failsLint();
+    if (audit) asAudit(reports.back());
   }
   OutputOptions o;
   o.patched = parsed->has("patched");
   o.patches = parsed->has("patches");
   o.explain = parsed->has("explain");
   o.showSkips = parsed->has("show-skips");
-  if (format == "json")
-    std::cout << renderJson(reports, o);
-  else if (format == "yaml")
-    std::cout << renderYaml(reports, o);
-  else if (format == "policyreport")
-    std::cout << renderPolicyReports(reports);
-  else if (format == "sarif")
-    std::cout << renderSarif(reports);
-  else if (format == "junit")
-    std::cout << renderJunit(reports);
-  else
-    std::cout << renderText(reports, o);
+  o.verbose = parsed->has("verbose");
+  if (o.patched && format == "text") {
+    // stdout is what `kubectl apply -f -` reads: the objects alone; the results go to stderr.
+    o.patched = false;
+    o.color = useColor(STDERR_FILENO);
+    std::cout << renderPatchedYaml(reports);
+    std::cerr << renderText(reports, o);
+  } else {
+    o.color = format == "text" && useColor(STDOUT_FILENO);
+    std::cout << render(format, reports, o);
+  }
   if (audit) {
     if (auto htmlPath = parsed->get("html")) {
       std::ofstream file(*htmlPath, std::ios::binary | std::ios::trunc);
@@ -138,7 +180,11 @@ int run(const Args& args, bool audit) {
       }
     }
   }
-  return audit ? 0 : (enforceFailure ? 1 : 0);
+  if (!input.errors.empty()) {
+    std::cerr << input.errors.size() << " error(s) in resources\n";
+    return 2;
+  }
+  return audit ? 0 : (fails ? 1 : 0);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ json::Value syntheticRequest(const Resource& r, const Identity& id) {
   kind.set("group", json::Value::string(group));
   kind.set("version", json::Value::string(version));
   kind.set("kind", json::Value::string(r.kind));
-  req.set("name", json::Value::string(r.name));
+  req.set("name", json::Value::string(r.generateName ? "" : r.name));
   if (!r.namespace_.empty()) req.set("namespace", json::Value::string(r.namespace_));
   req.set("operation", json::Value::string("CREATE"));
   json::Value& user = req["userInfo"];
@@ -47,7 +47,7 @@ policy::AdmissionRequest toRequest(const Resource& r, const Identity& id, const 
   req.version = str(k->find("version"));
   req.kind = r.kind;
   req.namespace_ = r.namespace_;
-  req.name = r.name;
+  req.name = r.generateName ? "" : r.name;
   req.operation = policy::Operation::Create;
   req.username = id.username;
   req.groups = id.groups;
@@ -82,59 +82,18 @@ std::string Resource::id() const {
   return namespace_.empty() ? kind + "/" + name : kind + "/" + namespace_ + "/" + name;
 }
 
-std::vector<Resource> loadResources(const std::vector<std::string>& paths, const Identity& identity,
-                                    std::vector<policy::LoadError>& errors) {
-  std::vector<Resource> out;
-  std::vector<policy::Document> docs;
-  for (const policy::TextSource& s : policy::readSources(paths, errors))
-    policy::parseDocuments(s, docs, errors);
-  for (const policy::Document& d : docs) {
-    Resource r;
-    r.file = d.file;
-    r.line = d.line;
-    r.object = policy::toValue(d.node);
-    r.apiVersion = str(r.object.find("apiVersion"));
-    r.kind = str(r.object.find("kind"));
-    auto fail = [&](const char* field, const std::string& msg) {
-      errors.push_back({d.file, d.line, 1, field, msg});
-    };
-    if (r.apiVersion.empty()) {
-      fail("apiVersion", "a resource needs apiVersion (a string)");
-      continue;
-    }
-    if (r.kind.empty()) {
-      fail("kind", "a resource needs kind (a string)");
-      continue;
-    }
-    const json::Value* meta = r.object.find("metadata");
-    if (meta && !meta->isObject()) {
-      fail("metadata", "metadata must be a mapping");
-      continue;
-    }
-    r.name = str(meta ? meta->find("name") : nullptr);
-    if (r.name.empty()) r.name = str(meta ? meta->find("generateName") : nullptr);
-    if (r.name.empty()) {
-      fail("metadata.name", "a resource needs metadata.name");
-      continue;
-    }
-    if (!isClusterScoped(r.kind)) {
-      r.namespace_ = str(meta->find("namespace"));
-      if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const Identity& identity,
-                        bool forceAudit) {
+ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const Identity& identity) {
   ResourceReport rep;
   rep.resource = &r;
   json::Value requestDoc = syntheticRequest(r, identity);
   policy::AdmissionRequest req = toRequest(r, identity, r.object, requestDoc);
   policy::EvalOptions options;
   options.explain = true;
-  options.forceAudit = forceAudit;
+
+  if (policy::ignored(set, req))
+    rep.idle = "namespace " + r.namespace_ + " is excluded (Settings spec.excludeNamespaces)";
+  else if (set.forKind(r.kind).empty())
+    rep.idle = "no policy applies to kind " + r.kind;
 
   policy::MutateOutcome m = policy::mutate(set, req, options);
   rep.patch = json::diff(r.object, m.object);
@@ -142,6 +101,10 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   rep.results = std::move(m.results);
   rep.changes = std::move(m.changes);
   rep.notes = std::move(m.notes);
+  if (m.denied) {
+    rep.refused = true;
+    rep.notes.push_back("/mutate would refuse this request: " + m.denyMessage);
+  }
 
   // Conflicts: two rules changing the same field, or one a field inside what the other set.
   // Appends to lists ("/-") are not conflicts.
@@ -170,18 +133,27 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
 
   policy::AdmissionRequest mutated = req;
   mutated.object = &rep.patched;
-  // Convergence (SPEC §4.2): the policy set applied to its own output changes nothing.
-  if (!forceAudit) {
-    policy::MutateOutcome again = policy::mutate(set, mutated, options);
-    for (const policy::Change& c : again.changes) {
-      policy::RuleResult e;
-      e.policy = c.policy;
-      e.rule = c.rule;
-      e.stage = policy::Stage::Mutate;
-      e.outcome = policy::Outcome::Error;
-      e.message = "does not converge: changes " + c.pointer + " again";
-      rep.results.push_back(std::move(e));
-    }
+  // Convergence (SPEC §4.2): the policy set applied to its own output changes nothing. A rule
+  // that changes the object again is an error in place of its pass: one result per rule.
+  policy::MutateOutcome again = policy::mutate(set, mutated, options);
+  std::vector<std::pair<policy::RuleResult*, std::vector<std::string>>> fighting;
+  for (const policy::Change& c : again.changes) {
+    policy::RuleResult* target = nullptr;
+    for (policy::RuleResult& res : rep.results)
+      if (res.stage == policy::Stage::Mutate && res.policy == c.policy && res.rule == c.rule)
+        target = &res;
+    if (!target) continue;  // every rule that changes something has a result of the first pass
+    auto it = std::find_if(fighting.begin(), fighting.end(),
+                           [&](const auto& f) { return f.first == target; });
+    if (it == fighting.end()) it = fighting.insert(fighting.end(), {target, {}});
+    if (std::find(it->second.begin(), it->second.end(), c.pointer) == it->second.end())
+      it->second.push_back(c.pointer);
+  }
+  for (auto& [res, pointers] : fighting) {
+    std::string list;
+    for (const std::string& p : pointers) list += (list.empty() ? "" : ", ") + p;
+    res->outcome = policy::Outcome::Error;
+    res->message = "does not converge: changes " + list + " again";
   }
   policy::ValidateOutcome v = policy::validate(set, mutated, options);
   rep.enforceFailure = !v.allowed();
@@ -190,6 +162,32 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   rep.results.insert(rep.results.end(), g.results.begin(), g.results.end());
   rep.generated = std::move(g.generated);
   return rep;
+}
+
+bool ResourceReport::failsLint() const {
+  if (enforceFailure || refused) return true;
+  for (const policy::RuleResult& r : results)
+    if (r.outcome == policy::Outcome::Error) return true;
+  return false;
+}
+
+void asAudit(ResourceReport& rep) {
+  for (policy::RuleResult& r : rep.results) {
+    if (r.stage == policy::Stage::Mutate && r.outcome == policy::Outcome::Pass) {
+      // Applied, as the webhook would: say what it changes.
+      std::string what;
+      for (const policy::Change& c : rep.changes)
+        if (c.policy == r.policy && c.rule == r.rule)
+          what += (what.empty() ? "would " : ", ") + c.op + " " + c.pointer;
+      if (what.empty()) continue;  // cannot happen: a pass changed something
+      r.message = r.message.empty() ? what : what + "; " + r.message;
+      r.outcome = policy::Outcome::Warn;
+    } else if (r.outcome == policy::Outcome::Fail && r.mode == policy::Mode::Audit) {
+      // The webhook admits these (an Audit-mode mutate is not applied, an Audit-mode validate
+      // failure is an annotation): only what it would reject is a failure.
+      r.outcome = policy::Outcome::Warn;
+    }
+  }
 }
 
 }  // namespace billet::cli

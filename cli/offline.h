@@ -21,11 +21,22 @@ struct Resource {
   std::string file;
   int line = 0;
   json::Value object;
-  std::string apiVersion, kind, namespace_, name;
-  std::string id() const;  // Kind/namespace/name, or Kind/name when cluster-scoped
+  std::string apiVersion, kind, namespace_;
+  std::string name;           // metadata.name, or metadata.generateName followed by "*"
+  bool generateName = false;  // the API server names it: the request carries no name
+  std::string id() const;     // Kind/namespace/name, or Kind/name when cluster-scoped
 };
 
-// Reads resources from files, directories or stdin. Errors name file:line:col.
+struct LoadedResources {
+  std::vector<Resource> resources;
+  std::vector<policy::LoadError> errors;  // broken files, named files holding no object
+  std::vector<std::string> notes;         // "file:line: skipped: why", one per skipped document
+};
+
+// Reads resources from files, directories or stdin (resources.cc). Errors name file:line:col;
+// what is not a Kubernetes object is skipped with a note, or is an error in a named file.
+LoadedResources readResources(const std::vector<std::string>& paths, const Identity& identity);
+// The same, for callers that treat every problem alike (tests, `billet test`): notes dropped.
 std::vector<Resource> loadResources(const std::vector<std::string>& paths, const Identity& identity,
                                     std::vector<policy::LoadError>& errors);
 
@@ -36,13 +47,21 @@ struct ResourceReport {
   json::Value patched;                      // the object after mutation
   std::vector<policy::Generated> generated;
   std::vector<policy::Change> changes;
-  std::vector<std::string> notes;  // conflicts, raised limits, non-convergence
-  bool enforceFailure = false;
+  std::vector<std::string> notes;  // conflicts, raised limits, a refusal of /mutate
+  std::string idle;  // why nothing was evaluated: an excluded namespace, no policy for the kind
+  bool enforceFailure = false;  // /validate would reject the mutated object
+  bool refused = false;  // /mutate would refuse the request (Settings evaluationErrors.mutate)
+  // What fails `lint` (exit 1): an Enforce failure, an `error` result, a refused request.
+  bool failsLint() const;
 };
 
-// CREATE: mutate, validate the mutated object, generate; then check convergence and conflicts.
-ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const Identity& identity,
-                        bool forceAudit);
+// CREATE exactly as the webhook answers it: mutate, validate the mutated object, generate; then
+// check convergence and conflicts. lint, audit and test all evaluate through this function.
+ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const Identity& identity);
+
+// The audit view of a report: what the webhook would reject stays `fail`; what it would change
+// (an applied mutation, "would add ...") and what it only annotates (Audit mode) become `warn`.
+void asAudit(ResourceReport& rep);
 
 bool isClusterScoped(const std::string& kind);
 

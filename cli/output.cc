@@ -98,24 +98,149 @@ policy::Summary summarize(const std::vector<ResourceReport>& reports) {
   return s;
 }
 
+namespace {
+
+// ANSI colours for the result labels, only when OutputOptions::color says a person reads them.
+const char* colorOf(policy::Outcome o) {
+  switch (o) {
+    case policy::Outcome::Fail:
+      return "\033[31m";  // red
+    case policy::Outcome::Error:
+      return "\033[35m";  // magenta
+    case policy::Outcome::Warn:
+      return "\033[33m";  // yellow
+    case policy::Outcome::Pass:
+      return "\033[32m";  // green
+    case policy::Outcome::Skip:
+      return "\033[2m";  // dim
+  }
+  return "";
+}
+
+std::string label(policy::Outcome o, bool color) {
+  std::string l(policy::name(o));
+  l.resize(6, ' ');
+  if (!color) return l;
+  std::size_t word = std::string(policy::name(o)).size();
+  return colorOf(o) + l.substr(0, word) + "\033[0m" + l.substr(word);
+}
+
+// A message made of one part per container ("a; b; c") is hard to read on one long line: past
+// 100 characters, each part gets its own line under the rule.
+std::string formatMessage(const std::string& message) {
+  if (message.size() <= 100 || message.find("; ") == std::string::npos) return ": " + message;
+  std::string out = ":";
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = message.find("; ", start);
+    out += "\n          " + message.substr(start, end - start);
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return out;
+}
+
+std::string resultLine(const policy::RuleResult& r, bool color) {
+  return "  " + label(r.outcome, color) + r.policy + "/" + r.rule +
+         (r.message.empty() ? "" : formatMessage(r.message)) + "\n";
+}
+
+// Explained changes, grouped by rule so that a rule's reason (a ServiceGroup's tier) is given
+// once, with containers named by name.
+std::string explainText(const ResourceReport& rep) {
+  std::string out;
+  std::vector<std::pair<std::string, std::string>> rules;  // policy/rule, detail
+  for (const policy::Change& c : rep.changes) {
+    std::string id = c.policy + "/" + c.rule;
+    bool seen = false;
+    for (const auto& [r, d] : rules) seen = seen || r == id;
+    if (!seen) rules.emplace_back(id, c.detail);
+  }
+  for (const auto& [id, detail] : rules) {
+    out += "  changed by " + id + (detail.empty() ? "" : " (" + detail + ")") + ":\n";
+    for (const policy::Change& c : rep.changes)
+      if (c.policy + "/" + c.rule == id)
+        out += "    " + c.op + " " + namedPointer(rep.patched, c.pointer) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string namedPointer(const json::Value& object, const std::string& pointer) {
+  std::string out;
+  const json::Value* at = &object;
+  std::string previous;
+  std::size_t i = 0;
+  while (i < pointer.size()) {
+    std::size_t next = pointer.find('/', i + 1);
+    std::string raw =
+        pointer.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
+    std::string segment = "/" + raw;
+    if (at && at->isArray() &&
+        (previous == "containers" || previous == "initContainers" ||
+         previous == "ephemeralContainers") &&
+        !raw.empty() && raw.find_first_not_of("0123456789") == std::string::npos) {
+      std::size_t index = std::stoul(raw);
+      const json::Value* item = index < at->asArray().size() ? &at->asArray()[index] : nullptr;
+      const json::Value* name = item && item->isObject() ? item->find("name") : nullptr;
+      if (name && name->isString()) segment = "[name=" + name->asString() + "]";
+      at = item;
+    } else if (at && at->isObject()) {
+      std::string key;  // RFC 6901: ~1 is "/", ~0 is "~"
+      for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] == '~' && k + 1 < raw.size()) {
+          key += raw[k + 1] == '1' ? '/' : '~';
+          ++k;
+        } else {
+          key += raw[k];
+        }
+      }
+      at = at->find(key);
+    } else {
+      at = nullptr;
+    }
+    out += segment;
+    previous = raw;
+    if (next == std::string::npos) break;
+    i = next;
+  }
+  return out;
+}
+
 std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
+  using policy::Outcome;
   std::string out;
   for (const ResourceReport& rep : reports) {
     out += rep.resource->id() + "  (" + rep.resource->file + ":" +
            std::to_string(rep.resource->line) + ")\n";
+    // What needs attention first, then what held.
+    int passes = 0;
+    for (Outcome wanted : {Outcome::Fail, Outcome::Error, Outcome::Warn})
+      for (const policy::RuleResult& r : rep.results)
+        if (r.outcome == wanted) out += resultLine(r, o.color);
     for (const policy::RuleResult& r : rep.results) {
-      if (r.outcome == policy::Outcome::Skip && !o.showSkips) continue;
-      std::string label(policy::name(r.outcome));
-      label.resize(6, ' ');
-      out += "  " + label + r.policy + "/" + r.rule;
-      if (!r.message.empty()) out += ": " + r.message;
-      out += '\n';
+      if (r.outcome != Outcome::Pass) continue;
+      ++passes;
+      if (o.verbose) out += resultLine(r, o.color);
     }
+    if (passes && !o.verbose)
+      out += "  " + label(Outcome::Pass, o.color) + std::to_string(passes) +
+             (passes == 1 ? " rule" : " rules") + "\n";
+    if (o.showSkips)
+      for (const policy::RuleResult& r : rep.results)
+        if (r.outcome == Outcome::Skip) out += resultLine(r, o.color);
+    bool evaluated = false;
+    for (const policy::RuleResult& r : rep.results)
+      evaluated = evaluated || r.outcome != Outcome::Skip;
+    if (!evaluated)
+      out += "  nothing to evaluate: " +
+             (rep.idle.empty() ? std::string("no rule matches it") +
+                                     (o.showSkips || rep.results.empty() ? "" : " (--show-skips)")
+                               : rep.idle) +
+             "\n";
     for (const std::string& n : rep.notes) out += "  note  " + n + "\n";
-    if (o.explain)
-      for (const policy::Change& c : rep.changes)
-        out += "  " + c.pointer + "  <- " + c.policy + "/" + c.rule +
-               (c.detail.empty() ? "" : " (" + c.detail + ")") + "\n";
+    if (o.explain) out += explainText(rep);
     if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
     for (const policy::Generated& g : rep.generated)
       out +=
@@ -136,7 +261,10 @@ std::string renderYaml(const std::vector<ResourceReport>& reports, const OutputO
 
 std::string renderPatchedYaml(const std::vector<ResourceReport>& reports) {
   std::string out;
-  for (const ResourceReport& rep : reports) out += "---\n" + json::writeYaml(rep.patched);
+  for (const ResourceReport& rep : reports) {
+    out += "---\n" + json::writeYaml(rep.patched);
+    for (const policy::Generated& g : rep.generated) out += "---\n" + json::writeYaml(g.object);
+  }
   return out;
 }
 

@@ -14,16 +14,23 @@ struct OutputOptions {
   bool patches = false;  // print each JSON Patch
   bool explain = false;  // print which rule changed which field
   bool showSkips = false;
+  bool verbose = false;  // every passing rule on its own line (else a count per resource)
+  bool color = false;    // ANSI colours on result labels (a terminal, and no NO_COLOR)
 };
 
 policy::Summary summarize(const std::vector<ResourceReport>& reports);
 std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o);
 std::string renderJson(const std::vector<ResourceReport>& reports, const OutputOptions& o);
 std::string renderYaml(const std::vector<ResourceReport>& reports, const OutputOptions& o);
-// The mutated resources alone, as a multi-document YAML stream (--patched without --output).
+// The mutated resources and the objects generated for them, as one multi-document YAML stream
+// that `kubectl apply -f -` reads (--patched without --output).
 std::string renderPatchedYaml(const std::vector<ResourceReport>& reports);
 
 json::Value resultToJson(const policy::RuleResult& r);
+
+// A JSON Pointer with container indexes replaced by their names, as people know them:
+// /spec/containers/1/resources -> /spec/containers[name=web]/resources (looked up in `object`).
+std::string namedPointer(const json::Value& object, const std::string& pointer);
 
 // Report formats (output_reports.cc).
 std::string renderPolicyReports(const std::vector<ResourceReport>& reports);  // one per namespace

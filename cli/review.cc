@@ -28,19 +28,20 @@ int review(const Args& args) {
     return 0;
   }
   if (!parsed) {
-    std::cerr << "billet review: " << error << "\n";
+    std::cerr << "billet review: " << error << "\n" << parser.help();
     return 2;
   }
   std::string endpoint = parsed->get("endpoint", "mutate");
   if (endpoint != "mutate" && endpoint != "validate") {
-    std::cerr << "billet review: --endpoint must be mutate or validate\n";
+    std::cerr << "billet review: --endpoint must be mutate or validate\n" << parser.help();
     return 2;
   }
   if (parsed->all("policies").empty() || parsed->positionals().size() > 1) {
     std::cerr << "billet review: "
               << (parsed->all("policies").empty() ? "-p/--policies is required"
                                                   : "one review file at most")
-              << "\n";
+              << "\n"
+              << parser.help();
     return 2;
   }
   std::string input = parsed->positionals().empty() ? "-" : parsed->positionals()[0];

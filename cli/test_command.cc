@@ -10,12 +10,16 @@
 //        result: pass, patched: expected/gpu-executor.yaml}
 //
 // Each case looks up the resource by Kind/namespace/name (Kind/name when cluster-scoped), the
-// result of policy/rule for it, and, with `patched`, compares the mutated object with the file.
+// result of policy/rule for it, and, with `patched`, compares the mutated object with the file
+// (with `generated`, the objects its generate rules produce). A mismatch prints a unified diff
+// of the YAML. A case naming a resource, policy or rule that does not exist is an invalid test
+// (exit 2): it could never pass, and a typo must not read as a policy regression.
 #include <filesystem>
 #include <iostream>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/line_diff.h"
 #include "cli/offline.h"
 #include "json/yaml.h"
 #include "policy/compiled.h"
@@ -28,7 +32,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Case {
-  std::string resource, policy, rule, result, patched;
+  std::string resource, policy, rule, result, patched, generated;
+  int line = 0;
 };
 
 struct TestFile {
@@ -63,8 +68,9 @@ std::optional<TestFile> decodeTest(const policy::Document& doc,
     std::size_t i = 0;
     for (const YAML::Node& c : cases) {
       std::string p = policy::indexPath("cases", i++);
-      if (!d.map(c, p, {"resource", "policy", "rule", "result", "patched"})) continue;
+      if (!d.map(c, p, {"resource", "policy", "rule", "result", "patched", "generated"})) continue;
       Case k;
+      k.line = c.Mark().line + 1;
       for (auto [field, slot] :
            {std::pair{"resource", &k.resource}, {"policy", &k.policy}, {"rule", &k.rule}})
         if (d.required(c, c[field], policy::childPath(p, field)))
@@ -75,11 +81,51 @@ std::optional<TestFile> decodeTest(const policy::Document& doc,
         k.result = c["result"].Scalar();
       if (auto patched = d.str(c["patched"], policy::childPath(p, "patched")))
         k.patched = relativeTo(doc.file, *patched);
+      if (auto generated = d.str(c["generated"], policy::childPath(p, "generated")))
+        k.generated = relativeTo(doc.file, *generated);
       t.cases.push_back(std::move(k));
     }
   }
   if (errors.size() != before) return std::nullopt;
   return t;
+}
+
+std::string yamlStream(const std::vector<const json::Value*>& objects) {
+  std::string out;
+  for (const json::Value* o : objects) out += "---\n" + json::writeYaml(*o);
+  return out;
+}
+
+// Compares what billet produced (`what`: "patched", "generated") with an expected file; "" when
+// equal, else why on the first line and the diff after it.
+std::string compareWithFile(const std::string& what, const std::string& file,
+                            const std::vector<const json::Value*>& got) {
+  Identity identity;
+  std::vector<policy::LoadError> errors;
+  std::vector<Resource> expected = loadResources({file}, identity, errors);
+  if (!errors.empty()) return "cannot read expected file: " + errors[0].format();
+  std::vector<const json::Value*> want;
+  for (const Resource& r : expected) want.push_back(&r.object);
+  bool same = want.size() == got.size();
+  for (std::size_t i = 0; same && i < want.size(); ++i) same = *want[i] == *got[i];
+  if (same) return "";
+  return what + " differs from " + file + "\n" +
+         unifiedDiff(yamlStream(want), yamlStream(got), file, "got");
+}
+
+// Which case names something that does not exist: "" when the case is well-formed.
+std::string unknownName(const Case& c, const policy::PolicySet& set,
+                        const std::vector<ResourceReport>& reports) {
+  bool resource = false;
+  for (const ResourceReport& r : reports) resource = resource || r.resource->id() == c.resource;
+  if (!resource) return "no resource " + c.resource + " in the Test's resources";
+  for (const policy::CompiledPolicy& p : set.policies) {
+    if (p.name != c.policy) continue;
+    for (const policy::Rule& r : p.rules)
+      if (r.name == c.rule) return "";
+    return "policy " + c.policy + " has no rule " + c.rule;
+  }
+  return "no policy " + c.policy + " in the Test's policies";
 }
 
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
@@ -97,38 +143,74 @@ bool runTest(const TestFile& t, int& passed, int& failed) {
     return false;
   }
   std::vector<ResourceReport> reports;
-  for (const Resource& r : resources) reports.push_back(evaluate(*loaded.set, r, identity, false));
+  for (const Resource& r : resources) reports.push_back(evaluate(*loaded.set, r, identity));
+  bool valid = true;
   for (const Case& c : t.cases) {
-    std::string got = "missing", why;
+    if (std::string why = unknownName(c, *loaded.set, reports); !why.empty()) {
+      std::cerr << t.file << ":" << c.line << ": invalid case " << c.resource << " " << c.policy
+                << "/" << c.rule << ": " << why << "\n";
+      valid = false;
+    }
+  }
+  if (!valid) return false;
+  for (const Case& c : t.cases) {
     const ResourceReport* rep = nullptr;
     for (const ResourceReport& r : reports)
       if (r.resource->id() == c.resource) rep = &r;
-    if (!rep) {
-      why = "no resource " + c.resource;
-    } else {
-      for (const policy::RuleResult& r : rep->results)
-        if (r.policy == c.policy && r.rule == c.rule) got = std::string(policy::name(r.outcome));
-      if (got != c.result) why = "got " + got;
-      if (why.empty() && !c.patched.empty()) {
-        std::vector<policy::LoadError> perrors;
-        std::vector<Resource> expected = loadResources({c.patched}, identity, perrors);
-        if (!perrors.empty() || expected.size() != 1) {
-          for (const auto& e : perrors) std::cerr << e.format() << "\n";
-          std::cerr << c.patched << ": expected exactly one resource\n";
-          return false;
-        }
-        if (expected[0].object != rep->patched)
-          why = "patched object differs from " + c.patched + "; got:\n" +
-                json::writeYaml(rep->patched);
+    // A rule of a policy for other kinds has no result at all: for this resource it is skipped.
+    std::string got = "skip", message, why;
+    for (const policy::RuleResult& r : rep->results)
+      if (r.policy == c.policy && r.rule == c.rule) {
+        got = std::string(policy::name(r.outcome));
+        message = r.message;
       }
+    if (got != c.result) why = "got " + got + (message.empty() ? "" : ": " + message);
+    if (why.empty() && !c.patched.empty())
+      why = compareWithFile("patched", c.patched, {&rep->patched});
+    if (why.empty() && !c.generated.empty()) {
+      std::vector<const json::Value*> generated;
+      for (const policy::Generated& g : rep->generated)
+        if (g.policy == c.policy && g.rule == c.rule) generated.push_back(&g.object);
+      why = compareWithFile("generated", c.generated, generated);
     }
     bool ok = why.empty();
     (ok ? passed : failed)++;
+    std::string head = why.substr(0, why.find('\n')), diff;
+    if (head.size() < why.size()) diff = why.substr(head.size() + 1);
     std::cout << (ok ? "PASS  " : "FAIL  ") << t.name << "  " << c.resource << "  " << c.policy
-              << "/" << c.rule << "  " << c.result << (ok ? "" : "  (" + why + ")") << "\n";
+              << "/" << c.rule << "  " << c.result << (ok ? "" : "  (" + head + ")") << "\n";
+    // The diff under its row, indented so that the table still reads as a table.
+    for (std::size_t at = 0; at < diff.size();) {
+      std::size_t end = diff.find('\n', at);
+      if (end == std::string::npos) end = diff.size();
+      std::cout << "      " << diff.substr(at, end - at) << "\n";
+      at = end + 1;
+    }
   }
   return true;
 }
+
+constexpr const char* kTestHelp = R"(
+Runs every `kind: Test` document in the files or directories given:
+
+  apiVersion: billet.dev/v1alpha1
+  kind: Test
+  metadata: {name: gpu-workloads}
+  policies: [../policies]         # files or directories, relative to the test file
+  resources: [resources.yaml]
+  cases:
+    - resource: Deployment/ml-prod/gpu-executor   # Kind/namespace/name (Kind/name if cluster-scoped)
+      policy: gpu-workloads
+      rule: gpu-placement
+      result: pass                 # pass, fail, warn, skip or error
+      patched: expected/gpu-executor.yaml    # optional: the whole mutated object
+      generated: expected/gpu-executor-pdb.yaml  # optional: what this rule generates
+
+Prints one PASS/FAIL row per case (a unified diff under a patched or generated mismatch) and
+"N passed, M failed". Exit codes: 0 every case passed, 1 a case failed, 2 invalid input (a Test,
+policy or resource that does not load, or a case naming a resource, policy or rule that does not
+exist).
+)";
 
 }  // namespace
 
@@ -138,13 +220,13 @@ int test(const Args& args) {
   bool help = false;
   auto parsed = parser.parse(args, error, help);
   if (help) {
-    std::cout << parser.help()
-              << "\nRuns every `kind: Test` document in the files or directories given.\n";
+    std::cout << parser.help() << kTestHelp;
     return 0;
   }
   if (!parsed || parsed->positionals().empty()) {
     std::cerr << "billet test: " << (parsed ? "give at least one test file or directory" : error)
-              << "\n";
+              << "\n"
+              << parser.help();
     return 2;
   }
   std::vector<policy::LoadError> errors;

@@ -14,7 +14,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve     run the admission webhook (TLS)\n"
     "  lint      check policies; with -f, evaluate resources as CREATE\n"
-    "  audit     evaluate resources, every rule in Audit mode, and report\n"
+    "  audit     evaluate resources as the webhook would; report, never fail\n"
     "  review    answer one AdmissionReview exactly as the server would\n"
     "  test      run policy test files\n"
     "  certs     generate webhook certificates\n"

@@ -64,13 +64,12 @@ json::Value toValue(const YAML::Node& node) {
   return json::Value::null();
 }
 
-void parseDocuments(const TextSource& source, std::vector<Document>& out,
-                    std::vector<LoadError>& errors) {
+bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
+              std::vector<LoadError>& errors) {
   if (AliasGuardResult guard = checkExpandedSize(source.text); !guard.ok) {
     errors.push_back({source.name, guard.line, guard.column, "", guard.message});
-    return;
+    return false;
   }
-  std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(source.text);
   } catch (const YAML::DeepRecursion& e) {
@@ -78,12 +77,19 @@ void parseDocuments(const TextSource& source, std::vector<Document>& out,
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "",
                       "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"});
-    return;
+    return false;
   } catch (const YAML::Exception& e) {
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});
-    return;
+    return false;
   }
+  return true;
+}
+
+void parseDocuments(const TextSource& source, std::vector<Document>& out,
+                    std::vector<LoadError>& errors) {
+  std::vector<YAML::Node> nodes;
+  if (!loadYaml(source, nodes, errors)) return;
   for (const YAML::Node& n : nodes) {
     if (!n || n.IsNull()) continue;
     if (!n.IsMap()) {

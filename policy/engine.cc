@@ -30,8 +30,7 @@ bool hasRules(const CompiledPolicy& p, Stage stage) {
   return false;
 }
 
-Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions& o) {
-  if (o.forceAudit) return Mode::Audit;
+Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
   return r.mode.value_or(p.mode);
 }
 
@@ -88,7 +87,7 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
   for (const json::Value& op : ops.asArray())
-    out.push_back({op.find("path")->asString(), p.name, r.name, d});
+    out.push_back({op.find("path")->asString(), op.find("op")->asString(), p.name, r.name, d});
 }
 
 // On UPDATE of a Pod the API server accepts changes to metadata and new tolerations, and refuses

@@ -20,8 +20,9 @@
 namespace billet::policy {
 
 struct EvalOptions {
-  bool explain = false;     // record which rule changed which field (lint --explain)
-  bool forceAudit = false;  // every rule in Audit mode (billet audit)
+  // Record which rule changed which field (lint --explain, audit's "would add ..."). There is
+  // no option that changes what is evaluated: lint, audit, review and the server share one path.
+  bool explain = false;
 };
 
 struct MutateOutcome {

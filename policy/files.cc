@@ -47,7 +47,8 @@ std::vector<TextSource> readSources(const std::vector<std::string>& paths,
       continue;
     }
     std::vector<std::string> files;
-    if (fs::is_directory(st)) {
+    bool named = !fs::is_directory(st);
+    if (!named) {
       for (auto it = fs::recursive_directory_iterator(
                path, fs::directory_options::follow_directory_symlink, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -65,7 +66,7 @@ std::vector<TextSource> readSources(const std::vector<std::string>& paths,
       files.push_back(path);
     }
     for (const std::string& f : files) {
-      TextSource s{f, {}};
+      TextSource s{f, {}, named};
       if (!readFile(f, s.text)) {
         errors.push_back({f, 0, 0, "", "cannot read file"});
         continue;

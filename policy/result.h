@@ -32,6 +32,7 @@ struct RuleResult {
 // One changed field, for `lint --explain`: which policy/rule set which JSON Pointer.
 struct Change {
   std::string pointer;
+  std::string op;  // the JSON Patch operation: add, replace or remove
   std::string policy;
   std::string rule;
   std::string detail;  // e.g. `tier "medium"` for ServiceGroups

@@ -17,6 +17,9 @@ namespace billet::policy {
 struct TextSource {
   std::string name;  // the file as given ("-" for stdin)
   std::string text;
+  // False when the file was found by walking a directory: a named file that holds nothing
+  // usable is an error, a file met in a directory is skipped with a note.
+  bool named = true;
 };
 
 struct Document {
@@ -29,6 +32,11 @@ struct Document {
 // Unreadable paths are reported in `errors`.
 std::vector<TextSource> readSources(const std::vector<std::string>& paths,
                                     std::vector<LoadError>& errors);
+
+// The YAML documents of a source, each a node (null for an empty or comment-only document).
+// False, with the error's position, when the text is not YAML or an alias expands too far.
+bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
+              std::vector<LoadError>& errors);
 
 // Multi-document YAML (JSON is YAML); empty documents are skipped and `kind: List` is expanded
 // into its items. Syntax errors are reported with their position.

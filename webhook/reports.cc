@@ -1,5 +1,6 @@
 #include "webhook/reports.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -61,8 +62,11 @@ void appendCounts(std::string& out, const std::uint64_t (&c)[5]) {
 
 }  // namespace
 
-ReportStore::ReportStore(std::size_t maxKeys, std::size_t examplesPerKey)
-    : maxKeys_(maxKeys), examplesPerKey_(examplesPerKey), since_(nowSeconds()) {}
+ReportStore::ReportStore(std::size_t maxKeys, std::size_t examplesPerKey, std::size_t objectsPerKey)
+    : maxKeys_(maxKeys),
+      examplesPerKey_(examplesPerKey),
+      objectsPerKey_(objectsPerKey),
+      since_(nowSeconds()) {}
 
 void ReportStore::record(const AdmissionReply& reply) {
   if (reply.status != 200 || reply.dryRun) return;
@@ -77,6 +81,8 @@ void ReportStore::record(const AdmissionReply& reply) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
+  const std::string object =
+      reply.objectUid.empty() ? "request/" + reply.uid : "object/" + reply.objectUid;
   std::lock_guard<std::mutex> lock(mu_);
   for (const policy::RuleResult& r : reply.results) {
     if (r.mode == policy::Mode::Enforce || r.outcome == policy::Outcome::Skip) continue;
@@ -94,6 +100,24 @@ void ReportStore::record(const AdmissionReply& reply) {
     e.mode = r.mode;
     e.severity = r.severity;
     e.category = r.category;
+    if (auto seen = e.outcomeOf.find(object); seen != e.outcomeOf.end()) {
+      // Seen before: its new result replaces the old one, in the counts and the examples.
+      --e.counts[seen->second];
+      seen->second = index(r.outcome);
+      auto sameObject = [&](const Example& ex) {
+        return ex.objectUid.empty() ? "request/" + ex.uid == object
+                                    : "object/" + ex.objectUid == object;
+      };
+      e.examples.erase(std::remove_if(e.examples.begin(), e.examples.end(), sameObject),
+                       e.examples.end());
+    } else if (objectsPerKey_ > 0) {
+      if (e.objects.size() >= objectsPerKey_) {
+        e.outcomeOf.erase(e.objects.front());
+        e.objects.pop_front();
+      }
+      e.outcomeOf.emplace(object, index(r.outcome));
+      e.objects.push_back(object);
+    }
     ++e.counts[index(r.outcome)];
     if (r.outcome == policy::Outcome::Pass || examplesPerKey_ == 0) continue;
     if (e.examples.size() >= examplesPerKey_) e.examples.pop_front();

@@ -3,6 +3,11 @@
 // Bounded: one entry per namespace × policy × rule (at most maxKeys entries; results for new keys
 // past the cap are counted in `dropped`), each with counts per result and the last few failing
 // examples. Only rules in Audit or Warn mode are recorded; dry-run requests are not (SPEC §4.7).
+//
+// A review repeated for the same object counts once: an object is known by its metadata.uid, or
+// by the request uid when it has none yet (a CREATE), so an API server retry, a reinvoked mutate
+// and the UPDATEs of one object replace the result they recorded before instead of adding one.
+// Each entry remembers its last `objectsPerKey` objects; an older one counts again.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +26,8 @@ namespace billet::webhook {
 
 class ReportStore {
  public:
-  explicit ReportStore(std::size_t maxKeys = 10'000, std::size_t examplesPerKey = 5);
+  explicit ReportStore(std::size_t maxKeys = 10'000, std::size_t examplesPerKey = 5,
+                       std::size_t objectsPerKey = 128);
 
   void record(const AdmissionReply& reply);
 
@@ -48,11 +54,14 @@ class ReportStore {
     std::string severity, category;
     std::uint64_t counts[5] = {0, 0, 0, 0, 0};  // pass, fail, warn, error, skip
     std::deque<Example> examples;
+    std::map<std::string, std::size_t> outcomeOf;  // object -> index of the outcome it counts in
+    std::deque<std::string> objects;               // outcomeOf's keys, oldest first
   };
   using Key = std::tuple<std::string, std::string, std::string>;  // namespace, policy, rule
 
   const std::size_t maxKeys_;
   const std::size_t examplesPerKey_;
+  const std::size_t objectsPerKey_;
   const std::int64_t since_;
   mutable std::mutex mu_;
   std::map<Key, Entry> entries_;

@@ -3,7 +3,7 @@
 # between `lint` and `review` (one evaluation path). Usage: cli_test.sh BILLET SOURCE_DIR
 set -uo pipefail
 BILLET=$1
-SRC=$2
+SRC=$(cd "$2" && pwd)  # absolute: Test files name paths relative to themselves
 SAMPLE="$SRC/../shared/samples/review-deployment-gpu.json"
 # A clone without the shared samples beside it: the same review, kept as a fuzz seed.
 [ -f "$SAMPLE" ] || SAMPLE="$SRC/fuzz/corpus/admission_review/sample-deployment-gpu.json"
@@ -48,6 +48,13 @@ jq -c '.request.object' "$SAMPLE" > "$T/deploy.json"
 run version
 check "version exits 0" [ $rc -eq 0 ]
 check "version prints the version" grep -q '^billet [0-9]' <<<"$out"
+check "version names the commit and the build date" grep -Eq '^billet [0-9.]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown), built [0-9]{4}-[0-9]{2}-[0-9]{2}, ' <<<"$out"
+run version --help
+check "version --help is help" [ $rc -eq 0 ]
+check "version --help says what it prints" grep -q 'git commit' <<<"$out"
+run version extra
+check "version with an argument is a usage error" [ $rc -eq 2 ]
+check "with the usage" grep -q '^usage: billet version' <<<"$err"
 
 run lint -p "$T/gpu.yaml"
 check "lint of good policies exits 0" [ $rc -eq 0 ]
@@ -98,13 +105,20 @@ check "with its position" grep -q "^$T/broken.yaml:[0-9]*:[0-9]*: invalid YAML" 
 run lint -p "$T/gpu.yaml" --frobnicate
 check "an unknown flag exits 2" [ $rc -eq 2 ]
 check "and is named" grep -q 'unknown flag --frobnicate' <<<"$err"
+check "a usage error prints the command's usage" grep -q '^usage: billet lint -p POLICIES' <<<"$err"
+run review --endpoint sideways -p "$T/gpu.yaml"
+check "review usage errors print its usage" grep -q '^usage: billet review' <<<"$err"
 run lint -p "$T/missing-dir"
 check "a missing policy path exits 2" [ $rc -eq 2 ]
 run lint --help
 check "--help exits 0" [ $rc -eq 0 ]
 run audit -p "$T/gpu.yaml" -f "$T/deploy.json"
 check "audit never fails" [ $rc -eq 0 ]
-check "audit reports mutations as failures" grep -q 'fail  gpu-workloads/gpu-placement: would add /spec/template/spec/tolerations' <<<"$out"
+# audit evaluates as lint and the webhook do: the mutation is applied and reported as what the
+# webhook would change (warn), the Enforce failure on the mutated object stays a failure.
+check "audit reports an applied mutation as warn, would ..." grep -q 'warn  gpu-workloads/gpu-placement: would add /spec/template/spec/tolerations, add /spec/template/spec/nodeSelector' <<<"$out"
+check "audit reports what the webhook rejects as fail" grep -q 'fail  gpu-workloads/require-gpu-limits: GPU containers must set limits (container "log-shipper")' <<<"$out"
+check "audit counts as the webhook does" [ "$(tail -n1 <<<"$out")" = "pass: 0, fail: 1, warn: 1, error: 0, skip: 0" ]
 
 # Convergence (§4.2) and conflicts (§4.3).
 cat > "$T/fight.yaml" <<'YAML'
@@ -125,6 +139,10 @@ run lint -p "$T/fight.yaml" -f "$T/pod.yaml"
 check "lint reports the conflicting changes" grep -q 'note  conflict: fight/to-a and fight/to-b both change /spec/nodeSelector/pool' <<<"$out"
 check "lint reports a rule that does not converge" grep -q 'error fight/append: does not converge: changes /spec/tolerations/- again' <<<"$out"
 check "lint reports the fighting pair" grep -q 'error fight/to-a: does not converge' <<<"$out"
+check "an error result fails lint" [ $rc -eq 1 ]
+run lint -p "$T/fight.yaml" -f "$T/pod.yaml" --output json
+check "a rule is never both pass and error for one resource" [ "$(jq '[.resources[0].results[] | select(.rule == "append")] | length' <<<"$out")" -eq 1 ]
+check "the non-converging rule is an error" [ "$(jq -r '.resources[0].results[] | select(.rule == "append") | .result' <<<"$out")" = error ]
 
 # Report formats (SPEC §6).
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output policyreport
@@ -144,7 +162,13 @@ check "JUnit: one test case per resource x rule" [ "$(grep -c '<testcase ' <<<"$
 check "JUnit: the failure is a <failure>" grep -q '<failure message="GPU containers must set limits (container &quot;log-shipper&quot;)"' <<<"$out"
 run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --output policyreport
 check "audit writes PolicyReports" [ $rc -eq 0 ] 
-check "audit reports the would-be mutation as a failure" grep -q 'message: would add /spec/template/spec/tolerations' <<<"$out"
+check "audit reports the would-be change" grep -q 'message: would add /spec/template/spec/tolerations' <<<"$out"
+check "as a warning" grep -B1 -A3 'message: would add /spec/template/spec/tolerations' <<<"$out" | grep -q 'result: warn'
+for format in sarif junit json yaml; do
+  run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --output $format
+  check "audit takes --output $format" [ $rc -eq 0 ] 
+done
+check "audit SARIF names the failure" grep -q 'gpu-workloads/require-gpu-limits' <<<"$(run audit -p "$T/gpu.yaml" -f "$T/deploy.json" --output sarif; echo "$out")"
 
 # audit --html: one self-contained page with totals, a row per finding, and untrusted text escaped.
 cat > "$T/hostile.yaml" <<'YAML'
@@ -156,7 +180,7 @@ spec:
 YAML
 run audit -p "$T/gpu.yaml" -f "$T/deploy.json" -f "$T/hostile.yaml" --html "$T/report.html"
 check "audit --html exits 0" [ $rc -eq 0 ]
-check "audit --html still prints the text output" grep -q 'fail  gpu-workloads/gpu-placement' <<<"$out"
+check "audit --html still prints the text output" grep -q 'warn  gpu-workloads/gpu-placement' <<<"$out"
 check "audit --html writes the file" [ -s "$T/report.html" ]
 check "the report is an HTML page" grep -q '^<!DOCTYPE html>' "$T/report.html"
 check "no external scripts or images" bash -c "! grep -qi 'src=\"http' '$T/report.html'"
@@ -164,7 +188,7 @@ check "no external stylesheets or links" bash -c "! grep -qi 'href=\"http' '$T/r
 check "no @import" bash -c "! grep -qi '@import' '$T/report.html'"
 check "no <link> elements" bash -c "! grep -qi '<link' '$T/report.html'"
 check "the styles and script are inline" [ "$(grep -c -e '^<style>' -e '^<script>' "$T/report.html")" -eq 2 ]
-check "the totals: fail" grep -q '<div class="total fail" data-total="fail"><b>3</b>fail</div>' "$T/report.html"
+check "the totals: fail (what the webhook rejects)" grep -q '<div class="total fail" data-total="fail"><b>1</b>fail</div>' "$T/report.html"
 check "the totals: pass" grep -q '<div class="total pass" data-total="pass"><b>1</b>pass</div>' "$T/report.html"
 check "a row per finding (2 resources x 2 rules)" [ "$(grep -c '<tr class="finding"' "$T/report.html")" -eq 4 ]
 check "a finding row names resource, policy/rule, result and message" grep -q '<tr class="finding" data-result="fail" data-policy="gpu-workloads" data-ns="ml-prod"><td>Deployment</td><td>ml-prod</td><td>gpu-executor</td><td>gpu-workloads/require-gpu-limits</td><td class="res"><span class="fail">fail</span></td><td class="msg">GPU containers must set limits (container &quot;log-shipper&quot;)</td></tr>' "$T/report.html"
@@ -179,6 +203,7 @@ run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --html "$T/lint.html"
 check "--html is for audit only" [ $rc -eq 2 ]
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output html
 check "an unknown output format exits 2" [ $rc -eq 2 ]
+check "and lists the valid formats" grep -q 'unknown --output html (valid: text, json, yaml, policyreport, sarif, junit)' <<<"$err"
 
 # billet test: the pack's own tests pass; a wrong expectation fails; a bad test file is invalid.
 run test "$SRC/manifests/tests"
@@ -196,7 +221,7 @@ cases:
 YAML
 run test "$T/wrong-test.yaml"
 check "a failing case exits 1" [ $rc -eq 1 ]
-check "and says what it got" grep -q 'FAIL  wrong  Deployment/ml-prod/gpu-executor  gpu-workloads/require-gpu-limits  pass  (got fail)' <<<"$out"
+check "and says what it got, with the failure message" grep -q 'FAIL  wrong  Deployment/ml-prod/gpu-executor  gpu-workloads/require-gpu-limits  pass  (got fail: GPU containers must set limits (container "log-shipper"))' <<<"$out"
 printf 'apiVersion: billet.dev/v1alpha1\nkind: Test\nmetadata: {name: x}\ncases: [{resource: a, result: maybe}]\n' > "$T/bad-test.yaml"
 run test "$T/bad-test.yaml"
 check "an invalid test file exits 2" [ $rc -eq 2 ]
@@ -218,5 +243,192 @@ lint_inference_patch=$(jq -c '.resources[] | select(.name == "gpu-inference") | 
 check "the shipped review gets a patch" [ "$(jq length <<<"$shipped_patch")" -gt 0 ]
 check "its patch is the one lint reports for the manifest" \
   [ "$shipped_patch" = "$lint_inference_patch" ]
+
+# Gates that cannot pass on nothing: no policy, no object, stdin twice -> exit 2 with a reason.
+mkdir -p "$T/empty" "$T/no-objects"
+run lint -p "$T/empty"
+check "lint -p DIR without a policy document exits 2" [ $rc -eq 2 ]
+check "and says so on one line" [ "$err" = "billet lint: no policy document in $T/empty" ]
+cp "$SRC/tests/cli/fixtures/repo/kustomization.yaml" "$SRC/tests/cli/fixtures/repo/notes.yaml" "$T/no-objects/"
+run lint -p "$T/gpu.yaml" -f "$T/no-objects"
+check "lint -f DIR without an object exits 2" [ $rc -eq 2 ]
+check "and says so" grep -q "^billet lint: no Kubernetes object in $T/no-objects$" <<<"$err"
+run lint -p "$T/gpu.yaml" -f "$T/no-objects/notes.yaml"
+check "a named file without an object exits 2" [ $rc -eq 2 ]
+check "and names it" grep -q "^$T/no-objects/notes.yaml: holds no Kubernetes object: empty or comments only$" <<<"$err"
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" -f "$T/no-objects/kustomization.yaml"
+check "a named file without an object fails the run even beside objects" [ $rc -eq 2 ]
+check "naming the kustomization" grep -q "kustomization.yaml: holds no Kubernetes object: kustomize configuration (kind: Kustomization)" <<<"$err"
+run lint -p - -f - <"$T/gpu.yaml"
+check "stdin named twice exits 2" [ $rc -eq 2 ]
+check "and says stdin is read once" grep -q 'standard input (-) is named 2 times; it can be read once' <<<"$err"
+cat > "$T/deny-errors.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: settings}
+spec: {evaluationErrors: {mutate: Deny}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: broken}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - {name: bad-patch, mutate: {patch: [{op: replace, path: /spec/nothing/here, value: 1}]}}
+YAML
+run lint -p "$T/deny-errors.yaml" -f "$T/pod.yaml"
+check "a request /mutate would refuse fails lint" [ $rc -eq 1 ]
+check "it is an error result" grep -q '^  error broken/bad-patch' <<<"$out"
+check "and the refusal is noted" grep -q 'note  /mutate would refuse this request' <<<"$out"
+
+# Real repositories: tool configuration and non-objects are skipped with one note each; the
+# objects are evaluated, generateName included; JSON is read by billet's JSON parser.
+REPO="$SRC/tests/cli/fixtures/repo"
+run lint -p "$T/gpu.yaml" -f "$REPO"
+check "a repository lints (exit 0: no Enforce failure)" [ $rc -eq 0 ]
+check "three objects are evaluated" [ "$(grep -c '^[A-Za-z]*/.*  (' <<<"$out")" -eq 3 ]
+check "a generateName object is shown as name*" grep -q "^Job/ml-research/train-\*  ($REPO/apps/train-job.yaml:2)" <<<"$out"
+check "and evaluated" grep -A3 '^Job/ml-research/train-\*' <<<"$out" | grep -q 'pass  2 rules'
+check "the surrogate pair JSON is read" grep -q '^ConfigMap/web/greeting' <<<"$out"
+check "one note per skipped file (12)" [ "$(grep -c '^note: ' <<<"$err")" -eq 12 ]
+for why in "kustomization.yaml:1: skipped: kustomize configuration (kind: Kustomization)" \
+           "components/gpu/kustomization.yaml:1: skipped: kustomize configuration (kind: Component)" \
+           "chart/Chart.yaml: skipped: Helm chart metadata" \
+           "chart/values.yaml:1: skipped: Helm values" \
+           "chart/templates: skipped: Helm chart templates" \
+           "notes.yaml: skipped: empty or comments only" \
+           "config/kubelet.yaml:1: skipped: tool configuration (kind: KubeletConfiguration)" \
+           "config/katib.yaml:1: skipped: kind KatibConfig without metadata.name" \
+           "config/numbers.json:1: skipped: a list at the top level" \
+           "patches/replicas.yaml:2: skipped: a list at the top level" \
+           "patches/tolerations.yaml:2: skipped: no apiVersion/kind" \
+           "reviews/create-pod.json:1: skipped: an AdmissionReview"; do
+  check "note: $why" grep -qF "note: $REPO/${why}" <<<"$err"
+done
+run lint -p "$T/gpu.yaml" -f "$REPO/apps/greeting.json" --output json --patched
+check "a surrogate pair in JSON is one character" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+run lint -p "$T/gpu.yaml" -f - --output json --patched <"$REPO/apps/greeting.json"
+check "JSON on stdin is read as JSON too" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+run lint -p "$T/gpu.yaml" -f - <<<'{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}'
+check "a YAML flow mapping on stdin is still YAML" grep -q '^ConfigMap/default/flow' <<<"$out"
+printf '{"apiVersion": "v1",\n  "kind": "Pod", "metadata": {"name": "x"},, }\n' >"$T/bad.json"
+run lint -p "$T/gpu.yaml" -f "$T/bad.json"
+check "broken JSON is an error with line and column" grep -q "^$T/bad.json:2:44: invalid JSON" <<<"$err"
+mkdir -p "$T/mixed"
+cp "$T/deploy.json" "$T/mixed/a-deploy.json"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' >"$T/mixed/b-broken.yaml"
+cp "$REPO/apps/web.yaml" "$T/mixed/c-web.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/mixed"
+check "broken YAML in one file exits 2" [ $rc -eq 2 ]
+check "with its position" grep -q "^$T/mixed/b-broken.yaml:[0-9]*:[0-9]*: invalid YAML" <<<"$err"
+check "the files before it are still reported" grep -q '^Deployment/ml-prod/gpu-executor' <<<"$out"
+check "the files after it are still reported" grep -q '^Deployment/web/web' <<<"$out"
+check "the summary is printed" grep -q '^pass: ' <<<"$out"
+run lint -p "$SRC/manifests/policies" -f "$SRC"
+check "lint -f . on billet's own repository reports its objects" grep -q '^Deployment/billet-system/billet' <<<"$out"
+check "and ends with the summary" grep -q '^pass: [0-9]*, fail: ' <<<"$(tail -n1 <<<"$out")"
+check "only deliberately broken fuzz seeds and golden inputs are errors" \
+  bash -c "! grep -v -e '^note: ' -e '/fuzz/corpus/' -e '/tests/golden/bad-' -e 'error(s) in resources' <<<\"\$1\" | grep -q ." _ "$err"
+
+# lint --patched: stdout is a YAML stream of the mutated and generated objects, nothing else.
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --patched
+check "--patched exits like lint" [ $rc -eq 1 ]
+check "stdout is YAML documents only" [ "$(grep -c '^---$' <<<"$out")" -eq "$(grep -c '^apiVersion: ' <<<"$out")" ]
+check "the results go to stderr" grep -q '^  fail  gpu-workloads/require-gpu-limits' <<<"$err"
+check "the summary goes to stderr" grep -q '^pass: ' <<<"$err"
+check "no result on stdout" bash -c "! grep -q -e '^pass: ' -e '^  fail' <<<\"\$1\"" _ "$out"
+check "the generated PodDisruptionBudget is in the stream" grep -q '^kind: PodDisruptionBudget$' <<<"$out"
+patched_docs=$(grep -c '^---$' <<<"$out")
+"$BILLET" lint -p "$SRC/manifests/policies" -f - <<<"$out" >"$T/reread.out" 2>"$T/reread.err"
+check "the stream reads back: no document skipped or broken" bash -c "! grep -qv '^warning: ' '$T/reread.err'"
+check "the stream reads back: one object per document ($patched_docs)" [ "$(grep -c '^[A-Za-z]*/.*  (-:' "$T/reread.out")" -eq "$patched_docs" ]
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --patched --output json
+check "--patched --output json is JSON on stdout" [ "$(jq -r '.resources[0].patched.kind' <<<"$out")" = Deployment ]
+
+# audit agrees with lint and the webhook on the examples: its failures are lint's Enforce failures.
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples" --output json
+lint_enforce_fails=$(jq '[.resources[].results[] | select(.result == "fail" and .mode == "Enforce")] | length' <<<"$out")
+run audit -p "$SRC/manifests/policies" -f "$SRC/manifests/examples" --output json
+check "audit on the examples exits 0" [ $rc -eq 0 ]
+check "audit fails exactly what lint's Enforce rules fail ($lint_enforce_fails)" [ "$(jq .summary.fail <<<"$out")" -eq "$lint_enforce_fails" ]
+check "audit reports each applied mutation as would ..." [ "$(jq '[.resources[].results[] | select(.stage == "mutate" and .result == "warn" and (.message | startswith("would ")))] | length' <<<"$out")" -gt 0 ]
+check "and no mutation as a failure" [ "$(jq '[.resources[].results[] | select(.stage == "mutate" and .result == "fail")] | length' <<<"$out")" -eq 0 ]
+
+# Output people read: problems first, passes counted, why nothing was evaluated, no colour in a pipe.
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml"
+block=$(awk '/^Deployment\/ml-prod\/gpu-executor/{on=1; next} /^[A-Z]/{on=0} on' <<<"$out")
+check "failures come first" [ "$(head -n1 <<<"$block" | cut -c3-7)" = "fail " ]
+check "passes are counted per resource" grep -q '^  pass  [0-9]* rules$' <<<"$block"
+check "long per-container warnings get a line each" grep -q '^          container "log-shipper" must set' <<<"$block"
+check "no colour when stdout is not a terminal" bash -c "! grep -q $'\e' <<<\"\$1\"" _ "$out"
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --verbose
+check "--verbose lists every pass" grep -q '^  pass  gpu-workloads/gpu-placement$' <<<"$out"
+check "script(1) is there for the terminal check" bash -c "command -v script >/dev/null"
+TERM=xterm script -qec "$BILLET lint -p $SRC/manifests/policies -f $SRC/manifests/examples/gpu-deployment.yaml" /dev/null >"$T/tty.out" 2>&1
+check "colour on a terminal" grep -q $'\e\\[31mfail' "$T/tty.out"
+NO_COLOR=1 TERM=xterm script -qec "$BILLET lint -p $SRC/manifests/policies -f $SRC/manifests/examples/gpu-deployment.yaml" /dev/null >"$T/tty.out" 2>&1
+check "no colour with NO_COLOR" bash -c "! grep -q $'\e\\[31m' '$T/tty.out'"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: web}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec: {containers: [{name: c, image: "x:1"}]}\n' >"$T/idle.yaml"
+run lint -p "$SRC/manifests/policies" -f "$T/idle.yaml"
+check "says when no policy is for a kind" grep -q '^  nothing to evaluate: no policy applies to kind ConfigMap$' <<<"$out"
+check "says when a namespace is excluded" grep -q '^  nothing to evaluate: namespace kube-system is excluded' <<<"$out"
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/runai-scheduler.yaml" --explain
+check "--explain names containers by name" grep -q '/spec/template/spec/containers\[name=[a-z-]*\]/resources' <<<"$out"
+check "--explain gives the tier reason once" [ "$(grep -c 'tier "large"' <<<"$(grep -v '^  pass' <<<"$out")")" -eq 1 ]
+
+# billet test: a diff on mismatch, invalid cases, a missing expected file fails its case only.
+mkdir -p "$T/t/expected"
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --patched --output json
+jq '.resources[0].patched' <<<"$out" | sed 's/"nvidia.com\/gpu.present": "true"/"nvidia.com\/gpu.present": "false"/' >"$T/t/expected/wrong.json"
+cat > "$T/t/diff-test.yaml" <<YAML
+apiVersion: billet.dev/v1alpha1
+kind: Test
+metadata: {name: diffs}
+policies: [$T/gpu.yaml]
+resources: [$T/deploy.json]
+cases:
+  - {resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: gpu-placement, result: pass, patched: expected/wrong.json}
+  - {resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: gpu-placement, result: pass, patched: expected/missing.yaml}
+  - {resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: require-gpu-limits, result: fail}
+YAML
+run test "$T/t/diff-test.yaml"
+check "a patched mismatch fails (exit 1)" [ $rc -eq 1 ]
+check "with a unified diff" grep -q '^      --- .*expected/wrong.json$' <<<"$out"
+check "that shows the changed line" grep -q '^      -        nvidia.com/gpu.present: "false"$' <<<"$out"
+check "and what billet produced" grep -q '^      +        nvidia.com/gpu.present: "true"$' <<<"$out"
+check "a missing expected file fails its case" grep -q 'FAIL  diffs  .*(cannot read expected file: .*missing.yaml' <<<"$out"
+check "and the run goes on to its summary" grep -q '^1 passed, 2 failed$' <<<"$out"
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --output json
+jq '.resources[] | select(.name == "gpu-inference") | .generated[0]' <<<"$out" >"$T/t/expected/pdb.json"
+sed 's/"minAvailable": 1/"minAvailable": 2/' "$T/t/expected/pdb.json" >"$T/t/expected/pdb-wrong.json"
+cat > "$T/t/gen-test.yaml" <<YAML
+apiVersion: billet.dev/v1alpha1
+kind: Test
+metadata: {name: gen}
+policies: [$SRC/manifests/policies]
+resources: [$SRC/manifests/examples/gpu-deployment.yaml]
+cases:
+  - {resource: Deployment/ml-prod/gpu-inference, policy: high-availability, rule: pod-disruption-budget, result: pass, generated: expected/pdb.json}
+  - {resource: Deployment/ml-prod/gpu-inference, policy: high-availability, rule: pod-disruption-budget, result: pass, generated: expected/pdb-wrong.json}
+YAML
+run test "$T/t/gen-test.yaml"
+check "a generated object equal to its file passes" grep -q '^PASS  gen  Deployment/ml-prod/gpu-inference  high-availability/pod-disruption-budget  pass$' <<<"$out"
+check "a generated mismatch names the file" grep -q '(generated differs from .*expected/pdb-wrong.json)$' <<<"$out"
+check "and shows the diff" grep -q '^      -  minAvailable: 2$' <<<"$out"
+check "generated: 1 passed, 1 failed" grep -q '^1 passed, 1 failed$' <<<"$out"
+for bad in "Deployment/ml-prod/nope gpu-workloads gpu-placement|no resource Deployment/ml-prod/nope" \
+           "Deployment/ml-prod/gpu-executor gpu-workload gpu-placement|no policy gpu-workload" \
+           "Deployment/ml-prod/gpu-executor gpu-workloads gpu-placment|policy gpu-workloads has no rule gpu-placment"; do
+  read -r res pol rule <<<"${bad%%|*}"
+  printf 'apiVersion: billet.dev/v1alpha1\nkind: Test\nmetadata: {name: typo}\npolicies: [%s]\nresources: [%s]\ncases:\n  - {resource: %s, policy: %s, rule: %s, result: skip}\n' \
+    "$T/gpu.yaml" "$T/deploy.json" "$res" "$pol" "$rule" >"$T/typo-test.yaml"
+  run test "$T/typo-test.yaml"
+  check "a case naming what does not exist is invalid (${bad##*|})" [ $rc -eq 2 ]
+  check "naming the case" grep -q "typo-test.yaml:7: invalid case .*: ${bad##*|}" <<<"$err"
+done
+run test --help
+check "test --help shows the file format" grep -q 'kind: Test' <<<"$out"
+run test
+check "test without a path prints its usage" grep -q '^usage: billet test' <<<"$err"
 
 finish

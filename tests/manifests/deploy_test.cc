@@ -151,8 +151,7 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
   r.kind = "Deployment";
   r.namespace_ = "apps";
   r.name = "billet";
-  billet::cli::ResourceReport rep =
-      billet::cli::evaluate(*loaded.set, r, billet::cli::Identity{}, false);
+  billet::cli::ResourceReport rep = billet::cli::evaluate(*loaded.set, r, billet::cli::Identity{});
   for (const policy::RuleResult& res : rep.results) {
     INFO(res.policy << "/" << res.rule << ": " << res.message);
     CHECK(res.outcome != policy::Outcome::Fail);

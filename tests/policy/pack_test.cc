@@ -74,7 +74,7 @@ const Pack& pack() {
     for (const policy::LoadError& e : errors) UNSCOPED_INFO(e.format());
     if (!errors.empty()) out.resources.clear();
     for (const cli::Resource& r : out.resources)
-      out.reports.emplace(r.id(), cli::evaluate(*out.loaded.set, r, identity, false));
+      out.reports.emplace(r.id(), cli::evaluate(*out.loaded.set, r, identity));
     return out;
   }();
   return p;
@@ -396,7 +396,7 @@ policy::RuleResult mutateWith(const std::string& policies, const std::string& ob
   r.kind = at(r.object, {"kind"}).asString();
   r.name = at(r.object, {"metadata", "name"}).asString();
   r.namespace_ = at(r.object, {"metadata", "namespace"}).asString();
-  cli::ResourceReport rep = cli::evaluate(*loaded.set, r, {}, false);
+  cli::ResourceReport rep = cli::evaluate(*loaded.set, r, {});
   if (patched) *patched = rep.patched;
   if (notes) *notes = rep.notes;
   for (const policy::RuleResult& res : rep.results) CHECK(res.outcome != policy::Outcome::Error);
@@ -638,7 +638,7 @@ spec:
   r.apiVersion = "v1";
   r.kind = "Node";
   r.name = "n";
-  cli::ResourceReport rep = cli::evaluate(*loaded.set, r, {}, false);
+  cli::ResourceReport rep = cli::evaluate(*loaded.set, r, {});
   CHECK(rep.patch.size() == 0);
   CHECK(resultOf(rep, "runtime/taint-nodes").message ==
         "the node has taint billet.dev/pool=batch:NoSchedule (another value): left alone");

@@ -136,3 +136,31 @@ TEST_CASE("PolicyReports carry each policy's severity and category") {
   CHECK(byPolicy["baseline"]["severity"].as<std::string>() == "medium");  // the default
   CHECK_FALSE(byPolicy["baseline"]["category"]);
 }
+
+TEST_CASE("reports: a repeated review of one object counts once", "[webhook][reports]") {
+  ReportStore store(10, 5, 2);
+  auto audit = [](policy::Outcome o, std::string msg = "m") {
+    return result("base", "req", policy::Mode::Audit, o, std::move(msg));
+  };
+  // The same request reviewed twice (an API server retry): one result.
+  store.record(reply("ml", "a", {audit(policy::Outcome::Fail, "first")}));
+  store.record(reply("ml", "a", {audit(policy::Outcome::Fail, "again")}));
+  std::string json = store.json();
+  CHECK(json.find("\"summary\":{\"pass\":0,\"fail\":1,") != std::string::npos);
+  CHECK(count(json, "\"uid\":") == 1);  // its example replaced, not doubled
+  CHECK(json.find("again") != std::string::npos);
+  // UPDATEs of one object (its metadata.uid, a new request uid each): the latest result counts.
+  AdmissionReply update = reply("ml", "b", {audit(policy::Outcome::Fail)});
+  update.objectUid = "obj-b";
+  store.record(update);
+  update.uid = "uid-b-2";
+  update.results = {audit(policy::Outcome::Pass)};
+  store.record(update);
+  json = store.json();
+  CHECK(json.find("\"summary\":{\"pass\":1,\"fail\":1,") != std::string::npos);
+  // Different objects count apart; past `objectsPerKey` remembered objects, the oldest counts
+  // again (memory stays bounded).
+  store.record(reply("ml", "c", {audit(policy::Outcome::Fail)}));
+  store.record(reply("ml", "a", {audit(policy::Outcome::Fail)}));
+  CHECK(store.json().find("\"summary\":{\"pass\":1,\"fail\":3,") != std::string::npos);
+}
