@@ -20,6 +20,7 @@ namespace billet::policy {
 struct Settings {
   std::int64_t clusterNodes = 0;
   std::int64_t clusterWorkloads = 0;
+  json::Value cluster;  // what the `cluster` root reads: clusterDocument(clusterNodes, ...) (load)
   std::vector<std::string> gpuResources = {"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915"};
   std::vector<std::string> excludeNamespaces = {"kube-system", "kube-node-lease"};
   bool mutateErrorsDeny = false;   // evaluationErrors.mutate: Allow (default) | Deny
@@ -53,6 +54,7 @@ struct Violation {
   std::string container;
   std::string value;
   std::string path;
+  std::string tmpl;  // a message template of its own (a forEach entry's), else the rule's
 };
 
 struct ValidateContext {

@@ -70,14 +70,19 @@ std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n,
   return sel;
 }
 
-std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path) {
+std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path,
+                                         bool inForEach) {
   std::size_t before = d.errorCount();
   if (!d.map(n, path, {"path", "op", "value"})) return std::nullopt;
   Condition c;
   if (d.required(n, n["path"], childPath(path, "path"))) {
     if (auto text = d.str(n["path"], childPath(path, "path"))) {
       std::string error;
-      if (!parsePath(*text, c.path, error)) d.fail(n["path"], childPath(path, "path"), error);
+      if (!parsePath(*text, c.path, error))
+        d.fail(n["path"], childPath(path, "path"), error);
+      else if (!inForEach && (c.path.root == Root::Element || c.path.root == Root::ElementKey))
+        d.fail(n["path"], childPath(path, "path"),
+               "element and elementKey are only defined inside a validate forEach");
     }
   }
   if (d.required(n, n["op"], childPath(path, "op"))) {
@@ -142,12 +147,14 @@ std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const 
   return c;
 }
 
-std::vector<Condition> decodeConditions(Decoder& d, const YAML::Node& n, const std::string& path) {
+std::vector<Condition> decodeConditions(Decoder& d, const YAML::Node& n, const std::string& path,
+                                        bool inForEach) {
   std::vector<Condition> out;
   if (!n || !d.seq(n, path)) return out;
   std::size_t i = 0;
   for (const YAML::Node& c : n)
-    if (auto cond = decodeCondition(d, c, indexPath(path, i++))) out.push_back(std::move(*cond));
+    if (auto cond = decodeCondition(d, c, indexPath(path, i++), inForEach))
+      out.push_back(std::move(*cond));
   return out;
 }
 

@@ -239,8 +239,9 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
 bool decodeValidate(DecodeState& s, const YAML::Node& n, const std::string& p, Rule& rule) {
   Decoder& d = s.d;
   if (!d.map(n, p,
-             {"message", "require", "deny", "requireResources", "guaranteedQoS", "maxResources",
-              "allowedRegistries", "forbidLatestTag", "minReplicas", "allowExistingViolations"}))
+             {"message", "require", "deny", "forEach", "requireResources", "guaranteedQoS",
+              "maxResources", "allowedRegistries", "forbidLatestTag", "minReplicas",
+              "minStartupSeconds", "allowExistingViolations"}))
     return false;
   rule.message = d.str(n["message"], childPath(p, "message")).value_or("");
   rule.allowExistingViolations =
@@ -250,6 +251,30 @@ bool decodeValidate(DecodeState& s, const YAML::Node& n, const std::string& p, R
     rule.checks.push_back(makeRequire(decodeConditions(d, n["require"], childPath(p, "require"))));
   if (n["deny"])
     rule.checks.push_back(makeDeny(decodeConditions(d, n["deny"], childPath(p, "deny"))));
+  if (const YAML::Node fe = n["forEach"]; fe && d.seq(fe, childPath(p, "forEach"))) {
+    std::vector<ForEachSpec> entries;
+    std::size_t i = 0;
+    for (const YAML::Node& e : fe) {
+      std::string ep = indexPath(childPath(p, "forEach"), i++);
+      if (!d.map(e, ep, {"path", "message", "require", "deny"})) continue;
+      ForEachSpec spec;
+      spec.message = d.str(e["message"], childPath(ep, "message")).value_or("");
+      if (d.required(e, e["path"], childPath(ep, "path"))) {
+        if (auto text = d.str(e["path"], childPath(ep, "path"))) {
+          std::string error;
+          if (!parsePath(*text, spec.path, error))
+            d.fail(e["path"], childPath(ep, "path"), error);
+          else if (spec.path.root == Root::Element || spec.path.root == Root::ElementKey)
+            d.fail(e["path"], childPath(ep, "path"), "a forEach path cannot start at element");
+        }
+      }
+      spec.require = decodeConditions(d, e["require"], childPath(ep, "require"), true);
+      spec.deny = decodeConditions(d, e["deny"], childPath(ep, "deny"), true);
+      if (!e["require"] && !e["deny"]) d.fail(e, ep, "a forEach entry needs require or deny");
+      entries.push_back(std::move(spec));
+    }
+    rule.checks.push_back(makeForEach(std::move(entries)));
+  }
   if (const YAML::Node rr = n["requireResources"]) {
     std::string rp = childPath(p, "requireResources");
     if (d.map(rr, rp, {"requests", "limits"}))
@@ -270,6 +295,8 @@ bool decodeValidate(DecodeState& s, const YAML::Node& n, const std::string& p, R
     rule.checks.push_back(makeForbidLatestTag());
   if (auto m = d.integer(n["minReplicas"], childPath(p, "minReplicas"), 0))
     rule.checks.push_back(makeMinReplicas(*m));
+  if (auto m = d.integer(n["minStartupSeconds"], childPath(p, "minStartupSeconds"), 1))
+    rule.checks.push_back(makeMinStartupSeconds(*m));
   if (rule.checks.empty()) d.fail(n, p, "a validate rule needs require, deny or a built-in check");
   return true;
 }

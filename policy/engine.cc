@@ -12,8 +12,10 @@
 namespace billet::policy {
 namespace {
 
-PathRoots rootsFor(const AdmissionRequest& req, const json::Value* object) {
+PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req,
+                   const json::Value* object) {
   PathRoots r;
+  r.cluster = &settings.cluster;
   r.object = object;
   r.oldObject = req.oldObject;
   r.request = req.request;
@@ -125,7 +127,7 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
   json::Value& work = out.object;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Mutate)) continue;
-    PathRoots roots = rootsFor(req, &work);
+    PathRoots roots = rootsFor(set.settings, req, &work);
     MatchInput in{req, set.settings, &work, roots};
     bool applies = policyApplies(*p, in);
     for (const Rule& r : p->rules) {
@@ -139,7 +141,7 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
         out.results.push_back(result(*p, r, mode, Outcome::Error, it->second));
         continue;
       }
-      in.roots = rootsFor(req, &work);
+      in.roots = rootsFor(set.settings, req, &work);
       if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
         continue;
@@ -211,7 +213,7 @@ std::string joinUnique(const std::vector<std::string>& parts) {
 // Runs a validate rule's checks on one object; "" when it holds, else the message.
 bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& settings,
                const json::Value& object, std::string& message, std::string& error) {
-  ValidateContext ctx{req, settings, object, rootsFor(req, &object), {}};
+  ValidateContext ctx{req, settings, object, rootsFor(settings, req, &object), {}};
   ctx.roots.object = &object;
   std::vector<Violation> violations;
   for (const auto& c : r.checks) {
@@ -224,7 +226,9 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
   if (violations.empty()) return true;
   std::vector<std::string> messages;
   for (const Violation& v : violations)
-    messages.push_back(r.message.empty() ? v.message : expandMessage(r.message, v, req, &object));
+    messages.push_back(!v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
+                       : r.message.empty() ? v.message
+                                           : expandMessage(r.message, v, req, &object));
   message = joinUnique(messages);
   return false;
 }
@@ -287,7 +291,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   ValidateOutcome out;
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
   const json::Value& object = *req.object;
-  PathRoots roots = rootsFor(req, &object);
+  PathRoots roots = rootsFor(set.settings, req, &object);
   MatchInput in{req, set.settings, &object, roots};
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Validate)) continue;
@@ -359,7 +363,7 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
   GenerateOutcome out;
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
   const json::Value& object = *req.object;
-  MatchInput in{req, set.settings, &object, rootsFor(req, &object)};
+  MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object)};
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Generate)) continue;
     bool applies = policyApplies(*p, in);

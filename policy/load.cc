@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 
+#include "policy/cluster.h"
 #include "policy/loader_internal.h"
 #include "policy/service_group.h"
 #include "policy/source.h"
@@ -73,6 +74,7 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
     out.settings = decodeSettings(d, doc.node);
   }
   Settings settings = out.settings.value_or(Settings{});
+  settings.cluster = clusterDocument(settings.clusterNodes, settings.clusterWorkloads);
   if (!options.selfNamespace.empty()) settings.excludeNamespaces.push_back(options.selfNamespace);
 
   std::vector<Assignment> assignments;

@@ -32,8 +32,11 @@ struct DecodeState {
 // Match blocks. `defaults` applies the match defaults (operations CREATE, UPDATE).
 std::optional<Match> decodeMatch(Decoder& d, const YAML::Node& n, const std::string& path,
                                  bool defaults);
-std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path);
-std::vector<Condition> decodeConditions(Decoder& d, const YAML::Node& n, const std::string& path);
+// `inForEach`: the conditions of a validate forEach, where `element` and `elementKey` are defined.
+std::optional<Condition> decodeCondition(Decoder& d, const YAML::Node& n, const std::string& path,
+                                         bool inForEach = false);
+std::vector<Condition> decodeConditions(Decoder& d, const YAML::Node& n, const std::string& path,
+                                        bool inForEach = false);
 std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n,
                                             const std::string& path);
 // A quantity string, checked; nullopt (with an error) when it does not parse.

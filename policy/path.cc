@@ -39,8 +39,16 @@ bool parsePath(const std::string& text, Path& out, std::string& error) {
     out.root = Root::Pod;
   else if (root == "podMetadata")
     out.root = Root::PodMetadata;
+  else if (root == "cluster")
+    out.root = Root::Cluster;
+  else if (root == "element")
+    out.root = Root::Element;
+  else if (root == "elementKey")
+    out.root = Root::ElementKey;
   else {
-    error = "unknown root \"" + root + "\" (expected object, oldObject, request, pod, podMetadata)";
+    error =
+        "unknown root \"" + root +
+        "\" (expected object, oldObject, request, pod, podMetadata, cluster, element, elementKey)";
     return false;
   }
   while (i < text.size()) {
@@ -141,70 +149,77 @@ bool selectMatches(const json::Value& element, const Segment& seg) {
 }
 
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          std::vector<Slot>& out);
+          const std::string* key, std::vector<Slot>& out);
 
 // Applies segment k (an element selector) to a list of candidate elements.
 void walkElements(const Path& path, std::size_t k, const std::vector<const json::Value*>& elems,
-                  bool containers, const json::Value* container, std::vector<Slot>& out) {
+                  bool containers, const json::Value* container, const std::string* key,
+                  std::vector<Slot>& out) {
   const Segment& seg = path.segments[k];
   switch (seg.kind) {
     case Segment::Kind::Wildcard:
-      for (const json::Value* e : elems) walk(path, k + 1, e, containers ? e : container, out);
+      for (const json::Value* e : elems) walk(path, k + 1, e, containers ? e : container, key, out);
       return;
     case Segment::Kind::Index:
       if (seg.index < elems.size()) {
         const json::Value* e = elems[seg.index];
-        walk(path, k + 1, e, containers ? e : container, out);
+        walk(path, k + 1, e, containers ? e : container, key, out);
       } else {
-        out.push_back({nullptr, container});
+        out.push_back({nullptr, container, key});
       }
       return;
     case Segment::Kind::Select:
       for (const json::Value* e : elems)
         if (selectMatches(*e, seg)) {
-          walk(path, k + 1, e, containers ? e : container, out);
+          walk(path, k + 1, e, containers ? e : container, key, out);
           return;
         }
-      out.push_back({nullptr, container});
+      out.push_back({nullptr, container, key});
       return;
     default:
       break;
   }
-  out.push_back({nullptr, container});
+  out.push_back({nullptr, container, key});
 }
 
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          std::vector<Slot>& out) {
+          const std::string* key, std::vector<Slot>& out) {
   if (k == path.segments.size()) {
-    out.push_back({cur, container});
+    out.push_back({cur, container, key});
     return;
   }
   const Segment& seg = path.segments[k];
   if (seg.kind == Segment::Kind::AllContainers) {
     std::vector<const json::Value*> elems;
     forEachContainer(cur, true, true, [&](const json::Value& c) { elems.push_back(&c); });
-    walkElements(path, k + 1, elems, true, container, out);
+    walkElements(path, k + 1, elems, true, container, key, out);
     return;
   }
   if (!cur) {
     // Below a missing value a wildcard reaches nothing; anything else is one missing slot.
     for (std::size_t j = k; j < path.segments.size(); ++j)
       if (path.segments[j].kind == Segment::Kind::Wildcard) return;
-    out.push_back({nullptr, container});
+    out.push_back({nullptr, container, key});
     return;
   }
   if (seg.kind == Segment::Kind::Field) {
-    walk(path, k + 1, cur->find(seg.key), container, out);
+    walk(path, k + 1, cur->find(seg.key), container, key, out);
+    return;
+  }
+  if (seg.kind == Segment::Kind::Wildcard && cur->isObject()) {
+    // A map wildcard: every member value, remembering its key (for forEach's elementKey).
+    for (const json::Member& m : cur->asObject())
+      walk(path, k + 1, &m.value, container, &m.key, out);
     return;
   }
   if (!cur->isArray()) {
-    walk(path, k + 1, nullptr, container, out);
+    walk(path, k + 1, nullptr, container, key, out);
     return;
   }
   std::vector<const json::Value*> elems;
   elems.reserve(cur->asArray().size());
   for (const json::Value& e : cur->asArray()) elems.push_back(&e);
-  walkElements(path, k, elems, isContainerList(path, k - 1), container, out);
+  walkElements(path, k, elems, isContainerList(path, k - 1), container, key, out);
 }
 
 }  // namespace
@@ -227,8 +242,17 @@ void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) 
     case Root::PodMetadata:
       start = roots.podMetadata;
       break;
+    case Root::Cluster:
+      start = roots.cluster;
+      break;
+    case Root::Element:
+      start = roots.element;
+      break;
+    case Root::ElementKey:
+      start = roots.elementKey;
+      break;
   }
-  walk(path, 0, start, nullptr, out);
+  walk(path, 0, start, nullptr, nullptr, out);
 }
 
 }  // namespace billet::policy

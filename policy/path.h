@@ -4,8 +4,13 @@
 //   pod.allContainers[*].resources.limits["nvidia.com/gpu"]
 //   pod.containers[name=marie].image
 //
+//   cluster.nodes                                  (the cluster's size, SPEC §3.6)
+//   element.type, elementKey                       (inside a validate forEach only)
+//
 // Reading a path yields one Slot per combination of wildcard choices: the value reached (or
 // nullptr when a field is missing) and the container it passed through, for `{container}`.
+// `[*]` reaches every element of a list and every member value of a map (annotations, labels,
+// resources), so that a rule can look at keys it cannot name in advance.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +21,7 @@
 
 namespace billet::policy {
 
-enum class Root { Object, OldObject, Request, Pod, PodMetadata };
+enum class Root { Object, OldObject, Request, Pod, PodMetadata, Cluster, Element, ElementKey };
 
 struct Segment {
   enum class Kind { Field, Index, Wildcard, Select, AllContainers };
@@ -43,11 +48,15 @@ struct PathRoots {
   const json::Value* request = nullptr;
   const json::Value* pod = nullptr;          // the pod spec, wherever it lives
   const json::Value* podMetadata = nullptr;  // the pod's metadata
+  const json::Value* cluster = nullptr;      // {nodes, workloads} (policy/cluster.h)
+  const json::Value* element = nullptr;      // forEach: the element being checked
+  const json::Value* elementKey = nullptr;   // forEach: its map key (a string), when it has one
 };
 
 struct Slot {
   const json::Value* value = nullptr;      // nullptr: not present
   const json::Value* container = nullptr;  // the container element passed through, if any
+  const std::string* key = nullptr;        // the map key the last `[*]` passed through, if any
 };
 
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out);

@@ -85,6 +85,7 @@ class ServiceGroupAction final : public MutateAction {
     if (reference_) {
       PathRoots roots;
       roots.object = &ctx.object;
+      roots.cluster = &ctx.settings.cluster;
       roots.oldObject = ctx.request.oldObject;
       roots.request = ctx.request.request;
       roots.pod = findPodSpec(ctx.object, ctx.request.kind);

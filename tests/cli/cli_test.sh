@@ -208,7 +208,7 @@ check "and lists the valid formats" grep -q 'unknown --output html (valid: text,
 # billet test: the pack's own tests pass; a wrong expectation fails; a bad test file is invalid.
 run test "$SRC/manifests/tests"
 check "the pack's tests pass" [ $rc -eq 0 ]
-check "billet test closes with its count" grep -q '^16 passed, 0 failed$' <<<"$out"
+check "billet test closes with its count" grep -q '^39 passed, 0 failed$' <<<"$out"
 cat > "$T/wrong-test.yaml" <<YAML
 apiVersion: billet.dev/v1alpha1
 kind: Test
@@ -232,8 +232,8 @@ check "naming the bad result" grep -q 'bad-test.yaml:4:[0-9]*: cases\[0\].result
 R="$SRC/manifests/reviews"
 run review -p "$SRC/manifests/policies" --endpoint validate "$R/gpu-executor.json"
 check "gpu-executor is denied at /validate" [ "$(jq -r .response.allowed <<<"$out")" = false ]
-check "the denial names marie" [ "$(jq -r .response.status.message <<<"$out")" = \
-  'gpu-workloads/require-gpu-limits: GPU containers must set limits (container "marie")' ]
+check "the denial names marie and log-shipper" [ "$(jq -r .response.status.message <<<"$out")" = \
+  'gpu-workloads/require-gpu-limits: GPU containers must set limits: non-zero cpu and memory, equal to requests (container "marie"); GPU containers must set limits: non-zero cpu and memory, equal to requests (container "log-shipper")' ]
 run review -p "$SRC/manifests/policies" "$R/gpu-inference.json"
 check "gpu-inference is admitted at /mutate" [ "$(jq -r .response.allowed <<<"$out")" = true ]
 shipped_patch=$(jq -r '.response.patch' <<<"$out" | base64 -d | jq -c .)

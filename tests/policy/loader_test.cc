@@ -226,3 +226,37 @@ spec:
   for (const auto& e : r.errors) UNSCOPED_INFO(e.format());
   REQUIRE(r.ok());
 }
+
+TEST_CASE("forEach: element only inside it, every entry decoded strictly") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\n"                                     // 1
+      "kind: Policy\n"                                                        // 2
+      "metadata: {name: p}\n"                                                 // 3
+      "spec:\n"                                                               // 4
+      "  rules:\n"                                                            // 5
+      "    - name: r\n"                                                       // 6
+      "      validate:\n"                                                     // 7
+      "        deny: [{path: element.type, op: Exists}]\n"                    // 8
+      "        forEach:\n"                                                    // 9
+      "          - path: element.x\n"                                         // 10
+      "            deny: [{path: element, op: Exists}]\n"                     // 11
+      "          - path: 'pod.volumes[*]'\n"                                  // 12
+      "          - path: 'pod.volumes[*]'\n"                                  // 13
+      "            require: [{path: elementKey, op: Matches, value: '('}]\n"  // 14
+      "            when: []\n"                                                // 15
+      "        minStartupSeconds: 0\n");                                      // 16
+  CHECK(errors ==
+        std::vector<std::string>{
+            "policies/gpu.yaml:8:23: spec.rules[0].validate.deny[0].path: element and "
+            "elementKey are only defined inside a validate forEach",
+            "policies/gpu.yaml:10:19: spec.rules[0].validate.forEach[0].path: a forEach "
+            "path cannot start at element",
+            "policies/gpu.yaml:12:13: spec.rules[0].validate.forEach[1]: a forEach entry "
+            "needs require or deny",
+            "policies/gpu.yaml:14:62: spec.rules[0].validate.forEach[2].require[0].value: "
+            "invalid regular expression: missing ): (",
+            "policies/gpu.yaml:15:13: spec.rules[0].validate.forEach[2].when: unknown field "
+            "\"when\" (expected one of path, message, require, deny)",
+            "policies/gpu.yaml:16:28: spec.rules[0].validate.minStartupSeconds: value 0 out of "
+            "range [1, 9223372036854775807]"});
+}

@@ -113,23 +113,27 @@ TEST_CASE("the bundled pack loads without errors or warnings") {
   CHECK(p.loaded.warnings.empty());
   std::map<std::string, int> counts(p.loaded.set->counts.begin(), p.loaded.set->counts.end());
   CHECK(counts["Settings"] == 1);
-  CHECK(counts["ServiceGroup"] == 3);
+  CHECK(counts["ServiceGroup"] == 5);
   CHECK(counts["NodePool"] == 1);
-  CHECK(counts["Policy"] == 4);
+  CHECK(counts["Policy"] == 9);
   // Evaluation order (SPEC §4.1): ServiceGroups by name, NodePools, Policies by order.
   std::vector<std::string> order;
   for (const policy::CompiledPolicy& c : p.loaded.set->policies)
     order.push_back(c.kind + "/" + c.name);
   CHECK(order == std::vector<std::string>{
                      "ServiceGroup/scheduling-services", "ServiceGroup/sync-services",
+                     "ServiceGroup/thanos-query", "ServiceGroup/thanos-receive",
                      "ServiceGroup/workload-services", "NodePool/runtime", "Policy/gpu-workloads",
-                     "Policy/scale-to-zero", "Policy/high-availability", "Policy/baseline"});
+                     "Policy/gpu-cold-starts", "Policy/scale-to-zero", "Policy/runai-control-plane",
+                     "Policy/high-availability", "Policy/runtime-spread",
+                     "Policy/prometheus-at-scale", "Policy/pod-security", "Policy/baseline"});
 }
 
 TEST_CASE("every example gets exactly the results docs/policies.md promises") {
   const Pack& p = pack();
   REQUIRE(p.loaded.ok());
-  // Every result that is not `skip`; every rule not listed must skip.
+  // Every result that is not `skip` (pod-security: only its warnings, its passes are checked
+  // below); every rule not listed must skip.
   const std::map<std::string, std::map<std::string, std::string>> expected = {
       {"Deployment/web/docs-site",
        {{"runtime/keep-outsiders-out", "pass"},
@@ -141,6 +145,7 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"scale-to-zero/do-not-disrupt", "pass"},
         {"runtime/keep-outsiders-out", "pass"},
         {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"}}},
       {"Deployment/ml-prod/gpu-executor",
@@ -149,6 +154,7 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"high-availability/spread-replicas", "pass"},
         {"runtime/keep-outsiders-out", "pass"},
         {"gpu-workloads/require-gpu-limits", "fail"},
+        {"gpu-cold-starts/startup-probe", "pass"},
         {"baseline/require-resources", "warn"},
         {"baseline/forbid-latest-tag", "pass"},
         {"high-availability/pod-disruption-budget", "pass"}}},
@@ -159,6 +165,7 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"high-availability/spread-replicas", "pass"},
         {"runtime/keep-outsiders-out", "pass"},
         {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"},
         {"high-availability/pod-disruption-budget", "pass"}}},
@@ -168,11 +175,34 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"scale-to-zero/safe-to-evict", "pass"},
         {"runtime/keep-outsiders-out", "pass"},
         {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"Deployment/ml-prod/llm-server",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "warn"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"Deployment/ml-prod/embedding-server",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"Pod/ml-research/jupyter-gpu",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "fail"},
+        {"gpu-cold-starts/startup-probe", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"}}},
       {"Deployment/hetida/hetida-runtime",
        {{"runtime/place-members", "pass"},
         {"high-availability/spread-replicas", "pass"},
+        {"runtime-spread/one-per-node", "pass"},
         {"runtime/keep-outsiders-out", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"},
@@ -181,6 +211,13 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
        {{"runtime/keep-outsiders-out", "pass"},
         {"baseline/require-resources", "warn"},
         {"baseline/forbid-latest-tag", "warn"}}},
+      {"DaemonSet/monitoring/node-exporter",
+       {{"runtime/keep-outsiders-out", "pass"},
+        {"pod-security/host-namespaces", "warn"},
+        {"pod-security/host-path-volumes", "warn"},
+        {"pod-security/host-ports", "warn"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
       {"Node/runtime-node-1", {{"runtime/taint-nodes", "pass"}}},
       {"Node/worker-7", {}},
       {"Pod/analytics/sneaky-batch",
@@ -189,6 +226,38 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"baseline/forbid-latest-tag", "pass"}}},
       {"Pod/analytics/tolerate-all",
        {{"runtime/keep-outsiders-out", "fail"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"Prometheus/monitoring/k8s", {{"prometheus-at-scale/remote-write-queue", "pass"}}},
+      {"PrometheusAgent/monitoring/agent", {{"prometheus-at-scale/remote-write-queue", "pass"}}},
+      {"Deployment/runai-backend/runai-backend-backend",
+       {{"runai-control-plane/replicas", "pass"},
+        {"high-availability/spread-replicas", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"},
+        {"high-availability/pod-disruption-budget", "pass"}}},
+      {"Deployment/runai-backend/runai-backend-frontend",
+       {{"runai-control-plane/replicas", "pass"},
+        {"high-availability/spread-replicas", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"},
+        {"high-availability/pod-disruption-budget", "pass"}}},
+      {"Deployment/runai-backend/runai-backend-grafana",
+       {{"high-availability/spread-replicas", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"},
+        {"high-availability/pod-disruption-budget", "pass"}}},
+      {"Deployment/runai-backend/runai-backend-thanos-query",
+       {{"thanos-query/resources", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"StatefulSet/runai-backend/runai-backend-thanos-receive",
+       {{"thanos-receive/resources", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"}}},
       {"Deployment/runai/runai-scheduler",
@@ -229,26 +298,53 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
     INFO(id);
     const cli::ResourceReport& rep = report(id);
     std::map<std::string, std::string> got;
+    int podSecurityPasses = 0;
     for (const policy::RuleResult& r : rep.results) {
       INFO(r.policy << "/" << r.rule << ": " << r.message);
       CHECK(r.outcome != policy::Outcome::Error);  // includes "does not converge"
-      if (r.outcome != policy::Outcome::Skip)
-        got[r.policy + "/" + r.rule] = std::string(policy::name(r.outcome));
+      if (r.outcome == policy::Outcome::Skip) continue;
+      if (r.policy == "pod-security" && r.outcome == policy::Outcome::Pass) {
+        ++podSecurityPasses;
+        continue;
+      }
+      got[r.policy + "/" + r.rule] = std::string(policy::name(r.outcome));
     }
     CHECK(got == results);
+    // pod-security's 12 rules report on every workload: each passes or is listed above.
+    int podSecurityListed = 0;
+    for (const auto& [rule, result] : results)
+      podSecurityListed += rule.rfind("pod-security/", 0) == 0 ? 1 : 0;
+    bool workload = rep.resource->kind != "Node" && rep.resource->kind != "Prometheus" &&
+                    rep.resource->kind != "PrometheusAgent";
+    CHECK(podSecurityPasses + podSecurityListed == (workload ? 12 : 0));
     // No conflicts, raised limits or other notices anywhere in the pack.
     for (const std::string& n : rep.notes) UNSCOPED_INFO(n);
     CHECK(rep.notes.empty());
     bool denied = id == "Deployment/ml-prod/gpu-executor" || id == "Pod/analytics/sneaky-batch" ||
-                  id == "Pod/analytics/tolerate-all";
+                  id == "Pod/analytics/tolerate-all" || id == "Pod/ml-research/jupyter-gpu";
     CHECK(rep.enforceFailure == denied);
   }
 }
 
 TEST_CASE("the pack's messages are the ones the docs quote") {
   REQUIRE(pack().loaded.ok());
+  const std::string gpuLimits =
+      "GPU containers must set limits: non-zero cpu and memory, equal to requests";
   CHECK(resultOf(report("Deployment/ml-prod/gpu-executor"), "gpu-workloads/require-gpu-limits")
-            .message == "GPU containers must set limits (container \"marie\")");
+            .message ==
+        gpuLimits + " (container \"marie\"); " + gpuLimits + " (container \"log-shipper\")");
+  CHECK(
+      resultOf(report("Pod/ml-research/jupyter-gpu"), "gpu-workloads/require-gpu-limits").message ==
+      gpuLimits + " (container \"notebook\")");
+  CHECK(
+      resultOf(report("Deployment/ml-prod/llm-server"), "gpu-cold-starts/startup-probe").message ==
+      "container \"server\" startup probe allows 300s (30x10s+0s), needs 600s");
+  CHECK(resultOf(report("DaemonSet/monitoring/node-exporter"), "pod-security/host-ports").message ==
+        "container \"node-exporter\" must not use hostPort 9100: expose it with a Service");
+  CHECK(resultOf(report("DaemonSet/monitoring/node-exporter"), "pod-security/host-namespaces")
+            .message ==
+        "pod must not use the host network: remove hostNetwork: true; pod must not share the host "
+        "PID namespace: remove hostPID: true");
   CHECK(resultOf(report("Pod/analytics/sneaky-batch"), "runtime/keep-outsiders-out").message ==
         "not in node pool \"runtime\" but tolerates its taint (toleration {key: billet.dev/pool, "
         "operator: Exists, effect: NoSchedule})");

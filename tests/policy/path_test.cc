@@ -92,3 +92,52 @@ TEST_CASE("missing values are slots without a value; wildcards below them reach 
   CHECK(read("pod.containers[9].name", pod) == std::vector<std::string>{"-=<absent>"});
   CHECK(read("pod.containers[name=zzz].name", pod) == std::vector<std::string>{"-=<absent>"});
 }
+
+TEST_CASE("[*] on a map reaches every member value and remembers its key") {
+  Value meta = yaml(R"({annotations: {a.example.com/x: "1", b.example.com/y: "2"}})");
+  Path p;
+  std::string error;
+  REQUIRE(parsePath("podMetadata.annotations[*]", p, error));
+  PathRoots roots;
+  roots.podMetadata = &meta;
+  std::vector<Slot> slots;
+  readPath(p, roots, slots);
+  REQUIRE(slots.size() == 2);
+  REQUIRE(slots[0].key);
+  CHECK(*slots[0].key == "a.example.com/x");
+  CHECK(slots[0].value->scalarText() == "1");
+  CHECK(*slots[1].key == "b.example.com/y");
+  CHECK(slots[1].value->scalarText() == "2");
+  // An empty map, or no map at all, reaches nothing.
+  Value empty = yaml("{annotations: {}}");
+  roots.podMetadata = &empty;
+  slots.clear();
+  readPath(p, roots, slots);
+  CHECK(slots.empty());
+  roots.podMetadata = nullptr;
+  readPath(p, roots, slots);
+  CHECK(slots.empty());
+}
+
+TEST_CASE("cluster, element and elementKey are roots") {
+  Path p;
+  std::string error;
+  REQUIRE(parsePath("cluster.nodes", p, error));
+  CHECK(p.root == Root::Cluster);
+  REQUIRE(parsePath("element.type", p, error));
+  CHECK(p.root == Root::Element);
+  REQUIRE(parsePath("elementKey", p, error));
+  CHECK(p.root == Root::ElementKey);
+  CHECK(p.segments.empty());
+  CHECK_FALSE(parsePath("elements.type", p, error));
+  CHECK(error.find("cluster, element, elementKey") != std::string::npos);
+
+  Value cluster = yaml("{nodes: 120, workloads: 2000}");
+  PathRoots roots;
+  roots.cluster = &cluster;
+  std::vector<Slot> slots;
+  REQUIRE(parsePath("cluster.workloads", p, error));
+  readPath(p, roots, slots);
+  REQUIRE(slots.size() == 1);
+  CHECK(slots[0].value->scalarText() == "2000");
+}
