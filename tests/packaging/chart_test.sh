@@ -126,7 +126,9 @@ check "secret mode without a name fails, naming certificates.secret.name" \
 check "secret mode without a caBundle fails, naming certificates.secret.caBundle" \
   fails_with "certificates.secret.caBundle" --set certificates.mode=secret --set certificates.secret.name=my-tls
 check "an unknown mode fails, naming it" \
-  fails_with 'certificates.mode: unknown value "vault"' --set certificates.mode=vault
+  fails_with "at '/certificates/mode': value must be one of" --set certificates.mode=vault
+check "and so does the template when the schema is skipped" fails_with 'certificates.mode: unknown value "vault"' \
+  --skip-schema-validation --set certificates.mode=vault
 
 # --- certificates.mode=certManager: the same objects as the kustomize overlay ---
 render "$T/cm.json" --set certificates.mode=certManager
@@ -220,7 +222,9 @@ check "kubeApi=off creates no RBAC" [ "$(count "$T/off.json" ClusterRole)$(count
 render "$T/url.json" --set kubeApi=https://10.0.0.1:6443 --set logLevel=debug --set 'extraArgs={--threads=4}'
 check "kubeApi URL, logLevel and extraArgs reach the args" \
   bash -c "grep -q -- '--kube-api=https://10.0.0.1:6443 --log-level=debug --threads=4\$' <<<'$(args "$T/url.json")'"
-check "an unknown kubeApi fails, naming it" fails_with 'kubeApi: unknown value "on"' --set kubeApi=on
+check "an unknown kubeApi fails, naming it" fails_with "at '/kubeApi': 'on' does not match" --set kubeApi=on
+check "and so does the template when the schema is skipped" fails_with 'kubeApi: unknown value "on"' \
+  --skip-schema-validation --set kubeApi=on
 
 render "$T/image.json" --set image.repository=registry.example/billet --set image.tag=0.1.1 \
   --set image.pullPolicy=Always --set replicas=3
@@ -248,5 +252,14 @@ check "no ServiceMonitor by default" [ "$(count "$T/default.json" ServiceMonitor
 check "a ServiceMonitor without the metrics port fails, saying why" \
   fails_with "metrics.serviceMonitor.enabled needs metrics.service.enabled" \
   --set metrics.serviceMonitor.enabled=true --set metrics.service.enabled=false
+
+# --- the values schema: typos and bad values are refused, naming the value ---
+check "a misspelt value is refused" fails_with "additional properties 'replica' not allowed" --set replica=3
+check "a failurePolicy that is no failurePolicy is refused" \
+  fails_with "at '/webhooks/validate/failurePolicy': value must be one of 'Ignore', 'Fail'" \
+  --set webhooks.validate.failurePolicy=fail
+check "a timeout past the API server's 30 s is refused" \
+  fails_with "at '/webhooks/mutate/timeoutSeconds'" --set webhooks.mutate.timeoutSeconds=60
+check "replicas must be a number" fails_with "at '/replicas': got string, want integer" --set replicas=two
 
 finish
