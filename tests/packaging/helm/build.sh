@@ -17,6 +17,13 @@ if [ -x "$out/bin/helm" ] && [ -x "$out/bin/yaml2json" ]; then
   exit 0
 fi
 mkdir -p "$out"
+# One build at a time: a second caller (ctest -j, another clone) waits for it, then finds it done.
+exec 9>"$out/.lock"
+flock 9
+if [ -x "$out/bin/helm" ] && [ -x "$out/bin/yaml2json" ]; then
+  echo "$out/bin"
+  exit 0
+fi
 tmp=$(mktemp -d "$out/build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
@@ -33,7 +40,6 @@ for pkg in pkg/lint/rules pkg/chartutil; do
 done
 (cd "$here" && CGO_ENABLED=0 go build -trimpath -ldflags="$flags" -o "$tmp/" helm.sh/helm/v3/cmd/helm &&
    CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$tmp/" ./yaml2json)
-# Another process may have finished the same build meanwhile: either copy is the same.
 rm -rf "$out/bin" && mv "$tmp" "$out/bin"
 trap - EXIT
 echo "built in $(( $(date +%s) - start )) s" >&2
