@@ -4,7 +4,8 @@
 # the binaries.
 #
 # The build is cached outside the clone, keyed by everything that decides it (go.mod, go.sum, the
-# Go sources here, the Go version): a second run builds nothing and returns at once.
+# Go sources here, the Go version): a second run builds nothing and returns at once. The first
+# build takes about 5 minutes on two shared cores (4.5 min measured with an empty Go build cache).
 #   BILLET_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/billet)
 # To move to another helm release: go get helm.sh/helm/v3@vX.Y.Z && go mod tidy (in this directory).
 set -euo pipefail
