@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian (bookworm) packages billet needs, and only those that are missing.
 #   scripts/deps.sh build   # compiler, CMake, libraries
-#   scripts/deps.sh test    # build + the real clients the tests drive (curl, openssl, wrk, promtool,
-#                           # chromium for the HTML report test)
+#   scripts/deps.sh image   # build + what the container image copies besides them (CA certificates)
+#   scripts/deps.sh test    # image + the real clients the tests drive (curl, openssl, wrk, promtool,
+#                           # chromium for the HTML report test, iproute2 for the image test)
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libre2-dev libyaml-cpp-dev
             libsimdjson-dev prometheus-cpp-dev catch2 nlohmann-json3-dev libbenchmark-dev ccache
             libgoogle-perftools-dev)
-test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium)
+image_pkgs=(ca-certificates)
+test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium iproute2)
 
-want=("${build_pkgs[@]}")
-[ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+case "${1:-build}" in
+  build) want=("${build_pkgs[@]}") ;;
+  image) want=("${build_pkgs[@]}" "${image_pkgs[@]}") ;;
+  test) want=("${build_pkgs[@]}" "${image_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "usage: deps.sh [build|image|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

@@ -1,0 +1,75 @@
+{{/* The chart's name: app.kubernetes.io/name of every object. */}}
+{{- define "billet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The objects' name: the release name, with the chart's name added unless it holds it. */}}
+{{- define "billet.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels that select billet's pods (Deployment, Service, PodDisruptionBudget, anti-affinity). */}}
+{{- define "billet.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "billet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "billet.labels" -}}
+{{ include "billet.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end }}
+
+{{- define "billet.serviceAccountName" -}}
+{{- default (include "billet.fullname" .) .Values.serviceAccount.name }}
+{{- end }}
+
+{{/* The Secret holding the serving certificate. */}}
+{{- define "billet.tlsSecretName" -}}
+{{- if eq .Values.certificates.mode "secret" }}
+{{- required "certificates.secret.name is required with certificates.mode=secret" .Values.certificates.secret.name }}
+{{- else }}
+{{- printf "%s-tls" (include "billet.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The ConfigMap holding the policies. */}}
+{{- define "billet.policiesConfigMap" -}}
+{{- default (printf "%s-policies" (include "billet.fullname" .)) .Values.policies.existingConfigMap }}
+{{- end }}
+
+{{/* The Service's DNS names, as the API server calls the webhook and the certificate names it. */}}
+{{- define "billet.dnsNames" -}}
+{{- $svc := include "billet.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | toJson }}
+{{- end }}
+
+{{/* The webhooks' rules: every kind billet handles, and the user's. */}}
+{{- define "billet.webhookRules" -}}
+- {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods, replicationcontrollers], scope: Namespaced}
+- {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments, replicasets, statefulsets, daemonsets], scope: Namespaced}
+- {apiGroups: [batch], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [jobs, cronjobs], scope: Namespaced}
+- {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [nodes], scope: Cluster}
+{{- with .Values.webhooks.extraRules }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Namespaces never sent to the webhooks: the release's own first, then the configured ones. */}}
+{{- define "billet.namespaceSelector" -}}
+matchExpressions:
+  - key: kubernetes.io/metadata.name
+    operator: NotIn
+    values: {{ prepend .Values.webhooks.excludeNamespaces .Release.Namespace | uniq | toJson }}
+{{- end }}
