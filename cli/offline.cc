@@ -90,7 +90,7 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   policy::EvalOptions options;
   options.explain = true;
 
-  if (policy::ignored(set, req))
+  if (policy::ignored(set, req, policy::Stage::Validate))
     rep.idle = "namespace " + r.namespace_ + " is excluded (Settings spec.excludeNamespaces)";
   else if (set.forKind(r.kind).empty())
     rep.idle = "no policy applies to kind " + r.kind;

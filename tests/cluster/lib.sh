@@ -221,7 +221,22 @@ POLICY
     --root-ca-file "$WORK/pki/ca.crt" \
     --use-service-account-credentials=true --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port "$(free_port)" --v=1
+  install_operator_crds
   log "control plane ready at $APISERVER ($(k version -o json | jq -r .serverVersion.gitVersion))"
+}
+
+# The Prometheus Operator's CRDs for the kinds the bundled pack handles (Prometheus,
+# PrometheusAgent), from the operator's Go module, as a cluster running kube-prometheus has them:
+# the examples include such objects.
+PROMETHEUS_OPERATOR=github.com/prometheus-operator/prometheus-operator@v0.85.0
+install_operator_crds() {
+  local dir
+  dir=$(cd "$WORK" && go mod download -json "$PROMETHEUS_OPERATOR" | jq -r .Dir)
+  [ -d "$dir/example/prometheus-operator-crd" ] || die "no CRDs in $PROMETHEUS_OPERATOR"
+  k apply --server-side -f "$dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheuses.yaml" \
+    -f "$dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheusagents.yaml" > /dev/null
+  k wait --for condition=Established --timeout 30s \
+    crd/prometheuses.monitoring.coreos.com crd/prometheusagents.monitoring.coreos.com > /dev/null
 }
 
 k() { "$CLUSTER_BIN/kubectl" --request-timeout=30s "$@"; }

@@ -52,7 +52,9 @@ std::string kindOf(const std::string& resource) {
       {"daemonsets", "DaemonSet"},
       {"jobs", "Job"},
       {"cronjobs", "CronJob"},
-      {"nodes", "Node"}};
+      {"nodes", "Node"},
+      {"prometheuses", "Prometheus"},
+      {"prometheusagents", "PrometheusAgent"}};
   auto it = kKinds.find(resource);
   return it == kKinds.end() ? "?" + resource : it->second;
 }

@@ -55,13 +55,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | toJson }}
 {{- end }}
 
-{{/* The webhooks' rules: every kind billet handles, and the user's. */}}
+{{/* The webhooks' rules: every kind billet handles, and the user's. Called with
+     (dict "root" $ "mutate" bool): only the validating webhook gets pods/ephemeralcontainers. */}}
 {{- define "billet.webhookRules" -}}
 - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods, replicationcontrollers], scope: Namespaced}
+{{- if not .mutate }}
+- {apiGroups: [""], apiVersions: [v1], operations: [UPDATE], resources: [pods/ephemeralcontainers], scope: Namespaced}
+{{- end }}
 - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments, replicasets, statefulsets, daemonsets], scope: Namespaced}
 - {apiGroups: [batch], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [jobs, cronjobs], scope: Namespaced}
 - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [nodes], scope: Cluster}
-{{- with .Values.webhooks.extraRules }}
+- {apiGroups: [monitoring.coreos.com], apiVersions: [v1, v1alpha1], operations: [CREATE, UPDATE], resources: [prometheuses, prometheusagents], scope: Namespaced}
+{{- with .root.Values.webhooks.extraRules }}
 {{ toYaml . }}
 {{- end }}
 {{- end }}
