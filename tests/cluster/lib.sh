@@ -330,12 +330,7 @@ webhooks_up() {
 
 # A GPU pod created as a server-side dry run comes back with billet's toleration.
 webhook_probe() {
-  k -n billet-probe create --dry-run=server -o json -f - <<'POD' | grep -q nvidia.com/gpu.present
-{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe"},
- "spec": {"containers": [{"name": "c", "image": "registry.example/c:1",
-   "resources": {"limits": {"nvidia.com/gpu": "1", "cpu": "1", "memory": "1Gi"},
-                 "requests": {"cpu": "1", "memory": "1Gi"}}}]}}
-POD
+  gpu_pod probe billet-probe | k create --dry-run=server -o json -f - | grep -q nvidia.com/gpu.present
 }
 
 # metric NAME [LABEL="VALUE"...]: the sum of NAME's samples on billet's /metrics that carry every
@@ -404,6 +399,15 @@ review_of() {
                  name: .metadata.name, namespace: .metadata.namespace, operation: $op,
                  userInfo: {username: "admin", groups: ["system:masters", "system:authenticated"]},
                  object: ., dryRun: false}}' "$1"
+}
+
+# gpu_pod NAME [NAMESPACE]: a Guaranteed GPU pod (admitted by the bundled pack), as JSON.
+gpu_pod() {
+  jq -n --arg n "$1" --arg ns "${2:-ml-prod}" '{apiVersion: "v1", kind: "Pod",
+    metadata: {name: $n, namespace: $ns},
+    spec: {containers: [{name: "c", image: "registry.example/c:1",
+      resources: {limits: {"nvidia.com/gpu": "1", cpu: "1", memory: "1Gi"},
+                  requests: {cpu: "1", memory: "1Gi"}}}]}}'
 }
 
 has_gpu_placement() {  # has_gpu_placement POD_SPEC_JSON

@@ -1,12 +1,6 @@
 # 9a. billet down: with the shipped failurePolicy Ignore, requests are admitted (unmutated) within
 # the webhook timeout and nothing hangs; billet back up: mutations resume.
 
-gpu_pod() {
-  jq -n --arg n "$1" '{apiVersion: "v1", kind: "Pod", metadata: {name: $n, namespace: "ml-prod"},
-    spec: {containers: [{name: "c", image: "registry.example/c:1",
-      resources: {limits: {"nvidia.com/gpu": "1", cpu: "1", memory: "1Gi"},
-                  requests: {cpu: "1", memory: "1Gi"}}}]}}'
-}
 pod_spec() { k -n ml-prod get pod "$1" -o json | jq -c .spec; }
 
 scenario() {

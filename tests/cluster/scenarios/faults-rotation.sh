@@ -3,12 +3,6 @@
 # (a ConfigMap update). No create fails, and every one was answered by billet (failurePolicy
 # Ignore would hide a failed call, so each pod must carry billet's changes).
 
-gpu_pod() {
-  jq -n --arg n "$1" '{apiVersion: "v1", kind: "Pod", metadata: {name: $n, namespace: "ml-prod"},
-    spec: {containers: [{name: "c", image: "registry.example/c:1",
-      resources: {limits: {"nvidia.com/gpu": "1", cpu: "1", memory: "1Gi"},
-                  requests: {cpu: "1", memory: "1Gi"}}}]}}'
-}
 
 serving_serial() {
   openssl s_client -connect "127.0.0.1:$BILLET_PORT" -CAfile "$WORK/billet-certs/ca.crt" \
@@ -31,13 +25,13 @@ spec:
     - name: label
       mutate: {labels: {billet.dev/generation: "2"}}
 POLICY
-  local serial1 serial2 failed=0 i n=60 certs_reloaded
+  local serial1 serial2 failed=0 i n=40
   serial1=$(serving_serial)
   for i in $(seq 1 $n); do
     if ! gpu_pod "p$i" | k create -f - > /dev/null 2>> "$T/create.err"; then failed=$((failed + 1)); fi
     case $i in
-      15) issue_serving_cert ;;
-      35) volume_install "$WORK/policies" "$T"/pack2/*.yaml ;;
+      10) issue_serving_cert ;;
+      25) volume_install "$WORK/policies" "$T"/pack2/*.yaml ;;
     esac
     sleep 0.1
   done
