@@ -28,7 +28,7 @@ std::string readFile(const std::string& path) {
 }
 
 const std::string& sample() {
-  static const std::string body = readFile(BILLET_SAMPLES_DIR "/review-deployment-gpu.json");
+  static const std::string body = readFile(BILLET_SAMPLE_REVIEW);
   return body;
 }
 

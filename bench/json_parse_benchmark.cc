@@ -22,7 +22,7 @@ using billet::json::Member;
 using billet::json::Object;
 using billet::json::Value;
 
-const char* const kSample = BILLET_SAMPLES_DIR "/review-deployment-gpu.json";
+const char* const kSample = BILLET_SAMPLE_REVIEW;
 
 // The sample, or empty when it cannot be read.
 const std::string& sample() {

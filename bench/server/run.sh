@@ -4,8 +4,8 @@
 #
 #   bench/server/run.sh [BILLET_BINARY] [POLICY_DIR] [REVIEW_JSON]
 #
-# Defaults: build/billet, manifests/policies, ../shared/samples/review-deployment-gpu.json (paths
-# relative to the repository). DURATION (default 10s) and THREADS (wrk threads, default 2) may be
+# Defaults: build/billet, manifests/policies, fuzz/corpus/admission_review/sample-deployment-gpu.json
+# (the AdmissionReview of a GPU Deployment; paths relative to the repository). DURATION (default 10s) and THREADS (wrk threads, default 2) may be
 # set in the environment. Builds nothing; needs wrk, nginx and openssl installed
 # (apt-get install wrk nginx openssl). Loopback only; every run is bounded by DURATION.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 billet="${1:-$root/build/billet}"
 policies="${2:-$root/manifests/policies}"
-review="${3:-$root/../shared/samples/review-deployment-gpu.json}"
+review="${3:-$root/fuzz/corpus/admission_review/sample-deployment-gpu.json}"
 duration="${DURATION:-10s}"
 wrk_threads="${THREADS:-2}"
 
