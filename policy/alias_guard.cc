@@ -13,74 +13,92 @@ namespace {
 
 class ExpansionCounter final : public YAML::EventHandler {
  public:
-  explicit ExpansionCounter(std::uint64_t limit) : limit_(limit) {}
+  explicit ExpansionCounter(AliasLimits limits) : limits_(limits) {}
 
-  bool over() const { return over_; }
+  bool over() const { return !message_.empty(); }
   const YAML::Mark& where() const { return where_; }
+  const std::string& message() const { return message_; }
 
-  void OnDocumentStart(const YAML::Mark&) override { sizes_.clear(); }
+  // Anchors are scoped to their document.
+  void OnDocumentStart(const YAML::Mark&) override {
+    sizes_.clear();
+    stack_.clear();
+    nodes_ = 0;
+    documentAdded_ = 0;
+  }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override { leaf(m, anchor); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
                 const std::string&) override {
-    leaf(m, anchor);
+    leaf(anchor);
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    if (over()) return;
     auto it = sizes_.find(anchor);
-    add(m, it == sizes_.end() ? 1 : it->second);
+    std::uint64_t n = it == sizes_.end() ? 1 : it->second;
+    nodes_ += n;  // an anchor enclosing this alias includes what it expands to
+    documentAdded_ += n;
+    fileAdded_ += n;
+    if (documentAdded_ > limits_.perDocument)
+      fail(m, "aliases expand to more than " + std::to_string(limits_.perDocument) +
+                  " nodes in one document");
+    else if (fileAdded_ > limits_.perFile)
+      fail(m,
+           "aliases expand to more than " + std::to_string(limits_.perFile) + " nodes in one file");
   }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    open(m, anchor);
+    open(anchor);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    open(m, anchor);
+    open(anchor);
   }
   void OnMapEnd() override { close(); }
 
  private:
-  void add(const YAML::Mark& m, std::uint64_t n) {
-    total_ = n > limit_ ? limit_ + 1 : total_ + n;  // saturate: never overflow
-    if (total_ > limit_ && !over_) {
-      over_ = true;
-      where_ = m;
-    }
-  }
-  void leaf(const YAML::Mark& m, YAML::anchor_t anchor) {
-    add(m, 1);
+  // No counter can overflow: counting stops at the first alias past a bound, so every size is
+  // at most the document's own nodes plus twice the bound.
+  void leaf(YAML::anchor_t anchor) {
+    ++nodes_;
     if (anchor) sizes_[anchor] = 1;
   }
-  void open(const YAML::Mark& m, YAML::anchor_t anchor) {
-    stack_.push_back({anchor, total_});
-    add(m, 1);
+  void open(YAML::anchor_t anchor) {
+    stack_.push_back({anchor, nodes_});
+    ++nodes_;
   }
   void close() {
     if (stack_.empty()) return;
     Frame f = stack_.back();
     stack_.pop_back();
-    if (f.anchor) sizes_[f.anchor] = total_ - f.start;
+    if (f.anchor) sizes_[f.anchor] = nodes_ - f.start;
+  }
+  void fail(const YAML::Mark& m, std::string message) {
+    where_ = m;
+    message_ = std::move(message);
   }
 
   struct Frame {
     YAML::anchor_t anchor;
     std::uint64_t start;
   };
-  std::uint64_t limit_;
-  std::uint64_t total_ = 0;
-  bool over_ = false;
+  AliasLimits limits_;
+  std::uint64_t nodes_ = 0;          // this document's nodes so far, aliases expanded
+  std::uint64_t documentAdded_ = 0;  // what this document's aliases added
+  std::uint64_t fileAdded_ = 0;      // what every alias of the file added
   YAML::Mark where_;
+  std::string message_;
   std::vector<Frame> stack_;
-  std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;
+  std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;  // expanded size of each anchor
 };
 
 }  // namespace
 
-AliasGuardResult checkExpandedSize(const std::string& text, std::uint64_t limit) {
+AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits) {
   AliasGuardResult r;
   std::istringstream in(text);
-  ExpansionCounter counter(limit);
+  ExpansionCounter counter(limits);
   try {
     YAML::Parser parser(in);
     while (!counter.over() && parser.HandleNextDocument(counter)) {
@@ -92,7 +110,7 @@ AliasGuardResult checkExpandedSize(const std::string& text, std::uint64_t limit)
     r.ok = false;
     r.line = counter.where().line + 1;
     r.column = counter.where().column + 1;
-    r.message = "invalid YAML: aliases expand to more than " + std::to_string(limit) + " nodes";
+    r.message = "invalid YAML: " + counter.message();
   }
   return r;
 }

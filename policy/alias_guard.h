@@ -1,7 +1,15 @@
 // YAML anchors and aliases can make a small file expand into billions of nodes ("billion
-// laughs"). Before a document is loaded, its size with every alias expanded is counted from
-// the parser's events, and a file over the limit is rejected with the position where it
-// crossed it.
+// laughs"). Before a file is loaded, what its aliases add when expanded is counted from the
+// parser's events, and a file whose aliases add too much is rejected with the position of the
+// alias that crossed the bound.
+//
+// Only expansion is bounded, not size: a cluster dump (`kubectl get -A -o yaml`) holds millions
+// of nodes and no alias, and is as large on disk as in memory. An alias adds the nodes of its
+// anchored subtree, aliases inside that subtree expanded too, so nested bombs count in full:
+//
+//   a: &a [x, x]          # no expansion
+//   b: &b [*a, *a]        # adds 3 + 3 (each *a is the sequence and its two scalars)
+//   c: [*b, *b]           # adds 7 + 7 (each *b is [*a, *a] expanded: 1 + 3 + 3)
 #pragma once
 
 #include <cstdint>
@@ -9,17 +17,24 @@
 
 namespace billet::policy {
 
-inline constexpr std::uint64_t kMaxExpandedYamlNodes = 1'000'000;
+// Nodes aliases may add to one document. Real manifests with anchors add tens or hundreds.
+inline constexpr std::uint64_t kMaxAliasNodesPerDocument = 1'000'000;
+// And to a whole file, so that a stream of documents each just under the bound cannot add up.
+inline constexpr std::uint64_t kMaxAliasNodesPerFile = 4 * kMaxAliasNodesPerDocument;
+
+struct AliasLimits {
+  std::uint64_t perDocument = kMaxAliasNodesPerDocument;
+  std::uint64_t perFile = kMaxAliasNodesPerFile;
+};
 
 struct AliasGuardResult {
   bool ok = true;
-  int line = 0, column = 0;  // 1-based, where the limit was crossed
+  int line = 0, column = 0;  // 1-based, the alias that crossed a bound
   std::string message;
 };
 
-// Counts the nodes of every document in `text` with aliases expanded. Syntax errors are left
+// Counts what the aliases of each document in `text` add when expanded. Syntax errors are left
 // to the real parse that follows (reported as ok here).
-AliasGuardResult checkExpandedSize(const std::string& text,
-                                   std::uint64_t limit = kMaxExpandedYamlNodes);
+AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits = {});
 
 }  // namespace billet::policy

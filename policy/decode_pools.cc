@@ -208,10 +208,9 @@ std::optional<CompiledPolicy> decodeNodePool(DecodeState& s, const YAML::Node& d
   if (d.errorCount() != before) return std::nullopt;
 
   if (s.assignments && !def.preferred) {
-    std::vector<std::string> kinds = def.members.kinds;
     for (const auto& [k, v] : def.nodeLabels)
       s.assignments->push_back(
-          {"nodeSelector[\"" + k + "\"]", v, def.name, "place-members", kinds});
+          {"nodeSelector[\"" + k + "\"]", v, def.name, "place-members", {def.members}, {}});
   }
   return compileNodePool(std::move(def));
 }

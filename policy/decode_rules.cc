@@ -10,11 +10,15 @@
 namespace billet::policy {
 namespace {
 
-void record(DecodeState& s, const CompiledPolicy& policy, const std::string& rule,
-            std::string field, std::string value) {
-  if (s.assignments)
-    s.assignments->push_back(
-        {std::move(field), std::move(value), policy.name, rule, policy.match.kinds});
+// Called once the rule's match and exclude are decoded: they decide which rules can conflict.
+void record(DecodeState& s, const CompiledPolicy& policy, const Rule& rule, std::string field,
+            std::string value) {
+  if (!s.assignments) return;
+  Assignment a{std::move(field), std::move(value), policy.name, rule.name, {policy.match}, {}};
+  if (rule.match) a.matches.push_back(*rule.match);
+  if (policy.exclude) a.excludes.push_back(*policy.exclude);
+  if (rule.exclude) a.excludes.push_back(*rule.exclude);
+  s.assignments->push_back(std::move(a));
 }
 
 std::optional<TolerationSpec> decodeToleration(Decoder& d, const YAML::Node& n,
@@ -98,7 +102,7 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
   }
   if (n["nodeSelector"]) {
     auto sel = d.strMap(n["nodeSelector"], childPath(p, "nodeSelector"));
-    for (const auto& [k, v] : sel) record(s, policy, rule.name, "nodeSelector[\"" + k + "\"]", v);
+    for (const auto& [k, v] : sel) record(s, policy, rule, "nodeSelector[\"" + k + "\"]", v);
     rule.actions.push_back(makeNodeSelector(std::move(sel)));
   }
   if (const YAML::Node na = n["nodeAffinity"]) {
@@ -144,7 +148,7 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
     m.targetObject = targetObject;
     m.values = d.strMap(n[field], childPath(p, field));
     for (const auto& [k, v] : m.values)
-      record(s, policy, rule.name,
+      record(s, policy, rule,
              std::string(targetObject ? "object." : "pod.") + field + "[\"" + k + "\"]", v);
     rule.actions.push_back(makeMetadata(std::move(m)));
   }
@@ -204,7 +208,7 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
       si.value = toValue(item["value"]);
       si.overwrite = d.boolean(item["overwrite"], childPath(ip, "overwrite"));
       if (!si.path.hasWildcard() && si.value.isScalar())
-        record(s, policy, rule.name, si.path.text, si.value.scalarText());
+        record(s, policy, rule, si.path.text, si.value.scalarText());
       items.push_back(std::move(si));
     }
     rule.actions.push_back(makeSet(std::move(items)));

@@ -66,7 +66,7 @@ json::Value toValue(const YAML::Node& node) {
 
 bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
               std::vector<LoadError>& errors) {
-  if (AliasGuardResult guard = checkExpandedSize(source.text); !guard.ok) {
+  if (AliasGuardResult guard = checkAliasExpansion(source.text); !guard.ok) {
     errors.push_back({source.name, guard.line, guard.column, "", guard.message});
     return false;
   }

@@ -3,7 +3,7 @@
 //   2. parse     YAML documents, `kind: List` expanded            (documents.cc)
 //   3. decode    strict schema per kind, paths/regexes/quantities compiled  (decode_*.cc)
 //   4. assemble  Settings applied, names checked, evaluation order, index by kind
-//   5. check     conflicting assignments between rules (warnings)
+//   5. check     conflicting assignments between rules (warnings)  (conflicts.cc)
 // Every stage reports all of its errors; a set with any error is rejected whole.
 #include <algorithm>
 #include <map>
@@ -25,28 +25,6 @@ struct Decoded {
   std::vector<PolicyExceptionSpec> exceptions;
   std::optional<Settings> settings;
 };
-
-bool kindsOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.empty() || b.empty()) return true;
-  for (const std::string& k : a)
-    if (std::find(b.begin(), b.end(), k) != b.end()) return true;
-  return false;
-}
-
-void checkConflicts(const std::vector<Assignment>& assignments,
-                    std::vector<std::string>& warnings) {
-  std::set<std::string> reported;
-  for (std::size_t i = 0; i < assignments.size(); ++i) {
-    for (std::size_t j = i + 1; j < assignments.size(); ++j) {
-      const Assignment& a = assignments[i];
-      const Assignment& b = assignments[j];
-      if (a.field != b.field || a.value == b.value || !kindsOverlap(a.kinds, b.kinds)) continue;
-      std::string w = "conflict: " + a.policy + "/" + a.rule + " and " + b.policy + "/" + b.rule +
-                      " both set " + a.field + " (\"" + a.value + "\" vs \"" + b.value + "\")";
-      if (reported.insert(w).second) warnings.push_back(std::move(w));
-    }
-  }
-}
 
 }  // namespace
 

@@ -19,7 +19,9 @@ struct Assignment {
   std::string field;  // e.g. nodeSelector["nvidia.com/gpu.present"]
   std::string value;
   std::string policy, rule;
-  std::vector<std::string> kinds;  // the policy's kinds (empty: any)
+  // Where the rule applies: every block of `matches` holds and none of `excludes` (the
+  // policy's and the rule's own; a NodePool's members).
+  std::vector<Match> matches, excludes;
 };
 
 struct DecodeState {
@@ -49,6 +51,10 @@ std::optional<Mode> decodeMode(Decoder& d, const YAML::Node& n, const std::strin
 // Rules of a Policy.
 std::optional<Rule> decodeRule(DecodeState& s, const YAML::Node& n, const std::string& path,
                                const CompiledPolicy& policy);
+
+// The last stage: a warning per pair of rules that set a field to different values and can apply
+// to the same object.
+void checkConflicts(const std::vector<Assignment>& assignments, std::vector<std::string>& warnings);
 
 // Kinds.
 std::optional<CompiledPolicy> decodePolicy(DecodeState& s, const YAML::Node& doc);

@@ -260,3 +260,68 @@ TEST_CASE("forEach: element only inside it, every entry decoded strictly") {
             "policies/gpu.yaml:16:28: spec.rules[0].validate.minStartupSeconds: value 0 out of "
             "range [1, 9223372036854775807]"});
 }
+
+namespace {
+
+std::string nodePool(const std::string& name, const std::string& members) {
+  return "apiVersion: billet.dev/v1alpha1\nkind: NodePool\nmetadata: {name: " + name +
+         "}\nspec:\n  nodeLabels: {billet.dev/pool: " + name + ", billet.dev/tier: " + name +
+         "}\n  taint: {key: billet.dev/pool, value: " + name +
+         ", effect: NoSchedule}\n  members: " + members + "\n---\n";
+}
+
+std::string policy(const std::string& name, const std::string& spec) {
+  return "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: " + name +
+         "}\nspec: " + spec + "\n---\n";
+}
+
+}  // namespace
+
+TEST_CASE("conflicts: 125 node pools for distinct namespaces warn of nothing") {
+  std::string text;
+  for (int i = 0; i < 125; ++i)
+    text += nodePool("pool-" + std::to_string(i), "{namespaces: [team-" + std::to_string(i) + "]}");
+  LoadResult r = loadPoliciesFromText("pools.yaml", text);
+  REQUIRE(r.ok());
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("conflicts: pools whose members overlap warn once, naming every field") {
+  LoadResult r = loadPoliciesFromText(
+      "pools.yaml", nodePool("train", "{namespaces: [ml-*]}") +
+                        nodePool("serve", "{namespaces: [ml-serving, web]}") +
+                        nodePool("web", "{namespaces: [web-*], labels: {matchLabels: {a: b}}}"));
+  REQUIRE(r.ok());
+  CHECK(r.warnings ==
+        std::vector<std::string>{"conflict: train/place-members and serve/place-members both set "
+                                 "nodeSelector[\"billet.dev/pool\"] (\"train\" vs \"serve\"), "
+                                 "nodeSelector[\"billet.dev/tier\"] (\"train\" vs \"serve\")"});
+}
+
+TEST_CASE("conflicts: members apart by labels or kinds, policies apart by kinds or exclude") {
+  std::string text =
+      nodePool("a", "{labels: {matchLabels: {pool: a}}}") +
+      nodePool("b", "{labels: {matchExpressions: [{key: pool, operator: In, values: [b, c]}]}}") +
+      nodePool("c", "{labels: {matchExpressions: [{key: pool, operator: DoesNotExist}]}}") +
+      nodePool("d", "{kinds: [Job], namespaces: [batch], labels: {matchLabels: {pool: d}}}") +
+      policy("nodes",
+             "{match: {kinds: [Node]}, rules: [{name: r, mutate: {nodeSelector: "
+             "{billet.dev/pool: x}}}]}") +
+      policy("deployments",
+             "{match: {kinds: [Deployment]}, rules: [{name: r, mutate: "
+             "{nodeSelector: {billet.dev/pool: y}}}]}") +
+      policy("not-batch",
+             "{match: {kinds: [Job], labels: {matchLabels: {pool: d}}}, exclude: {namespaces: "
+             "[batch]}, rules: [{name: r, mutate: {nodeSelector: {billet.dev/pool: z}}}]}");
+  LoadResult r = loadPoliciesFromText("p.yaml", text);
+  REQUIRE(r.ok());
+  // Only what can meet: the pools selected by labels alone and the policy for Deployments. Pool
+  // d is the only pool for Jobs labelled pool=d, and not-batch excludes its namespace.
+  CHECK(r.warnings ==
+        std::vector<std::string>{"conflict: a/place-members and deployments/r both set "
+                                 "nodeSelector[\"billet.dev/pool\"] (\"a\" vs \"y\")",
+                                 "conflict: b/place-members and deployments/r both set "
+                                 "nodeSelector[\"billet.dev/pool\"] (\"b\" vs \"y\")",
+                                 "conflict: c/place-members and deployments/r both set "
+                                 "nodeSelector[\"billet.dev/pool\"] (\"c\" vs \"y\")"});
+}
