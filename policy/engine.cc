@@ -201,14 +201,38 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
   return true;
 }
 
+// A rule broken by every container of a very wide object would otherwise answer megabytes: the
+// first messages are shown, the rest counted ("… and K more").
+constexpr std::size_t kMaxMessages = 20;
+constexpr std::size_t kMaxMessageBytes = 4096;
+
+// Cuts `s` to at most `size` bytes without splitting a UTF-8 sequence.
+std::string utf8Prefix(const std::string& s, std::size_t size) {
+  if (s.size() <= size) return s;
+  while (size > 0 && (static_cast<unsigned char>(s[size]) & 0xC0) == 0x80) --size;
+  return s.substr(0, size) + "…";
+}
+
+// Joins messages with "; ", each once, in order, bounded as above. Linear in the parts.
 std::string joinUnique(const std::vector<std::string>& parts) {
   std::string out;
-  std::vector<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(parts.size());
+  std::size_t shown = 0, more = 0;
   for (const std::string& s : parts) {
-    if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
-    seen.push_back(s);
-    out += (out.empty() ? "" : "; ") + s;
+    if (!seen.insert(s).second) continue;
+    bool fits = more == 0 && shown < kMaxMessages && out.size() + s.size() <= kMaxMessageBytes;
+    if (shown == 0) {
+      out = utf8Prefix(s, kMaxMessageBytes);
+    } else if (fits) {
+      out += "; " + s;
+    } else {
+      ++more;
+      continue;
+    }
+    ++shown;
   }
+  if (more > 0) out += "; … and " + std::to_string(more) + " more";
   return out;
 }
 
