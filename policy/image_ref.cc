@@ -23,7 +23,15 @@ ImageRef parseImageRef(std::string_view image) {
   if (slash == std::string_view::npos) return {"docker.io", "library/" + std::string(image)};
   std::string_view first = image.substr(0, slash);
   if (!looksLikeHost(first)) return {"docker.io", std::string(image)};
-  return {std::string(first), std::string(image.substr(slash + 1))};
+  std::string_view rest = image.substr(slash + 1);
+  // Docker Hub's other spellings: "index.docker.io/nginx" and "docker.io/nginx" are
+  // "docker.io/library/nginx", so that "docker.io/library/*" is not bypassed by writing them.
+  if (first == "docker.io" || first == "index.docker.io") {
+    if (rest.find('/') == std::string_view::npos)
+      return {"docker.io", "library/" + std::string(rest)};
+    return {"docker.io", std::string(rest)};
+  }
+  return {std::string(first), std::string(rest)};
 }
 
 bool imageMatch(std::string_view pattern, std::string_view image) {

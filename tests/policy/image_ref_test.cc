@@ -16,6 +16,8 @@ TEST_CASE("image references resolve as the kubelet does") {
   CHECK(ref("localhost:5000/a/b:1") == "localhost:5000 | a/b:1");
   CHECK(ref("registry:5000/app") == "registry:5000 | app");
   CHECK(ref("evil.io/x.corp.example/app:1") == "evil.io | x.corp.example/app:1");
+  CHECK(ref("docker.io/nginx") == "docker.io | library/nginx");
+  CHECK(ref("index.docker.io/org/app") == "docker.io | org/app");
 }
 
 TEST_CASE("a glob's host part never leaves the registry host") {
@@ -41,6 +43,10 @@ TEST_CASE("docker.io images match however they are written") {
   CHECK(imageMatch("docker.io/library/*", "nginx:1"));
   CHECK(imageMatch("docker.io/library/*", "docker.io/library/nginx"));
   CHECK_FALSE(imageMatch("docker.io/library/*", "evil/nginx"));
+  CHECK(imageMatch("docker.io/library/*", "docker.io/nginx"));
+  CHECK_FALSE(imageMatch("docker.io/library/*", "index.docker.io/evil/nginx"));
+  CHECK(imageMatch("nvcr.io/*/cuda*", "nvcr.io/nvidia/cuda:12"));
+  CHECK_FALSE(imageMatch("*cuda*", "nvcr.io/nvidia/cuda:12"));
   CHECK(imageMatch("nginx*", "nginx:1.27"));
   CHECK(imageMatch("library/nginx:*", "nginx:1.27"));
   CHECK_FALSE(imageMatch("nginx*", "evil.io/nginx"));
