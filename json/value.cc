@@ -1,6 +1,8 @@
 #include "json/value.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 namespace billet::json {
 
@@ -71,13 +73,24 @@ bool operator==(const Value& a, const Value& b) {
   const Object& x = a.asObject();
   const Object& y = b.asObject();
   if (x.size() != y.size()) return false;
+  // Members of `b` by key, built at the first member out of order when `b` is large, so that
+  // comparing two large objects listed in different orders stays linear.
+  std::unordered_map<std::string_view, const Value*> index;
   for (std::size_t i = 0; i < x.size(); ++i) {
     // Fast path: same order.
     if (x[i].key == y[i].key) {
       if (!(x[i].value == y[i].value)) return false;
       continue;
     }
-    const Value* other = b.find(x[i].key);
+    const Value* other = nullptr;
+    if (y.size() <= 16) {
+      other = b.find(x[i].key);
+    } else {
+      if (index.empty())
+        for (const Member& m : y) index.emplace(m.key, &m.value);
+      auto it = index.find(x[i].key);
+      other = it == index.end() ? nullptr : it->second;
+    }
     if (!other || !(x[i].value == *other)) return false;
   }
   return true;

@@ -1,6 +1,6 @@
 // Built-in validate checks: resources, QoS, limits, registries, tags, replicas.
 #include "policy/checks.h"
-#include "policy/glob.h"
+#include "policy/image_ref.h"
 #include "policy/quantity.h"
 #include "policy/workload.h"
 
@@ -106,18 +106,6 @@ class MaxResourcesCheck final : public Check {
   std::vector<Max> max_;
 };
 
-// "nginx" -> "docker.io/library/nginx", "org/app" -> "docker.io/org/app": how the kubelet
-// resolves images without a registry.
-std::string normalizedImage(const std::string& image) {
-  std::size_t slash = image.find('/');
-  if (slash == std::string::npos) return "docker.io/library/" + image;
-  std::string first = image.substr(0, slash);
-  if (first.find('.') == std::string::npos && first.find(':') == std::string::npos &&
-      first != "localhost")
-    return "docker.io/" + image;
-  return image;
-}
-
 class AllowedRegistriesCheck final : public Check {
  public:
   explicit AllowedRegistriesCheck(std::vector<std::string> g) : globs_(std::move(g)) {}
@@ -125,7 +113,7 @@ class AllowedRegistriesCheck final : public Check {
     forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
       const json::Value* img = c.find("image");
       std::string image = img && img->isString() ? img->asString() : "";
-      if (globAny(globs_, image) || globAny(globs_, normalizedImage(image))) return;
+      if (imageMatchAny(globs_, image)) return;
       out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
                          " is not from an allowed registry",
                      nameOf(c), image, "image"});

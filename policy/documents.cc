@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <string_view>
+#include <unordered_map>
 
 #include "policy/alias_guard.h"
 #include "policy/source.h"
@@ -47,16 +48,17 @@ json::Value toValue(const YAML::Node& node) {
     case YAML::NodeType::Map: {
       json::Object o;
       o.reserve(node.size());
+      // Later duplicates replace earlier ones, as Kubernetes' decoder does. Keys are indexed so
+      // that a mapping with many keys costs linear time, not quadratic.
+      std::unordered_map<std::string, std::size_t> index;
+      index.reserve(node.size());
       for (const auto& kv : node) {
         std::string key = keyText(kv.first);
-        // Later duplicates replace earlier ones, as Kubernetes' decoder does.
-        bool replaced = false;
-        for (json::Member& m : o)
-          if (m.key == key) {
-            m.value = toValue(kv.second);
-            replaced = true;
-          }
-        if (!replaced) o.push_back({std::move(key), toValue(kv.second)});
+        auto [at, fresh] = index.emplace(key, o.size());
+        if (!fresh)
+          o[at->second].value = toValue(kv.second);
+        else
+          o.push_back({std::move(key), toValue(kv.second)});
       }
       return json::Value::object(std::move(o));
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 #include "json/patch.h"
 #include "policy/checks.h"
@@ -199,20 +201,52 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
   return true;
 }
 
+// A rule broken by every container of a very wide object would otherwise answer megabytes: the
+// first messages are shown, the rest counted ("… and K more").
+constexpr std::size_t kMaxMessages = 20;
+constexpr std::size_t kMaxMessageBytes = 4096;
+
+// Cuts `s` to at most `size` bytes without splitting a UTF-8 sequence.
+std::string utf8Prefix(const std::string& s, std::size_t size) {
+  if (s.size() <= size) return s;
+  while (size > 0 && (static_cast<unsigned char>(s[size]) & 0xC0) == 0x80) --size;
+  return s.substr(0, size) + "…";
+}
+
+// Joins messages with "; ", each once, in order, bounded as above. Linear in the parts.
 std::string joinUnique(const std::vector<std::string>& parts) {
   std::string out;
-  std::vector<std::string> seen;
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(parts.size());
+  std::size_t shown = 0, more = 0;
   for (const std::string& s : parts) {
-    if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
-    seen.push_back(s);
-    out += (out.empty() ? "" : "; ") + s;
+    if (!seen.insert(s).second) continue;
+    bool fits = more == 0 && shown < kMaxMessages && out.size() + s.size() <= kMaxMessageBytes;
+    if (shown == 0) {
+      out = utf8Prefix(s, kMaxMessageBytes);
+    } else if (fits) {
+      out += "; " + s;
+    } else {
+      ++more;
+      continue;
+    }
+    ++shown;
   }
+  if (more > 0) out += "; … and " + std::to_string(more) + " more";
   return out;
 }
 
-// Runs a validate rule's checks on one object; "" when it holds, else the message.
+// One violation of a rule as reported, and what identifies it when an UPDATE's old and new
+// objects are compared: the message together with the container and the offending value, so a
+// rule message without `{container}` still tells two containers apart.
+struct Found {
+  std::string message;
+  std::string key;
+};
+
+// Runs a validate rule's checks on one object; true when it holds, else its violations in `found`.
 bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& settings,
-               const json::Value& object, std::string& message, std::string& error) {
+               const json::Value& object, std::vector<Found>& found, std::string& error) {
   ValidateContext ctx{req, settings, object, rootsFor(settings, req, &object), {}};
   ctx.roots.object = &object;
   std::vector<Violation> violations;
@@ -224,13 +258,45 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
     }
   }
   if (violations.empty()) return true;
-  std::vector<std::string> messages;
-  for (const Violation& v : violations)
-    messages.push_back(!v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
-                       : r.message.empty() ? v.message
-                                           : expandMessage(r.message, v, req, &object));
-  message = joinUnique(messages);
+  found.reserve(violations.size());
+  for (const Violation& v : violations) {
+    std::string message = !v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
+                          : r.message.empty() ? v.message
+                                              : expandMessage(r.message, v, req, &object);
+    std::string key = message + '\x1f' + v.container + '\x1f' + v.value;
+    found.push_back({std::move(message), std::move(key)});
+  }
   return false;
+}
+
+// With allowExistingViolations, an UPDATE is judged per violation: those the old object already
+// had stay allowed, and any other one is new. Returns the new violations (all of `found` when the
+// old object cannot be judged); `kept` receives the existing ones.
+std::vector<Found> newViolations(const Rule& r, const AdmissionRequest& req,
+                                 const Settings& settings, std::vector<Found> found,
+                                 std::vector<Found>& kept) {
+  std::vector<Found> before;
+  std::string oldError;
+  bool oldHolds = true;
+  try {
+    oldHolds = runChecks(r, req, settings, *req.oldObject, before, oldError);
+  } catch (const std::exception&) {
+    return found;
+  }
+  if (oldHolds || !oldError.empty()) return found;
+  std::unordered_set<std::string_view> existing;
+  existing.reserve(before.size());
+  for (const Found& f : before) existing.insert(f.key);
+  std::vector<Found> fresh;
+  for (Found& f : found) (existing.count(f.key) ? kept : fresh).push_back(std::move(f));
+  return fresh;
+}
+
+std::vector<std::string> messagesOf(const std::vector<Found>& found) {
+  std::vector<std::string> out;
+  out.reserve(found.size());
+  for (const Found& f : found) out.push_back(f.message);
+  return out;
 }
 
 std::string auditKey(const CompiledPolicy& p, const Rule& r) {
@@ -307,10 +373,11 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
         continue;
       }
-      std::string message, error;
+      std::vector<Found> found;
+      std::string error;
       bool holds = false;
       try {
-        holds = runChecks(r, req, set.settings, object, message, error);
+        holds = runChecks(r, req, set.settings, object, found, error);
       } catch (const std::exception& e) {
         error = e.what();
       }
@@ -327,18 +394,16 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       }
       if (req.operation == Operation::Update && r.allowExistingViolations && req.oldObject &&
           !req.oldObject->isNull()) {
-        std::string oldMessage, oldError;
-        bool oldHolds = true;
-        try {
-          oldHolds = runChecks(r, req, set.settings, *req.oldObject, oldMessage, oldError);
-        } catch (const std::exception&) {
-        }
-        if (!oldHolds && oldError.empty()) {
+        std::vector<Found> kept;
+        found = newViolations(r, req, set.settings, std::move(found), kept);
+        if (found.empty()) {
           out.results.push_back(
-              result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + message));
+              result(*p, r, mode, Outcome::Pass,
+                     "existing violation allowed: " + joinUnique(messagesOf(kept))));
           continue;
         }
       }
+      std::string message = joinUnique(messagesOf(found));
       switch (mode) {
         case Mode::Enforce:
           out.results.push_back(result(*p, r, mode, Outcome::Fail, message));

@@ -1,8 +1,10 @@
-// Shell-style globs for names, namespaces, images and users: `*` matches any run of characters
-// (including none, and including "/"), `?` exactly one; everything else is literal.
+// Shell-style globs for names, namespaces, users and container names: `*` matches any run of
+// characters (including none, and including "/"), `?` exactly one; everything else is literal.
+// Images are not matched with these directly: policy/image_ref.h compares the registry host as a
+// unit, so that `*` in a host never reaches into the repository path.
 //
-//   globMatch("ml-*", "ml-prod")            == true
-//   globMatch("nvcr.io/*", "nvcr.io/a/b:1") == true
+//   globMatch("ml-*", "ml-prod")                        == true
+//   globMatch("system:serviceaccount:ci:*", "system:serviceaccount:ci:bot") == true
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 
 #include "policy/compiled.h"
 #include "policy/glob.h"
+#include "policy/image_ref.h"
 #include "policy/workload.h"
 
 namespace billet::policy {
@@ -13,12 +14,15 @@ const json::Value* labelValue(const json::Value* labels, const std::string& key)
   return labels ? labels->find(key) : nullptr;
 }
 
+// Images are compared as references (the registry host as a unit), names as plain globs.
 bool containsAny(const std::vector<std::string>& globs, const json::Value* podSpec,
                  const char* field) {
+  bool images = std::string_view(field) == "image";
   bool found = false;
   forEachContainer(podSpec, true, true, [&](const json::Value& c) {
     const json::Value* v = c.find(field);
-    if (!found && v && v->isString() && globAny(globs, v->asString())) found = true;
+    if (found || !v || !v->isString()) return;
+    found = images ? imageMatchAny(globs, v->asString()) : globAny(globs, v->asString());
   });
   return found;
 }
