@@ -32,6 +32,12 @@ h2 small{font-weight:400;color:var(--mute);margin-left:6px}
 .filters label{color:var(--mute);white-space:nowrap}
 #shown{color:var(--mute)}
 .scroll{max-height:520px;overflow:auto}
+.wide{overflow-x:auto}
+#findings{table-layout:fixed;min-width:1000px}
+#findings td{overflow-wrap:anywhere}
+#findings th:nth-child(1),#findings th:nth-child(2){width:9%}
+#findings th:nth-child(3){width:11%}#findings th:nth-child(4){width:14%}#findings th:nth-child(5){width:15%}
+#findings th:nth-child(6),#findings th:nth-child(7),#findings th:nth-child(8){width:7.5%}
 table{border-collapse:collapse;width:100%}
 table.narrow{width:auto;min-width:640px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -43,15 +49,15 @@ th[aria-sort=ascending]::after{content:"\25B2";color:var(--accent)}
 th[aria-sort=descending]::after{content:"\25BC";color:var(--accent)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.n.zero{color:#b0b9c4}
-td.loc{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--mute);min-width:160px}
-td.msg{white-space:pre-wrap;word-break:break-word;min-width:240px}
+td.loc{font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--mute)}
+td.msg{white-space:pre-wrap}
 td.res span,td.sev span{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
 td.res .pass{background:var(--pass)}td.res .fail{background:var(--fail)}td.res .warn{background:var(--warn)}
 td.res .error{background:var(--error)}td.res .skip{background:var(--skip)}
 td.sev span{color:var(--ink);border:1px solid var(--line);background:#fff}
 td.sev .critical,td.sev .high{border-color:var(--fail);color:var(--fail)}
 td.sev .medium{border-color:var(--warn);color:#9a5b00}
-td.score{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.score{white-space:nowrap;font-variant-numeric:tabular-nums}
 .meter{display:inline-block;width:64px;height:8px;border-radius:4px;background:#e6ebf0;margin-right:6px;vertical-align:middle;overflow:hidden}
 .meter i{display:block;height:100%;background:var(--pass)}
 .score.low .meter i{background:var(--fail)}.score.mid .meter i{background:var(--warn)}

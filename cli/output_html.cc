@@ -122,10 +122,11 @@ std::string options(const std::string& allLabel, const std::set<std::string>& va
 
 // A header the script sorts by: `num` columns compare numbers (a cell's data-v, else its text);
 // `firstDesc` puts the largest first on the first click (most failures, most severe).
-std::string sortHeader(const std::string& label, bool num = false, bool firstDesc = false) {
-  return std::string("<th scope=\"col\" tabindex=\"0\"") + (num ? " class=\"n\"" : "") +
-         " data-sort=\"" + (num ? "num" : "text") + "\"" +
-         (firstDesc ? " data-first=\"desc\"" : "") + ">" + label + "</th>";
+std::string sortHeader(const std::string& label, bool num = false, bool firstDesc = false,
+                       bool alignRight = true) {
+  return std::string("<th scope=\"col\" tabindex=\"0\"") +
+         (num && alignRight ? " class=\"n\"" : "") + " data-sort=\"" + (num ? "num" : "text") +
+         "\"" + (firstDesc ? " data-first=\"desc\"" : "") + ">" + label + "</th>";
 }
 
 std::string countHeaders() {
@@ -202,8 +203,8 @@ std::string namespacesSection(const std::map<std::string, NamespaceTally>& byNam
   std::string out =
       "<section><h2>Namespaces<small>pick one to filter</small></h2><div class=\"scroll\">"
       "<table id=\"namespaces\" class=\"narrow\">\n<thead><tr>" +
-      sortHeader("Namespace") + sortHeader("Resources", true, true) + sortHeader("Score", true) +
-      countHeaders() + "</tr></thead>\n<tbody>\n";
+      sortHeader("Namespace") + sortHeader("Resources", true, true) +
+      sortHeader("Score", true, false, false) + countHeaders() + "</tr></thead>\n<tbody>\n";
   for (const auto& [ns, t] : byNamespace)
     out += "<tr class=\"ns-row\" data-ns=\"" + escapeMarkup(ns) +
            "\"><td><button type=\"button\" class=\"ns-pick\">" + escapeMarkup(ns) +
@@ -219,7 +220,7 @@ std::string resourcesSection(const std::vector<ResourceReport>& reports) {
       "<section><h2>Resources<small>score: share of evaluated rules passed</small></h2>"
       "<div class=\"scroll\"><table id=\"resources\" data-total=\"" +
       std::to_string(reports.size()) + "\" data-visible=\"" + std::to_string(reports.size()) +
-      "\">\n<thead><tr>" + sortHeader("Score", true) + sortHeader("Kind") +
+      "\">\n<thead><tr>" + sortHeader("Score", true, false, false) + sortHeader("Kind") +
       sortHeader("Namespace") + sortHeader("Name") + sortHeader("Location") + countHeaders() +
       "</tr></thead>\n<tbody>\n";
   for (const ResourceReport& rep : reports) {
@@ -252,17 +253,18 @@ std::string findingRow(const Resource& res, const policy::RuleResult& r) {
 
 std::string findingsSection(const std::vector<ResourceReport>& reports, int findings) {
   std::string out =
-      "<section><h2>Findings</h2><table id=\"findings\" data-total=\"" + std::to_string(findings) +
-      "\" data-visible=\"" + std::to_string(findings) + "\">\n<thead><tr>" + sortHeader("Kind") +
-      sortHeader("Namespace") + sortHeader("Name") + sortHeader("Location") +
-      sortHeader("Policy/rule") + sortHeader("Category") + sortHeader("Severity", true, true) +
-      sortHeader("Result", true, true) + sortHeader("Message") + "</tr></thead>\n<tbody>\n";
+      "<section><h2>Findings</h2><div class=\"wide\"><table id=\"findings\" data-total=\"" +
+      std::to_string(findings) + "\" data-visible=\"" + std::to_string(findings) +
+      "\">\n<thead><tr>" + sortHeader("Kind") + sortHeader("Namespace") + sortHeader("Name") +
+      sortHeader("Location") + sortHeader("Policy/rule") + sortHeader("Category") +
+      sortHeader("Severity", true, true) + sortHeader("Result", true, true) +
+      sortHeader("Message") + "</tr></thead>\n<tbody>\n";
   // Per resource, what needs attention first, as the text output lists it.
   for (const ResourceReport& rep : reports)
     for (Outcome o : {Outcome::Fail, Outcome::Error, Outcome::Warn, Outcome::Pass, Outcome::Skip})
       for (const policy::RuleResult& r : rep.results)
         if (r.outcome == o) out += findingRow(*rep.resource, r);
-  return out + "</tbody>\n</table></section>\n";
+  return out + "</tbody>\n</table></div></section>\n";
 }
 
 }  // namespace
