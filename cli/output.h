@@ -1,4 +1,5 @@
-// Rendering offline results: text (for people) and JSON (SPEC §6.2).
+// Rendering offline results: text (for people), JSON and YAML, the report formats and the HTML
+// page.
 #pragma once
 
 #include <chrono>
