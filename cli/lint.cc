@@ -1,6 +1,7 @@
 // `billet lint` and `billet audit`: offline evaluation of resources against policies.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -172,7 +173,7 @@ int run(const Args& args, bool audit) {
   if (audit) {
     if (auto htmlPath = parsed->get("html")) {
       std::ofstream file(*htmlPath, std::ios::binary | std::ios::trunc);
-      if (file) file << renderHtml(reports);
+      if (file) file << renderHtml(reports, std::chrono::system_clock::now());
       if (file) file.close();
       if (!file) {
         std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";

@@ -1,6 +1,9 @@
-// Rendering offline results: text (for people) and JSON (SPEC §6.2).
+// Rendering offline results: text (for people), JSON and YAML, the report formats and the HTML
+// page.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,8 +46,15 @@ std::string renderJunit(
 // by spaces.
 std::string escapeMarkup(std::string_view s);
 
-// `audit --html FILE` (output_html.cc): one self-contained page with totals, charts and a
-// filterable table.
-std::string renderHtml(const std::vector<ResourceReport>& reports);
+// A resource's (or a namespace's) score, as Polaris shows one per workload: the share of its
+// evaluated rules that passed, in percent rounded half up. Skipped rules do not count; without an
+// evaluated rule there is no score.
+std::optional<int> passScore(const policy::Summary& s);
+
+// `audit --html FILE` (output_html.cc): one self-contained page with totals, charts, a namespace
+// view, a score per resource and a table of findings that can be filtered and sorted. `ranAt` is
+// the run's time, printed in UTC with billet's version.
+std::string renderHtml(const std::vector<ResourceReport>& reports,
+                       std::chrono::system_clock::time_point ranAt);
 
 }  // namespace billet::cli

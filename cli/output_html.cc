@@ -1,103 +1,79 @@
-// `billet audit --html FILE`: one self-contained HTML page (SPEC §6.2). No external assets: the
-// CSS, the SVG charts and the filtering script are inline, and a Content-Security-Policy forbids
-// loading anything else. Every string from policies or manifests is HTML-escaped; the script
-// reads data from the DOM only, so no untrusted text is ever placed inside <script>.
+// `billet audit --html FILE`: one self-contained HTML page. No external assets: the CSS, the SVG
+// charts and the script are inline, and a Content-Security-Policy forbids loading anything else.
+// Every string from policies or manifests is HTML-escaped; the script reads data from the DOM
+// only, so no untrusted text is ever placed inside <script>.
+//
+// The page, top to bottom: totals, failures by policy and by namespace, the filters, the
+// namespace view, the resources with their scores, then every finding.
 #include <algorithm>
+#include <cctype>
+#include <ctime>
 #include <map>
 #include <set>
 #include <utility>
 
+#include "cli/html_report_assets.h"
 #include "cli/output.h"
 #include "cli/version_info.h"
 
 namespace billet::cli {
 namespace {
 
+using policy::Outcome;
+
 std::string namespaceOf(const Resource& r) {
   return r.namespace_.empty() ? "(cluster)" : r.namespace_;
 }
 
-constexpr const char* kStyle = R"CSS(
-:root{--fail:#c62828;--warn:#ef8f00;--pass:#2e7d32;--error:#6a1b9a;--skip:#78909c;--ink:#1d2430;--mute:#5f6b7a;--line:#dde3ea}
-*{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#f5f7fa}
-header{background:#1d2430;color:#fff;padding:16px 24px}
-header h1{margin:0;font-size:20px}
-header p{margin:4px 0 0;color:#b8c2cf;font-size:12px}
-main{padding:16px 24px;max-width:1400px}
-section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:14px 16px;margin-bottom:16px}
-h2{font-size:15px;margin:0 0 10px}
-.totals{display:flex;gap:12px;flex-wrap:wrap}
-.total{flex:1;min-width:110px;border-radius:6px;padding:10px 14px;color:#fff}
-.total b{display:block;font-size:26px}
-.total.pass{background:var(--pass)}.total.fail{background:var(--fail)}.total.warn{background:var(--warn)}
-.total.error{background:var(--error)}.total.skip{background:var(--skip)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
-.charts svg{width:100%;height:auto}
-.charts text{font-size:12px;fill:var(--ink)}
-.charts rect.bar{fill:var(--fail)}
-.empty{color:var(--mute);font-style:italic}
-.filters{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:10px;align-items:center}
-.filters input,.filters select{font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:4px}
-.filters input{flex:1;min-width:220px}
-#shown{color:var(--mute)}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:#eef2f6;font-weight:600;position:sticky;top:0}
-td.msg{white-space:pre-wrap;word-break:break-word}
-td.res span{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
-td.res .pass{background:var(--pass)}td.res .fail{background:var(--fail)}td.res .warn{background:var(--warn)}
-td.res .error{background:var(--error)}td.res .skip{background:var(--skip)}
-tr[hidden]{display:none}
-)CSS";
+// file:line, escaped, with a line-break opportunity after each "/" so that long paths wrap
+// between directories rather than inside a name.
+std::string location(const Resource& r) {
+  std::string escaped = escapeMarkup(r.file + ":" + std::to_string(r.line)), out;
+  for (char c : escaped) {
+    out += c;
+    if (c == '/') out += "<wbr>";
+  }
+  return out;
+}
 
-constexpr const char* kScript = R"JS(
-(function () {
-  var q = document.getElementById('q'), fr = document.getElementById('f-result'),
-      fp = document.getElementById('f-policy'), fn = document.getElementById('f-ns'),
-      table = document.getElementById('findings'), shown = document.getElementById('shown');
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  function setSelect(sel, v) {
-    for (var i = 0; i < sel.options.length; i++) if (sel.options[i].value === v) { sel.value = v; return; }
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Sort keys for the columns whose order is not alphabetical; the script sorts them most severe
+// (most urgent) first. 0 is a severity billet does not know, which still prints as written.
+int severityRank(const std::string& severity) {
+  const std::string s = lower(severity);
+  const char* order[] = {"info", "low", "medium", "high", "critical"};
+  for (int i = 0; i < 5; ++i)
+    if (s == order[i]) return i + 1;
+  return 0;
+}
+
+int outcomeRank(Outcome o) {
+  switch (o) {
+    case Outcome::Error:
+      return 5;
+    case Outcome::Fail:
+      return 4;
+    case Outcome::Warn:
+      return 3;
+    case Outcome::Pass:
+      return 2;
+    case Outcome::Skip:
+      return 1;
   }
-  function apply() {
-    var text = q.value.trim().toLowerCase(), n = 0;
-    rows.forEach(function (r) {
-      var ok = (!fr.value || r.getAttribute('data-result') === fr.value) &&
-               (!fp.value || r.getAttribute('data-policy') === fp.value) &&
-               (!fn.value || r.getAttribute('data-ns') === fn.value) &&
-               (!text || r.textContent.toLowerCase().indexOf(text) !== -1);
-      r.hidden = !ok;
-      if (ok) n++;
-    });
-    table.setAttribute('data-visible', String(n));
-    shown.textContent = n + ' of ' + rows.length + ' shown';
-  }
-  function params() {
-    var s = location.hash.replace(/^#/, '') || location.search.replace(/^\?/, '');
-    return new URLSearchParams(s);
-  }
-  var p = params();
-  if (p.has('q')) q.value = p.get('q');
-  if (p.has('result')) setSelect(fr, p.get('result'));
-  if (p.has('policy')) setSelect(fp, p.get('policy'));
-  if (p.has('ns')) setSelect(fn, p.get('ns'));
-  function update() {
-    apply();
-    var o = new URLSearchParams();
-    if (q.value) o.set('q', q.value);
-    if (fr.value) o.set('result', fr.value);
-    if (fp.value) o.set('policy', fp.value);
-    if (fn.value) o.set('ns', fn.value);
-    var h = o.toString();
-    try { history.replaceState(null, '', h ? '#' + h : location.pathname + location.search); } catch (e) {}
-  }
-  q.addEventListener('input', update);
-  [fr, fp, fn].forEach(function (s) { s.addEventListener('change', update); });
-  apply();
-  document.body.setAttribute('data-ready', 'true');
-})();
-)JS";
+  return 0;
+}
+
+std::string utc(std::chrono::system_clock::time_point t, const char* format) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[64];
+  return std::string(buf, std::strftime(buf, sizeof buf, format, &tm));
+}
 
 // Horizontal bars, largest first, as an inline SVG.
 std::string barChart(const std::string& title, const std::map<std::string, int>& counts) {
@@ -144,21 +120,180 @@ std::string options(const std::string& allLabel, const std::set<std::string>& va
   return out;
 }
 
+// A header the script sorts by: `num` columns compare numbers (a cell's data-v, else its text);
+// `firstDesc` puts the largest first on the first click (most failures, most severe).
+std::string sortHeader(const std::string& label, bool num = false, bool firstDesc = false,
+                       bool alignRight = true) {
+  return std::string("<th scope=\"col\" tabindex=\"0\"") +
+         (num && alignRight ? " class=\"n\"" : "") + " data-sort=\"" + (num ? "num" : "text") +
+         "\"" + (firstDesc ? " data-first=\"desc\"" : "") + ">" + label + "</th>";
+}
+
+std::string countHeaders() {
+  std::string out;
+  for (const char* label : {"Pass", "Fail", "Warn", "Error", "Skip"})
+    out += sortHeader(label, true, true);
+  return out;
+}
+
+// One cell per outcome, named by its class (c-pass, c-fail, ...); zeros are muted so that what
+// needs attention stands out.
+std::string countCells(const policy::Summary& s) {
+  const std::pair<const char*, int> counts[] = {
+      {"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"error", s.error}, {"skip", s.skip}};
+  std::string out;
+  for (const auto& [label, n] : counts)
+    out += std::string("<td class=\"n c-") + label + (n ? "" : " zero") + "\">" +
+           std::to_string(n) + "</td>";
+  return out;
+}
+
+std::string scoreCell(const policy::Summary& s) {
+  std::optional<int> score = passScore(s);
+  if (!score) return "<td class=\"score\" data-v=\"\" title=\"no rule was evaluated\">n/a</td>";
+  std::string v = std::to_string(*score);
+  const char* band = *score < 50 ? " low" : *score < 80 ? " mid" : "";
+  return std::string("<td class=\"score") + band + "\" data-v=\"" + v + "\" title=\"" +
+         std::to_string(s.pass) + " of " + std::to_string(s.pass + s.fail + s.warn + s.error) +
+         " evaluated rules passed\"><span class=\"meter\"><i style=\"width:" + v +
+         "%\"></i></span>" + v + "%</td>";
+}
+
+std::string header(size_t resources, int findings, std::chrono::system_clock::time_point ranAt) {
+  return "<header><h1>billet audit report</h1><p><span id=\"version\">billet " +
+         escapeMarkup(kVersion) + " (commit " + escapeMarkup(kCommit) +
+         ")</span> &middot; run <time id=\"ran-at\" datetime=\"" +
+         utc(ranAt, "%Y-%m-%dT%H:%M:%SZ") + "\">" + utc(ranAt, "%Y-%m-%d %H:%M:%S UTC") +
+         "</time> &middot; " + std::to_string(resources) + " resource(s), " +
+         std::to_string(findings) + " result(s)</p></header>\n";
+}
+
+std::string totalsSection(const policy::Summary& s) {
+  std::string out = "<section><h2>Totals</h2><div class=\"totals\" id=\"totals\">";
+  const std::pair<const char*, int> totals[] = {
+      {"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"error", s.error}, {"skip", s.skip}};
+  for (const auto& [label, n] : totals)
+    out += std::string("<div class=\"total ") + label + "\" data-total=\"" + label + "\"><b>" +
+           std::to_string(n) + "</b>" + label + "</div>";
+  return out + "</div></section>\n";
+}
+
+std::string filtersSection(const std::set<std::string>& policies,
+                           const std::set<std::string>& namespaces, int skips) {
+  return "<section><div class=\"filters\">"
+         "<input id=\"q\" type=\"search\" placeholder=\"Filter by text\" aria-label=\"Filter by "
+         "text\">"
+         "<select id=\"f-result\" aria-label=\"Result\">" +
+         options("all results", {"pass", "fail", "warn", "error", "skip"}) +
+         "</select><select id=\"f-policy\" aria-label=\"Policy\">" +
+         options("all policies", policies) +
+         "</select><select id=\"f-ns\" aria-label=\"Namespace\">" +
+         options("all namespaces", namespaces) +
+         "</select><label><input id=\"show-skips\" type=\"checkbox\"> show skipped rules (" +
+         std::to_string(skips) + ")</label><span id=\"shown\"></span></div></section>\n";
+}
+
+struct NamespaceTally {
+  int resources = 0;
+  policy::Summary results;
+};
+
+std::string namespacesSection(const std::map<std::string, NamespaceTally>& byNamespace,
+                              const policy::Summary& all, size_t resources) {
+  std::string out =
+      "<section><h2>Namespaces<small>pick one to filter</small></h2><div class=\"scroll\">"
+      "<table id=\"namespaces\" class=\"narrow\">\n<thead><tr>" +
+      sortHeader("Namespace") + sortHeader("Resources", true, true) +
+      sortHeader("Score", true, false, false) + countHeaders() + "</tr></thead>\n<tbody>\n";
+  for (const auto& [ns, t] : byNamespace)
+    out += "<tr class=\"ns-row\" data-ns=\"" + escapeMarkup(ns) +
+           "\"><td><button type=\"button\" class=\"ns-pick\">" + escapeMarkup(ns) +
+           "</button></td><td class=\"n c-resources\">" + std::to_string(t.resources) + "</td>" +
+           scoreCell(t.results) + countCells(t.results) + "</tr>\n";
+  return out + "</tbody>\n<tfoot><tr class=\"ns-all\"><th scope=\"row\">all</th><td class=\"n\">" +
+         std::to_string(resources) + "</td>" + scoreCell(all) + countCells(all) +
+         "</tr></tfoot>\n</table></div></section>\n";
+}
+
+std::string resourcesSection(const std::vector<ResourceReport>& reports) {
+  std::string out =
+      "<section><h2>Resources<small>score: share of evaluated rules passed</small></h2>"
+      "<div class=\"scroll\"><table id=\"resources\" data-total=\"" +
+      std::to_string(reports.size()) + "\" data-visible=\"" + std::to_string(reports.size()) +
+      "\">\n<thead><tr>" + sortHeader("Score", true, false, false) + sortHeader("Kind") +
+      sortHeader("Namespace") + sortHeader("Name") + sortHeader("Location") + countHeaders() +
+      "</tr></thead>\n<tbody>\n";
+  for (const ResourceReport& rep : reports) {
+    const Resource& res = *rep.resource;
+    policy::Summary s;
+    s.add(rep.results);
+    out += "<tr class=\"resource\" data-id=\"" + escapeMarkup(res.id()) + "\" data-ns=\"" +
+           escapeMarkup(namespaceOf(res)) + "\">" + scoreCell(s) + "<td>" + escapeMarkup(res.kind) +
+           "</td><td>" + escapeMarkup(namespaceOf(res)) + "</td><td>" + escapeMarkup(res.name) +
+           "</td><td class=\"loc\">" + location(res) + "</td>" + countCells(s) + "</tr>\n";
+  }
+  return out + "</tbody>\n</table></div></section>\n";
+}
+
+std::string findingRow(const Resource& res, const policy::RuleResult& r) {
+  std::string result(policy::name(r.outcome));
+  int severity = severityRank(r.severity);
+  std::string ns = namespaceOf(res);
+  return "<tr class=\"finding\" data-result=\"" + result + "\" data-policy=\"" +
+         escapeMarkup(r.policy) + "\" data-ns=\"" + escapeMarkup(ns) + "\"><td>" +
+         escapeMarkup(res.kind) + "</td><td>" + escapeMarkup(ns) + "</td><td>" +
+         escapeMarkup(res.name) + "</td><td class=\"loc\">" + location(res) + "</td><td>" +
+         escapeMarkup(r.policy) + "/" + escapeMarkup(r.rule) + "</td><td class=\"cat\">" +
+         escapeMarkup(r.category) + "</td><td class=\"sev\" data-v=\"" + std::to_string(severity) +
+         "\"><span" + (severity ? " class=\"" + lower(r.severity) + "\"" : std::string()) + ">" +
+         escapeMarkup(r.severity) + "</span></td><td class=\"res\" data-v=\"" +
+         std::to_string(outcomeRank(r.outcome)) + "\"><span class=\"" + result + "\">" + result +
+         "</span></td><td class=\"msg\">" + escapeMarkup(r.message) + "</td></tr>\n";
+}
+
+std::string findingsSection(const std::vector<ResourceReport>& reports, int findings) {
+  std::string out =
+      "<section><h2>Findings</h2><div class=\"wide\"><table id=\"findings\" data-total=\"" +
+      std::to_string(findings) + "\" data-visible=\"" + std::to_string(findings) +
+      "\">\n<thead><tr>" + sortHeader("Kind") + sortHeader("Namespace") + sortHeader("Name") +
+      sortHeader("Location") + sortHeader("Policy/rule") + sortHeader("Category") +
+      sortHeader("Severity", true, true) + sortHeader("Result", true, true) +
+      sortHeader("Message") + "</tr></thead>\n<tbody>\n";
+  // Per resource, what needs attention first, as the text output lists it.
+  for (const ResourceReport& rep : reports)
+    for (Outcome o : {Outcome::Fail, Outcome::Error, Outcome::Warn, Outcome::Pass, Outcome::Skip})
+      for (const policy::RuleResult& r : rep.results)
+        if (r.outcome == o) out += findingRow(*rep.resource, r);
+  return out + "</tbody>\n</table></div></section>\n";
+}
+
 }  // namespace
 
-std::string renderHtml(const std::vector<ResourceReport>& reports) {
-  policy::Summary s = summarize(reports);
-  std::map<std::string, int> byPolicy, byNamespace;
+std::optional<int> passScore(const policy::Summary& s) {
+  int evaluated = s.pass + s.fail + s.warn + s.error;
+  if (evaluated == 0) return std::nullopt;
+  return (200 * s.pass + evaluated) / (2 * evaluated);
+}
+
+std::string renderHtml(const std::vector<ResourceReport>& reports,
+                       std::chrono::system_clock::time_point ranAt) {
+  policy::Summary all = summarize(reports);
+  std::map<std::string, int> failsByPolicy, failsByNamespace;
+  std::map<std::string, NamespaceTally> byNamespace;
   std::set<std::string> policies, namespaces;
   int findings = 0;
   for (const ResourceReport& rep : reports) {
-    namespaces.insert(namespaceOf(*rep.resource));
+    std::string ns = namespaceOf(*rep.resource);
+    namespaces.insert(ns);
+    NamespaceTally& tally = byNamespace[ns];
+    ++tally.resources;
+    tally.results.add(rep.results);
     for (const policy::RuleResult& r : rep.results) {
       ++findings;
       policies.insert(r.policy);
-      if (r.outcome == policy::Outcome::Fail) {
-        ++byPolicy[r.policy];
-        ++byNamespace[namespaceOf(*rep.resource)];
+      if (r.outcome == Outcome::Fail) {
+        ++failsByPolicy[r.policy];
+        ++failsByNamespace[ns];
       }
     }
   }
@@ -170,51 +305,17 @@ std::string renderHtml(const std::vector<ResourceReport>& reports) {
       "script-src 'unsafe-inline'; img-src data:\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>billet audit report</title>\n<style>";
-  out += kStyle;
-  out += "</style>\n</head>\n<body>\n<header><h1>billet audit report</h1><p>billet " +
-         escapeMarkup(kVersion) + " &middot; " + std::to_string(reports.size()) + " resource(s), " +
-         std::to_string(findings) + " result(s)</p></header>\n<main>\n";
-
-  out += "<section><h2>Totals</h2><div class=\"totals\" id=\"totals\">";
-  const std::pair<const char*, int> totals[] = {
-      {"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"error", s.error}, {"skip", s.skip}};
-  for (const auto& [label, n] : totals)
-    out += std::string("<div class=\"total ") + label + "\" data-total=\"" + label + "\"><b>" +
-           std::to_string(n) + "</b>" + label + "</div>";
-  out += "</div></section>\n";
-
-  out += "<section class=\"charts\">" + barChart("Failures by policy", byPolicy) +
-         barChart("Failures by namespace", byNamespace) + "</section>\n";
-
-  out +=
-      "<section><h2>Findings</h2><div class=\"filters\">"
-      "<input id=\"q\" type=\"search\" placeholder=\"Filter by text\" aria-label=\"Filter by "
-      "text\">"
-      "<select id=\"f-result\" aria-label=\"Result\">" +
-      options("all results", {"pass", "fail", "warn", "error", "skip"}) +
-      "</select><select id=\"f-policy\" aria-label=\"Policy\">" +
-      options("all policies", policies) + "</select><select id=\"f-ns\" aria-label=\"Namespace\">" +
-      options("all namespaces", namespaces) + "</select><span id=\"shown\"></span></div>\n";
-  out += "<table id=\"findings\" data-total=\"" + std::to_string(findings) + "\" data-visible=\"" +
-         std::to_string(findings) +
-         "\">\n<thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>Policy/rule</"
-         "th><th>Result</th>"
-         "<th>Message</th></tr></thead>\n<tbody>\n";
-  for (const ResourceReport& rep : reports) {
-    const Resource& res = *rep.resource;
-    std::string ns = namespaceOf(res);
-    for (const policy::RuleResult& r : rep.results) {
-      std::string result(policy::name(r.outcome));
-      out += "<tr class=\"finding\" data-result=\"" + result + "\" data-policy=\"" +
-             escapeMarkup(r.policy) + "\" data-ns=\"" + escapeMarkup(ns) + "\"><td>" +
-             escapeMarkup(res.kind) + "</td><td>" + escapeMarkup(ns) + "</td><td>" +
-             escapeMarkup(res.name) + "</td><td>" + escapeMarkup(r.policy) + "/" +
-             escapeMarkup(r.rule) + "</td><td class=\"res\"><span class=\"" + result + "\">" +
-             result + "</span></td><td class=\"msg\">" + escapeMarkup(r.message) + "</td></tr>\n";
-    }
-  }
-  out += "</tbody>\n</table></section>\n</main>\n<script>";
-  out += kScript;
+  out += htmlReportStyle();
+  out += "</style>\n</head>\n<body>\n" + header(reports.size(), findings, ranAt) + "<main>\n";
+  out += totalsSection(all);
+  out += "<section class=\"charts\">" + barChart("Failures by policy", failsByPolicy) +
+         barChart("Failures by namespace", failsByNamespace) + "</section>\n";
+  out += filtersSection(policies, namespaces, all.skip);
+  out += namespacesSection(byNamespace, all, reports.size());
+  out += resourcesSection(reports);
+  out += findingsSection(reports, findings);
+  out += "</main>\n<script>";
+  out += htmlReportScript();
   out += "</script>\n</body>\n</html>\n";
   return out;
 }

@@ -42,3 +42,21 @@ TEST_CASE("namedPointer: container indexes become names, other segments stay") {
         "/spec/template/spec/containers/-");
   CHECK(namedPointer(doc.value, "/metadata/annotations/a~1b") == "/metadata/annotations/a~1b");
 }
+
+TEST_CASE("passScore: the share of evaluated rules that passed, skips left out") {
+  using billet::cli::passScore;
+  billet::policy::Summary s;
+  CHECK_FALSE(passScore(s).has_value());  // nothing evaluated: no score rather than 0 or 100
+  s.skip = 12;
+  CHECK_FALSE(passScore(s).has_value());
+  s.pass = 3;
+  CHECK(passScore(s) == 100);
+  s.fail = 1;
+  s.warn = 4;
+  CHECK(passScore(s) == 38);  // 3 of 8 is 37.5: rounded half up
+  s.error = 1;
+  CHECK(passScore(s) == 33);  // 3 of 9
+  billet::policy::Summary none;
+  none.fail = 2;
+  CHECK(passScore(none) == 0);
+}
