@@ -24,7 +24,7 @@ const ArgParser& parser() {
       {
           {"service", 0, true, false, "the webhook Service name", "S"},
           {"namespace", 0, true, false, "the Service's namespace", "N"},
-          {"out", 0, true, false, "directory for ca.crt, tls.crt, tls.key", "DIR"},
+          {"out", 0, true, false, "directory for ca.crt, ca.key, tls.crt, tls.key", "DIR"},
           {"days", 0, true, false, "validity in days of the CA and the certificate (default 365)",
            "D"},
           {"san", 0, true, true,

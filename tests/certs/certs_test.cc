@@ -143,3 +143,50 @@ TEST_CASE("certs generate: files verified by openssl", "[certs][e2e]") {
   CHECK(run(billet + " certs frobnicate").exitCode == 2);
   fs::remove_all(dir);
 }
+
+TEST_CASE("certs generate: --san, renewal from the same CA, --force, a CA without its key",
+          "[certs][e2e]") {
+  REQUIRE(run("command -v openssl").exitCode == 0);
+  std::string dir = "/tmp/billet-certs-XXXXXX";
+  REQUIRE(::mkdtemp(dir.data()));
+  const std::string billet = std::string(BILLET_BINARY_DIR) + "/billet";
+  const std::string gen = billet + " certs generate --service billet --namespace billet-system" +
+                          " --out " + dir + "/c";
+  // run() merges stderr into the output: the braces keep stdout (the caBundle) alone.
+  Run first = run("{ " + gen + " --san 127.0.0.1 --san billet.example.com 2>/dev/null; }");
+  REQUIRE(first.exitCode == 0);
+  Run text = run("openssl x509 -noout -ext subjectAltName -in " + dir + "/c/tls.crt");
+  CHECK(text.output.find("IP Address:127.0.0.1") != std::string::npos);
+  CHECK(text.output.find("DNS:billet.example.com") != std::string::npos);
+  struct stat st {};
+  REQUIRE(::stat((dir + "/c/ca.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  const std::string ca = slurp(dir + "/c/ca.crt");
+  const std::string cert = slurp(dir + "/c/tls.crt");
+  const std::string key = slurp(dir + "/c/tls.key");
+
+  // Again: the CA and the caBundle stay, the serving key and certificate are new and chain to it.
+  Run renewed = run("{ " + gen + " 2>/dev/null; }");
+  REQUIRE(renewed.exitCode == 0);
+  CHECK(renewed.output == first.output);
+  CHECK(slurp(dir + "/c/ca.crt") == ca);
+  CHECK(slurp(dir + "/c/tls.crt") != cert);
+  CHECK(slurp(dir + "/c/tls.key") != key);
+  CHECK(run("openssl verify -CAfile " + dir + "/c/ca.crt " + dir + "/c/tls.crt").exitCode == 0);
+
+  // --force: a new CA, and so a new caBundle.
+  Run forced = run("{ " + gen + " --force 2>/dev/null; }");
+  REQUIRE(forced.exitCode == 0);
+  CHECK(forced.output != first.output);
+  CHECK(slurp(dir + "/c/ca.crt") != ca);
+
+  // A CA certificate without its key is never silently replaced.
+  fs::remove(dir + "/c/ca.key");
+  const std::string kept = slurp(dir + "/c/ca.crt");
+  Run refused = run(gen + " 2>&1");
+  CHECK(refused.exitCode == 2);
+  CHECK(refused.output.find("without its ca.key") != std::string::npos);
+  CHECK(slurp(dir + "/c/ca.crt") == kept);
+  CHECK(run("{ " + gen + " --san 'not a name' 2>/dev/null; }").exitCode == 2);
+  fs::remove_all(dir);
+}
