@@ -78,7 +78,15 @@ cluster_down() {
       tail -n "${LOG_TAIL:-25}" "$WORK/$f.log" >&2
     done
   fi
-  for name in billet kube-controller-manager kube-apiserver etcd; do stop "$name"; done
+  # Whatever the scenario started (billet, a second webhook), then the control plane.
+  local pidfile
+  for pidfile in "$WORK"/*.pid; do
+    case $(basename "$pidfile" .pid) in
+      kube-controller-manager | kube-apiserver | etcd) ;;
+      *) stop "$(basename "$pidfile" .pid)" ;;
+    esac
+  done
+  for name in kube-controller-manager kube-apiserver etcd; do stop "$name"; done
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
   wait 2>/dev/null
   if [ -n "${WORK:-}" ] && [ "${KEEP_WORK:-0}" != 1 ]; then rm -rf "$WORK"; fi
@@ -436,3 +444,4 @@ ns_create() {
       || die "namespace $ns never got its default ServiceAccount"
   done
 }
+holds() { jq -e "$@" > /dev/null; }  # holds FILTER [FILE]: a jq condition, quietly

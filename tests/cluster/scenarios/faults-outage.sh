@@ -31,7 +31,7 @@ scenario() {
   # it may no longer set, to be reported.
   check "billet back: the unmutated pod can still be labelled" \
     k -n ml-prod label pod during billet.dev/touched=yes
-  check "  ... and got the toleration, not the node selector" jq -e '
+  check "  ... and got the toleration, not the node selector" holds '
     (.tolerations | any(.key == "nvidia.com/gpu")) and (.nodeSelector["nvidia.com/gpu.present"] == null)' \
     <<< "$(pod_spec during)"
 }

@@ -44,7 +44,7 @@ POLICY
   check "the certificate was rotated" differ "$serial1" "$serial2"
   check "the rotated certificate comes from the same CA" \
     openssl verify -CAfile "$WORK/billet-certs/ca.crt" "$WORK/tls/tls.crt"
-  check "the swapped policies took effect" jq -e '.items | any(.metadata.labels["billet.dev/generation"] == "2")' "$T/pods.json"
+  check "the swapped policies took effect" holds '.items | any(.metadata.labels["billet.dev/generation"] == "2")' "$T/pods.json"
   check "the last pods were answered by the new policies" same 2 \
     "$(jq -r '.items[] | select(.metadata.name == "p'$n'") | .metadata.labels["billet.dev/generation"]' "$T/pods.json")"
   check "one policy reload, no failure" same 0 "$(metric billet_policy_reloads_total 'result="failure"')"

@@ -11,12 +11,12 @@ scenario() {
   pdb > "$T/pdb.json"
   local uid
   uid=$(k -n ml-prod get deployment gpu-inference -o jsonpath='{.metadata.uid}')
-  check "owned by the Deployment as its controller" jq -e --arg uid "$uid" '
+  check "owned by the Deployment as its controller" holds --arg uid "$uid" '
     .metadata.ownerReferences == [{apiVersion: "apps/v1", kind: "Deployment", name: "gpu-inference",
                                    uid: $uid, controller: true, blockOwnerDeletion: true}]
     or (.metadata.ownerReferences | length == 1 and .[0].uid == $uid and .[0].controller == true
         and .[0].kind == "Deployment")' "$T/pdb.json"
-  check "written by server-side apply, field manager billet" jq -e '
+  check "written by server-side apply, field manager billet" holds '
     .metadata.managedFields | any(.manager == "billet" and .operation == "Apply")' "$T/pdb.json"
   check "selects the Deployment's pods" same \
     "$(jq -cS .spec.selector "$T/deploy.json")" "$(jq -cS .spec.selector "$T/pdb.json")"
