@@ -91,6 +91,7 @@ prometheus::Counter& Metrics::counter(
 }
 
 std::string_view Metrics::boundedKind(std::string_view kind) {
+  if (kind.size() > kKindLabelLength) return "other";
   {
     std::shared_lock<std::shared_mutex> lock(kindsMu_);
     if (auto it = kinds_.find(kind); it != kinds_.end()) return *it;

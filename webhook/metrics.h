@@ -49,6 +49,7 @@ class Metrics {
 
   static const std::vector<double>& durationBuckets();  // 50 µs … 1 s
   static constexpr std::size_t kindLabelLimit() { return kKindLabelLimit; }
+  static constexpr std::size_t kindLabelLength() { return kKindLabelLength; }
 
  private:
   prometheus::Counter& counter(
@@ -70,9 +71,11 @@ class Metrics {
   prometheus::Gauge* certExpiryGauge_;
 
   // The `kind` label's values: the first kKindLabelLimit kinds seen, then "other", so a client
-  // sending made-up kinds cannot grow the exposition without bound.
+  // sending made-up kinds cannot grow the exposition without bound; a kind longer than
+  // kKindLabelLength (Kubernetes kinds are short CamelCase words) is "other" too.
   std::string_view boundedKind(std::string_view kind);
   static constexpr std::size_t kKindLabelLimit = 64;
+  static constexpr std::size_t kKindLabelLength = 63;
   std::shared_mutex kindsMu_;
   std::set<std::string, std::less<>> kinds_;
 
