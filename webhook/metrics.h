@@ -43,6 +43,8 @@ class Metrics {
   void policyReload(bool success);
   void setCertificateExpiry(std::int64_t unixSeconds);
   void generated(std::string_view kind, std::string_view result);
+  // A connection closed at once because --max-connections were open.
+  void connectionRefused();
 
   // The text exposition format (version 0.0.4).
   std::string serialize() const;
@@ -69,6 +71,7 @@ class Metrics {
   prometheus::Histogram* durationMutate_;
   prometheus::Histogram* durationValidate_;
   prometheus::Gauge* certExpiryGauge_;
+  prometheus::Counter* refused_;
 
   // The `kind` label's values: the first kKindLabelLimit kinds seen, then "other", so a client
   // sending made-up kinds cannot grow the exposition without bound; a kind longer than

@@ -30,6 +30,8 @@ struct ServerOptions {
   std::optional<ListenAddress> metricsListen;  // plain HTTP: /metrics, /healthz, /readyz
   int threads = 1;
   std::size_t maxBodyBytes = 6 * 1024 * 1024;
+  // Open connections per listening port; past it new ones are closed at once.
+  std::size_t maxConnections = 1024;
   std::chrono::milliseconds readTimeout{10'000};
   std::chrono::milliseconds reloadInterval{5'000};
   std::chrono::milliseconds drainTimeout{25'000};
