@@ -859,3 +859,20 @@ TEST_CASE("serve: past --max-connections new connections are closed at once", "[
   const std::string metrics = fresh.request("GET", "/metrics").body;
   CHECK(metrics.find("billet_connections_refused_total 3") != std::string::npos);
 }
+
+TEST_CASE("serve: a body of more values than --max-body-bytes allows is a 400", "[e2e][server]") {
+  // Before: one 6 MiB `[0,0,0,…]` to /mutate took RSS from 16 to 367 MB. Now the budget is one
+  // value per 16 bytes of --max-body-bytes (here 100000 / 16 + 64 = 6314).
+  auto s = startServer({"--max-body-bytes", "100000"});
+  std::string body = "[0";
+  for (int i = 1; i < 40000; ++i) body += ",0";
+  body += "]";
+  TlsClient c(s->port(), s->caFile());
+  const HttpResponse r = c.request("POST", "/mutate", body, "application/json");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("document too large") != std::string::npos);
+  // A real review of the same size limit still passes.
+  const HttpResponse ok =
+      c.request("POST", "/validate", readFile(sampleReview()), "application/json");
+  CHECK(ok.status == 200);
+}
