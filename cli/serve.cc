@@ -28,6 +28,8 @@ const ArgParser& parser() {
            "ADDR:PORT"},
           {"threads", 0, true, false, "I/O threads (default: hardware threads)", "N"},
           {"max-body-bytes", 0, true, false, "largest request body (default 6291456)", "B"},
+          {"max-connections", 0, true, false,
+           "open connections per port; more are closed at once (default 1024)", "N"},
           {"read-timeout", 0, true, false, "handshake/read/write deadline (default 10s)", "S"},
           {"reload-interval", 0, true, false, "how often files are checked for change (default 5s)",
            "S"},
@@ -126,6 +128,10 @@ int serve(const Args& args) {
     if (!parseNumber(*v, o.maxBodyBytes) || o.maxBodyBytes < 1)
       return usageError("--max-body-bytes: expected a positive number of bytes, got \"" + *v +
                         "\"");
+  }
+  if (auto v = a.get("max-connections")) {
+    if (!parseNumber(*v, o.maxConnections) || o.maxConnections < 1)
+      return usageError("--max-connections: expected a positive number, got \"" + *v + "\"");
   }
   struct DurationFlag {
     const char* name;

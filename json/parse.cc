@@ -255,11 +255,12 @@ struct Scratch {
 // Pass 1: validates the text and records its tokens.
 class Scanner {
  public:
-  Scanner(std::string_view text, int maxDepth, Scratch& scratch)
+  Scanner(std::string_view text, int maxDepth, std::size_t maxValues, Scratch& scratch)
       : begin_(reinterpret_cast<const Byte*>(text.data())),
         p_(begin_),
         end_(begin_ + text.size()),
         maxDepth_(maxDepth),
+        maxValues_(maxValues),
         tokens_(scratch.tokens),
         frames_(scratch.scanFrames),
         decoded_(scratch.decoded) {}
@@ -283,6 +284,10 @@ class Scanner {
     error_ = "JSON nesting deeper than " + std::to_string(maxDepth_);
     return false;
   }
+  bool failTooLarge() {
+    error_ = "document too large: more than " + std::to_string(maxValues_) + " values";
+    return false;
+  }
 
   void skipWhitespace() {
     while (p_ < end_ && isWhitespace(*p_)) ++p_;
@@ -301,6 +306,8 @@ class Scanner {
   const Byte* p_;
   const Byte* end_;
   int maxDepth_;
+  std::size_t maxValues_;
+  std::size_t values_ = 0;
   void emit(Kind kind, std::uint32_t a, std::uint32_t b) {
     Token& t = tokens_.push();
     t.kind = kind;
@@ -548,6 +555,8 @@ bool Scanner::run() {
 value:
   // Scan one value; p_ is at its first byte (whitespace already skipped).
   if (p_ >= end_) return fail("unexpected end of input", p_);
+  // Checked during the scan, before the tree is built: the budget bounds its memory.
+  if (++values_ > maxValues_) return failTooLarge();
   switch (*p_) {
     case '{':
       if (static_cast<long long>(frames_.size()) >= maxDepth_) return failDepth();
@@ -740,7 +749,7 @@ void Builder::run(Value& root) {
 
 }  // namespace
 
-ParseResult parse(std::string_view text, int maxDepth) {
+ParseResult parse(std::string_view text, int maxDepth, std::size_t maxValues) {
   thread_local Scratch scratch;
   ParseResult result;
   if (text.size() >= std::uint32_t{0xFFFFFFFF}) {
@@ -748,7 +757,7 @@ ParseResult parse(std::string_view text, int maxDepth) {
     return result;
   }
   try {
-    Scanner scanner(text, maxDepth, scratch);
+    Scanner scanner(text, maxDepth, maxValues, scratch);
     if (scanner.run()) {
       Builder(text, scratch).run(result.value);
     } else {

@@ -98,9 +98,9 @@ std::string joinDenials(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint,
-                            std::string_view body) {
-  json::ParseResult parsed = json::parse(body);
+AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
+                            std::size_t maxValues) {
+  json::ParseResult parsed = json::parse(body, json::kDefaultMaxDepth, maxValues);
   if (!parsed.ok()) return badRequest("malformed JSON: " + parsed.error);
   policy::AdmissionRequest req;
   std::string apiVersion;

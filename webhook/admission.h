@@ -4,10 +4,12 @@
 // /validate: for any input both return this function's body, byte for byte. It does no I/O.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "json/parse.h"
 #include "policy/result.h"
 
 namespace billet::policy {
@@ -34,6 +36,8 @@ struct AdmissionReply {
   std::vector<policy::Generated> generated;  // /mutate only; applied after admission in cluster
 };
 
-AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body);
+// maxValues bounds the parsed document (json::parse); past it the reply is a 400.
+AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
+                            std::size_t maxValues = json::kNoValueLimit);
 
 }  // namespace billet::webhook

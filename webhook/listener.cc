@@ -18,7 +18,8 @@ Listener::Listener(net::io_context& ioc, const ListenAddress& address,
       acceptor_(net::make_strand(ioc)),
       backoff_(acceptor_.get_executor()),
       state_(std::move(state)),
-      kind_(port) {
+      kind_(port),
+      limit_(state_->options.maxConnections) {
   boost::system::error_code ec;
   const auto ip = net::ip::make_address(address.host, ec);
   if (ec) {
@@ -73,15 +74,37 @@ void Listener::onAccept(boost::system::error_code ec, ConnectionSocket socket) {
     });
     return;
   }
+  ConnectionSlot slot = limit_.acquire();
+  if (!slot) {
+    refuse(socket);
+    return accept();
+  }
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   if (kind_ == Port::kAdmission) {
     SslContextPtr ctx = state_->tls.current();
-    startTlsSession(std::move(socket), std::move(ctx), state_);
+    startTlsSession(std::move(socket), std::move(ctx), state_, std::move(slot));
   } else {
-    startPlainSession(std::move(socket), state_, kind_);
+    startPlainSession(std::move(socket), state_, kind_, std::move(slot));
   }
   accept();
+}
+
+// On the acceptor's strand: close at once, count, and log once a second at most (a flood of
+// connections must not become a flood of log lines).
+void Listener::refuse(ConnectionSocket& socket) {
+  boost::system::error_code ignored;
+  socket.close(ignored);
+  state_->metrics.connectionRefused();
+  ++refused_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lastRefusalLog_ < std::chrono::seconds(1)) return;
+  state_->logger.warn("connection limit reached, new connections closed",
+                      {{"maxConnections", static_cast<unsigned long>(limit_.max())},
+                       {"port", static_cast<unsigned>(port_)},
+                       {"refused", static_cast<unsigned long>(refused_)}});
+  refused_ = 0;
+  lastRefusalLog_ = now;
 }
 
 }  // namespace billet::webhook

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "webhook/connection_limit.h"
 #include "webhook/router.h"
 #include "webhook/session.h"
 #include "webhook/state.h"
@@ -25,6 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void accept();
   void onAccept(boost::system::error_code ec, ConnectionSocket socket);
+  void refuse(ConnectionSocket& socket);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -32,6 +34,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<ServerState> state_;
   Port kind_;
   std::uint16_t port_ = 0;
+  ConnectionLimit limit_;
+  // Refusals are logged at most once a second, with how many there were since the last line.
+  std::size_t refused_ = 0;
+  std::chrono::steady_clock::time_point lastRefusalLog_{};
 };
 
 }  // namespace billet::webhook

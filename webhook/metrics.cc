@@ -67,7 +67,12 @@ Metrics::Metrics(std::string_view version)
                      .Register(*registry_)),
       durationMutate_(&duration_.Add({{"webhook", "mutate"}}, durationBuckets())),
       durationValidate_(&duration_.Add({{"webhook", "validate"}}, durationBuckets())),
-      certExpiryGauge_(&certExpiry_.Add({})) {
+      certExpiryGauge_(&certExpiry_.Add({})),
+      refused_(&prometheus::BuildCounter()
+                    .Name("billet_connections_refused_total")
+                    .Help("Connections closed at once because --max-connections were open.")
+                    .Register(*registry_)
+                    .Add({})) {
   buildInfo_.Add({{"version", std::string(version)}}).Set(1);
   for (const char* result : {"success", "failure"}) reloads_.Add({{"result", result}});
   setPoliciesLoaded({});
@@ -91,6 +96,7 @@ prometheus::Counter& Metrics::counter(
 }
 
 std::string_view Metrics::boundedKind(std::string_view kind) {
+  if (kind.size() > kKindLabelLength) return "other";
   {
     std::shared_lock<std::shared_mutex> lock(kindsMu_);
     if (auto it = kinds_.find(kind); it != kinds_.end()) return *it;
@@ -167,6 +173,10 @@ void Metrics::generated(std::string_view kind, std::string_view result) {
   std::string key;
   key.append("g\x1f").append(kind).append("\x1f").append(result);
   counter(generate_, std::move(key), {{"kind", orUnknown(kind)}, {"result", result}}).Increment();
+}
+
+void Metrics::connectionRefused() {
+  refused_->Increment();
 }
 
 std::string Metrics::serialize() const {

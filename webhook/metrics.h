@@ -43,12 +43,15 @@ class Metrics {
   void policyReload(bool success);
   void setCertificateExpiry(std::int64_t unixSeconds);
   void generated(std::string_view kind, std::string_view result);
+  // A connection closed at once because --max-connections were open.
+  void connectionRefused();
 
   // The text exposition format (version 0.0.4).
   std::string serialize() const;
 
   static const std::vector<double>& durationBuckets();  // 50 µs … 1 s
   static constexpr std::size_t kindLabelLimit() { return kKindLabelLimit; }
+  static constexpr std::size_t kindLabelLength() { return kKindLabelLength; }
 
  private:
   prometheus::Counter& counter(
@@ -68,11 +71,14 @@ class Metrics {
   prometheus::Histogram* durationMutate_;
   prometheus::Histogram* durationValidate_;
   prometheus::Gauge* certExpiryGauge_;
+  prometheus::Counter* refused_;
 
   // The `kind` label's values: the first kKindLabelLimit kinds seen, then "other", so a client
-  // sending made-up kinds cannot grow the exposition without bound.
+  // sending made-up kinds cannot grow the exposition without bound; a kind longer than
+  // kKindLabelLength (Kubernetes kinds are short CamelCase words) is "other" too.
   std::string_view boundedKind(std::string_view kind);
   static constexpr std::size_t kKindLabelLimit = 64;
+  static constexpr std::size_t kKindLabelLength = 63;
   std::shared_mutex kindsMu_;
   std::set<std::string, std::less<>> kinds_;
 

@@ -30,6 +30,13 @@ struct ServerOptions {
   std::optional<ListenAddress> metricsListen;  // plain HTTP: /metrics, /healthz, /readyz
   int threads = 1;
   std::size_t maxBodyBytes = 6 * 1024 * 1024;
+  // The most JSON values a request body may hold: one per 16 bytes of --max-body-bytes (393,216
+  // at the default). Kubernetes objects average 15-20 bytes a value, so any real review of that
+  // size fits, while `[0,0,…]` (2 bytes a value, ~60 bytes of tree each) is refused before its
+  // tree is built.
+  std::size_t maxDocumentValues() const { return maxBodyBytes / 16 + 64; }
+  // Open connections per listening port; past it new ones are closed at once.
+  std::size_t maxConnections = 1024;
   std::chrono::milliseconds readTimeout{10'000};
   std::chrono::milliseconds reloadInterval{5'000};
   std::chrono::milliseconds drainTimeout{25'000};

@@ -62,11 +62,30 @@ void appendCounts(std::string& out, const std::uint64_t (&c)[5]) {
 
 }  // namespace
 
-ReportStore::ReportStore(std::size_t maxKeys, std::size_t examplesPerKey, std::size_t objectsPerKey)
+ReportStore::ReportStore(std::size_t maxKeys, std::size_t examplesPerKey, std::size_t objectsPerKey,
+                         std::size_t maxBytes, std::size_t maxOutputBytes)
     : maxKeys_(maxKeys),
       examplesPerKey_(examplesPerKey),
       objectsPerKey_(objectsPerKey),
+      maxBytes_(maxBytes),
+      maxOutputBytes_(maxOutputBytes),
       since_(nowSeconds()) {}
+
+// Estimates of what each item holds on the heap, node overhead included; they only need to be
+// in proportion, so that maxBytes bounds the store whatever the strings.
+std::size_t ReportStore::cost(const Example& ex) {
+  return sizeof(Example) + ex.uid.size() + ex.apiVersion.size() + ex.kind.size() + ex.name.size() +
+         ex.objectUid.size() + ex.message.size();
+}
+
+std::size_t ReportStore::cost(const Key& key) {
+  return sizeof(Entry) + 64 + std::get<0>(key).size() + std::get<1>(key).size() +
+         std::get<2>(key).size();
+}
+
+std::size_t ReportStore::objectCost(const std::string& object) {
+  return 2 * (object.size() + sizeof(std::string)) + 64;  // a map node and a deque slot
+}
 
 void ReportStore::record(const AdmissionReply& reply) {
   if (reply.status != 200 || reply.dryRun) return;
@@ -81,25 +100,34 @@ void ReportStore::record(const AdmissionReply& reply) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
-  const std::string object =
-      reply.objectUid.empty() ? "request/" + reply.uid : "object/" + reply.objectUid;
+  // Every string a client sent is cut before it is kept.
+  const std::string uid = truncated(reply.uid, kMaxUid);
+  const std::string objectUid = truncated(reply.objectUid, kMaxUid);
+  const std::string apiVersion = truncated(reply.apiVersion, kMaxName);
+  const std::string kind = truncated(reply.kind, kMaxName);
+  const std::string name = truncated(reply.name, kMaxName);
+  const std::string ns = truncated(reply.namespace_, kMaxName);
+  const std::string object = objectUid.empty() ? "request/" + uid : "object/" + objectUid;
   std::lock_guard<std::mutex> lock(mu_);
   for (const policy::RuleResult& r : reply.results) {
     if (r.mode == policy::Mode::Enforce || r.outcome == policy::Outcome::Skip) continue;
-    Key key{reply.namespace_, r.policy, r.rule};
+    Key key{ns, truncated(r.policy, kMaxName), truncated(r.rule, kMaxName)};
     auto it = entries_.find(key);
     if (it == entries_.end()) {
-      if (entries_.size() >= maxKeys_) {
+      if (entries_.size() >= maxKeys_ || bytes_ + cost(key) > maxBytes_) {
         ++dropped_;
         continue;
       }
+      bytes_ += cost(key);
       it = entries_.emplace(std::move(key), Entry{}).first;
     }
     Entry& e = it->second;
     ++version_;
     e.mode = r.mode;
-    e.severity = r.severity;
-    e.category = r.category;
+    bytes_ -= e.severity.size() + e.category.size();
+    e.severity = truncated(r.severity, kMaxName);
+    e.category = truncated(r.category, kMaxName);
+    bytes_ += e.severity.size() + e.category.size();
     if (auto seen = e.outcomeOf.find(object); seen != e.outcomeOf.end()) {
       // Seen before: its new result replaces the old one, in the counts and the examples.
       --e.counts[seen->second];
@@ -108,28 +136,45 @@ void ReportStore::record(const AdmissionReply& reply) {
         return ex.objectUid.empty() ? "request/" + ex.uid == object
                                     : "object/" + ex.objectUid == object;
       };
-      e.examples.erase(std::remove_if(e.examples.begin(), e.examples.end(), sameObject),
-                       e.examples.end());
+      const auto gone = std::remove_if(e.examples.begin(), e.examples.end(), sameObject);
+      for (auto ex = gone; ex != e.examples.end(); ++ex) bytes_ -= cost(*ex);
+      e.examples.erase(gone, e.examples.end());
     } else if (objectsPerKey_ > 0) {
       if (e.objects.size() >= objectsPerKey_) {
+        bytes_ -= objectCost(e.objects.front());
         e.outcomeOf.erase(e.objects.front());
         e.objects.pop_front();
       }
-      e.outcomeOf.emplace(object, index(r.outcome));
-      e.objects.push_back(object);
+      // Past the budget the object is counted but not remembered: a repeat counts again.
+      if (bytes_ + objectCost(object) <= maxBytes_) {
+        bytes_ += objectCost(object);
+        e.outcomeOf.emplace(object, index(r.outcome));
+        e.objects.push_back(object);
+      }
     }
     ++e.counts[index(r.outcome)];
     if (r.outcome == policy::Outcome::Pass || examplesPerKey_ == 0) continue;
-    if (e.examples.size() >= examplesPerKey_) e.examples.pop_front();
-    e.examples.push_back(Example{reply.uid, reply.apiVersion, reply.kind, reply.name,
-                                 reply.objectUid, r.message, r.outcome, secs.count(),
-                                 static_cast<std::int32_t>(nanos.count())});
+    if (e.examples.size() >= examplesPerKey_) {
+      bytes_ -= cost(e.examples.front());
+      e.examples.pop_front();
+    }
+    Example ex{uid,       apiVersion,   kind,
+               name,      objectUid,    truncated(r.message, kMaxMessage),
+               r.outcome, secs.count(), static_cast<std::int32_t>(nanos.count())};
+    if (bytes_ + cost(ex) > maxBytes_) continue;  // counted, not shown
+    bytes_ += cost(ex);
+    e.examples.push_back(std::move(ex));
   }
 }
 
 std::size_t ReportStore::keys() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();
+}
+
+std::size_t ReportStore::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
 }
 
 std::string ReportStore::json() const {
@@ -140,6 +185,7 @@ std::string ReportStore::json() const {
   const std::string* currentNs = nullptr;
   std::uint64_t summary[5] = {0, 0, 0, 0, 0};
   std::string results;
+  bool truncatedOutput = false;
   auto flush = [&] {
     if (!currentNs) return;
     if (out.back() != '[') out += ',';
@@ -170,6 +216,11 @@ std::string ReportStore::json() const {
     results += ",\"examples\":[";
     bool first = true;
     for (auto ex = e.examples.rbegin(); ex != e.examples.rend(); ++ex) {
+      // Counts are always listed; examples only while the answer is under its bound.
+      if (out.size() + results.size() > maxOutputBytes_) {
+        truncatedOutput = true;
+        break;
+      }
       if (!first) results += ',';
       first = false;
       results += "{\"uid\":";
@@ -189,22 +240,31 @@ std::string ReportStore::json() const {
     results += "]}";
   }
   flush();
-  out += "]}\n";
+  out += truncatedOutput ? "],\"truncated\":true}\n" : "]}\n";
   return out;
 }
 
 std::vector<json::Value> ReportStore::policyReports() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<json::Value> docs;
+  std::size_t size = 0;  // an estimate of the rendered findings, to bound the answer
   auto it = entries_.begin();
   while (it != entries_.end()) {
     const std::string& ns = std::get<0>(it->first);
     report::Counts summary;
     std::vector<report::Finding> findings;
+    bool cut = false;
     for (; it != entries_.end() && std::get<0>(it->first) == ns; ++it) {
       const auto& [key, e] = *it;
       for (std::size_t i = 0; i < 5; ++i) summary.add(kOutcomes[i], e.counts[i]);
       for (auto ex = e.examples.rbegin(); ex != e.examples.rend(); ++ex) {
+        // Escaping can make a string up to six times longer: count it at its worst.
+        const std::size_t findingSize = 512 + 6 * (cost(*ex) + cost(key));
+        if (size + findingSize > maxOutputBytes_) {
+          cut = true;
+          break;
+        }
+        size += findingSize;
         findings.push_back(
             {std::get<1>(key),
              std::get<2>(key),
@@ -218,6 +278,7 @@ std::vector<json::Value> ReportStore::policyReports() const {
       }
     }
     docs.push_back(report::policyReport(ns, summary, findings));
+    if (cut) docs.back()["metadata"]["labels"]["billet.io/truncated"] = json::Value::string("true");
   }
   return docs;
 }

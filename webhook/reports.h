@@ -8,6 +8,12 @@
 // by the request uid when it has none yet (a CREATE), so an API server retry, a reinvoked mutate
 // and the UPDATEs of one object replace the result they recorded before instead of adding one.
 // Each entry remembers its last `objectsPerKey` objects; an older one counts again.
+//
+// Bounded in bytes too, since a client chooses the strings: every stored string is truncated
+// (messages to kMaxMessage, names, namespaces and kinds to kMaxName, uids to kMaxUid), the
+// strings kept in all entries stay under `maxBytes` (past it, new keys are dropped and new
+// examples and objects are not kept; counts go on), and json() and policyReports() stop listing
+// examples past `maxOutputBytes` (and say so: "truncated": true, a `billet.io/truncated` label).
 #pragma once
 
 #include <cstddef>
@@ -26,8 +32,13 @@ namespace billet::webhook {
 
 class ReportStore {
  public:
+  static constexpr std::size_t kMaxMessage = 1024;
+  static constexpr std::size_t kMaxName = 253;  // a DNS subdomain, Kubernetes' longest name
+  static constexpr std::size_t kMaxUid = 128;
+
   explicit ReportStore(std::size_t maxKeys = 10'000, std::size_t examplesPerKey = 5,
-                       std::size_t objectsPerKey = 128);
+                       std::size_t objectsPerKey = 128, std::size_t maxBytes = 32u << 20,
+                       std::size_t maxOutputBytes = 16u << 20);
 
   void record(const AdmissionReply& reply);
 
@@ -41,6 +52,8 @@ class ReportStore {
   std::uint64_t version() const;
 
   std::size_t keys() const;
+  // The bytes of strings held (an estimate including per-item overhead), for tests.
+  std::size_t bytes() const;
 
  private:
   struct Example {
@@ -59,14 +72,21 @@ class ReportStore {
   };
   using Key = std::tuple<std::string, std::string, std::string>;  // namespace, policy, rule
 
+  static std::size_t cost(const Example& ex);
+  static std::size_t cost(const Key& key);
+  static std::size_t objectCost(const std::string& object);
+
   const std::size_t maxKeys_;
   const std::size_t examplesPerKey_;
   const std::size_t objectsPerKey_;
+  const std::size_t maxBytes_;
+  const std::size_t maxOutputBytes_;
   const std::int64_t since_;
   mutable std::mutex mu_;
   std::map<Key, Entry> entries_;
   std::uint64_t dropped_ = 0;
   std::uint64_t version_ = 0;
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace billet::webhook

@@ -94,7 +94,7 @@ Response admission(ServerState& state, Endpoint endpoint, const Request& req) {
   const auto start = std::chrono::steady_clock::now();
   AdmissionReply reply;
   try {
-    reply = handleReview(*set, endpoint, req.body());
+    reply = handleReview(*set, endpoint, req.body(), state.options.maxDocumentValues());
   } catch (const std::exception& e) {
     state.logger.error("admission handler failed", {{"error", e.what()}});
     reply = AdmissionReply{};

@@ -46,6 +46,9 @@ class HttpSession {
   HttpSession(std::shared_ptr<ServerState> state, Port port)
       : state_(std::move(state)), port_(port) {}
 
+  // The connection's place under --max-connections, given back when the session ends.
+  void hold(ConnectionSlot slot) { slot_.emplace(std::move(slot)); }
+
  protected:
   Derived& self() { return static_cast<Derived&>(*this); }
   TcpStream& tcp() { return beast::get_lowest_layer(self().stream()); }
@@ -188,6 +191,7 @@ class HttpSession {
   Response response_;
   After after_ = After::kKeepAlive;
   std::size_t lingered_ = 0;
+  std::optional<ConnectionSlot> slot_;
   bool reading_ = false;
 };
 
@@ -297,12 +301,18 @@ class PlainSession : public HttpSession<PlainSession>,
 }  // namespace
 
 void startTlsSession(ConnectionSocket socket, SslContextPtr context,
-                     std::shared_ptr<ServerState> state) {
-  std::make_shared<TlsSession>(std::move(socket), std::move(context), std::move(state))->start();
+                     std::shared_ptr<ServerState> state, ConnectionSlot slot) {
+  auto session =
+      std::make_shared<TlsSession>(std::move(socket), std::move(context), std::move(state));
+  session->hold(std::move(slot));
+  session->start();
 }
 
-void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port) {
-  std::make_shared<PlainSession>(std::move(socket), std::move(state), port)->start();
+void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port,
+                       ConnectionSlot slot) {
+  auto session = std::make_shared<PlainSession>(std::move(socket), std::move(state), port);
+  session->hold(std::move(slot));
+  session->start();
 }
 
 }  // namespace billet::webhook

@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <memory>
 
+#include "webhook/connection_limit.h"
 #include "webhook/router.h"
 #include "webhook/state.h"
 
@@ -21,9 +22,11 @@ namespace billet::webhook {
 using ConnectionExecutor = boost::asio::strand<boost::asio::io_context::executor_type>;
 using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionExecutor>;
 
-// Takes ownership of an accepted socket (already on its strand) and starts serving it.
+// Takes ownership of an accepted socket (already on its strand) and starts serving it; the slot
+// is held until the connection ends.
 void startTlsSession(ConnectionSocket socket, SslContextPtr context,
-                     std::shared_ptr<ServerState> state);
-void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port);
+                     std::shared_ptr<ServerState> state, ConnectionSlot slot);
+void startPlainSession(ConnectionSocket socket, std::shared_ptr<ServerState> state, Port port,
+                       ConnectionSlot slot);
 
 }  // namespace billet::webhook

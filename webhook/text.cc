@@ -36,4 +36,15 @@ void appendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
+std::string truncated(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  static constexpr std::string_view kEllipsis = "\xe2\x80\xa6";  // …
+  std::size_t cut = max - kEllipsis.size();
+  // Back off continuation bytes (10xxxxxx) so no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+  std::string out(s.substr(0, cut));
+  out += kEllipsis;
+  return out;
+}
+
 }  // namespace billet::webhook

@@ -353,3 +353,19 @@ TEST_CASE("parse: types") {
   REQUIRE(v.size() == 6);
   for (std::size_t i = 0; i < 6; ++i) CHECK(v.asArray()[i].type() == expected[i]);
 }
+
+TEST_CASE("parse: more than maxValues values is 'document too large'") {
+  // Before: a 6 MiB `[0,0,0,…]` became a tree of about 60 bytes per input byte (367 MB).
+  std::string doc = "[0";
+  for (int i = 1; i < 1000; ++i) doc += ",0";
+  doc += "]";  // 1001 values: the array and its 1000 elements
+  CHECK(parse(doc, billet::json::kDefaultMaxDepth, 1001).ok());
+  const auto r = parse(doc, billet::json::kDefaultMaxDepth, 1000);
+  CHECK_FALSE(r.ok());
+  CHECK(r.error == "document too large: more than 1000 values");
+  CHECK(r.value.isNull());  // refused during the scan: no tree was built
+  // Member names are not counted: {"a":1,"b":2} is three values.
+  CHECK(parse(R"({"a":1,"b":2})", billet::json::kDefaultMaxDepth, 3).ok());
+  CHECK_FALSE(parse(R"({"a":1,"b":[2]})", billet::json::kDefaultMaxDepth, 3).ok());
+  CHECK(parse(doc).ok());  // no limit by default
+}

@@ -73,3 +73,23 @@ TEST_CASE("metrics: the kind label takes at most kindLabelLimit values, then oth
   CHECK(text.find("kind=\"Kind63\"") != std::string::npos);
   CHECK(text.find("kind=\"Kind64\"") == std::string::npos);
 }
+
+TEST_CASE("metrics: a kind longer than kindLabelLength is other", "[webhook][metrics]") {
+  // Twenty made-up kinds of 1 MB each reached 237 MB of labels before the length cap.
+  Metrics m("test");
+  for (int i = 0; i < 20; ++i) {
+    AdmissionReply r;
+    r.kind = std::string(1 << 20, static_cast<char>('A' + i));
+    r.operation = "CREATE";
+    m.observeAdmission(Endpoint::Mutate, r, 0.0001);
+  }
+  AdmissionReply ok;
+  ok.kind = std::string(Metrics::kindLabelLength(), 'K');
+  ok.operation = "CREATE";
+  m.observeAdmission(Endpoint::Mutate, ok, 0.0001);
+  const std::string text = m.serialize();
+  CHECK(text.size() < 64 * 1024);
+  CHECK(text.find("kind=\"other\",operation=\"CREATE\",webhook=\"mutate\"} 20") !=
+        std::string::npos);
+  CHECK(text.find("kind=\"" + ok.kind + "\"") != std::string::npos);
+}

@@ -164,3 +164,66 @@ TEST_CASE("reports: a repeated review of one object counts once", "[webhook][rep
   store.record(reply("ml", "a", {audit(policy::Outcome::Fail)}));
   CHECK(store.json().find("\"summary\":{\"pass\":1,\"fail\":3,") != std::string::npos);
 }
+
+TEST_CASE("reports: strings a client sends are truncated, the store and its output bounded",
+          "[webhook][reports]") {
+  // Before: 40 requests with a 4 MB name in distinct namespaces held 395 MB and the
+  // PolicyReports came to 344 MB.
+  ReportStore store;
+  const std::string huge(4 << 20, 'x');
+  const std::string hugeMessage(4 << 20, 'm');
+  for (int i = 0; i < 40; ++i) {
+    const std::string distinct = std::to_string(i) + huge;  // distinct even when cut
+    AdmissionReply r =
+        reply(distinct, huge,
+              {result("p", "r", policy::Mode::Audit, policy::Outcome::Fail, hugeMessage)});
+    r.uid = distinct;
+    r.kind = huge;
+    r.apiVersion = huge;
+    r.objectUid = distinct;
+    store.record(r);
+  }
+  CHECK(store.keys() == 40);
+  CHECK(store.bytes() < 40 * 8 * 1024);
+  const std::string json = store.json();
+  CHECK(json.size() < 40 * 8 * 1024);
+  CHECK(json.find(std::string(ReportStore::kMaxName + 1, 'x')) == std::string::npos);
+  CHECK(json.find(std::string(ReportStore::kMaxMessage + 1, 'm')) == std::string::npos);
+  CHECK(json.find("xxx\xe2\x80\xa6\"") != std::string::npos);  // cut, and says so
+  const std::string yaml = store.policyReportYaml();
+  CHECK(yaml.size() < 40 * 8 * 1024);
+  CHECK(YAML::LoadAll(yaml).size() == 40);
+}
+
+TEST_CASE("reports: a multi-byte character is never split", "[webhook][reports]") {
+  ReportStore store;
+  std::string msg;
+  for (int i = 0; i < 2000; ++i) msg += "\xc3\xa9";  // é
+  store.record(
+      reply("ml", "a", {result("p", "r", policy::Mode::Audit, policy::Outcome::Fail, msg)}));
+  const std::string json = store.json();
+  const std::size_t at = json.find("\"message\":\"") + 11;
+  const std::size_t end = json.find('"', at);
+  const std::string kept = json.substr(at, end - at);
+  CHECK(kept.size() <= ReportStore::kMaxMessage);
+  CHECK(kept.substr(kept.size() - 5) == "\xc3\xa9\xe2\x80\xa6");
+}
+
+TEST_CASE(
+    "reports: past maxBytes new keys are dropped, past maxOutputBytes examples are not listed",
+    "[webhook][reports]") {
+  ReportStore store(10'000, 5, 128, 64 * 1024, 8 * 1024);
+  const std::string msg(ReportStore::kMaxMessage, 'm');
+  for (int i = 0; i < 1000; ++i)
+    store.record(reply("ns" + std::to_string(i), "obj" + std::to_string(i),
+                       {result("p", "r", policy::Mode::Audit, policy::Outcome::Fail, msg)}));
+  CHECK(store.bytes() <= 64 * 1024);
+  CHECK(store.keys() < 1000);
+  const std::string json = store.json();
+  CHECK(json.find("\"dropped\":" + std::to_string(1000 - store.keys())) != std::string::npos);
+  CHECK(json.find("\"truncated\":true") != std::string::npos);
+  CHECK(json.size() < 8 * 1024 + 200 * store.keys() + 4 * 1024);  // counts stay listed
+  const std::vector<YAML::Node> docs = YAML::LoadAll(store.policyReportYaml());
+  CHECK(docs.size() == store.keys());
+  CHECK(docs.back()["metadata"]["labels"]["billet.io/truncated"].as<std::string>() == "true");
+}
