@@ -278,7 +278,7 @@ std::vector<json::Value> ReportStore::policyReports() const {
       }
     }
     docs.push_back(report::policyReport(ns, summary, findings));
-    if (cut) docs.back()["metadata"]["labels"]["billet.io/truncated"] = json::Value::string("true");
+    if (cut) docs.back()["metadata"]["labels"]["billet.dev/truncated"] = json::Value::string("true");
   }
   return docs;
 }

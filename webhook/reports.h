@@ -13,7 +13,7 @@
 // (messages to kMaxMessage, names, namespaces and kinds to kMaxName, uids to kMaxUid), the
 // strings kept in all entries stay under `maxBytes` (past it, new keys are dropped and new
 // examples and objects are not kept; counts go on), and json() and policyReports() stop listing
-// examples past `maxOutputBytes` (and say so: "truncated": true, a `billet.io/truncated` label).
+// examples past `maxOutputBytes` (and say so: "truncated": true, a `billet.dev/truncated` label).
 #pragma once
 
 #include <cstddef>

@@ -225,5 +225,5 @@ TEST_CASE(
   CHECK(json.size() < 8 * 1024 + 200 * store.keys() + 4 * 1024);  // counts stay listed
   const std::vector<YAML::Node> docs = YAML::LoadAll(store.policyReportYaml());
   CHECK(docs.size() == store.keys());
-  CHECK(docs.back()["metadata"]["labels"]["billet.io/truncated"].as<std::string>() == "true");
+  CHECK(docs.back()["metadata"]["labels"]["billet.dev/truncated"].as<std::string>() == "true");
 }
