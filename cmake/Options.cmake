@@ -24,11 +24,13 @@ elseif(BILLET_TSAN)
     BILLET_TSAN_SUPPRESSIONS="${CMAKE_CURRENT_SOURCE_DIR}/cmake/tsan.supp")
 endif()
 if(billet_sanitizer_flags)
-  target_compile_options(billet_sanitizers INTERFACE ${billet_sanitizer_flags} -fno-omit-frame-pointer)
+  target_compile_options(billet_sanitizers INTERFACE ${billet_sanitizer_flags}
+                                                     -fno-omit-frame-pointer)
   target_link_options(billet_sanitizers INTERFACE ${billet_sanitizer_flags})
   # Every executable carries the sanitizers' default options (halt on the first report).
+  set(options_source ${CMAKE_CURRENT_SOURCE_DIR}/cmake/sanitizer_options.cc)
   target_sources(billet_sanitizers INTERFACE
-    $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${CMAKE_CURRENT_SOURCE_DIR}/cmake/sanitizer_options.cc>)
+    $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${options_source}>)
   # Benchmarks measure nothing under a sanitizer: a sanitizer build skips them.
   set(BILLET_BENCH OFF)
 endif()
