@@ -1,9 +1,36 @@
 #!/usr/bin/env bash
 # Install what is missing, build (warnings are errors), build the test control plane, and run
-# every test with ctest.
+# every test with ctest. Then build again with AddressSanitizer + UndefinedBehaviorSanitizer
+# (build-asan/) and run the JSON, policy and report unit tests, the golden cases and the fuzz
+# corpora there (label `sanitize`). BILLET_SANITIZERS=0 skips that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test
 bash scripts/build.sh
 bash tests/cluster/build.sh > /dev/null
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
+
+[[ ${BILLET_SANITIZERS:-1} == 0 ]] && exit 0
+
+# The same ccache as scripts/build.sh. No -Werror here: the warnings gate is the build above, and
+# the sanitizers' instrumentation makes GCC warn about code it did not warn about before.
+launcher=()
+if command -v ccache > /dev/null; then
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
+# Only the binaries of the tests run under the sanitizers are built: the server library (Boost
+# Beast) alone would double the build. ctest -L sanitize then runs every test these binaries hold
+# (tests of binaries not built are not registered).
+asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test json_patch_test
+  json_base64_test policy_quantity_test policy_path_test policy_condition_test
+  policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
+  policy_image_ref_test policy_yaml_scalar_test report_test webhook_admission_golden_test
+  json_parse_fuzz admission_review_fuzz policy_load_fuzz)
+SECONDS=0
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
+  -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
+cmake --build build-asan -j"$(nproc)" --target "${asan_targets[@]}"
+ctest --test-dir build-asan -L sanitize --output-on-failure -j"$(nproc)" --timeout 600
+echo "ASan+UBSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
