@@ -35,7 +35,8 @@ function managed(kind, mgr, sub_) {
   if (sub_ != "") print "      subresource: " sub_
   print "      time: \"2026-11-30T08:15:42Z\""
 }
-function container(indent,   p) {
+# One container as kubectl prints it (defaults filled in), at `indent`, with GPU limits if `gpu`.
+function container(indent, gpu,   p) {
   p = indent
   print p "- image: registry.example/team/app:1.4." (i % 97)
   print p "  imagePullPolicy: IfNotPresent"
@@ -53,6 +54,16 @@ function container(indent,   p) {
   print p "    periodSeconds: 10"
   print p "    successThreshold: 1"
   print p "    timeoutSeconds: 1"
+  print p "  resources:"
+  print p "    limits:"
+  print p "      cpu: 500m"
+  print p "      memory: 256Mi"
+  if (gpu) print p "      nvidia.com/gpu: \"1\""
+  print p "    requests:"
+  print p "      cpu: 250m"
+  print p "      memory: 128Mi"
+  print p "  terminationMessagePath: /dev/termination-log"
+  print p "  terminationMessagePolicy: File"
 }
 function deployment(n, ns, gpu) {
   print "- apiVersion: apps/v1"
@@ -90,17 +101,7 @@ function deployment(n, ns, gpu) {
   print "          app: app-" n
   print "      spec:"
   print "        containers:"
-  container("        ")
-  print "          resources:"
-  print "            limits:"
-  print "              cpu: 500m"
-  print "              memory: 256Mi"
-  if (gpu) print "              nvidia.com/gpu: \"1\""
-  print "            requests:"
-  print "              cpu: 250m"
-  print "              memory: 128Mi"
-  print "          terminationMessagePath: /dev/termination-log"
-  print "          terminationMessagePolicy: File"
+  container("        ", gpu)
   print "        dnsPolicy: ClusterFirst"
   print "        restartPolicy: Always"
   print "        schedulerName: default-scheduler"
@@ -151,17 +152,7 @@ function pod(n, ns, gpu) {
   print "    uid: 3c7d" sprintf("%04x", n % 65536) "-0000-4000-8000-" sprintf("%012d", n)
   print "  spec:"
   print "    containers:"
-  container("    ")
-  print "      resources:"
-  print "        limits:"
-  print "          cpu: 500m"
-  print "          memory: 256Mi"
-  if (gpu) print "          nvidia.com/gpu: \"1\""
-  print "        requests:"
-  print "          cpu: 250m"
-  print "          memory: 128Mi"
-  print "      terminationMessagePath: /dev/termination-log"
-  print "      terminationMessagePolicy: File"
+  container("    ", gpu)
   print "      volumeMounts:"
   print "      - mountPath: /var/run/secrets/kubernetes.io/serviceaccount"
   print "        name: kube-api-access-" n % 1000
