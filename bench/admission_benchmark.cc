@@ -13,12 +13,12 @@
 
 #include "policy/compiled.h"
 #include "policy/policy_set.h"
-#include "webhook/admission.h"
+#include "admission/review.h"
 
 namespace {
 
 using billet::policy::LoadResult;
-using billet::webhook::Endpoint;
+using billet::admission::Endpoint;
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -63,7 +63,7 @@ void run(benchmark::State& state, Endpoint endpoint, int extra) {
     return;
   }
   for (auto _ : state) {
-    auto reply = billet::webhook::handleReview(*set, endpoint, body);
+    auto reply = billet::admission::handleReview(*set, endpoint, body);
     benchmark::DoNotOptimize(reply.body.data());
   }
 }

@@ -9,7 +9,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "policy/policy_set.h"
-#include "webhook/admission.h"
+#include "admission/review.h"
 
 namespace billet::cli {
 
@@ -63,8 +63,8 @@ int review(const Args& args) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
     return 2;
   }
-  webhook::AdmissionReply reply = webhook::handleReview(
-      *loaded.set, endpoint == "validate" ? webhook::Endpoint::Validate : webhook::Endpoint::Mutate,
+  admission::AdmissionReply reply = admission::handleReview(
+      *loaded.set, endpoint == "validate" ? admission::Endpoint::Validate : admission::Endpoint::Mutate,
       body);
   if (reply.status != 200) {
     std::cerr << input << ": HTTP " << reply.status << ": " << reply.body << "\n";

@@ -1,4 +1,4 @@
-// billet serve: flags → webhook::ServerOptions → webhook::Server (SPEC §2).
+// billet serve: flags → server::ServerOptions → server::Server (SPEC §2).
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -7,7 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/version_info.h"
-#include "webhook/server.h"
+#include "server/server.h"
 
 namespace billet::cli {
 
@@ -94,7 +94,7 @@ int serve(const Args& args) {
   if (!a.positionals().empty())
     return usageError("unexpected argument \"" + a.positionals()[0] + "\"");
 
-  webhook::ServerOptions o;
+  server::ServerOptions o;
   o.version = kVersion;
   o.policyPaths = a.all("policies");
   if (o.policyPaths.empty()) return usageError("--policies is required");
@@ -110,12 +110,12 @@ int serve(const Args& args) {
     return usageError("--tls-cert and --tls-key are required (or --self-signed)");
 
   if (auto v = a.get("listen")) {
-    auto addr = webhook::parseListenAddress(*v);
+    auto addr = server::parseListenAddress(*v);
     if (!addr) return usageError("--listen: expected ADDR:PORT, got \"" + *v + "\"");
     o.listen = *addr;
   }
   if (auto v = a.get("metrics-listen")) {
-    auto addr = webhook::parseListenAddress(*v);
+    auto addr = server::parseListenAddress(*v);
     if (!addr) return usageError("--metrics-listen: expected ADDR:PORT, got \"" + *v + "\"");
     o.metricsListen = *addr;
   }
@@ -150,7 +150,7 @@ int serve(const Args& args) {
     }
   }
   if (auto v = a.get("log-level")) {
-    auto level = webhook::parseLogLevel(*v);
+    auto level = base::parseLogLevel(*v);
     if (!level) return usageError("--log-level: expected debug, info, warn or error");
     o.logLevel = *level;
   }
@@ -159,7 +159,7 @@ int serve(const Args& args) {
     return usageError("--kube-api: expected auto, off or an https:// URL");
   if (const char* ns = std::getenv("POD_NAMESPACE")) o.selfNamespace = ns;
 
-  return webhook::Server(std::move(o)).run();
+  return server::Server(std::move(o)).run();
 }
 
 }  // namespace billet::cli

@@ -15,7 +15,7 @@
 #include "json/patch.h"
 #include "policy/compiled.h"
 #include "policy/policy_set.h"
-#include "webhook/admission.h"
+#include "admission/review.h"
 
 namespace {
 
@@ -35,8 +35,8 @@ const billet::policy::PolicySet& pack() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace billet;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  for (auto endpoint : {webhook::Endpoint::Mutate, webhook::Endpoint::Validate}) {
-    webhook::AdmissionReply reply = webhook::handleReview(pack(), endpoint, body);
+  for (auto endpoint : {admission::Endpoint::Mutate, admission::Endpoint::Validate}) {
+    admission::AdmissionReply reply = admission::handleReview(pack(), endpoint, body);
     if (reply.status == 400) {
       if (reply.body.empty() || reply.body.find('\n') != std::string::npos)
         fail("a 400 reason must be one non-empty line", reply.body);

@@ -3,7 +3,7 @@
 //
 // The one builder of that document: `lint`/`audit --output policyreport` print it for offline
 // results, and the server serves it at GET /reports?format=policyreport for its aggregated
-// Audit/Warn results and writes it in cluster with --kube-api (webhook/report_writer.cc).
+// Audit/Warn results and writes it in cluster with --kube-api (kube/report_writer.cc).
 #pragma once
 
 #include <cstdint>

@@ -18,7 +18,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/webhook/e2e_support.h"
+#include "tests/server/e2e_support.h"
 
 using namespace billet;
 namespace fs = std::filesystem;

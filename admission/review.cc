@@ -1,0 +1,184 @@
+// AdmissionReview in, AdmissionReview out: the request handler without the network.
+#include "admission/review.h"
+
+#include "json/base64.h"
+#include "json/parse.h"
+#include "json/patch.h"
+#include "json/write.h"
+#include "policy/compiled.h"
+#include "policy/engine.h"
+
+namespace billet::admission {
+namespace {
+
+using json::Value;
+
+AdmissionReply badRequest(std::string reason) {
+  AdmissionReply r;
+  r.status = 400;
+  r.contentType = "text/plain; charset=utf-8";
+  r.body = std::move(reason);
+  r.allowed = false;
+  return r;
+}
+
+const std::string* stringAt(const Value& v, std::string_view key) {
+  const Value* f = v.find(key);
+  return f && f->isString() ? &f->asString() : nullptr;
+}
+
+std::string stringOr(const Value& v, std::string_view key) {
+  const std::string* s = stringAt(v, key);
+  return s ? *s : std::string();
+}
+
+// Checks the envelope and fills the engine's view of the request. Returns a reason on failure.
+std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::string& apiVersion) {
+  if (!doc.isObject()) return "not an AdmissionReview: the body is not a JSON object";
+  const std::string* kind = stringAt(doc, "kind");
+  if (!kind || *kind != "AdmissionReview")
+    return "not an AdmissionReview: kind must be AdmissionReview";
+  const std::string* av = stringAt(doc, "apiVersion");
+  if (!av || (*av != "admission.k8s.io/v1" && *av != "admission.k8s.io/v1beta1"))
+    return "not an AdmissionReview: apiVersion must be admission.k8s.io/v1 or "
+           "admission.k8s.io/v1beta1";
+  apiVersion = *av;
+  const Value* r = doc.find("request");
+  if (!r || !r->isObject()) return "not an AdmissionReview: missing request";
+  const std::string* uid = stringAt(*r, "uid");
+  if (!uid || uid->empty()) return "missing request.uid";
+  req.uid = *uid;
+  req.request = r;
+  if (const Value* k = r->find("kind"); k && k->isObject()) {
+    req.group = stringOr(*k, "group");
+    req.version = stringOr(*k, "version");
+    req.kind = stringOr(*k, "kind");
+  }
+  if (req.kind.empty()) return "missing request.kind.kind";
+  req.namespace_ = stringOr(*r, "namespace");
+  req.name = stringOr(*r, "name");
+  req.subResource = stringOr(*r, "subResource");
+  const std::string* op = stringAt(*r, "operation");
+  if (!op || !policy::parseOperation(*op, req.operation))
+    return "request.operation must be CREATE, UPDATE, DELETE or CONNECT";
+  if (const Value* u = r->find("userInfo"); u && u->isObject()) {
+    req.username = stringOr(*u, "username");
+    if (const Value* g = u->find("groups"); g && g->isArray())
+      for (const Value& x : g->asArray())
+        if (x.isString()) req.groups.push_back(x.asString());
+  }
+  if (const Value* d = r->find("dryRun"); d && d->isBool()) req.dryRun = d->asBool();
+  const Value* obj = r->find("object");
+  if (obj && !obj->isNull()) {
+    if (!obj->isObject()) return "request.object must be an object";
+    req.object = obj;
+  }
+  const Value* old = r->find("oldObject");
+  if (old && !old->isNull()) {
+    if (!old->isObject()) return "request.oldObject must be an object";
+    req.oldObject = old;
+  }
+  bool needsObject =
+      req.operation == policy::Operation::Create || req.operation == policy::Operation::Update;
+  if (needsObject && !req.object) return "missing request.object";
+  return {};
+}
+
+void writeStatus(std::string& out, const std::string& message) {
+  out += R"(,"status":{"code":403,"reason":"Forbidden","message":)";
+  json::writeString(message, out);
+  out += '}';
+}
+
+std::string joinDenials(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+}  // namespace
+
+AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
+                            std::size_t maxValues) {
+  json::ParseResult parsed = json::parse(body, json::kDefaultMaxDepth, maxValues);
+  if (!parsed.ok()) return badRequest("malformed JSON: " + parsed.error);
+  policy::AdmissionRequest req;
+  std::string apiVersion;
+  if (std::string reason = readRequest(parsed.value, req, apiVersion); !reason.empty())
+    return badRequest(std::move(reason));
+
+  AdmissionReply reply;
+  reply.kind = req.kind;
+  reply.apiVersion = req.group.empty() ? req.version : req.group + "/" + req.version;
+  if (req.object) {
+    if (const json::Value* uid = json::dig(*req.object, {"metadata", "uid"});
+        uid && uid->isString())
+      reply.objectUid = uid->asString();
+  }
+  reply.operation = std::string(policy::name(req.operation));
+  reply.uid = req.uid;
+  reply.namespace_ = req.namespace_;
+  reply.name = req.object ? policy::objectName(req, req.object) : req.name;
+  reply.dryRun = req.dryRun;
+
+  std::string& out = reply.body;
+  out.reserve(256);
+  out += R"({"apiVersion":)";
+  json::writeString(apiVersion, out);
+  out += R"(,"kind":"AdmissionReview","response":{"uid":)";
+  json::writeString(req.uid, out);
+
+  policy::EvalOptions options;
+  if (endpoint == Endpoint::Mutate) {
+    policy::MutateOutcome m = policy::mutate(set, req, options);
+    reply.results = std::move(m.results);
+    if (m.denied) {
+      reply.allowed = false;
+      out += R"(,"allowed":false)";
+      writeStatus(out, m.denyMessage);
+    } else {
+      out += R"(,"allowed":true)";
+      if (req.object) {
+        Value patch = json::diff(*req.object, m.object);
+        if (patch.size() > 0) {
+          out += R"(,"patchType":"JSONPatch","patch":")";
+          out += json::base64Encode(json::write(patch));
+          out += '"';
+        }
+        policy::AdmissionRequest mutated = req;
+        mutated.object = &m.object;
+        policy::GenerateOutcome g = policy::generate(set, mutated, options);
+        reply.results.insert(reply.results.end(), g.results.begin(), g.results.end());
+        reply.generated = std::move(g.generated);
+      }
+    }
+  } else {
+    policy::ValidateOutcome v = policy::validate(set, req, options);
+    reply.allowed = v.allowed();
+    out += reply.allowed ? R"(,"allowed":true)" : R"(,"allowed":false)";
+    if (!reply.allowed) writeStatus(out, joinDenials(v.denials));
+    if (!v.warnings.empty()) {
+      out += R"(,"warnings":[)";
+      for (std::size_t i = 0; i < v.warnings.size(); ++i) {
+        if (i) out += ',';
+        json::writeString(v.warnings[i], out);
+      }
+      out += ']';
+    }
+    if (!v.auditAnnotations.empty()) {
+      out += R"(,"auditAnnotations":{)";
+      for (std::size_t i = 0; i < v.auditAnnotations.size(); ++i) {
+        if (i) out += ',';
+        json::writeString(v.auditAnnotations[i].first, out);
+        out += ':';
+        json::writeString(v.auditAnnotations[i].second, out);
+      }
+      out += '}';
+    }
+    reply.results = std::move(v.results);
+  }
+  out += "}}";
+  return reply;
+}
+
+}  // namespace billet::admission

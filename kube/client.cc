@@ -1,0 +1,269 @@
+#include "kube/client.h"
+
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace billet::kube {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
+
+certs::Expected<std::string> readWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {{}, "cannot read " + path};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return {s.str(), ""};
+}
+
+bool exists(const std::string& path) {
+  return std::ifstream(path).good();
+}
+
+// https://host[:port][/base] -> config fields; an error names what is wrong.
+std::string parseUrl(const std::string& url, KubeConfig& c) {
+  const std::string scheme = "https://";
+  if (url.rfind(scheme, 0) != 0) return "expected an https:// URL, got \"" + url + "\"";
+  std::string rest = url.substr(scheme.size());
+  const std::size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  c.basePath = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!c.basePath.empty() && c.basePath.back() == '/') c.basePath.pop_back();
+  c.port = "443";
+  if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
+    const std::size_t close = authority.find(']');
+    if (close == std::string::npos) return "unclosed [ in \"" + url + "\"";
+    c.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return "bad port in \"" + url + "\"";
+      c.port = authority.substr(close + 2);
+    }
+  } else {
+    const std::size_t colon = authority.rfind(':');
+    c.host = authority.substr(0, colon);
+    if (colon != std::string::npos) c.port = authority.substr(colon + 1);
+  }
+  if (c.host.empty()) return "no host in \"" + url + "\"";
+  if (c.port.empty() || c.port.find_first_not_of("0123456789") != std::string::npos ||
+      c.port.size() > 5 || std::stoi(c.port) == 0 || std::stoi(c.port) > 65535)
+    return "bad port in \"" + url + "\"";
+  return "";
+}
+
+std::string trimToken(std::string token) {
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+bool isName(const std::string& s) {
+  // DNS-1123 subdomain characters: what object names and namespaces may hold.
+  return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+}
+
+}  // namespace
+
+std::string resourcePath(const std::string& apiVersion, const std::string& kind,
+                         const std::string& namespace_, const std::string& name) {
+  if (apiVersion.empty() || kind.empty() || !isName(name)) return "";
+  if (!namespace_.empty() && !isName(namespace_)) return "";
+  std::string plural;
+  for (char c : kind) plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  plural += 's';
+  std::string path = apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/";
+  path += apiVersion;
+  if (!namespace_.empty()) path += "/namespaces/" + namespace_;
+  return path + "/" + plural + "/" + name;
+}
+
+certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& flag,
+                                                          const std::string& serviceAccountDir) {
+  using Result = certs::Expected<std::optional<KubeConfig>>;
+  if (flag == "off") return Result{};
+  std::string url = flag;
+  if (flag == "auto") {
+    const std::string host = env("KUBERNETES_SERVICE_HOST");
+    if (host.empty()) return Result{};  // not in a cluster
+    const std::string port = env("KUBERNETES_SERVICE_PORT");
+    const bool v6 = host.find(':') != std::string::npos;
+    url = "https://" + (v6 ? "[" + host + "]" : host) + (port.empty() ? "" : ":" + port);
+  }
+  KubeConfig c;
+  if (std::string err = parseUrl(url, c); !err.empty()) return Result{{}, "--kube-api: " + err};
+  const std::string saToken = serviceAccountDir + "/token";
+  const std::string saCa = serviceAccountDir + "/ca.crt";
+  const std::string tokenFile = exists(saToken) ? saToken : env("BILLET_KUBE_TOKEN_FILE");
+  const std::string caFile = exists(saCa) ? saCa : env("BILLET_KUBE_CA_FILE");
+  if (!tokenFile.empty()) {
+    auto t = readWhole(tokenFile);
+    if (!t.ok()) return Result{{}, "--kube-api: " + t.error};
+    c.token = trimToken(t.value);
+    c.tokenFile = tokenFile;
+  }
+  if (!caFile.empty()) {
+    auto ca = readWhole(caFile);
+    if (!ca.ok()) return Result{{}, "--kube-api: " + ca.error};
+    c.caPem = ca.value;
+  }
+  return Result{std::move(c), ""};
+}
+
+struct KubeClient::Impl {
+  explicit Impl(KubeConfig c) : config(std::move(c)), ctx(ssl::context::tls_client) {
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    ctx.set_verify_mode(ssl::verify_peer);
+    error_code ec;
+    if (config.caPem.empty())
+      ctx.set_default_verify_paths(ec);
+    else
+      ctx.add_certificate_authority(net::buffer(config.caPem), ec);
+    if (ec) setupError = "the API server's CA: " + ec.message();
+  }
+
+  // Runs the async operation started by `start` to completion on this client's io_context; the
+  // stream's deadline (set before) bounds it.
+  template <class Start>
+  error_code run(Start&& start) {
+    error_code result = net::error::operation_aborted;
+    start([&result](error_code ec, auto&&...) { result = ec; });
+    ioc.restart();
+    ioc.run();
+    return result;
+  }
+
+  std::string connect() {
+    stream.reset();
+    buffer.clear();
+    stream.emplace(ioc, ctx);
+    error_code ec;
+    net::ip::make_address(config.host, ec);
+    // SNI for host names (SSL_set_tlsext_host_name, spelled out: the macro casts C-style).
+    if (ec && !SSL_ctrl(stream->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                        TLSEXT_NAMETYPE_host_name, const_cast<char*>(config.host.c_str())))
+      return "cannot set the TLS server name";
+    stream->set_verify_callback(ssl::host_name_verification(config.host));
+    tcp::resolver resolver(ioc);
+    const auto endpoints = resolver.resolve(config.host, config.port, ec);
+    if (ec) return "cannot resolve " + config.host + ": " + ec.message();
+    auto& tcpStream = beast::get_lowest_layer(*stream);
+    tcpStream.expires_after(config.timeout);
+    if ((ec = run([&](auto handler) { tcpStream.async_connect(endpoints, handler); })))
+      return "cannot connect to " + config.host + ":" + config.port + ": " + ec.message();
+    if ((ec = run(
+             [&](auto handler) { stream->async_handshake(ssl::stream_base::client, handler); })))
+      return "TLS handshake with " + config.host + " failed: " + ec.message();
+    return "";
+  }
+
+  // One exchange on the open connection; "" or the transport error.
+  std::string exchange(const http::request<http::string_body>& req, KubeResponse& out) {
+    auto& tcpStream = beast::get_lowest_layer(*stream);
+    tcpStream.expires_after(config.timeout);
+    if (error_code ec = run([&](auto handler) { http::async_write(*stream, req, handler); }))
+      return "sending the request: " + ec.message();
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxResponseBytes);
+    if (error_code ec =
+            run([&](auto handler) { http::async_read(*stream, buffer, parser, handler); }))
+      return "reading the response: " + ec.message();
+    out.status = static_cast<int>(parser.get().result_int());
+    out.body = std::move(parser.get().body());
+    if (!parser.get().keep_alive()) stream.reset();
+    return "";
+  }
+
+  KubeResponse send(http::verb verb, const std::string& target, const std::string& contentType,
+                    const std::string& body) {
+    KubeResponse out;
+    if (!setupError.empty()) {
+      out.body = setupError;
+      return out;
+    }
+    http::request<http::string_body> req{verb, config.basePath + target, 11};
+    req.set(http::field::host, config.host);
+    req.set(http::field::user_agent, "billet");
+    req.set(http::field::accept, "application/json");
+    if (!config.tokenFile.empty()) {
+      if (auto t = readWhole(config.tokenFile); t.ok() && !t.value.empty())
+        config.token = trimToken(t.value);
+    }
+    if (!config.token.empty()) req.set(http::field::authorization, "Bearer " + config.token);
+    if (!contentType.empty()) req.set(http::field::content_type, contentType);
+    req.body() = body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    // A kept-alive connection may have been closed by the server meanwhile: one fresh retry.
+    const bool reused = stream.has_value();
+    if (!reused) {
+      if (std::string err = connect(); !err.empty()) {
+        stream.reset();
+        out.body = err;
+        return out;
+      }
+    }
+    std::string err = exchange(req, out);
+    if (!err.empty() && reused) {
+      if (err = connect(); err.empty()) err = exchange(req, out);
+    }
+    if (!err.empty()) {
+      stream.reset();
+      out = KubeResponse{0, err};
+    }
+    return out;
+  }
+
+  KubeConfig config;
+  net::io_context ioc{1};
+  ssl::context ctx;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
+  beast::flat_buffer buffer;
+  std::string setupError;
+};
+
+KubeClient::KubeClient(KubeConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+KubeClient::~KubeClient() = default;
+KubeClient::KubeClient(KubeClient&&) noexcept = default;
+KubeClient& KubeClient::operator=(KubeClient&&) noexcept = default;
+
+KubeResponse KubeClient::get(const std::string& target) {
+  return impl_->send(http::verb::get, target, "", "");
+}
+
+KubeResponse KubeClient::apply(const std::string& target, const std::string& body) {
+  // Server-side apply: the body is the object as billet wants it (JSON is valid YAML).
+  return impl_->send(http::verb::patch, target, "application/apply-patch+yaml", body);
+}
+
+}  // namespace billet::kube

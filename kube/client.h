@@ -1,0 +1,70 @@
+// A small HTTPS client for the Kubernetes API server: what billet needs to apply generated
+// objects (GET an owner, PATCH with server-side apply), nothing more.
+//
+// Synchronous, one request at a time, on the caller's thread (the generate applier's own thread,
+// never an admission request). Each request has a deadline; the connection is kept alive between
+// requests and reopened when the server closed it. TLS 1.2+, the server verified against the
+// given CA and host name; a bearer token when one is configured.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "certs/certs.h"
+
+namespace billet::kube {
+
+struct KubeConfig {
+  std::string host;      // from the URL
+  std::string port;      // "443" when the URL has none
+  std::string basePath;  // the URL's path, without a trailing slash ("" usually)
+  std::string token;     // bearer token; empty: none sent
+  // Where the token came from: read again before each request, because the kubelet rotates
+  // projected service account tokens in place (an unreadable file keeps the last token).
+  std::string tokenFile;
+  std::string caPem;  // the API server's CA; empty: the system trust store
+  std::chrono::milliseconds timeout{5000};
+};
+
+// Resolves `--kube-api`:
+//   off   -> nullopt (nothing is written to the cluster);
+//   auto  -> in cluster (KUBERNETES_SERVICE_HOST/_PORT set): the service account's token and CA
+//            under `serviceAccountDir`; outside a cluster, nullopt;
+//   URL   -> that https:// URL, with the service account's token and CA when present, else
+//            BILLET_KUBE_TOKEN_FILE and BILLET_KUBE_CA_FILE from the environment.
+// An error when the URL is malformed or a named file cannot be read.
+certs::Expected<std::optional<KubeConfig>> resolveKubeApi(
+    const std::string& flag,
+    const std::string& serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount");
+
+// The API path of an object: "/apis/policy/v1/namespaces/NS/poddisruptionbudgets/NAME",
+// "/api/v1/..." for the core group, no namespace segment for cluster-scoped kinds (namespace
+// ""). The plural is the lowercased kind plus "s", right for every kind billet writes. Empty when
+// the namespace or name is not a valid Kubernetes name (so nothing needs escaping).
+std::string resourcePath(const std::string& apiVersion, const std::string& kind,
+                         const std::string& namespace_, const std::string& name);
+
+struct KubeResponse {
+  int status = 0;    // HTTP status; 0 when the request did not complete
+  std::string body;  // the response body, or the transport error when status is 0
+};
+
+class KubeClient {
+ public:
+  explicit KubeClient(KubeConfig config);
+  ~KubeClient();
+  KubeClient(KubeClient&&) noexcept;
+  KubeClient& operator=(KubeClient&&) noexcept;
+
+  // `target` is the path and query under the base path, e.g. "/apis/apps/v1/...". Never throws.
+  KubeResponse get(const std::string& target);
+  KubeResponse apply(const std::string& target, const std::string& body);  // server-side apply
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace billet::kube

@@ -1,0 +1,84 @@
+#include "kube/report_writer.h"
+
+#include "json/write.h"
+
+namespace billet::kube {
+
+namespace {
+
+std::string stringAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
+  const json::Value* found = json::dig(v, keys);
+  return found && found->isString() ? found->asString() : "";
+}
+
+}  // namespace
+
+ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger,
+                           Options options)
+    : client_(std::move(client)), store_(store), logger_(logger), options_(options) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ReportWriter::~ReportWriter() {
+  stop();
+}
+
+void ReportWriter::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ReportWriter::run() {
+  for (;;) {
+    bool last;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
+      last = stopping_;
+    }
+    pass();
+    if (last) return;
+  }
+}
+
+void ReportWriter::pass() {
+  const std::uint64_t version = store_.version();
+  if (version == writtenVersion_) return;
+  bool allWritten = true;
+  for (const json::Value& doc : store_.policyReports()) {
+    const std::string path =
+        resourcePath(stringAt(doc, {"apiVersion"}), stringAt(doc, {"kind"}),
+                     stringAt(doc, {"metadata", "namespace"}), stringAt(doc, {"metadata", "name"}));
+    if (path.empty()) continue;  // not a valid name: nothing the API server would take
+    std::string body = json::write(doc);
+    auto known = written_.find(path);
+    if (known != written_.end() && known->second == body) continue;
+    const KubeResponse r = client_.apply(path + "?fieldManager=billet&force=true", body);
+    if (r.status == 200 || r.status == 201) {
+      written_[path] = std::move(body);
+      continue;
+    }
+    allWritten = false;
+    if (r.status == 404) {
+      if (!warnedNoCrd_)
+        logger_.warn("PolicyReports not written: the wgpolicyk8s.io CRDs are not installed",
+                     {{"path", path}});
+      warnedNoCrd_ = true;
+      break;  // the same for every report
+    }
+    std::string error = r.body.substr(0, r.body.find('\n'));
+    if (error.size() > 200) error.resize(200);
+    logger_.error("cannot write PolicyReport",
+                  {{"path", path}, {"status", r.status}, {"error", error}});
+    // Unreachable: the other reports wait for the next pass rather than each for its own
+    // deadline (at shutdown that could outlast the pod's grace period).
+    if (r.status == 0) break;
+  }
+  if (allWritten) writtenVersion_ = version;
+}
+
+}  // namespace billet::kube

@@ -1,0 +1,56 @@
+// Writes the aggregated Audit/Warn results to the cluster as PolicyReports (SPEC §5): one
+// `billet-<namespace>` PolicyReport per namespace and `billet-cluster` ClusterPolicyReport, the
+// documents GET /reports?format=policyreport serves, by server-side apply (field manager
+// "billet").
+//
+// A thread of its own wakes every `interval`; when results were recorded since its last
+// successful pass it applies each report whose content changed. A failed write is tried again on
+// the next pass. 404 means the PolicyReport CRD (wgpolicyk8s.io) is not installed: logged once.
+// stop() makes one last pass, so what was seen before a drain is not lost.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "kube/client.h"
+#include "base/logging.h"
+#include "report/store.h"
+
+namespace billet::kube {
+
+class ReportWriter {
+ public:
+  struct Options {
+    std::chrono::milliseconds interval{30'000};
+  };
+
+  ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger, Options options);
+  ~ReportWriter();  // stop()
+  ReportWriter(const ReportWriter&) = delete;
+  ReportWriter& operator=(const ReportWriter&) = delete;
+
+  void stop();  // one last pass, then the thread ends; idempotent
+
+ private:
+  void run();
+  void pass();
+
+  KubeClient client_;
+  const report::ReportStore& store_;
+  base::Logger& logger_;
+  const Options options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+  // Writer thread only.
+  std::uint64_t writtenVersion_ = 0;
+  std::map<std::string, std::string> written_;  // API path -> body last applied there
+  bool warnedNoCrd_ = false;
+};
+
+}  // namespace billet::kube

@@ -1,0 +1,101 @@
+#include "server/reloader.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace billet::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool policyFile(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+void addFile(const fs::path& p, std::string& out) {
+  std::error_code ec;
+  const fs::path target = fs::canonical(p, ec);
+  struct stat st {};
+  if (ec || ::stat(target.c_str(), &st) != 0) {
+    out += p.string() + "|missing\n";
+    return;
+  }
+  out += p.string() + "|" + target.string() + "|" + std::to_string(st.st_dev) + ":" +
+         std::to_string(st.st_ino) + "|" + std::to_string(st.st_size) + "|" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+}
+
+}  // namespace
+
+std::string fingerprint(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != "-" && fs::is_directory(path, ec)) {
+      std::vector<fs::path> files;
+      fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink,
+                                          ec),
+          end;
+      for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
+        if (policyFile(it->path()) && !it->is_directory(ec)) files.push_back(it->path());
+      }
+      std::sort(files.begin(), files.end());
+      out += path + "|dir|" + std::to_string(files.size()) + "\n";
+      for (const fs::path& f : files) addFile(f, out);
+    } else {
+      addFile(path, out);
+    }
+  }
+  return out;
+}
+
+Reloader::Reloader(std::chrono::milliseconds interval, std::vector<Check> checks)
+    : interval_(interval), checks_(std::move(checks)) {}
+
+Reloader::~Reloader() {
+  stop();
+}
+
+void Reloader::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Reloader::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Reloader::triggerNow() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    trigger_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Reloader::loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, interval_, [this] { return stop_ || trigger_; });
+    if (stop_) break;
+    trigger_ = false;
+    lock.unlock();
+    for (const Check& check : checks_) check();
+    lock.lock();
+  }
+}
+
+}  // namespace billet::server

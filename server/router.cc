@@ -1,0 +1,196 @@
+#include "server/router.h"
+
+#include <boost/beast/http/field.hpp>
+#include <chrono>
+#include <exception>
+
+#include "json/value.h"
+#include "admission/review.h"
+
+namespace billet::server {
+
+namespace {
+
+std::string_view pathOf(std::string_view target) {
+  return target.substr(0, std::min(target.find('?'), target.size()));
+}
+
+std::string_view queryParam(std::string_view target, std::string_view key) {
+  const std::size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// "application/json", "application/json; charset=utf-8", any case.
+bool isJson(std::string_view contentType) {
+  std::string_view media =
+      contentType.substr(0, std::min(contentType.find(';'), contentType.size()));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+  return iequals(media, "application/json");
+}
+
+Response methodNotAllowed(unsigned version, std::string_view allow) {
+  Response res = textResponse(http::status::method_not_allowed, version, "method not allowed");
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+void logResults(ServerState& state, admission::Endpoint endpoint, const admission::AdmissionReply& reply) {
+  base::Logger& log = state.logger;
+  for (const policy::RuleResult& r : reply.results) {
+    std::string_view msg;
+    base::LogLevel level = base::LogLevel::kInfo;
+    if (r.outcome == policy::Outcome::Error) {
+      msg = "policy error";
+      level = base::LogLevel::kError;
+    } else if (r.outcome == policy::Outcome::Warn) {
+      msg = "policy warning";
+    } else if (r.outcome == policy::Outcome::Fail) {
+      msg = r.mode == policy::Mode::Enforce ? "admission denied" : "policy audit failure";
+    } else {
+      continue;
+    }
+    if (!log.enabled(level)) continue;
+    log.log(level, msg,
+            {{"uid", reply.uid},
+             {"webhook", endpoint == admission::Endpoint::Mutate ? "mutate" : "validate"},
+             {"kind", reply.kind},
+             {"operation", reply.operation},
+             {"namespace", reply.namespace_},
+             {"name", reply.name},
+             {"policy", r.policy},
+             {"rule", r.rule},
+             {"mode", policy::name(r.mode)},
+             {"message", r.message},
+             {"allowed", reply.allowed},
+             {"dryRun", reply.dryRun}});
+  }
+}
+
+Response admission(ServerState& state, admission::Endpoint endpoint, const Request& req) {
+  const PolicySetPtr set = state.currentPolicies();
+  if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
+  const auto start = std::chrono::steady_clock::now();
+  admission::AdmissionReply reply;
+  try {
+    reply = admission::handleReview(*set, endpoint, req.body(), state.options.maxDocumentValues());
+  } catch (const std::exception& e) {
+    state.logger.error("admission handler failed", {{"error", e.what()}});
+    reply = admission::AdmissionReply{};
+    reply.status = 500;
+    reply.body = "internal error\n";
+    reply.contentType = "text/plain";
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  state.metrics.observeAdmission(endpoint, reply, seconds);
+  if (reply.status == 200) {
+    state.reports.record(reply);
+    logResults(state, endpoint, reply);
+    // Generated objects go to the cluster when --kube-api reaches one (never for dry runs);
+    // otherwise they are counted, not applied.
+    for (policy::Generated& g : reply.generated) {
+      if (!reply.dryRun && state.applier) {
+        state.applier->enqueue(kube::ApplyJob{std::move(g.object), reply.apiVersion, reply.kind,
+                                        reply.name, reply.objectUid});
+        continue;
+      }
+      const json::Value* kind = g.object.find("kind");
+      state.metrics.generated(kind && kind->isString() ? kind->asString() : "",
+                              reply.dryRun ? "dry-run" : "skipped");
+    }
+  } else {
+    state.logger.debug("bad admission request",
+                       {{"status", reply.status}, {"reason", std::string_view(reply.body)}});
+  }
+  Response res{static_cast<http::status>(reply.status), req.version()};
+  res.set(http::field::content_type, reply.contentType);
+  res.body() = std::move(reply.body);
+  return res;
+}
+
+}  // namespace
+
+Response textResponse(http::status status, unsigned version, std::string_view text) {
+  Response res{status, version};
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.body().reserve(text.size() + 1);
+  res.body().append(text).push_back('\n');
+  return res;
+}
+
+Response route(ServerState& state, Port port, const Request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  const std::string_view path = pathOf(target);
+  const unsigned version = req.version();
+  const bool get = req.method() == http::verb::get;
+
+  if (path == "/healthz") {
+    if (!get) return methodNotAllowed(version, "GET");
+    return textResponse(http::status::ok, version, "ok");
+  }
+  if (path == "/readyz") {
+    if (!get) return methodNotAllowed(version, "GET");
+    if (state.draining.load())
+      return textResponse(http::status::service_unavailable, version, "draining");
+    if (!state.ready())
+      return textResponse(http::status::service_unavailable, version, "not ready");
+    return textResponse(http::status::ok, version, "ok");
+  }
+  if (path == "/metrics") {
+    if (!get) return methodNotAllowed(version, "GET");
+    Response res{http::status::ok, version};
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = state.metrics.serialize();
+    return res;
+  }
+  if (port == Port::kMetrics) return textResponse(http::status::not_found, version, "not found");
+
+  if (path == "/mutate" || path == "/validate") {
+    if (req.method() != http::verb::post) return methodNotAllowed(version, "POST");
+    if (!isJson(req[http::field::content_type]))
+      return textResponse(http::status::unsupported_media_type, version,
+                          "content type must be application/json");
+    return admission(state, path == "/mutate" ? admission::Endpoint::Mutate : admission::Endpoint::Validate, req);
+  }
+  if (path == "/reports") {
+    if (!get) return methodNotAllowed(version, "GET");
+    const std::string_view format = queryParam(target, "format");
+    Response res{http::status::ok, version};
+    if (format == "policyreport") {
+      res.set(http::field::content_type, "application/yaml");
+      res.body() = state.reports.policyReportYaml();
+    } else if (format.empty() || format == "json") {
+      res.set(http::field::content_type, "application/json");
+      res.body() = state.reports.json();
+    } else {
+      return textResponse(http::status::bad_request, version,
+                          "unknown format \"" + std::string(format) + "\" (json, policyreport)");
+    }
+    return res;
+  }
+  return textResponse(http::status::not_found, version, "not found");
+}
+
+}  // namespace billet::server

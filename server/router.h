@@ -1,0 +1,31 @@
+// Request routing: one HTTP request in, one HTTP response out, no I/O (SPEC §2 endpoints).
+//
+// The session reads a whole request (bodies over --max-body-bytes are refused with 413 by the
+// session before they are read), hands it here, and writes what comes back. POST /mutate and
+// /validate call admission::handleReview and send its status and body byte for byte.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <optional>
+#include <string_view>
+
+#include "server/state.h"
+
+namespace billet::server {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+enum class Port {
+  kAdmission,  // TLS: every endpoint
+  kMetrics,    // --metrics-listen, plain HTTP: /metrics, /healthz, /readyz
+};
+
+Response route(ServerState& state, Port port, const Request& request);
+
+// A small text/plain response: `text` plus a newline.
+Response textResponse(http::status status, unsigned version, std::string_view text);
+
+}  // namespace billet::server

@@ -1,0 +1,370 @@
+#include "server/server.h"
+
+#include <stdlib.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "certs/certs.h"
+#include "server/listener.h"
+#include "server/reloader.h"
+#include "server/signals.h"
+#include "server/state.h"
+
+namespace billet::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::string joinErrors(const std::vector<policy::LoadError>& errors, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < errors.size() && i < max; ++i) {
+    if (i) out += "; ";
+    out += errors[i].format();
+  }
+  if (errors.size() > max) out += "; (" + std::to_string(errors.size() - max) + " more)";
+  return out;
+}
+
+std::string hostPort(const ListenAddress& a, std::uint16_t port) {
+  const bool v6 = a.host.find(':') != std::string::npos;
+  return (v6 ? "[" + a.host + "]" : a.host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions options, PolicyLoader policyLoader)
+      : state(std::make_shared<ServerState>(std::move(options))),
+        loader(std::move(policyLoader)),
+        ioc(std::max(1, state->options.threads)),
+        drainTimer(ioc) {}
+
+  std::shared_ptr<ServerState> state;
+  PolicyLoader loader;
+  net::io_context ioc;
+  net::steady_timer drainTimer;
+  std::shared_ptr<Listener> admission;
+  std::shared_ptr<Listener> metricsListener;
+  std::unique_ptr<SignalWatcher> signals;
+  std::unique_ptr<Reloader> reloader;
+  std::string policyPrint, certPrint;  // fingerprints of what is serving (reloader thread only)
+  std::chrono::steady_clock::time_point drainDeadline;
+  std::string selfSignedDir;  // removed at exit: the CA in it only vouches for this process
+  bool finished = false;      // on the drain timer only
+
+  const ServerOptions& opts() const { return state->options; }
+  base::Logger& log() { return state->logger; }
+
+  std::vector<std::string> certPaths() const {
+    std::vector<std::string> p{opts().certFile, opts().keyFile};
+    if (!opts().clientCaFile.empty()) p.push_back(opts().clientCaFile);
+    return p;
+  }
+
+  policy::LoadOptions loadOptions() const {
+    policy::LoadOptions lo;
+    lo.selfNamespace = opts().selfNamespace;
+    return lo;
+  }
+
+  bool loadInitialPolicies() {
+    policyPrint = fingerprint(opts().policyPaths);
+    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    if (!loaded.ok() || !loaded.set) {
+      for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << '\n';
+      log().error("cannot load policies", {{"errors", static_cast<int>(loaded.errors.size())},
+                                           {"error", joinErrors(loaded.errors, 5)}});
+      return false;
+    }
+    for (const std::string& w : loaded.warnings) log().warn("policy warning", {{"warning", w}});
+    state->metrics.setPoliciesLoaded(policy::countByKind(*loaded.set));
+    state->policies.store(std::move(loaded.set));
+    return true;
+  }
+
+  bool setupTls() {
+    TlsMaterial material;
+    if (opts().selfSigned) {
+      certs::CertRequest req;
+      req.commonName = "localhost";
+      req.dnsNames = {"localhost"};
+      req.ipAddresses = {"127.0.0.1", "::1"};
+      req.days = 30;
+      auto made = certs::generate(req);
+      if (!made.ok()) {
+        log().error("cannot generate a self-signed certificate", {{"error", made.error}});
+        return false;
+      }
+      std::string dir = (std::filesystem::temp_directory_path() / "billet-XXXXXX").string();
+      if (!::mkdtemp(dir.data())) {
+        log().error("cannot create a temporary directory", {{"dir", dir}});
+        return false;
+      }
+      selfSignedDir = dir;
+      const std::string caFile = dir + "/ca.crt";
+      std::ofstream(caFile) << made.value.caCert;
+      material.certPem = made.value.cert;
+      material.keyPem = made.value.key;
+      std::cerr << "billet: self-signed CA certificate written to " << caFile << '\n';
+      log().always(
+          base::LogLevel::kInfo, "self-signed certificate",
+          {{"caFile", caFile}, {"dnsNames", "localhost"}, {"ipAddresses", "127.0.0.1,::1"}});
+      if (!opts().clientCaFile.empty()) {
+        auto ca = readTlsMaterial(opts().clientCaFile, opts().clientCaFile, opts().clientCaFile);
+        if (!ca.ok()) {
+          log().error("cannot read the client CA", {{"error", ca.error}});
+          return false;
+        }
+        material.clientCaPem = ca.value.certPem;
+      }
+    } else {
+      certPrint = fingerprint(certPaths());
+      auto read = readTlsMaterial(opts().certFile, opts().keyFile, opts().clientCaFile);
+      if (!read.ok()) {
+        log().error("cannot read TLS files", {{"error", read.error}});
+        return false;
+      }
+      material = std::move(read.value);
+    }
+    auto built = makeTlsContext(material);
+    if (!built.ok()) {
+      log().error("bad TLS configuration", {{"error", built.error}});
+      return false;
+    }
+    state->tls.publish(std::move(built.value.context));
+    state->metrics.setCertificateExpiry(built.value.notAfter);
+    return true;
+  }
+
+  // --kube-api: generated objects are applied, and PolicyReports written, in cluster by threads
+  // of their own.
+  bool startClusterWriters() {
+    auto kube = kube::resolveKubeApi(opts().kubeApi);
+    if (!kube.ok()) {
+      log().error("bad --kube-api", {{"error", kube.error}});
+      return false;
+    }
+    if (!kube.value) {
+      if (opts().kubeApi != "off")
+        log().info(
+            "--kube-api auto: not running in a cluster; generated objects are counted, "
+            "not applied");
+      return true;
+    }
+    const kube::KubeConfig& config = *kube.value;
+    log().always(base::LogLevel::kInfo, "writing generated objects and PolicyReports to the API server",
+                 {{"host", config.host},
+                  {"port", config.port},
+                  {"token", !config.token.empty()},
+                  {"ca", config.caPem.empty() ? "system" : "given"}});
+    Metrics& metrics = state->metrics;
+    state->applier = std::make_unique<kube::GenerateApplier>(
+        kube::KubeClient(config),
+        [&metrics](std::string_view kind, std::string_view result) {
+          metrics.generated(kind, result);
+        },
+        state->logger, kube::GenerateApplier::Options{});
+    state->reportWriter =
+        std::make_unique<kube::ReportWriter>(kube::KubeClient(config), state->reports, state->logger,
+                                       kube::ReportWriter::Options{opts().reportInterval});
+    return true;
+  }
+
+  // Reloader thread.
+  void checkPolicies() {
+    const std::string before = fingerprint(opts().policyPaths);
+    if (before == policyPrint) return;
+    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    if (fingerprint(opts().policyPaths) != before) return;  // still being written: next tick
+    policyPrint = before;
+    if (!loaded.ok() || !loaded.set) {
+      state->metrics.policyReload(false);
+      log().error("policy reload rejected; the previous policies keep serving",
+                  {{"errors", static_cast<int>(loaded.errors.size())},
+                   {"error", joinErrors(loaded.errors, 10)}});
+      return;
+    }
+    for (const std::string& w : loaded.warnings) log().warn("policy warning", {{"warning", w}});
+    const auto counts = policy::countByKind(*loaded.set);
+    state->policies.store(std::move(loaded.set));
+    state->metrics.policyReload(true);
+    state->metrics.setPoliciesLoaded(counts);
+    int total = 0;
+    for (const auto& [kind, n] : counts) total += n;
+    log().info("policies reloaded", {{"documents", total}});
+  }
+
+  // Reloader thread.
+  void checkCertificates() {
+    if (opts().selfSigned) return;
+    const std::string before = fingerprint(certPaths());
+    if (before == certPrint) return;
+    auto read = readTlsMaterial(opts().certFile, opts().keyFile, opts().clientCaFile);
+    certs::Expected<TlsContext> built;
+    if (read.ok()) built = makeTlsContext(read.value);
+    if (fingerprint(certPaths()) != before) return;  // mid-update: next tick
+    certPrint = before;
+    if (!read.ok() || !built.ok()) {
+      log().error("certificate reload rejected; the previous certificate keeps serving",
+                  {{"error", read.ok() ? built.error : read.error}});
+      return;
+    }
+    state->tls.publish(std::move(built.value.context));
+    state->metrics.setCertificateExpiry(built.value.notAfter);
+    log().info("certificate reloaded",
+               {{"notAfter", static_cast<long long>(built.value.notAfter)}});
+  }
+
+  void onSignal(int signo) {
+    if (signo == SIGHUP) {
+      log().info("reload requested (SIGHUP)");
+      if (reloader) reloader->triggerNow();
+      return;
+    }
+    if (state->draining.exchange(true)) {
+      log().warn("second signal: stopping without waiting for connections");
+      ioc.stop();
+      return;
+    }
+    beginDrain(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
+
+  void beginDrain(std::string_view why) {
+    state->draining.store(true);
+    log().always(
+        base::LogLevel::kInfo, "draining",
+        {{"signal", why},
+         {"connections", static_cast<unsigned long>(state->connections.size())},
+         {"drainTimeoutSeconds", static_cast<long long>(opts().drainTimeout.count() / 1000)}});
+    if (admission) admission->close();
+    state->connections.drainAll();
+    drainDeadline = std::chrono::steady_clock::now() + opts().drainTimeout;
+    waitDrained();
+  }
+
+  void waitDrained() {
+    const std::size_t open = state->connections.size();
+    if (open == 0 || std::chrono::steady_clock::now() >= drainDeadline) {
+      if (open != 0)
+        log().warn("drain timeout; closing open connections",
+                   {{"connections", static_cast<unsigned long>(open)}});
+      if (metricsListener) metricsListener->close();
+      if (signals) signals->stop();
+      ioc.stop();
+      return;
+    }
+    drainTimer.expires_after(std::chrono::milliseconds(20));
+    drainTimer.async_wait([this](boost::system::error_code ec) {
+      if (!ec) waitDrained();
+    });
+  }
+
+  // Runs the io_context; an exception escaping a handler is logged and the thread goes on
+  // serving rather than taking the process down.
+  void runLoop() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log().error("unexpected exception in the I/O loop", {{"error", e.what()}});
+      } catch (...) {
+        log().error("unexpected exception in the I/O loop");
+      }
+    }
+  }
+
+  void removeSelfSigned() {
+    if (selfSignedDir.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(selfSignedDir, ignored);
+    selfSignedDir.clear();
+  }
+
+  int run() {
+    const int rc = serve();
+    removeSelfSigned();  // also after a failed start
+    return rc;
+  }
+
+  int serve() {
+    // A closed stdout or peer must surface as an error code, never end the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (!loadInitialPolicies() || !setupTls()) return kExitStartup;
+    std::string error;
+    admission = std::make_shared<Listener>(ioc, opts().listen, state, Port::kAdmission, error);
+    if (!error.empty()) {
+      log().error("cannot listen", {{"error", error}});
+      return kExitStartup;
+    }
+    std::uint16_t metricsPort = 0;
+    if (opts().metricsListen) {
+      metricsListener =
+          std::make_shared<Listener>(ioc, *opts().metricsListen, state, Port::kMetrics, error);
+      if (!error.empty()) {
+        log().error("cannot listen for metrics", {{"error", error}});
+        return kExitStartup;
+      }
+      metricsPort = metricsListener->port();
+    }
+    if (!startClusterWriters()) return kExitStartup;
+    signals = std::make_unique<SignalWatcher>(ioc, [this](int s) { onSignal(s); });
+    signals->start();
+    admission->run();
+    if (metricsListener) metricsListener->run();
+    reloader = std::make_unique<Reloader>(
+        opts().reloadInterval,
+        std::vector<Reloader::Check>{[this] { checkCertificates(); }, [this] { checkPolicies(); }});
+    reloader->start();
+
+    const int threads = std::max(1, opts().threads);
+    log().always(base::LogLevel::kInfo, "serving",
+                 {{"listen", hostPort(opts().listen, admission->port())},
+                  {"port", admission->port()},
+                  {"metricsListen",
+                   opts().metricsListen ? hostPort(*opts().metricsListen, metricsPort) : ""},
+                  {"metricsPort", metricsPort},
+                  {"threads", threads},
+                  {"clientAuth", !opts().clientCaFile.empty()},
+                  {"kubeApi", opts().kubeApi},
+                  {"version", opts().version}});
+
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(threads - 1));
+    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { runLoop(); });
+    runLoop();
+    for (std::thread& t : pool) t.join();
+    reloader->stop();
+    if (state->applier) state->applier->stop();
+    if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain
+    removeSelfSigned();
+    log().always(base::LogLevel::kInfo, "stopped");
+    return kExitOk;
+  }
+};
+
+Server::Server(ServerOptions options, PolicyLoader loader)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(loader))) {}
+
+Server::~Server() = default;
+
+int Server::run() {
+  return impl_->run();
+}
+
+void Server::requestStop() {
+  net::post(impl_->ioc, [impl = impl_.get()] {
+    if (!impl->state->draining.exchange(true)) impl->beginDrain("request");
+  });
+}
+
+}  // namespace billet::server
