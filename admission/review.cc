@@ -1,12 +1,12 @@
 // AdmissionReview in, AdmissionReview out: the request handler without the network.
 #include "admission/review.h"
 
+#include "admission/evaluation.h"
+
 #include "json/base64.h"
 #include "json/parse.h"
-#include "json/patch.h"
 #include "json/write.h"
 #include "policy/compiled.h"
-#include "policy/engine.h"
 
 namespace billet::admission {
 namespace {
@@ -90,22 +90,22 @@ void writeStatus(std::string& out, const std::string& message) {
   out += '}';
 }
 
-std::string joinDenials(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
-  return out;
-}
-
 }  // namespace
+
+std::string readReview(std::string_view body, Review& review, std::size_t maxValues) {
+  json::ParseResult parsed = json::parse(body, json::kDefaultMaxDepth, maxValues);
+  if (!parsed.ok()) return "malformed JSON: " + parsed.error;
+  review.document = std::move(parsed.value);
+  return readRequest(review.document, review.request, review.apiVersion);
+}
 
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
                             std::size_t maxValues) {
-  json::ParseResult parsed = json::parse(body, json::kDefaultMaxDepth, maxValues);
-  if (!parsed.ok()) return badRequest("malformed JSON: " + parsed.error);
-  policy::AdmissionRequest req;
-  std::string apiVersion;
-  if (std::string reason = readRequest(parsed.value, req, apiVersion); !reason.empty())
+  Review review;
+  if (std::string reason = readReview(body, review, maxValues); !reason.empty())
     return badRequest(std::move(reason));
+  const policy::AdmissionRequest& req = review.request;
+  const std::string& apiVersion = review.apiVersion;
 
   AdmissionReply reply;
   reply.kind = req.kind;
@@ -128,35 +128,27 @@ AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std
   out += R"(,"kind":"AdmissionReview","response":{"uid":)";
   json::writeString(req.uid, out);
 
-  policy::EvalOptions options;
+  Evaluation e = evaluate(set, req, endpoint == Endpoint::Mutate ? Stages::kMutate : Stages::kValidate);
+  reply.results = std::move(e.results);
   if (endpoint == Endpoint::Mutate) {
-    policy::MutateOutcome m = policy::mutate(set, req, options);
-    reply.results = std::move(m.results);
-    if (m.denied) {
-      reply.allowed = false;
+    reply.allowed = e.mutate.allowed;
+    if (!reply.allowed) {
       out += R"(,"allowed":false)";
-      writeStatus(out, m.denyMessage);
+      writeStatus(out, e.mutate.message);
     } else {
       out += R"(,"allowed":true)";
-      if (req.object) {
-        Value patch = json::diff(*req.object, m.object);
-        if (patch.size() > 0) {
-          out += R"(,"patchType":"JSONPatch","patch":")";
-          out += json::base64Encode(json::write(patch));
-          out += '"';
-        }
-        policy::AdmissionRequest mutated = req;
-        mutated.object = &m.object;
-        policy::GenerateOutcome g = policy::generate(set, mutated, options);
-        reply.results.insert(reply.results.end(), g.results.begin(), g.results.end());
-        reply.generated = std::move(g.generated);
+      if (e.mutate.patch.size() > 0) {
+        out += R"(,"patchType":"JSONPatch","patch":")";
+        out += json::base64Encode(json::write(e.mutate.patch));
+        out += '"';
       }
+      reply.generated = std::move(e.generated);
     }
   } else {
-    policy::ValidateOutcome v = policy::validate(set, req, options);
-    reply.allowed = v.allowed();
+    const ValidateDecision& v = e.validate;
+    reply.allowed = v.allowed;
     out += reply.allowed ? R"(,"allowed":true)" : R"(,"allowed":false)";
-    if (!reply.allowed) writeStatus(out, joinDenials(v.denials));
+    if (!reply.allowed) writeStatus(out, v.message);
     if (!v.warnings.empty()) {
       out += R"(,"warnings":[)";
       for (std::size_t i = 0; i < v.warnings.size(); ++i) {
@@ -175,7 +167,6 @@ AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std
       }
       out += '}';
     }
-    reply.results = std::move(v.results);
   }
   out += "}}";
   return reply;

@@ -1,7 +1,8 @@
 // The admission request handler: AdmissionReview JSON in, AdmissionReview JSON out.
 //
-// This is the one evaluation path shared by `billet review` and the server's POST /mutate and
-// /validate: for any input both return this function's body, byte for byte. It does no I/O.
+// `billet review` and the server's POST /mutate and /validate answer this function's body, byte
+// for byte. It reads the envelope, evaluates through admission::evaluate (the one evaluation
+// path, evaluation.h) and serializes the decision. It does no I/O.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "json/parse.h"
+#include "policy/request.h"
 #include "policy/result.h"
 
 namespace billet::policy {
@@ -35,6 +37,23 @@ struct AdmissionReply {
   std::vector<policy::RuleResult> results;
   std::vector<policy::Generated> generated;  // /mutate only; applied after admission in cluster
 };
+
+// A parsed AdmissionReview: the document, and the engine's view of its request, which points
+// into the document (so a Review is neither copied nor moved).
+struct Review {
+  json::Value document;
+  policy::AdmissionRequest request;
+  std::string apiVersion;  // admission.k8s.io/v1 or v1beta1: the response is in the same
+
+  Review() = default;
+  Review(const Review&) = delete;
+  Review& operator=(const Review&) = delete;
+};
+
+// Parses and checks an AdmissionReview into `review`: empty on success, else the one-line reason
+// a 400 carries. maxValues bounds the parsed document (json::parse).
+std::string readReview(std::string_view body, Review& review,
+                       std::size_t maxValues = json::kNoValueLimit);
 
 // maxValues bounds the parsed document (json::parse); past it the reply is a 400.
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,

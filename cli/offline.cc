@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "admission/evaluation.h"
 #include "json/patch.h"
 #include "policy/source.h"
 
@@ -58,6 +59,16 @@ policy::AdmissionRequest toRequest(const Resource& r, const Identity& id, const 
 
 }  // namespace
 
+json::Value admissionReview(const Resource& r, const Identity& identity, const json::Value& object) {
+  json::Value request = syntheticRequest(r, identity);
+  request.set("object", object);
+  json::Value review = json::Value::object();
+  review.set("apiVersion", json::Value::string("admission.k8s.io/v1"));
+  review.set("kind", json::Value::string("AdmissionReview"));
+  review.set("request", std::move(request));
+  return review;
+}
+
 bool isClusterScoped(const std::string& kind) {
   static const char* kKinds[] = {"Node",
                                  "Namespace",
@@ -95,15 +106,17 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   else if (set.forKind(r.kind).empty())
     rep.idle = "no policy applies to kind " + r.kind;
 
-  policy::MutateOutcome m = policy::mutate(set, req, options);
-  rep.patch = json::diff(r.object, m.object);
-  rep.patched = std::move(m.object);
-  rep.results = std::move(m.results);
-  rep.changes = std::move(m.changes);
-  rep.notes = std::move(m.notes);
-  if (m.denied) {
+  admission::Evaluation e = admission::evaluate(set, req, admission::Stages::kAll, options);
+  rep.patch = std::move(e.mutate.patch);
+  rep.patched = std::move(e.object);
+  rep.results = std::move(e.results);
+  rep.changes = std::move(e.changes);
+  rep.notes = std::move(e.notes);
+  rep.generated = std::move(e.generated);
+  rep.enforceFailure = !e.validate.allowed;
+  if (!e.mutate.allowed) {
     rep.refused = true;
-    rep.notes.push_back("/mutate would refuse this request: " + m.denyMessage);
+    rep.notes.push_back("/mutate would refuse this request: " + e.mutate.message);
   }
 
   // Conflicts: two rules changing the same field, or one a field inside what the other set.
@@ -135,7 +148,7 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   mutated.object = &rep.patched;
   // Convergence (SPEC §4.2): the policy set applied to its own output changes nothing. A rule
   // that changes the object again is an error in place of its pass: one result per rule.
-  policy::MutateOutcome again = policy::mutate(set, mutated, options);
+  admission::Evaluation again = admission::evaluate(set, mutated, admission::Stages::kMutate, options);
   std::vector<std::pair<policy::RuleResult*, std::vector<std::string>>> fighting;
   for (const policy::Change& c : again.changes) {
     policy::RuleResult* target = nullptr;
@@ -155,12 +168,6 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
     res->outcome = policy::Outcome::Error;
     res->message = "does not converge: changes " + list + " again";
   }
-  policy::ValidateOutcome v = policy::validate(set, mutated, options);
-  rep.enforceFailure = !v.allowed();
-  rep.results.insert(rep.results.end(), v.results.begin(), v.results.end());
-  policy::GenerateOutcome g = policy::generate(set, mutated, options);
-  rep.results.insert(rep.results.end(), g.results.begin(), g.results.end());
-  rep.generated = std::move(g.generated);
   return rep;
 }
 

@@ -63,6 +63,10 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
 // (an applied mutation, "would add ...") and what it only annotates (Audit mode) become `warn`.
 void asAudit(ResourceReport& rep);
 
+// The AdmissionReview the API server would send for the CREATE of `r` with `object` in it: the
+// request `evaluate` evaluates (the parity test sends it to /mutate and /validate).
+json::Value admissionReview(const Resource& r, const Identity& identity, const json::Value& object);
+
 bool isClusterScoped(const std::string& kind);
 
 }  // namespace billet::cli

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "admission/evaluation.h"
 #include "json/patch.h"
 #include "policy/compiled.h"
 #include "policy/engine.h"
@@ -59,12 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.namespace_ = "ml-prod";
   req.name = "gpu-executor";
   req.object = &object;
-  policy::MutateOutcome m = policy::mutate(*loaded.set, req, {});
+  admission::Evaluation e = admission::evaluate(*loaded.set, req, admission::Stages::kAll);
   json::Value patched = object;
-  if (!json::apply(patched, json::diff(object, m.object)).empty() || patched != m.object)
+  if (!json::apply(patched, e.mutate.patch).empty() || patched != e.object)
     fail("the patch does not reproduce the mutated object", "");
-  req.object = &m.object;
-  policy::validate(*loaded.set, req, {});
-  policy::generate(*loaded.set, req, {});
   return 0;
 }

@@ -37,6 +37,7 @@
 #include "policy/compiled.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"
+#include "admission/evaluation.h"
 #include "admission/review.h"
 
 namespace fs = std::filesystem;
@@ -248,6 +249,39 @@ void runCase(const fs::path& dir) {
   std::vector<policy::RuleResult> all = m.results;
   all.insert(all.end(), v.results.begin(), v.results.end());
   checkResults(expect.find("results"), all);
+
+  // One evaluation path: the whole evaluation that lint, audit and test run (Stages::kAll)
+  // answers what /mutate, then /validate of the patched object, answer.
+  admission::Review parsed;
+  REQUIRE(admission::readReview(body, parsed) == "");
+  admission::Evaluation whole =
+      admission::evaluate(set, parsed.request, admission::Stages::kAll);
+  CHECK(whole.mutate.allowed == billet::json::dig(mresp, {"response", "allowed"})->asBool());
+  CHECK(whole.mutate.patch == ops);
+  CHECK(whole.object == patched);
+  CHECK(whole.validate.allowed == billet::json::dig(vresp, {"response", "allowed"})->asBool());
+  const Value* vmessage = billet::json::dig(vresp, {"response", "status", "message"});
+  CHECK(whole.validate.message == (vmessage ? vmessage->asString() : std::string()));
+  const Value* vwarnings = billet::json::dig(vresp, {"response", "warnings"});
+  CHECK(whole.validate.warnings.size() == (vwarnings ? vwarnings->size() : 0));
+  CHECK(whole.validate.auditAnnotations.size() ==
+        (billet::json::dig(vresp, {"response", "auditAnnotations"})
+             ? billet::json::dig(vresp, {"response", "auditAnnotations"})->size()
+             : 0));
+  // Results in stage order: mutate and generate from /mutate, validate from /validate.
+  std::vector<std::string> endpoints, evaluated;
+  auto line = [](const policy::RuleResult& r) {
+    return std::string(policy::name(r.stage)) + " " + r.policy + "/" + r.rule + " " +
+           std::string(policy::name(r.outcome)) + " " + r.message;
+  };
+  for (auto stage : {policy::Stage::Mutate, policy::Stage::Validate, policy::Stage::Generate})
+    for (const policy::RuleResult& r : stage == policy::Stage::Validate ? v.results : m.results)
+      if (r.stage == stage) endpoints.push_back(line(r));
+  for (const policy::RuleResult& r : whole.results) evaluated.push_back(line(r));
+  CHECK(evaluated == endpoints);
+  REQUIRE(whole.generated.size() == m.generated.size());
+  for (std::size_t i = 0; i < m.generated.size(); ++i)
+    CHECK(whole.generated[i].object == m.generated[i].object);
 }
 
 }  // namespace
