@@ -1,39 +1,89 @@
 #include "base/text.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+
 namespace billet::base {
 
-void appendJsonString(std::string& out, std::string_view s) {
+namespace {
+
+// For each byte: 0 = copied as-is, otherwise the character after the backslash ('u' = \u00XX).
+constexpr std::array<char, 256> makeEscapeTable() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 'u';
+  t['\b'] = 'b';
+  t['\f'] = 'f';
+  t['\n'] = 'n';
+  t['\r'] = 'r';
+  t['\t'] = 't';
+  t['"'] = '"';
+  t['\\'] = '\\';
+  return t;
+}
+constexpr std::array<char, 256> kEscape = makeEscapeTable();
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+inline std::uint64_t hasZeroByte(std::uint64_t x) {
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// Nonzero when any of the eight bytes may need escaping ('"', '\\', or below 0x20). Bytes >= 0x80
+// can make it report a false positive, which only sends the caller to the byte-wise check.
+inline std::uint64_t mayNeedEscape(std::uint64_t w) {
+  return hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
+         ((w - kOnes * 0x20) & ~w & kHighs);
+}
+
+}  // namespace
+
+char* writeJsonString(std::string_view s, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        } else {
-          out += c;
-        }
+  *out++ = '"';
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;
+  while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (!mayNeedEscape(w)) {
+        p += 8;
+        continue;
+      }
     }
+    const char e = kEscape[static_cast<unsigned char>(*p)];
+    if (e == 0) {
+      ++p;
+      continue;
+    }
+    std::memcpy(out, run, static_cast<std::size_t>(p - run));
+    out += p - run;
+    *out++ = '\\';
+    *out++ = e;
+    if (e == 'u') {
+      const auto c = static_cast<unsigned char>(*p);
+      *out++ = '0';
+      *out++ = '0';
+      *out++ = kHex[c >> 4];
+      *out++ = kHex[c & 15];
+    }
+    ++p;
+    run = p;
   }
-  out += '"';
+  std::memcpy(out, run, static_cast<std::size_t>(end - run));
+  out += end - run;
+  *out++ = '"';
+  return out;
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  const std::size_t used = out.size();
+  out.resize(used + kJsonStringWorstCase * s.size() + 2);
+  char* end = writeJsonString(s, out.data() + used);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 std::string truncated(std::string_view s, std::size_t max) {

@@ -1,4 +1,4 @@
-// Small text helpers for the server's own output (logs, /reports): JSON string quoting and
+// Text helpers every layer shares: the JSON string escaper (json::write, logs, /reports) and
 // truncation.
 #pragma once
 
@@ -8,7 +8,13 @@
 
 namespace billet::base {
 
-// Appends s as a quoted JSON string (RFC 8259 escapes; UTF-8 passes through). Also valid YAML.
+// The one JSON string escaper (json::write uses it too). Writes s as a quoted JSON string (RFC
+// 8259 escapes: \" \\ \b \f \n \r \t, other control bytes as \u00XX; UTF-8 passes
+// through; also valid YAML) at `out`, which must have room for kJsonStringWorstCase * s.size() + 2
+// bytes; returns the end of what was written.
+inline constexpr std::size_t kJsonStringWorstCase = 6;  // a byte written as \u00XX
+char* writeJsonString(std::string_view s, char* out);
+// The same, appended to `out`.
 void appendJsonString(std::string& out, std::string_view s);
 
 // s cut to at most max bytes, on a UTF-8 character boundary, ending in "…" when cut: what a

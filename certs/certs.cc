@@ -55,10 +55,10 @@ bool setRandomSerial(X509* cert) {
 }
 
 // A certificate for `key`, signed by issuerKey (self-signed when issuer is null).
-Expected<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509* issuer,
+base::Result<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509* issuer,
                            EVP_PKEY* issuerKey,
                            const std::vector<std::pair<int, std::string>>& exts) {
-  Expected<CertPtr> out;
+  base::Result<CertPtr> out;
   CertPtr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 || !setRandomSerial(cert.get())) {
     out.error = opensslError("creating certificate");
@@ -94,8 +94,8 @@ struct Ca {
   KeyPtr key;
 };
 
-Expected<Ca> newCa(const CertRequest& request) {
-  Expected<Ca> out;
+base::Result<Ca> newCa(const CertRequest& request) {
+  base::Result<Ca> out;
   out.value.key = makeKey(request.keyType);
   if (!out.value.key) {
     out.error = opensslError("generating key");
@@ -112,8 +112,8 @@ Expected<Ca> newCa(const CertRequest& request) {
 }
 
 // The CA of request.caCertPem/caKeyPem, checked to be a CA whose key matches its certificate.
-Expected<Ca> loadCa(const CertRequest& request) {
-  Expected<Ca> out;
+base::Result<Ca> loadCa(const CertRequest& request) {
+  base::Result<Ca> out;
   BioPtr certBio(
       BIO_new_mem_buf(request.caCertPem.data(), static_cast<int>(request.caCertPem.size())));
   BioPtr keyBio(
@@ -192,8 +192,8 @@ std::vector<std::string> serviceDnsNames(std::string_view service, std::string_v
   return {s, s + "." + n, s + "." + n + ".svc", s + "." + n + ".svc.cluster.local"};
 }
 
-Expected<GeneratedCerts> generate(const CertRequest& request) {
-  Expected<GeneratedCerts> out;
+base::Result<GeneratedCerts> generate(const CertRequest& request) {
+  base::Result<GeneratedCerts> out;
   if (request.days < 1) {
     out.error = "validity must be at least one day";
     return out;
@@ -242,8 +242,8 @@ Expected<GeneratedCerts> generate(const CertRequest& request) {
   return out;
 }
 
-Expected<std::int64_t> notAfterUnix(std::string_view pem) {
-  Expected<std::int64_t> out;
+base::Result<std::int64_t> notAfterUnix(std::string_view pem) {
+  base::Result<std::int64_t> out;
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   CertPtr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!cert) {
@@ -259,8 +259,8 @@ Expected<std::int64_t> notAfterUnix(std::string_view pem) {
   return out;
 }
 
-Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made) {
-  Expected<bool> out;
+base::Result<bool> writeFiles(const std::string& dir, const GeneratedCerts& made) {
+  base::Result<bool> out;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {

@@ -16,15 +16,9 @@
 #include <string_view>
 #include <vector>
 
-namespace billet::certs {
+#include "base/result.h"
 
-// A value or a one-line error.
-template <class T>
-struct Expected {
-  T value{};
-  std::string error;  // empty on success
-  bool ok() const { return error.empty(); }
-};
+namespace billet::certs {
 
 enum class KeyType { kEcdsaP256, kRsa2048 };
 
@@ -51,15 +45,15 @@ struct GeneratedCerts {
 std::vector<std::string> serviceDnsNames(std::string_view service, std::string_view ns);
 
 // A fresh CA and a serving certificate (serverAuth) signed by it.
-Expected<GeneratedCerts> generate(const CertRequest& request);
+base::Result<GeneratedCerts> generate(const CertRequest& request);
 
 // notAfter of the first certificate in a PEM string, as seconds since the Unix epoch.
-Expected<std::int64_t> notAfterUnix(std::string_view pem);
+base::Result<std::int64_t> notAfterUnix(std::string_view pem);
 
 // Writes ca.crt, ca.key (mode 0600), tls.crt and tls.key (mode 0600) into dir, creating it if
 // needed. ca.key stays beside the certificates so that the serving certificate can be renewed
 // from the same CA; it never goes into the cluster's Secret.
-Expected<bool> writeFiles(const std::string& dir, const GeneratedCerts& made);
+base::Result<bool> writeFiles(const std::string& dir, const GeneratedCerts& made);
 
 // `what`, followed by the most recent OpenSSL error of this thread (if any); clears the queue.
 std::string opensslError(std::string_view what);

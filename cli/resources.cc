@@ -141,7 +141,7 @@ struct FileReader {
   // JSON with billet's own parser (the one `review` and the server use), so that both read the
   // same text the same way. Parse errors carry a byte offset, turned into line:col here.
   int readJson(const policy::TextSource& s, std::string& firstSkip) {
-    json::ParseResult doc = json::parse(s.text);
+    base::Result<json::Value> doc = json::parse(s.text);
     if (!doc.ok()) {
       std::string message = doc.error;
       int line = 0, column = 0;

@@ -43,9 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     }
     if (reply.status != 200) fail("status is neither 200 nor 400", std::to_string(reply.status));
-    json::ParseResult response = json::parse(reply.body);
+    base::Result<json::Value> response = json::parse(reply.body);
     if (!response.ok()) fail("the response is not JSON", reply.body);
-    json::ParseResult request = json::parse(body);
+    base::Result<json::Value> request = json::parse(body);
     const json::Value* uid = json::dig(request.value, {"request", "uid"});
     const json::Value* echoed = json::dig(response.value, {"response", "uid"});
     if (!uid || !echoed || *uid != *echoed) fail("uid not echoed", reply.body);
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!patch) continue;
     auto raw = json::base64Decode(patch->asString());
     if (!raw) fail("patch is not base64", reply.body);
-    json::ParseResult ops = json::parse(*raw);
+    base::Result<json::Value> ops = json::parse(*raw);
     if (!ops.ok()) fail("patch is not JSON", *raw);
     json::Value object = *json::dig(request.value, {"request", "object"});
     std::string error = json::apply(object, ops.value);

@@ -27,7 +27,7 @@ namespace {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace billet::json;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  ParseResult first = parse(text);
+  billet::base::Result<Value> first = parse(text);
   if (!first.ok()) {
     if (!first.value.isNull()) fail("failed parse returned a value", first.error);
     if (first.error.find('\n') != std::string::npos) fail("error spans lines", first.error);
@@ -35,14 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const std::string once = write(first.value);
-  ParseResult second = parse(once);
+  billet::base::Result<Value> second = parse(once);
   if (!second.ok()) fail("written document does not parse", second.error + "\n" + once);
   if (second.value != first.value) fail("round trip changed the document", once);
   const std::string twice = write(second.value);
   if (twice != once) fail("writing is not stable", once + "\n" + twice);
 
   const std::string pretty = writePretty(first.value);
-  ParseResult third = parse(pretty);
+  billet::base::Result<Value> third = parse(pretty);
   if (!third.ok()) fail("indented document does not parse", third.error + "\n" + pretty);
   if (third.value != first.value) fail("indented round trip changed the document", pretty);
 

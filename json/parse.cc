@@ -749,9 +749,9 @@ void Builder::run(Value& root) {
 
 }  // namespace
 
-ParseResult parse(std::string_view text, int maxDepth, std::size_t maxValues) {
+base::Result<Value> parse(std::string_view text, int maxDepth, std::size_t maxValues) {
   thread_local Scratch scratch;
-  ParseResult result;
+  base::Result<Value> result;
   if (text.size() >= std::uint32_t{0xFFFFFFFF}) {
     result.error = "invalid JSON: document larger than 4 GiB";
     return result;

@@ -14,20 +14,15 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
 #include "json/value.h"
 
 namespace billet::json {
 
-struct ParseResult {
-  Value value;
-  std::string error;  // empty on success
-  bool ok() const { return error.empty(); }
-};
-
 inline constexpr int kDefaultMaxDepth = 512;
 inline constexpr std::size_t kNoValueLimit = static_cast<std::size_t>(-1);
 
-ParseResult parse(std::string_view text, int maxDepth = kDefaultMaxDepth,
+base::Result<Value> parse(std::string_view text, int maxDepth = kDefaultMaxDepth,
                   std::size_t maxValues = kNoValueLimit);
 
 }  // namespace billet::json

@@ -6,37 +6,10 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/text.h"
+
 namespace billet::json {
 namespace {
-
-// For each byte: 0 = copied as-is, otherwise the character after the backslash ('u' = \u00XX).
-constexpr std::array<char, 256> makeEscapeTable() {
-  std::array<char, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 'u';
-  t['\b'] = 'b';
-  t['\f'] = 'f';
-  t['\n'] = 'n';
-  t['\r'] = 'r';
-  t['\t'] = 't';
-  t['"'] = '"';
-  t['\\'] = '\\';
-  return t;
-}
-constexpr std::array<char, 256> kEscape = makeEscapeTable();
-
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-inline std::uint64_t hasZeroByte(std::uint64_t x) {
-  return (x - kOnes) & ~x & kHighs;
-}
-
-// Nonzero when any of the eight bytes may need escaping ('"', '\\', or below 0x20). Bytes >= 0x80
-// can make it report a false positive, which only sends the caller to the byte-wise check.
-inline std::uint64_t mayNeedEscape(std::uint64_t w) {
-  return hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
-         ((w - kOnes * 0x20) & ~w & kHighs);
-}
 
 // Appends to a std::string through a raw cursor: room is made in large steps (`reserve`), and
 // the bytes are then stored without a capacity check each. `finish` trims to what was written.
@@ -81,45 +54,8 @@ class Sink {
 };
 
 void putString(std::string_view s, Sink& sink) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  sink.reserve(s.size() * 6 + 2);  // every byte escaped as \u00XX at worst
-  char* out = sink.cursor();
-  *out++ = '"';
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  const char* run = p;
-  while (p < end) {
-    if (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (!mayNeedEscape(w)) {
-        p += 8;
-        continue;
-      }
-    }
-    const char e = kEscape[static_cast<unsigned char>(*p)];
-    if (e == 0) {
-      ++p;
-      continue;
-    }
-    std::memcpy(out, run, static_cast<std::size_t>(p - run));
-    out += p - run;
-    *out++ = '\\';
-    *out++ = e;
-    if (e == 'u') {
-      const auto c = static_cast<unsigned char>(*p);
-      *out++ = '0';
-      *out++ = '0';
-      *out++ = kHex[c >> 4];
-      *out++ = kHex[c & 15];
-    }
-    ++p;
-    run = p;
-  }
-  std::memcpy(out, run, static_cast<std::size_t>(end - run));
-  out += end - run;
-  *out++ = '"';
-  sink.cursor() = out;
+  sink.reserve(base::kJsonStringWorstCase * s.size() + 2);
+  sink.cursor() = base::writeJsonString(s, sink.cursor());
 }
 
 void putValue(const Value& v, Sink& sink) {

@@ -33,7 +33,7 @@ namespace {
 
 constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
 
-certs::Expected<std::string> readWhole(const std::string& path) {
+base::Result<std::string> readWhole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {{}, "cannot read " + path};
   std::ostringstream s;
@@ -107,9 +107,9 @@ std::string resourcePath(const std::string& apiVersion, const std::string& kind,
   return path + "/" + plural + "/" + name;
 }
 
-certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& flag,
+base::Result<std::optional<KubeConfig>> resolveKubeApi(const std::string& flag,
                                                           const std::string& serviceAccountDir) {
-  using Result = certs::Expected<std::optional<KubeConfig>>;
+  using Result = base::Result<std::optional<KubeConfig>>;
   if (flag == "off") return Result{};
   std::string url = flag;
   if (flag == "auto") {

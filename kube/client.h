@@ -35,7 +35,7 @@ struct KubeConfig {
 //   URL   -> that https:// URL, with the service account's token and CA when present, else
 //            BILLET_KUBE_TOKEN_FILE and BILLET_KUBE_CA_FILE from the environment.
 // An error when the URL is malformed or a named file cannot be read.
-certs::Expected<std::optional<KubeConfig>> resolveKubeApi(
+base::Result<std::optional<KubeConfig>> resolveKubeApi(
     const std::string& flag,
     const std::string& serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount");
 

@@ -112,7 +112,7 @@ void GenerateApplier::applyOne(ApplyJob& job) {
   if (job.ownerUid.empty()) {
     const KubeResponse owner = withRetries([&] { return client_.get(ownerPath); });
     if (owner.status != 200) return fail("owner not found", owner);
-    const json::ParseResult parsed = json::parse(owner.body);
+    const base::Result<json::Value> parsed = json::parse(owner.body);
     if (parsed.ok()) job.ownerUid = stringAt(parsed.value, {"metadata", "uid"});
     if (job.ownerUid.empty()) return fail("owner has no metadata.uid", owner);
   }

@@ -95,8 +95,8 @@ class ExpansionCounter final : public YAML::EventHandler {
 
 }  // namespace
 
-AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits) {
-  AliasGuardResult r;
+base::Status checkAliasExpansion(const std::string& text, AliasLimits limits) {
+  base::Status r;
   std::istringstream in(text);
   ExpansionCounter counter(limits);
   try {
@@ -107,10 +107,9 @@ AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits
     return r;  // the loader's own parse reports syntax errors with their positions
   }
   if (counter.over()) {
-    r.ok = false;
     r.line = counter.where().line + 1;
     r.column = counter.where().column + 1;
-    r.message = "invalid YAML: " + counter.message();
+    r.error = "invalid YAML: " + counter.message();
   }
   return r;
 }

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/result.h"
+
 namespace billet::policy {
 
 // Nodes aliases may add to one document. Real manifests with anchors add tens or hundreds.
@@ -27,14 +29,9 @@ struct AliasLimits {
   std::uint64_t perFile = kMaxAliasNodesPerFile;
 };
 
-struct AliasGuardResult {
-  bool ok = true;
-  int line = 0, column = 0;  // 1-based, the alias that crossed a bound
-  std::string message;
-};
-
-// Counts what the aliases of each document in `text` add when expanded. Syntax errors are left
-// to the real parse that follows (reported as ok here).
-AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits = {});
+// Counts what the aliases of each document in `text` add when expanded. An error names the
+// alias that crossed a bound (line and column, 1-based). Syntax errors are left to the real
+// parse that follows (reported as ok here).
+base::Status checkAliasExpansion(const std::string& text, AliasLimits limits = {});
 
 }  // namespace billet::policy

@@ -68,8 +68,8 @@ json::Value toValue(const YAML::Node& node) {
 
 bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
               std::vector<LoadError>& errors) {
-  if (AliasGuardResult guard = checkAliasExpansion(source.text); !guard.ok) {
-    errors.push_back({source.name, guard.line, guard.column, "", guard.message});
+  if (base::Status guard = checkAliasExpansion(source.text); !guard.ok()) {
+    errors.push_back({source.name, guard.line, guard.column, "", guard.error});
     return false;
   }
   try {

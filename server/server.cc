@@ -209,7 +209,7 @@ struct Server::Impl {
     const std::string before = fingerprint(certPaths());
     if (before == certPrint) return;
     auto read = readTlsMaterial(opts().certFile, opts().keyFile, opts().clientCaFile);
-    certs::Expected<TlsContext> built;
+    base::Result<TlsContext> built;
     if (read.ok()) built = makeTlsContext(read.value);
     if (fingerprint(certPaths()) != before) return;  // mid-update: next tick
     certPrint = before;

@@ -59,10 +59,10 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const uns
 
 }  // namespace
 
-certs::Expected<TlsMaterial> readTlsMaterial(const std::string& certFile,
+base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile,
                                              const std::string& keyFile,
                                              const std::string& clientCaFile) {
-  certs::Expected<TlsMaterial> out;
+  base::Result<TlsMaterial> out;
   if (!readFile(certFile, out.value.certPem, out.error)) return out;
   if (!readFile(keyFile, out.value.keyPem, out.error)) return out;
   if (!clientCaFile.empty() && !readFile(clientCaFile, out.value.clientCaPem, out.error))
@@ -70,8 +70,8 @@ certs::Expected<TlsMaterial> readTlsMaterial(const std::string& certFile,
   return out;
 }
 
-certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material) {
-  certs::Expected<TlsContext> out;
+base::Result<TlsContext> makeTlsContext(const TlsMaterial& material) {
+  base::Result<TlsContext> out;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* native = ctx->native_handle();
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression |

@@ -34,12 +34,12 @@ struct TlsContext {
 };
 
 // Reads the files (whole; a PEM file is small). clientCaFile may be empty.
-certs::Expected<TlsMaterial> readTlsMaterial(const std::string& certFile,
+base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile,
                                              const std::string& keyFile,
                                              const std::string& clientCaFile);
 
 // Validates the material (key type and size, key matches certificate) and builds a context.
-certs::Expected<TlsContext> makeTlsContext(const TlsMaterial& material);
+base::Result<TlsContext> makeTlsContext(const TlsMaterial& material);
 
 // The context new connections are accepted with.
 class TlsContextStore {

@@ -40,17 +40,17 @@ std::string laughs(int levels) {
 TEST_CASE("alias guard: a document of any size without aliases passes") {
   // Past a million nodes (the bound on what aliases add), as a cluster dump is.
   std::string text = aliasFreeList(30'000);
-  AliasGuardResult r = checkAliasExpansion(text);
-  CHECK(r.ok);
-  CHECK(r.message.empty());
+  billet::base::Status r = checkAliasExpansion(text);
+  CHECK(r.ok());
+  CHECK(r.error.empty());
   // Whatever the bound: nodes written out are not expansion.
-  CHECK(checkAliasExpansion(aliasFreeList(100), {1, 1}).ok);
+  CHECK(checkAliasExpansion(aliasFreeList(100), {1, 1}).ok());
 }
 
 TEST_CASE("alias guard: a nested alias bomb fails at the alias that crosses the bound") {
-  AliasGuardResult r = checkAliasExpansion(laughs(9));
-  REQUIRE_FALSE(r.ok);
-  CHECK(r.message == "invalid YAML: aliases expand to more than 1000000 nodes in one document");
+  billet::base::Status r = checkAliasExpansion(laughs(9));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error == "invalid YAML: aliases expand to more than 1000000 nodes in one document");
   // `a` is 11 nodes, l0 111, l1 1,111, ...; l0..l3 add 110 + 1,110 + 11,110 + 111,110 = 123,440
   // and the 8th alias of l4 crosses the bound: 123,440 + 8 x 111,111 = 1,012,328.
   CHECK(r.line == 6);
@@ -60,12 +60,12 @@ TEST_CASE("alias guard: a nested alias bomb fails at the alias that crosses the 
 TEST_CASE("alias guard: nested aliases count what they expand to") {
   // *a is 3 nodes (the sequence and its two scalars); *b is [*a, *a] expanded: 1 + 3 + 3.
   std::string text = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n";
-  CHECK(checkAliasExpansion(text, {20, 20}).ok);  // adds 3 + 3 + 7 + 7
-  AliasGuardResult r = checkAliasExpansion(text, {19, 100});
-  REQUIRE_FALSE(r.ok);
+  CHECK(checkAliasExpansion(text, {20, 20}).ok());  // adds 3 + 3 + 7 + 7
+  billet::base::Status r = checkAliasExpansion(text, {19, 100});
+  REQUIRE_FALSE(r.ok());
   CHECK(r.line == 3);
   CHECK(r.column == 9);  // the second *b
-  CHECK(r.message == "invalid YAML: aliases expand to more than 19 nodes in one document");
+  CHECK(r.error == "invalid YAML: aliases expand to more than 19 nodes in one document");
 }
 
 TEST_CASE("alias guard: a few legitimate aliases pass") {
@@ -83,21 +83,21 @@ spec:
         - name: b
           env: *env
 )";
-  CHECK(checkAliasExpansion(text).ok);
-  CHECK(checkAliasExpansion(text + "---\n" + aliasFreeList(10) + "---\n" + text).ok);
+  CHECK(checkAliasExpansion(text).ok());
+  CHECK(checkAliasExpansion(text + "---\n" + aliasFreeList(10) + "---\n" + text).ok());
 }
 
 TEST_CASE("alias guard: the bound is per document, and a file's documents add up") {
   std::string doc = "a: &a [x, x]\nb: [*a, *a, *a, *a, *a]\n";  // adds 15
   std::string two = doc + "---\n" + doc;
-  CHECK(checkAliasExpansion(two, {15, 30}).ok);
-  AliasGuardResult r = checkAliasExpansion(two, {15, 29});
-  REQUIRE_FALSE(r.ok);
+  CHECK(checkAliasExpansion(two, {15, 30}).ok());
+  billet::base::Status r = checkAliasExpansion(two, {15, 29});
+  REQUIRE_FALSE(r.ok());
   CHECK(r.line == 5);
   CHECK(r.column == 21);  // the last alias of the second document
-  CHECK(r.message == "invalid YAML: aliases expand to more than 29 nodes in one file");
+  CHECK(r.error == "invalid YAML: aliases expand to more than 29 nodes in one file");
 }
 
 TEST_CASE("alias guard: syntax errors are left to the parse that follows") {
-  CHECK(checkAliasExpansion("a: [x, *missing\n").ok);
+  CHECK(checkAliasExpansion("a: [x, *missing\n").ok());
 }
