@@ -20,7 +20,12 @@ class ExpansionCounter final : public YAML::EventHandler {
   const std::string& message() const { return message_; }
 
   // Anchors are scoped to their document.
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& m) override {
+    // yaml-cpp 0.7 reads a stray token (",", "&a ,") as an empty document without consuming it,
+    // and would do so forever: a document that starts where the previous one did is an error.
+    if (started_ && m.pos == lastStart_.pos && !over()) fail(m, "unexpected token");
+    started_ = true;
+    lastStart_ = m;
     sizes_.clear();
     stack_.clear();
     nodes_ = 0;
@@ -88,6 +93,8 @@ class ExpansionCounter final : public YAML::EventHandler {
   std::uint64_t documentAdded_ = 0;  // what this document's aliases added
   std::uint64_t fileAdded_ = 0;      // what every alias of the file added
   YAML::Mark where_;
+  bool started_ = false;  // a document has started; lastStart_ is where
+  YAML::Mark lastStart_;
   std::string message_;
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;  // expanded size of each anchor

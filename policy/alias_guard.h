@@ -34,7 +34,8 @@ struct AliasGuardResult {
 };
 
 // Counts what the aliases of each document in `text` add when expanded. Syntax errors are left
-// to the real parse that follows (reported as ok here).
+// to the real parse that follows (reported as ok here), except a token yaml-cpp cannot read past
+// (",", "&a ,"): it would read it as an empty document forever, so it fails here.
 AliasGuardResult checkAliasExpansion(const std::string& text, AliasLimits limits = {});
 
 }  // namespace billet::policy

@@ -101,3 +101,11 @@ TEST_CASE("alias guard: the bound is per document, and a file's documents add up
 TEST_CASE("alias guard: syntax errors are left to the parse that follows") {
   CHECK(checkAliasExpansion("a: [x, *missing\n").ok);
 }
+
+TEST_CASE("alias guard: a token the parser cannot read past fails instead of looping") {
+  const AliasGuardResult r = checkAliasExpansion("a: 1\n---\n&a ,\n");
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.line == 3);
+  CHECK(r.column == 4);
+  CHECK(r.message == "invalid YAML: unexpected token");
+}
