@@ -6,6 +6,7 @@
 
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace billet::policy {
@@ -27,6 +28,7 @@ class ExpansionCounter final : public YAML::EventHandler {
     started_ = true;
     lastStart_ = m;
     sizes_.clear();
+    open_.clear();
     stack_.clear();
     nodes_ = 0;
     documentAdded_ = 0;
@@ -39,6 +41,11 @@ class ExpansionCounter final : public YAML::EventHandler {
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
     if (over()) return;
+    // `&a [*a]`: yaml-cpp builds a node that contains itself, and reading it never ends.
+    if (open_.count(anchor)) {
+      fail(m, "an alias inside the node it refers to (a cycle)");
+      return;
+    }
     auto it = sizes_.find(anchor);
     std::uint64_t n = it == sizes_.end() ? 1 : it->second;
     nodes_ += n;  // an anchor enclosing this alias includes what it expands to
@@ -70,6 +77,7 @@ class ExpansionCounter final : public YAML::EventHandler {
     if (anchor) sizes_[anchor] = 1;
   }
   void open(YAML::anchor_t anchor) {
+    if (anchor) open_.insert(anchor);
     stack_.push_back({anchor, nodes_});
     ++nodes_;
   }
@@ -77,7 +85,10 @@ class ExpansionCounter final : public YAML::EventHandler {
     if (stack_.empty()) return;
     Frame f = stack_.back();
     stack_.pop_back();
-    if (f.anchor) sizes_[f.anchor] = nodes_ - f.start;
+    if (f.anchor) {
+      sizes_[f.anchor] = nodes_ - f.start;
+      open_.erase(f.anchor);
+    }
   }
   void fail(const YAML::Mark& m, std::string message) {
     where_ = m;
@@ -98,6 +109,7 @@ class ExpansionCounter final : public YAML::EventHandler {
   std::string message_;
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;  // expanded size of each anchor
+  std::unordered_set<YAML::anchor_t> open_;                  // anchored nodes not closed yet
 };
 
 }  // namespace

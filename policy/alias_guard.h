@@ -10,6 +10,7 @@
 //   a: &a [x, x]          # no expansion
 //   b: &b [*a, *a]        # adds 3 + 3 (each *a is the sequence and its two scalars)
 //   c: [*b, *b]           # adds 7 + 7 (each *b is [*a, *a] expanded: 1 + 3 + 3)
+//   d: &d [*d]            # an error: a node that contains itself never ends
 #pragma once
 
 #include <cstdint>
