@@ -12,7 +12,10 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh TARGET [MINUTES]}
 minutes=${2:-2}
 [[ -d fuzz/corpus/$target ]] || { echo "no corpus fuzz/corpus/$target" >&2; exit 2; }
-command -v clang++ > /dev/null || { echo "scripts/fuzz.sh needs clang++: apt-get install clang" >&2; exit 2; }
+if ! command -v clang++ > /dev/null; then
+  echo "scripts/fuzz.sh needs clang++ (Debian: apt-get install clang)" >&2
+  exit 2
+fi
 launcher=()
 if command -v ccache > /dev/null; then
   export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
