@@ -6,6 +6,7 @@
 
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace billet::policy {
@@ -20,8 +21,14 @@ class ExpansionCounter final : public YAML::EventHandler {
   const std::string& message() const { return message_; }
 
   // Anchors are scoped to their document.
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& m) override {
+    // yaml-cpp 0.7 reads a stray token (",", "&a ,") as an empty document without consuming it,
+    // and would do so forever: a document that starts where the previous one did is an error.
+    if (started_ && m.pos == lastStart_.pos && !over()) fail(m, "unexpected token");
+    started_ = true;
+    lastStart_ = m;
     sizes_.clear();
+    open_.clear();
     stack_.clear();
     nodes_ = 0;
     documentAdded_ = 0;
@@ -34,6 +41,11 @@ class ExpansionCounter final : public YAML::EventHandler {
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
     if (over()) return;
+    // `&a [*a]`: yaml-cpp builds a node that contains itself, and reading it never ends.
+    if (open_.count(anchor)) {
+      fail(m, "an alias inside the node it refers to (a cycle)");
+      return;
+    }
     auto it = sizes_.find(anchor);
     std::uint64_t n = it == sizes_.end() ? 1 : it->second;
     nodes_ += n;  // an anchor enclosing this alias includes what it expands to
@@ -65,6 +77,7 @@ class ExpansionCounter final : public YAML::EventHandler {
     if (anchor) sizes_[anchor] = 1;
   }
   void open(YAML::anchor_t anchor) {
+    if (anchor) open_.insert(anchor);
     stack_.push_back({anchor, nodes_});
     ++nodes_;
   }
@@ -72,7 +85,10 @@ class ExpansionCounter final : public YAML::EventHandler {
     if (stack_.empty()) return;
     Frame f = stack_.back();
     stack_.pop_back();
-    if (f.anchor) sizes_[f.anchor] = nodes_ - f.start;
+    if (f.anchor) {
+      sizes_[f.anchor] = nodes_ - f.start;
+      open_.erase(f.anchor);
+    }
   }
   void fail(const YAML::Mark& m, std::string message) {
     where_ = m;
@@ -88,9 +104,12 @@ class ExpansionCounter final : public YAML::EventHandler {
   std::uint64_t documentAdded_ = 0;  // what this document's aliases added
   std::uint64_t fileAdded_ = 0;      // what every alias of the file added
   YAML::Mark where_;
+  bool started_ = false;  // a document has started; lastStart_ is where
+  YAML::Mark lastStart_;
   std::string message_;
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;  // expanded size of each anchor
+  std::unordered_set<YAML::anchor_t> open_;                  // anchored nodes not closed yet
 };
 
 }  // namespace

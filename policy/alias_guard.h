@@ -10,6 +10,7 @@
 //   a: &a [x, x]          # no expansion
 //   b: &b [*a, *a]        # adds 3 + 3 (each *a is the sequence and its two scalars)
 //   c: [*b, *b]           # adds 7 + 7 (each *b is [*a, *a] expanded: 1 + 3 + 3)
+//   d: &d [*d]            # an error: a node that contains itself never ends
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,8 @@ struct AliasLimits {
 
 // Counts what the aliases of each document in `text` add when expanded. An error names the
 // alias that crossed a bound (line and column, 1-based). Syntax errors are left to the real
-// parse that follows (reported as ok here).
+// parse that follows (reported as ok here), except a token yaml-cpp cannot read past (",",
+// "&a ,"): it would read it as an empty document forever, so it fails here.
 base::Status checkAliasExpansion(const std::string& text, AliasLimits limits = {});
 
 }  // namespace billet::policy

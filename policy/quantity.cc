@@ -137,6 +137,13 @@ class Natural {
     if (k > 0) mul_small(kPow10[k]);
   }
 
+  void mul_pow5(std::int32_t k) {
+    for (; k >= 12; k -= 12) mul_small(244'140'625);  // 5^12 < 2^30
+    std::uint32_t m = 1;
+    for (; k > 0; --k) m *= 5;
+    mul_small(m);
+  }
+
   void mul_pow2(std::int32_t k) {
     for (; k >= 30; k -= 30) mul_small(std::uint32_t{1} << 30);
     if (k > 0) mul_small(std::uint32_t{1} << k);
@@ -216,6 +223,49 @@ std::string format_decimal(bool negative, std::string digits, std::int32_t exp10
     out += std::to_string(exp10);
   }
   return out;
+}
+
+// Whether the parser reads `text` (written by the formatters here): at most kMaxDigits digits
+// before any exponent, and an exponent of at most kMaxExponent in magnitude.
+bool within_bounds(std::string_view text) {
+  const std::size_t e = text.find('e');
+  const std::string_view mantissa = text.substr(0, e);
+  if (std::count_if(mantissa.begin(), mantissa.end(), is_digit) > Quantity::kMaxDigits)
+    return false;
+  if (e == std::string_view::npos) return true;
+  std::string_view exponent = text.substr(e + 1);
+  if (!exponent.empty() && exponent.front() == '-') exponent.remove_prefix(1);
+  std::int32_t x = 0;
+  auto [end, ec] = std::from_chars(exponent.data(), exponent.data() + exponent.size(), x);
+  return ec == std::errc() && end == exponent.data() + exponent.size() &&
+         x <= Quantity::kMaxExponent;
+}
+
+// digits * 10^exp10 without an exponent, for a mantissa: "0.5", or ".5" when the leading zero
+// would cross kMaxDigits.
+std::string format_plain(bool negative, const std::string& digits, std::int32_t exp10) {
+  std::string out = negative ? "-" : "";
+  const auto n = static_cast<std::int32_t>(digits.size());
+  if (exp10 >= 0) {
+    out += digits;
+    out.append(static_cast<std::size_t>(exp10), '0');
+  } else if (-exp10 < n) {
+    out.append(digits, 0, static_cast<std::size_t>(n + exp10));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n + exp10));
+  } else {
+    out += -exp10 < Quantity::kMaxDigits ? "0." : ".";
+    out.append(static_cast<std::size_t>(-exp10 - n), '0');
+    out += digits;
+  }
+  return out;
+}
+
+// digits * 10^exp10 with the exponent clamped into the parser's range; the mantissa takes the
+// difference as trailing zeros or fraction digits ("1e-1001" is written "0.1e-1000").
+std::string format_clamped(bool negative, const std::string& digits, std::int32_t exp10) {
+  const std::int32_t x = std::clamp(exp10, -Quantity::kMaxExponent, Quantity::kMaxExponent);
+  return format_plain(negative, digits, exp10 - x) + "e" + std::to_string(x);
 }
 
 }  // namespace
@@ -315,32 +365,72 @@ int Quantity::sign() const {
   return negative_ ? -1 : 1;
 }
 
-std::string Quantity::to_string() const {
-  if (small_) {
-    std::string digits = u128_digits(abs_u128(nano_));
-    std::int32_t exp10 = -9;
-    while (digits.size() > 1 && digits.back() == '0') {
-      digits.pop_back();
-      ++exp10;
+// The exact value as (digits without trailing zeros) * 10^exp10, and its decimal text.
+struct QuantityText {
+  static std::string decimal(const Quantity& q, std::string& digits, std::int32_t& exp10) {
+    if (q.small_) {
+      digits = u128_digits(abs_u128(q.nano_));
+      exp10 = -9;
+      while (digits.size() > 1 && digits.back() == '0') {
+        digits.pop_back();
+        ++exp10;
+      }
+      if (digits == "0") exp10 = 0;
+      return format_decimal(q.nano_ < 0, digits, exp10);
     }
-    if (digits == "0") exp10 = 0;
-    return format_decimal(nano_ < 0, std::move(digits), exp10);
+    digits = q.digits_;
+    exp10 = q.exp10_;
+    if (q.exp2_ != 0) {
+      Natural n = Natural::from_digits(q.digits_);
+      n.mul_pow2(q.exp2_);
+      digits = n.to_digits();
+      while (digits.back() == '0') {
+        digits.pop_back();
+        ++exp10;
+      }
+    }
+    return format_decimal(q.negative_, digits, exp10);
   }
-  if (exp2_ == 0) return format_decimal(negative_, digits_, exp10_);
-  Natural n = Natural::from_digits(digits_);
-  n.mul_pow2(exp2_);
-  std::string digits = n.to_digits();
-  std::int32_t exp10 = exp10_;
-  while (digits.back() == '0') {
-    digits.pop_back();
-    ++exp10;
+
+  // Near the parser's bounds the decimal text can need more digits or a larger exponent than
+  // the parser reads. Then the exponent is clamped; and if the digits are still too many (a
+  // binary suffix on kMaxDigits digits), the value is written with the smallest binary suffix
+  // that fits ("99…9Ei"). Each choice depends on the value only, so equal values format alike.
+  static std::string parseable(const Quantity& q) {
+    std::string digits;
+    std::int32_t exp10 = 0;
+    std::string text = decimal(q, digits, exp10);
+    if (within_bounds(text)) return text;
+    const bool negative = q.sign() < 0;
+    text = format_clamped(negative, digits, exp10);
+    if (within_bounds(text)) return text;
+    static constexpr const char* kSuffixes[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    for (std::int32_t k = 1; k <= 6; ++k) {
+      // value / 2^(10k) = digits * 5^(10k) * 10^(exp10 - 10k)
+      Natural n = Natural::from_digits(digits);
+      n.mul_pow5(10 * k);
+      std::string mantissa = n.to_digits();
+      std::int32_t e = exp10 - 10 * k;
+      while (mantissa.back() == '0') {
+        mantissa.pop_back();
+        ++e;
+      }
+      text = format_plain(negative, mantissa, e) + kSuffixes[k - 1];
+      if (within_bounds(text)) return text;
+    }
+    return text;  // not reached for a parsed value: its own suffix fits
   }
-  return format_decimal(negative_, std::move(digits), exp10);
+};
+
+std::string Quantity::to_string() const {
+  return QuantityText::parseable(*this);
 }
 
 double Quantity::to_double() const {
   if (small_) return static_cast<double>(nano_) / 1e9;
-  std::string text = to_string();
+  std::string digits;
+  std::int32_t exp10 = 0;
+  std::string text = QuantityText::decimal(*this, digits, exp10);
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec == std::errc::result_out_of_range) {

@@ -27,7 +27,8 @@ asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test 
   json_base64_test policy_quantity_test policy_path_test policy_condition_test
   policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test
-  json_parse_fuzz admission_review_fuzz policy_load_fuzz)
+  json_parse_fuzz admission_review_fuzz policy_load_fuzz quantity_fuzz path_condition_fuzz
+  patch_fuzz)
 SECONDS=0
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null

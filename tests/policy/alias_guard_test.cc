@@ -101,3 +101,23 @@ TEST_CASE("alias guard: the bound is per document, and a file's documents add up
 TEST_CASE("alias guard: syntax errors are left to the parse that follows") {
   CHECK(checkAliasExpansion("a: [x, *missing\n").ok());
 }
+
+TEST_CASE("alias guard: a token the parser cannot read past fails instead of looping") {
+  const billet::base::Status r = checkAliasExpansion("a: 1\n---\n&a ,\n");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.line == 3);
+  CHECK(r.column == 4);
+  CHECK(r.error == "invalid YAML: unexpected token");
+}
+
+// Found by fuzz/path_condition_fuzz: yaml-cpp makes `&a [*a]` a node that contains itself, and
+// converting it to a document recursed until the stack ran out.
+TEST_CASE("alias guard: an alias inside the node it refers to is a cycle") {
+  const billet::base::Status r = checkAliasExpansion("ok: &o [1, 2]\nx: *o\na: &b {c: [1, *b]}\n");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.line == 3);
+  CHECK(r.column == 15);
+  CHECK(r.error == "invalid YAML: an alias inside the node it refers to (a cycle)");
+  CHECK(checkAliasExpansion("a: &b {c: 1}\nd: [*b, *b]\ne: &b [*b]\n").ok() == false);
+  CHECK(checkAliasExpansion("a: &b {c: 1}\nd: [*b, *b]\n").ok());
+}

@@ -84,6 +84,14 @@ TEST_CASE("an ordering on a value that is not a quantity is an error, not a matc
   CHECK_THAT(r.error, Catch::Contains("lots is not a number or quantity"));
 }
 
+// Found by fuzz/path_condition_fuzz (corpus: regression-newline-in-ordered-value.txt).
+TEST_CASE("an evaluation error is one line whatever the value holds") {
+  auto r = eval("{path: pod.x, op: LessThan, value: '2'}", "x: \"many\\nlines\\r\\x01\"",
+                Quantifier::Any);
+  CHECK_FALSE(r.holds);
+  CHECK(r.error == "pod.x: many\\nlines\\r\\x01 is not a number or quantity");
+}
+
 TEST_CASE("condition errors name the field") {
   std::vector<LoadError> errors;
   Decoder d("p.yaml", errors);

@@ -198,6 +198,29 @@ TEST_CASE("YAML nested too deep is an error, not a crash") {
   CHECK_THAT(errors[0], Catch::Contains("invalid YAML: nested deeper than"));
 }
 
+// Found by fuzz/path_condition_fuzz: yaml-cpp 0.7 reads a stray token as an empty document
+// without consuming it, forever (and LoadAll collects the documents until memory runs out).
+TEST_CASE("a stray token YAML cannot read past is an error, not a hang") {
+  for (const char* text : {",", "&a ,", "kind: Policy\n---\n,\n"}) {
+    INFO(text);
+    auto errors = errorsOf(text);
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:"));
+    CHECK_THAT(errors[0], Catch::Contains("invalid YAML: unexpected token"));
+  }
+}
+
+// Found by fuzz/path_condition_fuzz: the condition's value was converted forever (a crash).
+TEST_CASE("a YAML alias inside the node it refers to is an error, not a crash") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    validate:\n      deny:\n"
+      "      - {path: object.spec, op: Equals, value: &v {a: *v}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:10:"));
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: an alias inside the node it refers to"));
+}
+
 TEST_CASE("YAML alias bombs are rejected before they expand") {
   std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   std::string prev = "a";

@@ -297,6 +297,34 @@ TEST_CASE("huge values are compared exactly", "[quantity]") {
   CHECK(Q(e31 + "Ki") > Q(e31 + "k"));
 }
 
+// Found by fuzz/quantity_fuzz (corpus: regression-to-string-at-bounds.txt): the decimal text of
+// a value near the bounds needed more digits or a larger exponent than the parser reads.
+TEST_CASE("to_string stays within the parser's bounds", "[quantity]") {
+  const std::string nines(Quantity::kMaxDigits, '9');
+  const std::string zeros(Quantity::kMaxDigits - 2, '0');
+  const std::vector<std::string> edges = {nines + "Ei",
+                                          "-" + nines + "Ki",
+                                          "0." + zeros + "1e-1000",
+                                          "1" + zeros + "0e1000",
+                                          "." + zeros + "01",
+                                          "." + std::string(10, '0') + nines.substr(11),
+                                          nines + "e1000",
+                                          "." + nines.substr(1) + "e-1000",
+                                          "1e-1000",
+                                          "123e40"};
+  for (const std::string& text : edges) {
+    const Quantity q = Q(text);
+    INFO("quantity: " << text.substr(0, 40) << "… written " << q.to_string().substr(0, 40));
+    const auto back = Quantity::parse(q.to_string());
+    REQUIRE(back.has_value());
+    CHECK(compare(*back, q) == 0);
+    CHECK(back->to_string() == q.to_string());
+  }
+  CHECK(Q("0." + zeros + "1e-1000").to_string() == "0." + zeros + "1e-1000");
+  CHECK(Q(nines + "Ei").to_string() == nines + "Ei");
+  CHECK(Q("1e-1000").to_string() == "1e-1000");  // unchanged inside the bounds
+}
+
 TEST_CASE("the exact fast path and the big-number path agree at their border", "[quantity]") {
   // Values up to about 1.7e29 (1.7e38 nano-units) take the 128-bit path; larger ones do not.
   CHECK(Q("1e29") < Q("2e29"));
