@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/inputs.h"
 #include "cli/commands.h"
 #include "cli/offline.h"
 #include "cli/output.h"
@@ -107,7 +108,7 @@ int run(const Args& args, bool audit) {
     return usageError("standard input (-) is named " + std::to_string(stdinCount) +
                       " times; it can be read once");
 
-  policy::LoadResult loaded = policy::loadPolicies(policyPaths);
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(policyPaths));
   for (const std::string& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/offline.h"
+#include "cli/inputs.h"
 #include "json/parse.h"
 #include "policy/source.h"
 
@@ -140,7 +141,7 @@ struct FileReader {
 
   // JSON with billet's own parser (the one `review` and the server use), so that both read the
   // same text the same way. Parse errors carry a byte offset, turned into line:col here.
-  int readJson(const policy::TextSource& s, std::string& firstSkip) {
+  int readJson(const base::TextFile& s, std::string& firstSkip) {
     base::Result<json::Value> doc = json::parse(s.text);
     if (!doc.ok()) {
       std::string message = doc.error;
@@ -167,7 +168,7 @@ struct FileReader {
     return addDocument(std::move(doc.value), s.name, line, {}, firstSkip);
   }
 
-  int readYaml(const policy::TextSource& s, std::string& firstSkip) {
+  int readYaml(const base::TextFile& s, std::string& firstSkip) {
     std::vector<YAML::Node> nodes;
     if (!policy::loadYaml(s, nodes, out.errors)) return 0;
     int n = 0;
@@ -188,7 +189,7 @@ struct FileReader {
     return n;
   }
 
-  void read(const policy::TextSource& s) {
+  void read(const base::TextFile& s) {
     if (!s.named) {
       if (auto templates = helmTemplatesDir(s.name)) {
         if (helmTemplateDirs.insert(*templates).second)
@@ -223,9 +224,13 @@ struct FileReader {
 
 LoadedResources readResources(const std::vector<std::string>& paths, const Identity& identity) {
   LoadedResources out;
-  std::vector<policy::TextSource> sources = policy::readSources(paths, out.errors);
   FileReader reader{identity, out, {}};
-  for (const policy::TextSource& s : sources) reader.read(s);
+  for (const base::TextFile& s : readInputs(paths)) {
+    if (!s.error.empty())
+      out.errors.push_back({s.name, 0, 0, "", s.error});
+    else
+      reader.read(s);
+  }
   return out;
 }
 

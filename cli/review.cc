@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/args.h"
+#include "cli/inputs.h"
 #include "cli/commands.h"
 #include "policy/policy_set.h"
 #include "admission/review.h"
@@ -58,7 +59,7 @@ int review(const Args& args) {
     ss << in.rdbuf();
     body = ss.str();
   }
-  policy::LoadResult loaded = policy::loadPolicies(parsed->all("policies"));
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(parsed->all("policies")));
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
     return 2;

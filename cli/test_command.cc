@@ -18,6 +18,7 @@
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/inputs.h"
 #include "cli/commands.h"
 #include "cli/line_diff.h"
 #include "cli/offline.h"
@@ -130,7 +131,7 @@ std::string unknownName(const Case& c, const policy::PolicySet& set,
 
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
 bool runTest(const TestFile& t, int& passed, int& failed) {
-  policy::LoadResult loaded = policy::loadPolicies(t.policies);
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies));
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e.format() << "\n";
     return false;
@@ -231,8 +232,12 @@ int test(const Args& args) {
   }
   std::vector<policy::LoadError> errors;
   std::vector<policy::Document> docs;
-  for (const policy::TextSource& s : policy::readSources(parsed->positionals(), errors))
-    policy::parseDocuments(s, docs, errors);
+  for (const base::TextFile& s : readInputs(parsed->positionals())) {
+    if (!s.error.empty())
+      errors.push_back({s.name, 0, 0, "", s.error});
+    else
+      policy::parseDocuments(s, docs, errors);
+  }
   std::vector<TestFile> tests;
   for (const policy::Document& d : docs) {
     const YAML::Node kind = d.node["kind"];

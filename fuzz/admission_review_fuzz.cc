@@ -25,7 +25,7 @@ namespace {
 }
 
 const billet::policy::PolicySet& pack() {
-  static auto loaded = billet::policy::loadPolicies({BILLET_SOURCE_DIR "/manifests/policies"});
+  static auto loaded = billet::policy::loadPolicies(billet::base::readTextFiles({BILLET_SOURCE_DIR "/manifests/policies"}));
   if (!loaded.ok()) fail("the bundled pack does not load", loaded.errors[0].format());
   return *loaded.set;
 }

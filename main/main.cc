@@ -1,5 +1,6 @@
 // billet: one binary, three jobs (webhook, dry-run lint, audit). main only dispatches.
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -33,9 +34,7 @@ constexpr Command kCommands[] = {
     {"version", billet::cli::version},
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     (argc < 2 ? std::cerr : std::cout) << kUsage;
     return argc < 2 ? 2 : 0;
@@ -44,5 +43,20 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[1], c.name) == 0) return c.run(billet::cli::Args(argv + 2, argv + argc));
   }
   std::cerr << "billet: unknown command \"" << argv[1] << "\"\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+// The last resort. Failures are values inside billet; an exception reaching here is a bug or an
+// exhausted resource (std::bad_alloc): one line, exit 2, never an abort with a core dump.
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "billet: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "billet: internal error: unknown exception\n";
+  }
   return 2;
 }

@@ -66,7 +66,7 @@ json::Value toValue(const YAML::Node& node) {
   return json::Value::null();
 }
 
-bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
+bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
               std::vector<LoadError>& errors) {
   if (base::Status guard = checkAliasExpansion(source.text); !guard.ok()) {
     errors.push_back({source.name, guard.line, guard.column, "", guard.error});
@@ -88,7 +88,7 @@ bool loadYaml(const TextSource& source, std::vector<YAML::Node>& nodes,
   return true;
 }
 
-void parseDocuments(const TextSource& source, std::vector<Document>& out,
+void parseDocuments(const base::TextFile& source, std::vector<Document>& out,
                     std::vector<LoadError>& errors) {
   std::vector<YAML::Node> nodes;
   if (!loadYaml(source, nodes, errors)) return;

@@ -28,11 +28,16 @@ struct Decoded {
 
 }  // namespace
 
-LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
-                                   const LoadOptions& options, std::vector<LoadError> errors) {
+LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOptions& options) {
   LoadResult result;
+  std::vector<LoadError> errors;
   std::vector<Document> docs;
-  for (const TextSource& src : sources) parseDocuments(src, docs, errors);
+  for (const base::TextFile& file : files) {
+    if (!file.error.empty())
+      errors.push_back({file.name, 0, 0, "", file.error});
+    else
+      parseDocuments(file, docs, errors);
+  }
 
   // Settings first: other kinds depend on them (ServiceGroup tiers, excluded namespaces).
   Decoded out;
@@ -154,15 +159,9 @@ LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
   return result;
 }
 
-LoadResult loadPolicies(const std::vector<std::string>& paths, const LoadOptions& options) {
-  std::vector<LoadError> errors;
-  std::vector<TextSource> sources = readSources(paths, errors);
-  return loadPoliciesFromSources(sources, options, std::move(errors));
-}
-
 LoadResult loadPoliciesFromText(const std::string& name, const std::string& text,
                                 const LoadOptions& options) {
-  return loadPoliciesFromSources({{name, text}}, options, {});
+  return loadPolicies({{name, text, true, {}}}, options);
 }
 
 }  // namespace billet::policy

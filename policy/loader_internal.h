@@ -71,7 +71,5 @@ std::optional<std::string> decodeMetadata(
 }  // namespace billet::policy
 
 namespace billet::policy {
-struct TextSource;
-LoadResult loadPoliciesFromSources(const std::vector<TextSource>& sources,
-                                   const LoadOptions& options, std::vector<LoadError> errors);
+
 }  // namespace billet::policy

@@ -3,13 +3,15 @@
 // A PolicySet is built once (at start and on reload), then shared read-only by every request
 // thread as std::shared_ptr<const PolicySet>; a reload builds a new set and swaps the pointer.
 //
-//   auto loaded = policy::loadPolicies({"manifests/policies"});
+//   auto loaded = policy::loadPolicies(base::readTextFiles({"manifests/policies"}));
 //   if (!loaded.ok()) for (auto& e : loaded.errors) std::cerr << e.format() << '\n';
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "base/files.h"
 
 namespace billet::policy {
 
@@ -36,7 +38,8 @@ struct LoadOptions {
 };
 
 // Files or directories (recursively *.yaml, *.yml, *.json); "-" reads stdin.
-LoadResult loadPolicies(const std::vector<std::string>& paths, const LoadOptions& options = {});
+// Files as base::readTextFiles reads them; a file that could not be read is an error.
+LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOptions& options = {});
 // Policy documents held in memory (tests, fuzzing); `name` stands for the file in errors.
 LoadResult loadPoliciesFromText(const std::string& name, const std::string& text,
                                 const LoadOptions& options = {});

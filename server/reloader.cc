@@ -1,5 +1,7 @@
 #include "server/reloader.h"
 
+#include "base/files.h"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,11 +12,6 @@ namespace billet::server {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool policyFile(const fs::path& p) {
-  const std::string ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
 
 void addFile(const fs::path& p, std::string& out) {
   std::error_code ec;
@@ -36,21 +33,14 @@ std::string fingerprint(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
     std::error_code ec;
     if (path != "-" && fs::is_directory(path, ec)) {
-      std::vector<fs::path> files;
-      fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink,
-                                          ec),
-          end;
-      for (; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (!name.empty() && name[0] == '.') {
-          if (it->is_directory(ec)) it.disable_recursion_pending();
-          continue;
-        }
-        if (policyFile(it->path()) && !it->is_directory(ec)) files.push_back(it->path());
+      // The files loading reads (base/files.h), so a change the loader would see is a change.
+      base::Result<std::vector<std::string>> files = base::documentFilesUnder(path);
+      if (!files.ok()) {
+        out += path + "|" + files.error + "\n";
+        continue;
       }
-      std::sort(files.begin(), files.end());
-      out += path + "|dir|" + std::to_string(files.size()) + "\n";
-      for (const fs::path& f : files) addFile(f, out);
+      out += path + "|dir|" + std::to_string(files.value.size()) + "\n";
+      for (const std::string& f : files.value) addFile(f, out);
     } else {
       addFile(path, out);
     }

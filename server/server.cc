@@ -41,6 +41,11 @@ std::string hostPort(const ListenAddress& a, std::uint16_t port) {
 
 }  // namespace
 
+policy::LoadResult loadPolicyFiles(const std::vector<std::string>& paths,
+                                   const policy::LoadOptions& options) {
+  return policy::loadPolicies(base::readTextFiles(paths), options);
+}
+
 struct Server::Impl {
   Impl(ServerOptions options, PolicyLoader policyLoader)
       : state(std::make_shared<ServerState>(std::move(options))),

@@ -17,12 +17,16 @@ namespace billet::server {
 using PolicyLoader =
     std::function<policy::LoadResult(const std::vector<std::string>&, const policy::LoadOptions&)>;
 
+// The server's loader: policies from files and directories (base::readTextFiles).
+policy::LoadResult loadPolicyFiles(const std::vector<std::string>& paths,
+                                   const policy::LoadOptions& options);
+
 class Server {
  public:
   static constexpr int kExitOk = 0;
   static constexpr int kExitStartup = 2;
 
-  explicit Server(ServerOptions options, PolicyLoader loader = policy::loadPolicies);
+  explicit Server(ServerOptions options, PolicyLoader loader = loadPolicyFiles);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -153,7 +153,7 @@ void runCase(const fs::path& dir) {
     for (const Value& p : ps->asArray()) policyFiles.push_back((dir / p.asString()).string());
   else
     policyFiles.push_back((dir / "policy.yaml").string());
-  policy::LoadResult loaded = policy::loadPolicies(policyFiles);
+  policy::LoadResult loaded = policy::loadPolicies(billet::base::readTextFiles(policyFiles));
   for (const auto& e : loaded.errors) UNSCOPED_INFO(e.format());
   REQUIRE(loaded.ok());
   const policy::PolicySet& set = *loaded.set;

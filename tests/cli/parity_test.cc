@@ -28,7 +28,7 @@ namespace {
 const fs::path kRoot = BILLET_SOURCE_DIR;
 
 std::shared_ptr<const policy::PolicySet> load(const std::vector<std::string>& files) {
-  policy::LoadResult loaded = policy::loadPolicies(files);
+  policy::LoadResult loaded = policy::loadPolicies(billet::base::readTextFiles(files));
   for (const auto& e : loaded.errors) UNSCOPED_INFO(e.format());
   REQUIRE(loaded.ok());
   return loaded.set;

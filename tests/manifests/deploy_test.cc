@@ -62,7 +62,7 @@ std::string kindOf(const std::string& resource) {
 }  // namespace
 
 TEST_CASE("both webhook configurations send every kind the bundled pack handles") {
-  auto loaded = policy::loadPolicies({(kRoot / "policies").string()});
+  auto loaded = policy::loadPolicies(billet::base::readTextFiles({(kRoot / "policies").string()}));
   REQUIRE(loaded.ok());
   std::set<std::string> needed;
   for (const policy::CompiledPolicy& p : loaded.set->policies)
@@ -144,7 +144,7 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
   CHECK(drainBelowGrace);
 
   // Its namespace is excluded from evaluation, so evaluate it as if it lived elsewhere.
-  auto loaded = policy::loadPolicies({(kRoot / "policies").string()});
+  auto loaded = policy::loadPolicies(billet::base::readTextFiles({(kRoot / "policies").string()}));
   REQUIRE(loaded.ok());
   billet::cli::Resource r;
   r.file = "deployment.yaml";

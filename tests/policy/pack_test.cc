@@ -66,7 +66,7 @@ struct Pack {
 const Pack& pack() {
   static const Pack p = [] {
     Pack out;
-    out.loaded = policy::loadPolicies({kRoot + "/manifests/policies"});
+    out.loaded = policy::loadPolicies(billet::base::readTextFiles({kRoot + "/manifests/policies"}));
     if (!out.loaded.ok()) return out;
     std::vector<policy::LoadError> errors;
     cli::Identity identity;
