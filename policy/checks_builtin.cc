@@ -27,7 +27,7 @@ class RequireResourcesCheck final : public Check {
   RequireResourcesCheck(std::vector<std::string> r, std::vector<std::string> l)
       : requests_(std::move(r)), limits_(std::move(l)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       std::string missing;
       for (const std::string& k : requests_)
         if (!resourceValue(c, "requests", k))
@@ -48,7 +48,7 @@ class RequireResourcesCheck final : public Check {
 class GuaranteedQoSCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       for (const char* k : {"cpu", "memory"}) {
         const json::Value* lim = resourceValue(c, "limits", k);
         const json::Value* req = resourceValue(c, "requests", k);
@@ -76,7 +76,7 @@ class MaxResourcesCheck final : public Check {
     for (auto& [k, v] : max) max_.push_back({k, v, *Quantity::parse(v)});
   }
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       for (const Max& m : max_) {
         for (const char* list : {"requests", "limits"}) {
           const json::Value* v = resourceValue(c, list, m.key);
@@ -110,7 +110,7 @@ class AllowedRegistriesCheck final : public Check {
  public:
   explicit AllowedRegistriesCheck(std::vector<std::string> g) : globs_(std::move(g)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       const json::Value* img = c.find("image");
       std::string image = img && img->isString() ? img->asString() : "";
       if (imageMatchAny(globs_, image)) return;
@@ -127,7 +127,7 @@ class AllowedRegistriesCheck final : public Check {
 class ForbidLatestTagCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       const json::Value* img = c.find("image");
       if (!img || !img->isString()) return;
       const std::string& image = img->asString();

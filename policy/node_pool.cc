@@ -224,6 +224,7 @@ CompiledPolicy compileNodePool(NodePoolDef def) {
   p.match.operations = {Operation::Create, Operation::Update};
   if (!def.members.kinds.empty()) {
     p.match.kinds = workloadKinds();
+    p.match.workloads = true;
     p.match.kinds.push_back("Node");
     for (const std::string& k : def.members.kinds)
       if (std::find(p.match.kinds.begin(), p.match.kinds.end(), k) == p.match.kinds.end())

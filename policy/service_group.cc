@@ -88,8 +88,9 @@ class ServiceGroupAction final : public MutateAction {
       roots.cluster = &ctx.settings.cluster;
       roots.oldObject = ctx.request.oldObject;
       roots.request = ctx.request.request;
-      roots.pod = findPodSpec(ctx.object, ctx.request.kind);
-      roots.podMetadata = findPodMetadata(ctx.object, ctx.request.kind);
+      roots.pod = ctx.podSpec();
+      roots.podMetadata = ctx.podMetadata();
+      roots.podLayout = ctx.podLayout();
       MatchInput in{ctx.request, ctx.settings, &ctx.object, roots};
       if (!matches(g->members, in)) {
         ctx.skipReason = "not a member of ServiceGroup \"" + g->name + "\"";
@@ -97,11 +98,11 @@ class ServiceGroupAction final : public MutateAction {
       }
     }
     // Only an existing pod spec: a group never creates an empty one.
-    auto* pod = const_cast<json::Value*>(findPodSpec(ctx.object, ctx.request.kind));
+    auto* pod = const_cast<json::Value*>(ctx.podSpec());
     bool overwrite = g->overwrite || ctx.overwrite;
     int members = 0;
     bool changed = false;
-    forEachContainer(pod, false, false, [&](json::Value& c) {
+    forEachContainer(pod, ctx.podLayout(), false, false, [&](json::Value& c) {
       std::string name = text(c.find("name"));
       if (!g->containerNames.empty() && !globAny(g->containerNames, name)) return;
       ++members;
