@@ -240,7 +240,16 @@ bool compileTemplatePath(const std::string& text, TemplatePath& out, std::string
     return false;
   }
   Path p;
-  if (!parsePath("object." + text, p, error)) return false;
+  static constexpr std::string_view kRoot = "object.";
+  if (!parsePath(std::string(kRoot) + text, p, error)) {
+    // Offsets in the error count from the text as written.
+    static constexpr std::string_view kAt = "offset ";
+    if (auto at = error.find(kAt); at != std::string::npos) {
+      std::size_t n = std::stoul(error.substr(at + kAt.size()));
+      error = error.substr(0, at + kAt.size()) + std::to_string(n - kRoot.size());
+    }
+    return false;
+  }
   out.segments = std::move(p.segments);
   return true;
 }
