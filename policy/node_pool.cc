@@ -279,6 +279,7 @@ CompiledPolicy compileNodePool(NodePoolDef def) {
                                                    : Mode::Audit;
     keep.match = Match{};
     keep.match->kinds = workloadKinds();
+    keep.match->workloads = true;  // and the pod templates of Settings.podTemplates' kinds
     keep.checks.push_back(std::make_unique<OutsiderCheck>(def));
     p.rules.push_back(std::move(keep));
   }
