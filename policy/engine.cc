@@ -438,12 +438,17 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   const json::Value& object = *req.object;
   PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
   std::size_t n = views(pods);
+  // Validation changes nothing: the roots of the one pod of a built-in kind are found once.
+  const PathRoots first = rootsFor(set.settings, req, &object, pods, 0);
+  auto rootsOf = [&](std::size_t i) {
+    return i == 0 ? first : rootsFor(set.settings, req, &object, pods, i);
+  };
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Validate)) continue;
     Flags applies(n);
     bool anyApplies = false;
     for (std::size_t i = 0; i < n; ++i) {
-      MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object, pods, i)};
+      MatchInput in{req, set.settings, &object, rootsOf(i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
     }
@@ -461,7 +466,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       bool ran = false;
       for (std::size_t i = 0; i < n && error.empty(); ++i) {
         if (!applies.get(i)) continue;
-        PathRoots roots = rootsFor(set.settings, req, &object, pods, i);
+        PathRoots roots = rootsOf(i);
         MatchInput in{req, set.settings, &object, roots};
         const std::string& name = templateName(pods, i);
         if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
