@@ -333,7 +333,6 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
     }
   }
   if (violations.empty()) return true;
-  found.reserve(found.size() + violations.size());
   for (const Violation& v : violations) {
     std::string message = !v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
                           : r.message.empty() ? v.message
