@@ -7,11 +7,6 @@
 namespace billet::policy {
 namespace {
 
-std::string nameOf(const json::Value& c) {
-  const json::Value* n = c.find("name");
-  return n && n->isString() ? n->asString() : "";
-}
-
 const json::Value* resourceValue(const json::Value& c, const char* list, const std::string& key) {
   const json::Value* l = dig(c, {"resources", list});
   const json::Value* v = l ? l->find(key) : nullptr;
@@ -36,8 +31,8 @@ class RequireResourcesCheck final : public Check {
         if (!resourceValue(c, "limits", k))
           missing += (missing.empty() ? "" : ", ") + ("limits." + k);
       if (!missing.empty())
-        out.push_back({"container " + quote(nameOf(c)) + " must set " + missing, nameOf(c), missing,
-                       "resources"});
+        out.push_back({"container " + quote(containerName(c, ctx.roots)) + " must set " + missing,
+                       containerName(c, ctx.roots), missing, "resources"});
     });
   }
 
@@ -60,9 +55,10 @@ class GuaranteedQoSCheck final : public Check {
           ok = a && b && compare(*a, *b) == 0;
         }
         if (!ok) {
-          out.push_back({"container " + quote(nameOf(c)) + " is not Guaranteed QoS: requests." + k +
-                             " must equal limits." + k,
-                         nameOf(c), req && req->isScalar() ? req->scalarText() : "", k});
+          out.push_back({"container " + quote(containerName(c, ctx.roots)) +
+                             " is not Guaranteed QoS: requests." + k + " must equal limits." + k,
+                         containerName(c, ctx.roots),
+                         req && req->isScalar() ? req->scalarText() : "", k});
           return;
         }
       }
@@ -83,14 +79,15 @@ class MaxResourcesCheck final : public Check {
           if (!v || !v->isScalar()) continue;
           auto q = Quantity::parse(v->scalarText());
           if (!q) {
-            ctx.error = "container " + quote(nameOf(c)) + ": " + list + "." + m.key + " " +
-                        v->scalarText() + " is not a quantity";
+            ctx.error = "container " + quote(containerName(c, ctx.roots)) + ": " + list + "." +
+                        m.key + " " + v->scalarText() + " is not a quantity";
             return;
           }
           if (compare(*q, m.max) > 0) {
-            out.push_back({"container " + quote(nameOf(c)) + " " + list + "." + m.key + " " +
-                               v->scalarText() + " exceeds the maximum " + m.text,
-                           nameOf(c), v->scalarText(), std::string(list) + "." + m.key});
+            out.push_back({"container " + quote(containerName(c, ctx.roots)) + " " + list + "." +
+                               m.key + " " + v->scalarText() + " exceeds the maximum " + m.text,
+                           containerName(c, ctx.roots), v->scalarText(),
+                           std::string(list) + "." + m.key});
             return;
           }
         }
@@ -114,9 +111,9 @@ class AllowedRegistriesCheck final : public Check {
       const json::Value* img = c.find("image");
       std::string image = img && img->isString() ? img->asString() : "";
       if (imageMatchAny(globs_, image)) return;
-      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
                          " is not from an allowed registry",
-                     nameOf(c), image, "image"});
+                     containerName(c, ctx.roots), image, "image"});
     });
   }
 
@@ -136,9 +133,9 @@ class ForbidLatestTagCheck final : public Check {
       std::size_t colon = image.rfind(':');
       bool hasTag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
       if (hasTag && image.substr(colon + 1) != "latest") return;
-      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
                          (hasTag ? " uses the latest tag" : " has no tag (latest)"),
-                     nameOf(c), image, "image"});
+                     containerName(c, ctx.roots), image, "image"});
     });
   }
 };

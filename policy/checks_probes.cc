@@ -50,8 +50,7 @@ class MinStartupSecondsCheck final : public Check {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, false, false, [&](const json::Value& c) {
       const json::Value* live = c.find("livenessProbe");
       if (!live || !live->isObject() || !ctx.error.empty()) return;
-      const json::Value* n = c.find("name");
-      std::string name = n && n->isString() ? n->asString() : "";
+      std::string name = containerName(c, ctx.roots);
       const json::Value* start = c.find("startupProbe");
       bool hasStartup = start && start->isObject();
       auto budget = budgetOf(hasStartup ? *start : *live);

@@ -250,6 +250,15 @@ void walk(const Path& path, std::size_t k, const json::Value* cur, const json::V
 
 }  // namespace
 
+std::string containerName(const json::Value& c, const PathRoots& roots) {
+  if (const json::Value* n = c.find("name"); n && n->isString()) return n->asString();
+  if (!roots.pod || !roots.podLayout) return {};
+  for (const ContainerSlot& s : roots.podLayout->slots)
+    if (!s.list && !s.defaultName.empty() && roots.pod->find(s.key) == &c)
+      return std::string(s.defaultName);
+  return {};
+}
+
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) {
   const json::Value* start = nullptr;
   switch (path.root) {

@@ -64,6 +64,11 @@ struct Slot {
 
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out);
 
+// A container's `name`; for one that has none and sits in a field of its own (an Argo template's
+// `container` or `script`, a KServe predictor's `model`), the name its operator gives it ("main",
+// "kserve-container"); else "".
+std::string containerName(const json::Value& container, const PathRoots& roots);
+
 // The containers, initContainers and ephemeralContainers of a pod spec in the standard layout, in
 // that order (pod_layout.h has the form for other layouts).
 template <typename V, typename F>

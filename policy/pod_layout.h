@@ -17,6 +17,8 @@ struct ContainerSlot {
   std::string_view sub;  // a member below it (Argo's containerSet.containers), or ""
   bool list = true;      // a list of containers, else one container
   ContainerGroup group = ContainerGroup::Main;
+  // One container without a `name` of its own: the name its operator gives it, for messages.
+  std::string_view defaultName;
 };
 
 struct PodLayout {

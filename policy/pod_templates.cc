@@ -11,37 +11,38 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr ContainerSlot kStandardSlots[] = {
-    {"containers", "", true, ContainerGroup::Main},
-    {"initContainers", "", true, ContainerGroup::Init},
-    {"ephemeralContainers", "", true, ContainerGroup::Ephemeral}};
+    {"containers", "", true, ContainerGroup::Main, ""},
+    {"initContainers", "", true, ContainerGroup::Init, ""},
+    {"ephemeralContainers", "", true, ContainerGroup::Ephemeral, ""}};
 
 // An Argo template runs one pod when it has a `container`, a `script` or a `containerSet`; its
 // `sidecars` run beside the main container. (steps, dag, resource, suspend, http and plugin
 // templates run no pod of the user's.)
-constexpr ContainerSlot kArgoSlots[] = {{"container", "", false, ContainerGroup::Main},
-                                        {"script", "", false, ContainerGroup::Main},
-                                        {"containerSet", "containers", true, ContainerGroup::Main},
-                                        {"sidecars", "", true, ContainerGroup::Main},
-                                        {"initContainers", "", true, ContainerGroup::Init}};
+constexpr ContainerSlot kArgoSlots[] = {
+    {"container", "", false, ContainerGroup::Main, "main"},
+    {"script", "", false, ContainerGroup::Main, "main"},
+    {"containerSet", "containers", true, ContainerGroup::Main, ""},
+    {"sidecars", "", true, ContainerGroup::Main, ""},
+    {"initContainers", "", true, ContainerGroup::Init, ""}};
 
 // A KServe component (predictor, transformer, explainer) is a pod spec with its labels and
 // annotations beside it; a predictor's model server is described by `model` (or, in older
 // manifests, by a framework field), a container in all but name.
 constexpr ContainerSlot kKServeSlots[] = {
-    {"containers", "", true, ContainerGroup::Main},
-    {"model", "", false, ContainerGroup::Main},
-    {"sklearn", "", false, ContainerGroup::Main},
-    {"xgboost", "", false, ContainerGroup::Main},
-    {"tensorflow", "", false, ContainerGroup::Main},
-    {"pytorch", "", false, ContainerGroup::Main},
-    {"triton", "", false, ContainerGroup::Main},
-    {"onnx", "", false, ContainerGroup::Main},
-    {"huggingface", "", false, ContainerGroup::Main},
-    {"pmml", "", false, ContainerGroup::Main},
-    {"lightgbm", "", false, ContainerGroup::Main},
-    {"paddle", "", false, ContainerGroup::Main},
-    {"initContainers", "", true, ContainerGroup::Init},
-    {"ephemeralContainers", "", true, ContainerGroup::Ephemeral}};
+    {"containers", "", true, ContainerGroup::Main, ""},
+    {"model", "", false, ContainerGroup::Main, "kserve-container"},
+    {"sklearn", "", false, ContainerGroup::Main, "kserve-container"},
+    {"xgboost", "", false, ContainerGroup::Main, "kserve-container"},
+    {"tensorflow", "", false, ContainerGroup::Main, "kserve-container"},
+    {"pytorch", "", false, ContainerGroup::Main, "kserve-container"},
+    {"triton", "", false, ContainerGroup::Main, "kserve-container"},
+    {"onnx", "", false, ContainerGroup::Main, "kserve-container"},
+    {"huggingface", "", false, ContainerGroup::Main, "kserve-container"},
+    {"pmml", "", false, ContainerGroup::Main, "kserve-container"},
+    {"lightgbm", "", false, ContainerGroup::Main, "kserve-container"},
+    {"paddle", "", false, ContainerGroup::Main, "kserve-container"},
+    {"initContainers", "", true, ContainerGroup::Init, ""},
+    {"ephemeralContainers", "", true, ContainerGroup::Ephemeral, ""}};
 
 constexpr PodLayout kStandard{"PodTemplateSpec", false, PodLayout::Meta::Member, kStandardSlots,
                               false};

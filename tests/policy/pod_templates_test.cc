@@ -216,6 +216,17 @@ spec:
   CHECK(r.v.denials[0] ==
         "gpu/limits: spec.templates[name=train]: container \"exporter\" needs a cpu limit");
 
+  // An unnamed main container is called by the name Argo gives it.
+  Value script = yaml(R"(
+spec:
+  templates:
+    - {name: infer, script: {image: x, source: "true", resources: {limits: {nvidia.com/gpu: "1"}}}}
+)");
+  Run s = run(*set, script, "argoproj.io", "Workflow");
+  REQUIRE(s.v.denials.size() == 1);
+  CHECK(s.v.denials[0] ==
+        "gpu/limits: spec.templates[name=infer]: container \"main\" needs a cpu limit");
+
   Value isvc = yaml(R"(
 apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
