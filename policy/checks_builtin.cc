@@ -7,11 +7,6 @@
 namespace billet::policy {
 namespace {
 
-std::string nameOf(const json::Value& c) {
-  const json::Value* n = c.find("name");
-  return n && n->isString() ? n->asString() : "";
-}
-
 const json::Value* resourceValue(const json::Value& c, const char* list, const std::string& key) {
   const json::Value* l = dig(c, {"resources", list});
   const json::Value* v = l ? l->find(key) : nullptr;
@@ -27,7 +22,7 @@ class RequireResourcesCheck final : public Check {
   RequireResourcesCheck(std::vector<std::string> r, std::vector<std::string> l)
       : requests_(std::move(r)), limits_(std::move(l)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       std::string missing;
       for (const std::string& k : requests_)
         if (!resourceValue(c, "requests", k))
@@ -36,8 +31,8 @@ class RequireResourcesCheck final : public Check {
         if (!resourceValue(c, "limits", k))
           missing += (missing.empty() ? "" : ", ") + ("limits." + k);
       if (!missing.empty())
-        out.push_back({"container " + quote(nameOf(c)) + " must set " + missing, nameOf(c), missing,
-                       "resources"});
+        out.push_back({"container " + quote(containerName(c, ctx.roots)) + " must set " + missing,
+                       containerName(c, ctx.roots), missing, "resources"});
     });
   }
 
@@ -48,7 +43,7 @@ class RequireResourcesCheck final : public Check {
 class GuaranteedQoSCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       for (const char* k : {"cpu", "memory"}) {
         const json::Value* lim = resourceValue(c, "limits", k);
         const json::Value* req = resourceValue(c, "requests", k);
@@ -60,9 +55,10 @@ class GuaranteedQoSCheck final : public Check {
           ok = a && b && compare(*a, *b) == 0;
         }
         if (!ok) {
-          out.push_back({"container " + quote(nameOf(c)) + " is not Guaranteed QoS: requests." + k +
-                             " must equal limits." + k,
-                         nameOf(c), req && req->isScalar() ? req->scalarText() : "", k});
+          out.push_back({"container " + quote(containerName(c, ctx.roots)) +
+                             " is not Guaranteed QoS: requests." + k + " must equal limits." + k,
+                         containerName(c, ctx.roots),
+                         req && req->isScalar() ? req->scalarText() : "", k});
           return;
         }
       }
@@ -76,21 +72,22 @@ class MaxResourcesCheck final : public Check {
     for (auto& [k, v] : max) max_.push_back({k, v, *Quantity::parse(v)});
   }
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
       for (const Max& m : max_) {
         for (const char* list : {"requests", "limits"}) {
           const json::Value* v = resourceValue(c, list, m.key);
           if (!v || !v->isScalar()) continue;
           auto q = Quantity::parse(v->scalarText());
           if (!q) {
-            ctx.error = "container " + quote(nameOf(c)) + ": " + list + "." + m.key + " " +
-                        v->scalarText() + " is not a quantity";
+            ctx.error = "container " + quote(containerName(c, ctx.roots)) + ": " + list + "." +
+                        m.key + " " + v->scalarText() + " is not a quantity";
             return;
           }
           if (compare(*q, m.max) > 0) {
-            out.push_back({"container " + quote(nameOf(c)) + " " + list + "." + m.key + " " +
-                               v->scalarText() + " exceeds the maximum " + m.text,
-                           nameOf(c), v->scalarText(), std::string(list) + "." + m.key});
+            out.push_back({"container " + quote(containerName(c, ctx.roots)) + " " + list + "." +
+                               m.key + " " + v->scalarText() + " exceeds the maximum " + m.text,
+                           containerName(c, ctx.roots), v->scalarText(),
+                           std::string(list) + "." + m.key});
             return;
           }
         }
@@ -110,13 +107,13 @@ class AllowedRegistriesCheck final : public Check {
  public:
   explicit AllowedRegistriesCheck(std::vector<std::string> g) : globs_(std::move(g)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       const json::Value* img = c.find("image");
       std::string image = img && img->isString() ? img->asString() : "";
       if (imageMatchAny(globs_, image)) return;
-      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
                          " is not from an allowed registry",
-                     nameOf(c), image, "image"});
+                     containerName(c, ctx.roots), image, "image"});
     });
   }
 
@@ -127,7 +124,7 @@ class AllowedRegistriesCheck final : public Check {
 class ForbidLatestTagCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    forEachContainer(ctx.roots.pod, true, true, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       const json::Value* img = c.find("image");
       if (!img || !img->isString()) return;
       const std::string& image = img->asString();
@@ -136,9 +133,9 @@ class ForbidLatestTagCheck final : public Check {
       std::size_t colon = image.rfind(':');
       bool hasTag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
       if (hasTag && image.substr(colon + 1) != "latest") return;
-      out.push_back({"container " + quote(nameOf(c)) + " image " + quote(image) +
+      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
                          (hasTag ? " uses the latest tag" : " has no tag (latest)"),
-                     nameOf(c), image, "image"});
+                     containerName(c, ctx.roots), image, "image"});
     });
   }
 };

@@ -4,9 +4,8 @@
 namespace billet::policy {
 namespace {
 
-std::string containerOf(const Slot& s) {
-  const json::Value* n = s.container ? s.container->find("name") : nullptr;
-  return n && n->isString() ? n->asString() : "";
+std::string containerOf(const Slot& s, const PathRoots& roots) {
+  return s.container ? containerName(*s.container, roots) : "";
 }
 
 std::string valueOf(const Slot& s) {
@@ -27,8 +26,8 @@ class RequireCheck final : public Check {
         return;
       }
       if (!r.holds)
-        out.push_back(
-            {"required: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text});
+        out.push_back({"required: " + c.text, containerOf(r.witness, ctx.roots), valueOf(r.witness),
+                       c.path.text});
     }
   }
 
@@ -53,7 +52,8 @@ class DenyCheck final : public Check {
       }
       if (!r.holds) return;
       if (i == 0)
-        v = {"denied: " + c.text, containerOf(r.witness), valueOf(r.witness), c.path.text};
+        v = {"denied: " + c.text, containerOf(r.witness, ctx.roots), valueOf(r.witness),
+             c.path.text};
     }
     if (!conditions_.empty()) out.push_back(std::move(v));
   }

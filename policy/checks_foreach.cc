@@ -36,7 +36,8 @@ class ForEachCheck final : public Check {
         std::string value = el.value->isScalar() ? scalar(el.value) : scalar(witness.value);
         if (value.empty()) value = nameOf(el.value);
         out.push_back({failed + " for " + e.path.text + (value.empty() ? "" : " (" + value + ")"),
-                       nameOf(el.container), value, e.path.text, e.message});
+                       el.container ? containerName(*el.container, ctx.roots) : "", value,
+                       e.path.text, e.message});
       }
     }
   }

@@ -47,11 +47,10 @@ class MinStartupSecondsCheck final : public Check {
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     // Probes run on containers only (init containers and ephemeral containers have none that
     // can kill a running workload, sidecars aside).
-    forEachContainer(ctx.roots.pod, false, false, [&](const json::Value& c) {
+    forEachContainer(ctx.roots.pod, ctx.roots.podLayout, false, false, [&](const json::Value& c) {
       const json::Value* live = c.find("livenessProbe");
       if (!live || !live->isObject() || !ctx.error.empty()) return;
-      const json::Value* n = c.find("name");
-      std::string name = n && n->isString() ? n->asString() : "";
+      std::string name = containerName(c, ctx.roots);
       const json::Value* start = c.find("startupProbe");
       bool hasStartup = start && start->isObject();
       auto budget = budgetOf(hasStartup ? *start : *live);

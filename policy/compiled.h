@@ -11,6 +11,7 @@
 #include "json/value.h"
 #include "policy/condition.h"
 #include "policy/match.h"
+#include "policy/pod_templates.h"
 #include "policy/policy_set.h"
 #include "policy/request.h"
 #include "policy/result.h"
@@ -25,6 +26,9 @@ struct Settings {
   std::vector<std::string> excludeNamespaces = {"kube-system", "kube-node-lease"};
   bool mutateErrorsDeny = false;   // evaluationErrors.mutate: Allow (default) | Deny
   bool validateErrorsDeny = true;  // evaluationErrors.validate: Deny (default) | Allow
+  // Kinds whose pod templates are evaluated like a Deployment's: the built-in entries, with the
+  // user's added or replacing them (pod_templates.h).
+  std::vector<PodTemplateKind> podTemplates = builtinPodTemplates();
 };
 
 // ---- mutate -------------------------------------------------------------------------------
@@ -38,6 +42,17 @@ struct MutateContext {
   std::string skipReason;  // why an action had nothing it could do (e.g. no selector labels)
   std::vector<std::string> notes;   // notices for lint (e.g. a limit raised to its request)
   std::vector<std::string> detail;  // explanations for --explain (e.g. the tier chosen)
+  // The pod template the rule acts on now (the engine applies a rule to each in turn); nullptr
+  // when the object has none. `kindHasPods`: the kind keeps pods, even if this object has none
+  // (then pod actions do nothing, rather than acting on the object's own metadata).
+  const PodTemplateRef* pod = nullptr;
+  bool kindHasPods = false;
+
+  json::Value* ensurePodSpec() { return policy::ensurePodSpec(object, pod); }
+  json::Value* ensurePodMetadata() { return policy::ensurePodMetadata(object, pod); }
+  const json::Value* podSpec() const { return podSpecOf(object, pod); }
+  const json::Value* podMetadata() const { return podMetadataOf(object, pod); }
+  const PodLayout* podLayout() const { return pod ? pod->layout : nullptr; }
 };
 
 // One kind of mutation. Actions ensure a state: applied to their own output they change nothing.
@@ -101,6 +116,8 @@ struct Rule {
   std::unique_ptr<const Generator> generator;
 };
 
+struct ServiceGroupSpec;  // service_group.h
+
 struct CompiledPolicy {
   std::string kind;  // "Policy", "ServiceGroup", "NodePool"
   std::string name;
@@ -113,6 +130,8 @@ struct CompiledPolicy {
   std::vector<Rule> rules;
   std::string file;
   int line = 0;
+  // Kind ServiceGroup: the values it applies, for the Policy rules that name it.
+  std::shared_ptr<const ServiceGroupSpec> serviceGroup;
 };
 
 struct PolicyExceptionSpec {

@@ -1,4 +1,5 @@
 // Decoding whole documents: Policy, Settings, PolicyException.
+#include <algorithm>
 #include <cctype>
 
 #include "policy/loader_internal.h"
@@ -17,6 +18,63 @@ bool isDns1123(const std::string& s) {
   for (char c : s)
     if (!alnum(c) && c != '-' && c != '.') return false;
   return true;
+}
+
+// spec.podTemplates: entries added to the built-in ones, or replacing the built-in entry of the
+// same group and kind (`paths: []` turns one off).
+void decodePodTemplates(Decoder& d, const YAML::Node& list, std::vector<PodTemplateKind>& kinds) {
+  const std::string path = "spec.podTemplates";
+  if (!d.seq(list, path)) return;
+  std::vector<std::pair<std::string, std::string>> seen;
+  std::size_t i = 0;
+  for (const YAML::Node& item : list) {
+    std::string p = indexPath(path, i++);
+    if (!d.map(item, p, {"group", "kind", "paths"})) continue;
+    PodTemplateKind k;
+    k.builtin = false;
+    if (!d.required(item, item["group"], childPath(p, "group")) ||
+        !d.required(item, item["kind"], childPath(p, "kind")) ||
+        !d.required(item, item["paths"], childPath(p, "paths")))
+      continue;
+    k.group = d.str(item["group"], childPath(p, "group")).value_or("");
+    k.kind = d.str(item["kind"], childPath(p, "kind")).value_or("");
+    if (k.kind.empty()) {
+      d.fail(item["kind"], childPath(p, "kind"), "a kind is needed (e.g. RayCluster)");
+      continue;
+    }
+    if (isCoreWorkload(k.group, k.kind)) {
+      d.fail(item["kind"], childPath(p, "kind"),
+             "billet finds the pods of " + k.kind + " by itself; podTemplates is for other kinds");
+      continue;
+    }
+    if (std::find(seen.begin(), seen.end(), std::make_pair(k.group, k.kind)) != seen.end()) {
+      d.fail(item["kind"], childPath(p, "kind"),
+             "a second entry for " + (k.group.empty() ? "" : k.group + "/") + k.kind);
+      continue;
+    }
+    seen.emplace_back(k.group, k.kind);
+    std::string pp = childPath(p, "paths");
+    const YAML::Node paths = item["paths"];
+    if (!d.seq(paths, pp)) continue;
+    std::size_t j = 0;
+    for (const YAML::Node& n : paths) {
+      std::string at = indexPath(pp, j++);
+      auto text = d.str(n, at);
+      if (!text) continue;
+      TemplatePath tp;
+      std::string error;
+      if (!compileTemplatePath(*text, tp, error)) {
+        d.fail(n, at, error);
+        continue;
+      }
+      k.paths.push_back(std::move(tp));
+    }
+    auto same = [&](const PodTemplateKind& b) { return b.group == k.group && b.kind == k.kind; };
+    if (auto it = std::find_if(kinds.begin(), kinds.end(), same); it != kinds.end())
+      *it = std::move(k);
+    else
+      kinds.push_back(std::move(k));
+  }
 }
 
 }  // namespace
@@ -84,7 +142,8 @@ std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
   Settings st;
   const YAML::Node spec = doc["spec"];
   if (!spec) return st;
-  if (!d.map(spec, "spec", {"cluster", "gpuResources", "excludeNamespaces", "evaluationErrors"}))
+  if (!d.map(spec, "spec",
+             {"cluster", "gpuResources", "excludeNamespaces", "evaluationErrors", "podTemplates"}))
     return std::nullopt;
   if (const YAML::Node c = spec["cluster"]; c && d.map(c, "spec.cluster", {"nodes", "workloads"})) {
     st.clusterNodes = d.integer(c["nodes"], "spec.cluster.nodes", 0).value_or(0);
@@ -102,6 +161,7 @@ std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
       st.validateErrorsDeny =
           d.oneOf(e["validate"], "spec.evaluationErrors.validate", {"Allow", "Deny"}) == 1;
   }
+  if (const YAML::Node t = spec["podTemplates"]) decodePodTemplates(d, t, st.podTemplates);
   if (d.errorCount() != before) return std::nullopt;
   return st;
 }

@@ -168,9 +168,10 @@ std::optional<Match> decodeMatch(Decoder& d, const YAML::Node& n, const std::str
               "containerNames", "users", "groups", "gpu", "localStorage", "replicas", "when"}))
     return std::nullopt;
   for (const std::string& k : d.strList(n["kinds"], childPath(path, "kinds"))) {
-    if (k == "Workloads")
+    if (k == "Workloads") {
       m.kinds.insert(m.kinds.end(), kWorkloadKinds.begin(), kWorkloadKinds.end());
-    else
+      m.workloads = true;
+    } else
       m.kinds.push_back(k);
   }
   if (std::find(m.kinds.begin(), m.kinds.end(), "*") != m.kinds.end()) m.kinds.clear();  // any kind

@@ -25,7 +25,10 @@ std::optional<Match> decodeMembers(Decoder& d, const YAML::Node& spec) {
   if (!d.required(spec, m, "spec.members")) return std::nullopt;
   auto match = decodeMatch(d, m, "spec.members", true);
   if (!match) return std::nullopt;
-  if (!m["kinds"]) match->kinds.assign(kWorkloadKinds.begin(), kWorkloadKinds.end());
+  if (!m["kinds"]) {
+    match->kinds.assign(kWorkloadKinds.begin(), kWorkloadKinds.end());
+    match->workloads = true;
+  }
   Match criteria = *match;
   criteria.kinds.clear();
   criteria.operations.clear();

@@ -170,12 +170,24 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
       rule.actions.push_back(makeResources(std::move(spec)));
     }
   }
+  bool unknownGroup = false;
   if (const YAML::Node g = n["serviceGroup"]) {
-    // Bound to the group once every document is decoded (resolveServiceGroupReferences).
     std::string gp = childPath(p, "serviceGroup");
     if (auto name = d.str(g, gp)) {
-      LoadError where{d.file(), g.Mark().line + 1, g.Mark().column + 1, gp, {}};
-      rule.actions.push_back(makeServiceGroupReference(*name, std::move(where)));
+      const CompiledPolicy* group = nullptr;
+      std::string known;
+      for (const CompiledPolicy& sg : *s.serviceGroups) {
+        if (sg.name == *name) group = &sg;
+        known += (known.empty() ? "" : ", ") + sg.name;
+      }
+      if (group)
+        rule.actions.push_back(makeServiceGroupReference(group->serviceGroup));
+      else {
+        unknownGroup = true;
+        d.fail(g, gp,
+               "unknown ServiceGroup \"" + *name + "\"" +
+                   (known.empty() ? " (no ServiceGroup is loaded)" : " (known: " + known + ")"));
+      }
     }
   }
   if (const YAML::Node set = n["set"]; set && d.seq(set, childPath(p, "set"))) {
@@ -236,7 +248,9 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
     }
     rule.actions.push_back(makePatch(toValue(patch)));
   }
-  if (rule.actions.empty()) d.fail(n, p, "a mutate rule needs at least one action");
+  // A rule whose only action names an unknown group has its error already.
+  if (rule.actions.empty() && !unknownGroup)
+    d.fail(n, p, "a mutate rule needs at least one action");
   return true;
 }
 

@@ -9,24 +9,67 @@
 #include "json/patch.h"
 #include "policy/checks.h"
 #include "policy/glob.h"
+#include "policy/pod_templates.h"
 #include "policy/workload.h"
 
 namespace billet::policy {
 namespace {
 
-PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req,
-                   const json::Value* object) {
+// An object is evaluated once per pod template (SPEC §3.2: a RayCluster's head and each worker
+// group); once, without a pod, when it has none. `i` is the template of `pods` the roots are for.
+PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const json::Value* object,
+                   const PodTemplates& pods, std::size_t i) {
   PathRoots r;
   r.cluster = &settings.cluster;
   r.object = object;
   r.oldObject = req.oldObject;
   r.request = req.request;
-  if (object) {
-    r.pod = findPodSpec(*object, req.kind);
-    r.podMetadata = findPodMetadata(*object, req.kind);
+  if (pods.kindHasPods()) {
+    const PodTemplateRef* ref = i < pods.size() ? &pods[i] : nullptr;
+    r.podLayout = ref ? ref->layout : &standardPodLayout();
+    if (object) {
+      r.pod = podSpecOf(*object, ref);
+      r.podMetadata = podMetadataOf(*object, ref);
+    }
   }
   return r;
 }
+
+std::size_t views(const PodTemplates& pods) {
+  return pods.size() > 1 ? pods.size() : 1;
+}
+
+const std::string& templateName(const PodTemplates& pods, std::size_t i) {
+  static const std::string kNone;
+  return i < pods.size() ? pods[i].name : kNone;
+}
+
+// "name: text" when the template has a name (its kind can have more than one), else text.
+std::string named(const std::string& name, std::string text) {
+  return name.empty() ? text : name + ": " + text;
+}
+
+// Whether a policy matched each view of an object; no allocation for the one pod of a built-in
+// kind.
+class Flags {
+ public:
+  explicit Flags(std::size_t n) : n_(n) {
+    if (n > 1) more_.resize(n);
+  }
+  bool get(std::size_t i) const { return n_ <= 1 ? one_ : more_[i] != 0; }
+  void set(std::size_t i, bool v) {
+    if (n_ <= 1)
+      one_ = v;
+    else
+      more_[i] = v;
+  }
+  std::size_t size() const { return n_; }
+
+ private:
+  std::size_t n_;
+  bool one_ = false;
+  std::vector<char> more_;
+};
 
 bool hasRules(const CompiledPolicy& p, Stage stage) {
   for (const Rule& r : p.rules)
@@ -127,15 +170,22 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
                 const std::map<const Rule*, std::string>& disabled, MutateOutcome& out,
                 const Rule*& failed, std::string& failure) {
   json::Value& work = out.object;
+  const std::vector<PodTemplateKind>& kinds = set.settings.podTemplates;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Mutate)) continue;
-    PathRoots roots = rootsFor(set.settings, req, &work);
-    MatchInput in{req, set.settings, &work, roots};
-    bool applies = policyApplies(*p, in);
+    // The policy's match is decided per pod template, before its rules run.
+    PodTemplates pods(kinds, req.group, req.kind, &work);
+    Flags applies(views(pods));
+    bool anyApplies = false;
+    for (std::size_t i = 0; i < applies.size(); ++i) {
+      MatchInput in{req, set.settings, &work, rootsFor(set.settings, req, &work, pods, i)};
+      applies.set(i, policyApplies(*p, in));
+      anyApplies = anyApplies || applies.get(i);
+    }
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Mutate) continue;
       Mode mode = effectiveMode(*p, r, options);
-      if (!applies) {
+      if (!anyApplies) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
         continue;
       }
@@ -143,26 +193,49 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
         out.results.push_back(result(*p, r, mode, Outcome::Error, it->second));
         continue;
       }
-      in.roots = rootsFor(set.settings, req, &work);
-      if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
-        continue;
-      }
       bool audit = mode == Mode::Audit;
       json::Value scratch;
       if (audit || options.explain || podUpdate(req)) scratch = work;
       json::Value& target = audit ? scratch : work;
+      // The rule acts on each pod template in turn, found again on the object as it is now.
+      PodTemplates now(kinds, req.group, req.kind, &target);
       MutateContext ctx{target, req, set.settings, r.overwrite};
-      try {
-        for (const auto& action : r.actions) action->apply(ctx);
-      } catch (const std::exception& e) {
-        failed = &r;
-        failure = e.what();
-        return false;
-      } catch (...) {
-        failed = &r;
-        failure = "unknown error";
-        return false;
+      ctx.kindHasPods = now.kindHasPods();
+      std::string skipped;
+      bool ran = false;
+      for (std::size_t i = 0; i < views(now); ++i) {
+        MatchInput in{req, set.settings, &target, rootsFor(set.settings, req, &target, now, i)};
+        if (i < applies.size() ? !applies.get(i) : !policyApplies(*p, in)) continue;
+        const std::string& name = templateName(now, i);
+        if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+          if (skipped.empty()) skipped = named(name, why);
+          continue;
+        }
+        ran = true;
+        ctx.pod = i < now.size() ? &now[i] : nullptr;
+        bool before = ctx.changed;
+        std::string reason = ctx.skipReason;
+        ctx.changed = false;
+        try {
+          for (const auto& action : r.actions) action->apply(ctx);
+        } catch (const std::exception& e) {
+          failed = &r;
+          failure = named(name, e.what());
+          return false;
+        } catch (...) {
+          failed = &r;
+          failure = "unknown error";
+          return false;
+        }
+        if (!name.empty() && ctx.changed) ctx.detail.push_back("changed " + name);
+        if (!name.empty() && ctx.skipReason != reason && !ctx.skipReason.empty())
+          ctx.skipReason = named(name, ctx.skipReason);
+        ctx.changed = ctx.changed || before;
+      }
+      if (!ran) {
+        out.results.push_back(
+            result(*p, r, mode, Outcome::Skip, skipped.empty() ? "not matched" : skipped));
+        continue;
       }
       for (const std::string& n : ctx.notes) out.notes.push_back(p->name + "/" + r.name + ": " + n);
       if (audit) {
@@ -244,10 +317,12 @@ struct Found {
   std::string key;
 };
 
-// Runs a validate rule's checks on one object; true when it holds, else its violations in `found`.
+// Runs a validate rule's checks on one pod template of an object (`name` names it in messages);
+// true when it holds, else its violations are added to `found`.
 bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& settings,
-               const json::Value& object, std::vector<Found>& found, std::string& error) {
-  ValidateContext ctx{req, settings, object, rootsFor(settings, req, &object), {}};
+               const json::Value& object, const PathRoots& roots, const std::string& name,
+               std::vector<Found>& found, std::string& error) {
+  ValidateContext ctx{req, settings, object, roots, {}};
   ctx.roots.object = &object;
   std::vector<Violation> violations;
   for (const auto& c : r.checks) {
@@ -258,11 +333,11 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
     }
   }
   if (violations.empty()) return true;
-  found.reserve(violations.size());
   for (const Violation& v : violations) {
     std::string message = !v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
                           : r.message.empty() ? v.message
                                               : expandMessage(r.message, v, req, &object);
+    message = named(name, std::move(message));
     std::string key = message + '\x1f' + v.container + '\x1f' + v.value;
     found.push_back({std::move(message), std::move(key)});
   }
@@ -277,13 +352,16 @@ std::vector<Found> newViolations(const Rule& r, const AdmissionRequest& req,
                                  std::vector<Found>& kept) {
   std::vector<Found> before;
   std::string oldError;
-  bool oldHolds = true;
+  const json::Value& old = *req.oldObject;
+  PodTemplates pods(settings.podTemplates, req.group, req.kind, &old);
   try {
-    oldHolds = runChecks(r, req, settings, *req.oldObject, before, oldError);
+    for (std::size_t i = 0; i < views(pods) && oldError.empty(); ++i)
+      runChecks(r, req, settings, old, rootsFor(settings, req, &old, pods, i),
+                templateName(pods, i), before, oldError);
   } catch (const std::exception&) {
     return found;
   }
-  if (oldHolds || !oldError.empty()) return found;
+  if (before.empty() || !oldError.empty()) return found;
   std::unordered_set<std::string_view> existing;
   existing.reserve(before.size());
   for (const Found& f : before) existing.insert(f.key);
@@ -357,30 +435,56 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   ValidateOutcome out;
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
   const json::Value& object = *req.object;
-  PathRoots roots = rootsFor(set.settings, req, &object);
-  MatchInput in{req, set.settings, &object, roots};
+  PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
+  std::size_t n = views(pods);
+  // Validation changes nothing: the roots of the one pod of a built-in kind are found once.
+  const PathRoots first = rootsFor(set.settings, req, &object, pods, 0);
+  auto rootsOf = [&](std::size_t i) {
+    return i == 0 ? first : rootsFor(set.settings, req, &object, pods, i);
+  };
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Validate)) continue;
-    bool applies = policyApplies(*p, in);
+    Flags applies(n);
+    bool anyApplies = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      MatchInput in{req, set.settings, &object, rootsOf(i)};
+      applies.set(i, policyApplies(*p, in));
+      anyApplies = anyApplies || applies.get(i);
+    }
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Validate) continue;
       Mode mode = effectiveMode(*p, r, options);
-      if (!applies) {
+      if (!anyApplies) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
         continue;
       }
-      if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+      // Each pod template the policy and the rule match is checked; the violations of all of
+      // them make the rule's result.
+      std::vector<Found> found;
+      std::string error, skipped;
+      bool ran = false;
+      for (std::size_t i = 0; i < n && error.empty(); ++i) {
+        if (!applies.get(i)) continue;
+        PathRoots roots = rootsOf(i);
+        MatchInput in{req, set.settings, &object, roots};
+        const std::string& name = templateName(pods, i);
+        if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+          if (skipped.empty()) skipped = named(name, why);
+          continue;
+        }
+        ran = true;
+        try {
+          runChecks(r, req, set.settings, object, roots, name, found, error);
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        if (!error.empty()) error = named(name, error);
+      }
+      if (!ran) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, skipped));
         continue;
       }
-      std::vector<Found> found;
-      std::string error;
-      bool holds = false;
-      try {
-        holds = runChecks(r, req, set.settings, object, found, error);
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
+      bool holds = error.empty() && found.empty();
       std::string id = p->name + "/" + r.name;
       if (!error.empty()) {
         out.results.push_back(result(*p, r, mode, Outcome::Error, error));
@@ -428,10 +532,17 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
   GenerateOutcome out;
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
   const json::Value& object = *req.object;
-  MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object)};
+  PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Generate)) continue;
-    bool applies = policyApplies(*p, in);
+    // Generated objects belong to the object, not to one of its pods: the policy applies when
+    // it matches any of them, and the rule is judged on the first it matches.
+    MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object, pods, 0)};
+    bool applies = false;
+    for (std::size_t i = 0; i < views(pods) && !applies; ++i) {
+      in.roots = rootsFor(set.settings, req, &object, pods, i);
+      applies = policyApplies(*p, in);
+    }
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Generate) continue;
       Mode mode = effectiveMode(*p, r, options);

@@ -62,7 +62,19 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
 
   std::vector<Assignment> assignments;
   std::map<std::pair<std::string, std::string>, std::string> names;  // (kind, name) -> where
-  for (const Document& doc : docs) {
+  // ServiceGroups before the other kinds: a Policy rule's `serviceGroup: NAME` names one.
+  auto isServiceGroup = [](const Document& doc) {
+    const YAML::Node kind = doc.node["kind"];
+    return kind && kind.IsScalar() && kind.Scalar() == "ServiceGroup";
+  };
+  std::vector<const Document*> ordered;
+  ordered.reserve(docs.size());
+  for (const Document& doc : docs)
+    if (isServiceGroup(doc)) ordered.push_back(&doc);
+  for (const Document& doc : docs)
+    if (!isServiceGroup(doc)) ordered.push_back(&doc);
+  for (const Document* docp : ordered) {
+    const Document& doc = *docp;
     Decoder d(doc.file, errors);
     const YAML::Node& node = doc.node;
     auto apiVersion = d.str(node["apiVersion"], "apiVersion");
@@ -88,7 +100,7 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
       continue;
     }
     if (!d.map(node, "", {"apiVersion", "kind", "metadata", "spec"})) continue;
-    DecodeState state{d, &settings, &assignments, &result.warnings};
+    DecodeState state{d, &settings, &assignments, &result.warnings, &out.serviceGroups};
     std::string name;
     auto keep = [&](std::optional<CompiledPolicy> p, std::vector<CompiledPolicy>& into) {
       if (!p) return;
@@ -116,9 +128,6 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
       d.fail(node["metadata"]["name"], "metadata.name",
              "duplicate " + *kind + " name \"" + name + "\" (also at " + it->second + ")");
   }
-
-  // `mutate: {serviceGroup: NAME}` in Policy rules, now that every ServiceGroup is known.
-  resolveServiceGroupReferences(out.policies, out.serviceGroups, errors);
 
   std::set<std::string> policyNames;
   for (const auto& group : {&out.serviceGroups, &out.nodePools, &out.policies})

@@ -29,6 +29,8 @@ struct DecodeState {
   const Settings* settings = nullptr;  // available once Settings are decoded (ServiceGroup tiers)
   std::vector<Assignment>* assignments = nullptr;
   std::vector<std::string>* warnings = nullptr;
+  // The ServiceGroups, decoded before every Policy (a rule's `serviceGroup: NAME` names one).
+  const std::vector<CompiledPolicy>* serviceGroups = nullptr;
 };
 
 // Match blocks. `defaults` applies the match defaults (operations CREATE, UPDATE).

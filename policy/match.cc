@@ -16,10 +16,10 @@ const json::Value* labelValue(const json::Value* labels, const std::string& key)
 
 // Images are compared as references (the registry host as a unit), names as plain globs.
 bool containsAny(const std::vector<std::string>& globs, const json::Value* podSpec,
-                 const char* field) {
+                 const PodLayout* layout, const char* field) {
   bool images = std::string_view(field) == "image";
   bool found = false;
-  forEachContainer(podSpec, true, true, [&](const json::Value& c) {
+  forEachContainer(podSpec, layout, true, true, [&](const json::Value& c) {
     const json::Value* v = c.find(field);
     if (found || !v || !v->isString()) return;
     found = images ? imageMatchAny(globs, v->asString()) : globAny(globs, v->asString());
@@ -78,9 +78,10 @@ bool Match::matchesKind(std::string_view kind) const {
   return false;
 }
 
-bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources) {
+bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources,
+                const PodLayout* layout) {
   bool gpu = false;
-  forEachContainer(podSpec, true, true, [&](const json::Value& c) {
+  forEachContainer(podSpec, layout, true, true, [&](const json::Value& c) {
     if (gpu) return;
     const json::Value* res = c.find("resources");
     if (!res) return;
@@ -118,7 +119,9 @@ std::string objectName(const AdmissionRequest& req, const json::Value* object) {
 
 bool matches(const Match& m, const MatchInput& in) {
   const AdmissionRequest& req = in.request;
-  if (!m.matchesKind(req.kind)) return false;
+  if (!m.matchesKind(req.kind) &&
+      !(m.workloads && findPodTemplateKind(in.settings.podTemplates, req.group, req.kind)))
+    return false;
   if (!m.operations.empty() &&
       std::find(m.operations.begin(), m.operations.end(), req.operation) == m.operations.end())
     return false;
@@ -135,7 +138,8 @@ bool matches(const Match& m, const MatchInput& in) {
   const json::Value* podMeta = in.roots.podMetadata;
   const json::Value* objMeta = in.object ? in.object->find("metadata") : nullptr;
   if (m.labels) {
-    const json::Value* meta = isWorkloadKind(req.kind) ? podMeta : objMeta;
+    // A kind that keeps pods has its roots' layout set, even when this object has none.
+    const json::Value* meta = isWorkloadKind(req.kind) || in.roots.podLayout ? podMeta : objMeta;
     if (!m.labels->matches(meta ? meta->find("labels") : nullptr)) return false;
   }
   for (const auto& [key, glob] : m.annotations) {
@@ -147,9 +151,11 @@ bool matches(const Match& m, const MatchInput& in) {
     }
     if (!found) return false;
   }
-  if (!m.images.empty() && !containsAny(m.images, podSpec, "image")) return false;
-  if (!m.containerNames.empty() && !containsAny(m.containerNames, podSpec, "name")) return false;
-  if (m.gpu && podUsesGpu(podSpec, in.settings.gpuResources) != *m.gpu) return false;
+  const PodLayout* layout = in.roots.podLayout;
+  if (!m.images.empty() && !containsAny(m.images, podSpec, layout, "image")) return false;
+  if (!m.containerNames.empty() && !containsAny(m.containerNames, podSpec, layout, "name"))
+    return false;
+  if (m.gpu && podUsesGpu(podSpec, in.settings.gpuResources, layout) != *m.gpu) return false;
   if (m.localStorage && podHasLocalStorage(podSpec) != *m.localStorage) return false;
   if (m.replicasMin || m.replicasMax) {
     if (!in.object || !isPodController(req.kind) || req.kind == "Job" || req.kind == "CronJob" ||

@@ -30,7 +30,9 @@ struct LabelSelector {
 };
 
 struct Match {
-  std::vector<std::string> kinds;     // expanded (`Workloads` -> its eight kinds); empty: any
+  std::vector<std::string> kinds;  // expanded (`Workloads` -> its eight kinds); empty: any
+  // `Workloads` was among them: the kinds of Settings.podTemplates match too.
+  bool workloads = false;
   std::vector<Operation> operations;  // empty: any
   std::vector<std::string> namespaces, names, images, containerNames, users, groups;
   std::optional<LabelSelector> labels;
@@ -44,7 +46,8 @@ struct Match {
 };
 
 // What a match block is evaluated against: the request and the object as it is now (mutations
-// of earlier rules included).
+// of earlier rules included). For an object with several pod templates, `roots` holds one of
+// them: the pod criteria are evaluated on that template.
 struct MatchInput {
   const AdmissionRequest& request;
   const Settings& settings;
@@ -55,7 +58,8 @@ struct MatchInput {
 bool matches(const Match& m, const MatchInput& in);
 
 // Pod-level facts used by match criteria and built-in rules.
-bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources);
+bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources,
+                const PodLayout* layout = nullptr);
 bool podHasLocalStorage(const json::Value* podSpec);
 std::string objectName(const AdmissionRequest& req, const json::Value* object);
 

@@ -11,8 +11,8 @@ class MetadataAction final : public MutateAction {
   void apply(MutateContext& ctx) const override {
     // Kinds without a pod (Node, ...) carry them on their own metadata.
     json::Value* meta = nullptr;
-    if (!spec_.targetObject && isWorkloadKind(ctx.request.kind))
-      meta = ensurePodMetadata(ctx.object, ctx.request.kind);
+    if (!spec_.targetObject && ctx.kindHasPods)
+      meta = ctx.ensurePodMetadata();
     else
       meta = &ctx.object["metadata"];
     if (!meta) return;

@@ -13,7 +13,7 @@ class TolerationsAction final : public MutateAction {
  public:
   explicit TolerationsAction(std::vector<TolerationSpec> t) : tolerations_(std::move(t)) {}
   void apply(MutateContext& ctx) const override {
-    json::Value* spec = ensurePodSpec(ctx.object, ctx.request.kind);
+    json::Value* spec = ctx.ensurePodSpec();
     if (!spec) return;
     for (const TolerationSpec& t : tolerations_) {
       json::Value* list = spec->find("tolerations");
@@ -35,7 +35,7 @@ class NodeSelectorAction final : public MutateAction {
  public:
   explicit NodeSelectorAction(StringPairs s) : selector_(std::move(s)) {}
   void apply(MutateContext& ctx) const override {
-    json::Value* spec = ensurePodSpec(ctx.object, ctx.request.kind);
+    json::Value* spec = ctx.ensurePodSpec();
     if (!spec) return;
     for (const auto& [k, v] : selector_) {
       json::Value* sel = spec->find("nodeSelector");
@@ -59,7 +59,7 @@ class NodeAffinityAction final : public MutateAction {
  public:
   explicit NodeAffinityAction(NodeAffinitySpec s) : spec_(std::move(s)) {}
   void apply(MutateContext& ctx) const override {
-    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
+    json::Value* pod = ctx.ensurePodSpec();
     if (!pod) return;
     if (!spec_.required.empty()) ensureRequired(*pod, ctx);
     if (!spec_.preferred.empty()) ensurePreferred(*pod, ctx);

@@ -34,10 +34,10 @@ class ResourcesAction final : public MutateAction {
  public:
   explicit ResourcesAction(ResourcesSpec s) : spec_(std::move(s)) {}
   void apply(MutateContext& ctx) const override {
-    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
+    json::Value* pod = ctx.ensurePodSpec();
     if (!pod) return;
     bool overwrite = spec_.overwrite.value_or(ctx.overwrite);
-    forEachContainer(pod, spec_.initContainers, false, [&](json::Value& c) {
+    forEachContainer(pod, ctx.podLayout(), spec_.initContainers, false, [&](json::Value& c) {
       if (!globAny(spec_.containers, containerName(c))) return;
       if (ensureContainerResources(c, spec_.requests, spec_.limits, spec_.limitsFromRequests,
                                    overwrite, ctx.notes))

@@ -1,4 +1,5 @@
 // `set` (a value at a path, parents created) and `patch` (raw RFC 6902, the escape hatch).
+#include <optional>
 #include <stdexcept>
 
 #include "json/patch.h"
@@ -14,6 +15,23 @@ void ensureEach(const std::vector<json::Value*>& elems, const SetItem& item, std
 // Walks `path` from segment k, creating missing object parents, and ensures the value at the end.
 void ensureAt(json::Value& cur, const SetItem& item, std::size_t k, bool overwrite,
               MutateContext& ctx) {
+  // pod.containers[...] of a pod spec that keeps its containers elsewhere (pod_layout.h).
+  const PodLayout* layout = ctx.podLayout();
+  if (k == 0 && item.path.root == Root::Pod && layout && !layout->standard() &&
+      item.path.segments.size() > 1 && item.path.segments[0].kind == Segment::Kind::Field &&
+      item.path.segments[1].kind != Segment::Kind::Field) {
+    const std::string& key = item.path.segments[0].key;
+    std::optional<ContainerGroup> group;
+    if (key == "containers") group = ContainerGroup::Main;
+    if (key == "initContainers") group = ContainerGroup::Init;
+    if (key == "ephemeralContainers") group = ContainerGroup::Ephemeral;
+    if (group) {
+      std::vector<json::Value*> elems;
+      forEachContainerOf(&cur, layout, *group, [&](json::Value& c) { elems.push_back(&c); });
+      ensureEach(elems, item, 1, overwrite, ctx);
+      return;
+    }
+  }
   const auto& segs = item.path.segments;
   if (k == segs.size()) {
     if (!cur.isNull() && (!overwrite || cur == item.value)) return;
@@ -46,7 +64,8 @@ void ensureAt(json::Value& cur, const SetItem& item, std::size_t k, bool overwri
     }
     case Segment::Kind::AllContainers: {
       std::vector<json::Value*> elems;
-      forEachContainer(&cur, true, true, [&](json::Value& c) { elems.push_back(&c); });
+      forEachContainer(&cur, ctx.podLayout(), true, true,
+                       [&](json::Value& c) { elems.push_back(&c); });
       ensureEach(elems, item, k + 1, overwrite, ctx);
       return;
     }
@@ -83,10 +102,10 @@ class SetAction final : public MutateAction {
           root = &ctx.object;
           break;
         case Root::Pod:
-          root = ensurePodSpec(ctx.object, ctx.request.kind);
+          root = ctx.ensurePodSpec();
           break;
         case Root::PodMetadata:
-          root = ensurePodMetadata(ctx.object, ctx.request.kind);
+          root = ctx.ensurePodMetadata();
           break;
         default:
           break;  // rejected at load

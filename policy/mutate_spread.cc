@@ -7,10 +7,16 @@ namespace {
 
 // The keys that identify the workload's own pods: given, else the controller's selector keys,
 // else (bare Pod) app.kubernetes.io/name or app.
+// A Deployment, Job, ... (not a Pod, not a kind of Settings.podTemplates, whose pods have no
+// selector of the object's to go by).
+bool builtinController(const MutateContext& ctx) {
+  return ctx.pod && ctx.pod->create && isPodController(ctx.request.kind);
+}
+
 std::vector<std::string> selectorKeys(const SpreadSpec& spec, const MutateContext& ctx) {
   if (!spec.labelKeys.empty()) return spec.labelKeys;
   std::vector<std::string> keys;
-  if (isPodController(ctx.request.kind)) {
+  if (builtinController(ctx)) {
     const json::Value* ml = dig(ctx.object, {"spec", "selector", "matchLabels"});
     if (ctx.request.kind == "CronJob")
       ml = dig(ctx.object, {"spec", "jobTemplate", "spec", "selector", "matchLabels"});
@@ -24,10 +30,10 @@ std::vector<std::string> selectorKeys(const SpreadSpec& spec, const MutateContex
 // {matchLabels: {...}} from the pod's labels for those keys; nullopt when the pod has none.
 std::optional<json::Value> ownSelector(const SpreadSpec& spec, const MutateContext& ctx) {
   std::vector<std::string> keys = selectorKeys(spec, ctx);
-  const json::Value* meta = findPodMetadata(ctx.object, ctx.request.kind);
+  const json::Value* meta = ctx.podMetadata();
   const json::Value* labels = meta ? meta->find("labels") : nullptr;
   json::Value ml = json::Value::object();
-  bool defaultAppKeys = spec.labelKeys.empty() && !isPodController(ctx.request.kind);
+  bool defaultAppKeys = spec.labelKeys.empty() && !builtinController(ctx);
   for (const std::string& k : keys) {
     const json::Value* v = labels ? labels->find(k) : nullptr;
     if (!v || !v->isString()) continue;
@@ -52,13 +58,13 @@ class SpreadAction : public MutateAction {
  public:
   explicit SpreadAction(SpreadSpec s) : spec_(std::move(s)) {}
   void apply(MutateContext& ctx) const final {
-    if (!isWorkloadKind(ctx.request.kind)) return;
+    if (!ctx.pod) return;
     std::optional<json::Value> sel = ownSelector(spec_, ctx);
     if (!sel) {
       ctx.skipReason = "the pod has none of the selector labels";
       return;
     }
-    json::Value* pod = ensurePodSpec(ctx.object, ctx.request.kind);
+    json::Value* pod = ctx.ensurePodSpec();
     if (pod && ensure(*pod, std::move(*sel))) ctx.changed = true;
   }
 

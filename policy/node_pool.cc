@@ -224,6 +224,7 @@ CompiledPolicy compileNodePool(NodePoolDef def) {
   p.match.operations = {Operation::Create, Operation::Update};
   if (!def.members.kinds.empty()) {
     p.match.kinds = workloadKinds();
+    p.match.workloads = true;
     p.match.kinds.push_back("Node");
     for (const std::string& k : def.members.kinds)
       if (std::find(p.match.kinds.begin(), p.match.kinds.end(), k) == p.match.kinds.end())
@@ -278,6 +279,7 @@ CompiledPolicy compileNodePool(NodePoolDef def) {
                                                    : Mode::Audit;
     keep.match = Match{};
     keep.match->kinds = workloadKinds();
+    keep.match->workloads = true;  // and the pod templates of Settings.podTemplates' kinds
     keep.checks.push_back(std::make_unique<OutsiderCheck>(def));
     p.rules.push_back(std::move(keep));
   }

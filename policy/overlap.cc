@@ -7,6 +7,7 @@
 #include <string>
 
 #include "policy/glob.h"
+#include "policy/workload.h"
 
 namespace billet::policy {
 namespace {
@@ -139,7 +140,16 @@ bool globsMayOverlap(std::string_view a, std::string_view b) {
 bool mayOverlap(const Match& a, const Match& b) {
   // Not decided here, so taken as overlapping: groups (a request has several), images,
   // containerNames and annotations (different containers or metadata can satisfy each), when.
-  return kindsMayOverlap(a.kinds, b.kinds) && listsShare(a.operations, b.operations) &&
+  // `Workloads` also stands for the kinds of Settings.podTemplates, which are not listed: any
+  // kind the other block names beside the built-in ones may be one of them.
+  auto workloadsMeet = [](const Match& w, const Match& other) {
+    if (!w.workloads) return false;
+    for (const std::string& k : other.kinds)
+      if (k != "Node" && !isWorkloadKind(k)) return true;
+    return false;
+  };
+  bool kinds = kindsMayOverlap(a.kinds, b.kinds) || workloadsMeet(a, b) || workloadsMeet(b, a);
+  return kinds && listsShare(a.operations, b.operations) &&
          globListsMayOverlap(a.namespaces, b.namespaces) && globListsMayOverlap(a.names, b.names) &&
          globListsMayOverlap(a.users, b.users) && selectorsMayOverlap(a.labels, b.labels) &&
          flagsMayOverlap(a.gpu, b.gpu) && flagsMayOverlap(a.localStorage, b.localStorage) &&

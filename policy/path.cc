@@ -149,21 +149,22 @@ bool selectMatches(const json::Value& element, const Segment& seg) {
 }
 
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, std::vector<Slot>& out);
+          const std::string* key, const PodLayout* layout, std::vector<Slot>& out);
 
 // Applies segment k (an element selector) to a list of candidate elements.
 void walkElements(const Path& path, std::size_t k, const std::vector<const json::Value*>& elems,
                   bool containers, const json::Value* container, const std::string* key,
-                  std::vector<Slot>& out) {
+                  const PodLayout* layout, std::vector<Slot>& out) {
   const Segment& seg = path.segments[k];
   switch (seg.kind) {
     case Segment::Kind::Wildcard:
-      for (const json::Value* e : elems) walk(path, k + 1, e, containers ? e : container, key, out);
+      for (const json::Value* e : elems)
+        walk(path, k + 1, e, containers ? e : container, key, layout, out);
       return;
     case Segment::Kind::Index:
       if (seg.index < elems.size()) {
         const json::Value* e = elems[seg.index];
-        walk(path, k + 1, e, containers ? e : container, key, out);
+        walk(path, k + 1, e, containers ? e : container, key, layout, out);
       } else {
         out.push_back({nullptr, container, key});
       }
@@ -171,7 +172,7 @@ void walkElements(const Path& path, std::size_t k, const std::vector<const json:
     case Segment::Kind::Select:
       for (const json::Value* e : elems)
         if (selectMatches(*e, seg)) {
-          walk(path, k + 1, e, containers ? e : container, key, out);
+          walk(path, k + 1, e, containers ? e : container, key, layout, out);
           return;
         }
       out.push_back({nullptr, container, key});
@@ -182,8 +183,27 @@ void walkElements(const Path& path, std::size_t k, const std::vector<const json:
   out.push_back({nullptr, container, key});
 }
 
+// pod.containers, pod.initContainers, pod.ephemeralContainers of a pod spec whose layout keeps
+// its containers elsewhere (an Argo template's `container`, `script`, `sidecars`, ...).
+bool layoutContainerGroup(const Path& path, std::size_t k, const PodLayout* layout,
+                          ContainerGroup& group) {
+  if (path.root != Root::Pod || k != 0 || !layout || layout->standard()) return false;
+  if (path.segments.size() < 2 || path.segments[1].kind == Segment::Kind::Field) return false;
+  const std::string& key = path.segments[0].key;
+  if (path.segments[0].kind != Segment::Kind::Field) return false;
+  if (key == "containers")
+    group = ContainerGroup::Main;
+  else if (key == "initContainers")
+    group = ContainerGroup::Init;
+  else if (key == "ephemeralContainers")
+    group = ContainerGroup::Ephemeral;
+  else
+    return false;
+  return true;
+}
+
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, std::vector<Slot>& out) {
+          const std::string* key, const PodLayout* layout, std::vector<Slot>& out) {
   if (k == path.segments.size()) {
     out.push_back({cur, container, key});
     return;
@@ -191,8 +211,14 @@ void walk(const Path& path, std::size_t k, const json::Value* cur, const json::V
   const Segment& seg = path.segments[k];
   if (seg.kind == Segment::Kind::AllContainers) {
     std::vector<const json::Value*> elems;
-    forEachContainer(cur, true, true, [&](const json::Value& c) { elems.push_back(&c); });
-    walkElements(path, k + 1, elems, true, container, key, out);
+    forEachContainer(cur, layout, true, true, [&](const json::Value& c) { elems.push_back(&c); });
+    walkElements(path, k + 1, elems, true, container, key, layout, out);
+    return;
+  }
+  if (ContainerGroup group; cur && layoutContainerGroup(path, k, layout, group)) {
+    std::vector<const json::Value*> elems;
+    forEachContainerOf(cur, layout, group, [&](const json::Value& c) { elems.push_back(&c); });
+    walkElements(path, k + 1, elems, true, container, key, layout, out);
     return;
   }
   if (!cur) {
@@ -203,26 +229,35 @@ void walk(const Path& path, std::size_t k, const json::Value* cur, const json::V
     return;
   }
   if (seg.kind == Segment::Kind::Field) {
-    walk(path, k + 1, cur->find(seg.key), container, key, out);
+    walk(path, k + 1, cur->find(seg.key), container, key, layout, out);
     return;
   }
   if (seg.kind == Segment::Kind::Wildcard && cur->isObject()) {
     // A map wildcard: every member value, remembering its key (for forEach's elementKey).
     for (const json::Member& m : cur->asObject())
-      walk(path, k + 1, &m.value, container, &m.key, out);
+      walk(path, k + 1, &m.value, container, &m.key, layout, out);
     return;
   }
   if (!cur->isArray()) {
-    walk(path, k + 1, nullptr, container, key, out);
+    walk(path, k + 1, nullptr, container, key, layout, out);
     return;
   }
   std::vector<const json::Value*> elems;
   elems.reserve(cur->asArray().size());
   for (const json::Value& e : cur->asArray()) elems.push_back(&e);
-  walkElements(path, k, elems, isContainerList(path, k - 1), container, key, out);
+  walkElements(path, k, elems, isContainerList(path, k - 1), container, key, layout, out);
 }
 
 }  // namespace
+
+std::string containerName(const json::Value& c, const PathRoots& roots) {
+  if (const json::Value* n = c.find("name"); n && n->isString()) return n->asString();
+  if (!roots.pod || !roots.podLayout) return {};
+  for (const ContainerSlot& s : roots.podLayout->slots)
+    if (!s.list && !s.defaultName.empty() && roots.pod->find(s.key) == &c)
+      return std::string(s.defaultName);
+  return {};
+}
 
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) {
   const json::Value* start = nullptr;
@@ -252,7 +287,7 @@ void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) 
       start = roots.elementKey;
       break;
   }
-  walk(path, 0, start, nullptr, nullptr, out);
+  walk(path, 0, start, nullptr, nullptr, roots.podLayout, out);
 }
 
 }  // namespace billet::policy

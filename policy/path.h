@@ -15,9 +15,11 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "json/value.h"
+#include "policy/pod_layout.h"
 
 namespace billet::policy {
 
@@ -48,9 +50,10 @@ struct PathRoots {
   const json::Value* request = nullptr;
   const json::Value* pod = nullptr;          // the pod spec, wherever it lives
   const json::Value* podMetadata = nullptr;  // the pod's metadata
-  const json::Value* cluster = nullptr;      // {nodes, workloads} (policy/cluster.h)
-  const json::Value* element = nullptr;      // forEach: the element being checked
-  const json::Value* elementKey = nullptr;   // forEach: its map key (a string), when it has one
+  const PodLayout* podLayout = nullptr;     // where that spec keeps its containers (null: standard)
+  const json::Value* cluster = nullptr;     // {nodes, workloads} (policy/cluster.h)
+  const json::Value* element = nullptr;     // forEach: the element being checked
+  const json::Value* elementKey = nullptr;  // forEach: its map key (a string), when it has one
 };
 
 struct Slot {
@@ -61,18 +64,16 @@ struct Slot {
 
 void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out);
 
-// The containers, initContainers and ephemeralContainers of a pod spec, in that order.
+// A container's `name`; for one that has none and sits in a field of its own (an Argo template's
+// `container` or `script`, a KServe predictor's `model`), the name its operator gives it ("main",
+// "kserve-container"); else "".
+std::string containerName(const json::Value& container, const PathRoots& roots);
+
+// The containers, initContainers and ephemeralContainers of a pod spec in the standard layout, in
+// that order (pod_layout.h has the form for other layouts).
 template <typename V, typename F>
 void forEachContainer(V* podSpec, bool includeInit, bool includeEphemeral, F&& f) {
-  if (!podSpec) return;
-  static constexpr const char* kLists[] = {"containers", "initContainers", "ephemeralContainers"};
-  for (int i = 0; i < 3; ++i) {
-    if ((i == 1 && !includeInit) || (i == 2 && !includeEphemeral)) continue;
-    auto* list = podSpec->find(kLists[i]);
-    if (!list || !list->isArray()) continue;
-    for (auto& c : list->asArray())
-      if (c.isObject()) f(c);
-  }
+  forEachContainer(podSpec, nullptr, includeInit, includeEphemeral, std::forward<F>(f));
 }
 
 }  // namespace billet::policy

@@ -42,9 +42,17 @@ void PolicySet::buildIndex() {
   byKind_.clear();
   anyKind_.clear();
   // Every kind named by some policy gets a list; each list keeps the evaluation order and
-  // includes the policies that match any kind.
-  for (const CompiledPolicy& p : policies)
+  // includes the policies that match any kind. `Workloads` names the podTemplates kinds too.
+  auto templateKind = [&](const std::string& k) {
+    for (const PodTemplateKind& t : settings.podTemplates)
+      if (t.kind == k) return true;
+    return false;
+  };
+  for (const CompiledPolicy& p : policies) {
     for (const std::string& k : p.match.kinds) byKind_.try_emplace(k);
+    if (p.match.workloads)
+      for (const PodTemplateKind& t : settings.podTemplates) byKind_.try_emplace(t.kind);
+  }
   for (const CompiledPolicy& p : policies) {
     if (p.match.kinds.empty()) {
       anyKind_.push_back(&p);
@@ -52,7 +60,7 @@ void PolicySet::buildIndex() {
       continue;
     }
     for (auto& [k, list] : byKind_)
-      if (p.match.matchesKind(k)) list.push_back(&p);
+      if (p.match.matchesKind(k) || (p.match.workloads && templateKind(k))) list.push_back(&p);
   }
 }
 

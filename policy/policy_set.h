@@ -37,7 +37,6 @@ struct LoadOptions {
   std::string selfNamespace;  // the namespace billet runs in: never matched
 };
 
-// Files or directories (recursively *.yaml, *.yml, *.json); "-" reads stdin.
 // Files as base::readTextFiles reads them; a file that could not be read is an error.
 LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOptions& options = {});
 // Policy documents held in memory (tests, fuzzing); `name` stands for the file in errors.

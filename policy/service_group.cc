@@ -61,35 +61,22 @@ std::string text(const json::Value* v) {
 
 class ServiceGroupAction final : public MutateAction {
  public:
-  // The group's own rule.
-  explicit ServiceGroupAction(std::shared_ptr<const ServiceGroupSpec> spec)
-      : name_(spec->name), binding_(std::make_shared<Binding>(Binding{std::move(spec)})) {}
-  // A reference from a Policy rule, bound later.
-  ServiceGroupAction(std::string name, LoadError where)
-      : name_(std::move(name)),
-        reference_(true),
-        where_(std::move(where)),
-        binding_(std::make_shared<Binding>()) {}
-
-  const std::string& groupName() const { return name_; }
-  bool isReference() const { return reference_; }
-  const LoadError& where() const { return where_; }
-  std::shared_ptr<const ServiceGroupSpec> spec() const { return binding_->spec; }
-  void bind(std::shared_ptr<const ServiceGroupSpec> spec) const {
-    binding_->spec = std::move(spec);
-  }
+  // The group's own rule, or (`reference`) a Policy rule's `serviceGroup: NAME`, which applies
+  // only to the group's members.
+  ServiceGroupAction(std::shared_ptr<const ServiceGroupSpec> spec, bool reference)
+      : spec_(std::move(spec)), reference_(reference) {}
 
   void apply(MutateContext& ctx) const override {
-    const ServiceGroupSpec* g = binding_->spec.get();
-    if (!g) throw std::logic_error("serviceGroup \"" + name_ + "\" is not bound");
+    const ServiceGroupSpec* g = spec_.get();
     if (reference_) {
       PathRoots roots;
       roots.object = &ctx.object;
       roots.cluster = &ctx.settings.cluster;
       roots.oldObject = ctx.request.oldObject;
       roots.request = ctx.request.request;
-      roots.pod = findPodSpec(ctx.object, ctx.request.kind);
-      roots.podMetadata = findPodMetadata(ctx.object, ctx.request.kind);
+      roots.pod = ctx.podSpec();
+      roots.podMetadata = ctx.podMetadata();
+      roots.podLayout = ctx.podLayout();
       MatchInput in{ctx.request, ctx.settings, &ctx.object, roots};
       if (!matches(g->members, in)) {
         ctx.skipReason = "not a member of ServiceGroup \"" + g->name + "\"";
@@ -97,11 +84,11 @@ class ServiceGroupAction final : public MutateAction {
       }
     }
     // Only an existing pod spec: a group never creates an empty one.
-    auto* pod = const_cast<json::Value*>(findPodSpec(ctx.object, ctx.request.kind));
+    auto* pod = const_cast<json::Value*>(ctx.podSpec());
     bool overwrite = g->overwrite || ctx.overwrite;
     int members = 0;
     bool changed = false;
-    forEachContainer(pod, false, false, [&](json::Value& c) {
+    forEachContainer(pod, ctx.podLayout(), false, false, [&](json::Value& c) {
       std::string name = text(c.find("name"));
       if (!g->containerNames.empty() && !globAny(g->containerNames, name)) return;
       ++members;
@@ -157,10 +144,8 @@ class ServiceGroupAction final : public MutateAction {
     return true;
   }
 
-  std::string name_;
+  std::shared_ptr<const ServiceGroupSpec> spec_;
   bool reference_ = false;
-  LoadError where_;
-  std::shared_ptr<Binding> binding_;
 };
 
 }  // namespace
@@ -235,46 +220,15 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
   rule.name = "resources";
   rule.stage = Stage::Mutate;
   rule.overwrite = def.overwrite;
-  rule.actions.push_back(std::make_unique<ServiceGroupAction>(std::move(spec)));
+  p.serviceGroup = spec;
+  rule.actions.push_back(std::make_unique<ServiceGroupAction>(std::move(spec), false));
   p.rules.push_back(std::move(rule));
   return p;
 }
 
-std::unique_ptr<const MutateAction> makeServiceGroupReference(std::string name, LoadError where) {
-  return std::make_unique<ServiceGroupAction>(std::move(name), std::move(where));
-}
-
-void resolveServiceGroupReferences(const std::vector<CompiledPolicy>& policies,
-                                   const std::vector<CompiledPolicy>& groups,
-                                   std::vector<LoadError>& errors) {
-  auto specOf = [&](const std::string& name) -> std::shared_ptr<const ServiceGroupSpec> {
-    for (const CompiledPolicy& g : groups) {
-      if (g.name != name) continue;
-      for (const Rule& r : g.rules)
-        for (const auto& a : r.actions)
-          if (const auto* own = dynamic_cast<const ServiceGroupAction*>(a.get()))
-            return own->spec();
-    }
-    return nullptr;
-  };
-  for (const CompiledPolicy& p : policies) {
-    for (const Rule& r : p.rules) {
-      for (const auto& a : r.actions) {
-        const auto* ref = dynamic_cast<const ServiceGroupAction*>(a.get());
-        if (!ref || !ref->isReference()) continue;
-        if (auto spec = specOf(ref->groupName())) {
-          ref->bind(std::move(spec));
-          continue;
-        }
-        std::string known;
-        for (const CompiledPolicy& g : groups) known += (known.empty() ? "" : ", ") + g.name;
-        LoadError e = ref->where();
-        e.message = "unknown ServiceGroup \"" + ref->groupName() + "\"" +
-                    (known.empty() ? " (no ServiceGroup is loaded)" : " (known: " + known + ")");
-        errors.push_back(std::move(e));
-      }
-    }
-  }
+std::unique_ptr<const MutateAction> makeServiceGroupReference(
+    std::shared_ptr<const ServiceGroupSpec> group) {
+  return std::make_unique<ServiceGroupAction>(std::move(group), true);
 }
 
 }  // namespace billet::policy

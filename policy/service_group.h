@@ -78,14 +78,9 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
                                    std::vector<std::string>& warnings);
 
 // `mutate: {serviceGroup: NAME}` in a Policy rule: applies the group's values to the group's
-// member containers of workloads that are members of the group. Unbound until
-// resolveServiceGroupReferences; `where` is the position of the `serviceGroup` field.
-std::unique_ptr<const MutateAction> makeServiceGroupReference(std::string name, LoadError where);
-
-// Binds every serviceGroup reference in `policies` to its group in `groups` (the compiled
-// ServiceGroups); a name with no group is an error at the reference's position.
-void resolveServiceGroupReferences(const std::vector<CompiledPolicy>& policies,
-                                   const std::vector<CompiledPolicy>& groups,
-                                   std::vector<LoadError>& errors);
+// member containers of workloads that are members of the group. ServiceGroups are decoded before
+// the policies that name them, so the group is known here.
+std::unique_ptr<const MutateAction> makeServiceGroupReference(
+    std::shared_ptr<const ServiceGroupSpec> group);
 
 }  // namespace billet::policy

@@ -1,47 +1,12 @@
 #include "policy/workload.h"
 
 #include <charconv>
-#include <span>
+#include <optional>
+#include <vector>
+
+#include "policy/pod_templates.h"
 
 namespace billet::policy {
-namespace {
-
-using Keys = std::span<const std::string_view>;
-
-constexpr std::string_view kCronJobPrefix[] = {"spec", "jobTemplate", "spec", "template"};
-constexpr std::string_view kControllerPrefix[] = {"spec", "template"};
-constexpr std::string_view kSpec[] = {"spec"};
-constexpr std::string_view kMetadata[] = {"metadata"};
-
-Keys podPrefix(std::string_view kind) {
-  if (kind == "Pod") return {};
-  if (kind == "CronJob") return kCronJobPrefix;
-  return kControllerPrefix;
-}
-
-const json::Value* follow(const json::Value& v, Keys keys) {
-  const json::Value* cur = &v;
-  for (std::string_view k : keys) {
-    cur = cur->find(k);
-    if (!cur) return nullptr;
-  }
-  return cur;
-}
-
-json::Value* create(json::Value& v, Keys keys) {
-  json::Value* cur = &v;
-  for (std::string_view k : keys) {
-    json::Value* next = cur->find(k);
-    if (!next || !next->isObject()) {
-      if (next && !next->isNull()) return nullptr;  // a scalar in the way: leave it alone
-      next = &cur->set(k, json::Value::object());
-    }
-    cur = next;
-  }
-  return cur;
-}
-
-}  // namespace
 
 bool isWorkloadKind(std::string_view kind) {
   for (std::string_view k : kWorkloadKinds)
@@ -53,28 +18,35 @@ bool isPodController(std::string_view kind) {
   return kind != "Pod" && isWorkloadKind(kind);
 }
 
+namespace {
+
+// The one pod template of a built-in workload kind, or nullopt.
+std::optional<PodTemplates> builtin(std::string_view kind) {
+  if (!isWorkloadKind(kind)) return std::nullopt;
+  static const std::vector<PodTemplateKind> kNone;
+  return PodTemplates(kNone, "", kind, nullptr);
+}
+
+}  // namespace
+
 const json::Value* findPodSpec(const json::Value& object, std::string_view kind) {
-  if (!isWorkloadKind(kind)) return nullptr;
-  const json::Value* base = follow(object, podPrefix(kind));
-  return base ? base->find("spec") : nullptr;
+  auto t = builtin(kind);
+  return t ? podSpecOf(object, &(*t)[0]) : nullptr;
 }
 
 const json::Value* findPodMetadata(const json::Value& object, std::string_view kind) {
-  if (!isWorkloadKind(kind)) return nullptr;
-  const json::Value* base = follow(object, podPrefix(kind));
-  return base ? base->find("metadata") : nullptr;
+  auto t = builtin(kind);
+  return t ? podMetadataOf(object, &(*t)[0]) : nullptr;
 }
 
 json::Value* ensurePodSpec(json::Value& object, std::string_view kind) {
-  if (!isWorkloadKind(kind)) return nullptr;
-  json::Value* base = create(object, podPrefix(kind));
-  return base ? create(*base, kSpec) : nullptr;
+  auto t = builtin(kind);
+  return t ? ensurePodSpec(object, &(*t)[0]) : nullptr;
 }
 
 json::Value* ensurePodMetadata(json::Value& object, std::string_view kind) {
-  if (!isWorkloadKind(kind)) return nullptr;
-  json::Value* base = create(object, podPrefix(kind));
-  return base ? create(*base, kMetadata) : nullptr;
+  auto t = builtin(kind);
+  return t ? ensurePodMetadata(object, &(*t)[0]) : nullptr;
 }
 
 std::int64_t replicasOf(const json::Value& object) {

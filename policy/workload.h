@@ -20,7 +20,9 @@ inline constexpr std::array<std::string_view, 8> kWorkloadKinds = {
 bool isWorkloadKind(std::string_view kind);
 bool isPodController(std::string_view kind);  // a workload kind other than Pod
 
-// Read-only lookups; nullptr when absent or the kind has no pod.
+// The built-in kinds' one pod, by kind name (the engine uses pod_templates.h, which also knows
+// the kinds of Settings.podTemplates). Read-only lookups; nullptr when absent or the kind has
+// no pod.
 const json::Value* findPodSpec(const json::Value& object, std::string_view kind);
 const json::Value* findPodMetadata(const json::Value& object, std::string_view kind);
 // Mutable lookups that create the missing parents (as objects); nullptr when the kind has no pod.

@@ -208,7 +208,7 @@ check "and lists the valid formats" grep -q 'unknown --output html (valid: text,
 # billet test: the pack's own tests pass; a wrong expectation fails; a bad test file is invalid.
 run test "$SRC/manifests/tests"
 check "the pack's tests pass" [ $rc -eq 0 ]
-check "billet test closes with its count" grep -q '^39 passed, 0 failed$' <<<"$out"
+check "billet test closes with its count" grep -q '^49 passed, 0 failed$' <<<"$out"
 cat > "$T/wrong-test.yaml" <<YAML
 apiVersion: billet.dev/v1alpha1
 kind: Test

@@ -235,7 +235,7 @@ POLICY
 
 # The Prometheus Operator's CRDs for the kinds the bundled pack handles (Prometheus,
 # PrometheusAgent), from the operator's Go module, as a cluster running kube-prometheus has them:
-# the examples include such objects.
+# the examples include such objects; and stand-ins for the ML operators' CRDs.
 PROMETHEUS_OPERATOR=github.com/prometheus-operator/prometheus-operator@v0.85.0
 install_operator_crds() {
   local dir
@@ -245,6 +245,9 @@ install_operator_crds() {
     -f "$dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheusagents.yaml" > /dev/null
   k wait --for condition=Established --timeout 30s \
     crd/prometheuses.monitoring.coreos.com crd/prometheusagents.monitoring.coreos.com > /dev/null
+  # The ML operators' kinds of manifests/examples/ml-operators/ (stand-ins written here).
+  k apply -f "$ROOT/tests/cluster/testdata/ml-operator-crds.yaml" > /dev/null
+  k wait --for condition=Established --timeout 30s --all crd > /dev/null
 }
 
 k() { "$CLUSTER_BIN/kubectl" --request-timeout=30s "$@"; }

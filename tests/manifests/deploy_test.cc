@@ -54,7 +54,23 @@ std::string kindOf(const std::string& resource) {
       {"cronjobs", "CronJob"},
       {"nodes", "Node"},
       {"prometheuses", "Prometheus"},
-      {"prometheusagents", "PrometheusAgent"}};
+      {"prometheusagents", "PrometheusAgent"},
+      // Settings.podTemplates' built-in kinds.
+      {"workflows", "Workflow"},
+      {"workflowtemplates", "WorkflowTemplate"},
+      {"clusterworkflowtemplates", "ClusterWorkflowTemplate"},
+      {"cronworkflows", "CronWorkflow"},
+      {"rayclusters", "RayCluster"},
+      {"rayjobs", "RayJob"},
+      {"rayservices", "RayService"},
+      {"jobsets", "JobSet"},
+      {"leaderworkersets", "LeaderWorkerSet"},
+      {"pytorchjobs", "PyTorchJob"},
+      {"mpijobs", "MPIJob"},
+      {"trainjobs", "TrainJob"},
+      {"trainingruntimes", "TrainingRuntime"},
+      {"clustertrainingruntimes", "ClusterTrainingRuntime"},
+      {"inferenceservices", "InferenceService"}};
   auto it = kKinds.find(resource);
   return it == kKinds.end() ? "?" + resource : it->second;
 }
@@ -65,9 +81,15 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
   auto loaded = policy::loadPolicies(billet::base::readTextFiles({(kRoot / "policies").string()}));
   REQUIRE(loaded.ok());
   std::set<std::string> needed;
-  for (const policy::CompiledPolicy& p : loaded.set->policies)
+  for (const policy::CompiledPolicy& p : loaded.set->policies) {
     for (const std::string& k : p.match.kinds) needed.insert(k);
+    // `Workloads` stands for the kinds of Settings.podTemplates too.
+    if (p.match.workloads)
+      for (const policy::PodTemplateKind& t : loaded.set->settings.podTemplates)
+        needed.insert(t.kind);
+  }
   REQUIRE(needed.count("Node"));
+  REQUIRE(needed.count("RayCluster"));
   REQUIRE(needed.count("CronJob"));
   auto docs = documents(kRoot / "deploy" / "webhooks.yaml");
   for (const char* kind : {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}) {

@@ -25,6 +25,15 @@ TEST_CASE("match blocks are disjoint only when some criterion proves it") {
   CHECK_FALSE(mayOverlap(a, b));
   b.kinds = {"*"};
   CHECK(mayOverlap(a, b));
+  // `Workloads` includes the kinds of Settings.podTemplates, which it does not list.
+  Match w, ray;
+  w.kinds = {"Pod", "Deployment"};
+  w.workloads = true;
+  ray.kinds = {"RayCluster"};
+  CHECK(mayOverlap(w, ray));
+  CHECK(mayOverlap(ray, w));
+  ray.kinds = {"Node"};
+  CHECK_FALSE(mayOverlap(w, ray));
   a.namespaces = {"team-a", "shared"};
   b.namespaces = {"team-b", "shared"};
   CHECK(mayOverlap(a, b));

@@ -287,6 +287,54 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
         {"runtime/keep-outsiders-out", "pass"},
         {"baseline/require-resources", "pass"},
         {"baseline/forbid-latest-tag", "pass"}}},
+      // ML operators' kinds (Settings.podTemplates), manifests/examples/ml-operators/.
+      {"Workflow/ml-research/eval-nightly",
+       {{"gpu-workloads/guaranteed-qos", "pass"},
+        {"gpu-workloads/gpu-placement", "pass"},
+        {"scale-to-zero/safe-to-evict", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"JobSet/ml-research/pretrain-7b",
+       {{"gpu-workloads/guaranteed-qos", "pass"},
+        {"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"InferenceService/ml-prod/chat-assistant",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"LeaderWorkerSet/ml-prod/llm-multinode",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "warn"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"PyTorchJob/ml-research/finetune-bert",
+       {{"gpu-workloads/gpu-placement", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "fail"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "warn"},
+        {"baseline/forbid-latest-tag", "pass"}}},
+      {"RayCluster/ml-prod/llm-serving",
+       {{"gpu-workloads/guaranteed-qos", "pass"},
+        {"gpu-workloads/gpu-placement", "pass"},
+        {"scale-to-zero/safe-to-evict", "pass"},
+        {"runtime/keep-outsiders-out", "pass"},
+        {"gpu-workloads/require-gpu-limits", "pass"},
+        {"gpu-cold-starts/startup-probe", "pass"},
+        {"baseline/require-resources", "pass"},
+        {"baseline/forbid-latest-tag", "pass"}}},
   };
   std::set<std::string> seen;
   for (const cli::Resource& r : p.resources) seen.insert(r.id());
@@ -321,7 +369,8 @@ TEST_CASE("every example gets exactly the results docs/policies.md promises") {
     for (const std::string& n : rep.notes) UNSCOPED_INFO(n);
     CHECK(rep.notes.empty());
     bool denied = id == "Deployment/ml-prod/gpu-executor" || id == "Pod/analytics/sneaky-batch" ||
-                  id == "Pod/analytics/tolerate-all" || id == "Pod/ml-research/jupyter-gpu";
+                  id == "Pod/analytics/tolerate-all" || id == "Pod/ml-research/jupyter-gpu" ||
+                  id == "PyTorchJob/ml-research/finetune-bert";
     CHECK(rep.enforceFailure == denied);
   }
 }

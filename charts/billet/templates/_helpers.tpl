@@ -66,6 +66,16 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - {apiGroups: [batch], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [jobs, cronjobs], scope: Namespaced}
 - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [nodes], scope: Cluster}
 - {apiGroups: [monitoring.coreos.com], apiVersions: [v1, v1alpha1], operations: [CREATE, UPDATE], resources: [prometheuses, prometheusagents], scope: Namespaced}
+- {apiGroups: [argoproj.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [workflows, workflowtemplates, cronworkflows], scope: Namespaced}
+- {apiGroups: [argoproj.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [clusterworkflowtemplates], scope: Cluster}
+- {apiGroups: [ray.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [rayclusters, rayjobs, rayservices], scope: Namespaced}
+- {apiGroups: [jobset.x-k8s.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [jobsets], scope: Namespaced}
+- {apiGroups: [leaderworkerset.x-k8s.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [leaderworkersets], scope: Namespaced}
+- {apiGroups: [kubeflow.org], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [pytorchjobs, mpijobs], scope: Namespaced}
+- {apiGroups: [trainer.kubeflow.org], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [trainjobs, trainingruntimes], scope: Namespaced}
+- {apiGroups: [trainer.kubeflow.org], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [clustertrainingruntimes], scope: Cluster}
+- {apiGroups: [serving.kserve.io], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [inferenceservices], scope: Namespaced}
+- {apiGroups: [batch.volcano.sh], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [jobs], scope: Namespaced}
 {{- with .root.Values.webhooks.extraRules }}
 {{ toYaml . }}
 {{- end }}
