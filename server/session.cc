@@ -66,7 +66,7 @@ class HttpSession {
         beast::bind_front_handler(&HttpSession::onHeader, self().shared_from_this()));
   }
 
-  // On the strand: close the connection if it waits for a request that has not started.
+  // On the connection's loop: close the connection if it waits for a request that has not started.
   void drainIfIdle() {
     if (reading_ && buffer_.size() == 0 && parser_ && !parser_->got_some()) {
       error_code ignored;
