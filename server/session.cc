@@ -97,6 +97,17 @@ class HttpSession {
   }
 
   void readBody() {
+    // The body usually arrived with the header (one TLS record holds a whole review): parse
+    // what is buffered here, and start another read only for what is still missing.
+    error_code ec;
+    while (!parser_->is_done() && buffer_.size() != 0) {
+      const std::size_t n = parser_->put(buffer_.data(), ec);
+      if (ec == http::error::need_more) break;
+      if (ec) return onReadError(ec);
+      buffer_.consume(n);
+      if (n == 0) break;
+    }
+    if (parser_->is_done()) return onBody({}, 0);
     tcp().expires_after(state_->options.readTimeout);
     http::async_read(self().stream(), buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::onBody, self().shared_from_this()));
