@@ -28,7 +28,7 @@ count() {  # endpoint iterations other matching -> instructions collected
 
 printf '%-34s %14s\n' "case (endpoint:other-kind:matching)" "Ir per review"
 for c in $cases; do
-  IFS=: read -r endpoint other matching <<<"$c:0:0"
+  IFS=: read -r endpoint other matching _ <<<"$c:0:0"
   other="${other:-0}" matching="${matching:-0}"
   base="$(count "$endpoint" 0 "$other" "$matching")"
   total="$(count "$endpoint" "$n" "$other" "$matching")"
