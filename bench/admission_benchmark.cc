@@ -1,67 +1,41 @@
 // In-process admission handling: parse -> evaluate -> serialize, on the sample review and the
-// bundled policy pack, the way POST /mutate and /validate run it (without the network).
+// bundled policy pack (manifests/policies), the way POST /mutate and /validate run it (without
+// the network).
 //
-//   build/bench/admission_benchmark --benchmark_repetitions=5 --benchmark_report_aggregates_only
+//   taskset -c 1 build/bench/admission_benchmark --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only   (one line)
 //
-// The "+1000 other-kind policies" variants load 1,000 extra policies that match other kinds, to
-// show that the index by kind keeps them from costing anything on this request.
+// BM_*/OtherKind/N load N extra generated policies for kinds other than the sample's (the index
+// by kind must keep them from costing anything: flat cost); BM_*/Matching/N load N extra
+// policies that match the sample's kind and run on every review (the cost per matching policy).
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <map>
+#include <utility>
 
-#include "policy/compiled.h"
-#include "policy/policy_set.h"
 #include "admission/review.h"
+#include "bench/bench_pack.h"
 
 namespace {
 
-using billet::policy::LoadResult;
 using billet::admission::Endpoint;
+using PackPtr = std::shared_ptr<const billet::policy::PolicySet>;
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Sets are loaded once per (other-kind, matching) pair and kept for the run.
+const PackPtr& pack(int otherKind, int matching) {
+  static std::map<std::pair<int, int>, PackPtr> loaded;
+  PackPtr& p = loaded[{otherKind, matching}];
+  if (!p) p = billet::bench::loadPack(otherKind, matching);
+  return p;
 }
 
-const std::string& sample() {
-  static const std::string body = readFile(BILLET_SAMPLE_REVIEW);
-  return body;
-}
-
-std::shared_ptr<const billet::policy::PolicySet> pack(int extraPolicies) {
-  std::string text;
-  for (int i = 0; i < extraPolicies; ++i) {
-    const char* kinds[] = {"ConfigMap", "Secret", "Service", "Ingress", "Node"};
-    text += "---\napiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: other-" +
-            std::to_string(i) + "}\nspec:\n  match: {kinds: [" + kinds[i % 5] +
-            "]}\n  rules:\n    - name: label\n      mutate: {labels: {team: t" + std::to_string(i) +
-            "}}\n    - name: check\n      validate: {require: [{path: object.metadata.name, op: "
-            "Matches, value: '^[a-z]'}]}\n";
-  }
-  std::string all;
-  for (const char* f : {"settings", "service-groups", "runtime-nodepool", "gpu-workloads",
-                        "high-availability", "scale-to-zero", "baseline"})
-    all += "---\n" + readFile(std::string(BILLET_SOURCE_DIR "/manifests/policies/") + f + ".yaml") +
-           "\n";
-  LoadResult r = billet::policy::loadPoliciesFromText("bench.yaml", all + text);
-  if (!r.ok()) {
-    for (const auto& e : r.errors) std::cerr << e.format() << "\n";
-    std::abort();
-  }
-  return r.set;
-}
-
-void run(benchmark::State& state, Endpoint endpoint, int extra) {
-  auto set = pack(extra);
-  const std::string& body = sample();
+void run(benchmark::State& state, Endpoint endpoint, int otherKind, int matching) {
+  const std::string& body = billet::bench::sampleReview();
   if (body.empty()) {
     state.SkipWithError("sample review not found");
     return;
   }
+  const PackPtr& set = pack(otherKind, matching);
   for (auto _ : state) {
     auto reply = billet::admission::handleReview(*set, endpoint, body);
     benchmark::DoNotOptimize(reply.body.data());
@@ -69,22 +43,30 @@ void run(benchmark::State& state, Endpoint endpoint, int extra) {
 }
 
 void BM_Mutate(benchmark::State& s) {
-  run(s, Endpoint::Mutate, 0);
+  run(s, Endpoint::Mutate, 0, 0);
 }
 void BM_Validate(benchmark::State& s) {
-  run(s, Endpoint::Validate, 0);
+  run(s, Endpoint::Validate, 0, 0);
 }
-void BM_MutatePlus1000OtherKind(benchmark::State& s) {
-  run(s, Endpoint::Mutate, 1000);
+void BM_MutateOtherKind(benchmark::State& s) {
+  run(s, Endpoint::Mutate, static_cast<int>(s.range(0)), 0);
 }
-void BM_ValidatePlus1000OtherKind(benchmark::State& s) {
-  run(s, Endpoint::Validate, 1000);
+void BM_ValidateOtherKind(benchmark::State& s) {
+  run(s, Endpoint::Validate, static_cast<int>(s.range(0)), 0);
+}
+void BM_MutateMatching(benchmark::State& s) {
+  run(s, Endpoint::Mutate, 0, static_cast<int>(s.range(0)));
+}
+void BM_ValidateMatching(benchmark::State& s) {
+  run(s, Endpoint::Validate, 0, static_cast<int>(s.range(0)));
 }
 
 BENCHMARK(BM_Mutate);
 BENCHMARK(BM_Validate);
-BENCHMARK(BM_MutatePlus1000OtherKind);
-BENCHMARK(BM_ValidatePlus1000OtherKind);
+BENCHMARK(BM_MutateOtherKind)->ArgName("OtherKind")->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_ValidateOtherKind)->ArgName("OtherKind")->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(BM_MutateMatching)->ArgName("Matching")->Arg(1)->Arg(10)->Arg(100)->Arg(1000);
+BENCHMARK(BM_ValidateMatching)->ArgName("Matching")->Arg(1)->Arg(10)->Arg(100)->Arg(1000);
 
 }  // namespace
 

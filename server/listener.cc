@@ -1,7 +1,7 @@
 #include "server/listener.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
 #include "server/session.h"
@@ -12,10 +12,10 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& ioc, const ListenAddress& address,
-                   std::shared_ptr<ServerState> state, Port port, std::string& error)
-    : ioc_(ioc),
-      acceptor_(net::make_strand(ioc)),
+Listener::Listener(IoPool& io, const ListenAddress& address, std::shared_ptr<ServerState> state,
+                   Port port, std::string& error)
+    : io_(io),
+      acceptor_(io.main()),
       backoff_(acceptor_.get_executor()),
       state_(std::move(state)),
       kind_(port),
@@ -59,7 +59,8 @@ void Listener::close() {
 
 void Listener::accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(ConnectionExecutor(ioc_.get_executor()),
+  // The new socket belongs to the loop that will serve it; this handler runs on loop 0.
+  acceptor_.async_accept(io_.next().get_executor(),
                          beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 
@@ -90,7 +91,7 @@ void Listener::onAccept(boost::system::error_code ec, ConnectionSocket socket) {
   accept();
 }
 
-// On the acceptor's strand: close at once, count, and log once a second at most (a flood of
+// On loop 0: close at once, count, and log once a second at most (a flood of
 // connections must not become a flood of log lines).
 void Listener::refuse(ConnectionSocket& socket) {
   boost::system::error_code ignored;

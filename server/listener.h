@@ -1,4 +1,5 @@
-// Accepts connections on one address and starts a session for each, on a new strand.
+// Accepts connections on one address (on the pool's loop 0) and starts a session for each on the
+// next loop of the pool, where the connection stays until it closes.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "server/connection_limit.h"
+#include "server/io_pool.h"
 #include "server/router.h"
 #include "server/session.h"
 #include "server/state.h"
@@ -16,8 +18,8 @@ namespace billet::server {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; on failure `error` is set and the listener is unusable.
-  Listener(boost::asio::io_context& ioc, const ListenAddress& address,
-           std::shared_ptr<ServerState> state, Port port, std::string& error);
+  Listener(IoPool& io, const ListenAddress& address, std::shared_ptr<ServerState> state, Port port,
+           std::string& error);
 
   void run();
   void close();  // thread-safe; stops accepting, open connections go on
@@ -28,7 +30,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void onAccept(boost::system::error_code ec, ConnectionSocket socket);
   void refuse(ConnectionSocket& socket);
 
-  boost::asio::io_context& ioc_;
+  IoPool& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer backoff_;
   std::shared_ptr<ServerState> state_;

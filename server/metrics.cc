@@ -8,6 +8,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 namespace billet::server {
@@ -16,6 +17,31 @@ namespace {
 
 std::string_view orUnknown(std::string_view s) {
   return s.empty() ? "unknown" : s;
+}
+
+std::uint64_t nextMetricsId() {
+  static std::atomic<std::uint64_t> id{0};
+  return id.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Each thread's copy of the counters it has used, so that a request's lookups (one per rule
+// result) take no lock: a shared_mutex's reader count is a cache line that every I/O thread
+// writes. Entries point into the registry, which lives as long as the Metrics (`owner`).
+struct LocalCounters {
+  std::uint64_t owner = 0;
+  std::unordered_map<std::string, prometheus::Counter*, KeyHash, std::equal_to<>> byKey;
+};
+
+// A reused buffer for building keys on the request path.
+std::string& keyBuffer() {
+  thread_local std::string key;
+  key.clear();
+  return key;
 }
 
 }  // namespace
@@ -72,7 +98,8 @@ Metrics::Metrics(std::string_view version)
                     .Name("billet_connections_refused_total")
                     .Help("Connections closed at once because --max-connections were open.")
                     .Register(*registry_)
-                    .Add({})) {
+                    .Add({})),
+      id_(nextMetricsId()) {
   buildInfo_.Add({{"version", std::string(version)}}).Set(1);
   for (const char* result : {"success", "failure"}) reloads_.Add({{"result", result}});
   setPoliciesLoaded({});
@@ -81,18 +108,28 @@ Metrics::Metrics(std::string_view version)
 Metrics::~Metrics() = default;
 
 prometheus::Counter& Metrics::counter(
-    prometheus::Family<prometheus::Counter>& family, std::string key,
+    prometheus::Family<prometheus::Counter>& family, std::string_view key,
     std::initializer_list<std::pair<const char*, std::string_view>> labels) {
+  thread_local LocalCounters local;
+  if (local.owner != id_) {
+    local.byKey.clear();
+    local.owner = id_;
+  }
+  if (auto it = local.byKey.find(key); it != local.byKey.end()) return *it->second;
+  prometheus::Counter* c = nullptr;
   {
     std::shared_lock<std::shared_mutex> lock(cacheMu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return *it->second;
+    if (auto it = cache_.find(std::string(key)); it != cache_.end()) c = it->second;
   }
-  prometheus::Labels map;
-  for (const auto& [k, v] : labels) map.emplace(k, std::string(v));
-  prometheus::Counter& c = family.Add(map);
-  std::unique_lock<std::shared_mutex> lock(cacheMu_);
-  cache_.emplace(std::move(key), &c);
-  return c;
+  if (!c) {
+    prometheus::Labels map;
+    for (const auto& [k, v] : labels) map.emplace(k, std::string(v));
+    c = &family.Add(map);
+    std::unique_lock<std::shared_mutex> lock(cacheMu_);
+    cache_.emplace(std::string(key), c);
+  }
+  local.byKey.emplace(std::string(key), c);
+  return *c;
 }
 
 std::string_view Metrics::boundedKind(std::string_view kind) {
@@ -112,14 +149,13 @@ void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::Ad
   const std::string_view op = orUnknown(reply.operation);
   const std::string_view kind = boundedKind(orUnknown(reply.kind));
   const bool allowed = reply.status == 200 && reply.allowed;
-  std::string key;
-  key.reserve(64);
+  std::string& key = keyBuffer();
   key.append("r\x1f").append(webhook).append("\x1f").append(op).append("\x1f").append(kind);
   key.append(allowed ? "\x1f"
                        "1"
                      : "\x1f"
                        "0");
-  counter(requests_, std::move(key),
+  counter(requests_, key,
           {{"webhook", webhook},
            {"operation", op},
            {"kind", kind},
@@ -128,17 +164,16 @@ void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::Ad
   for (const policy::RuleResult& r : reply.results) {
     const std::string_view mode = policy::name(r.mode);
     const std::string_view result = policy::name(r.outcome);
-    std::string k;
-    k.reserve(r.policy.size() + r.rule.size() + 24);
+    std::string& k = keyBuffer();
     k.append("p\x1f").append(r.policy).append("\x1f").append(r.rule).append("\x1f");
     k.append(mode).append("\x1f").append(result);
-    counter(results_, std::move(k),
+    counter(results_, k,
             {{"policy", r.policy}, {"rule", r.rule}, {"mode", mode}, {"result", result}})
         .Increment();
     if (r.outcome == policy::Outcome::Error) {
-      std::string e;
+      std::string& e = keyBuffer();
       e.append("e\x1f").append(r.policy).append("\x1f").append(r.rule);
-      counter(errors_, std::move(e), {{"policy", r.policy}, {"rule", r.rule}}).Increment();
+      counter(errors_, e, {{"policy", r.policy}, {"rule", r.rule}}).Increment();
     }
   }
 }
@@ -170,9 +205,9 @@ void Metrics::setCertificateExpiry(std::int64_t unixSeconds) {
 }
 
 void Metrics::generated(std::string_view kind, std::string_view result) {
-  std::string key;
+  std::string& key = keyBuffer();
   key.append("g\x1f").append(kind).append("\x1f").append(result);
-  counter(generate_, std::move(key), {{"kind", orUnknown(kind)}, {"result", result}}).Increment();
+  counter(generate_, key, {{"kind", orUnknown(kind)}, {"result", result}}).Increment();
 }
 
 void Metrics::connectionRefused() {

@@ -54,8 +54,10 @@ class Metrics {
   static constexpr std::size_t kindLabelLength() { return kKindLabelLength; }
 
  private:
+  // The counter of `family` with these labels, found by `key` (a string naming family and
+  // labels): first in this thread's own table (no lock, no allocation), then in the shared one.
   prometheus::Counter& counter(
-      prometheus::Family<prometheus::Counter>& family, std::string key,
+      prometheus::Family<prometheus::Counter>& family, std::string_view key,
       std::initializer_list<std::pair<const char*, std::string_view>> labels);
 
   std::shared_ptr<prometheus::Registry> registry_;
@@ -82,6 +84,7 @@ class Metrics {
   std::shared_mutex kindsMu_;
   std::set<std::string, std::less<>> kinds_;
 
+  const std::uint64_t id_;  // tells this instance's entries in the per-thread tables apart
   std::shared_mutex cacheMu_;
   std::unordered_map<std::string, prometheus::Counter*> cache_;
   std::mutex loadedMu_;

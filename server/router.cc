@@ -89,7 +89,9 @@ void logResults(ServerState& state, admission::Endpoint endpoint, const admissio
 }
 
 Response admission(ServerState& state, admission::Endpoint endpoint, const Request& req) {
-  const PolicySetPtr set = state.currentPolicies();
+  // This thread's cached pointer, not a copy: no reference count bounces between the I/O
+  // threads. Nothing below reads the policy slot again on this thread, so it stays valid.
+  const PolicySetPtr& set = state.policies.get();
   if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
   const auto start = std::chrono::steady_clock::now();
   admission::AdmissionReply reply;

@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "certs/certs.h"
+#include "server/io_pool.h"
 #include "server/listener.h"
 #include "server/reloader.h"
 #include "server/signals.h"
@@ -50,12 +50,12 @@ struct Server::Impl {
   Impl(ServerOptions options, PolicyLoader policyLoader)
       : state(std::make_shared<ServerState>(std::move(options))),
         loader(std::move(policyLoader)),
-        ioc(std::max(1, state->options.threads)),
-        drainTimer(ioc) {}
+        io(state->options.threads),
+        drainTimer(io.main()) {}
 
   std::shared_ptr<ServerState> state;
   PolicyLoader loader;
-  net::io_context ioc;
+  IoPool io;  // one loop per --threads; listeners, signals and the drain timer on loop 0
   net::steady_timer drainTimer;
   std::shared_ptr<Listener> admission;
   std::shared_ptr<Listener> metricsListener;
@@ -237,7 +237,7 @@ struct Server::Impl {
     }
     if (state->draining.exchange(true)) {
       log().warn("second signal: stopping without waiting for connections");
-      ioc.stop();
+      io.stop();
       return;
     }
     beginDrain(signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -264,28 +264,13 @@ struct Server::Impl {
                    {{"connections", static_cast<unsigned long>(open)}});
       if (metricsListener) metricsListener->close();
       if (signals) signals->stop();
-      ioc.stop();
+      io.stop();
       return;
     }
     drainTimer.expires_after(std::chrono::milliseconds(20));
     drainTimer.async_wait([this](boost::system::error_code ec) {
       if (!ec) waitDrained();
     });
-  }
-
-  // Runs the io_context; an exception escaping a handler is logged and the thread goes on
-  // serving rather than taking the process down.
-  void runLoop() {
-    for (;;) {
-      try {
-        ioc.run();
-        return;
-      } catch (const std::exception& e) {
-        log().error("unexpected exception in the I/O loop", {{"error", e.what()}});
-      } catch (...) {
-        log().error("unexpected exception in the I/O loop");
-      }
-    }
   }
 
   void removeSelfSigned() {
@@ -306,7 +291,7 @@ struct Server::Impl {
     std::signal(SIGPIPE, SIG_IGN);
     if (!loadInitialPolicies() || !setupTls()) return kExitStartup;
     std::string error;
-    admission = std::make_shared<Listener>(ioc, opts().listen, state, Port::kAdmission, error);
+    admission = std::make_shared<Listener>(io, opts().listen, state, Port::kAdmission, error);
     if (!error.empty()) {
       log().error("cannot listen", {{"error", error}});
       return kExitStartup;
@@ -314,7 +299,7 @@ struct Server::Impl {
     std::uint16_t metricsPort = 0;
     if (opts().metricsListen) {
       metricsListener =
-          std::make_shared<Listener>(ioc, *opts().metricsListen, state, Port::kMetrics, error);
+          std::make_shared<Listener>(io, *opts().metricsListen, state, Port::kMetrics, error);
       if (!error.empty()) {
         log().error("cannot listen for metrics", {{"error", error}});
         return kExitStartup;
@@ -322,7 +307,7 @@ struct Server::Impl {
       metricsPort = metricsListener->port();
     }
     if (!startClusterWriters()) return kExitStartup;
-    signals = std::make_unique<SignalWatcher>(ioc, [this](int s) { onSignal(s); });
+    signals = std::make_unique<SignalWatcher>(io.main(), [this](int s) { onSignal(s); });
     signals->start();
     admission->run();
     if (metricsListener) metricsListener->run();
@@ -343,11 +328,7 @@ struct Server::Impl {
                   {"kubeApi", opts().kubeApi},
                   {"version", opts().version}});
 
-    std::vector<std::thread> pool;
-    pool.reserve(static_cast<std::size_t>(threads - 1));
-    for (int i = 1; i < threads; ++i) pool.emplace_back([this] { runLoop(); });
-    runLoop();
-    for (std::thread& t : pool) t.join();
+    io.run(log());  // until the drain (or a second signal) stops the loops
     reloader->stop();
     if (state->applier) state->applier->stop();
     if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain
@@ -367,7 +348,7 @@ int Server::run() {
 }
 
 void Server::requestStop() {
-  net::post(impl_->ioc, [impl = impl_.get()] {
+  net::post(impl_->io.main(), [impl = impl_.get()] {
     if (!impl->state->draining.exchange(true)) impl->beginDrain("request");
   });
 }

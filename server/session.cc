@@ -66,7 +66,7 @@ class HttpSession {
         beast::bind_front_handler(&HttpSession::onHeader, self().shared_from_this()));
   }
 
-  // On the strand: close the connection if it waits for a request that has not started.
+  // On the connection's loop: close the connection if it waits for a request that has not started.
   void drainIfIdle() {
     if (reading_ && buffer_.size() == 0 && parser_ && !parser_->got_some()) {
       error_code ignored;
@@ -97,6 +97,17 @@ class HttpSession {
   }
 
   void readBody() {
+    // The body usually arrived with the header (one TLS record holds a whole review): parse
+    // what is buffered here, and start another read only for what is still missing.
+    error_code ec;
+    while (!parser_->is_done() && buffer_.size() != 0) {
+      const std::size_t n = parser_->put(buffer_.data(), ec);
+      if (ec == http::error::need_more) break;
+      if (ec) return onReadError(ec);
+      buffer_.consume(n);
+      if (n == 0) break;
+    }
+    if (parser_->is_done()) return onBody({}, 0);
     tcp().expires_after(state_->options.readTimeout);
     http::async_read(self().stream(), buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::onBody, self().shared_from_this()));

@@ -28,7 +28,13 @@ class SharedSlot {
   SharedSlot(const SharedSlot&) = delete;
   SharedSlot& operator=(const SharedSlot&) = delete;
 
-  std::shared_ptr<T> load() const {
+  std::shared_ptr<T> load() const { return get(); }
+
+  // The current object as this thread's cached pointer, without touching its reference count
+  // (an atomic on a cache line every thread would write). The reference stays valid until this
+  // thread's next load() or get() of any slot holding a T: a request handler that reads it once,
+  // on its own thread, can use it for the whole request.
+  const std::shared_ptr<T>& get() const {
     thread_local Cache cache;
     std::uint64_t v = version_.load(std::memory_order_acquire);
     if (cache.slot != id_ || cache.version != v) {

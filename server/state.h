@@ -31,7 +31,7 @@ using PolicySetPtr = std::shared_ptr<const policy::PolicySet>;
 class Drainable {
  public:
   virtual ~Drainable() = default;
-  virtual void drain() = 0;  // thread-safe: posts to the connection's strand
+  virtual void drain() = 0;  // thread-safe: posts to the connection's loop
 };
 
 // Live admission connections, so that drain can reach the idle ones.
