@@ -45,8 +45,10 @@ bool exists(const std::string& path) {
   return std::ifstream(path).good();
 }
 
+}  // namespace
+
 // https://host[:port][/base] -> config fields; an error names what is wrong.
-std::string parseUrl(const std::string& url, KubeConfig& c) {
+std::string parseServerUrl(const std::string& url, KubeConfig& c) {
   const std::string scheme = "https://";
   if (url.rfind(scheme, 0) != 0) return "expected an https:// URL, got \"" + url + "\"";
   std::string rest = url.substr(scheme.size());
@@ -74,6 +76,8 @@ std::string parseUrl(const std::string& url, KubeConfig& c) {
     return "bad port in \"" + url + "\"";
   return "";
 }
+
+namespace {
 
 std::string trimToken(std::string token) {
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
@@ -120,7 +124,8 @@ certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& fla
     url = "https://" + (v6 ? "[" + host + "]" : host) + (port.empty() ? "" : ":" + port);
   }
   KubeConfig c;
-  if (std::string err = parseUrl(url, c); !err.empty()) return Result{{}, "--kube-api: " + err};
+  if (std::string err = parseServerUrl(url, c); !err.empty())
+    return Result{{}, "--kube-api: " + err};
   const std::string saToken = serviceAccountDir + "/token";
   const std::string saCa = serviceAccountDir + "/ca.crt";
   const std::string tokenFile = exists(saToken) ? saToken : env("BILLET_KUBE_TOKEN_FILE");
@@ -140,16 +145,35 @@ certs::Expected<std::optional<KubeConfig>> resolveKubeApi(const std::string& fla
 }
 
 struct KubeClient::Impl {
-  explicit Impl(KubeConfig c) : config(std::move(c)), ctx(ssl::context::tls_client) {
-    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    ctx.set_verify_mode(ssl::verify_peer);
+  explicit Impl(KubeConfig c) : config(std::move(c)) {
+    setupError = makeContext(config.clientCertPem, config.clientKeyPem);
+  }
+
+  // The TLS client context: the API server verified against the CA; a client certificate when
+  // one is given (mutual TLS). Rebuilt when an exec plugin hands out a new certificate.
+  std::string makeContext(const std::string& certPem, const std::string& keyPem) {
+    auto made = std::make_unique<ssl::context>(ssl::context::tls_client);
+    made->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    made->set_verify_mode(ssl::verify_peer);
     error_code ec;
     if (config.caPem.empty())
-      ctx.set_default_verify_paths(ec);
+      made->set_default_verify_paths(ec);
     else
-      ctx.add_certificate_authority(net::buffer(config.caPem), ec);
-    if (ec) setupError = "the API server's CA: " + ec.message();
+      made->add_certificate_authority(net::buffer(config.caPem), ec);
+    if (ec) return "the API server's CA: " + ec.message();
+    if (!certPem.empty()) {
+      made->use_certificate_chain(net::buffer(certPem), ec);
+      if (ec) return "the client certificate: " + ec.message();
+      made->use_private_key(net::buffer(keyPem), ssl::context::pem, ec);
+      if (ec) return "the client key: " + ec.message();
+      if (SSL_CTX_check_private_key(made->native_handle()) != 1)
+        return "the client key does not match the client certificate";
+    }
+    stream.reset();
+    ctx = std::move(made);
+    contextCert = certPem;
+    return "";
   }
 
   // Runs the async operation started by `start` to completion on this client's io_context; the
@@ -166,14 +190,15 @@ struct KubeClient::Impl {
   std::string connect() {
     stream.reset();
     buffer.clear();
-    stream.emplace(ioc, ctx);
+    stream.emplace(ioc, *ctx);
     error_code ec;
-    net::ip::make_address(config.host, ec);
+    const std::string& name = config.serverName.empty() ? config.host : config.serverName;
+    net::ip::make_address(name, ec);
     // SNI for host names (SSL_set_tlsext_host_name, spelled out: the macro casts C-style).
     if (ec && !SSL_ctrl(stream->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
-                        TLSEXT_NAMETYPE_host_name, const_cast<char*>(config.host.c_str())))
+                        TLSEXT_NAMETYPE_host_name, const_cast<char*>(name.c_str())))
       return "cannot set the TLS server name";
-    stream->set_verify_callback(ssl::host_name_verification(config.host));
+    stream->set_verify_callback(ssl::host_name_verification(name));
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(config.host, config.port, ec);
     if (ec) return "cannot resolve " + config.host + ": " + ec.message();
@@ -206,10 +231,37 @@ struct KubeClient::Impl {
 
   KubeResponse send(http::verb verb, const std::string& target, const std::string& contentType,
                     const std::string& body) {
+    KubeResponse out = sendOnce(verb, target, contentType, body);
+    if (out.status == 401 && config.exec) {
+      // The plugin's credential was refused (revoked, expired early): once more with a new one.
+      config.exec->invalidate();
+      out = sendOnce(verb, target, contentType, body);
+    }
+    return out;
+  }
+
+  KubeResponse sendOnce(http::verb verb, const std::string& target, const std::string& contentType,
+                        const std::string& body) {
     KubeResponse out;
     if (!setupError.empty()) {
       out.body = setupError;
       return out;
+    }
+    std::string bearer;
+    if (config.exec) {
+      auto cred = config.exec->credential();
+      if (!cred.ok()) {
+        out.body = cred.error;
+        return out;
+      }
+      bearer = cred.value.token;
+      if (cred.value.clientCertPem != contextCert) {
+        if (std::string err = makeContext(cred.value.clientCertPem, cred.value.clientKeyPem);
+            !err.empty()) {
+          out.body = "exec plugin \"" + config.exec->config().command + "\": " + err;
+          return out;
+        }
+      }
     }
     http::request<http::string_body> req{verb, config.basePath + target, 11};
     req.set(http::field::host, config.host);
@@ -219,7 +271,8 @@ struct KubeClient::Impl {
       if (auto t = readWhole(config.tokenFile); t.ok() && !t.value.empty())
         config.token = trimToken(t.value);
     }
-    if (!config.token.empty()) req.set(http::field::authorization, "Bearer " + config.token);
+    if (bearer.empty()) bearer = config.token;
+    if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
     if (!contentType.empty()) req.set(http::field::content_type, contentType);
     req.body() = body;
     req.keep_alive(true);
@@ -246,7 +299,8 @@ struct KubeClient::Impl {
 
   KubeConfig config;
   net::io_context ioc{1};
-  ssl::context ctx;
+  std::unique_ptr<ssl::context> ctx;
+  std::string contextCert;  // the client certificate ctx presents
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
   beast::flat_buffer buffer;
   std::string setupError;
@@ -264,6 +318,19 @@ KubeResponse KubeClient::get(const std::string& target) {
 KubeResponse KubeClient::apply(const std::string& target, const std::string& body) {
   // Server-side apply: the body is the object as billet wants it (JSON is valid YAML).
   return impl_->send(http::verb::patch, target, "application/apply-patch+yaml", body);
+}
+
+KubeResponse KubeClient::send(const std::string& method, const std::string& target,
+                              const std::string& body) {
+  const http::verb verb = http::string_to_verb(method);
+  if (verb == http::verb::unknown) return {0, "unknown HTTP method " + method};
+  return impl_->send(verb, target, body.empty() ? "" : "application/json", body);
+}
+
+std::string KubeClient::server() const {
+  const KubeConfig& c = impl_->config;
+  const bool v6 = c.host.find(':') != std::string::npos;
+  return "https://" + (v6 ? "[" + c.host + "]" : c.host) + ":" + c.port + c.basePath;
 }
 
 }  // namespace billet::kube

@@ -1,10 +1,11 @@
 // A small HTTPS client for the Kubernetes API server: what billet needs to apply generated
-// objects (GET an owner, PATCH with server-side apply), nothing more.
+// objects (GET an owner, PATCH with server-side apply), list workloads, and hold a Lease.
 //
 // Synchronous, one request at a time, on the caller's thread (the generate applier's own thread,
 // never an admission request). Each request has a deadline; the connection is kept alive between
 // requests and reopened when the server closed it. TLS 1.2+, the server verified against the
-// given CA and host name; a bearer token when one is configured.
+// given CA and host name; a bearer token, a client certificate (mutual TLS) or an exec credential
+// plugin's token or certificate when one is configured (kube/kubeconfig.h reads them).
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "certs/certs.h"
+#include "kube/exec_credential.h"
 
 namespace billet::kube {
 
@@ -24,7 +26,12 @@ struct KubeConfig {
   // Where the token came from: read again before each request, because the kubelet rotates
   // projected service account tokens in place (an unreadable file keeps the last token).
   std::string tokenFile;
-  std::string caPem;  // the API server's CA; empty: the system trust store
+  std::string caPem;       // the API server's CA; empty: the system trust store
+  std::string serverName;  // the name verified in the server's certificate; empty: host
+  std::string clientCertPem, clientKeyPem;  // mutual TLS; empty: none
+  // An exec credential plugin: its token or client certificate, run again when it expires or
+  // the API server answers 401. Shared by the copies of this config.
+  std::shared_ptr<ExecPlugin> exec;
   std::chrono::milliseconds timeout{5000};
 };
 
@@ -38,6 +45,9 @@ struct KubeConfig {
 certs::Expected<std::optional<KubeConfig>> resolveKubeApi(
     const std::string& flag,
     const std::string& serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount");
+
+// https://host[:port][/base] into c.host, c.port and c.basePath; "" or what is wrong.
+std::string parseServerUrl(const std::string& url, KubeConfig& c);
 
 // The API path of an object: "/apis/policy/v1/namespaces/NS/poddisruptionbudgets/NAME",
 // "/api/v1/..." for the core group, no namespace segment for cluster-scoped kinds (namespace
@@ -61,6 +71,11 @@ class KubeClient {
   // `target` is the path and query under the base path, e.g. "/apis/apps/v1/...". Never throws.
   KubeResponse get(const std::string& target);
   KubeResponse apply(const std::string& target, const std::string& body);  // server-side apply
+  // Any other request (POST, PUT, DELETE): `body` with content type application/json.
+  KubeResponse send(const std::string& method, const std::string& target,
+                    const std::string& body = "");
+  // Where the client connects, for messages: "https://host:port".
+  std::string server() const;
 
  private:
   struct Impl;
