@@ -140,7 +140,7 @@ int run(const Args& args, bool audit) {
   if (auto u = parsed->get("user")) identity.username = *u;
   if (parsed->has("group")) identity.groups = parsed->all("group");
 
-  if (filePaths.empty()) {
+  if (filePaths.empty() && !kubeconfig) {
     std::cout << "policies ok: " << documents << " document(s)";
     for (const auto& [kind, count] : loaded.set->counts)
       if (count) std::cout << ", " << kind << " " << count;
