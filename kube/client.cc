@@ -3,14 +3,18 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -18,6 +22,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace billet::kube {
@@ -32,6 +37,7 @@ using error_code = boost::system::error_code;
 namespace {
 
 constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
+constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
 
 certs::Expected<std::string> readWhole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -157,6 +163,7 @@ struct KubeClient::Impl {
   template <class Start>
   error_code run(Start&& start) {
     error_code result = net::error::operation_aborted;
+    if (cancelled.load(std::memory_order_acquire)) return result;
     start([&result](error_code ec, auto&&...) { result = ec; });
     ioc.restart();
     ioc.run();
@@ -204,13 +211,9 @@ struct KubeClient::Impl {
     return "";
   }
 
-  KubeResponse send(http::verb verb, const std::string& target, const std::string& contentType,
-                    const std::string& body) {
-    KubeResponse out;
-    if (!setupError.empty()) {
-      out.body = setupError;
-      return out;
-    }
+  http::request<http::string_body> makeRequest(http::verb verb, const std::string& target,
+                                               const std::string& contentType,
+                                               const std::string& body) {
     http::request<http::string_body> req{verb, config.basePath + target, 11};
     req.set(http::field::host, config.host);
     req.set(http::field::user_agent, "billet");
@@ -224,6 +227,24 @@ struct KubeClient::Impl {
     req.body() = body;
     req.keep_alive(true);
     req.prepare_payload();
+    return req;
+  }
+
+  // "" when the client can send; else why not.
+  std::string unusable() const {
+    if (!setupError.empty()) return setupError;
+    if (cancelled.load(std::memory_order_acquire)) return "cancelled";
+    return "";
+  }
+
+  KubeResponse send(http::verb verb, const std::string& target, const std::string& contentType,
+                    const std::string& body) {
+    KubeResponse out;
+    if (std::string why = unusable(); !why.empty()) {
+      out.body = why;
+      return out;
+    }
+    const auto req = makeRequest(verb, target, contentType, body);
     // A kept-alive connection may have been closed by the server meanwhile: one fresh retry.
     const bool reused = stream.has_value();
     if (!reused) {
@@ -244,7 +265,89 @@ struct KubeClient::Impl {
     return out;
   }
 
+  // Sends the request and reads the response header on the open connection; "" or the error.
+  std::string sendAndReadHeader(const http::request<http::string_body>& req,
+                                http::response_parser<http::buffer_body>& parser) {
+    auto& tcpStream = beast::get_lowest_layer(*stream);
+    tcpStream.expires_after(config.timeout);
+    if (error_code ec = run([&](auto handler) { http::async_write(*stream, req, handler); }))
+      return "sending the request: " + ec.message();
+    if (error_code ec =
+            run([&](auto handler) { http::async_read_header(*stream, buffer, parser, handler); }))
+      return "reading the response: " + ec.message();
+    return "";
+  }
+
+  KubeResponse streamGet(const std::string& target, const KubeClient::DataFn& onData,
+                         std::chrono::milliseconds idleTimeout) {
+    KubeResponse out;
+    if (std::string why = unusable(); !why.empty()) {
+      out.body = why;
+      return out;
+    }
+    const auto req = makeRequest(http::verb::get, target, "", "");
+    std::optional<http::response_parser<http::buffer_body>> parser;
+    const auto attempt = [&]() -> std::string {
+      if (!stream) {
+        if (std::string err = connect(); !err.empty()) return err;
+      }
+      parser.emplace();
+      // Streamed: the consumer bounds what it keeps. (Not boost::none: Boost 1.74's parser
+      // compares a Content-Length with the disengaged optional and fails.)
+      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+      return sendAndReadHeader(req, *parser);
+    };
+    const bool reused = stream.has_value();
+    std::string err = attempt();
+    if (!err.empty() && reused) {  // the kept-alive connection was closed meanwhile
+      stream.reset();
+      err = attempt();
+    }
+    if (!err.empty()) {
+      stream.reset();
+      return KubeResponse{0, err};
+    }
+    const int status = static_cast<int>(parser->get().result_int());
+    const bool success = status >= 200 && status < 300;
+    std::array<char, 64 * 1024> chunk;
+    auto& tcpStream = beast::get_lowest_layer(*stream);
+    while (!parser->is_done()) {
+      parser->get().body().data = chunk.data();
+      parser->get().body().size = chunk.size();
+      tcpStream.expires_after(success ? idleTimeout : config.timeout);
+      error_code ec =
+          run([&](auto handler) { http::async_read_some(*stream, buffer, *parser, handler); });
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        stream.reset();
+        return KubeResponse{0, "reading the response: " + ec.message()};
+      }
+      const std::size_t n = chunk.size() - parser->get().body().size;
+      if (success) {
+        if (n > 0 && !onData(std::string_view(chunk.data(), n))) {
+          stream.reset();  // the rest of the body is not wanted: the connection cannot be reused
+          return KubeResponse{status, ""};
+        }
+      } else if (out.body.size() < kMaxErrorBodyBytes) {
+        out.body.append(chunk.data(), std::min(n, kMaxErrorBodyBytes - out.body.size()));
+      }
+    }
+    if (!parser->get().keep_alive()) stream.reset();
+    out.status = status;
+    return out;
+  }
+
+  void cancel() {
+    cancelled.store(true, std::memory_order_release);
+    // Runs on the thread that runs `ioc` (the one using this client), in the operation in
+    // progress or, if none, at the start of the next one.
+    net::post(ioc, [this] {
+      if (stream) beast::get_lowest_layer(*stream).close();
+    });
+  }
+
   KubeConfig config;
+  std::atomic<bool> cancelled{false};
   net::io_context ioc{1};
   ssl::context ctx;
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
@@ -264,6 +367,19 @@ KubeResponse KubeClient::get(const std::string& target) {
 KubeResponse KubeClient::apply(const std::string& target, const std::string& body) {
   // Server-side apply: the body is the object as billet wants it (JSON is valid YAML).
   return impl_->send(http::verb::patch, target, "application/apply-patch+yaml", body);
+}
+
+KubeResponse KubeClient::stream(const std::string& target, const DataFn& onData,
+                                std::chrono::milliseconds idleTimeout) {
+  return impl_->streamGet(target, onData, idleTimeout);
+}
+
+void KubeClient::cancel() {
+  impl_->cancel();
+}
+
+bool KubeClient::cancelled() const {
+  return impl_->cancelled.load(std::memory_order_acquire);
 }
 
 }  // namespace billet::kube
