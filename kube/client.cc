@@ -286,6 +286,12 @@ struct KubeClient::Impl {
       return out;
     }
     const auto req = makeRequest(http::verb::get, target, "", "");
+    const std::uint64_t seq = streamSeq.fetch_add(1, std::memory_order_acq_rel) + 1;
+    struct Done {  // no stream in progress once this returns: interrupt() leaves later ones alone
+      std::atomic<std::uint64_t>& active;
+      ~Done() { active.store(0, std::memory_order_release); }
+    } done{activeStream};
+    activeStream.store(seq, std::memory_order_release);
     std::optional<http::response_parser<http::buffer_body>> parser;
     const auto attempt = [&]() -> std::string {
       if (!stream) {
@@ -346,8 +352,18 @@ struct KubeClient::Impl {
     });
   }
 
+  void interrupt() {
+    const std::uint64_t seq = activeStream.load(std::memory_order_acquire);
+    if (seq == 0) return;
+    net::post(ioc, [this, seq] {
+      if (activeStream.load(std::memory_order_acquire) == seq && stream)
+        beast::get_lowest_layer(*stream).close();
+    });
+  }
+
   KubeConfig config;
   std::atomic<bool> cancelled{false};
+  std::atomic<std::uint64_t> streamSeq{0}, activeStream{0};
   net::io_context ioc{1};
   ssl::context ctx;
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
@@ -376,6 +392,10 @@ KubeResponse KubeClient::stream(const std::string& target, const DataFn& onData,
 
 void KubeClient::cancel() {
   impl_->cancel();
+}
+
+void KubeClient::interrupt() {
+  impl_->interrupt();
 }
 
 bool KubeClient::cancelled() const {

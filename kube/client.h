@@ -80,6 +80,8 @@ class KubeClient {
   // For stopping a watch from another thread.
   void cancel();
   bool cancelled() const;
+  // Thread-safe: ends the streamed GET in progress, if any (it returns status 0), and only it.
+  void interrupt();
 
  private:
   struct Impl;

@@ -13,8 +13,8 @@ std::string stringAt(const json::Value& v, std::initializer_list<std::string_vie
 
 }  // namespace
 
-ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger,
-                           Options options)
+ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store,
+                           base::Logger& logger, Options options)
     : client_(std::move(client)), store_(store), logger_(logger), options_(options) {
   thread_ = std::thread([this] { run(); });
 }

@@ -16,8 +16,8 @@
 #include <string>
 #include <thread>
 
-#include "kube/client.h"
 #include "base/logging.h"
+#include "kube/client.h"
 #include "report/store.h"
 
 namespace billet::kube {
@@ -28,7 +28,8 @@ class ReportWriter {
     std::chrono::milliseconds interval{30'000};
   };
 
-  ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger, Options options);
+  ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger,
+               Options options);
   ~ReportWriter();  // stop()
   ReportWriter(const ReportWriter&) = delete;
   ReportWriter& operator=(const ReportWriter&) = delete;
