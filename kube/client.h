@@ -1,5 +1,6 @@
 // A small HTTPS client for the Kubernetes API server: what billet needs to apply generated
-// objects (GET an owner, PATCH with server-side apply), list workloads, and hold a Lease.
+// objects (GET an owner, PATCH with server-side apply), to hold a Lease, and to read the cluster
+// with bounded memory (a streamed GET for paged LISTs and WATCHes, kube/list.h, kube/watch.h).
 //
 // Synchronous, one request at a time, on the caller's thread (the generate applier's own thread,
 // never an admission request). Each request has a deadline; the connection is kept alive between
@@ -9,9 +10,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "certs/certs.h"
 #include "kube/exec_credential.h"
@@ -76,6 +79,24 @@ class KubeClient {
                     const std::string& body = "");
   // Where the client connects, for messages: "https://host:port".
   std::string server() const;
+
+  // A GET whose body is handed to `onData` piece by piece as it arrives (chunked transfer
+  // decoded), never held whole: for WATCHes and large LIST pages. The header must come within
+  // the configured timeout; after it, each wait for more bytes is bounded by `idleTimeout` (a
+  // watch is quiet between events). `onData` returns false to stop reading (the connection is
+  // closed). A 2xx answer returns its status with an empty body; any other status returns the
+  // body (at most 64 KiB) without calling `onData`; status 0: the transport failed (body says
+  // how), or the client was cancelled.
+  using DataFn = std::function<bool(std::string_view)>;
+  KubeResponse stream(const std::string& target, const DataFn& onData,
+                      std::chrono::milliseconds idleTimeout);
+
+  // Thread-safe: the request in progress, and every later one, fails at once with status 0.
+  // For stopping a watch from another thread.
+  void cancel();
+  bool cancelled() const;
+  // Thread-safe: ends the streamed GET in progress, if any (it returns status 0), and only it.
+  void interrupt();
 
  private:
   struct Impl;
