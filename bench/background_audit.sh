@@ -31,7 +31,7 @@ for i in $(seq 1 "$NAMESPACES"); do
         --slurpfile gpu "$T/gpu.json" '
     {apiVersion: "v1", kind: "List", items: [range($n) as $j
       | (if $j % 2 == 0 then $shell[0] else $gpu[0] end)
-      | .metadata = {name: "pod-\($j)", namespace: $ns}]}' > "$T/pods-$i.json"
+      | .metadata += {name: "pod-\($j)", namespace: $ns}]}' > "$T/pods-$i.json"
   k create -f "$T/pods-$i.json" > /dev/null &
   running=$((running + 1))
   if [ "$running" -ge 8 ]; then wait -n; running=$((running - 1)); fi

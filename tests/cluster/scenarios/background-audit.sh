@@ -18,14 +18,13 @@ prepare() {
   # Half the pods break Warn-mode rules (:latest, no requests), half are GPU pods that billet
   # would have placed (would set tolerations and a node selector). One kubectl per namespace, in
   # parallel: created one by one they take a minute here.
+  gpu_pod gpu audit > "$T/gpu.json"
   for i in $(seq 1 "$NAMESPACES"); do
-    for n in $(seq 1 "$PODS_PER_NAMESPACE"); do
-      if [ $((n % 2)) = 0 ]; then
-        jq -c --arg ns "audit-$i" --arg n "shell-$n" '.metadata.namespace = $ns | .metadata.name = $n' "$T/shell.json"
-      else
-        gpu_pod "gpu-$n" "audit-$i" | jq -c .
-      fi
-    done | jq -s '{apiVersion: "v1", kind: "List", items: .}' > "$T/pods-$i.json"
+    jq -n --arg ns "audit-$i" --argjson n "$PODS_PER_NAMESPACE" --slurpfile shell "$T/shell.json" \
+          --slurpfile gpu "$T/gpu.json" '
+      {apiVersion: "v1", kind: "List", items: [range($n) as $j
+        | if $j % 2 == 0 then $shell[0] | .metadata += {name: "shell-\($j)", namespace: $ns}
+          else $gpu[0] | .metadata += {name: "gpu-\($j)", namespace: $ns} end]}' > "$T/pods-$i.json"
   done
   local pids=()
   for i in $(seq 1 "$NAMESPACES"); do
