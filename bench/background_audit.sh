@@ -25,18 +25,22 @@ ns_create $(seq -f 'bench-%g' 1 "$NAMESPACES")
 example debug-shell > "$T/shell.json"
 gpu_pod gpu bench > "$T/gpu.json"
 started=$(date +%s)
-running=0
+pids=()
 for i in $(seq 1 "$NAMESPACES"); do
   jq -n --arg ns "bench-$i" --argjson n "$per_ns" --slurpfile shell "$T/shell.json" \
         --slurpfile gpu "$T/gpu.json" '
     {apiVersion: "v1", kind: "List", items: [range($n) as $j
       | (if $j % 2 == 0 then $shell[0] else $gpu[0] end)
       | .metadata += {name: "pod-\($j)", namespace: $ns}]}' > "$T/pods-$i.json"
+  # At most 8 kubectl at a time (a plain `wait` would also wait for the control plane).
+  if [ "${#pids[@]}" -ge 8 ]; then
+    wait "${pids[0]}" || die "pods not created"
+    pids=("${pids[@]:1}")
+  fi
   k create -f "$T/pods-$i.json" > /dev/null &
-  running=$((running + 1))
-  if [ "$running" -ge 8 ]; then wait -n; running=$((running - 1)); fi
+  pids+=("$!")
 done
-wait
+for p in "${pids[@]}"; do wait "$p" || die "pods not created"; done
 log "$((per_ns * NAMESPACES)) pods created in $(( $(date +%s) - started )) s"
 
 BILLET_EXTRA_ARGS=(--audit-interval 1h --report-interval 10s)
