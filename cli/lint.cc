@@ -3,14 +3,17 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/cluster_audit.h"
 #include "cli/inputs.h"
 #include "cli/commands.h"
 #include "cli/offline.h"
 #include "cli/output.h"
+#include "kube/kubeconfig.h"
 #include "policy/compiled.h"
 
 namespace billet::cli {
@@ -43,6 +46,10 @@ std::vector<FlagSpec> flags(bool audit) {
   if (audit) {
     f.push_back(
         {"html", 0, true, false, "also write a self-contained HTML report to FILE", "FILE"});
+    f.push_back({"kubeconfig", 0, true, false,
+                 "audit the objects of a live cluster instead of files", "FILE"});
+    f.push_back(
+        {"context", 0, true, false, "with --kubeconfig: the context (default: current)", "NAME"});
   } else {
     f.push_back({"patched", 0, false, false,
                  "print the mutated and generated objects (YAML for kubectl apply; results to "
@@ -74,7 +81,8 @@ std::string render(const std::string& format, const std::vector<ResourceReport>&
 int run(const Args& args, bool audit) {
   const std::string command = audit ? "billet audit" : "billet lint";
   const char* usage =
-      audit ? "billet audit -p POLICIES... -f RESOURCES... [--output FORMAT] [--html FILE]"
+      audit ? "billet audit -p POLICIES... (-f RESOURCES... | --kubeconfig FILE [--context NAME]) "
+              "[--output FORMAT] [--html FILE]"
             : "billet lint -p POLICIES... [-f RESOURCES...] [--output FORMAT] "
               "[--patched] [--patches] [--explain]";
   ArgParser parser(usage, flags(audit));
@@ -99,7 +107,12 @@ int run(const Args& args, bool audit) {
   std::string format = parsed->get("output", "text");
   if (!knownFormat(format))
     return usageError("unknown --output " + format + " (valid: " + kFormats + ")");
-  if (audit && filePaths.empty()) return usageError("-f/--file is required");
+  const std::optional<std::string> kubeconfig = audit ? parsed->get("kubeconfig") : std::nullopt;
+  if (audit && filePaths.empty() && !kubeconfig)
+    return usageError("-f/--file or --kubeconfig is required");
+  if (kubeconfig && !filePaths.empty())
+    return usageError("-f/--file and --kubeconfig exclude each other");
+  if (parsed->get("context") && !kubeconfig) return usageError("--context needs --kubeconfig");
   // Standard input can be read once: a second "-" would silently read nothing.
   int stdinCount = 0;
   for (const auto* list : {&policyPaths, &filePaths})
@@ -128,7 +141,7 @@ int run(const Args& args, bool audit) {
   if (auto u = parsed->get("user")) identity.username = *u;
   if (parsed->has("group")) identity.groups = parsed->all("group");
 
-  if (filePaths.empty()) {
+  if (filePaths.empty() && !kubeconfig) {
     std::cout << "policies ok: " << documents << " document(s)";
     for (const auto& [kind, count] : loaded.set->counts)
       if (count) std::cout << ", " << kind << " " << count;
@@ -136,18 +149,64 @@ int run(const Args& args, bool audit) {
     return 0;
   }
 
-  LoadedResources input = readResources(filePaths, identity);
-  for (const std::string& n : input.notes) std::cerr << "note: " << n << "\n";
-  for (const policy::LoadError& e : input.errors) std::cerr << e.format() << "\n";
-  if (input.resources.empty()) {
-    // A gate that evaluates nothing would pass; say why there was nothing.
-    if (input.errors.empty())
-      std::cerr << command << ": no Kubernetes object in " << join(filePaths) << "\n";
-    else
-      std::cerr << input.errors.size() << " error(s) in resources, no object to evaluate\n";
-    return 2;
-  }
+  LoadedResources input;
+  std::deque<Resource> listed;  // --kubeconfig: what the reports point to (stable addresses)
   std::vector<ResourceReport> reports;
+  if (kubeconfig) {
+    // The objects of a live cluster, listed in pages and evaluated one by one; only their
+    // identity and results are kept for the output.
+    if (kindsToAudit(*loaded.set).empty()) {
+      std::cerr << command << ": no policy matches a kind billet lists from a cluster\n";
+      return 2;
+    }
+    auto config = kube::loadKubeConfig(*kubeconfig, parsed->get("context", ""));
+    if (!config.ok()) {
+      std::cerr << command << ": " << config.error << "\n";
+      return 2;
+    }
+    kube::KubeClient client(config.value.config);
+    ClusterAuditResult result = auditCluster(
+        client, *loaded.set, identity,
+        [&](Resource& r, ResourceReport& rep) {
+          json::Value slim = json::Value::object();
+          slim.set("apiVersion", json::Value::string(r.apiVersion));
+          slim.set("kind", json::Value::string(r.kind));
+          if (const json::Value* meta = r.object.find("metadata"))
+            for (const char* field : {"name", "namespace", "uid"})
+              if (const json::Value* v = meta->find(field)) slim["metadata"].set(field, *v);
+          r.object = std::move(slim);
+          listed.push_back(std::move(r));
+          rep.resource = &listed.back();
+          rep.patched = json::Value();
+          reports.push_back(std::move(rep));
+        },
+        /*failFast=*/true);
+    if (!result.failures.empty()) {
+      const KindFailure& f = result.failures.front();
+      std::string why = f.error;
+      if (f.status == 401)
+        why = "the API server refused the credentials (401 Unauthorized): " + why;
+      if (f.status == 403) why = "not allowed (403 Forbidden): " + why;
+      std::cerr << command << ": " << config.value.server << " (context " << config.value.context
+                << "): " << why << "\n";
+      return 2;
+    }
+    for (const std::string& kind : result.absent)
+      std::cerr << "note: " << kind
+                << " is not served by this cluster (its CRD is not installed)\n";
+  } else {
+    input = readResources(filePaths, identity);
+    for (const std::string& n : input.notes) std::cerr << "note: " << n << "\n";
+    for (const policy::LoadError& e : input.errors) std::cerr << e.format() << "\n";
+    if (input.resources.empty()) {
+      // A gate that evaluates nothing would pass; say why there was nothing.
+      if (input.errors.empty())
+        std::cerr << command << ": no Kubernetes object in " << join(filePaths) << "\n";
+      else
+        std::cerr << input.errors.size() << " error(s) in resources, no object to evaluate\n";
+      return 2;
+    }
+  }
   reports.reserve(input.resources.size());
   bool fails = false;
   for (const Resource& r : input.resources) {

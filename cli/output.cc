@@ -212,8 +212,8 @@ std::string renderText(const std::vector<ResourceReport>& reports, const OutputO
   using policy::Outcome;
   std::string out;
   for (const ResourceReport& rep : reports) {
-    out += rep.resource->id() + "  (" + rep.resource->file + ":" +
-           std::to_string(rep.resource->line) + ")\n";
+    out += rep.resource->id() + "  (" + rep.resource->file +
+           (rep.resource->line ? ":" + std::to_string(rep.resource->line) : "") + ")\n";
     // What needs attention first, then what held.
     int passes = 0;
     for (Outcome wanted : {Outcome::Fail, Outcome::Error, Outcome::Warn})

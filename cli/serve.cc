@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/args.h"
+#include "cli/cluster_audit.h"
 #include "cli/commands.h"
 #include "cli/version_info.h"
 #include "server/server.h"
@@ -37,6 +38,10 @@ const ArgParser& parser() {
            "longest wait for in-flight requests on SIGTERM (default 25s)", "S"},
           {"report-interval", 0, true, false,
            "with --kube-api: how often changed PolicyReports are written (default 30s)", "S"},
+          {"audit-interval", 0, true, false,
+           "with --kube-api: how often existing workloads are audited into PolicyReports "
+           "(default 1h; 0: never)",
+           "S"},
           {"metrics-listen", 0, true, false, "plain HTTP address for /metrics, /healthz, /readyz",
            "ADDR:PORT"},
           {"log-level", 0, true, false, "debug, info, warn or error (default info)", "L"},
@@ -48,7 +53,7 @@ const ArgParser& parser() {
   return p;
 }
 
-// "10", "10s", "1.5", "500ms", "2m" → milliseconds; nullopt when malformed or negative.
+// "10", "10s", "1.5", "500ms", "2m", "1h" → milliseconds; nullopt when malformed or negative.
 std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) {
   std::string_view s = text;
   double scale = 1000;
@@ -59,6 +64,9 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) 
     s.remove_suffix(1);
   } else if (!s.empty() && s.back() == 'm') {
     scale = 60'000;
+    s.remove_suffix(1);
+  } else if (!s.empty() && s.back() == 'h') {
+    scale = 3'600'000;
     s.remove_suffix(1);
   }
   double value = 0;
@@ -149,6 +157,13 @@ int serve(const Args& args) {
       *f.out = *d;
     }
   }
+  if (auto v = a.get("audit-interval")) {
+    auto d = parseDuration(*v);
+    if (!d)
+      return usageError("--audit-interval: expected a duration such as 1h or 0, got \"" + *v +
+                        "\"");
+    o.auditInterval = *d;
+  }
   if (auto v = a.get("log-level")) {
     auto level = base::parseLogLevel(*v);
     if (!level) return usageError("--log-level: expected debug, info, warn or error");
@@ -159,7 +174,7 @@ int serve(const Args& args) {
     return usageError("--kube-api: expected auto, off or an https:// URL");
   if (const char* ns = std::getenv("POD_NAMESPACE")) o.selfNamespace = ns;
 
-  return server::Server(std::move(o)).run();
+  return server::Server(std::move(o), server::loadPolicyFiles, backgroundAuditPass).run();
 }
 
 }  // namespace billet::cli

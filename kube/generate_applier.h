@@ -17,9 +17,9 @@
 #include <string>
 #include <thread>
 
+#include "base/logging.h"
 #include "json/value.h"
 #include "kube/client.h"
-#include "base/logging.h"
 
 namespace billet::kube {
 

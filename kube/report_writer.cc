@@ -11,10 +11,17 @@ std::string stringAt(const json::Value& v, std::initializer_list<std::string_vie
   return found && found->isString() ? found->asString() : "";
 }
 
+// The report without the time of each finding: what decides whether it changed.
+std::string withoutTimes(json::Value doc) {
+  if (json::Value* results = doc.find("results"); results && results->isArray())
+    for (json::Value& r : results->asArray()) r.erase("timestamp");
+  return json::write(doc);
+}
+
 }  // namespace
 
-ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger,
-                           Options options)
+ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store,
+                           base::Logger& logger, Options options)
     : client_(std::move(client)), store_(store), logger_(logger), options_(options) {
   thread_ = std::thread([this] { run(); });
 }
@@ -46,20 +53,31 @@ void ReportWriter::run() {
 }
 
 void ReportWriter::pass() {
-  const std::uint64_t version = store_.version();
+  if (options_.isWriter && !options_.isWriter()) {
+    wasWriter_ = false;
+    return;
+  }
+  if (!wasWriter_) {  // (again) the writer: what is stored may be another replica's
+    written_.clear();
+    writtenVersion_ = ~std::uint64_t{0};
+    wasWriter_ = true;
+  }
+  const std::uint64_t version = options_.version ? options_.version() : store_.version();
   if (version == writtenVersion_) return;
   bool allWritten = true;
-  for (const json::Value& doc : store_.policyReports()) {
+  for (const json::Value& doc :
+       options_.documents ? options_.documents() : store_.policyReports()) {
     const std::string path =
         resourcePath(stringAt(doc, {"apiVersion"}), stringAt(doc, {"kind"}),
                      stringAt(doc, {"metadata", "namespace"}), stringAt(doc, {"metadata", "name"}));
     if (path.empty()) continue;  // not a valid name: nothing the API server would take
-    std::string body = json::write(doc);
+    std::string fingerprint = withoutTimes(doc);
     auto known = written_.find(path);
-    if (known != written_.end() && known->second == body) continue;
-    const KubeResponse r = client_.apply(path + "?fieldManager=billet&force=true", body);
+    if (known != written_.end() && known->second == fingerprint) continue;
+    const KubeResponse r =
+        client_.apply(path + "?fieldManager=billet&force=true", json::write(doc));
     if (r.status == 200 || r.status == 201) {
-      written_[path] = std::move(body);
+      written_[path] = std::move(fingerprint);
       continue;
     }
     allWritten = false;

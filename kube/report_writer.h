@@ -7,17 +7,22 @@
 // successful pass it applies each report whose content changed. A failed write is tried again on
 // the next pass. 404 means the PolicyReport CRD (wgpolicyk8s.io) is not installed: logged once.
 // stop() makes one last pass, so what was seen before a drain is not lost.
+//
+// Among replicas one writes (kube/lease.h): with `isWriter` set, a pass writes only while it
+// answers true, and a replica that becomes the writer writes every report once (the previous
+// writer's may differ). A report whose only change is the time of its findings is not rewritten.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 
-#include "kube/client.h"
 #include "base/logging.h"
+#include "kube/client.h"
 #include "report/store.h"
 
 namespace billet::kube {
@@ -25,10 +30,17 @@ namespace billet::kube {
 class ReportWriter {
  public:
   struct Options {
+    Options() = default;
+    Options(std::chrono::milliseconds every) : interval(every) {}  // NOLINT: {20ms} reads well
     std::chrono::milliseconds interval{30'000};
+    std::function<bool()> isWriter;  // unset: always
+    // Where the documents come from; unset: the store's policyReports() and version().
+    std::function<std::vector<json::Value>()> documents;
+    std::function<std::uint64_t()> version;
   };
 
-  ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger, Options options);
+  ReportWriter(KubeClient client, const report::ReportStore& store, base::Logger& logger,
+               Options options);
   ~ReportWriter();  // stop()
   ReportWriter(const ReportWriter&) = delete;
   ReportWriter& operator=(const ReportWriter&) = delete;
@@ -49,7 +61,8 @@ class ReportWriter {
   std::thread thread_;
   // Writer thread only.
   std::uint64_t writtenVersion_ = 0;
-  std::map<std::string, std::string> written_;  // API path -> body last applied there
+  std::map<std::string, std::string> written_;  // API path -> body last applied, without times
+  bool wasWriter_ = false;
   bool warnedNoCrd_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "report/policy_report.h"
 
 #include <chrono>
+#include <cstdlib>
 
 namespace billet::report {
 
@@ -95,6 +96,39 @@ Value policyReport(const std::string& namespace_, const Counts& summary,
   for (const Finding& f : results) items.push_back(findingValue(f));
   doc.set("results", Value::array(std::move(items)));
   return doc;
+}
+
+std::vector<Value> mergePolicyReports(std::vector<Value> first, std::vector<Value> second) {
+  auto key = [](const Value& doc) {
+    const Value* meta = doc.find("metadata");
+    const Value* ns = meta ? meta->find("namespace") : nullptr;
+    const Value* name = meta ? meta->find("name") : nullptr;
+    return (ns && ns->isString() ? ns->asString() : "") + "/" +
+           (name && name->isString() ? name->asString() : "");
+  };
+  for (Value& doc : second) {
+    Value* into = nullptr;
+    for (Value& d : first)
+      if (key(d) == key(doc)) into = &d;
+    if (!into) {
+      first.push_back(std::move(doc));
+      continue;
+    }
+    if (const Value* s = doc.find("summary"); s && s->isObject()) {
+      Value& sum = (*into)["summary"];
+      for (const auto& [field, n] : s->asObject()) {
+        const Value* had = sum.find(field);
+        const long long a = had && had->isNumber() ? std::atoll(had->asNumberText().c_str()) : 0;
+        const long long b = n.isNumber() ? std::atoll(n.asNumberText().c_str()) : 0;
+        sum.set(field, Value::number(static_cast<std::int64_t>(a + b)));
+      }
+    }
+    if (Value* r = doc.find("results"); r && r->isArray())
+      for (Value& item : r->asArray()) (*into)["results"].push(std::move(item));
+    if (const Value* labels = json::dig(doc, {"metadata", "labels"}); labels && labels->isObject())
+      for (const auto& [k, v] : labels->asObject()) (*into)["metadata"]["labels"].set(k, v);
+  }
+  return first;
 }
 
 }  // namespace billet::report

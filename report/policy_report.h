@@ -48,4 +48,10 @@ struct Counts {
 json::Value policyReport(const std::string& namespace_, const Counts& summary,
                          const std::vector<Finding>& results);
 
+// Two sets of report documents as one: the reports of the same namespace have their summaries
+// added and their results listed one after the other (`first`'s, then `second`'s). For the
+// server, which writes admission's results and the last background audit pass's together.
+std::vector<json::Value> mergePolicyReports(std::vector<json::Value> first,
+                                            std::vector<json::Value> second);
+
 }  // namespace billet::report

@@ -4,9 +4,9 @@
 #include <chrono>
 #include <ctime>
 
+#include "base/text.h"
 #include "json/yaml.h"
 #include "report/policy_report.h"
-#include "base/text.h"
 
 namespace billet::report {
 
@@ -91,7 +91,7 @@ void ReportStore::record(const admission::AdmissionReply& reply) {
   if (reply.status != 200 || reply.dryRun) return;
   bool any = false;
   for (const policy::RuleResult& r : reply.results) {
-    if (r.mode != policy::Mode::Enforce && r.outcome != policy::Outcome::Skip) {
+    if ((recordEnforce_ || r.mode != policy::Mode::Enforce) && r.outcome != policy::Outcome::Skip) {
       any = true;
       break;
     }
@@ -110,7 +110,8 @@ void ReportStore::record(const admission::AdmissionReply& reply) {
   const std::string object = objectUid.empty() ? "request/" + uid : "object/" + objectUid;
   std::lock_guard<std::mutex> lock(mu_);
   for (const policy::RuleResult& r : reply.results) {
-    if (r.mode == policy::Mode::Enforce || r.outcome == policy::Outcome::Skip) continue;
+    if ((!recordEnforce_ && r.mode == policy::Mode::Enforce) || r.outcome == policy::Outcome::Skip)
+      continue;
     Key key{ns, base::truncated(r.policy, kMaxName), base::truncated(r.rule, kMaxName)};
     auto it = entries_.find(key);
     if (it == entries_.end()) {
@@ -165,6 +166,15 @@ void ReportStore::record(const admission::AdmissionReply& reply) {
     bytes_ += cost(ex);
     e.examples.push_back(std::move(ex));
   }
+}
+
+void ReportStore::clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.empty() && dropped_ == 0) return;
+  entries_.clear();
+  dropped_ = 0;
+  bytes_ = 0;
+  ++version_;
 }
 
 std::size_t ReportStore::keys() const {
@@ -278,7 +288,8 @@ std::vector<json::Value> ReportStore::policyReports() const {
       }
     }
     docs.push_back(report::policyReport(ns, summary, findings));
-    if (cut) docs.back()["metadata"]["labels"]["billet.dev/truncated"] = json::Value::string("true");
+    if (cut)
+      docs.back()["metadata"]["labels"]["billet.dev/truncated"] = json::Value::string("true");
   }
   return docs;
 }

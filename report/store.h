@@ -25,8 +25,8 @@
 #include <tuple>
 #include <vector>
 
-#include "json/value.h"
 #include "admission/review.h"
+#include "json/value.h"
 
 namespace billet::report {
 
@@ -41,6 +41,11 @@ class ReportStore {
                        std::size_t maxOutputBytes = 16u << 20);
 
   void record(const admission::AdmissionReply& reply);
+  // Also record Enforce-mode results (a background audit's store: an existing object that breaks
+  // an Enforce rule is a finding). Set before the first record().
+  void setRecordEnforce(bool on) { recordEnforce_ = on; }
+  // Forgets every entry (a background audit pass supersedes what admission saw before it).
+  void clear();
 
   // {"since": ..., "dropped": N, "namespaces": [{"namespace", "summary", "results": [...]}]}
   std::string json() const;
@@ -82,6 +87,7 @@ class ReportStore {
   const std::size_t maxBytes_;
   const std::size_t maxOutputBytes_;
   const std::int64_t since_;
+  bool recordEnforce_ = false;
   mutable std::mutex mu_;
   std::map<Key, Entry> entries_;
   std::uint64_t dropped_ = 0;

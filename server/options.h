@@ -44,6 +44,9 @@ struct ServerOptions {
   std::string kubeApi = "off";  // auto | off | https:// URL (see kube_client.h)
   // How often changed PolicyReports are written with --kube-api (and once more at shutdown).
   std::chrono::milliseconds reportInterval{30'000};
+  // With --kube-api: how often existing objects are audited (0: never); the first pass runs
+  // when this replica starts leading.
+  std::chrono::milliseconds auditInterval{3'600'000};
   std::string selfNamespace;    // from POD_NAMESPACE; never matched by policies
   std::string version = "dev";  // billet_build_info{version}
 };

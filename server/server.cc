@@ -47,14 +47,16 @@ policy::LoadResult loadPolicyFiles(const std::vector<std::string>& paths,
 }
 
 struct Server::Impl {
-  Impl(ServerOptions options, PolicyLoader policyLoader)
+  Impl(ServerOptions options, PolicyLoader policyLoader, AuditPass pass)
       : state(std::make_shared<ServerState>(std::move(options))),
         loader(std::move(policyLoader)),
+        auditPass(std::move(pass)),
         io(state->options.threads),
         drainTimer(io.main()) {}
 
   std::shared_ptr<ServerState> state;
   PolicyLoader loader;
+  AuditPass auditPass;
   IoPool io;  // one loop per --threads; listeners, signals and the drain timer on loop 0
   net::steady_timer drainTimer;
   std::shared_ptr<Listener> admission;
@@ -166,7 +168,8 @@ struct Server::Impl {
       return true;
     }
     const kube::KubeConfig& config = *kube.value;
-    log().always(base::LogLevel::kInfo, "writing generated objects and PolicyReports to the API server",
+    log().always(base::LogLevel::kInfo,
+                 "writing generated objects and PolicyReports to the API server",
                  {{"host", config.host},
                   {"port", config.port},
                   {"token", !config.token.empty()},
@@ -178,10 +181,37 @@ struct Server::Impl {
           metrics.generated(kind, result);
         },
         state->logger, kube::GenerateApplier::Options{});
-    state->reportWriter =
-        std::make_unique<kube::ReportWriter>(kube::KubeClient(config), state->reports, state->logger,
-                                       kube::ReportWriter::Options{opts().reportInterval});
+    startLeaseAndAudit(config);
     return true;
+  }
+
+  // One replica writes PolicyReports and runs the background audit: the holder of the Lease
+  // `billet` in billet's namespace (POD_NAMESPACE). Without a namespace (not in a cluster) this
+  // process is the only writer.
+  void startLeaseAndAudit(const kube::KubeConfig& config) {
+    ServerState& s = *state;
+    if (!opts().selfNamespace.empty()) {
+      kube::LeaseElector::Options lo;
+      lo.namespace_ = opts().selfNamespace;
+      lo.identity = kube::leaseIdentity();
+      s.lease = std::make_unique<kube::LeaseElector>(kube::KubeClient(config), lo, s.logger);
+    } else {
+      log().warn("POD_NAMESPACE is not set: no Lease; this replica writes PolicyReports alone");
+    }
+    auto leading = [&s] { return !s.lease || s.lease->leading(); };
+    if (auditPass && opts().auditInterval.count() > 0)
+      s.audit = std::make_unique<BackgroundAudit>(
+          kube::KubeClient(config), auditPass, [&s] { return s.currentPolicies(); }, leading,
+          s.reports, s.logger, BackgroundAudit::Options{opts().auditInterval});
+    kube::ReportWriter::Options wo;
+    wo.interval = opts().reportInterval;
+    wo.isWriter = leading;
+    if (s.audit) {
+      wo.documents = [&s] { return s.audit->policyReports(); };
+      wo.version = [&s] { return s.audit->version(); };
+    }
+    s.reportWriter =
+        std::make_unique<kube::ReportWriter>(kube::KubeClient(config), s.reports, s.logger, wo);
   }
 
   // Reloader thread.
@@ -331,15 +361,17 @@ struct Server::Impl {
     io.run(log());  // until the drain (or a second signal) stops the loops
     reloader->stop();
     if (state->applier) state->applier->stop();
+    if (state->audit) state->audit->stop();
     if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain
+    if (state->lease) state->lease->stop();                // then the Lease is released
     removeSelfSigned();
     log().always(base::LogLevel::kInfo, "stopped");
     return kExitOk;
   }
 };
 
-Server::Server(ServerOptions options, PolicyLoader loader)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(loader))) {}
+Server::Server(ServerOptions options, PolicyLoader loader, AuditPass auditPass)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(loader), std::move(auditPass))) {}
 
 Server::~Server() = default;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "policy/policy_set.h"
+#include "server/background_audit.h"
 #include "server/options.h"
 
 namespace billet::server {
@@ -26,7 +27,10 @@ class Server {
   static constexpr int kExitOk = 0;
   static constexpr int kExitStartup = 2;
 
-  explicit Server(ServerOptions options, PolicyLoader loader = loadPolicyFiles);
+  // `auditPass` lists and evaluates the cluster's objects for the background audit (billet serve
+  // gives cli's); unset: no background audit.
+  explicit Server(ServerOptions options, PolicyLoader loader = loadPolicyFiles,
+                  AuditPass auditPass = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -10,12 +10,14 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "kube/generate_applier.h"
 #include "base/logging.h"
-#include "server/metrics.h"
-#include "server/options.h"
+#include "kube/generate_applier.h"
+#include "kube/lease.h"
 #include "kube/report_writer.h"
 #include "report/store.h"
+#include "server/background_audit.h"
+#include "server/metrics.h"
+#include "server/options.h"
 #include "server/shared_slot.h"
 #include "server/tls_context.h"
 
@@ -63,6 +65,8 @@ struct ServerState {
   // Set before serving starts when --kube-api reaches a cluster; null otherwise. Last members:
   // destroyed (and their threads joined) before the reports, metrics and logger they use.
   std::unique_ptr<kube::GenerateApplier> applier;
+  std::unique_ptr<kube::LeaseElector> lease;  // null: no namespace to hold it in (one writer)
+  std::unique_ptr<BackgroundAudit> audit;     // null: --audit-interval 0
   std::unique_ptr<kube::ReportWriter> reportWriter;
 
   PolicySetPtr currentPolicies() const { return policies.load(); }

@@ -6,8 +6,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -63,6 +67,30 @@ struct FakeApiServer::Impl {
     openFds.erase(std::find(openFds.begin(), openFds.end(), fd));
   }
 
+  // A chunked answer, piece by piece, as the API server streams a WATCH; false when the
+  // connection is done (written to the end or broken).
+  bool writeChunked(beast::ssl_stream<tcp::socket>& stream, const ApiAnswer& answer) {
+    boost::system::error_code ec;
+    http::response<http::empty_body> res{static_cast<http::status>(answer.status), 11};
+    res.set(http::field::content_type, "application/json");
+    res.chunked(true);
+    res.keep_alive(false);
+    http::response_serializer<http::empty_body> header{res};
+    http::write_header(stream, header, ec);
+    for (const std::string& piece : answer.chunks) {
+      if (ec) return false;
+      net::write(stream, http::make_chunk(net::buffer(piece)), ec);
+    }
+    if (ec) return false;
+    if (answer.holdOpen.count() > 0) {
+      std::unique_lock<std::mutex> lock(mu);
+      changed.wait_for(lock, answer.holdOpen, [&] { return stopping; });
+    }
+    net::write(stream, http::make_chunk_last(), ec);
+    stream.shutdown(ec);
+    return false;
+  }
+
   void exchange(beast::ssl_stream<tcp::socket>& stream) {
     boost::system::error_code ec;
     stream.handshake(ssl::stream_base::server, ec);
@@ -82,6 +110,10 @@ struct FakeApiServer::Impl {
         seen.push_back(std::move(r));
       }
       changed.notify_all();
+      if (!answer.chunks.empty()) {
+        if (!writeChunked(stream, answer)) return;
+        continue;
+      }
       http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
       res.set(http::field::content_type, "application/json");
       res.body() = answer.body;
@@ -120,6 +152,7 @@ FakeApiServer::~FakeApiServer() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->stopping = true;
+    impl_->changed.notify_all();
     for (int fd : impl_->openFds) ::shutdown(fd, SHUT_RDWR);
   }
   // Wake the blocking accept with a connection of our own.

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace billet::test {
@@ -22,9 +23,16 @@ struct ApiRequest {
 };
 
 struct ApiAnswer {
+  ApiAnswer(int s = 200, std::string b = "{}", bool c = false)
+      : status(s), body(std::move(b)), close(c) {}
   int status = 200;
   std::string body = "{}";
   bool close = false;  // answer with Connection: close and drop the connection
+  // A streamed answer (a WATCH): when not empty, the body is these pieces, each written as one
+  // HTTP chunk as soon as the previous one is sent (`body` is ignored); then the connection
+  // stays silent for `holdOpen` (or until the server stops) before the last chunk ends it.
+  std::vector<std::string> chunks;
+  std::chrono::milliseconds holdOpen{0};
 };
 
 class FakeApiServer {

@@ -11,18 +11,18 @@
 
 #include "json/parse.h"
 #include "json/write.h"
-#include "tests/kube/fake_api_server.h"
-#include "kube/generate_applier.h"
 #include "kube/client.h"
+#include "kube/generate_applier.h"
 #include "kube/report_writer.h"
 #include "report/store.h"
+#include "tests/kube/fake_api_server.h"
 
 using namespace billet;
 using namespace billet::kube;
+using billet::admission::AdmissionReply;
 using billet::base::Logger;
 using billet::base::LogLevel;
 using billet::report::ReportStore;
-using billet::admission::AdmissionReply;
 using billet::test::ApiAnswer;
 using billet::test::ApiRequest;
 using billet::test::FakeApiServer;
@@ -183,7 +183,8 @@ TEST_CASE("applier: waits for the new controller, then applies with an ownerRefe
   Outcomes metrics;
   NullLog log;
   {
-    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger, fastRetries());
+    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger,
+                            fastRetries());
     REQUIRE(applier.enqueue(jobFor()));
     REQUIRE(api.waitForRequests(4, 5s));
   }
@@ -219,7 +220,8 @@ TEST_CASE("applier: a known owner uid needs no lookup; rejections are not retrie
   Outcomes metrics;
   NullLog log;
   {
-    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger, fastRetries());
+    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger,
+                            fastRetries());
     REQUIRE(applier.enqueue(jobFor("known-uid")));  // an UPDATE: the controller's uid is known
     ApplyJob denied = jobFor("known-uid");
     denied.object["metadata"].set("name", json::Value::string("forbidden-pdb"));
@@ -240,7 +242,8 @@ TEST_CASE("applier: server errors are retried with backoff, then given up") {
   Outcomes metrics;
   NullLog log;
   {
-    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger, fastRetries());
+    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger,
+                            fastRetries());
     REQUIRE(applier.enqueue(jobFor("uid")));
     REQUIRE(api.waitForRequests(6, 5s));
     std::this_thread::sleep_for(200ms);
@@ -261,7 +264,8 @@ TEST_CASE("applier: the queue is bounded and a bad name is refused before any ca
   }
   CHECK(counted(metrics, "dropped", 1));
   {
-    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger, fastRetries());
+    GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger,
+                            fastRetries());
     ApplyJob bad = jobFor("uid");
     bad.object["metadata"].set("name", json::Value::string("../../secrets/x"));
     REQUIRE(applier.enqueue(std::move(bad)));

@@ -221,6 +221,26 @@ TEST_CASE("billet's service account may make the API calls --kube-api auto makes
   CHECK(allows("wgpolicyk8s.io", "policyreports", "patch"));
   CHECK(allows("wgpolicyk8s.io", "clusterpolicyreports", "patch"));
   CHECK_FALSE(allows("", "secrets", "get"));
+  // The background audit lists the workloads (cli/cluster_audit.cc).
+  for (const char* r : {"deployments", "statefulsets", "daemonsets", "replicasets"})
+    CHECK(allows("apps", r, "list"));
+  CHECK(allows("", "pods", "list"));
+  CHECK(allows("batch", "jobs", "list"));
+  CHECK(allows("batch", "cronjobs", "list"));
+  // One writer among replicas (kube/lease.cc): the Lease in billet's namespace, named by POD_NAME.
+  const Value& leaseRole = byKind(docs, "Role");
+  const Value& leaseBinding = byKind(docs, "RoleBinding");
+  CHECK(billet::json::dig(leaseRole, {"metadata", "namespace"})->asString() ==
+        billet::json::dig(deploy, {"metadata", "namespace"})->asString());
+  CHECK(billet::json::dig(leaseBinding, {"roleRef", "name"})->asString() ==
+        billet::json::dig(leaseRole, {"metadata", "name"})->asString());
+  const Value& leaseRule = leaseRole.find("rules")->asArray().at(0);
+  CHECK(leaseRule.find("resources")->asArray().at(0).asString() == "leases");
+  CHECK(leaseRule.find("verbs")->asArray().size() == 3);
+  bool podName = false;
+  for (const Value& e : podSpec->find("containers")->asArray()[0].find("env")->asArray())
+    podName = podName || e.find("name")->asString() == "POD_NAME";
+  CHECK(podName);
 
   // And the Deployment turns the writes on; the kustomization deploys the RBAC.
   bool kubeApiAuto = false;

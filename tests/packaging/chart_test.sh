@@ -74,7 +74,7 @@ jq -S --arg tls billet-tls -f "$T/norm.jq" "$T/kustomize.json" >"$T/k.norm"
 jq -S --arg tls billet-tls -f "$T/norm.jq" "$T/default.json" >"$T/h.norm"
 check "the same kinds and names" diff <(jq -r '.[] | .kind + "/" + .metadata.name' "$T/k.norm") \
   <(jq -r '.[] | .kind + "/" + .metadata.name' "$T/h.norm")
-for kind in MutatingWebhookConfiguration ValidatingWebhookConfiguration ClusterRole ClusterRoleBinding \
+for kind in MutatingWebhookConfiguration ValidatingWebhookConfiguration ClusterRole ClusterRoleBinding Role RoleBinding \
             ServiceAccount Deployment Service PodDisruptionBudget ConfigMap; do
   check "$kind: helm template = kubectl kustomize" \
     diff <(jq -S --arg k "$kind" '.[] | select(.kind == $k)' "$T/k.norm") \

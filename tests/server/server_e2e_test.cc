@@ -773,7 +773,9 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
   writeFile(tmp / "ca.crt", api.caPem());
   ::setenv("BILLET_KUBE_TOKEN_FILE", (tmp / "token").c_str(), 1);
   ::setenv("BILLET_KUBE_CA_FILE", (tmp / "ca.crt").c_str(), 1);
-  auto s = startServer({"--kube-api", api.url(), "--metrics-listen", "127.0.0.1:0"});
+  // No background audit: only what admission causes is sent.
+  auto s = startServer(
+      {"--kube-api", api.url(), "--metrics-listen", "127.0.0.1:0", "--audit-interval", "0"});
   const std::string review = readFile(sampleReview());  // a CREATE of a 4-replica Deployment
   TlsClient c(s->port(), s->caFile());
 

@@ -29,7 +29,13 @@ scenario() {
     "$APISERVER/apis/authentication.k8s.io/v1/selfsubjectreviews" | jq -r .status.userInfo.username)
   check "billet calls as its ServiceAccount" same "system:serviceaccount:billet-system:billet" "$who"
   check "billet may not list Secrets (403)" same 403 "$(as_billet GET /api/v1/secrets)"
-  check "billet may not read Pods (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods)"
+  # The background audit lists workloads; it never reads one by name.
+  check "billet may list Pods (background audit)" same 200 "$(as_billet GET '/api/v1/pods?limit=1')"
+  check "billet may not read a Pod (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods/debug-shell)"
+  check "billet may read its Lease" same 200 \
+    "$(as_billet GET /apis/coordination.k8s.io/v1/namespaces/billet-system/leases/billet)"
+  check "billet may not read Leases elsewhere (403)" same 403 \
+    "$(as_billet GET /apis/coordination.k8s.io/v1/namespaces/kube-system/leases)"
   check "billet may not delete its PDBs (403)" same 403 \
     "$(as_billet DELETE /apis/policy/v1/namespaces/ml-prod/poddisruptionbudgets/gpu-inference-pdb)"
   check "billet may not change webhook configurations (403)" same 403 \

@@ -1,0 +1,104 @@
+#include "server/background_audit.h"
+
+#include <sys/resource.h>
+
+#include "report/policy_report.h"
+
+namespace billet::server {
+
+BackgroundAudit::BackgroundAudit(kube::KubeClient client, AuditPass pass,
+                                 std::function<std::shared_ptr<const policy::PolicySet>()> policies,
+                                 std::function<bool()> leading, report::ReportStore& admission,
+                                 base::Logger& logger, Options options)
+    : client_(std::move(client)),
+      pass_(std::move(pass)),
+      policies_(std::move(policies)),
+      leading_(std::move(leading)),
+      admission_(admission),
+      logger_(logger),
+      options_(options) {
+  thread_ = std::thread([this] { run(); });
+}
+
+BackgroundAudit::~BackgroundAudit() {
+  stop();
+}
+
+void BackgroundAudit::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  stopFlag_.store(true);
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<json::Value> BackgroundAudit::policyReports() const {
+  std::shared_ptr<const report::ReportStore> last;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last = last_;
+  }
+  std::vector<json::Value> docs = admission_.policyReports();
+  if (!last) return docs;
+  // The pass's findings first: they describe every object; admission's follow.
+  return report::mergePolicyReports(last->policyReports(), std::move(docs));
+}
+
+std::uint64_t BackgroundAudit::version() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return admission_.version() + (passes_ << 40);
+}
+
+void BackgroundAudit::run() {
+  // Not leading: look again every few seconds.
+  constexpr std::chrono::seconds kIdleCheck{5};
+  auto due = std::chrono::steady_clock::now();  // the first pass as soon as this replica leads
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      const auto now = std::chrono::steady_clock::now();
+      const auto wait = leading_() ? std::max(due - now, std::chrono::steady_clock::duration{0})
+                                   : std::chrono::steady_clock::duration(kIdleCheck);
+      if (wake_.wait_for(lock, wait, [this] { return stopping_; })) return;
+    }
+    if (!leading_()) {
+      due = std::chrono::steady_clock::now();  // leading again later: a pass at once
+      continue;
+    }
+    if (std::chrono::steady_clock::now() < due) continue;
+    runPass();
+    due = std::chrono::steady_clock::now() + options_.interval;
+  }
+}
+
+void BackgroundAudit::runPass() {
+  const std::shared_ptr<const policy::PolicySet> set = policies_();
+  if (!set) return;
+  const auto started = std::chrono::steady_clock::now();
+  // Bounded like admission's store; no per-object memory (a pass sees each object once).
+  auto store = std::make_shared<report::ReportStore>(10'000, 5, 0);
+  store->setRecordEnforce(true);
+  admission_.clear();
+  const AuditPassResult result = pass_(client_, *set, *store, stopFlag_);
+  if (result.stopped) return;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_ = std::move(store);
+    ++passes_;
+  }
+  logger_.info("background audit pass", {{"objects", static_cast<unsigned long>(result.objects)},
+                                         {"kinds", static_cast<unsigned long>(result.kinds)},
+                                         {"ms", static_cast<long long>(ms)},
+                                         {"maxRssKiB", static_cast<long long>(usage.ru_maxrss)}});
+  if (!result.error.empty())
+    logger_.warn("background audit: some kinds could not be listed", {{"error", result.error}});
+}
+
+}  // namespace billet::server
