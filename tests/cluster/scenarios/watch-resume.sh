@@ -29,5 +29,5 @@ scenario() {
   check "nodes after the second restart: 3" wait_for nodes 30 gauge_is billet_cluster_nodes 3
   check "workloads after the second restart: 3" wait_for pods 30 gauge_is billet_cluster_workloads 3
   check "billet is still ready" billet_ready
-  check "admission still works" wait_for probe 20 webhook_probe
+  check "admission still works (3 nodes settled: medium tier)" wait_for probe 20 sched_cpu_is 2
 }
