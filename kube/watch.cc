@@ -72,8 +72,11 @@ void Watcher::stop() {
 }
 
 void Watcher::relist() {
-  relist_.store(true, std::memory_order_release);
-  client_.interrupt();
+  // Sequentially consistent with watchOnce's store and load, so that one of the two sees the
+  // other's flag.
+  relist_.store(true);
+  // A watch waits for events: end it. A list in progress finishes and is followed by another.
+  if (watching_.load()) client_.interrupt();
   wake_.notify_all();
 }
 
@@ -98,6 +101,7 @@ void Watcher::run() {
         continue;
       }
       needList = false;
+      continue;  // a relist asked for during the list: list again before watching
     }
     switch (watchOnce()) {
       case Next::kResume:
@@ -196,7 +200,14 @@ Watcher::Next Watcher::watchOnce() {
   const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(options_.watchTimeout) +
                     std::chrono::seconds(30);
   const auto began = std::chrono::steady_clock::now();
+  watching_.store(true);
+  // Asked for a relist before the flag was up: interrupt() was not called; do not wait.
+  if (relist_.load()) {
+    watching_.store(false);
+    return Next::kResume;
+  }
   const KubeResponse response = client_.stream(target, onData, idle);
+  watching_.store(false);
   const bool lasted = std::chrono::steady_clock::now() - began >= std::chrono::seconds(5);
   if (stopping()) return Next::kResume;
   if (lines.overflowed()) {

@@ -8,8 +8,6 @@
 
 namespace billet::server {
 
-namespace {
-
 // The facts evaluation reads: the latest snapshot, swapped whole, read without locks.
 class FactsSlot final : public policy::ClusterFacts {
  public:
@@ -41,6 +39,8 @@ class FactsSlot final : public policy::ClusterFacts {
  private:
   SharedSlot<const kube::ClusterFactsData> slot_;
 };
+
+namespace {
 
 prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
@@ -117,6 +117,10 @@ void ClusterTracker::stop() {
   watch_.stop();
 }
 
+std::shared_ptr<const policy::ClusterFacts> ClusterTracker::facts() const {
+  return facts_;
+}
+
 std::optional<policy::ClusterSize> ClusterTracker::settledSize() const {
   std::lock_guard<std::mutex> lock(mu_);
   return settled_;
@@ -136,7 +140,7 @@ void ClusterTracker::loop() {
 void ClusterTracker::tick() {
   if (const std::uint64_t v = watch_.factsVersion(); v != factsVersion_) {
     factsVersion_ = v;
-    static_cast<FactsSlot&>(const_cast<policy::ClusterFacts&>(*facts_)).publish(watch_.facts());
+    facts_->publish(watch_.facts());
   }
   const auto set = current_();
   if (!set) return;

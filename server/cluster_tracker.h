@@ -55,6 +55,8 @@ class SizeSettler {
   std::optional<policy::ClusterSize> settled_;
 };
 
+class FactsSlot;  // the policy::ClusterFacts evaluation reads (cluster_tracker.cc)
+
 class ClusterTracker {
  public:
   // Reloads the policies with the settled size; returns the set now serving.
@@ -71,7 +73,7 @@ class ClusterTracker {
 
   // What loads pass in LoadOptions: the settled size (nullopt before any) and the facts.
   std::optional<policy::ClusterSize> settledSize() const;
-  std::shared_ptr<const policy::ClusterFacts> facts() const { return facts_; }
+  std::shared_ptr<const policy::ClusterFacts> facts() const;
 
   // After every load: follow what the new set asks for (pods watched, pool label keys), log
   // tier changes, set billet_servicegroup_tier.
@@ -85,7 +87,7 @@ class ClusterTracker {
   Current current_;
   Reload reload_;
   kube::ClusterWatch watch_;
-  std::shared_ptr<const policy::ClusterFacts> facts_;
+  std::shared_ptr<FactsSlot> facts_;
   std::uint64_t factsVersion_ = 0;
   SizeSettler settler_;
   mutable std::mutex mu_;
