@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/cluster_audit.h"
 #include "cli/inputs.h"
+#include "cli/cluster_flags.h"
 #include "cli/commands.h"
 #include "cli/offline.h"
 #include "cli/output.h"
@@ -43,6 +44,7 @@ std::vector<FlagSpec> flags(bool audit) {
       {"show-skips", 0, false, false, "list skipped rules in text output", ""},
       {"verbose", 'v', false, false, "list every passing rule in text output", ""},
   };
+  for (FlagSpec& c : clusterSizeFlags()) f.push_back(std::move(c));
   if (audit) {
     f.push_back(
         {"html", 0, true, false, "also write a self-contained HTML report to FILE", "FILE"});
@@ -121,7 +123,9 @@ int run(const Args& args, bool audit) {
     return usageError("standard input (-) is named " + std::to_string(stdinCount) +
                       " times; it can be read once");
 
-  policy::LoadResult loaded = policy::loadPolicies(readInputs(policyPaths));
+  policy::LoadOptions loadOptions;
+  if (std::string err; !applyClusterSizeFlags(*parsed, loadOptions, err)) return usageError(err);
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(policyPaths), loadOptions);
   for (const std::string& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";

@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/inputs.h"
+#include "cli/cluster_flags.h"
 #include "cli/commands.h"
 #include "policy/policy_set.h"
 #include "admission/review.h"
@@ -15,9 +16,11 @@
 namespace billet::cli {
 
 int review(const Args& args) {
-  ArgParser parser("billet review -p POLICIES... [--endpoint mutate|validate] [FILE|-]",
-                   {{"policies", 'p', true, true, "policy files or directories", "PATH"},
-                    {"endpoint", 0, true, false, "mutate (default) or validate", "NAME"}});
+  std::vector<FlagSpec> flags = {
+      {"policies", 'p', true, true, "policy files or directories", "PATH"},
+      {"endpoint", 0, true, false, "mutate (default) or validate", "NAME"}};
+  for (FlagSpec& c : clusterSizeFlags()) flags.push_back(std::move(c));
+  ArgParser parser("billet review -p POLICIES... [--endpoint mutate|validate] [FILE|-]", flags);
   std::string error;
   bool help = false;
   auto parsed = parser.parse(args, error, help);
@@ -59,7 +62,12 @@ int review(const Args& args) {
     ss << in.rdbuf();
     body = ss.str();
   }
-  policy::LoadResult loaded = policy::loadPolicies(readInputs(parsed->all("policies")));
+  policy::LoadOptions loadOptions;
+  if (!applyClusterSizeFlags(*parsed, loadOptions, error)) {
+    std::cerr << "billet review: " << error << "\n";
+    return 2;
+  }
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(parsed->all("policies")), loadOptions);
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
     return 2;

@@ -19,6 +19,7 @@
 
 #include "cli/args.h"
 #include "cli/inputs.h"
+#include "cli/cluster_flags.h"
 #include "cli/commands.h"
 #include "cli/line_diff.h"
 #include "cli/offline.h"
@@ -130,8 +131,9 @@ std::string unknownName(const Case& c, const policy::PolicySet& set,
 }
 
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
-bool runTest(const TestFile& t, int& passed, int& failed) {
-  policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies));
+bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& passed,
+             int& failed) {
+  policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies), loadOptions);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e.format() << "\n";
     return false;
@@ -216,7 +218,8 @@ exist).
 }  // namespace
 
 int test(const Args& args) {
-  ArgParser parser("billet test PATH...", {});
+  ArgParser parser("billet test [--cluster-nodes N] [--cluster-workloads W] PATH...",
+                   clusterSizeFlags());
   std::string error;
   bool help = false;
   auto parsed = parser.parse(args, error, help);
@@ -252,9 +255,14 @@ int test(const Args& args) {
     std::cerr << "billet test: no `kind: Test` documents found\n";
     return 2;
   }
+  policy::LoadOptions loadOptions;
+  if (!applyClusterSizeFlags(*parsed, loadOptions, error)) {
+    std::cerr << "billet test: " << error << "\n";
+    return 2;
+  }
   int passed = 0, failed = 0;
   for (const TestFile& t : tests)
-    if (!runTest(t, passed, failed)) return 2;
+    if (!runTest(t, loadOptions, passed, failed)) return 2;
   std::cout << passed << " passed, " << failed << " failed\n";
   return failed ? 1 : 0;
 }

@@ -72,8 +72,11 @@ void Watcher::stop() {
 }
 
 void Watcher::relist() {
-  relist_.store(true, std::memory_order_release);
-  client_.interrupt();
+  // Sequentially consistent with watchOnce's store and load, so that one of the two sees the
+  // other's flag.
+  relist_.store(true);
+  // A watch waits for events: end it. A list in progress finishes and is followed by another.
+  if (watching_.load()) client_.interrupt();
   wake_.notify_all();
 }
 
@@ -98,6 +101,7 @@ void Watcher::run() {
         continue;
       }
       needList = false;
+      continue;  // a relist asked for during the list: list again before watching
     }
     switch (watchOnce()) {
       case Next::kResume:
@@ -114,12 +118,16 @@ void Watcher::run() {
 
 bool Watcher::list() {
   if (callbacks_.onListStart) callbacks_.onListStart();
-  const ListResult r = listAll(
+  ListResult r = listAll(
       client_, options_.path, options_.list,
       [this](const json::Value& item) {
         if (callbacks_.onListItem) callbacks_.onListItem(item);
       },
       callbacks_.onListStart);
+  if (r.ok() && r.resourceVersion.empty()) {
+    // Without it no watch can start where the list ended: not an API server's list.
+    r.error = "LIST " + options_.path + ": no metadata.resourceVersion";
+  }
   if (!r.ok()) {
     if (!stopping() && log_)
       log_->warn("cannot list", {{"path", options_.path}, {"error", r.error}});
@@ -191,7 +199,16 @@ Watcher::Next Watcher::watchOnce() {
   // The server ends the watch after timeoutSeconds; a stream silent for longer is dead.
   const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(options_.watchTimeout) +
                     std::chrono::seconds(30);
+  const auto began = std::chrono::steady_clock::now();
+  watching_.store(true);
+  // Asked for a relist before the flag was up: interrupt() was not called; do not wait.
+  if (relist_.load()) {
+    watching_.store(false);
+    return Next::kResume;
+  }
   const KubeResponse response = client_.stream(target, onData, idle);
+  watching_.store(false);
+  const bool lasted = std::chrono::steady_clock::now() - began >= std::chrono::seconds(5);
   if (stopping()) return Next::kResume;
   if (lines.overflowed()) {
     if (log_)
@@ -207,9 +224,14 @@ Watcher::Next Watcher::watchOnce() {
   }
   if (response.status == 410) return Next::kRelist;
   if (relist_.load(std::memory_order_acquire)) return Next::kResume;  // run() lists again
-  if (response.status == 200) {
+  if (response.status == 200 && (events > 0 || lasted)) {
     consecutiveFailures_ = 0;  // the server ended the watch (timeoutSeconds): resume at once
     return Next::kResume;
+  }
+  if (response.status == 200) {
+    // Ended at once without a single event or bookmark: not how an API server ends a watch
+    // (a proxy, or a stand-in answering anything). Do not spin.
+    return Next::kBackoff;
   }
   failures_.fetch_add(1);
   if (log_)

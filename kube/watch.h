@@ -103,6 +103,7 @@ class Watcher {
   base::Logger* log_;
   std::thread thread_;
   std::atomic<bool> stop_{false}, relist_{false}, synced_{false};
+  std::atomic<bool> watching_{false};  // a WATCH is streaming (relist() may interrupt it)
   std::atomic<std::uint64_t> lists_{0}, watches_{0}, failures_{0};
   int consecutiveFailures_ = 0;
   std::uint64_t seed_;

@@ -148,7 +148,7 @@ class MinReplicasCheck final : public Check {
     if (k != "Deployment" && k != "StatefulSet" && k != "ReplicaSet" &&
         k != "ReplicationController")
       return;
-    std::int64_t r = replicasOf(ctx.object);
+    std::int64_t r = effectiveReplicas(ctx.object, ctx.request, ctx.settings.facts.get());
     if (r < min_)
       out.push_back(
           {"replicas " + std::to_string(r) + " is below the minimum " + std::to_string(min_), "",

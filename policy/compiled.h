@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "json/value.h"
+#include "policy/cluster.h"
 #include "policy/condition.h"
 #include "policy/match.h"
 #include "policy/pod_templates.h"
@@ -22,6 +23,9 @@ struct Settings {
   std::int64_t clusterNodes = 0;
   std::int64_t clusterWorkloads = 0;
   json::Value cluster;  // what the `cluster` root reads: clusterDocument(clusterNodes, ...) (load)
+  bool clusterAuto = false;              // `cluster: auto`: the size comes from LoadOptions
+  std::int64_t clusterSettleSeconds = 300;
+  std::shared_ptr<const ClusterFacts> facts;  // live facts in `serve --kube-api`; null offline
   std::vector<std::string> gpuResources = {"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915"};
   std::vector<std::string> excludeNamespaces = {"kube-system", "kube-node-lease"};
   bool mutateErrorsDeny = false;   // evaluationErrors.mutate: Allow (default) | Deny
@@ -132,6 +136,8 @@ struct CompiledPolicy {
   int line = 0;
   // Kind ServiceGroup: the values it applies, for the Policy rules that name it.
   std::shared_ptr<const ServiceGroupSpec> serviceGroup;
+  std::string tier;  // ServiceGroup: the tier chosen at load; "" without tiers
+  std::vector<std::pair<std::string, std::string>> nodeLabels;  // NodePool: the pool's labels
 };
 
 struct PolicyExceptionSpec {

@@ -143,12 +143,22 @@ std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
   const YAML::Node spec = doc["spec"];
   if (!spec) return st;
   if (!d.map(spec, "spec",
-             {"cluster", "gpuResources", "excludeNamespaces", "evaluationErrors", "podTemplates"}))
+             {"cluster", "clusterSettleSeconds", "gpuResources", "excludeNamespaces",
+              "evaluationErrors", "podTemplates"}))
     return std::nullopt;
-  if (const YAML::Node c = spec["cluster"]; c && d.map(c, "spec.cluster", {"nodes", "workloads"})) {
+  if (const YAML::Node c = spec["cluster"]; c && c.IsScalar()) {
+    if (c.Scalar() == "auto")
+      st.clusterAuto = true;
+    else
+      d.fail(c, "spec.cluster",
+             "unknown value \"" + c.Scalar() + "\" (expected auto, or {nodes, workloads})");
+  } else if (c && d.map(c, "spec.cluster", {"nodes", "workloads"})) {
     st.clusterNodes = d.integer(c["nodes"], "spec.cluster.nodes", 0).value_or(0);
     st.clusterWorkloads = d.integer(c["workloads"], "spec.cluster.workloads", 0).value_or(0);
   }
+  if (spec["clusterSettleSeconds"])
+    st.clusterSettleSeconds =
+        d.integer(spec["clusterSettleSeconds"], "spec.clusterSettleSeconds", 0).value_or(300);
   if (spec["gpuResources"]) st.gpuResources = d.strList(spec["gpuResources"], "spec.gpuResources");
   if (spec["excludeNamespaces"])
     st.excludeNamespaces = d.strList(spec["excludeNamespaces"], "spec.excludeNamespaces");

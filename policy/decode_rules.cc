@@ -349,7 +349,8 @@ bool decodeGenerate(DecodeState& s, const YAML::Node& n, const std::string& p, R
   if (auto m = d.integer(pdb["minReplicas"], childPath(pp, "minReplicas"), 0))
     spec.minReplicas = *m;
   if (auto name = d.str(pdb["name"], childPath(pp, "name"))) spec.nameTemplate = *name;
-  rule.generator = makePodDisruptionBudget(std::move(spec));
+  rule.generator =
+      makePodDisruptionBudget(std::move(spec), s.settings ? s.settings->facts : nullptr);
   return true;
 }
 

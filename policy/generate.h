@@ -20,6 +20,8 @@ struct PodDisruptionBudgetSpec {
 
 // A policy/v1 PodDisruptionBudget for Deployments and StatefulSets with enough replicas,
 // selecting the controller's pods with its own spec.selector.
-std::unique_ptr<const Generator> makePodDisruptionBudget(PodDisruptionBudgetSpec spec);
+// `facts`: the live facts the set is loaded with (autoscaled replicas), or null.
+std::unique_ptr<const Generator> makePodDisruptionBudget(
+    PodDisruptionBudgetSpec spec, std::shared_ptr<const ClusterFacts> facts = nullptr);
 
 }  // namespace billet::policy

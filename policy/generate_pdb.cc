@@ -7,7 +7,8 @@ namespace {
 
 class PodDisruptionBudgetGenerator final : public Generator {
  public:
-  explicit PodDisruptionBudgetGenerator(PodDisruptionBudgetSpec s) : spec_(std::move(s)) {}
+  PodDisruptionBudgetGenerator(PodDisruptionBudgetSpec s, std::shared_ptr<const ClusterFacts> f)
+      : spec_(std::move(s)), facts_(std::move(f)) {}
 
   std::optional<json::Value> generate(const AdmissionRequest& req, const json::Value& object,
                                       std::string& skipReason) const override {
@@ -15,7 +16,7 @@ class PodDisruptionBudgetGenerator final : public Generator {
       skipReason = "only Deployments and StatefulSets get a PodDisruptionBudget";
       return std::nullopt;
     }
-    std::int64_t replicas = replicasOf(object);
+    std::int64_t replicas = effectiveReplicas(object, req, facts_.get());
     if (replicas < spec_.minReplicas) {
       skipReason =
           "replicas " + std::to_string(replicas) + " < " + std::to_string(spec_.minReplicas);
@@ -45,12 +46,14 @@ class PodDisruptionBudgetGenerator final : public Generator {
 
  private:
   PodDisruptionBudgetSpec spec_;
+  std::shared_ptr<const ClusterFacts> facts_;
 };
 
 }  // namespace
 
-std::unique_ptr<const Generator> makePodDisruptionBudget(PodDisruptionBudgetSpec spec) {
-  return std::make_unique<PodDisruptionBudgetGenerator>(std::move(spec));
+std::unique_ptr<const Generator> makePodDisruptionBudget(PodDisruptionBudgetSpec spec,
+                                                        std::shared_ptr<const ClusterFacts> facts) {
+  return std::make_unique<PodDisruptionBudgetGenerator>(std::move(spec), std::move(facts));
 }
 
 }  // namespace billet::policy

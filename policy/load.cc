@@ -57,6 +57,11 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
     out.settings = decodeSettings(d, doc.node);
   }
   Settings settings = out.settings.value_or(Settings{});
+  if (options.clusterSize) {
+    settings.clusterNodes = options.clusterSize->nodes;
+    settings.clusterWorkloads = options.clusterSize->workloads;
+  }
+  settings.facts = options.facts;
   settings.cluster = clusterDocument(settings.clusterNodes, settings.clusterWorkloads);
   if (!options.selfNamespace.empty()) settings.excludeNamespaces.push_back(options.selfNamespace);
 

@@ -161,7 +161,7 @@ bool matches(const Match& m, const MatchInput& in) {
     if (!in.object || !isPodController(req.kind) || req.kind == "Job" || req.kind == "CronJob" ||
         req.kind == "DaemonSet")
       return false;
-    std::int64_t r = replicasOf(*in.object);
+    std::int64_t r = effectiveReplicas(*in.object, req, in.settings.facts.get());
     if (m.replicasMin && r < *m.replicasMin) return false;
     if (m.replicasMax && r > *m.replicasMax) return false;
   }

@@ -133,6 +133,19 @@ class OutsiderCheck final : public Check {
         out.push_back(std::move(v));
       }
     }
+    // Placed on a pool node by name, past the scheduler (and so past the taint): an outsider
+    // too, when the live facts know the node (serve --kube-api).
+    const json::Value* nodeName = pod->find("nodeName");
+    if (ctx.settings.facts && nodeName && nodeName->isString() && !nodeName->asString().empty()) {
+      const auto inPool = ctx.settings.facts->nodeHasLabels(nodeName->asString(), labels_);
+      if (inPool && *inPool) {
+        Violation v;
+        v.value = nodeName->asString();
+        v.path = "pod.nodeName";
+        v.message = head + "sets nodeName to its node " + v.value;
+        out.push_back(std::move(v));
+      }
+    }
     if (auto evidence = selection(*pod)) {
       Violation v;
       v.value = *evidence;
@@ -217,6 +230,7 @@ bool tolerates(const json::Value& t, const std::string& key, const std::string& 
 CompiledPolicy compileNodePool(NodePoolDef def) {
   CompiledPolicy p;
   p.kind = "NodePool";
+  p.nodeLabels = def.nodeLabels;
   p.name = def.name;
   p.mode = Mode::Enforce;
   p.severity = def.severity;

@@ -8,10 +8,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/files.h"
+#include "policy/cluster.h"
 
 namespace billet::policy {
 
@@ -35,10 +39,27 @@ struct LoadResult {
 
 struct LoadOptions {
   std::string selfNamespace;  // the namespace billet runs in: never matched
+  // The cluster's size, overriding Settings.cluster: the settled live size with `cluster: auto`
+  // in `serve`, or --cluster-nodes/--cluster-workloads offline (policy/cluster.h).
+  std::optional<ClusterSize> clusterSize;
+  std::shared_ptr<const ClusterFacts> facts;  // live facts (serve --kube-api); null offline
 };
 
 // Files as base::readTextFiles reads them; a file that could not be read is an error.
 LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOptions& options = {});
+// What `billet serve` needs to know of a loaded set to follow the cluster (SPEC §5.1).
+struct ClusterSettings {
+  bool autoSize = false;  // Settings.cluster: auto
+  std::int64_t settleSeconds = 300;
+  ClusterSize size;  // the size the set was loaded with
+  std::vector<std::pair<std::string, std::string>> tiers;  // ServiceGroup -> tier chosen
+  // The label sets of the NodePools (a node carrying all of one set is that pool's).
+  std::vector<std::vector<std::pair<std::string, std::string>>> poolNodeLabels;
+};
+ClusterSettings clusterSettings(const PolicySet& set);
+// Whether Settings.excludeNamespaces (and billet's own namespace) holds `namespace_`.
+bool excludedNamespace(const PolicySet& set, std::string_view namespace_);
+
 // Policy documents held in memory (tests, fuzzing); `name` stands for the file in errors.
 LoadResult loadPoliciesFromText(const std::string& name, const std::string& text,
                                 const LoadOptions& options = {});

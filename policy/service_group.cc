@@ -174,9 +174,15 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
   TierChoice choice = chooseTier(def.tiers, settings.clusterNodes, settings.clusterWorkloads);
   const ServiceGroupTier* tier = choice.index >= 0 ? &def.tiers[choice.index] : nullptr;
   std::string who = "ServiceGroup \"" + def.name + "\"";
-  if (tier && settings.clusterNodes == 0 && settings.clusterWorkloads == 0)
-    warnings.push_back(who + ": Settings.cluster gives no size (0 nodes, 0 workloads); tier \"" +
-                       tier->name + "\" is used");
+  if (tier && settings.clusterNodes == 0 && settings.clusterWorkloads == 0) {
+    if (!settings.clusterAuto)
+      warnings.push_back(who + ": Settings.cluster gives no size (0 nodes, 0 workloads); tier \"" +
+                         tier->name + "\" is used");
+    else if (!settings.facts)  // offline: serve --kube-api counts the cluster instead
+      warnings.push_back(who + ": Settings.cluster is auto and no size is given " +
+                         "(--cluster-nodes, --cluster-workloads); tier \"" + tier->name +
+                         "\" is used");
+  }
 
   auto spec = std::make_shared<ServiceGroupSpec>();
   spec->name = def.name;
@@ -211,6 +217,7 @@ CompiledPolicy compileServiceGroup(ServiceGroupDef def, const Settings& settings
 
   CompiledPolicy p;
   p.kind = "ServiceGroup";
+  p.tier = tier ? tier->name : "";
   p.name = def.name;
   p.mode = def.mode;
   p.severity = def.severity;

@@ -59,4 +59,15 @@ std::int64_t replicasOf(const json::Value& object) {
   return n;
 }
 
+std::int64_t effectiveReplicas(const json::Value& object, const AdmissionRequest& req,
+                               const ClusterFacts* facts) {
+  const std::int64_t replicas = replicasOf(object);
+  if (!facts) return replicas;
+  const json::Value* name = dig(object, {"metadata", "name"});
+  const std::string_view n =
+      name && name->isString() ? std::string_view(name->asString()) : std::string_view(req.name);
+  const auto min = facts->autoscaledMinReplicas(req.namespace_, req.kind, n);
+  return min && *min > replicas ? *min : replicas;
+}
+
 }  // namespace billet::policy

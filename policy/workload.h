@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "json/value.h"
+#include "policy/cluster.h"
+#include "policy/request.h"
 
 namespace billet::policy {
 
@@ -31,5 +33,12 @@ json::Value* ensurePodMetadata(json::Value& object, std::string_view kind);
 
 // spec.replicas of a controller; absent counts as 1 (the Kubernetes default).
 std::int64_t replicasOf(const json::Value& object);
+
+// The replica count rules see (SPEC §5.1): replicasOf, raised to the minReplicas of the
+// HorizontalPodAutoscaler that targets the workload when the live facts know one. (The API
+// server defaults spec.replicas to 1 before admission, so an autoscaled Deployment written
+// without replicas arrives with 1; its real count is never below the HPA's minimum.)
+std::int64_t effectiveReplicas(const json::Value& object, const AdmissionRequest& req,
+                               const ClusterFacts* facts);
 
 }  // namespace billet::policy

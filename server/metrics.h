@@ -46,6 +46,9 @@ class Metrics {
   // A connection closed at once because --max-connections were open.
   void connectionRefused();
 
+  // For gauges kept by other parts of the server (server/cluster_tracker.cc).
+  prometheus::Registry& registry() { return *registry_; }
+
   // The text exposition format (version 0.0.4).
   std::string serialize() const;
 

@@ -14,6 +14,7 @@
 #include "certs/certs.h"
 #include "server/io_pool.h"
 #include "server/listener.h"
+#include "server/cluster_tracker.h"
 #include "server/reloader.h"
 #include "server/signals.h"
 #include "server/state.h"
@@ -63,6 +64,8 @@ struct Server::Impl {
   std::shared_ptr<Listener> metricsListener;
   std::unique_ptr<SignalWatcher> signals;
   std::unique_ptr<Reloader> reloader;
+  std::unique_ptr<ClusterTracker> tracker;  // --kube-api: the cluster's size and facts
+  std::mutex loadMu;  // one load at a time: the reloader's and the tracker's
   std::string policyPrint, certPrint;  // fingerprints of what is serving (reloader thread only)
   std::chrono::steady_clock::time_point drainDeadline;
   std::string selfSignedDir;  // removed at exit: the CA in it only vouches for this process
@@ -80,6 +83,10 @@ struct Server::Impl {
   policy::LoadOptions loadOptions() const {
     policy::LoadOptions lo;
     lo.selfNamespace = opts().selfNamespace;
+    if (tracker) {
+      lo.clusterSize = tracker->settledSize();
+      lo.facts = tracker->facts();
+    }
     return lo;
   }
 
@@ -182,6 +189,13 @@ struct Server::Impl {
         },
         state->logger, kube::GenerateApplier::Options{});
     startLeaseAndAudit(config);
+    // The cluster's size (Settings `cluster: auto`) and facts (HPAs, pool nodes), from watches;
+    // the serving set is loaded again with them.
+    tracker = std::make_unique<ClusterTracker>(
+        config, state->logger, state->metrics.registry(),
+        [this] { return state->currentPolicies(); }, [this] { return reloadForCluster(); });
+    tracker->start(std::chrono::seconds(10));
+    reloadForCluster();
     return true;
   }
 
@@ -214,8 +228,26 @@ struct Server::Impl {
         std::make_unique<kube::ReportWriter>(kube::KubeClient(config), s.reports, s.logger, wo);
   }
 
+  // The tracker's thread (and once at start): the same policies, with the cluster's settled
+  // size and facts. A set that fails to load keeps the previous one serving.
+  PolicySetPtr reloadForCluster() {
+    std::lock_guard<std::mutex> lock(loadMu);
+    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    if (!loaded.ok() || !loaded.set) {
+      log().error("policy load for the cluster's size rejected; the previous policies keep serving",
+                  {{"error", joinErrors(loaded.errors, 10)}});
+      return state->currentPolicies();
+    }
+    state->metrics.setPoliciesLoaded(policy::countByKind(*loaded.set));
+    PolicySetPtr set = loaded.set;
+    state->policies.store(std::move(loaded.set));
+    if (tracker) tracker->loaded(*set);
+    return set;
+  }
+
   // Reloader thread.
   void checkPolicies() {
+    std::lock_guard<std::mutex> lock(loadMu);
     const std::string before = fingerprint(opts().policyPaths);
     if (before == policyPrint) return;
     policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
@@ -230,6 +262,7 @@ struct Server::Impl {
     }
     for (const std::string& w : loaded.warnings) log().warn("policy warning", {{"warning", w}});
     const auto counts = policy::countByKind(*loaded.set);
+    if (tracker) tracker->loaded(*loaded.set);
     state->policies.store(std::move(loaded.set));
     state->metrics.policyReload(true);
     state->metrics.setPoliciesLoaded(counts);
@@ -360,6 +393,7 @@ struct Server::Impl {
 
     io.run(log());  // until the drain (or a second signal) stops the loops
     reloader->stop();
+    if (tracker) tracker->stop();
     if (state->applier) state->applier->stop();
     if (state->audit) state->audit->stop();
     if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain

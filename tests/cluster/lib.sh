@@ -195,7 +195,7 @@ POLICY
     --initial-cluster "test=http://127.0.0.1:$etcd_peer" \
     --unsafe-no-fsync --log-level warn
 
-  start kube-apiserver "$CLUSTER_BIN/kube-apiserver" \
+  APISERVER_ARGS=(
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
     --endpoint-reconciler-type none \
@@ -207,7 +207,8 @@ POLICY
     --service-account-signing-key-file "$WORK/pki/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 \
     --audit-policy-file "$WORK/audit-policy.yaml" --audit-log-path "$WORK/audit.log" \
-    --allow-privileged=true --profiling=false --v=1
+    --allow-privileged=true --profiling=false --v=1)
+  start kube-apiserver "$CLUSTER_BIN/kube-apiserver" "${APISERVER_ARGS[@]}"
 
   if ! wait_for "kube-apiserver /readyz" "$CLUSTER_DEADLINE" ready_or_gone kube-apiserver readyz \
      || ! alive kube-apiserver; then
@@ -231,6 +232,17 @@ POLICY
     --bind-address 127.0.0.1 --secure-port "$(free_port)" --v=1
   install_operator_crds
   log "control plane ready at $APISERVER ($(k version -o json | jq -r .serverVersion.gitVersion))"
+}
+
+# apiserver_restart [PAUSE]: stops kube-apiserver (SIGTERM), waits PAUSE seconds (default 1), and
+# starts it again with the same flags on the same port; returns once it is ready. Clients see
+# their connections and watches drop, then the same API server (same etcd) come back.
+apiserver_restart() {
+  stop kube-apiserver
+  sleep "${1:-1}"
+  start kube-apiserver "$CLUSTER_BIN/kube-apiserver" "${APISERVER_ARGS[@]}"
+  wait_for "kube-apiserver /readyz" "$CLUSTER_DEADLINE" ready_or_gone kube-apiserver readyz \
+    && alive kube-apiserver || die "kube-apiserver did not come back"
 }
 
 # The Prometheus Operator's CRDs for the kinds the bundled pack handles (Prometheus,
@@ -448,3 +460,57 @@ ns_create() {
   done
 }
 holds() { jq -e "$@" > /dev/null; }  # holds FILTER [FILE]: a jq condition, quietly
+
+# ---- the cluster's size (cluster-auto, watch-resume) ----------------------------------------
+
+# install_auto_policies: the shipped GPU policy (the webhook probe needs it) and the `cluster:
+# auto` policies of testdata/cluster-auto; returns once billet serves them.
+install_auto_policies() {
+  volume_install "$WORK/policies" "$ROOT/manifests/policies/gpu-workloads.yaml" \
+    "$ROOT/tests/cluster/testdata/cluster-auto/policies.yaml"
+  find "$WORK/policies" -maxdepth 1 -xtype l -delete  # the shipped pack's other files
+  wait_for "cluster: auto served" 20 gauge_is billet_servicegroup_tier 1 'group="sched"' \
+    || die "billet did not load the cluster: auto policies"
+}
+
+# node_up NAME [LABELS_JSON]: a Node object made Ready (its status set as a kubelet would).
+node_up() {
+  local labels=${2:-'{}'}
+  k create -f - > /dev/null <<NODE
+{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "$1", "labels": $labels}}
+NODE
+  node_ready "$1" True
+}
+
+node_ready() {  # node_ready NAME True|False
+  local now
+  now=$(date -u +%FT%TZ)
+  k patch node "$1" --subresource=status --type=merge -p "{\"status\": {\"conditions\": [
+    {\"type\": \"Ready\", \"status\": \"$2\", \"reason\": \"Test\", \"message\": \"set by the test\",
+     \"lastHeartbeatTime\": \"$now\", \"lastTransitionTime\": \"$now\"}]}}" > /dev/null
+}
+
+work_pod() {  # work_pod NAME NAMESPACE: a pod that stays Pending (no scheduler runs here)
+  k -n "$2" create -f - > /dev/null <<POD
+{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "$1"},
+ "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.9",
+   "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "16Mi"}}}]}}
+POD
+}
+
+# sched_pod: a scheduler pod of the `sched` ServiceGroup as the API server would store it now
+# (server-side dry run: billet's webhooks ran on it).
+sched_pod() {
+  k create --dry-run=server -o json -f - <<POD
+{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "scheduler-probe", "namespace": "runai"},
+ "spec": {"containers": [{"name": "scheduler", "image": "registry.k8s.io/pause:3.9"}]}}
+POD
+}
+sched_cpu() { sched_pod | jq -r '.spec.containers[0].resources.requests.cpu'; }
+sched_cpu_is() { [ "$(sched_cpu)" = "$1" ]; }
+
+gauge_is() {  # gauge_is NAME VALUE [LABEL...]: billet's metric NAME (summed over LABELs) is VALUE
+  local name=$1 want=$2
+  shift 2
+  [ "$(metric "$name" "$@")" = "$want" ]
+}

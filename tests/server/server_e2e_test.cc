@@ -784,9 +784,18 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
   REQUIRE(dry != review);
   REQUIRE(c.request("POST", "/mutate", dry, "application/json").status == 200);
   REQUIRE(c.request("POST", "/mutate", review, "application/json").status == 200);
-  REQUIRE(api.waitForRequests(2, 10s));
+  // What billet writes, without the LISTs and WATCHes of Nodes and HPAs it reads the cluster by.
+  const auto writes = [&] {
+    std::vector<billet::test::ApiRequest> out;
+    for (const billet::test::ApiRequest& r : api.requests())
+      if (r.target.rfind("/api/v1/nodes?", 0) != 0 &&
+          r.target.rfind("/apis/autoscaling/v2/horizontalpodautoscalers?", 0) != 0)
+        out.push_back(r);
+    return out;
+  };
+  for (int i = 0; i < 100 && writes().size() < 2; ++i) std::this_thread::sleep_for(100ms);
   std::this_thread::sleep_for(300ms);
-  const auto seen = api.requests();
+  const auto seen = writes();
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].method == "GET");
   CHECK(seen[0].target == "/apis/apps/v1/namespaces/ml-prod/deployments/gpu-executor");

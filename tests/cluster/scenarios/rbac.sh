@@ -1,5 +1,6 @@
 # 10. The shipped RBAC is sufficient and minimal: every call billet makes with the shipped
-# ServiceAccount's token succeeds (PDBs and PolicyReports written, no error logged), and calls
+# ServiceAccount's token succeeds (PDBs and PolicyReports written, the watches of Nodes, Pods and
+# HPAs listed, no error logged), and calls
 # outside the role are refused with 403.
 
 BILLET_EXTRA_ARGS=(--report-interval 1s)
@@ -29,9 +30,11 @@ scenario() {
     "$APISERVER/apis/authentication.k8s.io/v1/selfsubjectreviews" | jq -r .status.userInfo.username)
   check "billet calls as its ServiceAccount" same "system:serviceaccount:billet-system:billet" "$who"
   check "billet may not list Secrets (403)" same 403 "$(as_billet GET /api/v1/secrets)"
-  # The background audit lists workloads; it never reads one by name.
-  check "billet may list Pods (background audit)" same 200 "$(as_billet GET '/api/v1/pods?limit=1')"
+  check "billet may list Pods, Nodes and HPAs (its watches)" same 200200200 \
+    "$(as_billet GET '/api/v1/pods?limit=1')$(as_billet GET '/api/v1/nodes?limit=1')$(as_billet GET '/apis/autoscaling/v2/horizontalpodautoscalers?limit=1')"
+  check "billet's watches were not refused" not grep -q '"msg":"cannot list"' "$WORK/billet.log"
   check "billet may not read a Pod (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods/debug-shell)"
+  check "billet may not read a Pod's logs (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods/debug-shell/log)"
   check "billet may read its Lease" same 200 \
     "$(as_billet GET /apis/coordination.k8s.io/v1/namespaces/billet-system/leases/billet)"
   check "billet may not read Leases elsewhere (403)" same 403 \
