@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install what is missing, build (warnings are errors), build the test control plane, and run
 # every test with ctest. Then build again with AddressSanitizer + UndefinedBehaviorSanitizer
-# (build-asan/) and run the JSON, policy and report unit tests, the golden cases and the fuzz
-# corpora there (label `sanitize`). BILLET_SANITIZERS=0 skips that.
+# (build-asan/) and run the unit tests, the golden cases, the fuzz corpora and the server tests
+# (the e2e cases drive build-asan's own billet) there (label `sanitize`); and with
+# ThreadSanitizer (build-tsan/) the server's concurrency tests (label `tsan`).
+# BILLET_SANITIZERS=0 skips both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test
@@ -20,18 +22,29 @@ if command -v ccache > /dev/null; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
-# Only the binaries of the tests run under the sanitizers are built: the server library (Boost
-# Beast) alone would double the build. ctest -L sanitize then runs every test these binaries hold
-# (tests of binaries not built are not registered).
+# Only the binaries of the tests run under the sanitizers are built (not the CLI tests, the
+# benchmarks or the cluster peers). ctest -L sanitize then runs every test these binaries hold
+# (tests of binaries not built are not registered). server_e2e_test depends on billet, so the
+# sanitized billet is built too, and the e2e cases start it (e2e_support: BILLET_BINARY_DIR).
 asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test json_patch_test
   json_base64_test policy_quantity_test policy_path_test policy_condition_test
   policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test
   json_parse_fuzz admission_review_fuzz policy_load_fuzz quantity_fuzz path_condition_fuzz
-  patch_fuzz)
+  patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test)
 SECONDS=0
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
 cmake --build build-asan -j"$(nproc)" --target "${asan_targets[@]}"
 ctest --test-dir build-asan -L sanitize --output-on-failure -j"$(nproc)" --timeout 600
 echo "ASan+UBSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
+
+# ThreadSanitizer: the server's concurrency cases (reloads under load, drain, keep-alive and
+# pipelining, broken clients) against build-tsan's billet, and the shared policy slot.
+tsan_targets=(billet server_e2e_test server_shared_slot_test)
+SECONDS=0
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_TSAN=ON \
+  -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
+cmake --build build-tsan -j"$(nproc)" --target "${tsan_targets[@]}"
+ctest --test-dir build-tsan -L tsan --output-on-failure -j"$(nproc)" --timeout 900
+echo "TSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
