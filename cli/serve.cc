@@ -30,7 +30,7 @@ const ArgParser& parser() {
           {"threads", 0, true, false, "I/O threads (default: hardware threads)", "N"},
           {"max-body-bytes", 0, true, false, "largest request body (default 6291456)", "B"},
           {"max-connections", 0, true, false,
-           "open connections per port; more are closed at once (default 1024)", "N"},
+           "open connections per port; more are closed at once (default 256)", "N"},
           {"read-timeout", 0, true, false, "handshake/read/write deadline (default 10s)", "S"},
           {"reload-interval", 0, true, false, "how often files are checked for change (default 5s)",
            "S"},

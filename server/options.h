@@ -36,7 +36,7 @@ struct ServerOptions {
   // tree is built.
   std::size_t maxDocumentValues() const { return maxBodyBytes / 16 + 64; }
   // Open connections per listening port; past it new ones are closed at once.
-  std::size_t maxConnections = 1024;
+  std::size_t maxConnections = 256;
   std::chrono::milliseconds readTimeout{10'000};
   std::chrono::milliseconds reloadInterval{5'000};
   std::chrono::milliseconds drainTimeout{25'000};
