@@ -255,11 +255,21 @@ install_operator_crds() {
   [ -d "$dir/example/prometheus-operator-crd" ] || die "no CRDs in $PROMETHEUS_OPERATOR"
   k apply --server-side -f "$dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheuses.yaml" \
     -f "$dir/example/prometheus-operator-crd/monitoring.coreos.com_prometheusagents.yaml" > /dev/null
-  k wait --for condition=Established --timeout 30s \
-    crd/prometheuses.monitoring.coreos.com crd/prometheusagents.monitoring.coreos.com > /dev/null
+  crds_established crd/prometheuses.monitoring.coreos.com crd/prometheusagents.monitoring.coreos.com
   # The ML operators' kinds of manifests/examples/ml-operators/ (stand-ins written here).
   k apply -f "$ROOT/tests/cluster/testdata/ml-operator-crds.yaml" > /dev/null
-  k wait --for condition=Established --timeout 30s --all crd > /dev/null
+  crds_established --all crd
+}
+
+# kubectl wait fails at once (".status.conditions accessor error") on a CRD whose status the API
+# server has not written yet, so it is asked again until 30 s have passed.
+crds_established() {
+  local i
+  for i in $(seq 1 30); do
+    k wait --for condition=Established --timeout 30s "$@" > /dev/null 2>&1 && return 0
+    sleep 1
+  done
+  k wait --for condition=Established --timeout 1s "$@" > /dev/null || die "CRDs not established: $*"
 }
 
 k() { "$CLUSTER_BIN/kubectl" --request-timeout=30s "$@"; }
