@@ -29,7 +29,7 @@ std::string firstLine(std::string s) {
 GenerateApplier::GenerateApplier(KubeClient client, OutcomeCounter count, base::Logger& logger,
                                  Options options)
     : client_(std::move(client)), count_(std::move(count)), logger_(logger), options_(options) {
-  thread_ = std::thread([this] { run(); });
+  worker_.start("generate-apply", [this](base::Worker& w) { run(w); });
 }
 
 GenerateApplier::~GenerateApplier() {
@@ -40,9 +40,9 @@ bool GenerateApplier::enqueue(ApplyJob job) {
   const std::string kind = stringAt(job.object, {"kind"});
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_ && queue_.size() < options_.maxQueue) {
+    if (!worker_.stopping() && queue_.size() < options_.maxQueue) {
       queue_.push_back(std::move(job));
-      wake_.notify_one();
+      worker_.wake();
       return true;
     }
   }
@@ -53,30 +53,24 @@ bool GenerateApplier::enqueue(ApplyJob job) {
 }
 
 void GenerateApplier::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
-bool GenerateApplier::sleepUnlessStopped(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return !wake_.wait_for(lock, d, [this] { return stopping_; });
+std::optional<ApplyJob> GenerateApplier::next() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (queue_.empty()) return std::nullopt;
+  std::optional<ApplyJob> job(std::move(queue_.front()));
+  queue_.pop_front();
+  return job;
 }
 
-void GenerateApplier::run() {
-  for (;;) {
-    ApplyJob job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    applyOne(job);
+void GenerateApplier::run(base::Worker& worker) {
+  while (!worker.stopping()) {
+    std::optional<ApplyJob> job = next();
+    if (job)
+      applyOne(*job);
+    else if (!worker.wait())  // until enqueue() wakes it
+      return;
   }
 }
 
@@ -87,7 +81,7 @@ KubeResponse GenerateApplier::withRetries(Call&& call) {
   for (int attempt = 1;; ++attempt) {
     r = call();
     if (!retryable(r.status) || attempt >= options_.attempts) return r;
-    if (!sleepUnlessStopped(delay)) return r;
+    if (!worker_.sleepFor(delay)) return r;  // an enqueue() does not cut the backoff short
     delay = std::min(delay * 2, options_.maxBackoff);
   }
 }

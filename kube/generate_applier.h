@@ -10,14 +10,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "base/logging.h"
+#include "base/worker.h"
 #include "json/value.h"
 #include "kube/client.h"
 
@@ -53,22 +53,20 @@ class GenerateApplier {
   void stop();
 
  private:
-  void run();
+  void run(base::Worker& worker);
+  std::optional<ApplyJob> next();
   void applyOne(ApplyJob& job);
   // The call, retried per Options; returns the last response.
   template <class Call>
   KubeResponse withRetries(Call&& call);
-  bool sleepUnlessStopped(std::chrono::milliseconds d);
 
   KubeClient client_;
   OutcomeCounter count_;
   base::Logger& logger_;
   const Options options_;
   std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<ApplyJob> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::deque<ApplyJob> queue_;  // under mu_
+  base::Worker worker_;
 };
 
 }  // namespace billet::kube

@@ -62,7 +62,7 @@ LeaseElector::LeaseElector(KubeClient client, Options options, base::Logger& log
       options_(std::move(options)),
       logger_(logger),
       onChange_(std::move(onChange)) {
-  thread_ = std::thread([this] { run(); });
+  worker_.start("lease", [this](base::Worker& w) { run(w); });
 }
 
 LeaseElector::~LeaseElector() {
@@ -70,12 +70,7 @@ LeaseElector::~LeaseElector() {
 }
 
 void LeaseElector::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 void LeaseElector::setLeading(bool now) {
@@ -91,7 +86,7 @@ void LeaseElector::setLeading(bool now) {
   if (onChange_) onChange_(now);
 }
 
-void LeaseElector::run() {
+void LeaseElector::run(base::Worker& worker) {
   for (;;) {
     const bool held = tryAcquireOrRenew();
     const auto now = std::chrono::steady_clock::now();
@@ -103,8 +98,7 @@ void LeaseElector::run() {
       // stop writing before it can.
       setLeading(false);
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    if (wake_.wait_for(lock, options_.retryPeriod, [this] { return stopping_; })) break;
+    if (!worker.sleepFor(options_.retryPeriod)) break;
   }
   if (leading()) release();
   setLeading(false);

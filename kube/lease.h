@@ -16,13 +16,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "base/logging.h"
+#include "base/worker.h"
 #include "kube/client.h"
 
 namespace billet::kube {
@@ -52,7 +50,7 @@ class LeaseElector {
   void stop();
 
  private:
-  void run();
+  void run(base::Worker& worker);
   bool tryAcquireOrRenew();  // true while this replica holds the Lease
   void release();
   void setLeading(bool now);
@@ -62,15 +60,12 @@ class LeaseElector {
   base::Logger& logger_;
   std::function<void(bool)> onChange_;
   std::atomic<bool> leading_{false};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
   // Lease thread only: the record last seen, and when (on this replica's clock).
   std::string observedHolder_, observedRenew_;
   std::chrono::steady_clock::time_point observedAt_{};
   std::chrono::steady_clock::time_point lastRenewed_{};
   bool loggedForbidden_ = false;
+  base::Worker worker_;  // last: joined before what its thread uses is destroyed
 };
 
 // The pod's name for holderIdentity: POD_NAME (the downward API), else the host name and the

@@ -23,7 +23,7 @@ std::string withoutTimes(json::Value doc) {
 ReportWriter::ReportWriter(KubeClient client, const report::ReportStore& store,
                            base::Logger& logger, Options options)
     : client_(std::move(client)), store_(store), logger_(logger), options_(options) {
-  thread_ = std::thread([this] { run(); });
+  worker_.start("report-writer", [this](base::Worker& w) { run(w); });
 }
 
 ReportWriter::~ReportWriter() {
@@ -31,22 +31,12 @@ ReportWriter::~ReportWriter() {
 }
 
 void ReportWriter::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
-void ReportWriter::run() {
+void ReportWriter::run(base::Worker& worker) {
   for (;;) {
-    bool last;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
-      last = stopping_;
-    }
+    const bool last = !worker.sleepFor(options_.interval);
     pass();
     if (last) return;
   }

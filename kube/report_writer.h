@@ -14,14 +14,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "base/logging.h"
+#include "base/worker.h"
 #include "kube/client.h"
 #include "report/store.h"
 
@@ -48,22 +46,19 @@ class ReportWriter {
   void stop();  // one last pass, then the thread ends; idempotent
 
  private:
-  void run();
+  void run(base::Worker& worker);
   void pass();
 
   KubeClient client_;
   const report::ReportStore& store_;
   base::Logger& logger_;
   const Options options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
   // Writer thread only.
   std::uint64_t writtenVersion_ = 0;
   std::map<std::string, std::string> written_;  // API path -> body last applied, without times
   bool wasWriter_ = false;
   bool warnedNoCrd_ = false;
+  base::Worker worker_;  // last: joined before what its thread uses is destroyed
 };
 
 }  // namespace billet::kube

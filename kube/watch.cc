@@ -58,17 +58,13 @@ Watcher::~Watcher() {
 }
 
 void Watcher::start() {
-  thread_ = std::thread([this] { run(); });
+  worker_.start("watch", [this](base::Worker&) { run(); });
 }
 
 void Watcher::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_.store(true, std::memory_order_release);
-  }
-  wake_.notify_all();
-  client_.cancel();
-  if (thread_.joinable()) thread_.join();
+  worker_.requestStop();
+  client_.cancel();  // a LIST or WATCH in flight ends now, not at its timeout
+  worker_.stop();
 }
 
 void Watcher::relist() {
@@ -77,7 +73,6 @@ void Watcher::relist() {
   relist_.store(true);
   // A watch waits for events: end it. A list in progress finishes and is followed by another.
   if (watching_.load()) client_.interrupt();
-  wake_.notify_all();
 }
 
 std::string Watcher::resourceVersion() const {
@@ -252,8 +247,7 @@ void Watcher::backoff() {
   seed_ = rng();
   std::uniform_int_distribution<std::int64_t> pick(delay.count() / 2, delay.count());
   delay = std::chrono::milliseconds(pick(rng));
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait_for(lock, delay, [this] { return stopping(); });
+  worker_.sleepFor(delay);
 }
 
 }  // namespace billet::kube

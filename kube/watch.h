@@ -22,14 +22,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "base/logging.h"
+#include "base/worker.h"
 #include "json/value.h"
 #include "kube/client.h"
 #include "kube/list.h"
@@ -94,22 +93,21 @@ class Watcher {
   Next watchOnce();
   Next handleLine(std::string_view line);
   void backoff();
-  bool stopping() const { return stop_.load(std::memory_order_acquire); }
+  bool stopping() const { return worker_.stopping(); }
   void setResourceVersion(std::string rv);
 
   KubeClient client_;
   const WatchOptions options_;
   const WatchCallbacks callbacks_;
   base::Logger* log_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false}, relist_{false}, synced_{false};
+  std::atomic<bool> relist_{false}, synced_{false};
   std::atomic<bool> watching_{false};  // a WATCH is streaming (relist() may interrupt it)
   std::atomic<std::uint64_t> lists_{0}, watches_{0}, failures_{0};
   int consecutiveFailures_ = 0;
   std::uint64_t seed_;
-  mutable std::mutex mu_;  // guards resourceVersion_ (read by tests), and the backoff wait
-  std::condition_variable wake_;
+  mutable std::mutex mu_;  // guards resourceVersion_ (read by tests)
   std::string resourceVersion_;
+  base::Worker worker_;  // last: joined before what its thread uses is destroyed
 };
 
 }  // namespace billet::kube

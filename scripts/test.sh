@@ -31,7 +31,7 @@ asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test 
   policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test
   json_parse_fuzz admission_review_fuzz policy_load_fuzz quantity_fuzz path_condition_fuzz
-  patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test)
+  patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test base_worker_test)
 SECONDS=0
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
@@ -40,8 +40,9 @@ ctest --test-dir build-asan -L sanitize --output-on-failure -j"$(nproc)" --timeo
 echo "ASan+UBSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 
 # ThreadSanitizer: the server's concurrency cases (reloads under load, drain, keep-alive and
-# pipelining, broken clients) against build-tsan's billet, and the shared policy slot.
-tsan_targets=(billet server_e2e_test server_shared_slot_test)
+# pipelining, broken clients) against build-tsan's billet, the shared policy slot, and the worker
+# thread every background loop runs on.
+tsan_targets=(billet server_e2e_test server_shared_slot_test base_worker_test)
 SECONDS=0
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_TSAN=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null

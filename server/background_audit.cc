@@ -17,7 +17,7 @@ BackgroundAudit::BackgroundAudit(kube::KubeClient client, AuditPass pass,
       admission_(admission),
       logger_(logger),
       options_(options) {
-  thread_ = std::thread([this] { run(); });
+  worker_.start("background-audit", [this](base::Worker& w) { run(w); });
 }
 
 BackgroundAudit::~BackgroundAudit() {
@@ -25,13 +25,7 @@ BackgroundAudit::~BackgroundAudit() {
 }
 
 void BackgroundAudit::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  stopFlag_.store(true);
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 std::vector<json::Value> BackgroundAudit::policyReports() const {
@@ -51,29 +45,26 @@ std::uint64_t BackgroundAudit::version() const {
   return admission_.version() + (passes_ << 40);
 }
 
-void BackgroundAudit::run() {
+void BackgroundAudit::run(base::Worker& worker) {
   // Not leading: look again every few seconds.
   constexpr std::chrono::seconds kIdleCheck{5};
   auto due = std::chrono::steady_clock::now();  // the first pass as soon as this replica leads
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      const auto now = std::chrono::steady_clock::now();
-      const auto wait = leading_() ? std::max(due - now, std::chrono::steady_clock::duration{0})
-                                   : std::chrono::steady_clock::duration(kIdleCheck);
-      if (wake_.wait_for(lock, wait, [this] { return stopping_; })) return;
-    }
+    const auto now = std::chrono::steady_clock::now();
+    const auto wait = leading_() ? std::max(due - now, std::chrono::steady_clock::duration{0})
+                                 : std::chrono::steady_clock::duration(kIdleCheck);
+    if (!worker.sleepFor(wait)) return;
     if (!leading_()) {
       due = std::chrono::steady_clock::now();  // leading again later: a pass at once
       continue;
     }
     if (std::chrono::steady_clock::now() < due) continue;
-    runPass();
+    runPass(worker.stopToken());
     due = std::chrono::steady_clock::now() + options_.interval;
   }
 }
 
-void BackgroundAudit::runPass() {
+void BackgroundAudit::runPass(const std::atomic<bool>& stop) {
   const std::shared_ptr<const policy::PolicySet> set = policies_();
   if (!set) return;
   const auto started = std::chrono::steady_clock::now();
@@ -81,7 +72,7 @@ void BackgroundAudit::runPass() {
   auto store = std::make_shared<report::ReportStore>(10'000, 5, 0);
   store->setRecordEnforce(true);
   admission_.clear();
-  const AuditPassResult result = pass_(client_, *set, *store, stopFlag_);
+  const AuditPassResult result = pass_(client_, *set, *store, stop);
   if (result.stopped) return;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)

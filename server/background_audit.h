@@ -13,16 +13,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/logging.h"
+#include "base/worker.h"
 #include "json/value.h"
 #include "kube/client.h"
 #include "policy/policy_set.h"
@@ -65,8 +64,8 @@ class BackgroundAudit {
   void stop();  // ends a pass in progress early; idempotent
 
  private:
-  void run();
-  void runPass();
+  void run(base::Worker& worker);
+  void runPass(const std::atomic<bool>& stop);
 
   kube::KubeClient client_;
   const AuditPass pass_;
@@ -77,12 +76,9 @@ class BackgroundAudit {
   const Options options_;
 
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::atomic<bool> stopFlag_{false};
   std::shared_ptr<const report::ReportStore> last_;  // the last complete pass (under mu_)
   std::uint64_t passes_ = 0;                         // complete passes (under mu_)
-  std::thread thread_;
+  base::Worker worker_;
 };
 
 }  // namespace billet::server

@@ -104,16 +104,13 @@ void ClusterTracker::start(std::chrono::milliseconds wait) {
          !(watch_.nodesSynced() && (!autoSize || watch_.podsSynced())))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   tick();
-  thread_ = std::thread([this] { loop(); });
+  worker_.start("cluster-tracker", [this](base::Worker& w) {
+    while (w.waitFor(std::chrono::seconds(1))) tick();
+  });
 }
 
 void ClusterTracker::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
   watch_.stop();
 }
 
@@ -124,17 +121,6 @@ std::shared_ptr<const policy::ClusterFacts> ClusterTracker::facts() const {
 std::optional<policy::ClusterSize> ClusterTracker::settledSize() const {
   std::lock_guard<std::mutex> lock(mu_);
   return settled_;
-}
-
-void ClusterTracker::loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
-    if (stop_) break;
-    lock.unlock();
-    tick();
-    lock.lock();
-  }
 }
 
 void ClusterTracker::tick() {

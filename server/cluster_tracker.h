@@ -12,7 +12,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -21,9 +20,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "base/worker.h"
 #include "kube/cluster_watch.h"
 #include "policy/cluster.h"
 #include "policy/policy_set.h"
@@ -80,7 +79,6 @@ class ClusterTracker {
   void loaded(const policy::PolicySet& set);
 
  private:
-  void loop();
   void tick();
 
   base::Logger& log_;
@@ -91,15 +89,13 @@ class ClusterTracker {
   std::uint64_t factsVersion_ = 0;
   SizeSettler settler_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
   std::optional<policy::ClusterSize> settled_;
   std::chrono::steady_clock::time_point lastReload_{};
   std::map<std::string, std::string> tiers_;  // group -> tier serving
   prometheus::Family<prometheus::Gauge>& tierFamily_;
   prometheus::Gauge& nodesGauge_;
   prometheus::Gauge& workloadsGauge_;
-  std::thread thread_;
+  base::Worker worker_;
 };
 
 }  // namespace billet::server

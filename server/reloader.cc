@@ -56,36 +56,18 @@ Reloader::~Reloader() {
 }
 
 void Reloader::start() {
-  thread_ = std::thread([this] { loop(); });
+  worker_.start("reloader", [this](base::Worker& w) {
+    while (w.waitFor(interval_))
+      for (const Check& check : checks_) check();
+  });
 }
 
 void Reloader::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 void Reloader::triggerNow() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    trigger_ = true;
-  }
-  cv_.notify_all();
-}
-
-void Reloader::loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    cv_.wait_for(lock, interval_, [this] { return stop_ || trigger_; });
-    if (stop_) break;
-    trigger_ = false;
-    lock.unlock();
-    for (const Check& check : checks_) check();
-    lock.lock();
-  }
+  worker_.wake();
 }
 
 }  // namespace billet::server

@@ -7,12 +7,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "base/worker.h"
 
 namespace billet::server {
 
@@ -33,14 +32,9 @@ class Reloader {
   void triggerNow();  // run the checks without waiting for the interval
 
  private:
-  void loop();
   std::chrono::milliseconds interval_;
   std::vector<Check> checks_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool trigger_ = false;
-  std::thread thread_;
+  base::Worker worker_;
 };
 
 }  // namespace billet::server
