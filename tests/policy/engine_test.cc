@@ -1,0 +1,474 @@
+// The engine called directly (policy/engine.h) on small policy sets: modes, skip reasons,
+// exceptions, excluded namespaces, existing violations on UPDATE, and dry runs. Evaluation
+// errors and the deadline are tested in engine_errors_test.cc; whole AdmissionReviews in
+// tests/golden/.
+#include "policy/engine.h"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "json/parse.h"
+#include "json/write.h"
+#include "policy/policy_set.h"
+
+using namespace billet::policy;
+using billet::json::Value;
+
+namespace {
+
+std::shared_ptr<const PolicySet> load(const std::string& yaml, const LoadOptions& options = {}) {
+  LoadResult loaded = loadPoliciesFromText("engine_test.yaml", yaml, options);
+  for (const LoadError& e : loaded.errors) UNSCOPED_INFO(e.format());
+  REQUIRE(loaded.ok());
+  return loaded.set;
+}
+
+Value json(const std::string& text) {
+  auto parsed = billet::json::parse(text);
+  INFO(parsed.error);
+  REQUIRE(parsed.ok());
+  return parsed.value;
+}
+
+// A request for `object` (and `old` on UPDATE); it owns what AdmissionRequest borrows.
+struct Request {
+  Value object, old;
+  AdmissionRequest req;
+
+  Request(const std::string& kind, const std::string& ns, const std::string& objectJson,
+          Operation op = Operation::Create, const std::string& oldJson = "")
+      : object(json(objectJson)), old(oldJson.empty() ? Value() : json(oldJson)) {
+    req.uid = "u";
+    req.group = kind == "Pod" ? "" : "apps";
+    req.version = "v1";
+    req.kind = kind;
+    req.namespace_ = ns;
+    const Value* name = billet::json::dig(object, {"metadata", "name"});
+    req.name = name ? name->asString() : "";
+    req.operation = op;
+    req.username = "alice";
+    req.object = &object;
+    req.oldObject = oldJson.empty() ? nullptr : &old;
+  }
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+  const AdmissionRequest& get() const { return req; }
+};
+
+// "policy/rule: outcome (message)" per result, in order: what a failure shows whole.
+std::vector<std::string> describe(const std::vector<RuleResult>& results) {
+  std::vector<std::string> out;
+  for (const RuleResult& r : results) {
+    std::string line = r.policy + "/" + r.rule + ": " + std::string(name(r.outcome));
+    if (!r.message.empty()) line += " (" + r.message + ")";
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+const char* kPodLatest = R"({"apiVersion": "v1", "kind": "Pod",
+  "metadata": {"name": "p", "namespace": "web"},
+  "spec": {"containers": [{"name": "web", "image": "nginx"}]}})";
+
+const char* kModes = R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: baseline}
+spec:
+  mode: Warn
+  match: {kinds: [Pod]}
+  rules:
+    - name: no-latest
+      validate: {forbidLatestTag: true}
+    - name: requests
+      mode: Audit
+      validate:
+        requireResources: {requests: [cpu, memory], limits: [memory]}
+    - name: registries
+      mode: Enforce
+      validate:
+        allowedRegistries: ["docker.io/*"]
+    - name: registries-strict
+      mode: Enforce
+      validate:
+        allowedRegistries: ["registry.example.com/*"]
+)";
+
+std::string deployment(const std::string& image, int replicas = 3) {
+  return R"({"apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "api", "namespace": "apps"},
+    "spec": {"replicas": )" +
+         std::to_string(replicas) + R"(, "selector": {"matchLabels": {"app": "api"}},
+      "template": {"metadata": {"labels": {"app": "api"}},
+        "spec": {"containers": [{"name": "api", "image": ")" +
+         image + R"("}]}}}})";
+}
+
+}  // namespace
+
+TEST_CASE("engine: each mode answers in its own way; the rule's mode overrides the policy's") {
+  auto set = load(kModes);
+  Request r("Pod", "web", kPodLatest);
+  const ValidateOutcome v = validate(*set, r.get(), {});
+  CHECK(
+      describe(v.results) ==
+      std::vector<std::string>{
+          R"(baseline/no-latest: warn (container "web" image "nginx" has no tag (latest)))",
+          R"(baseline/requests: fail (container "web" must set requests.cpu, requests.memory, limits.memory))",
+          "baseline/registries: pass",
+          R"(baseline/registries-strict: fail (container "web" image "nginx" is not from an allowed registry))"});
+  REQUIRE(v.results.size() == 4);
+  CHECK(v.results[0].mode == Mode::Warn);
+  CHECK(v.results[1].mode == Mode::Audit);
+  CHECK(v.results[2].mode == Mode::Enforce);
+  // Enforce denies, Warn warns, Audit annotates; only Enforce blocks.
+  CHECK_FALSE(v.allowed());
+  CHECK(
+      v.denials ==
+      std::vector<std::string>{
+          R"(baseline/registries-strict: container "web" image "nginx" is not from an allowed registry)"});
+  CHECK(v.warnings ==
+        std::vector<std::string>{
+            R"(baseline/no-latest: container "web" image "nginx" has no tag (latest))"});
+  REQUIRE(v.auditAnnotations.size() == 1);
+  CHECK(v.auditAnnotations[0].first == "baseline.requests");
+  CHECK(v.auditAnnotations[0].second ==
+        R"(container "web" must set requests.cpu, requests.memory, limits.memory)");
+}
+
+TEST_CASE("engine: a Warn message is cut to 120 characters for the warning, whole in the result") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: long}
+spec:
+  mode: Warn
+  match: {kinds: [Pod]}
+  rules:
+    - name: words
+      validate:
+        forbidLatestTag: true
+        message: 'container {container} in {namespace}: )" +
+                  std::string(150, 'x') + R"('
+)");
+  Request r("Pod", "web", kPodLatest);
+  const ValidateOutcome v = validate(*set, r.get(), {});
+  REQUIRE(v.warnings.size() == 1);
+  CHECK(v.warnings[0].size() == 120);
+  const std::string prefix = "long/words: container web in web: ";
+  CHECK(v.warnings[0] == prefix + std::string(117 - prefix.size(), 'x') + "...");
+  REQUIRE(v.results.size() == 1);
+  CHECK(v.results[0].message == "container web in web: " + std::string(150, 'x'));
+  CHECK(v.allowed());
+}
+
+TEST_CASE("engine: skip reasons: policy not matched, rule match and exclude, nothing to do") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: ml}
+spec:
+  match: {kinds: [Pod], namespaces: ["ml-*"]}
+  rules:
+    - name: only-gpu-names
+      match: {names: ["gpu-*"]}
+      validate: {forbidLatestTag: true}
+    - name: not-web
+      exclude: {containerNames: [web]}
+      validate: {forbidLatestTag: true}
+    - name: tag
+      validate: {forbidLatestTag: true}
+    - name: selector
+      mutate: {nodeSelector: {pool: ml}}
+)");
+  SECTION("outside the policy's namespaces: every rule, not matched") {
+    Request r("Pod", "web", kPodLatest);
+    CHECK(describe(validate(*set, r.get(), {}).results) ==
+          std::vector<std::string>{"ml/only-gpu-names: skip (not matched)",
+                                   "ml/not-web: skip (not matched)", "ml/tag: skip (not matched)"});
+    const MutateOutcome m = mutate(*set, r.get(), {});
+    CHECK(describe(m.results) == std::vector<std::string>{"ml/selector: skip (not matched)"});
+    CHECK(billet::json::write(m.object) == billet::json::write(r.object));
+  }
+  SECTION("inside: the rules' own match and exclude decide") {
+    Request r("Pod", "ml-prod", kPodLatest);
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    CHECK(describe(v.results) ==
+          std::vector<std::string>{
+              "ml/only-gpu-names: skip (not matched)", "ml/not-web: skip (excluded)",
+              R"(ml/tag: fail (container "web" image "nginx" has no tag (latest)))"});
+    const MutateOutcome m = mutate(*set, r.get(), {});
+    CHECK(describe(m.results) == std::vector<std::string>{"ml/selector: pass"});
+    CHECK(billet::json::write(*billet::json::dig(m.object, {"spec", "nodeSelector"})) ==
+          R"({"pool":"ml"})");
+    // The rule ensures a state: on its own output it has nothing to do.
+    Request again("Pod", "ml-prod", billet::json::write(m.object));
+    CHECK(describe(mutate(*set, again.get(), {}).results) ==
+          std::vector<std::string>{"ml/selector: skip (nothing to do)"});
+  }
+  SECTION("a kind the policy does not name: no result at all") {
+    Request r("Deployment", "ml-prod", deployment("nginx"));
+    CHECK(validate(*set, r.get(), {}).results.empty());
+    CHECK(mutate(*set, r.get(), {}).results.empty());
+  }
+}
+
+TEST_CASE("engine: a mutate rule in Audit mode reports the change it would make, and makes none") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: gpu}
+spec:
+  mode: Audit
+  match: {kinds: [Pod]}
+  rules:
+    - name: placement
+      mutate: {nodeSelector: {nvidia.com/gpu.present: "true"}}
+)");
+  Request r("Pod", "ml", kPodLatest);
+  const MutateOutcome m = mutate(*set, r.get(), {});
+  CHECK(describe(m.results) ==
+        std::vector<std::string>{"gpu/placement: fail (would add /spec/nodeSelector)"});
+  CHECK(billet::json::write(m.object) == billet::json::write(r.object));
+  CHECK_FALSE(m.denied);
+}
+
+TEST_CASE("engine: a PolicyException skips the rules it names, where it matches") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: gpu-workloads}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: limits
+      validate:
+        require: [{path: 'pod.allContainers[*].resources.limits["nvidia.com/gpu"]', op: Exists}]
+        message: 'container "{container}" has no GPU limit'
+    - name: no-latest
+      validate: {forbidLatestTag: true}
+---
+apiVersion: billet.dev/v1alpha1
+kind: PolicyException
+metadata: {name: legacy-limits}
+spec:
+  exceptions: [{policy: gpu-workloads, rules: [limits]}]
+  match: {namespaces: [legacy]}
+---
+apiVersion: billet.dev/v1alpha1
+kind: PolicyException
+metadata: {name: sandbox-all}
+spec:
+  exceptions: [{policy: gpu-workloads}]
+  match: {namespaces: ["sandbox-*"]}
+  exclude: {names: [audited]}
+)");
+  const std::string latestTag = R"(container "web" image "nginx" has no tag (latest))";
+  SECTION("the named rule is skipped, the other still applies") {
+    Request r("Pod", "legacy", kPodLatest);
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    CHECK(describe(v.results) ==
+          std::vector<std::string>{"gpu-workloads/limits: skip (excepted by legacy-limits)",
+                                   "gpu-workloads/no-latest: fail (" + latestTag + ")"});
+    CHECK(v.denials == std::vector<std::string>{"gpu-workloads/no-latest: " + latestTag});
+  }
+  SECTION("no rules listed: every rule of the policy") {
+    Request r("Pod", "sandbox-1", kPodLatest);
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    CHECK(describe(v.results) ==
+          std::vector<std::string>{"gpu-workloads/limits: skip (excepted by sandbox-all)",
+                                   "gpu-workloads/no-latest: skip (excepted by sandbox-all)"});
+    CHECK(v.allowed());
+  }
+  SECTION("the exception's exclude wins over its match") {
+    Request r("Pod", "sandbox-1", R"({"metadata": {"name": "audited"},
+      "spec": {"containers": [{"name": "web", "image": "nginx"}]}})");
+    CHECK(
+        describe(validate(*set, r.get(), {}).results) ==
+        std::vector<std::string>{R"(gpu-workloads/limits: fail (container "web" has no GPU limit))",
+                                 "gpu-workloads/no-latest: fail (" + latestTag + ")"});
+  }
+  SECTION("elsewhere, and whatever the object's annotations say, nothing is excepted") {
+    Request r("Pod", "web", R"({"metadata": {"name": "p",
+        "annotations": {"billet.dev/exempt": "true"}},
+      "spec": {"containers": [{"name": "web", "image": "nginx"}]}})");
+    CHECK(
+        describe(validate(*set, r.get(), {}).results) ==
+        std::vector<std::string>{R"(gpu-workloads/limits: fail (container "web" has no GPU limit))",
+                                 "gpu-workloads/no-latest: fail (" + latestTag + ")"});
+  }
+}
+
+TEST_CASE("engine: excluded namespaces, DELETE and subresources are not evaluated") {
+  const std::string policy = R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: all}
+spec:
+  match: {kinds: [Pod], operations: [CREATE, UPDATE, DELETE]}
+  rules:
+    - name: tag
+      validate: {forbidLatestTag: true}
+    - name: selector
+      mutate: {nodeSelector: {pool: any}}
+)";
+  SECTION("the defaults: kube-system, kube-node-lease, and billet's own namespace") {
+    LoadOptions options;
+    options.selfNamespace = "billet-system";
+    auto set = load(policy, options);
+    for (const char* ns : {"kube-system", "kube-node-lease", "billet-system"}) {
+      INFO(ns);
+      Request r("Pod", ns, kPodLatest);
+      CHECK(ignored(*set, r.get(), Stage::Validate));
+      CHECK(ignored(*set, r.get(), Stage::Mutate));
+      CHECK(validate(*set, r.get(), {}).results.empty());
+      const MutateOutcome m = mutate(*set, r.get(), {});
+      CHECK(m.results.empty());
+      CHECK(billet::json::write(m.object) == billet::json::write(r.object));
+    }
+    Request web("Pod", "web", kPodLatest);
+    CHECK_FALSE(ignored(*set, web.get(), Stage::Validate));
+    CHECK(validate(*set, web.get(), {}).results.size() == 1);
+  }
+  SECTION("Settings.excludeNamespaces replaces the defaults, with globs") {
+    auto set = load(policy + R"(---
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: billet}
+spec:
+  excludeNamespaces: ["sandbox-*"]
+)");
+    Request sandbox("Pod", "sandbox-a", kPodLatest);
+    CHECK(validate(*set, sandbox.get(), {}).results.empty());
+    Request system("Pod", "kube-system", kPodLatest);
+    CHECK(validate(*set, system.get(), {}).results.size() == 1);
+    CHECK(excludedNamespace(*set, "sandbox-b"));
+    CHECK_FALSE(excludedNamespace(*set, "kube-system"));
+  }
+  SECTION("DELETE and CONNECT, even when a policy names them; subresources but one") {
+    auto set = load(policy);
+    Request del("Pod", "web", kPodLatest, Operation::Delete);
+    CHECK(validate(*set, del.get(), {}).results.empty());
+    CHECK(mutate(*set, del.get(), {}).results.empty());
+    Request status("Pod", "web", kPodLatest);
+    status.req.subResource = "status";
+    CHECK(validate(*set, status.get(), {}).results.empty());
+    Request debug("Pod", "web", kPodLatest);
+    debug.req.subResource = "ephemeralcontainers";
+    CHECK(validate(*set, debug.get(), {}).results.size() == 1);  // the images kubectl debug adds
+    CHECK(mutate(*set, debug.get(), {}).results.empty());        // never mutated
+  }
+}
+
+TEST_CASE("engine: allowExistingViolations admits an UPDATE that adds no new violation") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: tags}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - name: no-latest
+      validate: {forbidLatestTag: true}
+    - name: strict
+      validate: {forbidLatestTag: true, allowExistingViolations: false}
+)");
+  const std::string violation = R"(container "api" image "api:latest" uses the latest tag)";
+  SECTION("scaling a Deployment that already broke the rule") {
+    Request r("Deployment", "apps", deployment("api:latest", 5), Operation::Update,
+              deployment("api:latest", 3));
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    CHECK(describe(v.results) ==
+          std::vector<std::string>{
+              "tags/no-latest: pass (existing violation allowed: " + violation + ")",
+              "tags/strict: fail (" + violation + ")"});
+    CHECK(v.denials == std::vector<std::string>{"tags/strict: " + violation});
+  }
+  SECTION("introducing the violation on UPDATE") {
+    Request r("Deployment", "apps", deployment("api:latest"), Operation::Update,
+              deployment("api:2"));
+    CHECK(describe(validate(*set, r.get(), {}).results) ==
+          std::vector<std::string>{"tags/no-latest: fail (" + violation + ")",
+                                   "tags/strict: fail (" + violation + ")"});
+  }
+  SECTION("a new container breaking the rule beside an old one that did") {
+    const std::string two = R"({"metadata": {"name": "api"}, "spec": {"template": {"spec":
+      {"containers": [{"name": "api", "image": "api:latest"},
+                      {"name": "sidecar", "image": "proxy:latest"}]}}}})";
+    Request r("Deployment", "apps", two, Operation::Update, deployment("api:latest"));
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    REQUIRE(v.results.size() == 2);
+    CHECK(v.results[0].outcome == Outcome::Fail);
+    CHECK(v.results[0].message ==
+          R"(container "sidecar" image "proxy:latest" uses the latest tag)");
+  }
+  SECTION("CREATE has no old object to compare with") {
+    Request r("Deployment", "apps", deployment("api:latest"));
+    CHECK(describe(validate(*set, r.get(), {}).results) ==
+          std::vector<std::string>{"tags/no-latest: fail (" + violation + ")",
+                                   "tags/strict: fail (" + violation + ")"});
+  }
+}
+
+TEST_CASE("engine: generate: an object when the rule applies, nothing on a dry run") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: ha}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - name: pdb
+      generate:
+        podDisruptionBudget: {minAvailable: 1, minReplicas: 2}
+---
+apiVersion: billet.dev/v1alpha1
+kind: PolicyException
+metadata: {name: batch}
+spec:
+  exceptions: [{policy: ha}]
+  match: {namespaces: [batch]}
+)");
+  SECTION("applied") {
+    Request r("Deployment", "apps", deployment("api:2"));
+    const GenerateOutcome g = generate(*set, r.get(), {});
+    CHECK(describe(g.results) ==
+          std::vector<std::string>{"ha/pdb: pass (generates PodDisruptionBudget/api-pdb)"});
+    REQUIRE(g.generated.size() == 1);
+    CHECK(g.generated[0].policy == "ha");
+    CHECK(g.generated[0].rule == "pdb");
+    CHECK(billet::json::write(g.generated[0].object) ==
+          R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget",)"
+          R"("metadata":{"name":"api-pdb","namespace":"apps","labels":)"
+          R"({"app.kubernetes.io/managed-by":"billet","billet.dev/policy":"ha"}},)"
+          R"("spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"api"}}}})");
+  }
+  SECTION("a dry run generates nothing, and says why") {
+    Request r("Deployment", "apps", deployment("api:2"));
+    r.req.dryRun = true;
+    const GenerateOutcome g = generate(*set, r.get(), {});
+    CHECK(describe(g.results) ==
+          std::vector<std::string>{"ha/pdb: skip (dry run: nothing is generated)"});
+    CHECK(g.generated.empty());
+  }
+  SECTION("the generator's own reason: too few replicas") {
+    Request r("Deployment", "apps", deployment("api:2", 1));
+    const GenerateOutcome g = generate(*set, r.get(), {});
+    CHECK(describe(g.results) == std::vector<std::string>{"ha/pdb: skip (replicas 1 < 2)"});
+    CHECK(g.generated.empty());
+  }
+  SECTION("an exception is the reason given, dry run or not") {
+    Request r("Deployment", "batch", deployment("api:2"));
+    r.req.dryRun = true;
+    CHECK(describe(generate(*set, r.get(), {}).results) ==
+          std::vector<std::string>{"ha/pdb: skip (excepted by batch)"});
+  }
+  SECTION("an excluded namespace: not evaluated at all") {
+    Request r("Deployment", "kube-system", deployment("api:2"));
+    const GenerateOutcome g = generate(*set, r.get(), {});
+    CHECK(g.results.empty());
+    CHECK(g.generated.empty());
+  }
+}
