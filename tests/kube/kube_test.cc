@@ -15,6 +15,8 @@
 #include "kube/generate_applier.h"
 #include "kube/report_writer.h"
 #include "report/store.h"
+#include "tests/eventually.h"
+#include "tests/kube/api_fixture.h"
 #include "tests/kube/fake_api_server.h"
 
 using namespace billet;
@@ -25,21 +27,12 @@ using billet::base::LogLevel;
 using billet::report::ReportStore;
 using billet::test::ApiAnswer;
 using billet::test::ApiRequest;
+using billet::test::configFor;
 using billet::test::FakeApiServer;
+using billet::testing::eventually;
 using namespace std::chrono_literals;
 
 namespace {
-
-KubeConfig configFor(const FakeApiServer& api, std::string token = "t0ken") {
-  auto resolved = resolveKubeApi(api.url(), "/nonexistent");
-  REQUIRE(resolved.ok());
-  REQUIRE(resolved.value.has_value());
-  KubeConfig c = *resolved.value;
-  c.caPem = api.caPem();
-  c.token = std::move(token);
-  c.timeout = 2s;
-  return c;
-}
 
 json::Value pdb() {
   auto parsed = json::parse(
@@ -226,8 +219,9 @@ TEST_CASE("applier: a known owner uid needs no lookup; rejections are not retrie
     ApplyJob denied = jobFor("known-uid");
     denied.object["metadata"].set("name", json::Value::string("forbidden-pdb"));
     REQUIRE(applier.enqueue(std::move(denied)));
-    REQUIRE(api.waitForRequests(2, 5s));
-    std::this_thread::sleep_for(100ms);  // room for a wrong retry to show up
+    // Both outcomes counted: both jobs are done, so a wrong retry would already have been sent.
+    REQUIRE(eventually(
+        [&] { return counted(metrics, "applied", 1) && counted(metrics, "failed", 1); }));
   }
   const auto seen = api.requests();
   REQUIRE(seen.size() == 2);  // no GET, and the 403 is not retried
@@ -245,11 +239,10 @@ TEST_CASE("applier: server errors are retried with backoff, then given up") {
     GenerateApplier applier(KubeClient(configFor(api)), metrics.counter(), log.logger,
                             fastRetries());
     REQUIRE(applier.enqueue(jobFor("uid")));
-    REQUIRE(api.waitForRequests(6, 5s));
-    std::this_thread::sleep_for(200ms);
+    // Counted once the applier gives up: every attempt it makes is sent by then.
+    REQUIRE(eventually([&] { return counted(metrics, "failed", 1); }));
   }
   CHECK(api.requests().size() == 6);  // Options::attempts
-  CHECK(counted(metrics, "failed", 1));
 }
 
 TEST_CASE("applier: the queue is bounded and a bad name is refused before any call") {
@@ -269,10 +262,9 @@ TEST_CASE("applier: the queue is bounded and a bad name is refused before any ca
     ApplyJob bad = jobFor("uid");
     bad.object["metadata"].set("name", json::Value::string("../../secrets/x"));
     REQUIRE(applier.enqueue(std::move(bad)));
-    std::this_thread::sleep_for(200ms);
+    REQUIRE(eventually([&] { return counted(metrics, "failed", 1); }));  // the job is done
   }
   CHECK(api.requests().empty());
-  CHECK(counted(metrics, "failed", 1));
 }
 
 TEST_CASE("resource paths: core and named groups, namespaced and cluster-scoped") {
@@ -317,7 +309,9 @@ TEST_CASE("report writer: one PolicyReport per namespace, rewritten only when it
   NullLog log;
   ReportWriter writer(KubeClient(configFor(api)), store, log.logger, {20ms});
   REQUIRE(api.waitForRequests(2, 5s));
-  std::this_thread::sleep_for(150ms);  // several passes: nothing changed, nothing sent
+  // Deliberately a fixed window, not a wait for an event: nothing must be sent during it.
+  // 150 ms is several 20 ms passes, in which nothing changed.
+  std::this_thread::sleep_for(150ms);
   REQUIRE(api.requests().size() == 2);
 
   const auto ns = patchesTo(api, "/namespaces/ml-prod/policyreports/billet-ml-prod");
@@ -339,6 +333,7 @@ TEST_CASE("report writer: one PolicyReport per namespace, rewritten only when it
   // A new result in ml-prod: that report again, not the cluster one.
   store.record(auditReply("ml-prod", "Deployment", "trainer", "needs limits"));
   REQUIRE(api.waitForRequests(3, 5s));
+  // Deliberately a fixed window: the cluster report, unchanged, must not be rewritten in it.
   std::this_thread::sleep_for(100ms);
   CHECK(patchesTo(api, "billet-ml-prod").size() == 2);
   CHECK(patchesTo(api, "billet-cluster").size() == 1);

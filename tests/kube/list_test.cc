@@ -8,26 +8,18 @@
 #include <vector>
 
 #include "json/write.h"
+#include "tests/kube/api_fixture.h"
 #include "tests/kube/fake_api_server.h"
 
 using namespace billet;
 using namespace billet::kube;
 using billet::test::ApiAnswer;
 using billet::test::ApiRequest;
+using billet::test::configFor;
 using billet::test::FakeApiServer;
 using namespace std::chrono_literals;
 
 namespace {
-
-KubeConfig configFor(const FakeApiServer& api) {
-  auto resolved = resolveKubeApi(api.url(), "/nonexistent");
-  REQUIRE(resolved.ok());
-  REQUIRE(resolved.value.has_value());
-  KubeConfig c = *resolved.value;
-  c.caPem = api.caPem();
-  c.timeout = 2s;
-  return c;
-}
 
 std::string pod(const std::string& name) {
   return R"({"metadata":{"name":")" + name +

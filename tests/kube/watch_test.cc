@@ -9,26 +9,20 @@
 #include <thread>
 #include <vector>
 
+#include "tests/eventually.h"
+#include "tests/kube/api_fixture.h"
 #include "tests/kube/fake_api_server.h"
 
 using namespace billet;
 using namespace billet::kube;
 using billet::test::ApiAnswer;
 using billet::test::ApiRequest;
+using billet::test::configFor;
 using billet::test::FakeApiServer;
+using billet::testing::eventually;
 using namespace std::chrono_literals;
 
 namespace {
-
-KubeConfig configFor(const FakeApiServer& api) {
-  auto resolved = resolveKubeApi(api.url(), "/nonexistent");
-  REQUIRE(resolved.ok());
-  REQUIRE(resolved.value.has_value());
-  KubeConfig c = *resolved.value;
-  c.caPem = api.caPem();
-  c.timeout = 2s;
-  return c;
-}
 
 std::string node(const std::string& name, const std::string& rv) {
   return R"({"kind":"Node","metadata":{"name":")" + name + R"(","resourceVersion":")" + rv +
@@ -101,16 +95,6 @@ WatchOptions fast(std::string path = "/api/v1/nodes") {
   o.backoffMax = 50ms;
   o.watchTimeout = 5s;
   return o;
-}
-
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
 }
 
 }  // namespace

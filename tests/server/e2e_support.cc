@@ -182,7 +182,8 @@ bool ServerProcess::waitForLine(const std::string& needle, std::chrono::millisec
       status_ = status;
     }
     if (exited_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the reader drain
+      // The reader ends at the end of the output: after the join every line is in.
+      if (reader_.joinable()) reader_.join();
       std::lock_guard<std::mutex> lock(mu_);
       for (std::size_t i = from; i < lines_.size(); ++i)
         if (lines_[i].find(needle) != std::string::npos) return true;

@@ -11,8 +11,10 @@
 # Fails when the peak reaches 128 MiB, or when the server dies or stops answering /healthz.
 #   memory_bound_test.sh BILLET ROOT [SERVE-FLAG...]   (flags added to `billet serve`)
 set -euo pipefail
-exec python3 - "$@" <<'PY'
-import collections, http.client, json, os, resource, socket, ssl, subprocess, sys, threading, time
+PYTHONPATH="$(dirname "$0")" exec python3 - "$@" <<'PY'
+import http.client, json, os, resource, socket, ssl, sys, threading, time
+
+from serve_process import ServeProcess
 
 billet, root, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
 LIMIT = 128 * 1024 * 1024
@@ -22,39 +24,9 @@ MIB = 1024 * 1024
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
 
-tail = collections.deque(maxlen=20)  # the server's last log lines, shown on failure
-server = subprocess.Popen([billet, "serve", "--policies", os.path.join(root, "manifests/policies"),
-                           "--self-signed", "--listen", "127.0.0.1:0",
-                           "--metrics-listen", "127.0.0.1:0", *extra],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          errors="replace")
-port = metrics_port = None
-deadline = time.time() + 60
-for line in server.stdout:
-    tail.append(line[:300])
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        continue
-    if entry.get("msg") == "serving":
-        port, metrics_port = entry["port"], entry["metricsPort"]
-        break
-    if time.time() > deadline:
-        break
-if not port:
-    server.kill()
-    sys.exit("billet serve did not start")
-# Keep draining the server's log so that it never blocks on a full pipe.
-threading.Thread(target=lambda: [tail.append(l[:300].rstrip("\n") + "\n") for l in server.stdout], daemon=True).start()
-
-
-def rss():
-    with open(f"/proc/{server.pid}/status") as f:
-        for l in f:
-            if l.startswith("VmRSS:"):
-                return int(l.split()[1]) * 1024
-    return 0
-
+server = ServeProcess(billet, ["--policies", os.path.join(root, "manifests/policies"),
+                               "--self-signed", *extra])
+port, metrics_port, rss = server.port, server.metrics_port, server.rss
 
 peak = {"all": 0, "phase": 0}
 stop = threading.Event()
@@ -108,6 +80,8 @@ def review(namespace, container, kind="Pod", uid="u"):
 
 
 def phase(name, attack):
+    # Measuring windows, not waits for an event: RSS before the attack once the previous one's
+    # memory has been given back, and after it while the server finishes what was sent.
     time.sleep(0.5)
     before = rss()
     peak["phase"] = before
@@ -117,8 +91,8 @@ def phase(name, attack):
     healthy = request("GET", "/healthz", metrics=True)[0] == 200
     print(f"{name}: RSS {before / MIB:.1f} -> peak {peak['phase'] / MIB:.1f} MiB, "
           f"after {rss() / MIB:.1f} MiB, {time.time() - t0:.1f} s; {detail}", flush=True)
-    if server.poll() is not None:
-        failures.append(f"{name}: the server exited ({server.returncode})")
+    if not server.alive():
+        failures.append(f"{name}: the server exited ({server.process.returncode})")
     elif not healthy:
         failures.append(f"{name}: /healthz does not answer")
 
@@ -130,7 +104,7 @@ def idle_tcp(n=3000):
             socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))
         except OSError:
             refused += 1
-    time.sleep(3)
+    time.sleep(3)  # held open together: the memory they cost while they last
     for s in socks:
         s.close()
     return f"{len(socks)} opened, {refused} refused"
@@ -144,7 +118,7 @@ def idle_tls(n=2000):
             socks.append(tls.wrap_socket(raw))
         except OSError:
             failed += 1
-    time.sleep(3)
+    time.sleep(3)  # held open together, as above
     for s in socks:
         s.close()
     return f"{len(socks)} handshakes done, {failed} refused or failed"
@@ -187,17 +161,13 @@ try:
     phase("20 kinds of 1 MB, then /metrics", kind_bloat)
 finally:
     stop.set()
-    server.terminate()
-    try:
-        server.wait(30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    server.stop()
 
 print(f"peak RSS {peak['all'] / MIB:.1f} MiB (bound {LIMIT // MIB} MiB)")
 if peak["all"] >= LIMIT:
     failures.append(f"peak RSS {peak['all'] / MIB:.1f} MiB reaches the {LIMIT // MIB} MiB bound")
 if failures:
-    print("server log (tail):\n" + "".join(tail))
+    print("server log (tail):\n" + server.tail_text())
     sys.exit("FAIL: " + "; ".join(failures))
 print("PASS")
 PY

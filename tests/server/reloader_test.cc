@@ -1,11 +1,15 @@
 #include "server/reloader.h"
 
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "tests/eventually.h"
+
 using namespace billet::server;
+using billet::testing::eventually;
 namespace fs = std::filesystem;
 
 namespace {
@@ -66,10 +70,22 @@ TEST_CASE("reloader: runs checks on its thread until stopped", "[webhook][reload
   std::atomic<int> calls{0};
   Reloader r(std::chrono::milliseconds(10), {[&] { calls++; }});
   r.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(eventually([&] { return calls.load() >= 3; }));
   r.stop();
   const int seen = calls.load();
-  CHECK(seen >= 3);
+  // Deliberately a fixed window: nothing must run in it, five intervals after stop().
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(calls.load() == seen);
+}
+
+TEST_CASE("reloader: triggerNow runs the checks without waiting for the interval",
+          "[webhook][reloader]") {
+  std::atomic<int> calls{0};
+  Reloader r(std::chrono::hours(1), {[&] { calls++; }, [&] { calls++; }});
+  r.start();
+  r.triggerNow();
+  REQUIRE(eventually([&] { return calls.load() == 2; }));  // each check once
+  r.triggerNow();
+  REQUIRE(eventually([&] { return calls.load() == 4; }));
+  r.stop();
 }

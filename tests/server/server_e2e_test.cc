@@ -9,10 +9,12 @@
 #include <thread>
 
 #include "certs/certs.h"
-#include "tests/server/e2e_support.h"
+#include "tests/eventually.h"
 #include "tests/kube/fake_api_server.h"
+#include "tests/server/e2e_support.h"
 
 using namespace billet::test;
+using billet::testing::eventually;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -451,17 +453,21 @@ TEST_CASE("serve: certificate rotation under load drops nothing", "[e2e][server]
       }
     });
   }
-  std::this_thread::sleep_for(700ms);
+  REQUIRE(eventually([&] { return ok.load() >= 10; }, 10s));  // rotated under load
   const std::size_t mark = s->lineCount();
   secret.publish({{"tls.crt", v2.value.cert}, {"tls.key", v2.value.key}});
   CHECK(s->waitForLine("certificate reloaded", 10s, mark));
   std::string serial2;
-  for (int i = 0; i < 50 && (serial2.empty() || serial2 == serial1); ++i) {
-    TlsClient probe(s->port(), trust);
-    serial2 = probe.peerSerial();
-    if (serial2 == serial1) std::this_thread::sleep_for(100ms);
-  }
-  std::this_thread::sleep_for(700ms);
+  CHECK(eventually(
+      [&] {
+        TlsClient probe(s->port(), trust);
+        serial2 = probe.peerSerial();
+        return serial2 != serial1;
+      },
+      5s));
+  // The load goes on over the new certificate.
+  const int okAtRotation = ok.load();
+  CHECK(eventually([&] { return ok.load() > okAtRotation + 10; }, 10s));
   stop = true;
   for (std::thread& t : load) t.join();
   CHECK(serial2 != serial1);
@@ -546,13 +552,15 @@ TEST_CASE("serve: SIGTERM drains in-flight requests and exits 0", "[e2e][server]
   const std::string review = readFile(sampleReview());
   TlsClient idle(s->port(), s->caFile());
   REQUIRE(idle.request("GET", "/healthz").status == 200);
-  // In flight: the header and half of the body are sent before SIGTERM.
+  // In flight: the header and half of the body are sent before SIGTERM. The server's
+  // 100 Continue says it has read the header, so the request has begun before the drain does.
   TlsClient busy(s->port(), s->caFile());
   busy.sendRaw(
       "POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(review.size()) + "\r\n\r\n" + review.substr(0, review.size() / 2));
-  std::this_thread::sleep_for(200ms);
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(review.size()) + "\r\n\r\n");
+  REQUIRE(busy.readResponse().status == 100);
+  busy.sendRaw(review.substr(0, review.size() / 2));
   s->signal(SIGTERM);
   REQUIRE(s->waitForLine("\"msg\":\"draining\"", 5s));
   const std::string plain =
@@ -560,6 +568,8 @@ TEST_CASE("serve: SIGTERM drains in-flight requests and exits 0", "[e2e][server]
   CHECK(httpCode(plain + "/readyz") == 503);
   CHECK(idle.closedWithin(3s));                       // idle keep-alive connections are closed
   CHECK_FALSE(TcpConnection(s->port()).connected());  // the listener is closed
+  // Deliberately a fixed delay: the rest of the body comes late, well into the drain, and the
+  // request must still be answered.
   std::this_thread::sleep_for(300ms);
   busy.sendRaw(review.substr(review.size() / 2));
   HttpResponse r = busy.readResponse();
@@ -793,7 +803,8 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
         out.push_back(r);
     return out;
   };
-  for (int i = 0; i < 100 && writes().size() < 2; ++i) std::this_thread::sleep_for(100ms);
+  REQUIRE(eventually([&] { return writes().size() >= 2; }, 10s));
+  // Deliberately a fixed window: no other write (the dry run's) may follow in it.
   std::this_thread::sleep_for(300ms);
   const auto seen = writes();
   REQUIRE(seen.size() == 2);
@@ -811,16 +822,13 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
   CHECK(seen[1].body.find(R"("minAvailable":1)") != std::string::npos);
 
   // Counted once the API server's answer is in (the stand-in records before it answers).
-  bool applied = false;
-  for (int i = 0; i < 50 && !applied; ++i) {
+  CHECK(eventually([&] {
     const CommandResult metrics =
         run("curl -sS http://127.0.0.1:" + std::to_string(s->metricsPort()) + "/metrics");
-    applied = metrics.output.find(
-                  "billet_generate_total{kind=\"PodDisruptionBudget\","
-                  "result=\"applied\"} 1") != std::string::npos;
-    if (!applied) std::this_thread::sleep_for(100ms);
-  }
-  CHECK(applied);
+    return metrics.output.find(
+               "billet_generate_total{kind=\"PodDisruptionBudget\","
+               "result=\"applied\"} 1") != std::string::npos;
+  }));
 
   // Warn results of /validate are aggregated and written as the namespace's PolicyReport; the
   // writer's last pass at shutdown sends them.
@@ -845,12 +853,12 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
 TEST_CASE("serve: past --max-connections new connections are closed at once", "[e2e][server]") {
   // Before: 3,000 idle TCP connections took RSS from 16 to 309 MB.
   auto s = startServer({"--max-connections", "4", "--read-timeout", "30"});
-  std::vector<std::unique_ptr<TcpConnection>> idle;
+  // Four idle keep-alive connections; each answered once, so each holds its place.
+  std::vector<std::unique_ptr<TlsClient>> idle;
   for (int i = 0; i < 4; ++i) {
-    idle.push_back(std::make_unique<TcpConnection>(s->port()));
-    REQUIRE(idle.back()->connected());
+    idle.push_back(std::make_unique<TlsClient>(s->port(), s->caFile()));
+    REQUIRE(idle.back()->request("GET", "/healthz").status == 200);
   }
-  std::this_thread::sleep_for(300ms);  // all four accepted
   for (int i = 0; i < 3; ++i) {
     TcpConnection extra(s->port());
     REQUIRE(extra.connected());  // the kernel's backlog accepts; billet closes it
@@ -864,11 +872,24 @@ TEST_CASE("serve: past --max-connections new connections are closed at once", "[
   CHECK(lines == 1);
   idle.pop_back();
   idle.pop_back();
-  std::this_thread::sleep_for(300ms);  // their slots given back
-  TlsClient fresh(s->port(), s->caFile());
-  CHECK(fresh.request("GET", "/healthz").status == 200);
-  const std::string metrics = fresh.request("GET", "/metrics").body;
-  CHECK(metrics.find("billet_connections_refused_total 3") != std::string::npos);
+  // Their places are given back once the server has seen them close: a new connection is
+  // served then. Tries before that are refused, and counted.
+  int refusedTries = 0;
+  std::unique_ptr<TlsClient> fresh;
+  REQUIRE(eventually([&] {
+    try {
+      auto c = std::make_unique<TlsClient>(s->port(), s->caFile());
+      if (c->request("GET", "/healthz").status != 200) return false;
+      fresh = std::move(c);
+      return true;
+    } catch (const std::exception&) {
+      ++refusedTries;
+      return false;
+    }
+  }));
+  const std::string metrics = fresh->request("GET", "/metrics").body;
+  CHECK(metrics.find("billet_connections_refused_total " + std::to_string(3 + refusedTries)) !=
+        std::string::npos);
 }
 
 TEST_CASE("serve: a body of more values than --max-body-bytes allows is a 400", "[e2e][server]") {

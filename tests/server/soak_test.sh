@@ -13,8 +13,10 @@
 #   soak_test.sh BILLET ROOT DURATION [RATE]
 # The documented 10-minute run: tests/server/soak_test.sh build/billet . 600
 set -euo pipefail
-exec python3 - "$@" <<'PY'
-import collections, http.client, json, os, shutil, ssl, subprocess, sys, tempfile, threading, time
+PYTHONPATH="$(dirname "$0")" exec python3 - "$@" <<'PY'
+import collections, http.client, os, shutil, ssl, subprocess, sys, tempfile, threading, time
+
+from serve_process import ServeProcess, wait_until
 
 billet, root, duration = sys.argv[1], sys.argv[2], float(sys.argv[3])
 rate = float(sys.argv[4]) if len(sys.argv) > 4 else 100.0
@@ -85,49 +87,21 @@ os.makedirs(tlsdir)
 volume_install(policies, pack)
 issue_cert()
 
-tail = collections.deque(maxlen=20)
 counts = collections.Counter()
-server = subprocess.Popen([billet, "serve", "--policies", policies,
-                           "--tls-cert", os.path.join(tlsdir, "tls.crt"),
-                           "--tls-key", os.path.join(tlsdir, "tls.key"),
-                           "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
-                           "--reload-interval", "1s"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          errors="replace")
-port = None
-for line in server.stdout:
-    tail.append(line[:300])
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        continue
-    if entry.get("msg") == "serving":
-        port = entry["port"]
-        break
-if not port:
-    server.kill()
-    sys.exit("billet serve did not start:\n" + "".join(tail))
 
 
-def drain_log():
-    for l in server.stdout:
-        tail.append(l[:300].rstrip("\n") + "\n")
-        for msg in ("policies reloaded", "policy reload rejected", "certificate reloaded",
-                    "certificate reload rejected"):
-            if f'"msg":"{msg}"' in l:
-                counts[msg] += 1
+def count_reloads(line):
+    for msg in ("policies reloaded", "policy reload rejected", "certificate reloaded",
+                "certificate reload rejected"):
+        if f'"msg":"{msg}"' in line:
+            counts[msg] += 1
 
 
-threading.Thread(target=drain_log, daemon=True).start()
-
-
-def rss():
-    with open(f"/proc/{server.pid}/status") as f:
-        for l in f:
-            if l.startswith("VmRSS:"):
-                return int(l.split()[1]) * 1024
-    return 0
-
+server = ServeProcess(billet, ["--policies", policies,
+                               "--tls-cert", os.path.join(tlsdir, "tls.crt"),
+                               "--tls-key", os.path.join(tlsdir, "tls.key"),
+                               "--reload-interval", "1s"], on_line=count_reloads)
+port, rss = server.port, server.rss
 
 tls = ssl.create_default_context()
 tls.check_hostname = False
@@ -184,7 +158,7 @@ try:
         time.sleep(1)
         now = time.monotonic() - start
         samples.append((now, rss()))
-        if server.poll() is not None:
+        if not server.alive():
             break
         if time.monotonic() >= next_swap and now < duration - 2:
             next_swap += period
@@ -196,13 +170,12 @@ finally:
     stop.set()
     for t in threads:
         t.join()
-    time.sleep(2)  # the last reload is seen
-    alive = server.poll() is None
-    server.terminate()
-    try:
-        server.wait(30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    # The last swap's reload and rotation are logged (the server looks every second).
+    wait_until(lambda: counts["policies reloaded"] + counts["policy reload rejected"] >= reloads
+               and counts["certificate reloaded"] + counts["certificate reload rejected"]
+               >= rotations, timeout=10)
+    alive = server.alive()
+    server.stop()
     shutil.rmtree(work, ignore_errors=True)
 
 MIB = 1024 * 1024
@@ -236,7 +209,7 @@ if growth >= 5:
 if total < 0.8 * rate * duration:
     failures.append(f"only {total} requests sent: the client did not hold the rate")
 if failures:
-    print("server log (tail):\n" + "".join(tail))
+    print("server log (tail):\n" + server.tail_text())
     sys.exit("FAIL: " + "; ".join(failures))
 print("PASS")
 PY
