@@ -6,7 +6,7 @@
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/write.h"
-#include "policy/compiled.h"
+#include "policy/request.h"
 
 namespace billet::admission {
 namespace {

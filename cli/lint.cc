@@ -15,7 +15,7 @@
 #include "cli/offline.h"
 #include "cli/output.h"
 #include "kube/kubeconfig.h"
-#include "policy/compiled.h"
+#include "policy/policy_set.h"
 
 namespace billet::cli {
 namespace {

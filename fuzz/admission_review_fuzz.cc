@@ -13,7 +13,6 @@
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/patch.h"
-#include "policy/compiled.h"
 #include "policy/policy_set.h"
 #include "admission/review.h"
 

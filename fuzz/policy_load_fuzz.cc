@@ -11,7 +11,6 @@
 
 #include "admission/evaluation.h"
 #include "json/patch.h"
-#include "policy/compiled.h"
 #include "policy/engine.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"

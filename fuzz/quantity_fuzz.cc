@@ -5,9 +5,9 @@
 // tried too). Parsing must succeed or return nullopt, quickly, whatever the exponent. For the
 // quantities that parse:
 //   - compare is a total order: a == a; compare(a, b) == -compare(b, a); a <= b and b <= c imply
-//     a <= c; a == b exactly when their to_string() texts are equal (the text is canonical);
-//   - to_string() parses back to an equal quantity, and formatting that gives the same text;
-//   - sign() agrees with compare against zero, and to_double() is a number of the same sign (or
+//     a <= c; a == b exactly when their toString() texts are equal (the text is canonical);
+//   - toString() parses back to an equal quantity, and formatting that gives the same text;
+//   - sign() agrees with compare against zero, and toDouble() is a number of the same sign (or
 //     zero, when it underflows).
 #include <cmath>
 #include <cstddef>
@@ -38,20 +38,20 @@ void checkOne(const Quantity& q, std::string_view text) {
   if (compare(q, q) != 0 || !(q == q) || q < q) fail("a quantity is not equal to itself", shown);
   const Quantity zero;
   if (compare(q, zero) != q.sign()) fail("sign() disagrees with compare against zero", shown);
-  if (q.is_zero() != (q.sign() == 0)) fail("is_zero() disagrees with sign()", shown);
+  if (q.isZero() != (q.sign() == 0)) fail("isZero() disagrees with sign()", shown);
 
-  const std::string formatted = q.to_string();
+  const std::string formatted = q.toString();
   const std::optional<Quantity> back = Quantity::parse(formatted);
-  if (!back) fail("to_string() does not parse", shown + "\nformatted: " + formatted);
+  if (!back) fail("toString() does not parse", shown + "\nformatted: " + formatted);
   if (compare(*back, q) != 0)
-    fail("to_string() parses to a different quantity", shown + "\nformatted: " + formatted);
-  if (back->to_string() != formatted)
-    fail("formatting is not stable", formatted + "\n" + back->to_string());
+    fail("toString() parses to a different quantity", shown + "\nformatted: " + formatted);
+  if (back->toString() != formatted)
+    fail("formatting is not stable", formatted + "\n" + back->toString());
 
-  const double d = q.to_double();
-  if (std::isnan(d)) fail("to_double() is NaN", shown);
+  const double d = q.toDouble();
+  if (std::isnan(d)) fail("toDouble() is NaN", shown);
   if ((q.sign() > 0 && d < 0) || (q.sign() < 0 && d > 0) || (q.sign() == 0 && d != 0))
-    fail("to_double() has the wrong sign", shown + "\nformatted: " + formatted);
+    fail("toDouble() has the wrong sign", shown + "\nformatted: " + formatted);
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           (c > 0) != (qs[i] > qs[j]) || (c <= 0) != (qs[i] <= qs[j]) ||
           (c >= 0) != (qs[i] >= qs[j]))
         fail("an operator disagrees with compare", pair(i, j));
-      if ((c == 0) != (qs[i].to_string() == qs[j].to_string()))
+      if ((c == 0) != (qs[i].toString() == qs[j].toString()))
         fail("equal quantities format differently (or unequal ones alike)", pair(i, j));
       for (std::size_t k = 0; k < n; ++k)
         if (c <= 0 && cmp[j * n + k] <= 0 && cmp[i * n + k] > 0)

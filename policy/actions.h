@@ -1,6 +1,7 @@
-// The mutate actions of SPEC §3.3, one class per kind of change. Each is built from its typed
-// spec by the loader and then only read. Every action ensures a state: it changes what is
-// missing (or different, when overwriting) and nothing else, so it converges.
+// The mutate actions of SPEC §3.3: per kind of change, the typed spec the loader decodes and the
+// function that builds its action (one class each, in mutate_*.cc); built once, then only read.
+// Every action ensures a state: it changes what is missing (or different, when overwriting) and
+// nothing else, so it converges.
 #pragma once
 
 #include <cstdint>

@@ -1,11 +1,13 @@
-// The compiled, immutable form of policy documents. Built once by the loader, then only read.
+// The compiled policies a PolicySet holds: rules, the mutate actions, validate checks and
+// generators they run, and the contexts these are evaluated in. Built once by the loader, then
+// only read. Conditions hold compiled RE2 regexes: code that only loads and evaluates sets needs
+// policy_set.h and engine.h, not this header.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "json/value.h"
@@ -16,24 +18,9 @@
 #include "policy/policy_set.h"
 #include "policy/request.h"
 #include "policy/result.h"
+#include "policy/settings.h"
 
 namespace billet::policy {
-
-struct Settings {
-  std::int64_t clusterNodes = 0;
-  std::int64_t clusterWorkloads = 0;
-  json::Value cluster;  // what the `cluster` root reads: clusterDocument(clusterNodes, ...) (load)
-  bool clusterAuto = false;              // `cluster: auto`: the size comes from LoadOptions
-  std::int64_t clusterSettleSeconds = 300;
-  std::shared_ptr<const ClusterFacts> facts;  // live facts in `serve --kube-api`; null offline
-  std::vector<std::string> gpuResources = {"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915"};
-  std::vector<std::string> excludeNamespaces = {"kube-system", "kube-node-lease"};
-  bool mutateErrorsDeny = false;   // evaluationErrors.mutate: Allow (default) | Deny
-  bool validateErrorsDeny = true;  // evaluationErrors.validate: Deny (default) | Allow
-  // Kinds whose pod templates are evaluated like a Deployment's: the built-in entries, with the
-  // user's added or replacing them (pod_templates.h).
-  std::vector<PodTemplateKind> podTemplates = builtinPodTemplates();
-};
 
 // ---- mutate -------------------------------------------------------------------------------
 
@@ -149,22 +136,6 @@ struct PolicyExceptionSpec {
   std::vector<Entry> exceptions;
   Match match;
   std::optional<Match> exclude;
-};
-
-class PolicySet {
- public:
-  Settings settings;
-  std::vector<CompiledPolicy> policies;  // in evaluation order (SPEC §4.1)
-  std::vector<PolicyExceptionSpec> exceptions;
-  std::vector<std::pair<std::string, int>> counts;
-
-  // Policies that can match `kind`, in evaluation order. Policies for other kinds cost nothing.
-  const std::vector<const CompiledPolicy*>& forKind(std::string_view kind) const;
-  void buildIndex();
-
- private:
-  std::unordered_map<std::string, std::vector<const CompiledPolicy*>> byKind_;
-  std::vector<const CompiledPolicy*> anyKind_;
 };
 
 }  // namespace billet::policy

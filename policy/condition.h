@@ -1,4 +1,5 @@
-// Conditions `{path, op, value}` (SPEC §3.2), compiled once: regexes and quantities parsed at load.
+// Conditions `{path, op, value}` (SPEC §3.2), compiled once at load: the path parsed, the regex
+// compiled, an ordering operator's value checked to be a quantity.
 #pragma once
 
 #include <re2/re2.h>

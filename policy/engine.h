@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "json/value.h"
-#include "policy/compiled.h"
+#include "policy/policy_set.h"
 #include "policy/request.h"
 #include "policy/result.h"
 

@@ -151,8 +151,6 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
   result.errors = std::move(errors);
   if (!result.errors.empty()) return result;
 
-  auto set = std::make_shared<PolicySet>();
-  set->settings = std::move(settings);
   auto byName = [](const CompiledPolicy& a, const CompiledPolicy& b) { return a.name < b.name; };
   std::sort(out.serviceGroups.begin(), out.serviceGroups.end(), byName);
   std::sort(out.nodePools.begin(), out.nodePools.end(), byName);
@@ -160,16 +158,20 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
             [](const CompiledPolicy& a, const CompiledPolicy& b) {
               return a.order != b.order ? a.order < b.order : a.name < b.name;
             });
-  set->counts = {{"Policy", static_cast<int>(out.policies.size())},
-                 {"ServiceGroup", static_cast<int>(out.serviceGroups.size())},
-                 {"NodePool", static_cast<int>(out.nodePools.size())},
-                 {"PolicyException", static_cast<int>(out.exceptions.size())},
-                 {"Settings", out.settings ? 1 : 0}};
+  std::vector<std::pair<std::string, int>> counts = {
+      {"Policy", static_cast<int>(out.policies.size())},
+      {"ServiceGroup", static_cast<int>(out.serviceGroups.size())},
+      {"NodePool", static_cast<int>(out.nodePools.size())},
+      {"PolicyException", static_cast<int>(out.exceptions.size())},
+      {"Settings", out.settings ? 1 : 0}};
+  std::vector<CompiledPolicy> evaluationOrder;
+  evaluationOrder.reserve(out.serviceGroups.size() + out.nodePools.size() + out.policies.size());
   for (auto* group : {&out.serviceGroups, &out.nodePools, &out.policies})
-    for (CompiledPolicy& p : *group) set->policies.push_back(std::move(p));
-  set->exceptions = std::move(out.exceptions);
-  set->buildIndex();
-  result.set = std::move(set);
+    for (CompiledPolicy& p : *group) evaluationOrder.push_back(std::move(p));
+  // The only place a PolicySet is constructed (its constructor is private to loadPolicies).
+  result.set = std::shared_ptr<const PolicySet>(
+      new PolicySet(std::move(settings), std::move(evaluationOrder), std::move(out.exceptions),
+                    std::move(counts)));
   return result;
 }
 

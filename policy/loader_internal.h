@@ -71,7 +71,3 @@ std::optional<std::string> decodeMetadata(
     std::vector<std::pair<std::string, std::string>>* annotations);
 
 }  // namespace billet::policy
-
-namespace billet::policy {
-
-}  // namespace billet::policy

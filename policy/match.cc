@@ -104,19 +104,6 @@ bool podHasLocalStorage(const json::Value* podSpec) {
   return false;
 }
 
-std::string objectName(const AdmissionRequest& req, const json::Value* object) {
-  if (object) {
-    if (const json::Value* n = dig(*object, {"metadata", "name"});
-        n && n->isString() && !n->asString().empty())
-      return n->asString();
-  }
-  if (!req.name.empty()) return req.name;
-  if (object)
-    if (const json::Value* g = dig(*object, {"metadata", "generateName"}); g && g->isString())
-      return g->asString();
-  return {};
-}
-
 bool matches(const Match& m, const MatchInput& in) {
   const AdmissionRequest& req = in.request;
   if (!m.matchesKind(req.kind) &&

@@ -61,6 +61,5 @@ bool matches(const Match& m, const MatchInput& in);
 bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources,
                 const PodLayout* layout = nullptr);
 bool podHasLocalStorage(const json::Value* podSpec);
-std::string objectName(const AdmissionRequest& req, const json::Value* object);
 
 }  // namespace billet::policy

@@ -14,9 +14,9 @@
 // (`spec.workerGroupSpecs[groupName=gpu].template`) so that messages can say which one broke a
 // rule.
 //
-//   PodTemplates pods(settings, request.group, request.kind, object);
+//   PodTemplates pods(settings.podTemplates, request.group, request.kind, &object);
 //   for (std::size_t i = 0; i < pods.size(); ++i)
-//     const json::Value* spec = podSpecOf(object, pods[i]);
+//     const json::Value* spec = podSpecOf(object, &pods[i]);
 #pragma once
 
 #include <span>

@@ -1,3 +1,7 @@
+#include "policy/policy_set.h"
+
+#include <utility>
+
 #include "policy/compiled.h"
 
 namespace billet::policy {
@@ -38,35 +42,47 @@ std::string LoadError::format() const {
   return oneLine(out);
 }
 
-void PolicySet::buildIndex() {
-  byKind_.clear();
-  anyKind_.clear();
+PolicySet::PolicySet(Settings loadedSettings, std::vector<CompiledPolicy> orderedPolicies,
+                     std::vector<PolicyExceptionSpec> loadedExceptions,
+                     std::vector<std::pair<std::string, int>> kindCounts)
+    : settings(std::move(loadedSettings)),
+      policies(std::move(orderedPolicies)),
+      exceptions(std::move(loadedExceptions)),
+      counts(std::move(kindCounts)),
+      index_(indexByKind(policies, settings.podTemplates)) {}
+
+PolicySet::~PolicySet() = default;
+
+PolicySet::KindIndex PolicySet::indexByKind(const std::vector<CompiledPolicy>& ordered,
+                                            const std::vector<PodTemplateKind>& templateKinds) {
+  KindIndex index;
   // Every kind named by some policy gets a list; each list keeps the evaluation order and
   // includes the policies that match any kind. `Workloads` names the podTemplates kinds too.
   auto templateKind = [&](const std::string& k) {
-    for (const PodTemplateKind& t : settings.podTemplates)
+    for (const PodTemplateKind& t : templateKinds)
       if (t.kind == k) return true;
     return false;
   };
-  for (const CompiledPolicy& p : policies) {
-    for (const std::string& k : p.match.kinds) byKind_.try_emplace(k);
+  for (const CompiledPolicy& p : ordered) {
+    for (const std::string& k : p.match.kinds) index.byKind.try_emplace(k);
     if (p.match.workloads)
-      for (const PodTemplateKind& t : settings.podTemplates) byKind_.try_emplace(t.kind);
+      for (const PodTemplateKind& t : templateKinds) index.byKind.try_emplace(t.kind);
   }
-  for (const CompiledPolicy& p : policies) {
+  for (const CompiledPolicy& p : ordered) {
     if (p.match.kinds.empty()) {
-      anyKind_.push_back(&p);
-      for (auto& [k, list] : byKind_) list.push_back(&p);
+      index.anyKind.push_back(&p);
+      for (auto& [k, list] : index.byKind) list.push_back(&p);
       continue;
     }
-    for (auto& [k, list] : byKind_)
+    for (auto& [k, list] : index.byKind)
       if (p.match.matchesKind(k) || (p.match.workloads && templateKind(k))) list.push_back(&p);
   }
+  return index;
 }
 
 const std::vector<const CompiledPolicy*>& PolicySet::forKind(std::string_view kind) const {
-  auto it = byKind_.find(std::string(kind));
-  return it == byKind_.end() ? anyKind_ : it->second;
+  auto it = index_.byKind.find(std::string(kind));
+  return it == index_.byKind.end() ? index_.anyKind : it->second;
 }
 
 std::vector<std::pair<std::string, int>> countByKind(const PolicySet& set) {

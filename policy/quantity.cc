@@ -15,7 +15,7 @@ __extension__ typedef __int128 I128;
 
 constexpr U128 kInt128Max = ~U128{0} >> 1;
 
-bool is_digit(char c) {
+bool isDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
@@ -25,7 +25,7 @@ struct Scale {
   std::int32_t exp2 = 0;
 };
 
-std::optional<Scale> parse_suffix(std::string_view s) {
+std::optional<Scale> parseSuffix(std::string_view s) {
   if (s.empty()) return Scale{};
   if (s.size() == 1) {
     switch (s[0]) {
@@ -79,7 +79,7 @@ std::optional<Scale> parse_suffix(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::int32_t exponent = 0;
   for (char c : s) {
-    if (!is_digit(c)) return std::nullopt;
+    if (!isDigit(c)) return std::nullopt;
     exponent = exponent * 10 + (c - '0');
     if (exponent > Quantity::kMaxExponent) return std::nullopt;  // also stops overflow
   }
@@ -91,7 +91,7 @@ class Natural {
  public:
   static constexpr std::uint32_t kBase = 1'000'000'000;
 
-  static Natural from_digits(std::string_view digits) {
+  static Natural fromDigits(std::string_view digits) {
     Natural n;
     n.limbs_.reserve(digits.size() / 9 + 1);
     while (!digits.empty()) {
@@ -106,7 +106,7 @@ class Natural {
     return n;
   }
 
-  static Natural from_u128(U128 v) {
+  static Natural fromU128(U128 v) {
     Natural n;
     while (v != 0) {
       n.limbs_.push_back(static_cast<std::uint32_t>(v % kBase));
@@ -116,7 +116,7 @@ class Natural {
   }
 
   // m at most 2^30, so that limb * m + carry fits in 64 bits.
-  void mul_small(std::uint32_t m) {
+  void mulSmall(std::uint32_t m) {
     std::uint64_t carry = 0;
     for (auto& limb : limbs_) {
       std::uint64_t x = std::uint64_t{limb} * m + carry;
@@ -130,26 +130,26 @@ class Natural {
     trim();
   }
 
-  void mul_pow10(std::int32_t k) {
+  void mulPow10(std::int32_t k) {
     static constexpr std::uint32_t kPow10[] = {1,      10,      100,      1000,     10000,
                                                100000, 1000000, 10000000, 100000000};
-    for (; k >= 9; k -= 9) mul_small(kBase);
-    if (k > 0) mul_small(kPow10[k]);
+    for (; k >= 9; k -= 9) mulSmall(kBase);
+    if (k > 0) mulSmall(kPow10[k]);
   }
 
-  void mul_pow5(std::int32_t k) {
-    for (; k >= 12; k -= 12) mul_small(244'140'625);  // 5^12 < 2^30
+  void mulPow5(std::int32_t k) {
+    for (; k >= 12; k -= 12) mulSmall(244'140'625);  // 5^12 < 2^30
     std::uint32_t m = 1;
     for (; k > 0; --k) m *= 5;
-    mul_small(m);
+    mulSmall(m);
   }
 
-  void mul_pow2(std::int32_t k) {
-    for (; k >= 30; k -= 30) mul_small(std::uint32_t{1} << 30);
-    if (k > 0) mul_small(std::uint32_t{1} << k);
+  void mulPow2(std::int32_t k) {
+    for (; k >= 30; k -= 30) mulSmall(std::uint32_t{1} << 30);
+    if (k > 0) mulSmall(std::uint32_t{1} << k);
   }
 
-  std::string to_digits() const {
+  std::string toDigits() const {
     if (limbs_.empty()) return "0";
     std::string out = std::to_string(limbs_.back());
     for (std::size_t i = limbs_.size() - 1; i-- > 0;) {
@@ -183,11 +183,11 @@ struct Exact {
   std::int32_t exp2 = 0;
 };
 
-U128 abs_u128(I128 v) {
+U128 absU128(I128 v) {
   return v < 0 ? U128{0} - static_cast<U128>(v) : static_cast<U128>(v);
 }
 
-std::string u128_digits(U128 v) {
+std::string u128Digits(U128 v) {
   if (v == 0) return "0";
   std::string out;
   while (v != 0) {
@@ -200,7 +200,7 @@ std::string u128_digits(U128 v) {
 
 // Plain decimal for digits * 10^exp10 (digits without trailing zeros), switching to an exponent
 // when the plain form would be long.
-std::string format_decimal(bool negative, std::string digits, std::int32_t exp10) {
+std::string formatDecimal(bool negative, std::string digits, std::int32_t exp10) {
   constexpr std::int32_t kPlainZeros = 30;
   std::string out = negative ? "-" : "";
   auto n = static_cast<std::int32_t>(digits.size());
@@ -227,11 +227,10 @@ std::string format_decimal(bool negative, std::string digits, std::int32_t exp10
 
 // Whether the parser reads `text` (written by the formatters here): at most kMaxDigits digits
 // before any exponent, and an exponent of at most kMaxExponent in magnitude.
-bool within_bounds(std::string_view text) {
+bool withinBounds(std::string_view text) {
   const std::size_t e = text.find('e');
   const std::string_view mantissa = text.substr(0, e);
-  if (std::count_if(mantissa.begin(), mantissa.end(), is_digit) > Quantity::kMaxDigits)
-    return false;
+  if (std::count_if(mantissa.begin(), mantissa.end(), isDigit) > Quantity::kMaxDigits) return false;
   if (e == std::string_view::npos) return true;
   std::string_view exponent = text.substr(e + 1);
   if (!exponent.empty() && exponent.front() == '-') exponent.remove_prefix(1);
@@ -243,7 +242,7 @@ bool within_bounds(std::string_view text) {
 
 // digits * 10^exp10 without an exponent, for a mantissa: "0.5", or ".5" when the leading zero
 // would cross kMaxDigits.
-std::string format_plain(bool negative, const std::string& digits, std::int32_t exp10) {
+std::string formatPlain(bool negative, const std::string& digits, std::int32_t exp10) {
   std::string out = negative ? "-" : "";
   const auto n = static_cast<std::int32_t>(digits.size());
   if (exp10 >= 0) {
@@ -263,9 +262,9 @@ std::string format_plain(bool negative, const std::string& digits, std::int32_t 
 
 // digits * 10^exp10 with the exponent clamped into the parser's range; the mantissa takes the
 // difference as trailing zeros or fraction digits ("1e-1001" is written "0.1e-1000").
-std::string format_clamped(bool negative, const std::string& digits, std::int32_t exp10) {
+std::string formatClamped(bool negative, const std::string& digits, std::int32_t exp10) {
   const std::int32_t x = std::clamp(exp10, -Quantity::kMaxExponent, Quantity::kMaxExponent);
-  return format_plain(negative, digits, exp10 - x) + "e" + std::to_string(x);
+  return formatPlain(negative, digits, exp10 - x) + "e" + std::to_string(x);
 }
 
 }  // namespace
@@ -273,20 +272,20 @@ std::string format_clamped(bool negative, const std::string& digits, std::int32_
 // Private access for the helpers above, without putting them in the header.
 struct QuantityParts {
   static Exact exact(const Quantity& q) {
-    if (q.small_) return Exact{Natural::from_u128(abs_u128(q.nano_)), -9, 0};
-    return Exact{Natural::from_digits(q.digits_), q.exp10_, q.exp2_};
+    if (q.small_) return Exact{Natural::fromU128(absU128(q.nano_)), -9, 0};
+    return Exact{Natural::fromDigits(q.digits_), q.exp10_, q.exp2_};
   }
 
-  static int compare_magnitude(const Quantity& a, const Quantity& b) {
+  static int compareMagnitude(const Quantity& a, const Quantity& b) {
     Exact x = exact(a);
     Exact y = exact(b);
     // Bring both to the common factor 10^min(exp10) * 2^min(exp2); the rest is integer.
     std::int32_t e10 = std::min(x.exp10, y.exp10);
     std::int32_t e2 = std::min(x.exp2, y.exp2);
-    x.magnitude.mul_pow10(x.exp10 - e10);
-    y.magnitude.mul_pow10(y.exp10 - e10);
-    x.magnitude.mul_pow2(x.exp2 - e2);
-    y.magnitude.mul_pow2(y.exp2 - e2);
+    x.magnitude.mulPow10(x.exp10 - e10);
+    y.magnitude.mulPow10(y.exp10 - e10);
+    x.magnitude.mulPow2(x.exp2 - e2);
+    y.magnitude.mulPow2(y.exp2 - e2);
     return compare(x.magnitude, y.magnitude);
   }
 };
@@ -299,17 +298,17 @@ std::optional<Quantity> Quantity::parse(std::string_view text) {
     ++pos;
   }
   std::size_t begin = pos;
-  while (pos < text.size() && is_digit(text[pos])) ++pos;
+  while (pos < text.size() && isDigit(text[pos])) ++pos;
   std::string_view whole = text.substr(begin, pos - begin);
   std::string_view fraction;
   if (pos < text.size() && text[pos] == '.') {
     begin = ++pos;
-    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    while (pos < text.size() && isDigit(text[pos])) ++pos;
     fraction = text.substr(begin, pos - begin);
   }
   if (whole.empty() && fraction.empty()) return std::nullopt;
   if (whole.size() + fraction.size() > static_cast<std::size_t>(kMaxDigits)) return std::nullopt;
-  std::optional<Scale> scale = parse_suffix(text.substr(pos));
+  std::optional<Scale> scale = parseSuffix(text.substr(pos));
   if (!scale) return std::nullopt;
 
   // The significant digits of whole and fraction together: value = digits * 10^exp10 * 2^exp2.
@@ -356,7 +355,7 @@ int compare(const Quantity& a, const Quantity& b) {
   if (sa != sb) return sa < sb ? -1 : 1;
   if (sa == 0) return 0;
   if (a.small_ && b.small_) return a.nano_ < b.nano_ ? -1 : (a.nano_ > b.nano_ ? 1 : 0);
-  int magnitude = QuantityParts::compare_magnitude(a, b);
+  int magnitude = QuantityParts::compareMagnitude(a, b);
   return sa < 0 ? -magnitude : magnitude;
 }
 
@@ -369,27 +368,27 @@ int Quantity::sign() const {
 struct QuantityText {
   static std::string decimal(const Quantity& q, std::string& digits, std::int32_t& exp10) {
     if (q.small_) {
-      digits = u128_digits(abs_u128(q.nano_));
+      digits = u128Digits(absU128(q.nano_));
       exp10 = -9;
       while (digits.size() > 1 && digits.back() == '0') {
         digits.pop_back();
         ++exp10;
       }
       if (digits == "0") exp10 = 0;
-      return format_decimal(q.nano_ < 0, digits, exp10);
+      return formatDecimal(q.nano_ < 0, digits, exp10);
     }
     digits = q.digits_;
     exp10 = q.exp10_;
     if (q.exp2_ != 0) {
-      Natural n = Natural::from_digits(q.digits_);
-      n.mul_pow2(q.exp2_);
-      digits = n.to_digits();
+      Natural n = Natural::fromDigits(q.digits_);
+      n.mulPow2(q.exp2_);
+      digits = n.toDigits();
       while (digits.back() == '0') {
         digits.pop_back();
         ++exp10;
       }
     }
-    return format_decimal(q.negative_, digits, exp10);
+    return formatDecimal(q.negative_, digits, exp10);
   }
 
   // Near the parser's bounds the decimal text can need more digits or a larger exponent than
@@ -400,33 +399,33 @@ struct QuantityText {
     std::string digits;
     std::int32_t exp10 = 0;
     std::string text = decimal(q, digits, exp10);
-    if (within_bounds(text)) return text;
+    if (withinBounds(text)) return text;
     const bool negative = q.sign() < 0;
-    text = format_clamped(negative, digits, exp10);
-    if (within_bounds(text)) return text;
+    text = formatClamped(negative, digits, exp10);
+    if (withinBounds(text)) return text;
     static constexpr const char* kSuffixes[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
     for (std::int32_t k = 1; k <= 6; ++k) {
       // value / 2^(10k) = digits * 5^(10k) * 10^(exp10 - 10k)
-      Natural n = Natural::from_digits(digits);
-      n.mul_pow5(10 * k);
-      std::string mantissa = n.to_digits();
+      Natural n = Natural::fromDigits(digits);
+      n.mulPow5(10 * k);
+      std::string mantissa = n.toDigits();
       std::int32_t e = exp10 - 10 * k;
       while (mantissa.back() == '0') {
         mantissa.pop_back();
         ++e;
       }
-      text = format_plain(negative, mantissa, e) + kSuffixes[k - 1];
-      if (within_bounds(text)) return text;
+      text = formatPlain(negative, mantissa, e) + kSuffixes[k - 1];
+      if (withinBounds(text)) return text;
     }
     return text;  // not reached for a parsed value: its own suffix fits
   }
 };
 
-std::string Quantity::to_string() const {
+std::string Quantity::toString() const {
   return QuantityText::parseable(*this);
 }
 
-double Quantity::to_double() const {
+double Quantity::toDouble() const {
   if (small_) return static_cast<double>(nano_) / 1e9;
   std::string digits;
   std::int32_t exp10 = 0;

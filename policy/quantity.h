@@ -58,17 +58,17 @@ class Quantity {
   friend bool operator>=(const Quantity& a, const Quantity& b) { return compare(a, b) >= 0; }
 
   int sign() const;  // -1, 0 or 1
-  bool is_zero() const { return sign() == 0; }
+  bool isZero() const { return sign() == 0; }
 
   // The exact value in plain decimal, parseable back to an equal Quantity: "0.5", "1073741824",
   // "-2.5", "0". Very large or very small values use an exponent: "123e40", "1e-400". Near the
   // parser's bounds the text stays within them: an exponent past kMaxExponent moves into the
   // mantissa ("1e-1999" is "0.00…01e-1000"), and a value with more than kMaxDigits digits in
   // decimal keeps a binary suffix ("99…9Ei"). Equal quantities give the same text.
-  std::string to_string() const;
+  std::string toString() const;
 
   // An approximation for display and ratios; never use it to compare.
-  double to_double() const;
+  double toDouble() const;
 
  private:
   __extension__ typedef __int128 Int128;

@@ -19,4 +19,17 @@ bool parseOperation(std::string_view s, Operation& op) {
   return false;
 }
 
+std::string objectName(const AdmissionRequest& req, const json::Value* object) {
+  if (object) {
+    if (const json::Value* n = dig(*object, {"metadata", "name"});
+        n && n->isString() && !n->asString().empty())
+      return n->asString();
+  }
+  if (!req.name.empty()) return req.name;
+  if (object)
+    if (const json::Value* g = dig(*object, {"metadata", "generateName"}); g && g->isString())
+      return g->asString();
+  return {};
+}
+
 }  // namespace billet::policy

@@ -34,4 +34,8 @@ struct AdmissionRequest {
   const json::Value* request = nullptr;
 };
 
+// The object's name for matching and messages: metadata.name, else the request's name, else
+// metadata.generateName (an object created with generateName has no name yet when admitted).
+std::string objectName(const AdmissionRequest& req, const json::Value* object);
+
 }  // namespace billet::policy

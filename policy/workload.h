@@ -1,9 +1,12 @@
-// Where each kind keeps its pod (SPEC §3.2 `pod` and `podMetadata` roots):
-//   Pod                                         spec,                          metadata
+// The built-in workload kinds, where each keeps its one pod (SPEC §3.2 `pod` and `podMetadata`
+// roots), and the replica count rules see:
+//
+//   Pod                                      spec, metadata
 //   Deployment, ReplicaSet, StatefulSet,
-//   DaemonSet, Job, ReplicationController       spec.template.spec, spec.template.metadata CronJob
-//   spec.jobTemplate.spec.template.spec / .metadata
-// Other kinds (Node, ...) have no pod.
+//   DaemonSet, Job, ReplicationController    spec.template.spec, spec.template.metadata
+//   CronJob                                  spec.jobTemplate.spec.template.spec, .metadata
+//
+// Other kinds (Node, ...) have no pod here (pod_templates.h adds Settings.podTemplates' kinds).
 #pragma once
 
 #include <array>

@@ -34,7 +34,6 @@
 #include "json/patch.h"
 #include "json/write.h"
 #include "json/yaml.h"
-#include "policy/compiled.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"
 #include "admission/evaluation.h"
@@ -57,7 +56,7 @@ std::string readFile(const fs::path& p) {
 Value readYaml(const fs::path& p) {
   std::vector<policy::Document> docs;
   std::vector<policy::LoadError> errors;
-  policy::parseDocuments({p.string(), readFile(p)}, docs, errors);
+  policy::parseDocuments({p.string(), readFile(p), true, {}}, docs, errors);
   REQUIRE(errors.empty());
   REQUIRE(docs.size() == 1);
   return policy::toValue(docs[0].node);

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "json/parse.h"
-#include "policy/compiled.h"
 #include "policy/engine.h"
 #include "policy/policy_set.h"
 

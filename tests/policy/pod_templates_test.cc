@@ -4,7 +4,6 @@
 
 #include "json/patch.h"
 #include "json/write.h"
-#include "policy/compiled.h"
 #include "policy/engine.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"

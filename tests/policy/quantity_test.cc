@@ -8,7 +8,7 @@
 namespace Catch {
 template <>
 struct StringMaker<billet::policy::Quantity> {
-  static std::string convert(const billet::policy::Quantity& q) { return q.to_string(); }
+  static std::string convert(const billet::policy::Quantity& q) { return q.toString(); }
 };
 }  // namespace Catch
 
@@ -44,16 +44,16 @@ TEST_CASE("the contract's examples", "[quantity]") {
 }
 
 TEST_CASE("decimalSI suffixes", "[quantity]") {
-  CHECK(Q("1n").to_string() == "0.000000001");
-  CHECK(Q("1u").to_string() == "0.000001");
-  CHECK(Q("1m").to_string() == "0.001");
-  CHECK(Q("1").to_string() == "1");
-  CHECK(Q("1k").to_string() == "1000");
-  CHECK(Q("1M").to_string() == "1000000");
-  CHECK(Q("1G").to_string() == "1000000000");
-  CHECK(Q("1T").to_string() == "1000000000000");
-  CHECK(Q("1P").to_string() == "1000000000000000");
-  CHECK(Q("1E").to_string() == "1000000000000000000");
+  CHECK(Q("1n").toString() == "0.000000001");
+  CHECK(Q("1u").toString() == "0.000001");
+  CHECK(Q("1m").toString() == "0.001");
+  CHECK(Q("1").toString() == "1");
+  CHECK(Q("1k").toString() == "1000");
+  CHECK(Q("1M").toString() == "1000000");
+  CHECK(Q("1G").toString() == "1000000000");
+  CHECK(Q("1T").toString() == "1000000000000");
+  CHECK(Q("1P").toString() == "1000000000000000");
+  CHECK(Q("1E").toString() == "1000000000000000000");
 
   CHECK(Q("1000n") == Q("1u"));
   CHECK(Q("1000u") == Q("1m"));
@@ -69,12 +69,12 @@ TEST_CASE("decimalSI suffixes", "[quantity]") {
 }
 
 TEST_CASE("binarySI suffixes", "[quantity]") {
-  CHECK(Q("1Ki").to_string() == "1024");
-  CHECK(Q("1Mi").to_string() == "1048576");
-  CHECK(Q("1Gi").to_string() == "1073741824");
-  CHECK(Q("1Ti").to_string() == "1099511627776");
-  CHECK(Q("1Pi").to_string() == "1125899906842624");
-  CHECK(Q("1Ei").to_string() == "1152921504606846976");
+  CHECK(Q("1Ki").toString() == "1024");
+  CHECK(Q("1Mi").toString() == "1048576");
+  CHECK(Q("1Gi").toString() == "1073741824");
+  CHECK(Q("1Ti").toString() == "1099511627776");
+  CHECK(Q("1Pi").toString() == "1125899906842624");
+  CHECK(Q("1Ei").toString() == "1152921504606846976");
 
   CHECK(Q("1024Ki") == Q("1Mi"));
   CHECK(Q("1024Mi") == Q("1Gi"));
@@ -100,9 +100,9 @@ TEST_CASE("signs", "[quantity]") {
   CHECK(Q("0").sign() == 0);
   CHECK(Q("-0") == Q("0"));
   CHECK(Q("+0") == Q("0"));
-  CHECK(Q("-0.000Gi").is_zero());
-  CHECK(Q("0e5").is_zero());
-  CHECK(Q("000").is_zero());
+  CHECK(Q("-0.000Gi").isZero());
+  CHECK(Q("0e5").isZero());
+  CHECK(Q("000").isZero());
   CHECK(Q("+1") == Q("1"));
   CHECK(Q("-1Gi") < Q("-1G"));
   CHECK(Q("-500m") > Q("-1"));
@@ -111,9 +111,9 @@ TEST_CASE("signs", "[quantity]") {
   CHECK(Q("-1e500") < Q("-1"));
   CHECK(Q("-1e-500") > Q("-1n"));
   CHECK(Q("-1e-500") < Q("0"));
-  CHECK(Q("-1e-500").to_string() == "-1e-500");
-  CHECK(Q("-2.5").to_string() == "-2.5");
-  CHECK(Quantity().is_zero());
+  CHECK(Q("-1e-500").toString() == "-1e-500");
+  CHECK(Q("-2.5").toString() == "-2.5");
+  CHECK(Quantity().isZero());
   CHECK(Quantity() == Q("0"));
 }
 
@@ -123,13 +123,13 @@ TEST_CASE("fractions", "[quantity]") {
   CHECK(Q("1.") == Q("1"));
   CHECK(Q("1.G") == Q("1G"));
   CHECK(Q("+.5") == Q("0.5"));
-  CHECK(Q("-.5").to_string() == "-0.5");
+  CHECK(Q("-.5").toString() == "-0.5");
   CHECK(Q("0.1") == Q("100m"));
   CHECK(Q("1.25k") == Q("1250"));
   CHECK(Q("1.5m") == Q("1500u"));
   CHECK(Q("0.001") == Q("1m"));
   CHECK(Q("00012.3400") == Q("12.34"));
-  CHECK(Q("12.34").to_string() == "12.34");
+  CHECK(Q("12.34").toString() == "12.34");
   CHECK(Q("1.000000000000000000000000000000001") > Q("1"));
   CHECK(Q("0.999999999999999999999999999999999") < Q("1"));
   // Finer than a nano-unit: kept exactly (the API server would round these up to 1n).
@@ -139,7 +139,7 @@ TEST_CASE("fractions", "[quantity]") {
   CHECK(Q("1.5n") < Q("2n"));
   CHECK(Q("-0.1n") < Q("0"));
   CHECK(Q("1e-10") == Q("0.1n"));
-  CHECK(Q("0.1n").to_string() == "0.0000000001");
+  CHECK(Q("0.1n").toString() == "0.0000000001");
 }
 
 TEST_CASE("decimal exponents", "[quantity]") {
@@ -158,8 +158,8 @@ TEST_CASE("decimal exponents", "[quantity]") {
   CHECK(Q("1E") == Q("1e18"));
   CHECK(Q("1e18") == Q("1000P"));
   CHECK(Q("12e-1") == Q("1.2"));
-  CHECK(Q("1e1000").to_string() == "1e1000");
-  CHECK(Q("1e-1000").to_string() == "1e-1000");
+  CHECK(Q("1e1000").toString() == "1e1000");
+  CHECK(Q("1e-1000").toString() == "1e-1000");
   CHECK(Q("1e1000") > Q("1e999"));
   CHECK(Q("1e-1000") < Q("1e-999"));
   CHECK(Q("1e-1000") > Q("0"));
@@ -286,11 +286,11 @@ TEST_CASE("huge values are compared exactly", "[quantity]") {
   CHECK(Q("1e1000") > Q("1000Ei"));
   CHECK(Q("123456789012345678901234567890123456789") <
         Q("123456789012345678901234567890123456790"));
-  CHECK(Q("123456789012345678901234567890123456789e5").to_string() ==
+  CHECK(Q("123456789012345678901234567890123456789e5").toString() ==
         "12345678901234567890123456789012345678900000");
   const std::string e31 = "1" + std::string(31, '0');
-  CHECK(Q(e31 + "Ki").to_string() == "1024e31");
-  CHECK(Q("3" + std::string(31, '0') + "Ei").to_string() == "3458764513820540928e31");
+  CHECK(Q(e31 + "Ki").toString() == "1024e31");
+  CHECK(Q("3" + std::string(31, '0') + "Ei").toString() == "3458764513820540928e31");
   CHECK(Q("15" + std::string(30, '0') + "Ki") == Q("1536e31"));
   CHECK(Q(e31 + "Ki") > Q("1e34"));
   CHECK(Q(e31 + "Ki") < Q("1.025e34"));
@@ -299,7 +299,7 @@ TEST_CASE("huge values are compared exactly", "[quantity]") {
 
 // Found by fuzz/quantity_fuzz (corpus: regression-to-string-at-bounds.txt): the decimal text of
 // a value near the bounds needed more digits or a larger exponent than the parser reads.
-TEST_CASE("to_string stays within the parser's bounds", "[quantity]") {
+TEST_CASE("toString stays within the parser's bounds", "[quantity]") {
   const std::string nines(Quantity::kMaxDigits, '9');
   const std::string zeros(Quantity::kMaxDigits - 2, '0');
   const std::vector<std::string> edges = {nines + "Ei",
@@ -314,15 +314,15 @@ TEST_CASE("to_string stays within the parser's bounds", "[quantity]") {
                                           "123e40"};
   for (const std::string& text : edges) {
     const Quantity q = Q(text);
-    INFO("quantity: " << text.substr(0, 40) << "… written " << q.to_string().substr(0, 40));
-    const auto back = Quantity::parse(q.to_string());
+    INFO("quantity: " << text.substr(0, 40) << "… written " << q.toString().substr(0, 40));
+    const auto back = Quantity::parse(q.toString());
     REQUIRE(back.has_value());
     CHECK(compare(*back, q) == 0);
-    CHECK(back->to_string() == q.to_string());
+    CHECK(back->toString() == q.toString());
   }
-  CHECK(Q("0." + zeros + "1e-1000").to_string() == "0." + zeros + "1e-1000");
-  CHECK(Q(nines + "Ei").to_string() == nines + "Ei");
-  CHECK(Q("1e-1000").to_string() == "1e-1000");  // unchanged inside the bounds
+  CHECK(Q("0." + zeros + "1e-1000").toString() == "0." + zeros + "1e-1000");
+  CHECK(Q(nines + "Ei").toString() == nines + "Ei");
+  CHECK(Q("1e-1000").toString() == "1e-1000");  // unchanged inside the bounds
 }
 
 TEST_CASE("the exact fast path and the big-number path agree at their border", "[quantity]") {
@@ -381,7 +381,7 @@ TEST_CASE("ordering is a total order over mixed representations", "[quantity]") 
   for (const auto& [ga, a] : all) {
     for (const auto& [gb, b] : all) {
       int expected = ga < gb ? -1 : (ga > gb ? 1 : 0);
-      INFO(a.to_string() << " vs " << b.to_string());
+      INFO(a.toString() << " vs " << b.toString());
       CHECK(compare(a, b) == expected);
       CHECK((a == b) == (expected == 0));
       CHECK((a < b) == (expected < 0));
@@ -392,43 +392,43 @@ TEST_CASE("ordering is a total order over mixed representations", "[quantity]") 
   }
 }
 
-TEST_CASE("to_string is exact and parses back", "[quantity]") {
-  CHECK(Q("0").to_string() == "0");
-  CHECK(Q("-0").to_string() == "0");
-  CHECK(Q("500m").to_string() == "0.5");
-  CHECK(Q("1500m").to_string() == "1.5");
-  CHECK(Q("100m").to_string() == "0.1");
-  CHECK(Q("1.5Gi").to_string() == "1610612736");
-  CHECK(Q("0.5Ki").to_string() == "512");
-  CHECK(Q("1.1Ki").to_string() == "1126.4");
-  CHECK(Q("1e30").to_string() == "1000000000000000000000000000000");
-  CHECK(Q("1e31").to_string() == "1e31");
-  CHECK(Q("123e-33").to_string() == "0.000000000000000000000000000000123");
-  CHECK(Q("123e-34").to_string() == "123e-34");
-  CHECK(Q("1e-40").to_string() == "1e-40");
-  CHECK(Q("5" + std::string(100, '0') + "Ki").to_string() == "512e101");
+TEST_CASE("toString is exact and parses back", "[quantity]") {
+  CHECK(Q("0").toString() == "0");
+  CHECK(Q("-0").toString() == "0");
+  CHECK(Q("500m").toString() == "0.5");
+  CHECK(Q("1500m").toString() == "1.5");
+  CHECK(Q("100m").toString() == "0.1");
+  CHECK(Q("1.5Gi").toString() == "1610612736");
+  CHECK(Q("0.5Ki").toString() == "512");
+  CHECK(Q("1.1Ki").toString() == "1126.4");
+  CHECK(Q("1e30").toString() == "1000000000000000000000000000000");
+  CHECK(Q("1e31").toString() == "1e31");
+  CHECK(Q("123e-33").toString() == "0.000000000000000000000000000000123");
+  CHECK(Q("123e-34").toString() == "123e-34");
+  CHECK(Q("1e-40").toString() == "1e-40");
+  CHECK(Q("5" + std::string(100, '0') + "Ki").toString() == "512e101");
   const char* texts[] = {"0",       "1",       "-1",   "500m",   "1.5Gi", "0.1n",  "-7.25u",
                          "1e1000",  "-1e-999", "3Ei",  "2.5e40", "1.1Ki", "1e-40", "123e-35",
                          "7.77e77", "0.5n",    "-5Pi", "9e-9",   "1.5Ei", "1.5e-3"};
   for (const char* text : texts) {
     INFO("text: " << text);
     auto q = Q(text);
-    auto back = Quantity::parse(q.to_string());
+    auto back = Quantity::parse(q.toString());
     REQUIRE(back.has_value());
     CHECK(*back == q);
   }
 }
 
-TEST_CASE("to_double approximates", "[quantity]") {
-  CHECK(Q("500m").to_double() == Approx(0.5));
-  CHECK(Q("1Gi").to_double() == Approx(1073741824.0));
-  CHECK(Q("-2.5").to_double() == Approx(-2.5));
-  CHECK(Q("1e40").to_double() == Approx(1e40));
-  CHECK(Q("0.1n").to_double() == Approx(1e-10));
-  CHECK(Q("1e1000").to_double() == std::numeric_limits<double>::infinity());
-  CHECK(Q("-1e1000").to_double() == -std::numeric_limits<double>::infinity());
-  CHECK(Q("1e-1000").to_double() == 0.0);
-  CHECK(Q("0").to_double() == 0.0);
+TEST_CASE("toDouble approximates", "[quantity]") {
+  CHECK(Q("500m").toDouble() == Approx(0.5));
+  CHECK(Q("1Gi").toDouble() == Approx(1073741824.0));
+  CHECK(Q("-2.5").toDouble() == Approx(-2.5));
+  CHECK(Q("1e40").toDouble() == Approx(1e40));
+  CHECK(Q("0.1n").toDouble() == Approx(1e-10));
+  CHECK(Q("1e1000").toDouble() == std::numeric_limits<double>::infinity());
+  CHECK(Q("-1e1000").toDouble() == -std::numeric_limits<double>::infinity());
+  CHECK(Q("1e-1000").toDouble() == 0.0);
+  CHECK(Q("0").toDouble() == 0.0);
 }
 
 TEST_CASE("hostile input stays cheap", "[quantity]") {
