@@ -213,7 +213,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
     PodTemplates pods(kinds, req.group, req.kind, &work);
     Flags applies(views(pods));
     bool anyApplies = false;
-    for (std::size_t i = 0; i < applies.size(); ++i) {
+    for (std::size_t i = 0; i < applies.size() && !deadline.passed(); ++i) {
       MatchInput in{req, set.settings, &work, rootsFor(set.settings, req, &work, pods, i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
@@ -492,7 +492,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
     return i == 0 ? first : rootsFor(set.settings, req, &object, pods, i);
   };
   // A rule that could not be judged: denied with Settings evaluationErrors.validate: Deny.
-  auto failed = [&](const CompiledPolicy& p, const Rule& r, Mode mode, std::string error) {
+  auto evaluationError = [&](const CompiledPolicy& p, const Rule& r, Mode mode, std::string error) {
     if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
       out.denials.push_back(p.name + "/" + r.name + ": evaluation error: " + error);
     out.results.push_back(result(p, r, mode, Outcome::Error, std::move(error)));
@@ -510,7 +510,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       if (r.stage != Stage::Validate) continue;
       Mode mode = effectiveMode(*p, r, options);
       if (deadline.passed()) {
-        failed(*p, r, mode, std::string(kDeadlineExceeded));
+        evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
         continue;
       }
       if (!anyApplies) {
@@ -544,7 +544,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         continue;
       }
       if (!error.empty()) {
-        failed(*p, r, mode, std::move(error));
+        evaluationError(*p, r, mode, std::move(error));
         continue;
       }
       if (found.empty()) {
@@ -558,14 +558,14 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         std::optional<std::vector<Found>> fresh =
             newViolations(r, req, set.settings, deadline, std::move(found), kept);
         if (!fresh) {
-          failed(*p, r, mode, std::string(kDeadlineExceeded));
+          evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
           continue;
         }
         found = std::move(*fresh);
         if (found.empty()) {
           std::optional<std::string> existing = joinUnique(messagesOf(kept), deadline);
           if (!existing) {
-            failed(*p, r, mode, std::string(kDeadlineExceeded));
+            evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
             continue;
           }
           out.results.push_back(
@@ -575,7 +575,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       }
       std::optional<std::string> joined = joinUnique(messagesOf(found), deadline);
       if (!joined) {
-        failed(*p, r, mode, std::string(kDeadlineExceeded));
+        evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
         continue;
       }
       std::string message = std::move(*joined);
