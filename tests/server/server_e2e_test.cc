@@ -581,6 +581,7 @@ TEST_CASE("serve: bad flags, certificates and addresses exit 2", "[e2e][server]"
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--listen", "nowhere"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--threads", "0"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--read-timeout", "soon"}) == 2);
+  CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--eval-timeout", "0"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--log-level", "loud"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--kube-api", "https://:1"}) == 2);
   CHECK(exitCode({"--policies", policiesDir(), "--tls-cert", tmp / "missing.crt", "--tls-key",
