@@ -100,7 +100,7 @@ std::string readReview(std::string_view body, Review& review, std::size_t maxVal
 }
 
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
-                            std::size_t maxValues) {
+                            std::size_t maxValues, const policy::EvalOptions& options) {
   Review review;
   if (std::string reason = readReview(body, review, maxValues); !reason.empty())
     return badRequest(std::move(reason));
@@ -128,7 +128,8 @@ AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std
   out += R"(,"kind":"AdmissionReview","response":{"uid":)";
   json::writeString(req.uid, out);
 
-  Evaluation e = evaluate(set, req, endpoint == Endpoint::Mutate ? Stages::kMutate : Stages::kValidate);
+  Evaluation e = evaluate(
+      set, req, endpoint == Endpoint::Mutate ? Stages::kMutate : Stages::kValidate, options);
   reply.results = std::move(e.results);
   if (endpoint == Endpoint::Mutate) {
     reply.allowed = e.mutate.allowed;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json/parse.h"
+#include "policy/engine.h"
 #include "policy/request.h"
 #include "policy/result.h"
 
@@ -55,8 +56,10 @@ struct Review {
 std::string readReview(std::string_view body, Review& review,
                        std::size_t maxValues = json::kNoValueLimit);
 
-// maxValues bounds the parsed document (json::parse); past it the reply is a 400.
+// maxValues bounds the parsed document (json::parse); past it the reply is a 400. `options`
+// carries the server's per-request deadline; `billet review` passes none.
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
-                            std::size_t maxValues = json::kNoValueLimit);
+                            std::size_t maxValues = json::kNoValueLimit,
+                            const policy::EvalOptions& options = {});
 
 }  // namespace billet::admission

@@ -36,6 +36,10 @@ const ArgParser& parser() {
            "S"},
           {"drain-timeout", 0, true, false,
            "longest wait for in-flight requests on SIGTERM (default 25s)", "S"},
+          {"eval-timeout", 0, true, false,
+           "longest evaluation of one admission request; past it rules report an error "
+           "(default 2s)",
+           "S"},
           {"report-interval", 0, true, false,
            "with --kube-api: how often changed PolicyReports are written (default 30s)", "S"},
           {"audit-interval", 0, true, false,
@@ -148,6 +152,7 @@ int serve(const Args& args) {
   for (DurationFlag f : {DurationFlag{"read-timeout", &o.readTimeout},
                          DurationFlag{"reload-interval", &o.reloadInterval},
                          DurationFlag{"drain-timeout", &o.drainTimeout},
+                         DurationFlag{"eval-timeout", &o.evalTimeout},
                          DurationFlag{"report-interval", &o.reportInterval}}) {
     if (auto v = a.get(f.name)) {
       auto d = parseDuration(*v);

@@ -64,6 +64,22 @@ class Value {
   const Object& asObject() const { return std::get<Object>(v_); }
   Object& asObject() { return std::get<Object>(v_); }
 
+  // Typed access that cannot fail, for values whose type is not known yet (a request's fields):
+  // the content when the value has that type, else nullptr. The as*() accessors above are for
+  // values whose type was checked first; on another type they throw.
+  //   const Value* image = container.find("image");
+  //   if (const std::string* s = image ? image->ifString() : nullptr) use(*s);
+  //   if (const Array* list = value.ifArray()) for (const Value& e : *list) ...
+  const std::string* ifString() const { return std::get_if<std::string>(&v_); }
+  const std::string* ifNumberText() const {
+    const Number* n = std::get_if<Number>(&v_);
+    return n ? &n->text : nullptr;
+  }
+  const Array* ifArray() const { return std::get_if<Array>(&v_); }
+  Array* ifArray() { return std::get_if<Array>(&v_); }
+  const Object* ifObject() const { return std::get_if<Object>(&v_); }
+  Object* ifObject() { return std::get_if<Object>(&v_); }
+
   // The text of a scalar as a user would write it in YAML: strings as-is, numbers as written,
   // booleans "true"/"false", null "null". Empty for arrays and objects.
   std::string scalarText() const;

@@ -23,6 +23,7 @@ class RequireResourcesCheck final : public Check {
       : requests_(std::move(r)), limits_(std::move(l)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       std::string missing;
       for (const std::string& k : requests_)
         if (!resourceValue(c, "requests", k))
@@ -44,6 +45,7 @@ class GuaranteedQoSCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       for (const char* k : {"cpu", "memory"}) {
         const json::Value* lim = resourceValue(c, "limits", k);
         const json::Value* req = resourceValue(c, "requests", k);
@@ -73,6 +75,7 @@ class MaxResourcesCheck final : public Check {
   }
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, false, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       for (const Max& m : max_) {
         for (const char* list : {"requests", "limits"}) {
           const json::Value* v = resourceValue(c, list, m.key);
@@ -108,8 +111,10 @@ class AllowedRegistriesCheck final : public Check {
   explicit AllowedRegistriesCheck(std::vector<std::string> g) : globs_(std::move(g)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       const json::Value* img = c.find("image");
-      std::string image = img && img->isString() ? img->asString() : "";
+      const std::string* text = img ? img->ifString() : nullptr;
+      std::string image = text ? *text : "";
       if (imageMatchAny(globs_, image)) return;
       out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
                          " is not from an allowed registry",
@@ -125,9 +130,11 @@ class ForbidLatestTagCheck final : public Check {
  public:
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       const json::Value* img = c.find("image");
-      if (!img || !img->isString()) return;
-      const std::string& image = img->asString();
+      const std::string* text = img ? img->ifString() : nullptr;
+      if (!text) return;
+      const std::string& image = *text;
       if (image.find('@') != std::string::npos) return;  // pinned by digest
       std::size_t slash = image.rfind('/');
       std::size_t colon = image.rfind(':');

@@ -18,6 +18,7 @@ class RequireCheck final : public Check {
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
     std::vector<Slot> slots;
     for (const Condition& c : conditions_) {
+      if (ctx.shouldStop()) return;
       slots.clear();
       readPath(c.path, ctx.roots, slots);
       ConditionOutcome r = evaluate(c, slots, Quantifier::Every);
@@ -42,6 +43,7 @@ class DenyCheck final : public Check {
     std::vector<Slot> slots;
     Violation v;
     for (std::size_t i = 0; i < conditions_.size(); ++i) {
+      if (ctx.shouldStop()) return;
       const Condition& c = conditions_[i];
       slots.clear();
       readPath(c.path, ctx.roots, slots);

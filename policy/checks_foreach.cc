@@ -5,8 +5,9 @@ namespace billet::policy {
 namespace {
 
 std::string nameOf(const json::Value* v) {
-  const json::Value* n = v && v->isObject() ? v->find("name") : nullptr;
-  return n && n->isString() ? n->asString() : "";
+  const json::Value* n = v ? v->find("name") : nullptr;
+  const std::string* s = n ? n->ifString() : nullptr;
+  return s ? *s : "";
 }
 
 std::string scalar(const json::Value* v) {
@@ -23,6 +24,7 @@ class ForEachCheck final : public Check {
       elements.clear();
       readPath(e.path, ctx.roots, elements);
       for (const Slot& el : elements) {
+        if (ctx.shouldStop()) return;
         // Only values that are there: an absent seccompProfile is not an Unconfined one.
         if (!el.value || el.value->isNull()) continue;
         json::Value key = el.key ? json::Value::string(*el.key) : json::Value();

@@ -25,8 +25,9 @@ struct Budget {
 std::optional<std::int64_t> field(const json::Value& probe, const char* key, std::int64_t dflt) {
   const json::Value* v = probe.find(key);
   if (!v || v->isNull()) return dflt;
-  if (!v->isNumber()) return std::nullopt;
-  const std::string& t = v->asNumberText();
+  const std::string* text = v->ifNumberText();
+  if (!text) return std::nullopt;
+  const std::string& t = *text;
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
   if (ec != std::errc() || p != t.data() + t.size() || n < 0) return std::nullopt;
@@ -48,8 +49,9 @@ class MinStartupSecondsCheck final : public Check {
     // Probes run on containers only (init containers and ephemeral containers have none that
     // can kill a running workload, sidecars aside).
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, false, false, [&](const json::Value& c) {
+      if (ctx.shouldStop()) return;
       const json::Value* live = c.find("livenessProbe");
-      if (!live || !live->isObject() || !ctx.error.empty()) return;
+      if (!live || !live->isObject()) return;
       std::string name = containerName(c, ctx.roots);
       const json::Value* start = c.find("startupProbe");
       bool hasStartup = start && start->isObject();

@@ -13,6 +13,7 @@
 #include "json/value.h"
 #include "policy/cluster.h"
 #include "policy/condition.h"
+#include "policy/deadline.h"
 #include "policy/match.h"
 #include "policy/pod_templates.h"
 #include "policy/policy_set.h"
@@ -33,6 +34,9 @@ struct MutateContext {
   std::string skipReason;  // why an action had nothing it could do (e.g. no selector labels)
   std::vector<std::string> notes;   // notices for lint (e.g. a limit raised to its request)
   std::vector<std::string> detail;  // explanations for --explain (e.g. the tier chosen)
+  // Set by an action that could not apply (e.g. a patch whose path is missing): the rule reports
+  // it as its error, and the engine leaves the object as it was before the rule (SPEC §4.8).
+  std::string error;
   // The pod template the rule acts on now (the engine applies a rule to each in turn); nullptr
   // when the object has none. `kindHasPods`: the kind keeps pods, even if this object has none
   // (then pod actions do nothing, rather than acting on the object's own metadata).
@@ -47,10 +51,14 @@ struct MutateContext {
 };
 
 // One kind of mutation. Actions ensure a state: applied to their own output they change nothing.
+// An action that cannot apply sets ctx.error and changes nothing itself.
 class MutateAction {
  public:
   virtual ~MutateAction() = default;
   virtual void apply(MutateContext& ctx) const = 0;
+  // Whether apply() can set ctx.error. The engine then keeps the object as it was before the
+  // rule when the rule's other actions, or its other pod templates, have already changed it.
+  virtual bool canFail() const { return false; }
 };
 
 // ---- validate -----------------------------------------------------------------------------
@@ -68,7 +76,15 @@ struct ValidateContext {
   const Settings& settings;
   const json::Value& object;
   PathRoots roots;
-  std::string error;  // set when a check could not be evaluated
+  std::string error;             // set when a check could not be evaluated
+  Deadline* deadline = nullptr;  // the request's; null: none
+
+  // True when the check should stop: an error is set, or the deadline has passed (then `error`
+  // says so). Checks ask before each container or element, whose number the request decides.
+  bool shouldStop() {
+    if (error.empty() && deadline && deadline->passed()) error = kDeadlineExceeded;
+    return !error.empty();
+  }
 };
 
 class Check {
@@ -79,13 +95,19 @@ class Check {
 
 // ---- generate -----------------------------------------------------------------------------
 
+// What a generator makes of one request: an object to create, or why none applies (the rule
+// reports skip), or why the request could not be judged (the rule reports error).
+struct GeneratorResult {
+  std::optional<json::Value> object;
+  std::string skipReason;  // when there is no object
+  std::string error;       // set when the request could not be judged
+};
+
 class Generator {
  public:
   virtual ~Generator() = default;
-  // The object to create for this request, or nullopt when none applies (with a skip reason).
-  virtual std::optional<json::Value> generate(const AdmissionRequest& request,
-                                              const json::Value& object,
-                                              std::string& skipReason) const = 0;
+  virtual GeneratorResult generate(const AdmissionRequest& request,
+                                   const json::Value& object) const = 0;
 };
 
 // ---- rules and policies -------------------------------------------------------------------

@@ -1,8 +1,7 @@
 #include "policy/engine.h"
 
 #include <algorithm>
-#include <exception>
-#include <map>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 
@@ -116,13 +115,28 @@ std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& 
   return {};
 }
 
+// A string member of a JSON Patch operation json::diff made ("" if it had none).
+const std::string& opField(const json::Value& op, std::string_view key) {
+  static const std::string kNone;
+  const json::Value* v = op.find(key);
+  const std::string* s = v ? v->ifString() : nullptr;
+  return s ? *s : kNone;
+}
+
+// The operations of a patch json::diff made (none if it is not a list).
+const json::Array& operations(const json::Value& patch) {
+  static const json::Array kNone;
+  const json::Array* ops = patch.ifArray();
+  return ops ? *ops : kNone;
+}
+
 std::string describePatch(const json::Value& ops) {
   std::string out = "would ";
   bool first = true;
-  for (const json::Value& op : ops.asArray()) {
+  for (const json::Value& op : operations(ops)) {
     if (!first) out += ", ";
     first = false;
-    out += op.find("op")->asString() + " " + op.find("path")->asString();
+    out += opField(op, "op") + " " + opField(op, "path");
   }
   return out;
 }
@@ -133,8 +147,8 @@ void recordChanges(const json::Value& before, const json::Value& after, const Co
   json::Value ops = json::diff(before, after);
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
-  for (const json::Value& op : ops.asArray())
-    out.push_back({op.find("path")->asString(), op.find("op")->asString(), p.name, r.name, d});
+  for (const json::Value& op : operations(ops))
+    out.push_back({opField(op, "path"), opField(op, "op"), p.name, r.name, d});
 }
 
 // On UPDATE of a Pod the API server accepts changes to metadata and new tolerations, and refuses
@@ -146,9 +160,9 @@ bool podUpdate(const AdmissionRequest& req) {
 }
 
 bool mutableOnPodUpdate(const json::Value& op) {
-  const std::string& path = op.find("path")->asString();
+  const std::string& path = opField(op, "path");
   if (path.rfind("/metadata/", 0) == 0) return true;
-  const std::string& kind = op.find("op")->asString();
+  const std::string& kind = opField(op, "op");
   return kind == "add" && (path == "/spec/tolerations" || path == "/spec/tolerations/-");
 }
 
@@ -157,7 +171,7 @@ bool mutableOnPodUpdate(const json::Value& op) {
 json::Value keepPodUpdateChanges(const json::Value& before, json::Value& after) {
   json::Value ops = json::diff(before, after);
   json::Array kept, refused;
-  for (const json::Value& op : ops.asArray())
+  for (const json::Value& op : operations(ops))
     (mutableOnPodUpdate(op) ? kept : refused).push_back(op);
   if (refused.empty()) return json::Value::array();
   after = before;
@@ -165,19 +179,41 @@ json::Value keepPodUpdateChanges(const json::Value& before, json::Value& after) 
   return json::Value::array(std::move(refused));
 }
 
-// One pass over every mutate rule. Rules in `disabled` are reported as errors and skipped.
-bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
-                const std::map<const Rule*, std::string>& disabled, MutateOutcome& out,
-                const Rule*& failed, std::string& failure) {
+// A rule's result when the deadline stopped it, or had passed before it ran.
+RuleResult expired(const CompiledPolicy& p, const Rule& r, Mode mode) {
+  return result(p, r, mode, Outcome::Error, std::string(kDeadlineExceeded));
+}
+
+// Whether a rule can stop after part of its change: an action that can fail, after another
+// action or on a later pod template; or the deadline, checked between pod templates. The object
+// as it was before the rule is then kept, to be put back.
+bool canStopHalfWay(const Rule& r, std::size_t templates, const EvalOptions& options) {
+  if (templates > 1 && options.deadline) return true;
+  for (std::size_t k = 0; k < r.actions.size(); ++k)
+    if (r.actions[k]->canFail() && (k > 0 || templates > 1)) return true;
+  return false;
+}
+
+// Every mutate rule in order, each on the object the rules before it left (SPEC §4.1). A rule
+// that cannot apply reports error and leaves the object as it found it (SPEC §4.8); the rules
+// after it go on.
+void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
+                 Deadline& deadline, MutateOutcome& out) {
   json::Value& work = out.object;
   const std::vector<PodTemplateKind>& kinds = set.settings.podTemplates;
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Mutate)) continue;
+    if (deadline.passed()) {
+      for (const Rule& r : p->rules)
+        if (r.stage == Stage::Mutate)
+          out.results.push_back(expired(*p, r, effectiveMode(*p, r, options)));
+      continue;
+    }
     // The policy's match is decided per pod template, before its rules run.
     PodTemplates pods(kinds, req.group, req.kind, &work);
     Flags applies(views(pods));
     bool anyApplies = false;
-    for (std::size_t i = 0; i < applies.size(); ++i) {
+    for (std::size_t i = 0; i < applies.size() && !deadline.passed(); ++i) {
       MatchInput in{req, set.settings, &work, rootsFor(set.settings, req, &work, pods, i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
@@ -185,23 +221,28 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Mutate) continue;
       Mode mode = effectiveMode(*p, r, options);
+      if (deadline.passed()) {
+        out.results.push_back(expired(*p, r, mode));
+        continue;
+      }
       if (!anyApplies) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
         continue;
       }
-      if (auto it = disabled.find(&r); it != disabled.end()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Error, it->second));
-        continue;
-      }
+      // An Audit rule acts on a copy. Otherwise the object before the rule is kept when
+      // something needs it: --explain, a pod update's allowed changes, or undoing the rule.
       bool audit = mode == Mode::Audit;
       json::Value scratch;
-      if (audit || options.explain || podUpdate(req)) scratch = work;
+      if (audit) scratch = work;
       json::Value& target = audit ? scratch : work;
       // The rule acts on each pod template in turn, found again on the object as it is now.
       PodTemplates now(kinds, req.group, req.kind, &target);
+      bool kept =
+          !audit && (options.explain || podUpdate(req) || canStopHalfWay(r, views(now), options));
+      if (kept) scratch = work;
       MutateContext ctx{target, req, set.settings, r.overwrite};
       ctx.kindHasPods = now.kindHasPods();
-      std::string skipped;
+      std::string skipped, error;
       bool ran = false;
       for (std::size_t i = 0; i < views(now); ++i) {
         MatchInput in{req, set.settings, &target, rootsFor(set.settings, req, &target, now, i)};
@@ -211,26 +252,34 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
           if (skipped.empty()) skipped = named(name, why);
           continue;
         }
+        if (ran && deadline.passed()) {
+          error = kDeadlineExceeded;
+          break;
+        }
         ran = true;
         ctx.pod = i < now.size() ? &now[i] : nullptr;
         bool before = ctx.changed;
         std::string reason = ctx.skipReason;
         ctx.changed = false;
-        try {
-          for (const auto& action : r.actions) action->apply(ctx);
-        } catch (const std::exception& e) {
-          failed = &r;
-          failure = named(name, e.what());
-          return false;
-        } catch (...) {
-          failed = &r;
-          failure = "unknown error";
-          return false;
+        for (const auto& action : r.actions) {
+          action->apply(ctx);
+          if (!ctx.error.empty()) break;
+        }
+        if (!ctx.error.empty()) {
+          error = named(name, ctx.error);
+          break;
         }
         if (!name.empty() && ctx.changed) ctx.detail.push_back("changed " + name);
         if (!name.empty() && ctx.skipReason != reason && !ctx.skipReason.empty())
           ctx.skipReason = named(name, ctx.skipReason);
         ctx.changed = ctx.changed || before;
+      }
+      if (!error.empty()) {
+        // Nothing of the rule stays: what its earlier actions or pod templates changed is
+        // undone (without `kept`, the failing action was the first to act, and did nothing).
+        if (kept) work = std::move(scratch);
+        out.results.push_back(result(*p, r, mode, Outcome::Error, std::move(error)));
+        continue;
       }
       if (!ran) {
         out.results.push_back(
@@ -271,7 +320,6 @@ bool mutatePass(const PolicySet& set, const AdmissionRequest& req, const EvalOpt
       }
     }
   }
-  return true;
 }
 
 // A rule broken by every container of a very wide object would otherwise answer megabytes: the
@@ -286,13 +334,15 @@ std::string utf8Prefix(const std::string& s, std::size_t size) {
   return s.substr(0, size) + "…";
 }
 
-// Joins messages with "; ", each once, in order, bounded as above. Linear in the parts.
-std::string joinUnique(const std::vector<std::string>& parts) {
+// Joins messages with "; ", each once, in order, bounded as above. Linear in the parts; nullopt
+// when the deadline passes first.
+std::optional<std::string> joinUnique(const std::vector<std::string>& parts, Deadline& deadline) {
   std::string out;
   std::unordered_set<std::string_view> seen;
   seen.reserve(parts.size());
   std::size_t shown = 0, more = 0;
   for (const std::string& s : parts) {
+    if (deadline.passed()) return std::nullopt;
     if (!seen.insert(s).second) continue;
     bool fits = more == 0 && shown < kMaxMessages && out.size() + s.size() <= kMaxMessageBytes;
     if (shown == 0) {
@@ -318,11 +368,12 @@ struct Found {
 };
 
 // Runs a validate rule's checks on one pod template of an object (`name` names it in messages);
-// true when it holds, else its violations are added to `found`.
+// true when it holds, else its violations are added to `found`, or `error` says why it could
+// not be judged (kDeadlineExceeded once the deadline has passed).
 bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& settings,
                const json::Value& object, const PathRoots& roots, const std::string& name,
-               std::vector<Found>& found, std::string& error) {
-  ValidateContext ctx{req, settings, object, roots, {}};
+               Deadline& deadline, std::vector<Found>& found, std::string& error) {
+  ValidateContext ctx{req, settings, object, roots, {}, &deadline};
   ctx.roots.object = &object;
   std::vector<Violation> violations;
   for (const auto& c : r.checks) {
@@ -334,6 +385,10 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
   }
   if (violations.empty()) return true;
   for (const Violation& v : violations) {
+    if (deadline.passed()) {
+      error = kDeadlineExceeded;
+      return false;
+    }
     std::string message = !v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
                           : r.message.empty() ? v.message
                                               : expandMessage(r.message, v, req, &object);
@@ -346,21 +401,22 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
 
 // With allowExistingViolations, an UPDATE is judged per violation: those the old object already
 // had stay allowed, and any other one is new. Returns the new violations (all of `found` when the
-// old object cannot be judged); `kept` receives the existing ones.
-std::vector<Found> newViolations(const Rule& r, const AdmissionRequest& req,
-                                 const Settings& settings, std::vector<Found> found,
-                                 std::vector<Found>& kept) {
+// old object cannot be judged), or nullopt when the deadline passed first; `kept` receives the
+// existing ones.
+std::optional<std::vector<Found>> newViolations(const Rule& r, const AdmissionRequest& req,
+                                                const Settings& settings, Deadline& deadline,
+                                                std::vector<Found> found,
+                                                std::vector<Found>& kept) {
   std::vector<Found> before;
   std::string oldError;
   const json::Value& old = *req.oldObject;
   PodTemplates pods(settings.podTemplates, req.group, req.kind, &old);
-  try {
-    for (std::size_t i = 0; i < views(pods) && oldError.empty(); ++i)
-      runChecks(r, req, settings, old, rootsFor(settings, req, &old, pods, i),
-                templateName(pods, i), before, oldError);
-  } catch (const std::exception&) {
-    return found;
+  for (std::size_t i = 0; i < views(pods) && oldError.empty(); ++i) {
+    if (deadline.passed()) return std::nullopt;
+    runChecks(r, req, settings, old, rootsFor(settings, req, &old, pods, i), templateName(pods, i),
+              deadline, before, oldError);
   }
+  if (oldError == kDeadlineExceeded) return std::nullopt;
   if (before.empty() || !oldError.empty()) return found;
   std::unordered_set<std::string_view> existing;
   existing.reserve(before.size());
@@ -408,25 +464,17 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
   MutateOutcome out;
   if (req.object) out.object = *req.object;
   if (ignored(set, req, Stage::Mutate) || !req.object) return out;
-  std::map<const Rule*, std::string> disabled;  // rules that threw, with what they threw
-  // A rule that throws is disabled and the pass restarts from the original object, so the
-  // answer never carries half of that rule's change (SPEC §4.8).
-  for (;;) {
-    const Rule* failed = nullptr;
-    std::string why;
-    if (mutatePass(set, req, options, disabled, out, failed, why)) break;
-    disabled.emplace(failed, why);
-    out = MutateOutcome{};
-    out.object = *req.object;
-  }
-  if (!disabled.empty() && set.settings.mutateErrorsDeny) {
-    std::vector<std::string> parts;
-    for (const RuleResult& r : out.results)
-      if (r.outcome == Outcome::Error)
-        parts.push_back(r.policy + "/" + r.rule + ": evaluation error: " + r.message);
-    out.denied = true;
-    out.denyMessage = joinUnique(parts);
-  }
+  Deadline deadline(options.deadline);
+  mutateRules(set, req, options, deadline, out);
+  if (!set.settings.mutateErrorsDeny) return out;
+  std::vector<std::string> parts;
+  for (const RuleResult& r : out.results)
+    if (r.outcome == Outcome::Error)
+      parts.push_back(r.policy + "/" + r.rule + ": evaluation error: " + r.message);
+  if (parts.empty()) return out;
+  out.denied = true;
+  Deadline none(std::nullopt);  // the answer is a denial, whatever the time
+  out.denyMessage = *joinUnique(parts, none);
   return out;
 }
 
@@ -434,6 +482,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   ValidateOutcome out;
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
+  Deadline deadline(options.deadline);
   const json::Value& object = *req.object;
   PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
   std::size_t n = views(pods);
@@ -442,11 +491,17 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   auto rootsOf = [&](std::size_t i) {
     return i == 0 ? first : rootsFor(set.settings, req, &object, pods, i);
   };
+  // A rule that could not be judged: denied with Settings evaluationErrors.validate: Deny.
+  auto evaluationError = [&](const CompiledPolicy& p, const Rule& r, Mode mode, std::string error) {
+    if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
+      out.denials.push_back(p.name + "/" + r.name + ": evaluation error: " + error);
+    out.results.push_back(result(p, r, mode, Outcome::Error, std::move(error)));
+  };
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
     if (!hasRules(*p, Stage::Validate)) continue;
     Flags applies(n);
     bool anyApplies = false;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n && !deadline.passed(); ++i) {
       MatchInput in{req, set.settings, &object, rootsOf(i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
@@ -454,6 +509,10 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Validate) continue;
       Mode mode = effectiveMode(*p, r, options);
+      if (deadline.passed()) {
+        evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
+        continue;
+      }
       if (!anyApplies) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
         continue;
@@ -472,42 +531,54 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
           if (skipped.empty()) skipped = named(name, why);
           continue;
         }
-        ran = true;
-        try {
-          runChecks(r, req, set.settings, object, roots, name, found, error);
-        } catch (const std::exception& e) {
-          error = e.what();
+        if (ran && deadline.passed()) {
+          error = kDeadlineExceeded;
+          break;
         }
-        if (!error.empty()) error = named(name, error);
+        ran = true;
+        runChecks(r, req, set.settings, object, roots, name, deadline, found, error);
+        if (!error.empty() && error != kDeadlineExceeded) error = named(name, error);
       }
       if (!ran) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, skipped));
         continue;
       }
-      bool holds = error.empty() && found.empty();
-      std::string id = p->name + "/" + r.name;
       if (!error.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Error, error));
-        if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
-          out.denials.push_back(id + ": evaluation error: " + error);
+        evaluationError(*p, r, mode, std::move(error));
         continue;
       }
-      if (holds) {
+      if (found.empty()) {
         out.results.push_back(result(*p, r, mode, Outcome::Pass, ""));
         continue;
       }
+      std::string id = p->name + "/" + r.name;
       if (req.operation == Operation::Update && r.allowExistingViolations && req.oldObject &&
           !req.oldObject->isNull()) {
         std::vector<Found> kept;
-        found = newViolations(r, req, set.settings, std::move(found), kept);
+        std::optional<std::vector<Found>> fresh =
+            newViolations(r, req, set.settings, deadline, std::move(found), kept);
+        if (!fresh) {
+          evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
+          continue;
+        }
+        found = std::move(*fresh);
         if (found.empty()) {
+          std::optional<std::string> existing = joinUnique(messagesOf(kept), deadline);
+          if (!existing) {
+            evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
+            continue;
+          }
           out.results.push_back(
-              result(*p, r, mode, Outcome::Pass,
-                     "existing violation allowed: " + joinUnique(messagesOf(kept))));
+              result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + *existing));
           continue;
         }
       }
-      std::string message = joinUnique(messagesOf(found));
+      std::optional<std::string> joined = joinUnique(messagesOf(found), deadline);
+      if (!joined) {
+        evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
+        continue;
+      }
+      std::string message = std::move(*joined);
       switch (mode) {
         case Mode::Enforce:
           out.results.push_back(result(*p, r, mode, Outcome::Fail, message));
@@ -531,6 +602,7 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   GenerateOutcome out;
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
+  Deadline deadline(options.deadline);
   const json::Value& object = *req.object;
   PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
   for (const CompiledPolicy* p : set.forKind(req.kind)) {
@@ -539,32 +611,39 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
     // it matches any of them, and the rule is judged on the first it matches.
     MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object, pods, 0)};
     bool applies = false;
-    for (std::size_t i = 0; i < views(pods) && !applies; ++i) {
+    for (std::size_t i = 0; i < views(pods) && !applies && !deadline.passed(); ++i) {
       in.roots = rootsFor(set.settings, req, &object, pods, i);
       applies = policyApplies(*p, in);
     }
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Generate) continue;
       Mode mode = effectiveMode(*p, r, options);
+      if (deadline.passed()) {
+        out.results.push_back(expired(*p, r, mode));
+        continue;
+      }
       std::string why = !applies ? "not matched" : ruleSkip(set, *p, r, in);
       if (why.empty() && req.dryRun) why = "dry run: nothing is generated";
       if (!why.empty()) {
         out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
         continue;
       }
-      try {
-        std::optional<json::Value> obj = r.generator->generate(req, object, why);
-        if (!obj) {
-          out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
-          continue;
-        }
-        const json::Value* name = dig(*obj, {"metadata", "name"});
-        std::string what = dig(*obj, {"kind"})->asString() + "/" + (name ? name->asString() : "");
-        out.results.push_back(result(*p, r, mode, Outcome::Pass, "generates " + what));
-        out.generated.push_back({p->name, r.name, std::move(*obj)});
-      } catch (const std::exception& e) {
-        out.results.push_back(result(*p, r, mode, Outcome::Error, e.what()));
+      GeneratorResult g = r.generator->generate(req, object);
+      if (!g.error.empty()) {
+        out.results.push_back(result(*p, r, mode, Outcome::Error, std::move(g.error)));
+        continue;
       }
+      if (!g.object) {
+        out.results.push_back(result(*p, r, mode, Outcome::Skip, std::move(g.skipReason)));
+        continue;
+      }
+      const json::Value* kind = g.object->find("kind");
+      const json::Value* name = dig(*g.object, {"metadata", "name"});
+      const std::string* k = kind ? kind->ifString() : nullptr;
+      const std::string* nm = name ? name->ifString() : nullptr;
+      std::string what = (k ? *k : "") + "/" + (nm ? *nm : "");
+      out.results.push_back(result(*p, r, mode, Outcome::Pass, "generates " + what));
+      out.generated.push_back({p->name, r.name, std::move(*g.object)});
     }
   }
   return out;

@@ -8,6 +8,8 @@
 // Nothing here does I/O or keeps state between calls; a PolicySet is only read.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,9 +22,13 @@
 namespace billet::policy {
 
 struct EvalOptions {
-  // Record which rule changed which field (lint --explain, audit's "would add ..."). There is
-  // no option that changes what is evaluated: lint, audit, review and the server share one path.
+  // Record which rule changed which field (lint --explain, audit's "would add ..."). Nothing
+  // here changes how a rule is evaluated: lint, audit, review and the server share one path.
   bool explain = false;
+  // When evaluation must stop (the server's --eval-timeout after the request arrived); none
+  // offline. Past it, the rules not yet evaluated report error "deadline exceeded", and
+  // Settings.evaluationErrors decide the answer as for any evaluation error (SPEC §4.8).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct MutateOutcome {

@@ -10,22 +10,22 @@ class PodDisruptionBudgetGenerator final : public Generator {
   PodDisruptionBudgetGenerator(PodDisruptionBudgetSpec s, std::shared_ptr<const ClusterFacts> f)
       : spec_(std::move(s)), facts_(std::move(f)) {}
 
-  std::optional<json::Value> generate(const AdmissionRequest& req, const json::Value& object,
-                                      std::string& skipReason) const override {
+  GeneratorResult generate(const AdmissionRequest& req, const json::Value& object) const override {
+    GeneratorResult out;
     if (req.kind != "Deployment" && req.kind != "StatefulSet") {
-      skipReason = "only Deployments and StatefulSets get a PodDisruptionBudget";
-      return std::nullopt;
+      out.skipReason = "only Deployments and StatefulSets get a PodDisruptionBudget";
+      return out;
     }
     std::int64_t replicas = effectiveReplicas(object, req, facts_.get());
     if (replicas < spec_.minReplicas) {
-      skipReason =
+      out.skipReason =
           "replicas " + std::to_string(replicas) + " < " + std::to_string(spec_.minReplicas);
-      return std::nullopt;
+      return out;
     }
     const json::Value* selector = dig(object, {"spec", "selector"});
     if (!selector || !selector->isObject() || selector->size() == 0) {
-      skipReason = "the controller has no spec.selector";
-      return std::nullopt;
+      out.skipReason = "the controller has no spec.selector";
+      return out;
     }
     std::string name = expandMessage(spec_.nameTemplate, Violation{}, req, &object);
     json::Value pdb = json::Value::object();
@@ -41,7 +41,8 @@ class PodDisruptionBudgetGenerator final : public Generator {
     if (!spec_.minAvailable.isNull()) spec.set("minAvailable", spec_.minAvailable);
     if (!spec_.maxUnavailable.isNull()) spec.set("maxUnavailable", spec_.maxUnavailable);
     spec.set("selector", *selector);
-    return pdb;
+    out.object = std::move(pdb);
+    return out;
   }
 
  private:

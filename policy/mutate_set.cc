@@ -1,6 +1,5 @@
 // `set` (a value at a path, parents created) and `patch` (raw RFC 6902, the escape hatch).
 #include <optional>
-#include <stdexcept>
 
 #include "json/patch.h"
 #include "policy/actions.h"
@@ -122,15 +121,20 @@ class SetAction final : public MutateAction {
 class PatchAction final : public MutateAction {
  public:
   explicit PatchAction(json::Value ops) : ops_(std::move(ops)) {}
+  // The operations apply to a copy, swapped in only when all of them applied: a patch that
+  // fails half-way leaves nothing of itself.
   void apply(MutateContext& ctx) const override {
     json::Value copy = ctx.object;
-    std::string error = json::apply(copy, ops_);
-    if (!error.empty()) throw std::runtime_error("patch: " + error);
+    if (std::string error = json::apply(copy, ops_); !error.empty()) {
+      ctx.error = "patch: " + error;
+      return;
+    }
     if (copy != ctx.object) {
       ctx.object = std::move(copy);
       ctx.changed = true;
     }
   }
+  bool canFail() const override { return true; }
 
  private:
   json::Value ops_;

@@ -124,6 +124,7 @@ class OutsiderCheck final : public Check {
     if (const json::Value* list = pod->find("tolerations"); list && list->isArray()) {
       std::size_t i = 0;
       for (const json::Value& t : list->asArray()) {
+        if (ctx.shouldStop()) return;
         std::size_t index = i++;
         if (!tolerates(t, key_, value_, effect_)) continue;
         Violation v;

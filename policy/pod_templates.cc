@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 
 #include "policy/workload.h"
 
@@ -243,11 +244,16 @@ bool compileTemplatePath(const std::string& text, TemplatePath& out, std::string
   Path p;
   static constexpr std::string_view kRoot = "object.";
   if (!parsePath(std::string(kRoot) + text, p, error)) {
-    // Offsets in the error count from the text as written.
+    // Offsets in the error count from the text as written. "offset " may also come from the
+    // text itself (a bad index "[offset x]"): only one followed by the number is rewritten.
     static constexpr std::string_view kAt = "offset ";
-    if (auto at = error.find(kAt); at != std::string::npos) {
-      std::size_t n = std::stoul(error.substr(at + kAt.size()));
-      error = error.substr(0, at + kAt.size()) + std::to_string(n - kRoot.size());
+    if (auto at = error.rfind(kAt); at != std::string::npos) {
+      const char* digits = error.data() + at + kAt.size();
+      const char* end = error.data() + error.size();
+      std::size_t n = 0;
+      auto [past, ec] = std::from_chars(digits, end, n);
+      if (ec == std::errc() && past == end && n >= kRoot.size())
+        error = error.substr(0, at + kAt.size()) + std::to_string(n - kRoot.size());
     }
     return false;
   }

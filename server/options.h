@@ -40,6 +40,10 @@ struct ServerOptions {
   std::chrono::milliseconds readTimeout{10'000};
   std::chrono::milliseconds reloadInterval{5'000};
   std::chrono::milliseconds drainTimeout{25'000};
+  // How long one admission request may evaluate; past it the rules left report an error and
+  // evaluationErrors decide the answer. Below the webhooks' timeoutSeconds (5), so billet
+  // answers before the API server gives up on it.
+  std::chrono::milliseconds evalTimeout{2'000};
   base::LogLevel logLevel = base::LogLevel::kInfo;
   std::string kubeApi = "off";  // auto | off | https:// URL (see kube_client.h)
   // How often changed PolicyReports are written with --kube-api (and once more at shutdown).

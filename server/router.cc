@@ -94,9 +94,12 @@ Response admission(ServerState& state, admission::Endpoint endpoint, const Reque
   const PolicySetPtr& set = state.policies.get();
   if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
   const auto start = std::chrono::steady_clock::now();
+  policy::EvalOptions options;
+  options.deadline = start + state.options.evalTimeout;
   admission::AdmissionReply reply;
   try {
-    reply = admission::handleReview(*set, endpoint, req.body(), state.options.maxDocumentValues());
+    reply = admission::handleReview(*set, endpoint, req.body(), state.options.maxDocumentValues(),
+                                    options);
   } catch (const std::exception& e) {
     state.logger.error("admission handler failed", {{"error", e.what()}});
     reply = admission::AdmissionReply{};

@@ -334,3 +334,24 @@ spec:
             "spec.template (got \".spec\")",
             "s.yaml:11:34: spec.podTemplates[4].kind: a second entry for example.com/Other"});
 }
+
+TEST_CASE("pod templates: a path whose own text says \"offset \" is an error, not a crash") {
+  // The error's offset is rewritten to count from the text as written; "offset " inside a bad
+  // index is the user's text, left as it is (this used to throw from std::stoul).
+  LoadResult bad = loadPoliciesFromText("s.yaml", R"(
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: billet}
+spec:
+  podTemplates:
+    - {group: example.com, kind: Thing, paths: ['spec.x[offset y]']}
+    - {group: example.com, kind: Other, paths: ['spec.x[offset 3]']}
+)");
+  std::vector<std::string> errors;
+  for (const LoadError& e : bad.errors) errors.push_back(e.format());
+  CHECK(errors == std::vector<std::string>{
+                      "s.yaml:7:49: spec.podTemplates[0].paths[0]: bad index [offset y] (expected "
+                      "a number, *, name=value or \"key\")",
+                      "s.yaml:8:49: spec.podTemplates[1].paths[0]: bad index [offset 3] (expected "
+                      "a number, *, name=value or \"key\")"});
+}

@@ -1,0 +1,491 @@
+// The engine's errors as values (SPEC §4.8) and the per-request deadline (EvalOptions::deadline):
+// a rule that cannot apply reports error and leaves nothing of itself while the other rules go
+// on; request fields of any type yield results, never an exception; past the deadline the rules
+// left report "deadline exceeded" and evaluationErrors decide the answer.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "admission/evaluation.h"
+#include "base/files.h"
+#include "json/parse.h"
+#include "json/patch.h"
+#include "json/write.h"
+#include "policy/checks.h"
+#include "policy/compiled.h"
+#include "policy/engine.h"
+#include "policy/policy_set.h"
+
+using namespace billet::policy;
+using billet::json::Value;
+using Clock = std::chrono::steady_clock;
+namespace admission = billet::admission;
+
+namespace {
+
+const std::string kRoot = BILLET_SOURCE_DIR;
+
+Value parse(const std::string& text) {
+  auto r = billet::json::parse(text);
+  INFO(r.error);
+  REQUIRE(r.ok());
+  return std::move(r.value);
+}
+
+std::shared_ptr<const PolicySet> load(const std::string& text) {
+  LoadResult r = loadPoliciesFromText("p.yaml", text);
+  for (const LoadError& e : r.errors) UNSCOPED_INFO(e.format());
+  REQUIRE(r.ok());
+  return r.set;
+}
+
+AdmissionRequest request(const std::string& group, const std::string& kind, const Value& object) {
+  AdmissionRequest req;
+  req.uid = "u";
+  req.group = group;
+  req.version = "v1";
+  req.kind = kind;
+  req.namespace_ = "ml";
+  req.name = "x";
+  req.object = &object;
+  return req;
+}
+
+// "policy/rule: outcome message" per result, in order: what a failure prints.
+std::string describe(const std::vector<RuleResult>& results) {
+  std::string out;
+  for (const RuleResult& r : results)
+    out += r.policy + "/" + r.rule + ": " + std::string(name(r.outcome)) + " " + r.message + "\n";
+  return out;
+}
+
+const RuleResult& resultOf(const std::vector<RuleResult>& results, const std::string& id) {
+  for (const RuleResult& r : results)
+    if (r.policy + "/" + r.rule == id) return r;
+  FAIL("no result for " << id << " in\n" << describe(results));
+  static const RuleResult kNone;
+  return kNone;
+}
+
+const char* kBrokenPatch = R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: a-first}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: append-toleration
+      mutate:
+        patch: [{op: add, path: /spec/tolerations/-, value: {key: a, operator: Exists}}]
+    - name: label
+      mutate: {labels: {team: ml}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: b-broken}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: half
+      mutate:
+        labels: {half: applied}
+        patch: [{op: replace, path: /spec/doesNotExist, value: 1}]
+    - name: after
+      mutate: {annotations: {after: "yes"}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: c-last}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: selector
+      mutate: {nodeSelector: {pool: gpu}}
+)";
+
+const char* kPod = R"({"apiVersion": "v1", "kind": "Pod",
+  "metadata": {"name": "x", "namespace": "ml"},
+  "spec": {"tolerations": [], "containers": [{"name": "c", "image": "registry.example/c:1"}]}})";
+
+}  // namespace
+
+TEST_CASE("engine errors: a patch that cannot apply is an error, the other rules apply once") {
+  auto set = load(kBrokenPatch);
+  Value pod = parse(kPod);
+  AdmissionRequest req = request("", "Pod", pod);
+  MutateOutcome m = mutate(*set, req, {});
+  INFO(describe(m.results));
+  REQUIRE(m.results.size() == 5);
+  CHECK(resultOf(m.results, "a-first/append-toleration").outcome == Outcome::Pass);
+  CHECK(resultOf(m.results, "a-first/label").outcome == Outcome::Pass);
+  const RuleResult& half = resultOf(m.results, "b-broken/half");
+  CHECK(half.outcome == Outcome::Error);
+  CHECK(half.message == "patch: op 0 (replace /spec/doesNotExist): path not found");
+  CHECK(resultOf(m.results, "b-broken/after").outcome == Outcome::Pass);
+  CHECK(resultOf(m.results, "c-last/selector").outcome == Outcome::Pass);
+  CHECK_FALSE(m.denied);  // evaluationErrors.mutate: Allow by default
+
+  // The object: each working rule's change once (the appending patch is not idempotent, so a
+  // rule run twice would show), and nothing of `half`: neither its label nor its patch.
+  Value want = parse(R"({"apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "x", "namespace": "ml", "labels": {"team": "ml"},
+                 "annotations": {"after": "yes"}},
+    "spec": {"tolerations": [{"key": "a", "operator": "Exists"}],
+             "containers": [{"name": "c", "image": "registry.example/c:1"}],
+             "nodeSelector": {"pool": "gpu"}}})");
+  INFO(billet::json::write(m.object));
+  CHECK(m.object == want);
+
+  // Through the one evaluation path: the same patch, allowed.
+  admission::Evaluation e = admission::evaluate(*set, req, admission::Stages::kMutate);
+  CHECK(e.mutate.allowed);
+  CHECK(e.object == want);
+  CHECK(e.mutate.patch == billet::json::diff(pod, want));
+}
+
+TEST_CASE("engine errors: with evaluationErrors.mutate Deny a failing patch refuses the request") {
+  auto set = load(std::string(kBrokenPatch) + R"(
+---
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: billet}
+spec:
+  evaluationErrors: {mutate: Deny}
+)");
+  Value pod = parse(kPod);
+  MutateOutcome m = mutate(*set, request("", "Pod", pod), {});
+  CHECK(m.denied);
+  CHECK(
+      m.denyMessage ==
+      "b-broken/half: evaluation error: patch: op 0 (replace /spec/doesNotExist): path not found");
+}
+
+TEST_CASE("engine errors: a rule failing on a later pod template leaves no template changed") {
+  // The move succeeds on the first worker group (x exists) and fails on the second (x was
+  // moved): the labels the rule set on the first group, and the move, are undone.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: groups}
+spec:
+  match: {kinds: [RayCluster]}
+  rules:
+    - name: label-and-move
+      mutate:
+        labels: {tier: gpu}
+        patch: [{op: move, from: /metadata/annotations/x, path: /metadata/annotations/y}]
+    - name: after
+      mutate: {nodeSelector: {pool: gpu}}
+)");
+  Value ray = parse(R"({"apiVersion": "ray.io/v1", "kind": "RayCluster",
+    "metadata": {"name": "x", "namespace": "ml", "annotations": {"x": "1"}},
+    "spec": {"workerGroupSpecs": [
+      {"groupName": "a", "template": {"spec": {"containers": [{"name": "w", "image": "r:1"}]}}},
+      {"groupName": "b", "template": {"spec": {"containers": [{"name": "w", "image": "r:1"}]}}}]}})");
+  MutateOutcome m = mutate(*set, request("ray.io", "RayCluster", ray), {});
+  INFO(describe(m.results));
+  const RuleResult& failed = resultOf(m.results, "groups/label-and-move");
+  CHECK(failed.outcome == Outcome::Error);
+  CHECK(failed.message.rfind("spec.workerGroupSpecs[groupName=b].template: patch: op 0", 0) == 0);
+  CHECK(resultOf(m.results, "groups/after").outcome == Outcome::Pass);
+  // Only `after`'s node selectors, on both groups.
+  Value want = ray;
+  for (Value& g : want["spec"]["workerGroupSpecs"].asArray())
+    g["template"]["spec"]["nodeSelector"].set("pool", Value::string("gpu"));
+  INFO(billet::json::write(m.object));
+  CHECK(m.object == want);
+}
+
+namespace {
+
+// Every mutate action, check and generator of the engine, each over request fields.
+const char* kEverything = R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: all}
+spec:
+  match: {kinds: [Pod, Deployment], labels: {matchExpressions: [{key: app, operator: NotIn, values: [none]}]}}
+  rules:
+    - name: placement
+      mutate:
+        tolerations: [{key: gpu, operator: Exists, effect: NoSchedule}]
+        nodeSelector: {pool: gpu}
+        nodeAffinity:
+          required: [{key: zone, operator: In, values: [a]}]
+          preferred: [{weight: 5, expr: {key: disk, operator: In, values: [ssd]}}]
+    - name: spread
+      mutate: {antiAffinity: {mode: preferred}, topologySpread: {}}
+    - name: metadata
+      mutate: {labels: {team: ml}, annotations: {note: "yes"}}
+    - name: resources
+      mutate:
+        resources: {requests: {cpu: 100m, memory: 1Gi}, limitsFromRequests: true}
+    - name: set
+      mutate:
+        set:
+          - {path: 'pod.containers[*].securityContext.runAsNonRoot', value: true}
+          - {path: 'object.metadata.annotations.seen', value: "1"}
+    - name: require
+      validate:
+        message: 'container "{container}" in {name}: {value}'
+        require:
+          - {path: 'pod.containers[*].resources.limits.cpu', op: LessOrEqual, value: "4"}
+          - {path: 'podMetadata.labels.app', op: Exists}
+    - name: deny
+      validate:
+        deny: [{path: 'pod.containers[*].image', op: Matches, value: ':latest$'}]
+    - name: foreach
+      validate:
+        forEach:
+          - path: 'pod.allContainers[*].env[*]'
+            deny: [{path: element.name, op: Equals, value: SECRET}]
+    - name: builtins
+      validate:
+        requireResources: {requests: [cpu], limits: [memory]}
+        maxResources: {cpu: "8"}
+        allowedRegistries: [registry.example/*]
+        forbidLatestTag: true
+        minReplicas: 2
+        minStartupSeconds: 60
+    - name: guaranteed
+      validate: {guaranteedQoS: true}
+    - name: pdb
+      generate: {podDisruptionBudget: {minAvailable: 1}}
+)";
+
+// A Deployment that every rule above reads, as JSON.
+const char* kDeployment = R"({"apiVersion": "apps/v1", "kind": "Deployment",
+  "metadata": {"name": "web", "namespace": "ml", "labels": {"app": "web"}},
+  "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+    "template": {"metadata": {"labels": {"app": "web"}},
+      "spec": {"nodeSelector": {"a": "b"}, "tolerations": [{"key": "k"}],
+        "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+          {"nodeSelectorTerms": [{"matchExpressions": [{"key": "z", "operator": "In"}]}]}}},
+        "volumes": [{"name": "v", "emptyDir": {}}],
+        "containers": [{"name": "c", "image": "registry.example/c:1",
+          "env": [{"name": "A", "value": "1"}],
+          "livenessProbe": {"periodSeconds": 10},
+          "resources": {"requests": {"cpu": "1"}, "limits": {"cpu": "2", "memory": "1Gi"}}}]}}}})";
+
+// Each member path of `v` (objects and arrays, as JSON Pointers), with `v` itself as "".
+void collectPointers(const Value& v, const std::string& at, std::vector<std::string>& out) {
+  out.push_back(at);
+  if (const billet::json::Object* o = v.ifObject())
+    for (const billet::json::Member& m : *o) collectPointers(m.value, at + "/" + m.key, out);
+  if (const billet::json::Array* a = v.ifArray())
+    for (std::size_t i = 0; i < a->size(); ++i)
+      collectPointers((*a)[i], at + "/" + std::to_string(i), out);
+}
+
+// The whole path: mutate, validate of the mutated object, generate; directly and through
+// admission::evaluate. Returns the number of results.
+std::size_t evaluateAll(const PolicySet& set, const AdmissionRequest& req) {
+  MutateOutcome m = mutate(set, req, {});
+  AdmissionRequest next = req;
+  next.object = &m.object;
+  ValidateOutcome v = validate(set, next, {});
+  GenerateOutcome g = generate(set, next, {});
+  admission::Evaluation e = admission::evaluate(set, req, admission::Stages::kAll);
+  CHECK(e.results.size() == m.results.size() + v.results.size() + g.results.size());
+  return e.results.size();
+}
+
+}  // namespace
+
+TEST_CASE("engine errors: request fields of a wrong type yield results, never an exception") {
+  auto set = load(kEverything);
+  const Value deployment = parse(kDeployment);
+  {
+    AdmissionRequest req = request("apps", "Deployment", deployment);
+    admission::Evaluation e = admission::evaluate(*set, req, admission::Stages::kAll);
+    INFO(describe(e.results));
+    CHECK(resultOf(e.results, "all/placement").outcome == Outcome::Pass);
+    CHECK(resultOf(e.results, "all/pdb").outcome == Outcome::Pass);
+  }
+
+  // Every field of the Deployment, in turn, replaced by a value of each type.
+  std::vector<std::string> pointers;
+  collectPointers(deployment, "", pointers);
+  const std::vector<Value> replacements = {Value::string("text"),
+                                           Value::number(7),
+                                           Value::boolean(true),
+                                           Value::null(),
+                                           Value::array({Value::string("a")}),
+                                           Value::object()};
+  std::size_t runs = 0;
+  for (const std::string& pointer : pointers) {
+    if (pointer.empty()) continue;
+    for (const Value& replacement : replacements) {
+      Value object = deployment;
+      Value patch = Value::array();
+      Value op = Value::object();
+      op.set("op", Value::string("replace"));
+      op.set("path", Value::string(pointer));
+      op.set("value", replacement);
+      patch.push(std::move(op));
+      REQUIRE(billet::json::apply(object, patch).empty());
+      AdmissionRequest req = request("apps", "Deployment", object);
+      INFO(pointer << " = " << billet::json::write(replacement));
+      std::size_t results = 0;
+      CHECK_NOTHROW(results = evaluateAll(*set, req));
+      CHECK(results > 0);
+      ++runs;
+    }
+  }
+  CHECK(runs > 200);
+
+  // The cases of the issue, as a Pod: spec.containers a string, metadata.labels a list, an image
+  // a number. Each rule reports an outcome; none of these is an evaluation error.
+  for (const char* text : {
+           R"({"kind": "Pod", "metadata": {"name": "p", "labels": {"app": "x"}},
+               "spec": {"containers": "nginx"}})",
+           R"({"kind": "Pod", "metadata": {"name": "p", "labels": ["app", "x"]},
+               "spec": {"containers": [{"name": "c", "image": "registry.example/c:1"}]}})",
+           R"({"kind": "Pod", "metadata": {"name": "p", "labels": {"app": "x"}},
+               "spec": {"containers": [{"name": "c", "image": 5}]}})",
+       }) {
+    Value pod = parse(text);
+    AdmissionRequest req = request("", "Pod", pod);
+    admission::Evaluation e;
+    CHECK_NOTHROW(e = admission::evaluate(*set, req, admission::Stages::kAll));
+    INFO(text << "\n" << describe(e.results));
+    CHECK_FALSE(e.results.empty());
+    for (const RuleResult& r : e.results) CHECK(r.outcome != Outcome::Error);
+  }
+  // An image that is a number is no image: not from an allowed registry.
+  Value numbered = parse(R"({"kind": "Pod", "metadata": {"name": "p", "labels": {"app": "x"}},
+      "spec": {"containers": [{"name": "c", "image": 5}]}})");
+  ValidateOutcome v = validate(*set, request("", "Pod", numbered), {});
+  INFO(describe(v.results));
+  CHECK(resultOf(v.results, "all/builtins")
+            .message.find("container \"c\" image \"\" is not from an allowed registry") !=
+        std::string::npos);
+}
+
+TEST_CASE("engine errors: the bundled pack on wrong-typed fields yields results") {
+  LoadResult loaded = loadPolicies(billet::base::readTextFiles({kRoot + "/manifests/policies"}));
+  REQUIRE(loaded.ok());
+  const Value deployment = parse(kDeployment);
+  std::vector<std::string> pointers;
+  collectPointers(deployment, "", pointers);
+  for (const std::string& pointer : pointers) {
+    if (pointer.empty()) continue;
+    for (const Value& replacement : {Value::string("text"), Value::number(7), Value::object(),
+                                     Value::array({Value::number(1)})}) {
+      Value object = deployment;
+      Value patch = Value::array();
+      Value op = Value::object();
+      op.set("op", Value::string("replace"));
+      op.set("path", Value::string(pointer));
+      op.set("value", replacement);
+      patch.push(std::move(op));
+      REQUIRE(billet::json::apply(object, patch).empty());
+      INFO(pointer << " = " << billet::json::write(replacement));
+      std::size_t results = 0;
+      CHECK_NOTHROW(results = evaluateAll(*loaded.set, request("apps", "Deployment", object)));
+      CHECK(results > 0);
+    }
+  }
+}
+
+TEST_CASE("engine errors: past the deadline every rule left reports deadline exceeded") {
+  auto set = load(kEverything);
+  const Value deployment = parse(kDeployment);
+  AdmissionRequest req = request("apps", "Deployment", deployment);
+  EvalOptions late;
+  late.deadline = Clock::now() - std::chrono::seconds(1);
+
+  MutateOutcome m = mutate(*set, req, late);
+  INFO(describe(m.results));
+  REQUIRE(m.results.size() == 5);
+  for (const RuleResult& r : m.results) {
+    CHECK(r.outcome == Outcome::Error);
+    CHECK(r.message == "deadline exceeded");
+  }
+  CHECK(m.object == deployment);  // no rule ran
+  CHECK_FALSE(m.denied);          // evaluationErrors.mutate: Allow
+
+  ValidateOutcome v = validate(*set, req, late);
+  INFO(describe(v.results));
+  REQUIRE(v.results.size() == 5);
+  for (const RuleResult& r : v.results) CHECK(r.message == "deadline exceeded");
+  // evaluationErrors.validate: Deny (the default): every Enforce rule denies.
+  CHECK_FALSE(v.allowed());
+  REQUIRE(v.denials.size() == 5);
+  CHECK(v.denials[0] == "all/require: evaluation error: deadline exceeded");
+
+  GenerateOutcome g = generate(*set, req, late);
+  REQUIRE(g.results.size() == 1);
+  CHECK(g.results[0].outcome == Outcome::Error);
+  CHECK(g.generated.empty());
+
+  // The server's path: /mutate allows without a patch, /validate denies.
+  admission::Evaluation e = admission::evaluate(*set, req, admission::Stages::kAll, late);
+  CHECK(e.mutate.allowed);
+  CHECK(e.mutate.patch.size() == 0);
+  CHECK_FALSE(e.validate.allowed);
+  CHECK(e.validate.message.rfind("all/require: evaluation error: deadline exceeded; ", 0) == 0);
+  CHECK(e.generated.empty());
+}
+
+TEST_CASE("engine errors: past the deadline evaluationErrors decide the answer") {
+  auto set = load(std::string(kEverything) + R"(
+---
+apiVersion: billet.dev/v1alpha1
+kind: Settings
+metadata: {name: billet}
+spec:
+  evaluationErrors: {mutate: Deny, validate: Allow}
+)");
+  const Value deployment = parse(kDeployment);
+  AdmissionRequest req = request("apps", "Deployment", deployment);
+  EvalOptions late;
+  late.deadline = Clock::now() - std::chrono::seconds(1);
+  admission::Evaluation e = admission::evaluate(*set, req, admission::Stages::kAll, late);
+  CHECK_FALSE(e.mutate.allowed);
+  CHECK(e.mutate.message.rfind("all/placement: evaluation error: deadline exceeded; ", 0) == 0);
+  CHECK(e.validate.allowed);
+  for (const RuleResult& r : e.results) CHECK(r.outcome == Outcome::Error);
+}
+
+TEST_CASE("engine errors: a deadline not yet reached changes nothing") {
+  auto set = load(kEverything);
+  const Value deployment = parse(kDeployment);
+  AdmissionRequest req = request("apps", "Deployment", deployment);
+  EvalOptions later;
+  later.deadline = Clock::now() + std::chrono::hours(1);
+  admission::Evaluation with = admission::evaluate(*set, req, admission::Stages::kAll, later);
+  admission::Evaluation without = admission::evaluate(*set, req, admission::Stages::kAll);
+  CHECK(describe(with.results) == describe(without.results));
+  CHECK(with.mutate.patch == without.mutate.patch);
+  CHECK(with.validate.message == without.validate.message);
+  CHECK(with.validate.warnings == without.validate.warnings);
+}
+
+TEST_CASE("engine errors: checks stop between containers once the deadline has passed") {
+  Value pod = parse(R"({"spec": {"containers": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}})");
+  const Value& spec = *pod.find("spec");
+  AdmissionRequest req = request("", "Pod", pod);
+  Settings settings;
+  PathRoots roots;
+  roots.object = &pod;
+  roots.pod = &spec;
+  roots.podLayout = &standardPodLayout();
+  auto check = makeRequireResources({"cpu"}, {});
+
+  Deadline none(std::nullopt);
+  ValidateContext open{req, settings, pod, roots, {}, &none};
+  std::vector<Violation> all;
+  check->check(open, all);
+  CHECK(open.error.empty());
+  CHECK(all.size() == 3);
+
+  Deadline passed(Clock::now() - std::chrono::milliseconds(1));
+  ValidateContext late{req, settings, pod, roots, {}, &passed};
+  std::vector<Violation> some;
+  check->check(late, some);
+  CHECK(late.error == "deadline exceeded");
+  CHECK(some.empty());
+}
