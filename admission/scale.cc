@@ -175,10 +175,12 @@ AdmissionReply answerScale(const policy::PolicySet& set, const Review& review,
   for (std::string& w : templateWarnings(mutatedNow.changes, mutatedBefore.changes, replicas))
     decision.warnings.push_back(std::move(w));
   // What an update would generate (the PodDisruptionBudget), applied by the server after
-  // admission, never on dry runs; and the generate rules' results for reports.
+  // admission, never on dry runs, nor for a scale denied here (it does not happen); and the
+  // generate rules' results for reports.
   for (policy::RuleResult& r : mutatedNow.results)
     if (r.stage == policy::Stage::Generate) reply.results.push_back(std::move(r));
-  if (mutatedNow.mutate.allowed) reply.generated = std::move(mutatedNow.generated);
+  if (mutatedNow.mutate.allowed && decision.allowed)
+    reply.generated = std::move(mutatedNow.generated);
 
   reply.allowed = decision.allowed;
   reply.body = validateResponse(review.apiVersion, reply.uid, decision);

@@ -181,6 +181,7 @@ TEST_CASE("a scale past a validate rule's bound is denied as an update of the wo
   CHECK(json::dig(a.response, {"status", "message"})->asString() ==
         "limits/at-most-five: replicas 6 is over 5");
   CHECK_FALSE(a.reply.allowed);
+  CHECK(a.reply.generated.empty());  // the scale does not happen: no budget for it
   CHECK(a.reply.kind == "Deployment");
   CHECK(a.reply.name == "web");
   CHECK(a.reply.operation == "UPDATE");
