@@ -173,46 +173,45 @@ admission::AdmissionReply answerScaleRead(ServerState& state, const admission::R
 }
 
 std::optional<Response> admission(ServerState& state, admission::Endpoint endpoint,
-                                  const Request& req, const Later* later) {
+                                  const Request& req, const Defer* defer) {
   // This thread's cached pointer, not a copy: no reference count bounces between the I/O
   // threads. Nothing below reads the policy slot again on this thread, so it stays valid.
   const PolicySetPtr& set = state.policies.get();
   if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
   const auto start = std::chrono::steady_clock::now();
   const unsigned version = req.version();
+  const std::size_t maxValues = state.options.maxDocumentValues();
   admission::AdmissionReply reply;
   try {
-    // A Review points into itself: on the heap, so that a deferred answer can keep it.
-    auto review = std::make_shared<admission::Review>();
-    std::string reason =
-        admission::readReview(req.body(), *review, state.options.maxDocumentValues());
+    admission::Review review;
+    std::string reason = admission::readReview(req.body(), review, maxValues);
+    std::optional<admission::ScaleTarget> target;
+    if (reason.empty() && endpoint == admission::Endpoint::Validate && defer && state.workloads)
+      target = admission::scaleTarget(review);
+    std::string path;
+    if (target && !admission::scaleIgnored(*set, *target))
+      path = kube::resourcePath(target->apiVersion, target->kind, target->namespace_, target->name);
     if (!reason.empty()) {
       reply = admission::badReview(std::move(reason));
+    } else if (path.empty()) {
+      reply = admission::answerReview(*set, endpoint, review);
     } else {
-      std::optional<admission::ScaleTarget> target;
-      if (endpoint == admission::Endpoint::Validate && later && state.workloads)
-        target = admission::scaleTarget(*review);
-      std::string path;
-      if (target && !admission::scaleIgnored(*set, *target))
-        path =
-            kube::resourcePath(target->apiVersion, target->kind, target->namespace_, target->name);
-      if (!path.empty()) {
-        auto answer = [&state, endpoint, review, target = *target, start, version,
-                       respond = *later](kube::KubeResponse read) {
-          admission::AdmissionReply r;
-          try {
-            r = answerScaleRead(state, *review, target, read);
-          } catch (const std::exception& e) {
-            r = internalError(state, e);
-          }
-          respond(finish(state, endpoint, r, start, version));
-        };
-        if (state.workloads->read(path, answer)) return std::nullopt;
-        reply =
-            admission::answerScale(*set, *review, *target, nullptr, "billet's read queue is full");
-      } else {
-        reply = admission::answerReview(*set, endpoint, *review);
-      }
+      // Answered once the workload is read. A Review points into itself and cannot move: the
+      // deferred answer keeps one of its own (scales are rare; reading the body again is cheap).
+      auto kept = std::make_shared<admission::Review>();
+      const bool readAgain = admission::readReview(req.body(), *kept, maxValues).empty();
+      auto answer = [&state, endpoint, kept, target = *target, start, version,
+                     respond = (*defer)()](kube::KubeResponse read) {
+        admission::AdmissionReply r;
+        try {
+          r = answerScaleRead(state, *kept, target, read);
+        } catch (const std::exception& e) {
+          r = internalError(state, e);
+        }
+        respond(finish(state, endpoint, r, start, version));
+      };
+      if (readAgain && state.workloads->read(path, std::move(answer))) return std::nullopt;
+      reply = admission::answerScale(*set, review, *target, nullptr, "billet's read queue is full");
     }
   } catch (const std::exception& e) {
     reply = internalError(state, e);
@@ -231,11 +230,11 @@ Response textResponse(http::status status, unsigned version, std::string_view te
 }
 
 Response route(ServerState& state, Port port, const Request& req) {
-  return *route(state, port, req, Later());
+  return *route(state, port, req, Defer());
 }
 
 std::optional<Response> route(ServerState& state, Port port, const Request& req,
-                              const Later& later) {
+                              const Defer& defer) {
   const std::string_view target(req.target().data(), req.target().size());
   const std::string_view path = pathOf(target);
   const unsigned version = req.version();
@@ -269,7 +268,7 @@ std::optional<Response> route(ServerState& state, Port port, const Request& req,
                           "content type must be application/json");
     return admission(
         state, path == "/mutate" ? admission::Endpoint::Mutate : admission::Endpoint::Validate, req,
-        later ? &later : nullptr);
+        defer ? &defer : nullptr);
   }
   if (path == "/reports") {
     if (!get) return methodNotAllowed(version, "GET");
