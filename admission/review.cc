@@ -2,25 +2,16 @@
 #include "admission/review.h"
 
 #include "admission/evaluation.h"
-
+#include "admission/scale.h"
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/write.h"
-#include "policy/request.h"
+#include "policy/compiled.h"
 
 namespace billet::admission {
 namespace {
 
 using json::Value;
-
-AdmissionReply badRequest(std::string reason) {
-  AdmissionReply r;
-  r.status = 400;
-  r.contentType = "text/plain; charset=utf-8";
-  r.body = std::move(reason);
-  r.allowed = false;
-  return r;
-}
 
 const std::string* stringAt(const Value& v, std::string_view key) {
   const Value* f = v.find(key);
@@ -99,11 +90,61 @@ std::string readReview(std::string_view body, Review& review, std::size_t maxVal
   return readRequest(review.document, review.request, review.apiVersion);
 }
 
+AdmissionReply badReview(std::string reason) {
+  AdmissionReply r;
+  r.status = 400;
+  r.contentType = "text/plain; charset=utf-8";
+  r.body = std::move(reason);
+  r.allowed = false;
+  return r;
+}
+
+std::string validateResponse(const std::string& apiVersion, const std::string& uid,
+                             const ValidateDecision& v) {
+  std::string out;
+  out.reserve(256);
+  out += R"({"apiVersion":)";
+  json::writeString(apiVersion, out);
+  out += R"(,"kind":"AdmissionReview","response":{"uid":)";
+  json::writeString(uid, out);
+  out += v.allowed ? R"(,"allowed":true)" : R"(,"allowed":false)";
+  if (!v.allowed) writeStatus(out, v.message);
+  if (!v.warnings.empty()) {
+    out += R"(,"warnings":[)";
+    for (std::size_t i = 0; i < v.warnings.size(); ++i) {
+      if (i) out += ',';
+      json::writeString(v.warnings[i], out);
+    }
+    out += ']';
+  }
+  if (!v.auditAnnotations.empty()) {
+    out += R"(,"auditAnnotations":{)";
+    for (std::size_t i = 0; i < v.auditAnnotations.size(); ++i) {
+      if (i) out += ',';
+      json::writeString(v.auditAnnotations[i].first, out);
+      out += ':';
+      json::writeString(v.auditAnnotations[i].second, out);
+    }
+    out += '}';
+  }
+  out += "}}";
+  return out;
+}
+
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
                             std::size_t maxValues, const policy::EvalOptions& options) {
   Review review;
   if (std::string reason = readReview(body, review, maxValues); !reason.empty())
-    return badRequest(std::move(reason));
+    return badReview(std::move(reason));
+  return answerReview(set, endpoint, review, options);
+}
+
+AdmissionReply answerReview(const policy::PolicySet& set, Endpoint endpoint, const Review& review,
+                            const policy::EvalOptions& options) {
+  if (endpoint == Endpoint::Validate) {
+    if (std::optional<ScaleTarget> target = scaleTarget(review))
+      return answerScale(set, review, *target, nullptr, kWorkloadsUnread, options);
+  }
   const policy::AdmissionRequest& req = review.request;
   const std::string& apiVersion = review.apiVersion;
 
@@ -121,53 +162,32 @@ AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std
   reply.name = req.object ? policy::objectName(req, req.object) : req.name;
   reply.dryRun = req.dryRun;
 
+  Evaluation e = evaluate(
+      set, req, endpoint == Endpoint::Mutate ? Stages::kMutate : Stages::kValidate, options);
+  reply.results = std::move(e.results);
+  if (endpoint == Endpoint::Validate) {
+    reply.allowed = e.validate.allowed;
+    reply.body = validateResponse(apiVersion, req.uid, e.validate);
+    return reply;
+  }
   std::string& out = reply.body;
   out.reserve(256);
   out += R"({"apiVersion":)";
   json::writeString(apiVersion, out);
   out += R"(,"kind":"AdmissionReview","response":{"uid":)";
   json::writeString(req.uid, out);
-
-  Evaluation e = evaluate(
-      set, req, endpoint == Endpoint::Mutate ? Stages::kMutate : Stages::kValidate, options);
-  reply.results = std::move(e.results);
-  if (endpoint == Endpoint::Mutate) {
-    reply.allowed = e.mutate.allowed;
-    if (!reply.allowed) {
-      out += R"(,"allowed":false)";
-      writeStatus(out, e.mutate.message);
-    } else {
-      out += R"(,"allowed":true)";
-      if (e.mutate.patch.size() > 0) {
-        out += R"(,"patchType":"JSONPatch","patch":")";
-        out += json::base64Encode(json::write(e.mutate.patch));
-        out += '"';
-      }
-      reply.generated = std::move(e.generated);
-    }
+  reply.allowed = e.mutate.allowed;
+  if (!reply.allowed) {
+    out += R"(,"allowed":false)";
+    writeStatus(out, e.mutate.message);
   } else {
-    const ValidateDecision& v = e.validate;
-    reply.allowed = v.allowed;
-    out += reply.allowed ? R"(,"allowed":true)" : R"(,"allowed":false)";
-    if (!reply.allowed) writeStatus(out, v.message);
-    if (!v.warnings.empty()) {
-      out += R"(,"warnings":[)";
-      for (std::size_t i = 0; i < v.warnings.size(); ++i) {
-        if (i) out += ',';
-        json::writeString(v.warnings[i], out);
-      }
-      out += ']';
+    out += R"(,"allowed":true)";
+    if (e.mutate.patch.size() > 0) {
+      out += R"(,"patchType":"JSONPatch","patch":")";
+      out += json::base64Encode(json::write(e.mutate.patch));
+      out += '"';
     }
-    if (!v.auditAnnotations.empty()) {
-      out += R"(,"auditAnnotations":{)";
-      for (std::size_t i = 0; i < v.auditAnnotations.size(); ++i) {
-        if (i) out += ',';
-        json::writeString(v.auditAnnotations[i].first, out);
-        out += ':';
-        json::writeString(v.auditAnnotations[i].second, out);
-      }
-      out += '}';
-    }
+    reply.generated = std::move(e.generated);
   }
   out += "}}";
   return reply;

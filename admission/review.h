@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "admission/evaluation.h"
 #include "json/parse.h"
-#include "policy/engine.h"
 #include "policy/request.h"
 #include "policy/result.h"
 
@@ -56,8 +56,23 @@ struct Review {
 std::string readReview(std::string_view body, Review& review,
                        std::size_t maxValues = json::kNoValueLimit);
 
-// maxValues bounds the parsed document (json::parse); past it the reply is a 400. `options`
+// The answer to a review readReview accepted. A scale of a Deployment or StatefulSet at
+// /validate is answered without its workload (admission/scale.h): allowed, with a warning saying
+// kWorkloadsUnread; the server reads the workload and calls answerScale itself. `options`
 // carries the server's per-request deadline; `billet review` passes none.
+AdmissionReply answerReview(const policy::PolicySet& set, Endpoint endpoint, const Review& review,
+                            const policy::EvalOptions& options = {});
+inline constexpr std::string_view kWorkloadsUnread = "billet reads workloads only with --kube-api";
+
+// The 400 for a review readReview refused, with its reason.
+AdmissionReply badReview(std::string reason);
+
+// The body of a /validate answer: an AdmissionReview in `apiVersion` for request `uid`.
+std::string validateResponse(const std::string& apiVersion, const std::string& uid,
+                             const ValidateDecision& decision);
+
+// readReview, then answerReview (or badReview). maxValues bounds the parsed document
+// (json::parse); past it the reply is a 400.
 AdmissionReply handleReview(const policy::PolicySet& set, Endpoint endpoint, std::string_view body,
                             std::size_t maxValues = json::kNoValueLimit,
                             const policy::EvalOptions& options = {});

@@ -45,6 +45,20 @@ void appendTimestamp(std::string& out) {
   out += buf;
 }
 
+// `s` as a JSON string, cut to at most `max` bytes of it on a UTF-8 character boundary and
+// marked with its whole size when longer.
+void appendBounded(std::string& out, std::string_view s, std::size_t max) {
+  if (s.size() <= max) return appendJsonString(out, s);
+  std::size_t cut = max;
+  // Back off continuation bytes (10xxxxxx) so that no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+  appendJsonString(out, s.substr(0, cut));
+  out.pop_back();  // the closing quote: the mark goes inside the string
+  out += "\xe2\x80\xa6(";  // …
+  out += std::to_string(s.size());
+  out += " bytes)\"";
+}
+
 }  // namespace
 
 void Logger::log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
@@ -69,7 +83,7 @@ void Logger::write(LogLevel level, std::string_view msg, std::initializer_list<L
     appendJsonString(line, key);
     line += ':';
     if (const auto* s = std::get_if<std::string_view>(&value.v)) {
-      appendJsonString(line, *s);
+      appendBounded(line, *s, maxFieldBytes_);
     } else if (const auto* i = std::get_if<std::int64_t>(&value.v)) {
       line += std::to_string(*i);
     } else {

@@ -3,9 +3,13 @@
 //   log.info("policies reloaded", {{"policies", 12}, {"files", "manifests/policies"}});
 //
 // Lines are written whole (one write per line, under a lock) so that concurrent threads never
-// interleave. Levels below the configured one cost a comparison.
+// interleave. Levels below the configured one cost a comparison. A text field longer than
+// maxFieldBytes (1 KiB by default) is cut on a UTF-8 character boundary and marked with its whole
+// size, `…(4194304 bytes)`: a client's 4 MB container name, quoted in a policy message, must not
+// make megabytes of log per request.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
@@ -36,10 +40,13 @@ struct LogValue {
 };
 using LogField = std::pair<std::string_view, LogValue>;
 
+inline constexpr std::size_t kMaxLogFieldBytes = 1024;
+
 class Logger {
  public:
-  explicit Logger(LogLevel level = LogLevel::kInfo, std::FILE* out = stdout)
-      : level_(level), out_(out) {}
+  explicit Logger(LogLevel level = LogLevel::kInfo, std::FILE* out = stdout,
+                  std::size_t maxFieldBytes = kMaxLogFieldBytes)
+      : level_(level), out_(out), maxFieldBytes_(maxFieldBytes) {}
   bool enabled(LogLevel level) const { return level >= level_; }
   void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
   // Lifecycle lines (serving, draining, stopped): written whatever the level, since tools and
@@ -62,6 +69,7 @@ class Logger {
   void write(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields);
   LogLevel level_;
   std::FILE* out_;
+  std::size_t maxFieldBytes_;
   std::mutex mu_;
 };
 

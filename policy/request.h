@@ -20,8 +20,10 @@ struct AdmissionRequest {
   std::string namespace_;
   std::string name;
   // request.subResource: "ephemeralcontainers" for `kubectl debug`, "status", "scale", ... The
-  // object of a subresource request is not the parent's spec as the user wrote it: billet never
-  // mutates one and validates only ephemeral containers (the images `kubectl debug` adds).
+  // object of a subresource request is not the parent's spec as the user wrote it: the engine
+  // never mutates one and validates only ephemeral containers (the images `kubectl debug` adds).
+  // A Deployment's or StatefulSet's scale is evaluated on the workload itself, by
+  // admission/scale.h.
   std::string subResource;
   Operation operation = Operation::Create;
   std::string username;

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <exception>
 
-#include "json/value.h"
 #include "admission/review.h"
+#include "admission/scale.h"
+#include "json/parse.h"
+#include "json/value.h"
+#include "kube/client.h"
 
 namespace billet::server {
 
@@ -88,25 +91,9 @@ void logResults(ServerState& state, admission::Endpoint endpoint, const admissio
   }
 }
 
-Response admission(ServerState& state, admission::Endpoint endpoint, const Request& req) {
-  // This thread's cached pointer, not a copy: no reference count bounces between the I/O
-  // threads. Nothing below reads the policy slot again on this thread, so it stays valid.
-  const PolicySetPtr& set = state.policies.get();
-  if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
-  const auto start = std::chrono::steady_clock::now();
-  policy::EvalOptions options;
-  options.deadline = start + state.options.evalTimeout;
-  admission::AdmissionReply reply;
-  try {
-    reply = admission::handleReview(*set, endpoint, req.body(), state.options.maxDocumentValues(),
-                                    options);
-  } catch (const std::exception& e) {
-    state.logger.error("admission handler failed", {{"error", e.what()}});
-    reply = admission::AdmissionReply{};
-    reply.status = 500;
-    reply.body = "internal error\n";
-    reply.contentType = "text/plain";
-  }
+// Counts, records, logs and applies what a reply says, and makes it the HTTP response.
+Response finish(ServerState& state, admission::Endpoint endpoint, admission::AdmissionReply& reply,
+                std::chrono::steady_clock::time_point start, unsigned version) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.metrics.observeAdmission(endpoint, reply, seconds);
@@ -129,10 +116,112 @@ Response admission(ServerState& state, admission::Endpoint endpoint, const Reque
     state.logger.debug("bad admission request",
                        {{"status", reply.status}, {"reason", std::string_view(reply.body)}});
   }
-  Response res{static_cast<http::status>(reply.status), req.version()};
+  Response res{static_cast<http::status>(reply.status), version};
   res.set(http::field::content_type, reply.contentType);
   res.body() = std::move(reply.body);
   return res;
+}
+
+admission::AdmissionReply internalError(ServerState& state, const std::exception& e) {
+  state.logger.error("admission handler failed", {{"error", e.what()}});
+  admission::AdmissionReply reply;
+  reply.status = 500;
+  reply.body = "internal error\n";
+  reply.contentType = "text/plain";
+  return reply;
+}
+
+// "403 Forbidden: deployments.apps \"web\" is forbidden: ..." on one short line.
+std::string readFailure(const kube::KubeResponse& r) {
+  std::string why = r.status == 0 ? r.body : std::to_string(r.status);
+  if (r.status != 0) {
+    auto parsed = json::parse(r.body);
+    const json::Value* message = parsed.ok() ? parsed.value.find("message") : nullptr;
+    if (message && message->isString()) why += " " + message->asString();
+  }
+  if (const std::size_t nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
+  return "reading it failed: " + why;
+}
+
+// A scale's answer once its workload is read (on the reader's thread).
+admission::AdmissionReply answerScaleRead(ServerState& state, const admission::Review& review,
+                                          const admission::ScaleTarget& target,
+                                          const kube::KubeResponse& read) {
+  const PolicySetPtr set = state.currentPolicies();
+  if (!set) {
+    admission::AdmissionReply reply;
+    reply.status = 503;
+    reply.body = "no policies\n";
+    reply.contentType = "text/plain; charset=utf-8";
+    return reply;
+  }
+  if (read.status != 200) {
+    std::string why = readFailure(read);
+    state.logger.warn("scale not evaluated: its workload could not be read",
+                      {{"uid", review.request.uid},
+                       {"kind", target.kind},
+                       {"namespace", target.namespace_},
+                       {"name", target.name},
+                       {"error", why}});
+    return admission::answerScale(*set, review, target, nullptr, why);
+  }
+  // The evaluation's own deadline starts now: the read had its own timeout.
+  policy::EvalOptions options;
+  options.deadline = std::chrono::steady_clock::now() + state.options.evalTimeout;
+  auto workload = json::parse(read.body, json::kDefaultMaxDepth, state.options.maxDocumentValues());
+  if (!workload.ok() || !workload.value.isObject())
+    return admission::answerScale(*set, review, target, nullptr,
+                                  "reading it failed: the API server's answer is not an object");
+  return admission::answerScale(*set, review, target, &workload.value, "", options);
+}
+
+std::optional<Response> admission(ServerState& state, admission::Endpoint endpoint,
+                                  const Request& req, const Defer* defer) {
+  // This thread's cached pointer, not a copy: no reference count bounces between the I/O
+  // threads. Nothing below reads the policy slot again on this thread, so it stays valid.
+  const PolicySetPtr& set = state.policies.get();
+  if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
+  const auto start = std::chrono::steady_clock::now();
+  const unsigned version = req.version();
+  const std::size_t maxValues = state.options.maxDocumentValues();
+  policy::EvalOptions options;
+  options.deadline = start + state.options.evalTimeout;
+  admission::AdmissionReply reply;
+  try {
+    admission::Review review;
+    std::string reason = admission::readReview(req.body(), review, maxValues);
+    std::optional<admission::ScaleTarget> target;
+    if (reason.empty() && endpoint == admission::Endpoint::Validate && defer && state.workloads)
+      target = admission::scaleTarget(review);
+    std::string path;
+    if (target && !admission::scaleIgnored(*set, *target))
+      path = kube::resourcePath(target->apiVersion, target->kind, target->namespace_, target->name);
+    if (!reason.empty()) {
+      reply = admission::badReview(std::move(reason));
+    } else if (path.empty()) {
+      reply = admission::answerReview(*set, endpoint, review, options);
+    } else {
+      // Answered once the workload is read. A Review points into itself and cannot move: the
+      // deferred answer keeps one of its own (scales are rare; reading the body again is cheap).
+      auto kept = std::make_shared<admission::Review>();
+      const bool readAgain = admission::readReview(req.body(), *kept, maxValues).empty();
+      auto answer = [&state, endpoint, kept, target = *target, start, version,
+                     respond = (*defer)()](kube::KubeResponse read) {
+        admission::AdmissionReply r;
+        try {
+          r = answerScaleRead(state, *kept, target, read);
+        } catch (const std::exception& e) {
+          r = internalError(state, e);
+        }
+        respond(finish(state, endpoint, r, start, version));
+      };
+      if (readAgain && state.workloads->read(path, std::move(answer))) return std::nullopt;
+      reply = admission::answerScale(*set, review, *target, nullptr, "billet's read queue is full");
+    }
+  } catch (const std::exception& e) {
+    reply = internalError(state, e);
+  }
+  return finish(state, endpoint, reply, start, version);
 }
 
 }  // namespace
@@ -146,6 +235,11 @@ Response textResponse(http::status status, unsigned version, std::string_view te
 }
 
 Response route(ServerState& state, Port port, const Request& req) {
+  return *route(state, port, req, Defer());
+}
+
+std::optional<Response> route(ServerState& state, Port port, const Request& req,
+                              const Defer& defer) {
   const std::string_view target(req.target().data(), req.target().size());
   const std::string_view path = pathOf(target);
   const unsigned version = req.version();
@@ -177,7 +271,9 @@ Response route(ServerState& state, Port port, const Request& req) {
     if (!isJson(req[http::field::content_type]))
       return textResponse(http::status::unsupported_media_type, version,
                           "content type must be application/json");
-    return admission(state, path == "/mutate" ? admission::Endpoint::Mutate : admission::Endpoint::Validate, req);
+    return admission(
+        state, path == "/mutate" ? admission::Endpoint::Mutate : admission::Endpoint::Validate, req,
+        defer ? &defer : nullptr);
   }
   if (path == "/reports") {
     if (!get) return methodNotAllowed(version, "GET");

@@ -188,6 +188,11 @@ struct Server::Impl {
           metrics.generated(kind, result);
         },
         state->logger, kube::GenerateApplier::Options{});
+    // The workloads of scale requests: a short timeout, well within the webhook's 5 s.
+    kube::KubeConfig readConfig = config;
+    readConfig.timeout = std::chrono::milliseconds(2000);
+    state->workloads = std::make_unique<kube::ObjectReader>(kube::KubeClient(readConfig),
+                                                            kube::ObjectReader::Options{});
     startLeaseAndAudit(config);
     // The cluster's size (Settings `cluster: auto`) and facts (HPAs, pool nodes), from watches;
     // the serving set is loaded again with them.
@@ -394,6 +399,7 @@ struct Server::Impl {
     io.run(log());  // until the drain (or a second signal) stops the loops
     reloader->stop();
     if (tracker) tracker->stop();
+    if (state->workloads) state->workloads->stop();  // before the applier its answers use
     if (state->applier) state->applier->stop();
     if (state->audit) state->audit->stop();
     if (state->reportWriter) state->reportWriter->stop();  // a last write after the drain

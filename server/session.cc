@@ -118,8 +118,20 @@ class HttpSession {
     reading_ = false;
     const Request& req = parser_->get();
     const bool keepAlive = req.keep_alive();
-    Response res = route(*state_, port_, req);
-    send(std::move(res), keepAlive ? After::kKeepAlive : After::kClose);
+    const After after = keepAlive ? After::kKeepAlive : After::kClose;
+    // An answer that needs the cluster comes later, from another thread: back onto this
+    // connection's loop to be sent, the connection kept alive until then. Nothing is read
+    // meanwhile (one request at a time).
+    const Defer defer = [this, after]() -> Later {
+      std::shared_ptr<HttpSession> keep = self().shared_from_this();
+      return [keep, after](Response res) {
+        net::post(keep->tcp().get_executor(), [keep, after, res = std::move(res)]() mutable {
+          keep->send(std::move(res), after);
+        });
+      };
+    };
+    std::optional<Response> res = route(*state_, port_, req, defer);
+    if (res) send(std::move(*res), after);
   }
 
   void onReadError(const error_code& ec) {

@@ -13,6 +13,7 @@
 #include "base/logging.h"
 #include "kube/generate_applier.h"
 #include "kube/lease.h"
+#include "kube/object_reader.h"
 #include "kube/report_writer.h"
 #include "report/store.h"
 #include "server/background_audit.h"
@@ -65,6 +66,9 @@ struct ServerState {
   // Set before serving starts when --kube-api reaches a cluster; null otherwise. Last members:
   // destroyed (and their threads joined) before the reports, metrics and logger they use.
   std::unique_ptr<kube::GenerateApplier> applier;
+  // Reads the workload of a scale request (admission/scale.h) off the loops; its callbacks use
+  // the applier, so it is destroyed (stopped) first.
+  std::unique_ptr<kube::ObjectReader> workloads;
   std::unique_ptr<kube::LeaseElector> lease;  // null: no namespace to hold it in (one writer)
   std::unique_ptr<BackgroundAudit> audit;     // null: --audit-interval 0
   std::unique_ptr<kube::ReportWriter> reportWriter;

@@ -1,7 +1,8 @@
 // Golden cases: tests/golden/<case>/ holds the policies, the input and what billet must answer.
 //
 //   policy.yaml     the policies (a file; `policies:` in case.yaml may name others)
-//   input.yaml      the object under admission (or body.txt: a raw request body)
+//   input.yaml      the object under admission (or body.txt: a raw request body; its
+//                   expectations: status and reason, or allowed and warnings at /validate)
 //   case.yaml       the request and the expectations:
 //     operation: CREATE            # default CREATE; UPDATE reads old.yaml as oldObject
 //     namespace: ml-prod           # default: the object's, else "default"
@@ -165,6 +166,22 @@ void runCase(const fs::path& dir) {
       CHECK(reply.status == status);
       if (const Value* reason = expect.find("reason"))
         CHECK_THAT(reply.body, Catch::Contains(reason->asString()));
+      // A request the input.yaml form cannot carry (a subresource): /mutate never patches it,
+      // /validate answers `allowed` and `warnings` as expected.
+      if (status != 200) continue;
+      Value response = *parseBody(reply.body).find("response");
+      CHECK(response.find("uid")->asString() == "golden-uid");
+      if (endpoint == admission::Endpoint::Mutate) {
+        CHECK_FALSE(response.find("patch"));
+        continue;
+      }
+      if (const Value* allowed = expect.find("allowed"))
+        CHECK(response.find("allowed")->asBool() == allowed->asBool());
+      if (const Value* warnings = expect.find("warnings")) {
+        const Value* got = response.find("warnings");
+        INFO("warnings: " << billet::json::write(got ? *got : Value::array()));
+        CHECK((got ? *got : Value::array()) == *warnings);
+      }
     }
     return;
   }

@@ -102,8 +102,9 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
       for (const Value& r : rule.find("resources")->asArray()) {
         const std::string& resource = r.asString();
         if (resource.find('/') != std::string::npos) {
-          // Subresources are sent on purpose only: ephemeral containers (kubectl debug) for
-          // validation, on UPDATE, the only operation the API server has for them.
+          // Subresources are sent on purpose only, for validation, on UPDATE (the only operation
+          // the API server has for them): ephemeral containers (kubectl debug) and the scale of
+          // Deployments and StatefulSets (kubectl scale, autoscalers).
           subresources.insert(resource);
           CHECK(ops == std::set<std::string>{"UPDATE"});
           continue;
@@ -113,7 +114,8 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
       }
     }
     CHECK(subresources == (std::string(kind) == "ValidatingWebhookConfiguration"
-                               ? std::set<std::string>{"pods/ephemeralcontainers"}
+                               ? std::set<std::string>{"pods/ephemeralcontainers",
+                                                       "deployments/scale", "statefulsets/scale"}
                                : std::set<std::string>{}));
     INFO(kind);
     CHECK(sent == needed);
@@ -136,11 +138,11 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
     CHECK(path->asString() ==
           (std::string(kind) == "MutatingWebhookConfiguration" ? "/mutate" : "/validate"));
   }
-  CHECK(byKind(docs, "MutatingWebhookConfiguration")
-            .find("webhooks")
-            ->asArray()[0]
-            .find("sideEffects")
-            ->asString() == "NoneOnDryRun");
+  // Both have side effects skipped on dry runs: the PodDisruptionBudgets generated at /mutate,
+  // and at /validate for a scale.
+  for (const char* kind : {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"})
+    CHECK(byKind(docs, kind).find("webhooks")->asArray()[0].find("sideEffects")->asString() ==
+          "NoneOnDryRun");
 }
 
 TEST_CASE("the policy ConfigMap holds every file of the pack") {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "certs/certs.h"
+#include "json/parse.h"
 #include "tests/eventually.h"
 #include "tests/kube/fake_api_server.h"
 #include "tests/server/e2e_support.h"
@@ -849,6 +850,146 @@ TEST_CASE("serve: --kube-api applies generated PDBs and writes PolicyReports in 
   }
   INFO(s->output());
   CHECK(reportWritten);
+}
+
+// The AdmissionReview the API server sends for `kubectl scale deployment NAME --replicas=N`.
+std::string scaleReview(const std::string& name, int from, int to, bool dryRun = false) {
+  auto scale = [&](int n) {
+    return R"({"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":")" + name +
+           R"(","namespace":"shop"},"spec":{"replicas":)" + std::to_string(n) + "}}";
+  };
+  return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{)"
+         R"("uid":"scale-)" +
+         name + std::to_string(to) +
+         R"(","kind":{"group":"autoscaling","version":"v1","kind":"Scale"},)"
+         R"("resource":{"group":"apps","version":"v1","resource":"deployments"},)"
+         R"("subResource":"scale","name":")" +
+         name +
+         R"(","namespace":"shop","operation":"UPDATE","userInfo":{"username":"alice"},)"
+         R"("object":)" +
+         scale(to) + R"(,"oldObject":)" + scale(from) + R"(,"dryRun":)" +
+         (dryRun ? "true" : "false") + "}}";
+}
+
+TEST_CASE("serve: --kube-api evaluates a scale's workload, read off the event loop",
+          "[e2e][server][kube]") {
+  const std::string deployment =
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web",)"
+      R"("namespace":"shop","uid":"web-uid"},"spec":{"replicas":1,)"
+      R"("selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},)"
+      R"("spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}})";
+  std::atomic<bool> slowStarted{false};  // set as the slow GET begins (it is recorded at its end)
+  billet::test::FakeApiServer api([&](const billet::test::ApiRequest& r) {
+    const std::string deployments = "/apis/apps/v1/namespaces/shop/deployments/";
+    if (r.method == "GET" && r.target == deployments + "web")
+      return billet::test::ApiAnswer{200, deployment};
+    if (r.method == "GET" && r.target == deployments + "locked")
+      return billet::test::ApiAnswer{
+          403, R"({"kind":"Status","message":"deployments.apps \"locked\" is forbidden"})"};
+    if (r.method == "GET" && r.target == deployments + "slow") {
+      slowStarted = true;
+      std::this_thread::sleep_for(1500ms);  // an API server that is slow to answer
+      return billet::test::ApiAnswer{200, replaceAll(deployment, "\"web\"", "\"slow\"")};
+    }
+    if (r.method == "GET") return billet::test::ApiAnswer{200, R"({"metadata":{}})"};
+    return billet::test::ApiAnswer{201, r.body};
+  });
+  TempDir tmp;
+  writeFile(tmp / "token", "e2e-token\n");
+  writeFile(tmp / "ca.crt", api.caPem());
+  writeFile(tmp / "policies.yaml", R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: ha}
+spec:
+  match: {kinds: [Deployment, StatefulSet]}
+  rules:
+    - name: spread
+      match: {replicas: {min: 2}}
+      mutate:
+        antiAffinity: {mode: preferred, topologyKey: kubernetes.io/hostname, weight: 100}
+    - name: pdb
+      generate:
+        podDisruptionBudget: {minAvailable: 1, minReplicas: 2}
+    - name: at-most-five
+      validate:
+        message: "replicas {value} is over 5"
+        deny: [{path: object.spec.replicas, op: GreaterThan, value: 5}]
+)");
+  ::setenv("BILLET_KUBE_TOKEN_FILE", (tmp / "token").c_str(), 1);
+  ::setenv("BILLET_KUBE_CA_FILE", (tmp / "ca.crt").c_str(), 1);
+  // One I/O thread: a loop blocked on the API server would stall every other request.
+  auto s = startServer({"--kube-api", api.url(), "--audit-interval", "0", "--threads", "1",
+                        "--policies", tmp / "policies.yaml"});
+  TlsClient c(s->port(), s->caFile());
+  auto answer = [&](TlsClient& client, const std::string& body) {
+    HttpResponse r = client.request("POST", "/validate", body, "application/json");
+    REQUIRE(r.status == 200);
+    auto parsed = billet::json::parse(r.body);
+    REQUIRE(parsed.ok());
+    return *parsed.value.find("response");
+  };
+  auto warnings = [](const billet::json::Value& response) {
+    std::vector<std::string> out;
+    if (const billet::json::Value* w = response.find("warnings"))
+      for (const billet::json::Value& x : w->asArray()) out.push_back(x.asString());
+    return out;
+  };
+  const std::string pdbPatch =
+      "/apis/policy/v1/namespaces/shop/poddisruptionbudgets/web-pdb?fieldManager=billet&force=true";
+  auto pdbPatches = [&] {
+    std::vector<billet::test::ApiRequest> out;
+    for (const billet::test::ApiRequest& r : api.requests())
+      if (r.method == "PATCH" && r.target == pdbPatch) out.push_back(r);
+    return out;
+  };
+
+  // A dry run answers the same and applies nothing.
+  billet::json::Value dry = answer(c, scaleReview("web", 1, 3, true));
+  CHECK(dry.find("allowed")->asBool());
+
+  // Scaled to 3: the anti-affinity it now lacks is a warning, the budget is applied.
+  billet::json::Value scaled = answer(c, scaleReview("web", 1, 3));
+  CHECK(scaled.find("uid")->asString() == "scale-web3");
+  CHECK(scaled.find("allowed")->asBool());
+  const std::vector<std::string> expected = {
+      "scaled to 3 replicas; on its next update, ha/spread would add /spec/template/spec/affinity"};
+  CHECK(warnings(scaled) == expected);
+  CHECK(warnings(dry) == expected);
+  for (int i = 0; i < 50 && pdbPatches().empty(); ++i) std::this_thread::sleep_for(100ms);
+  const auto patches = pdbPatches();
+  REQUIRE(patches.size() == 1);
+  CHECK(patches[0].body.find(R"("ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment",)"
+                             R"("name":"web","uid":"web-uid","controller":true}])") !=
+        std::string::npos);
+
+  // Past the bound: denied as an update of the Deployment would be.
+  billet::json::Value over = answer(c, scaleReview("web", 1, 6));
+  CHECK_FALSE(over.find("allowed")->asBool());
+  CHECK(billet::json::dig(over, {"status", "message"})->asString() ==
+        "ha/at-most-five: replicas 6 is over 5");
+
+  // A workload billet may not read: allowed, and said so.
+  billet::json::Value locked = answer(c, scaleReview("locked", 1, 9));
+  CHECK(locked.find("allowed")->asBool());
+  CHECK(warnings(locked) == std::vector<std::string>{
+                                "billet could not evaluate Deployment locked at 9 replicas: "
+                                "reading it failed: 403 deployments.apps \"locked\" is forbidden"});
+
+  // While the API server takes 1.5 s over one workload, the one loop answers everything else.
+  std::thread slow([&] {
+    TlsClient other(s->port(), s->caFile());
+    CHECK(answer(other, scaleReview("slow", 1, 3)).find("allowed")->asBool());
+  });
+  for (int i = 0; i < 50 && !slowStarted; ++i) std::this_thread::sleep_for(100ms);
+  REQUIRE(slowStarted);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(c.request("GET", "/healthz").status == 200);
+  CHECK(c.request("POST", "/mutate", scaleReview("web", 1, 2), "application/json").status == 200);
+  CHECK(std::chrono::steady_clock::now() - start < 1000ms);
+  slow.join();
+  INFO(s->output());
+  CHECK(pdbPatches().size() == 1);  // neither the dry run nor the denied scale added one
 }
 
 TEST_CASE("serve: past --max-connections new connections are closed at once", "[e2e][server]") {

@@ -56,13 +56,17 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 
 {{/* The webhooks' rules: every kind billet handles, and the user's. Called with
-     (dict "root" $ "mutate" bool): only the validating webhook gets pods/ephemeralcontainers. */}}
+     (dict "root" $ "mutate" bool): only the validating webhook gets the subresources
+     pods/ephemeralcontainers, deployments/scale and statefulsets/scale. */}}
 {{- define "billet.webhookRules" -}}
 - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods, replicationcontrollers], scope: Namespaced}
 {{- if not .mutate }}
 - {apiGroups: [""], apiVersions: [v1], operations: [UPDATE], resources: [pods/ephemeralcontainers], scope: Namespaced}
 {{- end }}
 - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments, replicasets, statefulsets, daemonsets], scope: Namespaced}
+{{- if not .mutate }}
+- {apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [deployments/scale, statefulsets/scale], scope: Namespaced}
+{{- end }}
 - {apiGroups: [batch], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [jobs, cronjobs], scope: Namespaced}
 - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [nodes], scope: Cluster}
 - {apiGroups: [monitoring.coreos.com], apiVersions: [v1, v1alpha1], operations: [CREATE, UPDATE], resources: [prometheuses, prometheusagents], scope: Namespaced}

@@ -1,6 +1,6 @@
 # 10. The shipped RBAC is sufficient and minimal: every call billet makes with the shipped
 # ServiceAccount's token succeeds (PDBs and PolicyReports written, the watches of Nodes, Pods and
-# HPAs listed, no error logged), and calls
+# HPAs listed, a scaled Deployment read, no error logged), and calls
 # outside the role are refused with 403.
 
 BILLET_EXTRA_ARGS=(--report-interval 1s)
@@ -33,6 +33,11 @@ scenario() {
   check "billet may list Pods, Nodes and HPAs (its watches)" same 200200200 \
     "$(as_billet GET '/api/v1/pods?limit=1')$(as_billet GET '/api/v1/nodes?limit=1')$(as_billet GET '/apis/autoscaling/v2/horizontalpodautoscalers?limit=1')"
   check "billet's watches were not refused" not grep -q '"msg":"cannot list"' "$WORK/billet.log"
+  # kubectl scale: billet reads the Deployment (by name) before it answers.
+  check "kubectl scale succeeds" k -n ml-prod scale deployment gpu-inference --replicas=3
+  check "billet's token read the scaled Deployment" not grep -q '"msg":"scale not evaluated' "$WORK/billet.log"
+  check "billet may read a Deployment" same 200 \
+    "$(as_billet GET /apis/apps/v1/namespaces/ml-prod/deployments/gpu-inference)"
   check "billet may not read a Pod (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods/debug-shell)"
   check "billet may not read a Pod's logs (403)" same 403 "$(as_billet GET /api/v1/namespaces/ml-prod/pods/debug-shell/log)"
   check "billet may read its Lease" same 200 \
