@@ -1,6 +1,7 @@
 #include "json/value.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 
@@ -21,10 +22,26 @@ std::string Value::scalarText() const {
   }
 }
 
+namespace {
+
+// Key equality for member lookups: the length and the last byte settle most mismatches without
+// a call to memcmp (keys of one object often share a prefix: "team-1", "team-2", ...).
+inline bool sameKey(const std::string& a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n == 0) return true;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (x[n - 1] != y[n - 1] || x[0] != y[0]) return false;
+  return n <= 2 || std::memcmp(x + 1, y + 1, n - 2) == 0;
+}
+
+}  // namespace
+
 const Value* Value::find(std::string_view key) const {
   if (!isObject()) return nullptr;
   for (const Member& m : asObject())
-    if (m.key == key) return &m.value;
+    if (sameKey(m.key, key)) return &m.value;
   return nullptr;
 }
 
@@ -47,7 +64,7 @@ Value& Value::set(std::string_view key, Value v) {
 bool Value::erase(std::string_view key) {
   if (!isObject()) return false;
   Object& o = asObject();
-  auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return m.key == key; });
+  auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return sameKey(m.key, key); });
   if (it == o.end()) return false;
   o.erase(it);
   return true;
