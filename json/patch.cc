@@ -38,12 +38,17 @@ class Differ {
   // The pointer of the current location, plus `last` if given ("-" for an append).
   std::string pointer(std::string_view last = {}, bool withLast = false) const {
     std::string path;
+    std::size_t size = last.size() + 1;
+    for (const Step& s : steps_) size += s.key ? s.key->size() + 1 : 8;
+    path.reserve(size);
     for (const Step& s : steps_) {
       if (s.key) {
         appendToken(path, *s.key);
       } else {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
         path.push_back('/');
-        path += std::to_string(s.index);
+        path.append(digits, end);
       }
     }
     if (withLast) appendToken(path, last);

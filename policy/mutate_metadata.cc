@@ -22,11 +22,10 @@ class MetadataAction final : public MutateAction {
       if (!map || !map->isObject()) map = &meta->set(field, json::Value::object());
       json::Value* cur = map->find(k);
       if (cur && (!ctx.overwrite || (cur->isString() && cur->asString() == v))) continue;
-      // One scan of the map per value: a pod template can carry thousands of labels.
       if (cur)
         *cur = json::Value::string(v);
       else
-        map->asObject().push_back(json::Member{k, json::Value::string(v)});
+        map->set(k, json::Value::string(v));
       ctx.changed = true;
     }
   }
