@@ -90,8 +90,11 @@ Value::Value(const Value& other)
 
 Value& Value::operator=(const Value& other) {
   if (this == &other) return *this;
+  // Copied before v_ is assigned: `other` may be a member of this value (v = v["spec"]).
+  std::unique_ptr<KeyIndex> index =
+      other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr;
   v_ = other.v_;
-  index_ = other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr;
+  index_ = std::move(index);
   return *this;
 }
 

@@ -94,3 +94,16 @@ TEST_CASE("value: a moved large object keeps answering lookups") {
   CHECK(b.find("k42")->asNumberText() == "42");
   CHECK(b.find("k100") == nullptr);
 }
+
+TEST_CASE("value: a large object assigned from inside its own parent keeps its lookups") {
+  Value doc = Value::object();
+  Value& inner = doc["inner"];
+  for (int i = 0; i < 100; ++i) inner.set("k" + std::to_string(i), Value::number(i));
+  REQUIRE(inner.find("k5") != nullptr);  // indexed
+  const Value& view = doc;
+  doc = *view.find("inner");  // the source lives in the value being replaced
+  REQUIRE(doc.size() == 100);
+  CHECK(doc.find("k5")->asNumberText() == "5");
+  CHECK(view.find("k99")->asNumberText() == "99");
+  CHECK(doc.find("inner") == nullptr);
+}
