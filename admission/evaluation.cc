@@ -1,5 +1,7 @@
 #include "admission/evaluation.h"
 
+#include <optional>
+
 #include "json/patch.h"
 #include "policy/policy_set.h"
 
@@ -24,7 +26,9 @@ void appendResults(std::vector<policy::RuleResult>& to, std::vector<policy::Rule
 Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest& request,
                     Stages stages, const policy::EvalOptions& options) {
   Evaluation e;
-  policy::AdmissionRequest next = request;  // what the stages after mutate see
+  // What the stages after mutate see: the request itself, or a copy pointing at the mutated
+  // object (a /validate review copies nothing).
+  std::optional<policy::AdmissionRequest> mutated;
   if (stages != Stages::kValidate) {
     policy::MutateOutcome m = policy::mutate(set, request, options);
     e.results = std::move(m.results);
@@ -39,8 +43,12 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
       if (request.object) e.mutate.patch = json::diff(*request.object, m.object);
       e.object = std::move(m.object);
     }
-    if (request.object) next.object = &e.object;
+    if (request.object) {
+      mutated.emplace(request);
+      mutated->object = &e.object;
+    }
   }
+  const policy::AdmissionRequest& next = mutated ? *mutated : request;
 
   if (stages != Stages::kMutate) {
     policy::ValidateOutcome v = policy::validate(set, next, options);

@@ -184,7 +184,9 @@ AdmissionReply answerReview(const policy::PolicySet& set, Endpoint endpoint, con
     out += R"(,"allowed":true)";
     if (e.mutate.patch.size() > 0) {
       out += R"(,"patchType":"JSONPatch","patch":")";
-      out += json::base64Encode(json::write(e.mutate.patch));
+      const std::size_t patchAt = out.size();
+      json::write(e.mutate.patch, out);
+      json::base64EncodeTail(out, patchAt);
       out += '"';
     }
     reply.generated = std::move(e.generated);

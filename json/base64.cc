@@ -44,6 +44,35 @@ std::string base64Encode(std::string_view bytes) {
   return out;
 }
 
+// Groups are encoded from the last to the first: group k's four characters land at 4k, at or past
+// its own three bytes at 3k and past every earlier group's bytes, so nothing is read after it is
+// overwritten.
+void base64EncodeTail(std::string& s, std::size_t from) {
+  const std::size_t n = s.size() - from;
+  s.resize(from + (n + 2) / 3 * 4);
+  auto* d = reinterpret_cast<unsigned char*>(s.data() + from);
+  std::size_t groups = n / 3;
+  if (const std::size_t left = n - groups * 3; left > 0) {  // the tail, with '=' padding
+    std::uint32_t v = std::uint32_t{d[groups * 3]} << 16;
+    if (left == 2) v |= std::uint32_t{d[groups * 3 + 1]} << 8;
+    unsigned char* o = d + groups * 4;
+    o[0] = kAlphabet[(v >> 18) & 63];
+    o[1] = kAlphabet[(v >> 12) & 63];
+    o[2] = left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    o[3] = '=';
+  }
+  while (groups > 0) {
+    --groups;
+    const unsigned char* in = d + groups * 3;
+    const std::uint32_t v = (std::uint32_t{in[0]} << 16) | (std::uint32_t{in[1]} << 8) | in[2];
+    unsigned char* o = d + groups * 4;
+    o[3] = kAlphabet[v & 63];
+    o[2] = kAlphabet[(v >> 6) & 63];
+    o[1] = kAlphabet[(v >> 12) & 63];
+    o[0] = kAlphabet[(v >> 18) & 63];
+  }
+}
+
 // Strict: the length must be a multiple of four, padding may only end the text (at most two
 // '='), and no whitespace or characters outside the standard alphabet are accepted. Unused bits
 // in the last group are ignored, as Go's base64.StdEncoding does.

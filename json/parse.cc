@@ -729,8 +729,10 @@ void Builder::run(Value& root) {
       if (frames_.empty()) return;
       BuildFrame& top = frames_.back();
       if (top.remaining == 0) {
-        if (top.container->isObject() && top.container->size() > kInlineDuplicateCheck)
+        if (top.container->isObject() && top.container->size() > kInlineDuplicateCheck) {
           dedupeObject(top.container->asObject());
+          indexMembers(*top.container);  // lookups in a large object are then hashed
+        }
         frames_.pop();
         continue;
       }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -36,12 +38,17 @@ class Differ {
   // The pointer of the current location, plus `last` if given ("-" for an append).
   std::string pointer(std::string_view last = {}, bool withLast = false) const {
     std::string path;
+    std::size_t size = last.size() + 1;
+    for (const Step& s : steps_) size += s.key ? s.key->size() + 1 : 8;
+    path.reserve(size);
     for (const Step& s : steps_) {
       if (s.key) {
         appendToken(path, *s.key);
       } else {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
         path.push_back('/');
-        path += std::to_string(s.index);
+        path.append(digits, end);
       }
     }
     if (withLast) appendToken(path, last);
@@ -60,48 +67,72 @@ class Differ {
   std::vector<Step> steps_;
 };
 
+// Key equality for the diff: the length and the last byte settle most mismatches without a call
+// to memcmp.
+inline bool sameKey(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  return n == 0 || (a[n - 1] == b[n - 1] && std::memcmp(a.data(), b.data(), n - 1) == 0);
+}
+
 // Finds members by key: linear for small objects, hashed for large ones so that a diff of two
-// objects with many members stays linear.
+// objects with many members stays linear. The hash map is built only when a large object needs it.
 class MemberIndex {
  public:
-  explicit MemberIndex(const Object& members) : members_(members) {
-    if (members.size() > kLinearLimit) {
-      map_.reserve(members.size());
-      for (const Member& m : members) map_.emplace(m.key, &m.value);
-    }
-  }
+  explicit MemberIndex(const Object& members) : members_(members) {}
   // `hint` is where the key sits when both objects list members in the same order.
-  const Value* find(const std::string& key, std::size_t hint) const {
-    if (hint < members_.size() && members_[hint].key == key) return &members_[hint].value;
+  const Value* find(const std::string& key, std::size_t hint) {
+    if (hint < members_.size() && sameKey(members_[hint].key, key)) return &members_[hint].value;
     if (members_.size() > kLinearLimit) {
-      auto it = map_.find(key);
-      return it == map_.end() ? nullptr : it->second;
+      if (!map_) {
+        map_.emplace();
+        map_->reserve(members_.size());
+        for (const Member& m : members_) map_->emplace(m.key, &m.value);
+      }
+      auto it = map_->find(key);
+      return it == map_->end() ? nullptr : it->second;
     }
     for (const Member& m : members_)
-      if (m.key == key) return &m.value;
+      if (sameKey(m.key, key)) return &m.value;
     return nullptr;
   }
 
  private:
   static constexpr std::size_t kLinearLimit = 16;
   const Object& members_;
-  std::unordered_map<std::string_view, const Value*> map_;
+  std::optional<std::unordered_map<std::string_view, const Value*>> map_;
 };
 
+// Equality of two scalars of the same type, without the variant's generic comparison.
+inline bool sameScalar(const Value& a, const Value& b) {
+  switch (a.type()) {
+    case Type::kString:
+      return a.asString() == b.asString();
+    case Type::kNumber:
+      return a.asNumberText() == b.asNumberText();
+    case Type::kBool:
+      return a.asBool() == b.asBool();
+    default:
+      return true;  // null
+  }
+}
+
 void Differ::compare(const Value& from, const Value& to) {
-  if (from.type() != to.type() || from.isScalar()) {
-    if (from != to) emit("replace", pointer(), &to);
+  if (from.type() != to.type()) {
+    emit("replace", pointer(), &to);
     return;
   }
   if (from.isObject()) {
     compareObjects(from.asObject(), to.asObject());
-  } else {
+  } else if (from.isArray()) {
     compareArrays(from.asArray(), to.asArray());
+  } else if (!sameScalar(from, to)) {
+    emit("replace", pointer(), &to);
   }
 }
 
 void Differ::compareObjects(const Object& a, const Object& b) {
-  const MemberIndex inTo(b);
+  MemberIndex inTo(b);
   std::size_t matched = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const Member& m = a[i];
@@ -115,7 +146,7 @@ void Differ::compareObjects(const Object& a, const Object& b) {
     }
   }
   if (matched == b.size()) return;  // every member of `to` was in `from`
-  const MemberIndex inFrom(a);
+  MemberIndex inFrom(a);
   for (std::size_t i = 0; i < b.size(); ++i) {
     const Member& m = b[i];
     if (!inFrom.find(m.key, i)) emit("add", pointer(m.key, true), &m.value);

@@ -1,6 +1,8 @@
 #include "json/value.h"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
 
@@ -21,22 +23,120 @@ std::string Value::scalarText() const {
   }
 }
 
+namespace {
+
+// Key equality for member lookups: the length and the last byte settle most mismatches without
+// a call to memcmp (keys of one object often share a prefix: "team-1", "team-2", ...).
+inline bool sameKey(const std::string& a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n == 0) return true;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (x[n - 1] != y[n - 1] || x[0] != y[0]) return false;
+  return n <= 2 || std::memcmp(x + 1, y + 1, n - 2) == 0;
+}
+
+// Objects with at least this many members get a key index; smaller ones are scanned, which is
+// as fast and costs no memory.
+constexpr std::size_t kIndexFrom = 32;
+
+std::size_t hashKey(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+// Records member `pos` in the slots (a power of two, at most half full); a repeated key keeps
+// its first position, as a scan would find it.
+void insertSlot(std::vector<std::uint32_t>& slots, const Object& o, std::uint32_t pos) {
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = hashKey(o[pos].key) & mask;; i = (i + 1) & mask) {
+    if (slots[i] == 0) {
+      slots[i] = pos + 1;
+      return;
+    }
+    if (o[slots[i] - 1].key == o[pos].key) return;
+  }
+}
+
+void rebuildSlots(std::vector<std::uint32_t>& slots, const Object& o) {
+  std::size_t n = 64;
+  while (n < o.size() * 2) n *= 2;
+  slots.assign(n, 0);
+  for (std::size_t i = 0; i < o.size(); ++i) insertSlot(slots, o, static_cast<std::uint32_t>(i));
+}
+
+}  // namespace
+
+void indexMembers(Value& object) {
+  if (!object.isObject()) return;
+  const Object& o = std::get<Object>(object.v_);
+  if (o.size() < kIndexFrom) {
+    object.index_.reset();
+    return;
+  }
+  if (!object.index_) object.index_ = std::make_unique<Value::KeyIndex>();
+  Value::KeyIndex& index = *object.index_;
+  if (index.indexed > o.size() || index.slots.size() < o.size() * 2) {
+    rebuildSlots(index.slots, o);
+  } else {
+    for (std::size_t i = index.indexed; i < o.size(); ++i)
+      insertSlot(index.slots, o, static_cast<std::uint32_t>(i));
+  }
+  index.indexed = static_cast<std::uint32_t>(o.size());
+}
+
+Value::Value(const Value& other)
+    : v_(other.v_), index_(other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr) {}
+
+Value& Value::operator=(const Value& other) {
+  if (this == &other) return *this;
+  // Copied before v_ is assigned: `other` may be a member of this value (v = v["spec"]).
+  std::unique_ptr<KeyIndex> index =
+      other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr;
+  v_ = other.v_;
+  index_ = std::move(index);
+  return *this;
+}
+
+const Value* Value::indexedFind(std::string_view key) const {
+  const Object& o = std::get<Object>(v_);
+  const std::vector<std::uint32_t>& slots = index_->slots;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = hashKey(key) & mask; slots[i] != 0; i = (i + 1) & mask) {
+    const Member& m = o[slots[i] - 1];
+    if (sameKey(m.key, key)) return &m.value;
+  }
+  return nullptr;
+}
+
 const Value* Value::find(std::string_view key) const {
   if (!isObject()) return nullptr;
-  for (const Member& m : asObject())
-    if (m.key == key) return &m.value;
+  const Object& o = std::get<Object>(v_);
+  if (index_ && index_->indexed == o.size()) return indexedFind(key);
+  for (const Member& m : o)
+    if (sameKey(m.key, key)) return &m.value;
   return nullptr;
 }
 
 Value* Value::find(std::string_view key) {
+  if (!isObject()) return nullptr;
+  const Object& o = std::get<Object>(v_);
+  if (o.size() >= kIndexFrom) {
+    if (!index_ || index_->indexed != o.size()) indexMembers(*this);
+    return const_cast<Value*>(indexedFind(key));
+  }
   return const_cast<Value*>(static_cast<const Value*>(this)->find(key));
 }
 
 Value& Value::operator[](std::string_view key) {
-  if (!isObject()) v_ = Object{};
+  if (!isObject()) {
+    v_ = Object{};
+    index_.reset();
+  }
   if (Value* v = find(key)) return *v;
-  Object& o = asObject();
+  Object& o = std::get<Object>(v_);  // not asObject(): the index stays, extended below
   o.push_back(Member{std::string(key), Value()});
+  if (index_) indexMembers(*this);
   return o.back().value;
 }
 
@@ -47,14 +147,17 @@ Value& Value::set(std::string_view key, Value v) {
 bool Value::erase(std::string_view key) {
   if (!isObject()) return false;
   Object& o = asObject();
-  auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return m.key == key; });
+  auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return sameKey(m.key, key); });
   if (it == o.end()) return false;
   o.erase(it);
   return true;
 }
 
 Value& Value::push(Value v) {
-  if (!isArray()) v_ = Array{};
+  if (!isArray()) {
+    v_ = Array{};
+    index_.reset();
+  }
   Array& a = asArray();
   a.push_back(std::move(v));
   return a.back();

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,11 @@ class Value {
   // The factories and constructors are defined after Member, where the variant's alternatives
   // are complete (Clang instantiates their constexpr destructors as soon as it sees a use).
   Value() = default;  // null
+  Value(const Value& other);
+  Value(Value&& other) noexcept = default;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept = default;
+  ~Value() = default;
   static Value null();
   static Value boolean(bool b);
   static Value number(std::string text);
@@ -62,7 +68,10 @@ class Value {
   const Array& asArray() const { return std::get<Array>(v_); }
   Array& asArray() { return std::get<Array>(v_); }
   const Object& asObject() const { return std::get<Object>(v_); }
-  Object& asObject() { return std::get<Object>(v_); }
+  Object& asObject() {  // the caller may change the members: the key index is dropped
+    index_.reset();
+    return std::get<Object>(v_);
+  }
 
   // Typed access that cannot fail, for values whose type is not known yet (a request's fields):
   // the content when the value has that type, else nullptr. The as*() accessors above are for
@@ -107,7 +116,19 @@ class Value {
   explicit Value(Array a);
   explicit Value(Object o);
 
+  // Where each key of a large object sits (open addressing over member positions), so that
+  // find() does not scan thousands of members. Built by the parser and by the non-const find()
+  // and operator[], which keep it up to date as they add members; the non-const asObject()
+  // drops it. The const find() only reads it, so a Value shared by threads is never written.
+  struct KeyIndex {
+    std::vector<std::uint32_t> slots;  // member position + 1; 0 for an empty slot
+    std::uint32_t indexed = 0;         // how many members it covers (from the first)
+  };
+  friend void indexMembers(Value& object);  // json/value.cc; used by the parser
+  const Value* indexedFind(std::string_view key) const;
+
   std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
+  std::unique_ptr<KeyIndex> index_;
 };
 
 struct Member {

@@ -27,8 +27,9 @@ PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const 
     const PodTemplateRef* ref = i < pods.size() ? &pods[i] : nullptr;
     r.podLayout = ref ? ref->layout : &standardPodLayout();
     if (object) {
-      r.pod = podSpecOf(*object, ref);
-      r.podMetadata = podMetadataOf(*object, ref);
+      const PodViews found = podViewsOf(*object, ref);
+      r.pod = found.spec;
+      r.podMetadata = found.metadata;
     }
   }
   return r;

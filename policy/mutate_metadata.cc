@@ -22,7 +22,10 @@ class MetadataAction final : public MutateAction {
       if (!map || !map->isObject()) map = &meta->set(field, json::Value::object());
       json::Value* cur = map->find(k);
       if (cur && (!ctx.overwrite || (cur->isString() && cur->asString() == v))) continue;
-      map->set(k, json::Value::string(v));
+      if (cur)
+        *cur = json::Value::string(v);
+      else
+        map->set(k, json::Value::string(v));
       ctx.changed = true;
     }
   }

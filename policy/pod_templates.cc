@@ -374,26 +374,40 @@ PodTemplates::PodTemplates(const std::vector<PodTemplateKind>& kinds, std::strin
   }
 }
 
-const json::Value* podSpecOf(const json::Value& object, const PodTemplateRef* ref) {
-  if (!ref) return nullptr;
-  const json::Value* a = follow(object, *ref);
-  if (!a || ref->layout->specIsAnchor) return a;
-  return a->find("spec");
+namespace {
+
+const json::Value* specAt(const json::Value* anchor, const PodTemplateRef& ref) {
+  if (!anchor || ref.layout->specIsAnchor) return anchor;
+  return anchor->find("spec");
 }
 
-const json::Value* podMetadataOf(const json::Value& object, const PodTemplateRef* ref) {
-  if (!ref) return nullptr;
-  const json::Value* a = follow(object, *ref);
-  if (!a) return nullptr;
-  switch (ref->layout->metadata) {
+const json::Value* metadataAt(const json::Value* anchor, const PodTemplateRef& ref) {
+  if (!anchor) return nullptr;
+  switch (ref.layout->metadata) {
     case PodLayout::Meta::Member:
-      return a->find("metadata");
+      return anchor->find("metadata");
     case PodLayout::Meta::Anchor:
-      return a;
+      return anchor;
     case PodLayout::Meta::None:
       break;
   }
   return nullptr;
+}
+
+}  // namespace
+
+const json::Value* podSpecOf(const json::Value& object, const PodTemplateRef* ref) {
+  return ref ? specAt(follow(object, *ref), *ref) : nullptr;
+}
+
+const json::Value* podMetadataOf(const json::Value& object, const PodTemplateRef* ref) {
+  return ref ? metadataAt(follow(object, *ref), *ref) : nullptr;
+}
+
+PodViews podViewsOf(const json::Value& object, const PodTemplateRef* ref) {
+  if (!ref) return {};
+  const json::Value* anchor = follow(object, *ref);
+  return {specAt(anchor, *ref), metadataAt(anchor, *ref)};
 }
 
 json::Value* ensurePodSpec(json::Value& object, const PodTemplateRef* ref) {

@@ -89,6 +89,12 @@ const PodTemplateKind* findPodTemplateKind(const std::vector<PodTemplateKind>& k
 // Read-only lookups; nullptr when absent (or `ref` is null).
 const json::Value* podSpecOf(const json::Value& object, const PodTemplateRef* ref);
 const json::Value* podMetadataOf(const json::Value& object, const PodTemplateRef* ref);
+// Both, following the template's path once (the engine asks for both per policy).
+struct PodViews {
+  const json::Value* spec = nullptr;
+  const json::Value* metadata = nullptr;
+};
+PodViews podViewsOf(const json::Value& object, const PodTemplateRef* ref);
 // Mutable lookups; a built-in kind's missing parents are created (as objects). nullptr when
 // there is no such template, or a scalar is in the way.
 json::Value* ensurePodSpec(json::Value& object, const PodTemplateRef* ref);

@@ -86,3 +86,18 @@ TEST_CASE("base64: unused bits in the last group are ignored") {
   REQUIRE(d);
   CHECK(*d == "f");
 }
+
+TEST_CASE("base64: encoding the tail of a string in place equals encoding a copy") {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>((i * 37 + 11) & 0xFF));
+  for (std::size_t len = 0; len <= 40; ++len) {
+    const std::string bytes = all.substr(0, len);
+    std::string s = "head:" + bytes;
+    billet::json::base64EncodeTail(s, 5);
+    INFO(len);
+    CHECK(s == "head:" + base64Encode(bytes));
+  }
+  std::string whole = all;
+  billet::json::base64EncodeTail(whole, 0);
+  CHECK(whole == base64Encode(all));
+}

@@ -309,6 +309,15 @@ TEST_CASE("parse: duplicate keys keep the last value at the first position") {
   CHECK(big.asObject()[5].value.asString() == "again");
   CHECK(big.asObject()[99].value.asString() == "last");
   CHECK(big.asObject()[6].key == "k6");
+  // Lookups in it (hashed past a few dozen members) find each member once, after the dedupe.
+  const Value& constBig = big;
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    INFO(key);
+    REQUIRE(constBig.find(key) == &constBig.asObject()[static_cast<std::size_t>(i)].value);
+  }
+  CHECK(constBig.find("k100") == nullptr);
+  CHECK(constBig.find("k5")->asString() == "again");
 
   // Many distinct keys whose cheap hashes collide are not mistaken for duplicates.
   Value distinct = ok(R"({"ab":1,"ba":2,"aab":3,"abb":4,"a":5,"":6,"b":7,"":8})");

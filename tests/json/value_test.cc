@@ -29,3 +29,81 @@ TEST_CASE("objects compare as sets of members, small and large") {
     CHECK_FALSE(object(n, false) == object(n + 1, true));
   }
 }
+
+// Objects past a few dozen members answer find() from a key index: it must give exactly what a
+// scan gives, whichever way the object was built or changed.
+TEST_CASE("value: lookups in a large object agree with its members as they change") {
+  const auto scan = [](const Value& v, const std::string& key) -> const Value* {
+    for (const Member& m : v.asObject())
+      if (m.key == key) return &m.value;
+    return nullptr;
+  };
+  const auto agrees = [&](Value& v, std::size_t upTo) {
+    const Value& c = v;
+    for (std::size_t i = 0; i < upTo; ++i) {
+      const std::string key = "team-" + std::to_string(i);
+      INFO(key);
+      REQUIRE(c.find(key) == scan(v, key));
+      REQUIRE(v.find(key) == scan(v, key));
+    }
+  };
+
+  Value labels = Value::object();
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const std::string key = "team-" + std::to_string(i);
+    REQUIRE(labels.find(key) == nullptr);
+    labels.set(key, Value::string("t" + std::to_string(i)));
+    REQUIRE(labels.find(key) != nullptr);
+  }
+  REQUIRE(labels.size() == 1000);
+  agrees(labels, 1100);  // keys past 999 are absent
+  CHECK(labels.find("team-500")->asString() == "t500");
+
+  labels.set("team-7", Value::string("again"));  // replaced in place, no second member
+  CHECK(labels.size() == 1000);
+  CHECK(labels.find("team-7")->asString() == "again");
+
+  // A copy has its own index: changing one does not change what the other finds.
+  Value copy = labels;
+  CHECK(copy.erase("team-10"));
+  CHECK(copy.find("team-10") == nullptr);
+  CHECK(labels.find("team-10") != nullptr);
+  agrees(copy, 1000);
+
+  // Members changed directly (a key renamed, members reordered) are found where they are now.
+  labels.asObject()[3].key = "renamed";
+  std::swap(labels.asObject()[0], labels.asObject()[999]);
+  CHECK(labels.find("team-3") == nullptr);
+  CHECK(labels.find("renamed") == &labels.asObject()[3].value);
+  agrees(labels, 1000);
+
+  // Replacing the object by another value, and back, leaves no stale lookups.
+  labels = Value::string("x");
+  CHECK(labels.find("team-1") == nullptr);
+  labels["team-1"] = Value::number(1);
+  CHECK(labels.size() == 1);
+  CHECK(labels.find("team-1")->asNumberText() == "1");
+}
+
+TEST_CASE("value: a moved large object keeps answering lookups") {
+  Value a = Value::object();
+  for (int i = 0; i < 100; ++i) a.set("k" + std::to_string(i), Value::number(i));
+  REQUIRE(a.find("k42") != nullptr);
+  Value b = std::move(a);
+  REQUIRE(b.find("k42") != nullptr);
+  CHECK(b.find("k42")->asNumberText() == "42");
+  CHECK(b.find("k100") == nullptr);
+}
+
+TEST_CASE("value: a large object assigned from inside its own parent keeps its lookups") {
+  Value doc = Value::object();
+  Value& inner = doc["inner"];
+  for (int i = 0; i < 100; ++i) inner.set("k" + std::to_string(i), Value::number(i));
+  REQUIRE(inner.find("k5") != nullptr);  // indexed
+  const Value& view = doc;
+  doc = *view.find("inner");  // the source lives in the value being replaced
+  REQUIRE(doc.size() == 100);
+  CHECK(doc.find("k5")->asNumberText() == "5");
+  CHECK(view.find("k99")->asNumberText() == "99");
+  CHECK(doc.find("inner") == nullptr);
+}
