@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "base/files.h"
+#include "cli/json_stream.h"
 #include "cli/offline.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -207,6 +208,56 @@ struct FileReader {
     return addDocument(std::move(doc.value), name, line, firstSkip);
   }
 
+  // A JSON file whose top level is an object, a List's items one at a time (json_stream.h);
+  // any other, and the position of an error, from the whole text.
+  int readJsonFile(const std::string& name, std::string& firstSkip) {
+    int n = 0;
+    JsonStreamResult streamed = JsonStreamResult::kInvalid;
+    {
+      std::ifstream in(name, std::ios::binary);
+      if (!in) {
+        error({name, 0, 0, "", "cannot read file"});
+        return 0;
+      }
+      streamed = readJsonStream(in, jsonCallbacks(name, n, firstSkip));
+    }
+    if (streamed == JsonStreamResult::kDone) return n;
+    if (streamed == JsonStreamResult::kEmpty) {
+      firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
+      note(name, 0, firstSkip);
+      return 0;
+    }
+    base::Result<std::string> text = base::readFile(name);
+    if (!text.ok()) {
+      error({name, 0, 0, "", text.error});
+      return n;
+    }
+    if (streamed == JsonStreamResult::kNotAnObject) return readJson(name, text.value, firstSkip);
+    // Invalid: only the error is wanted from the whole text (what came before it was read).
+    if (json::parse(text.value).ok())
+      error({name, 0, 0, "", "invalid JSON"});  // cannot happen: the pieces did not parse
+    else
+      readJson(name, text.value, firstSkip);
+    return n;
+  }
+
+  YamlStreamCallbacks jsonCallbacks(const std::string& name, int& count, std::string& skip) {
+    YamlStreamCallbacks callbacks;
+    int* n = &count;
+    std::string* firstSkip = &skip;
+    callbacks.document = [this, name, n, firstSkip](json::Value v, int line) {
+      *n += addDocument(std::move(v), name, line, *firstSkip);
+    };
+    callbacks.listItem = [this, name, n, firstSkip](json::Value v, int line) {
+      *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
+    };
+    callbacks.list = [](int) {};
+    callbacks.error = [this, name](const YamlStreamError& e) {
+      error({name, e.line, e.column, e.field, e.message});
+    };
+    return callbacks;
+  }
+
   // YAML one document, or one List item, at a time (yaml_stream.h).
   int readYaml(const std::string& name, std::istream& in, std::string& firstSkip) {
     int n = 0;
@@ -280,15 +331,7 @@ struct FileReader {
       firstSkip = "Helm chart metadata, not a Kubernetes object";
       note(name, 0, firstSkip);
     } else if (endsWith(name, ".json")) {
-      base::Result<std::string> text = base::readFile(name);
-      if (!text.ok()) {
-        error({name, 0, 0, "", text.error});
-      } else if (text.value.find_first_not_of(" \t\r\n") == std::string::npos) {
-        firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
-        note(name, 0, firstSkip);
-      } else {
-        n = readJson(name, text.value, firstSkip);
-      }
+      n = readJsonFile(name, firstSkip);
     } else {
       std::ifstream in(name, std::ios::binary);
       if (!in)
