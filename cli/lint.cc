@@ -161,21 +161,22 @@ int run(const Args& args, bool audit) {
     o.color = format == "text" && useColor(STDOUT_FILENO);
     sinks.push(outputSink(format, o, std::cout));
   }
+  // The page is written at the end, into a file opened then: a run that fails before leaves no
+  // file behind.
+  const std::optional<std::string> htmlPath = audit ? parsed->get("html") : std::nullopt;
   std::ofstream html;
-  if (auto htmlPath = audit ? parsed->get("html") : std::nullopt) {
-    html.open(*htmlPath, std::ios::binary | std::ios::trunc);
-    if (!html) {
-      std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";
-      return 2;
-    }
-    sinks.push(htmlSink(html, std::chrono::system_clock::now()));
-  }
+  std::unique_ptr<ReportSink> htmlPage;
+  if (htmlPath) htmlPage = htmlSink(html, std::chrono::system_clock::now());
+  auto toOutputs = [&](const ResourceReport& rep) {
+    sinks.add(rep);
+    if (htmlPage) htmlPage->add(rep);
+  };
   bool fails = false;
   std::size_t evaluated = 0;
   auto report = [&](ResourceReport& rep) {
     fails = fails || rep.failsLint();
     if (audit) asAudit(rep);
-    sinks.add(rep);
+    toOutputs(rep);
     ++evaluated;
   };
 
@@ -196,7 +197,7 @@ int run(const Args& args, bool audit) {
         client, *loaded.set, identity,
         [&](Resource&, ResourceReport& rep) {
           // auditCluster has applied asAudit already.
-          sinks.add(rep);
+          toOutputs(rep);
           ++evaluated;
         },
         /*failFast=*/true);
@@ -235,10 +236,12 @@ int run(const Args& args, bool audit) {
     }
   }
   sinks.finish();
-  if (html.is_open()) {
-    html.close();
+  if (htmlPage) {
+    html.open(*htmlPath, std::ios::binary | std::ios::trunc);
+    if (html) htmlPage->finish();
+    if (html) html.close();
     if (!html) {
-      std::cerr << "billet audit: cannot write --html " << *parsed->get("html") << "\n";
+      std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";
       return 2;
     }
   }
