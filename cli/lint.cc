@@ -3,17 +3,17 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <deque>
 #include <fstream>
 #include <iostream>
 
 #include "cli/args.h"
 #include "cli/cluster_audit.h"
-#include "cli/inputs.h"
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "cli/offline.h"
 #include "cli/output.h"
+#include "cli/report_sink.h"
 #include "kube/kubeconfig.h"
 #include "policy/policy_set.h"
 
@@ -68,16 +68,6 @@ constexpr const char* kFormats = "text, json, yaml, policyreport, sarif, junit";
 bool knownFormat(const std::string& f) {
   return f == "text" || f == "json" || f == "yaml" || f == "policyreport" || f == "sarif" ||
          f == "junit";
-}
-
-std::string render(const std::string& format, const std::vector<ResourceReport>& reports,
-                   const OutputOptions& o) {
-  if (format == "json") return renderJson(reports, o);
-  if (format == "yaml") return renderYaml(reports, o);
-  if (format == "policyreport") return renderPolicyReports(reports);
-  if (format == "sarif") return renderSarif(reports);
-  if (format == "junit") return renderJunit(reports);
-  return renderText(reports, o);
 }
 
 int run(const Args& args, bool audit) {
@@ -153,12 +143,46 @@ int run(const Args& args, bool audit) {
     return 0;
   }
 
-  LoadedResources input;
-  std::deque<Resource> listed;  // --kubeconfig: what the reports point to (stable addresses)
-  std::vector<ResourceReport> reports;
+  OutputOptions o;
+  o.patched = parsed->has("patched");
+  o.patches = parsed->has("patches");
+  o.explain = parsed->has("explain");
+  o.showSkips = parsed->has("show-skips");
+  o.verbose = parsed->has("verbose");
+  // Each resource is evaluated as it is read and handed to the outputs; none is kept.
+  SinkList sinks;
+  if (o.patched && format == "text") {
+    // stdout is what `kubectl apply -f -` reads: the objects alone; the results go to stderr.
+    o.patched = false;
+    o.color = useColor(STDERR_FILENO);
+    sinks.push(patchedYamlSink(std::cout));
+    sinks.push(outputSink(format, o, std::cerr));
+  } else {
+    o.color = format == "text" && useColor(STDOUT_FILENO);
+    sinks.push(outputSink(format, o, std::cout));
+  }
+  // The page is written at the end, into a file opened then: a run that fails before leaves no
+  // file behind.
+  const std::optional<std::string> htmlPath = audit ? parsed->get("html") : std::nullopt;
+  std::ofstream html;
+  std::unique_ptr<ReportSink> htmlPage;
+  if (htmlPath) htmlPage = htmlSink(html, std::chrono::system_clock::now());
+  auto toOutputs = [&](const ResourceReport& rep) {
+    sinks.add(rep);
+    if (htmlPage) htmlPage->add(rep);
+  };
+  bool fails = false;
+  std::size_t evaluated = 0;
+  auto report = [&](ResourceReport& rep) {
+    fails = fails || rep.failsLint();
+    if (audit) asAudit(rep);
+    toOutputs(rep);
+    ++evaluated;
+  };
+
+  std::size_t errors = 0;
   if (kubeconfig) {
-    // The objects of a live cluster, listed in pages and evaluated one by one; only their
-    // identity and results are kept for the output.
+    // The objects of a live cluster, listed in pages and evaluated one by one.
     if (kindsToAudit(*loaded.set).empty()) {
       std::cerr << command << ": no policy matches a kind billet lists from a cluster\n";
       return 2;
@@ -171,18 +195,10 @@ int run(const Args& args, bool audit) {
     kube::KubeClient client(config.value.config);
     ClusterAuditResult result = auditCluster(
         client, *loaded.set, identity,
-        [&](Resource& r, ResourceReport& rep) {
-          json::Value slim = json::Value::object();
-          slim.set("apiVersion", json::Value::string(r.apiVersion));
-          slim.set("kind", json::Value::string(r.kind));
-          if (const json::Value* meta = r.object.find("metadata"))
-            for (const char* field : {"name", "namespace", "uid"})
-              if (const json::Value* v = meta->find(field)) slim["metadata"].set(field, *v);
-          r.object = std::move(slim);
-          listed.push_back(std::move(r));
-          rep.resource = &listed.back();
-          rep.patched = json::Value();
-          reports.push_back(std::move(rep));
+        [&](Resource&, ResourceReport& rep) {
+          // auditCluster has applied asAudit already.
+          toOutputs(rep);
+          ++evaluated;
         },
         /*failFast=*/true);
     if (!result.failures.empty()) {
@@ -199,54 +215,38 @@ int run(const Args& args, bool audit) {
       std::cerr << "note: " << kind
                 << " is not served by this cluster (its CRD is not installed)\n";
   } else {
-    input = readResources(filePaths, identity);
-    for (const std::string& n : input.notes) std::cerr << "note: " << n << "\n";
-    for (const policy::LoadError& e : input.errors) std::cerr << e.format() << "\n";
-    if (input.resources.empty()) {
+    ResourceCallbacks callbacks;
+    callbacks.resource = [&](Resource& r) {
+      ResourceReport rep = evaluate(*loaded.set, r, identity);
+      report(rep);
+    };
+    callbacks.note = [&](const std::string& n) { std::cerr << "note: " << n << "\n"; };
+    callbacks.error = [&](const policy::LoadError& e) {
+      ++errors;
+      std::cerr << e.format() << "\n";
+    };
+    streamResources(filePaths, identity, callbacks);
+    if (evaluated == 0) {
       // A gate that evaluates nothing would pass; say why there was nothing.
-      if (input.errors.empty())
+      if (errors == 0)
         std::cerr << command << ": no Kubernetes object in " << join(filePaths) << "\n";
       else
-        std::cerr << input.errors.size() << " error(s) in resources, no object to evaluate\n";
+        std::cerr << errors << " error(s) in resources, no object to evaluate\n";
       return 2;
     }
   }
-  reports.reserve(input.resources.size());
-  bool fails = false;
-  for (const Resource& r : input.resources) {
-    reports.push_back(evaluate(*loaded.set, r, identity));
-    fails = fails || reports.back().failsLint();
-    if (audit) asAudit(reports.back());
-  }
-  OutputOptions o;
-  o.patched = parsed->has("patched");
-  o.patches = parsed->has("patches");
-  o.explain = parsed->has("explain");
-  o.showSkips = parsed->has("show-skips");
-  o.verbose = parsed->has("verbose");
-  if (o.patched && format == "text") {
-    // stdout is what `kubectl apply -f -` reads: the objects alone; the results go to stderr.
-    o.patched = false;
-    o.color = useColor(STDERR_FILENO);
-    std::cout << renderPatchedYaml(reports);
-    std::cerr << renderText(reports, o);
-  } else {
-    o.color = format == "text" && useColor(STDOUT_FILENO);
-    std::cout << render(format, reports, o);
-  }
-  if (audit) {
-    if (auto htmlPath = parsed->get("html")) {
-      std::ofstream file(*htmlPath, std::ios::binary | std::ios::trunc);
-      if (file) file << renderHtml(reports, std::chrono::system_clock::now());
-      if (file) file.close();
-      if (!file) {
-        std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";
-        return 2;
-      }
+  sinks.finish();
+  if (htmlPage) {
+    html.open(*htmlPath, std::ios::binary | std::ios::trunc);
+    if (html) htmlPage->finish();
+    if (html) html.close();
+    if (!html) {
+      std::cerr << "billet audit: cannot write --html " << *htmlPath << "\n";
+      return 2;
     }
   }
-  if (!input.errors.empty()) {
-    std::cerr << input.errors.size() << " error(s) in resources\n";
+  if (errors) {
+    std::cerr << errors << " error(s) in resources\n";
     return 2;
   }
   return audit ? 0 : (fails ? 1 : 0);

@@ -2,6 +2,7 @@
 // through the same engine functions the webhook uses.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,21 @@ struct LoadedResources {
   std::vector<policy::LoadError> errors;  // broken files, named files holding no object
   std::vector<std::string> notes;         // "file:line: skipped: why", one per skipped document
 };
+
+// Where streamResources hands what it reads, as it reads it.
+struct ResourceCallbacks {
+  std::function<void(Resource&)> resource;       // may be moved from
+  std::function<void(const std::string&)> note;  // "file:line: skipped: why"
+  std::function<void(const policy::LoadError&)> error;
+};
+
+// Reads resources from files, directories or stdin ("-", read here) one at a time: each YAML
+// document or List item is handed over as soon as it is read (yaml_stream.h), so memory holds one
+// document, not the input. A file's notes come at its end (a named file without an object is
+// one error instead). JSON files are parsed whole; each item of a JSON List is dropped once
+// handed over.
+void streamResources(const std::vector<std::string>& paths, const Identity& identity,
+                     const ResourceCallbacks& callbacks);
 
 // Reads resources from files, directories or stdin (resources.cc). Errors name file:line:col;
 // what is not a Kubernetes object is skipped with a note, or is an error in a named file.

@@ -1,5 +1,8 @@
 #include "cli/output.h"
 
+#include <sstream>
+
+#include "cli/report_sink.h"
 #include "json/write.h"
 #include "json/yaml.h"
 
@@ -68,15 +71,6 @@ Value summaryToJson(const policy::Summary& s) {
   v.set("error", Value::number(s.error));
   v.set("skip", Value::number(s.skip));
   return v;
-}
-
-Value allToJson(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
-  Value root = Value::object();
-  json::Array list;
-  for (const ResourceReport& rep : reports) list.push_back(reportToJson(rep, o));
-  root.set("resources", Value::array(std::move(list)));
-  root.set("summary", summaryToJson(summarize(reports)));
-  return root;
 }
 
 }  // namespace
@@ -208,64 +202,181 @@ std::string namedPointer(const json::Value& object, const std::string& pointer) 
   return out;
 }
 
-std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
+namespace {
+
+// One resource's lines in the text output.
+std::string textBlock(const ResourceReport& rep, const OutputOptions& o) {
   using policy::Outcome;
-  std::string out;
-  for (const ResourceReport& rep : reports) {
-    out += rep.resource->id() + "  (" + rep.resource->file +
-           (rep.resource->line ? ":" + std::to_string(rep.resource->line) : "") + ")\n";
-    // What needs attention first, then what held.
-    int passes = 0;
-    for (Outcome wanted : {Outcome::Fail, Outcome::Error, Outcome::Warn})
-      for (const policy::RuleResult& r : rep.results)
-        if (r.outcome == wanted) out += resultLine(r, o.color);
-    for (const policy::RuleResult& r : rep.results) {
-      if (r.outcome != Outcome::Pass) continue;
-      ++passes;
-      if (o.verbose) out += resultLine(r, o.color);
-    }
-    if (passes && !o.verbose)
-      out += "  " + label(Outcome::Pass, o.color) + std::to_string(passes) +
-             (passes == 1 ? " rule" : " rules") + "\n";
-    if (o.showSkips)
-      for (const policy::RuleResult& r : rep.results)
-        if (r.outcome == Outcome::Skip) out += resultLine(r, o.color);
-    bool evaluated = false;
+  std::string out = rep.resource->id() + "  (" + rep.resource->file +
+                    (rep.resource->line ? ":" + std::to_string(rep.resource->line) : "") + ")\n";
+  // What needs attention first, then what held.
+  int passes = 0;
+  for (Outcome wanted : {Outcome::Fail, Outcome::Error, Outcome::Warn})
     for (const policy::RuleResult& r : rep.results)
-      evaluated = evaluated || r.outcome != Outcome::Skip;
-    if (!evaluated)
-      out += "  nothing to evaluate: " +
-             (rep.idle.empty() ? std::string("no rule matches it") +
-                                     (o.showSkips || rep.results.empty() ? "" : " (--show-skips)")
-                               : rep.idle) +
-             "\n";
-    for (const std::string& n : rep.notes) out += "  note  " + n + "\n";
-    if (o.explain) out += explainText(rep);
-    if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
-    for (const policy::Generated& g : rep.generated)
-      out +=
-          "  generates (" + g.policy + "/" + g.rule + "):\n" + indent(json::writeYaml(g.object), 4);
-    if (o.patched) out += "---\n" + json::writeYaml(rep.patched);
+      if (r.outcome == wanted) out += resultLine(r, o.color);
+  for (const policy::RuleResult& r : rep.results) {
+    if (r.outcome != Outcome::Pass) continue;
+    ++passes;
+    if (o.verbose) out += resultLine(r, o.color);
   }
-  out += summarize(reports).line() + "\n";
+  if (passes && !o.verbose)
+    out += "  " + label(Outcome::Pass, o.color) + std::to_string(passes) +
+           (passes == 1 ? " rule" : " rules") + "\n";
+  if (o.showSkips)
+    for (const policy::RuleResult& r : rep.results)
+      if (r.outcome == Outcome::Skip) out += resultLine(r, o.color);
+  bool evaluated = false;
+  for (const policy::RuleResult& r : rep.results)
+    evaluated = evaluated || r.outcome != Outcome::Skip;
+  if (!evaluated)
+    out += "  nothing to evaluate: " +
+           (rep.idle.empty() ? std::string("no rule matches it") +
+                                   (o.showSkips || rep.results.empty() ? "" : " (--show-skips)")
+                             : rep.idle) +
+           "\n";
+  for (const std::string& n : rep.notes) out += "  note  " + n + "\n";
+  if (o.explain) out += explainText(rep);
+  if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
+  for (const policy::Generated& g : rep.generated)
+    out +=
+        "  generates (" + g.policy + "/" + g.rule + "):\n" + indent(json::writeYaml(g.object), 4);
+  if (o.patched) out += "---\n" + json::writeYaml(rep.patched);
   return out;
+}
+
+// Each resource's block as it comes, the summary line last.
+class TextSink final : public ReportSink {
+ public:
+  TextSink(const OutputOptions& o, std::ostream& out) : o_(o), out_(out) {}
+  void add(const ResourceReport& rep) override {
+    out_ << textBlock(rep, o_);
+    summary_.add(rep.results);
+  }
+  void finish() override { out_ << summary_.line() << "\n"; }
+
+ private:
+  OutputOptions o_;
+  std::ostream& out_;
+  policy::Summary summary_;
+};
+
+// Every line of `text` but the first indented by n: a value written at depth 0 placed deeper in
+// an indented JSON document (its strings hold no raw newline).
+std::string indentTail(const std::string& text, int n) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(static_cast<std::size_t>(n), ' ');
+  }
+  return out;
+}
+
+// {"resources": [...], "summary": {...}} written element by element, byte for byte as
+// json::writePretty writes the whole document.
+class JsonSink final : public ReportSink {
+ public:
+  JsonSink(const OutputOptions& o, std::ostream& out) : o_(o), out_(out) {}
+  void add(const ResourceReport& rep) override {
+    out_ << (count_ ? ",\n    " : "{\n  \"resources\": [\n    ")
+         << indentTail(json::writePretty(reportToJson(rep, o_)), 4);
+    ++count_;
+    summary_.add(rep.results);
+  }
+  void finish() override {
+    out_ << (count_ ? "\n  ],\n  \"summary\": " : "{\n  \"resources\": [],\n  \"summary\": ")
+         << indentTail(json::writePretty(summaryToJson(summary_)), 2) << "\n}\n";
+  }
+
+ private:
+  OutputOptions o_;
+  std::ostream& out_;
+  std::size_t count_ = 0;
+  policy::Summary summary_;
+};
+
+// The same document as block YAML, as json::writeYaml writes it whole.
+class YamlSink final : public ReportSink {
+ public:
+  YamlSink(const OutputOptions& o, std::ostream& out) : o_(o), out_(out) {}
+  void add(const ResourceReport& rep) override {
+    json::Array one;
+    one.push_back(reportToJson(rep, o_));
+    out_ << (count_ ? "" : "resources:\n") << json::writeYaml(Value::array(std::move(one)));
+    ++count_;
+    summary_.add(rep.results);
+  }
+  void finish() override {
+    Value tail = Value::object();
+    tail.set("summary", summaryToJson(summary_));
+    out_ << (count_ ? "" : "resources: []\n") << json::writeYaml(tail);
+  }
+
+ private:
+  OutputOptions o_;
+  std::ostream& out_;
+  std::size_t count_ = 0;
+  policy::Summary summary_;
+};
+
+class PatchedYamlSink final : public ReportSink {
+ public:
+  explicit PatchedYamlSink(std::ostream& out) : out_(out) {}
+  void add(const ResourceReport& rep) override {
+    std::string text = "---\n" + json::writeYaml(rep.patched);
+    for (const policy::Generated& g : rep.generated) text += "---\n" + json::writeYaml(g.object);
+    out_ << text;
+  }
+  void finish() override {}
+
+ private:
+  std::ostream& out_;
+};
+
+std::string renderAll(ReportSink& sink, const std::ostringstream& out,
+                      const std::vector<ResourceReport>& reports) {
+  for (const ResourceReport& rep : reports) sink.add(rep);
+  sink.finish();
+  return out.str();
+}
+
+}  // namespace
+
+std::unique_ptr<ReportSink> patchedYamlSink(std::ostream& out) {
+  return std::make_unique<PatchedYamlSink>(out);
+}
+
+std::unique_ptr<ReportSink> outputSink(const std::string& format, const OutputOptions& o,
+                                       std::ostream& out) {
+  if (format == "json") return std::make_unique<JsonSink>(o, out);
+  if (format == "yaml") return std::make_unique<YamlSink>(o, out);
+  if (format == "policyreport") return policyReportSink(out);
+  if (format == "sarif") return sarifSink(out);
+  if (format == "junit") return junitSink(out);
+  return std::make_unique<TextSink>(o, out);
+}
+
+std::string render(const std::string& format, const std::vector<ResourceReport>& reports,
+                   const OutputOptions& o) {
+  std::ostringstream out;
+  return renderAll(*outputSink(format, o, out), out, reports);
+}
+
+std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
+  return render("text", reports, o);
 }
 
 std::string renderJson(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
-  return json::writePretty(allToJson(reports, o)) + "\n";
+  return render("json", reports, o);
 }
 
 std::string renderYaml(const std::vector<ResourceReport>& reports, const OutputOptions& o) {
-  return json::writeYaml(allToJson(reports, o));
+  return render("yaml", reports, o);
 }
 
 std::string renderPatchedYaml(const std::vector<ResourceReport>& reports) {
-  std::string out;
-  for (const ResourceReport& rep : reports) {
-    out += "---\n" + json::writeYaml(rep.patched);
-    for (const policy::Generated& g : rep.generated) out += "---\n" + json::writeYaml(g.object);
-  }
-  return out;
+  std::ostringstream out;
+  return renderAll(*patchedYamlSink(out), out, reports);
 }
 
 std::string escapeMarkup(std::string_view s) {

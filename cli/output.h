@@ -21,6 +21,10 @@ struct OutputOptions {
   bool color = false;    // ANSI colours on result labels (a terminal, and no NO_COLOR)
 };
 
+// The whole of --output FORMAT for reports held in memory (`billet test`, tests); `lint` and
+// `audit` stream theirs through outputSink (report_sink.h), which writes the same bytes.
+std::string render(const std::string& format, const std::vector<ResourceReport>& reports,
+                   const OutputOptions& o);
 policy::Summary summarize(const std::vector<ResourceReport>& reports);
 std::string renderText(const std::vector<ResourceReport>& reports, const OutputOptions& o);
 std::string renderJson(const std::vector<ResourceReport>& reports, const OutputOptions& o);

@@ -10,10 +10,13 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "cli/html_report_assets.h"
 #include "cli/output.h"
+#include "cli/report_sink.h"
+#include "cli/spool.h"
 #include "cli/version_info.h"
 
 namespace billet::cli {
@@ -215,24 +218,23 @@ std::string namespacesSection(const std::map<std::string, NamespaceTally>& byNam
          "</tr></tfoot>\n</table></div></section>\n";
 }
 
-std::string resourcesSection(const std::vector<ResourceReport>& reports) {
-  std::string out =
-      "<section><h2>Resources<small>score: share of evaluated rules passed</small></h2>"
-      "<div class=\"scroll\"><table id=\"resources\" data-total=\"" +
-      std::to_string(reports.size()) + "\" data-visible=\"" + std::to_string(reports.size()) +
-      "\">\n<thead><tr>" + sortHeader("Score", true, false, false) + sortHeader("Kind") +
-      sortHeader("Namespace") + sortHeader("Name") + sortHeader("Location") + countHeaders() +
-      "</tr></thead>\n<tbody>\n";
-  for (const ResourceReport& rep : reports) {
-    const Resource& res = *rep.resource;
-    policy::Summary s;
-    s.add(rep.results);
-    out += "<tr class=\"resource\" data-id=\"" + escapeMarkup(res.id()) + "\" data-ns=\"" +
-           escapeMarkup(namespaceOf(res)) + "\">" + scoreCell(s) + "<td>" + escapeMarkup(res.kind) +
-           "</td><td>" + escapeMarkup(namespaceOf(res)) + "</td><td>" + escapeMarkup(res.name) +
-           "</td><td class=\"loc\">" + location(res) + "</td>" + countCells(s) + "</tr>\n";
-  }
-  return out + "</tbody>\n</table></div></section>\n";
+std::string resourcesSectionHead(std::size_t resources) {
+  return "<section><h2>Resources<small>score: share of evaluated rules passed</small></h2>"
+         "<div class=\"scroll\"><table id=\"resources\" data-total=\"" +
+         std::to_string(resources) + "\" data-visible=\"" + std::to_string(resources) +
+         "\">\n<thead><tr>" + sortHeader("Score", true, false, false) + sortHeader("Kind") +
+         sortHeader("Namespace") + sortHeader("Name") + sortHeader("Location") + countHeaders() +
+         "</tr></thead>\n<tbody>\n";
+}
+
+std::string resourceRow(const ResourceReport& rep) {
+  const Resource& res = *rep.resource;
+  policy::Summary s;
+  s.add(rep.results);
+  return "<tr class=\"resource\" data-id=\"" + escapeMarkup(res.id()) + "\" data-ns=\"" +
+         escapeMarkup(namespaceOf(res)) + "\">" + scoreCell(s) + "<td>" + escapeMarkup(res.kind) +
+         "</td><td>" + escapeMarkup(namespaceOf(res)) + "</td><td>" + escapeMarkup(res.name) +
+         "</td><td class=\"loc\">" + location(res) + "</td>" + countCells(s) + "</tr>\n";
 }
 
 std::string findingRow(const Resource& res, const policy::RuleResult& r) {
@@ -251,21 +253,84 @@ std::string findingRow(const Resource& res, const policy::RuleResult& r) {
          "</span></td><td class=\"msg\">" + escapeMarkup(r.message) + "</td></tr>\n";
 }
 
-std::string findingsSection(const std::vector<ResourceReport>& reports, int findings) {
-  std::string out =
-      "<section><h2>Findings</h2><div class=\"wide\"><table id=\"findings\" data-total=\"" +
-      std::to_string(findings) + "\" data-visible=\"" + std::to_string(findings) +
-      "\">\n<thead><tr>" + sortHeader("Kind") + sortHeader("Namespace") + sortHeader("Name") +
-      sortHeader("Location") + sortHeader("Policy/rule") + sortHeader("Category") +
-      sortHeader("Severity", true, true) + sortHeader("Result", true, true) +
-      sortHeader("Message") + "</tr></thead>\n<tbody>\n";
-  // Per resource, what needs attention first, as the text output lists it.
-  for (const ResourceReport& rep : reports)
+std::string findingsSectionHead(int findings) {
+  return "<section><h2>Findings</h2><div class=\"wide\"><table id=\"findings\" data-total=\"" +
+         std::to_string(findings) + "\" data-visible=\"" + std::to_string(findings) +
+         "\">\n<thead><tr>" + sortHeader("Kind") + sortHeader("Namespace") + sortHeader("Name") +
+         sortHeader("Location") + sortHeader("Policy/rule") + sortHeader("Category") +
+         sortHeader("Severity", true, true) + sortHeader("Result", true, true) +
+         sortHeader("Message") + "</tr></thead>\n<tbody>\n";
+}
+
+constexpr const char* kSectionEnd = "</tbody>\n</table></div></section>\n";
+
+// The page's totals, charts and namespace view are counted as resources come; their rows (one
+// per resource, one per result) are spooled, since the page prints them after the totals.
+class HtmlSink final : public ReportSink {
+ public:
+  HtmlSink(std::ostream& out, std::chrono::system_clock::time_point ranAt)
+      : out_(out), ranAt_(ranAt) {}
+
+  void add(const ResourceReport& rep) override {
+    ++resources_;
+    all_.add(rep.results);
+    std::string ns = namespaceOf(*rep.resource);
+    namespaces_.insert(ns);
+    NamespaceTally& tally = byNamespace_[ns];
+    ++tally.resources;
+    tally.results.add(rep.results);
+    for (const policy::RuleResult& r : rep.results) {
+      ++findings_;
+      policies_.insert(r.policy);
+      if (r.outcome == Outcome::Fail) {
+        ++failsByPolicy_[r.policy];
+        ++failsByNamespace_[ns];
+      }
+    }
+    resourceRows_.append(resourceRow(rep));
+    // Per resource, what needs attention first, as the text output lists it.
+    std::string rows;
     for (Outcome o : {Outcome::Fail, Outcome::Error, Outcome::Warn, Outcome::Pass, Outcome::Skip})
       for (const policy::RuleResult& r : rep.results)
-        if (r.outcome == o) out += findingRow(*rep.resource, r);
-  return out + "</tbody>\n</table></div></section>\n";
-}
+        if (r.outcome == o) rows += findingRow(*rep.resource, r);
+    findingRows_.append(rows);
+  }
+
+  void finish() override {
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+        "'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>billet audit report</title>\n<style>";
+    out += htmlReportStyle();
+    out += "</style>\n</head>\n<body>\n" + header(resources_, findings_, ranAt_) + "<main>\n";
+    out += totalsSection(all_);
+    out += "<section class=\"charts\">" + barChart("Failures by policy", failsByPolicy_) +
+           barChart("Failures by namespace", failsByNamespace_) + "</section>\n";
+    out += filtersSection(policies_, namespaces_, all_.skip);
+    out += namespacesSection(byNamespace_, all_, resources_);
+    out += resourcesSectionHead(resources_);
+    out_ << out;
+    resourceRows_.copyTo(out_);
+    out_ << kSectionEnd << findingsSectionHead(findings_);
+    findingRows_.copyTo(out_);
+    out_ << kSectionEnd << "</main>\n<script>" << htmlReportScript()
+         << "</script>\n</body>\n</html>\n";
+  }
+
+ private:
+  std::ostream& out_;
+  std::chrono::system_clock::time_point ranAt_;
+  std::size_t resources_ = 0;
+  int findings_ = 0;
+  policy::Summary all_;
+  std::map<std::string, int> failsByPolicy_, failsByNamespace_;
+  std::map<std::string, NamespaceTally> byNamespace_;
+  std::set<std::string> policies_, namespaces_;
+  Spool resourceRows_, findingRows_;
+};
 
 }  // namespace
 
@@ -275,49 +340,18 @@ std::optional<int> passScore(const policy::Summary& s) {
   return (200 * s.pass + evaluated) / (2 * evaluated);
 }
 
+std::unique_ptr<ReportSink> htmlSink(std::ostream& out,
+                                     std::chrono::system_clock::time_point ranAt) {
+  return std::make_unique<HtmlSink>(out, ranAt);
+}
+
 std::string renderHtml(const std::vector<ResourceReport>& reports,
                        std::chrono::system_clock::time_point ranAt) {
-  policy::Summary all = summarize(reports);
-  std::map<std::string, int> failsByPolicy, failsByNamespace;
-  std::map<std::string, NamespaceTally> byNamespace;
-  std::set<std::string> policies, namespaces;
-  int findings = 0;
-  for (const ResourceReport& rep : reports) {
-    std::string ns = namespaceOf(*rep.resource);
-    namespaces.insert(ns);
-    NamespaceTally& tally = byNamespace[ns];
-    ++tally.resources;
-    tally.results.add(rep.results);
-    for (const policy::RuleResult& r : rep.results) {
-      ++findings;
-      policies.insert(r.policy);
-      if (r.outcome == Outcome::Fail) {
-        ++failsByPolicy[r.policy];
-        ++failsByNamespace[ns];
-      }
-    }
-  }
-
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-      "'unsafe-inline'; "
-      "script-src 'unsafe-inline'; img-src data:\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>billet audit report</title>\n<style>";
-  out += htmlReportStyle();
-  out += "</style>\n</head>\n<body>\n" + header(reports.size(), findings, ranAt) + "<main>\n";
-  out += totalsSection(all);
-  out += "<section class=\"charts\">" + barChart("Failures by policy", failsByPolicy) +
-         barChart("Failures by namespace", failsByNamespace) + "</section>\n";
-  out += filtersSection(policies, namespaces, all.skip);
-  out += namespacesSection(byNamespace, all, reports.size());
-  out += resourcesSection(reports);
-  out += findingsSection(reports, findings);
-  out += "</main>\n<script>";
-  out += htmlReportScript();
-  out += "</script>\n</body>\n</html>\n";
-  return out;
+  std::ostringstream out;
+  HtmlSink sink(out, ranAt);
+  for (const ResourceReport& rep : reports) sink.add(rep);
+  sink.finish();
+  return out.str();
 }
 
 }  // namespace billet::cli

@@ -6,13 +6,20 @@
 // line that holds no object at all is an error, and so is YAML or JSON that does not parse (the
 // other files are still read, so a run reports everything it can).
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <optional>
 #include <set>
+#include <sstream>
+#include <streambuf>
+#include <string_view>
 
+#include "base/files.h"
+#include "cli/json_stream.h"
 #include "cli/offline.h"
-#include "cli/inputs.h"
+#include "cli/yaml_stream.h"
 #include "json/parse.h"
-#include "policy/source.h"
 
 namespace billet::cli {
 namespace {
@@ -76,13 +83,49 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
   return std::nullopt;
 }
 
+// Standard input with the blanks read before deciding what it holds put back in front.
+class PrefixedInput final : public std::streambuf {
+ public:
+  PrefixedInput(std::string prefix, std::streambuf* rest)
+      : prefix_(std::move(prefix)), rest_(rest), buffer_(1 << 16) {}
+
+ protected:
+  int_type underflow() override {
+    if (!prefixServed_) {
+      prefixServed_ = true;
+      if (!prefix_.empty()) {
+        setg(prefix_.data(), prefix_.data(), prefix_.data() + prefix_.size());
+        return traits_type::to_int_type(*gptr());
+      }
+    }
+    const std::streamsize n =
+        rest_->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    if (n <= 0) return traits_type::eof();
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::string prefix_;
+  std::streambuf* rest_;
+  std::vector<char> buffer_;
+  bool prefixServed_ = false;
+};
+
 struct FileReader {
   const Identity& identity;
-  LoadedResources& out;
+  const ResourceCallbacks& to;
   std::set<std::string> helmTemplateDirs;  // noted once each
+  // The current file's notes, given at its end: a named file without an object is one error.
+  std::vector<std::string> notes;
+  std::size_t errors = 0;  // in the current file
 
   void note(const std::string& file, int line, const std::string& why) {
-    out.notes.push_back(file + (line ? ":" + std::to_string(line) : "") + ": skipped: " + why);
+    notes.push_back(file + (line ? ":" + std::to_string(line) : "") + ": skipped: " + why);
+  }
+  void error(policy::LoadError e) {
+    ++errors;
+    to.error(e);
   }
 
   // One document (or List item); returns true when it became a resource.
@@ -99,7 +142,7 @@ struct FileReader {
     r.kind = str(v.find("kind"));
     const json::Value* meta = v.find("metadata");
     if (meta && !meta->isObject()) {
-      out.errors.push_back({file, line, 1, "metadata", "metadata must be a mapping"});
+      error({file, line, 1, "metadata", "metadata must be a mapping"});
       return false;
     }
     r.name = str(meta ? meta->find("name") : nullptr);
@@ -113,26 +156,23 @@ struct FileReader {
       if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
     }
     r.object = std::move(v);
-    out.resources.push_back(std::move(r));
+    to.resource(r);
     return true;
   }
 
   // A document: a `kind: List` adds its items.
-  int addDocument(json::Value v, const std::string& file, int line,
-                  const std::vector<int>& itemLines, std::string& firstSkip) {
+  int addDocument(json::Value v, const std::string& file, int line, std::string& firstSkip) {
     if (v.isObject() && str(v.find("kind")) == "List") {
       json::Value* items = v.find("items");
       if (!items || items->isNull()) return 0;
       if (!items->isArray()) {
-        out.errors.push_back({file, line, 1, "items", "a List's items must be a sequence"});
+        error({file, line, 1, "items", "a List's items must be a sequence"});
         return 0;
       }
       int n = 0;
-      std::size_t i = 0;
       for (json::Value& item : items->asArray()) {
-        int itemLine = i < itemLines.size() ? itemLines[i] : line;
-        ++i;
-        n += add(std::move(item), file, itemLine, firstSkip) ? 1 : 0;
+        n += add(std::move(item), file, line, firstSkip) ? 1 : 0;
+        item = json::Value();  // evaluated: its memory goes now, not with the List
       }
       return n;
     }
@@ -141,8 +181,8 @@ struct FileReader {
 
   // JSON with billet's own parser (the one `review` and the server use), so that both read the
   // same text the same way. Parse errors carry a byte offset, turned into line:col here.
-  int readJson(const base::TextFile& s, std::string& firstSkip) {
-    base::Result<json::Value> doc = json::parse(s.text);
+  int readJson(const std::string& name, const std::string& text, std::string& firstSkip) {
+    base::Result<json::Value> doc = json::parse(text);
     if (!doc.ok()) {
       std::string message = doc.error;
       int line = 0, column = 0;
@@ -151,86 +191,202 @@ struct FileReader {
         message.resize(at);
         line = 1;
         column = 1;
-        for (std::size_t i = 0; i < offset && i < s.text.size(); ++i) {
-          if (s.text[i] == '\n') {
+        for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+          if (text[i] == '\n') {
             ++line;
             column = 1;
-          } else if ((static_cast<unsigned char>(s.text[i]) & 0xC0) != 0x80) {
+          } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
             ++column;
           }
         }
       }
-      out.errors.push_back({s.name, line, column, "", message});
+      error({name, line, column, "", message});
       return 0;
     }
     int line = 1;
-    for (char c : s.text.substr(0, s.text.find_first_not_of(" \t\r\n"))) line += c == '\n' ? 1 : 0;
-    return addDocument(std::move(doc.value), s.name, line, {}, firstSkip);
+    for (char c : text.substr(0, text.find_first_not_of(" \t\r\n"))) line += c == '\n' ? 1 : 0;
+    return addDocument(std::move(doc.value), name, line, firstSkip);
   }
 
-  int readYaml(const base::TextFile& s, std::string& firstSkip) {
-    std::vector<YAML::Node> nodes;
-    if (!policy::loadYaml(s, nodes, out.errors)) return 0;
+  // A JSON file whose top level is an object, a List's items one at a time (json_stream.h);
+  // any other, and the position of an error, from the whole text.
+  int readJsonFile(const std::string& name, std::string& firstSkip) {
+    int n = 0;
+    JsonStreamResult streamed = JsonStreamResult::kInvalid;
+    {
+      std::ifstream in(name, std::ios::binary);
+      if (!in) {
+        error({name, 0, 0, "", "cannot read file"});
+        return 0;
+      }
+      streamed = readJsonStream(in, jsonCallbacks(name, n, firstSkip));
+    }
+    if (streamed == JsonStreamResult::kDone) return n;
+    if (streamed == JsonStreamResult::kEmpty) {
+      firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
+      note(name, 0, firstSkip);
+      return 0;
+    }
+    base::Result<std::string> text = base::readFile(name);
+    if (!text.ok()) {
+      error({name, 0, 0, "", text.error});
+      return n;
+    }
+    if (streamed == JsonStreamResult::kNotAnObject) return readJson(name, text.value, firstSkip);
+    // Invalid: only the error is wanted from the whole text (what came before it was read).
+    if (json::parse(text.value).ok())
+      error({name, 0, 0, "", "invalid JSON"});  // cannot happen: the pieces did not parse
+    else
+      readJson(name, text.value, firstSkip);
+    return n;
+  }
+
+  YamlStreamCallbacks jsonCallbacks(const std::string& name, int& count, std::string& skip) {
+    YamlStreamCallbacks callbacks;
+    int* n = &count;
+    std::string* firstSkip = &skip;
+    callbacks.document = [this, name, n, firstSkip](json::Value v, int line) {
+      *n += addDocument(std::move(v), name, line, *firstSkip);
+    };
+    callbacks.listItem = [this, name, n, firstSkip](json::Value v, int line) {
+      *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
+    };
+    callbacks.list = [](int) {};
+    callbacks.error = [this, name](const YamlStreamError& e) {
+      error({name, e.line, e.column, e.field, e.message});
+    };
+    return callbacks;
+  }
+
+  // YAML one document, or one List item, at a time (yaml_stream.h).
+  int readYaml(const std::string& name, std::istream& in, std::string& firstSkip) {
     int n = 0;
     bool any = false;
-    for (const YAML::Node& node : nodes) {
-      if (!node || node.IsNull()) continue;  // an empty document, e.g. after a final "---"
+    YamlStreamCallbacks callbacks;
+    callbacks.document = [&](json::Value v, int line) {
       any = true;
-      std::vector<int> itemLines;
-      if (node.IsMap())
-        if (const YAML::Node items = node["items"]; items && items.IsSequence())
-          for (const YAML::Node& item : items) itemLines.push_back(item.Mark().line + 1);
-      n += addDocument(policy::toValue(node), s.name, node.Mark().line + 1, itemLines, firstSkip);
+      n += addDocument(std::move(v), name, line, firstSkip);
+    };
+    callbacks.listItem = [&](json::Value v, int line) {
+      n += add(std::move(v), name, line, firstSkip) ? 1 : 0;
+    };
+    callbacks.list = [&](int) { any = true; };
+    callbacks.error = [&](const YamlStreamError& e) {
+      error({name, e.line, e.column, e.field, e.message});
+    };
+    YamlStreamError failure;
+    if (!readYamlStream(in, callbacks, failure)) {
+      error({name, failure.line, failure.column, failure.field, failure.message});
+      return n;
     }
     if (!any) {
-      note(s.name, 0, "empty or comments only");
+      note(name, 0, "empty or comments only");
       firstSkip = "empty or comments only";
     }
     return n;
   }
 
-  void read(const base::TextFile& s) {
-    if (!s.named) {
-      if (auto templates = helmTemplatesDir(s.name)) {
-        if (helmTemplateDirs.insert(*templates).second)
+  // Standard input has no name to tell JSON (`kubectl get -o json`) from YAML: JSON when it
+  // parses as JSON, else YAML (which also reads a YAML flow mapping starting with "{"). Only
+  // what starts with "{" is read whole to find out; YAML is read as it comes.
+  int readStdin(std::string& firstSkip) {
+    std::string blanks;
+    std::streambuf* in = std::cin.rdbuf();
+    for (int c = in->sgetc(); c != EOF && std::string_view(" \t\r\n").find(static_cast<char>(c)) !=
+                                              std::string_view::npos;
+         c = in->snextc())
+      blanks += static_cast<char>(c);
+    if (in->sgetc() == EOF) {
+      firstSkip = "empty or comments only";
+      note("-", 0, firstSkip);
+      return 0;
+    }
+    if (in->sgetc() == '{') {
+      std::string text = blanks + std::string(std::istreambuf_iterator<char>(in), {});
+      if (json::parse(text).ok()) return readJson("-", text, firstSkip);
+      std::istringstream yaml(text);
+      return readYaml("-", yaml, firstSkip);
+    }
+    PrefixedInput prefixed(std::move(blanks), in);
+    std::istream yaml(&prefixed);
+    return readYaml("-", yaml, firstSkip);
+  }
+
+  void read(const std::string& name, bool named) {
+    if (!named) {
+      if (auto templates = helmTemplatesDir(name)) {
+        if (helmTemplateDirs.insert(*templates).second) {
           note(*templates, 0, "Helm chart templates (render them with `helm template` first)");
+          flushNotes();
+        }
         return;
       }
     }
     std::string firstSkip;
     int n = 0;
-    std::size_t errorsBefore = out.errors.size(), notesBefore = out.notes.size();
-    if (fs::path(s.name).filename() == "Chart.yaml") {
+    errors = 0;
+    if (name == "-") {
+      n = readStdin(firstSkip);
+    } else if (fs::path(name).filename() == "Chart.yaml") {
       firstSkip = "Helm chart metadata, not a Kubernetes object";
-      note(s.name, 0, firstSkip);
-    } else if (s.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
-      note(s.name, 0, firstSkip);
+      note(name, 0, firstSkip);
+    } else if (endsWith(name, ".json")) {
+      n = readJsonFile(name, firstSkip);
     } else {
-      // Standard input has no name to tell JSON (`kubectl get -o json`) from YAML: JSON when it
-      // parses as JSON, else YAML (which also reads a YAML flow mapping starting with "{").
-      bool stdinJson = s.name == "-" && s.text[s.text.find_first_not_of(" \t\r\n")] == '{' &&
-                       json::parse(s.text).ok();
-      n = endsWith(s.name, ".json") || stdinJson ? readJson(s, firstSkip) : readYaml(s, firstSkip);
+      std::ifstream in(name, std::ios::binary);
+      if (!in)
+        error({name, 0, 0, "", "cannot read file"});
+      else
+        n = readYaml(name, in, firstSkip);
     }
-    if (s.named && n == 0 && out.errors.size() == errorsBefore) {
-      out.notes.resize(notesBefore);  // the error says it once
-      out.errors.push_back({s.name, 0, 0, "", "holds no Kubernetes object: " + firstSkip});
+    if (named && n == 0 && errors == 0) {
+      notes.clear();  // the error says it once
+      error({name, 0, 0, "", "holds no Kubernetes object: " + firstSkip});
     }
+    flushNotes();
+  }
+
+  void flushNotes() {
+    for (const std::string& n : notes) to.note(n);
+    notes.clear();
   }
 };
 
 }  // namespace
 
+void streamResources(const std::vector<std::string>& paths, const Identity& identity,
+                     const ResourceCallbacks& callbacks) {
+  FileReader reader{identity, callbacks, {}, {}, 0};
+  bool stdinRead = false;
+  for (const std::string& path : paths) {
+    if (path == "-") {
+      if (!stdinRead) reader.read("-", true);
+      stdinRead = true;
+      continue;
+    }
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+      callbacks.error({path, 0, 0, "", "no such file or directory"});
+      continue;
+    }
+    if (!fs::is_directory(st)) {
+      reader.read(path, true);
+      continue;
+    }
+    base::Result<std::vector<std::string>> found = base::documentFilesUnder(path);
+    if (!found.ok()) callbacks.error({path, 0, 0, "", found.error});
+    for (const std::string& file : found.value) reader.read(file, false);
+  }
+}
+
 LoadedResources readResources(const std::vector<std::string>& paths, const Identity& identity) {
   LoadedResources out;
-  FileReader reader{identity, out, {}};
-  for (const base::TextFile& s : readInputs(paths)) {
-    if (!s.error.empty())
-      out.errors.push_back({s.name, 0, 0, "", s.error});
-    else
-      reader.read(s);
-  }
+  ResourceCallbacks callbacks;
+  callbacks.resource = [&](Resource& r) { out.resources.push_back(std::move(r)); };
+  callbacks.note = [&](const std::string& n) { out.notes.push_back(n); };
+  callbacks.error = [&](const policy::LoadError& e) { out.errors.push_back(e); };
+  streamResources(paths, identity, callbacks);
   return out;
 }
 

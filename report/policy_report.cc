@@ -26,7 +26,7 @@ Value resourceValue(const ResourceRef& r) {
   return v;
 }
 
-Value findingValue(const Finding& f) {
+Value findingValueOf(const Finding& f) {
   Value v = Value::object();
   v.set("source", str("billet"));
   v.set("policy", str(f.policy));
@@ -47,6 +47,10 @@ Value findingValue(const Finding& f) {
 }
 
 }  // namespace
+
+Value policyReportResult(const Finding& finding) {
+  return findingValueOf(finding);
+}
 
 Timestamp Timestamp::now() {
   const auto since = std::chrono::system_clock::now().time_since_epoch();
@@ -93,7 +97,7 @@ Value policyReport(const std::string& namespace_, const Counts& summary,
   s.set("skip", num(summary.skip));
   json::Array items;
   items.reserve(results.size());
-  for (const Finding& f : results) items.push_back(findingValue(f));
+  for (const Finding& f : results) items.push_back(findingValueOf(f));
   doc.set("results", Value::array(std::move(items)));
   return doc;
 }

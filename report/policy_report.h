@@ -48,6 +48,9 @@ struct Counts {
 json::Value policyReport(const std::string& namespace_, const Counts& summary,
                          const std::vector<Finding>& results);
 
+// One entry of a report's results[], as policyReport writes it (for a writer that streams them).
+json::Value policyReportResult(const Finding& finding);
+
 // Two sets of report documents as one: the reports of the same namespace have their summaries
 // added and their results listed one after the other (`first`'s, then `second`'s). For the
 // server, which writes admission's results and the last background audit pass's together.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `audit` of a cluster dump: a generated 50,000-object `kind: List` shaped like
-# `kubectl get deploy,pods -A -o yaml` (managedFields, status, no alias) is read whole and
+# `kubectl get deploy,pods -A -o yaml` (managedFields, status, no alias) is read item by item and
 # reported, not mistaken for an alias bomb. Prints the time and peak memory it took.
 #
 #   cluster_dump_test.sh BILLET REPO_ROOT [COUNT]

@@ -1,0 +1,28 @@
+// A JSON file whose top level is an object, read in pieces: the items of a `kind: List`
+// (`kubectl get -o json`) are parsed one at a time with billet's JSON parser (json/parse.h) and
+// handed over as each ends, so a cluster dump is never held whole, as text or as a tree. The
+// other members are kept as text and parsed at the end, as one document.
+//
+// A List's items come before its kind in kubectl's output; they are taken for a List's as
+// yaml_stream.h says (apiVersion so far "v1" or absent, no other kind yet).
+#pragma once
+
+#include <istream>
+
+#include "cli/yaml_stream.h"
+
+namespace billet::cli {
+
+enum class JsonStreamResult {
+  kDone,         // every document handed over (or an error given to callbacks.error)
+  kEmpty,        // only blanks
+  kNotAnObject,  // the top level is not an object: nothing was handed over
+  kInvalid,      // not JSON: items before the error may have been handed over; parse the whole
+                 // text for the error's message and position
+};
+
+// `line` is the line the top-level object starts on (every item is shown at it, as when the
+// file is parsed whole).
+JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& callbacks);
+
+}  // namespace billet::cli

@@ -1,0 +1,287 @@
+#include "cli/yaml_stream.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "policy/alias_guard.h"
+#include "policy/yaml_scalar.h"
+
+namespace billet::cli {
+namespace {
+
+bool isPlain(const std::string& tag) {
+  return tag == "?" || tag.empty();
+}
+
+// A plain map key as kubectl's YAML reader makes it a member name (`yes:` is "true").
+std::string plainKeyText(const std::string& text) {
+  json::Value v = policy::resolvePlainScalar(text);
+  if (v.isNull()) return "null";
+  return v.isString() ? v.asString() : v.scalarText();
+}
+
+// Nodes in a value, keys counted: what an alias to it adds.
+std::uint64_t nodeCount(const json::Value& v) {
+  std::uint64_t n = 1;
+  if (v.isArray())
+    for (const json::Value& e : v.asArray()) n += nodeCount(e);
+  else if (v.isObject())
+    for (const json::Member& m : v.asObject()) n += 1 + nodeCount(m.value);
+  return n;
+}
+
+class Builder final : public YAML::EventHandler {
+ public:
+  Builder(const YamlStreamCallbacks& callbacks) : callbacks_(callbacks) {}
+
+  bool failed() const { return !error_.message.empty(); }
+  const YamlStreamError& error() const { return error_; }
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    // yaml-cpp 0.7 reads a stray token (",", "&a ,") as an empty document without consuming it,
+    // and would do so forever: a document that starts where the previous one did is an error.
+    if (started_ && m.pos == lastStart_.pos) fail(m, "unexpected token");
+    started_ = true;
+    lastStart_ = m;
+    anchors_.clear();
+    open_.clear();
+    stack_.clear();
+    documentAdded_ = 0;
+    top_ = TopLevel{};
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    complete(json::Value::null(), "", anchor, m);
+  }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    if (!isPlain(tag)) {
+      complete(json::Value::string(value), value, anchor, m);
+    } else if (expectingKey() && !anchor) {
+      complete(json::Value(), plainKeyText(value), anchor, m);
+    } else {
+      complete(policy::resolvePlainScalar(value), anchor ? plainKeyText(value) : std::string(),
+               anchor, m);
+    }
+  }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    if (failed()) return;
+    if (open_.count(anchor)) {
+      fail(m, "an alias inside the node it refers to (a cycle)");
+      return;
+    }
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) {
+      complete(json::Value::null(), "", 0, m);
+      return;
+    }
+    documentAdded_ += it->second.nodes;
+    fileAdded_ += it->second.nodes;
+    if (documentAdded_ > policy::kMaxAliasNodesPerDocument) {
+      fail(m, "aliases expand to more than " + std::to_string(policy::kMaxAliasNodesPerDocument) +
+                  " nodes in one document");
+      return;
+    }
+    if (fileAdded_ > policy::kMaxAliasNodesPerFile) {
+      fail(m, "aliases expand to more than " + std::to_string(policy::kMaxAliasNodesPerFile) +
+                  " nodes in one file");
+      return;
+    }
+    json::Value copy = it->second.value;
+    std::string key = it->second.keyText;
+    complete(std::move(copy), key, 0, m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Frame f;
+    f.value = json::Value::array({});
+    f.line = m.line + 1;
+    f.anchor = anchor;
+    // A List's items, handed over one by one (see the header for the guess on key order).
+    f.streamItems =
+        stack_.size() == 1 && stack_[0].isMap && stack_[0].haveKey && stack_[0].key == "items" &&
+        !anchor &&
+        (top_.kindSeen ? top_.kind == "List" : top_.apiVersion.empty() || top_.apiVersion == "v1");
+    if (f.streamItems) top_.streamed = true;
+    push(std::move(f));
+  }
+  void OnSequenceEnd() override { pop(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Frame f;
+    f.value = json::Value::object({});
+    f.isMap = true;
+    f.line = m.line + 1;
+    f.anchor = anchor;
+    push(std::move(f));
+  }
+  void OnMapEnd() override { pop(); }
+
+ private:
+  struct Frame {
+    json::Value value;
+    bool isMap = false;
+    int line = 0;
+    YAML::anchor_t anchor = 0;
+    bool haveKey = false;  // a map's key read, its value not yet
+    std::string key;
+    bool streamItems = false;
+    std::unordered_map<std::string, std::size_t> index;  // large maps: key -> member
+  };
+  struct Anchored {
+    json::Value value;
+    std::string keyText;
+    std::uint64_t nodes = 1;
+  };
+  // What the document's top-level mapping said so far.
+  struct TopLevel {
+    std::string apiVersion, kind;
+    bool kindSeen = false;
+    bool streamed = false;  // its items were handed over as a List's
+  };
+
+  bool expectingKey() const {
+    return !stack_.empty() && stack_.back().isMap && !stack_.back().haveKey;
+  }
+
+  void push(Frame f) {
+    if (f.anchor) open_[f.anchor] = true;
+    stack_.push_back(std::move(f));
+  }
+
+  void pop() {
+    if (stack_.empty()) return;
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (f.anchor) open_.erase(f.anchor);
+    YAML::Mark m;
+    m.line = f.line - 1;
+    complete(std::move(f.value), "", f.anchor, m);
+  }
+
+  void complete(json::Value v, const std::string& keyText, YAML::anchor_t anchor,
+                const YAML::Mark& m) {
+    if (failed()) return;
+    if (anchor) anchors_[anchor] = Anchored{v, keyText, nodeCount(v)};
+    if (stack_.empty()) {
+      finishDocument(std::move(v), m.line + 1);
+      return;
+    }
+    Frame& parent = stack_.back();
+    if (parent.isMap && !parent.haveKey) {
+      // Keys that are not scalars (a mapping or a sequence as a key) become "", as toValue does.
+      parent.key = v.isObject() || v.isArray() ? std::string() : keyText;
+      parent.haveKey = true;
+      return;
+    }
+    if (parent.isMap) {
+      parent.haveKey = false;
+      if (stack_.size() == 1) noteTopLevel(parent.key, v);
+      insert(parent, std::move(parent.key), std::move(v));
+      return;
+    }
+    if (parent.streamItems) {
+      callbacks_.listItem(std::move(v), m.line + 1);
+      return;
+    }
+    parent.value.push(std::move(v));
+  }
+
+  // Later duplicates replace earlier ones, as Kubernetes' decoder does; large mappings are
+  // indexed so that they cost linear time.
+  static void insert(Frame& map, std::string key, json::Value v) {
+    json::Object& members = map.value.asObject();
+    constexpr std::size_t kIndexFrom = 16;
+    if (members.size() < kIndexFrom) {
+      for (json::Member& m : members)
+        if (m.key == key) {
+          m.value = std::move(v);
+          return;
+        }
+    } else {
+      if (map.index.empty())
+        for (std::size_t i = 0; i < members.size(); ++i) map.index.emplace(members[i].key, i);
+      auto [at, fresh] = map.index.emplace(key, members.size());
+      if (!fresh) {
+        members[at->second].value = std::move(v);
+        return;
+      }
+    }
+    members.push_back({std::move(key), std::move(v)});
+  }
+
+  void noteTopLevel(const std::string& key, const json::Value& v) {
+    const std::string text = v.isString() ? v.asString() : "";
+    if (key == "apiVersion") top_.apiVersion = text;
+    if (key == "kind") {
+      top_.kind = text;
+      top_.kindSeen = true;
+    }
+  }
+
+  void finishDocument(json::Value v, int line) {
+    if (v.isNull()) return;  // an empty document, e.g. after a final "---"
+    if (top_.streamed) {
+      if (top_.kind == "List") {
+        callbacks_.list(line);
+      } else {
+        callbacks_.error({line, 1, "items",
+                          "a top-level items sequence before kind " +
+                              (top_.kind.empty() ? std::string("(none)") : top_.kind) +
+                              " was read as a List's items"});
+      }
+      return;
+    }
+    callbacks_.document(std::move(v), line);
+  }
+
+  void fail(const YAML::Mark& m, std::string message) {
+    if (failed()) return;
+    error_ = {m.line + 1, m.column + 1, "", "invalid YAML: " + std::move(message)};
+  }
+
+  const YamlStreamCallbacks& callbacks_;
+  YamlStreamError error_;
+  bool started_ = false;
+  YAML::Mark lastStart_;
+  std::vector<Frame> stack_;
+  std::unordered_map<YAML::anchor_t, Anchored> anchors_;
+  std::unordered_map<YAML::anchor_t, bool> open_;
+  std::uint64_t documentAdded_ = 0, fileAdded_ = 0;
+  TopLevel top_;
+};
+
+}  // namespace
+
+bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
+                    YamlStreamError& error) {
+  Builder builder(callbacks);
+  try {
+    YAML::Parser parser(in);
+    while (!builder.failed() && parser.HandleNextDocument(builder)) {
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard reports "bad file"; say what happened.
+    error = {e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
+             "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"};
+    return false;
+  } catch (const YAML::Exception& e) {
+    error = {e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
+             "invalid YAML: " + e.msg};
+    return false;
+  }
+  if (builder.failed()) {
+    error = builder.error();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace billet::cli

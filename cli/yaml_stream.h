@@ -1,0 +1,44 @@
+// YAML documents read one at a time from a stream, each built straight into a json::Value from
+// yaml-cpp's parser events (no YAML::Node tree), and the items of a `kind: List` handed over one
+// by one as each ends: a cluster dump (`kubectl get -A -o yaml`, one List) is never held whole.
+//
+// Values are what policy::toValue makes of the same text: plain scalars resolved as kubectl
+// resolves them, quoted scalars strings, later duplicate keys replacing earlier ones. Aliases are
+// expanded, bounded as policy/alias_guard.h bounds them.
+//
+// A List's items usually come before its kind (kubectl prints keys in order: apiVersion, items,
+// kind). A top-level `items` sequence met before `kind` is therefore read as a List's items when
+// the document's apiVersion so far is "v1" or absent; should the kind then not be List, the
+// document is an error (its items were already handed over).
+#pragma once
+
+#include <functional>
+#include <istream>
+#include <string>
+
+#include "json/value.h"
+
+namespace billet::cli {
+
+struct YamlStreamError {
+  int line = 0, column = 0;  // 1-based; 0 when unknown
+  std::string field;         // "items" for a List's, else empty
+  std::string message;
+};
+
+struct YamlStreamCallbacks {
+  // A non-empty document that is not a List, with the line its top node starts on.
+  std::function<void(json::Value document, int line)> document;
+  // An item of a List document, as it ends.
+  std::function<void(json::Value item, int line)> listItem;
+  // A List document (after its items); `items` is false when it had none (null or missing).
+  std::function<void(int line)> list;
+  // A problem in one document; reading goes on.
+  std::function<void(const YamlStreamError&)> error;
+};
+
+// Reads every document of `in`. Returns false, with the error, when the text stops being YAML
+// or an alias expands too far; what was read before it has been handed over.
+bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, YamlStreamError& error);
+
+}  // namespace billet::cli

@@ -1,0 +1,182 @@
+// The streaming reader of `lint`/`audit` inputs: the same values as the whole-file loader, a
+// List's items handed over before the List ends, errors with their positions.
+#include "cli/yaml_stream.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/offline.h"
+#include "json/write.h"
+#include "policy/source.h"
+
+using billet::cli::readYamlStream;
+using billet::cli::YamlStreamCallbacks;
+using billet::cli::YamlStreamError;
+using billet::json::Value;
+
+namespace {
+
+struct Read {
+  std::vector<std::string> events;  // "doc@line json", "item@line json", "list@line", "error ..."
+  bool ok = true;
+  YamlStreamError failure;
+};
+
+Read read(const std::string& text) {
+  Read r;
+  YamlStreamCallbacks cb;
+  cb.document = [&](Value v, int line) {
+    r.events.push_back("doc@" + std::to_string(line) + " " + billet::json::write(v));
+  };
+  cb.listItem = [&](Value v, int line) {
+    r.events.push_back("item@" + std::to_string(line) + " " + billet::json::write(v));
+  };
+  cb.list = [&](int line) { r.events.push_back("list@" + std::to_string(line)); };
+  cb.error = [&](const YamlStreamError& e) {
+    r.events.push_back("error@" + std::to_string(e.line) + " " + e.field + ": " + e.message);
+  };
+  std::istringstream in(text);
+  r.ok = readYamlStream(in, cb, r.failure);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("yaml stream: each document is what the whole-file loader makes of it") {
+  // Scalars resolved as kubectl resolves them, quoted ones kept, duplicate keys replaced in
+  // place, keys resolved like values, anchors and aliases expanded, empty documents dropped.
+  const std::string text = R"(a: 0755
+b: "0755"
+c: [yes, 'no', ~, 1_000, 1e3, 2024-01-02, .inf]
+d: {x: 1, x: 2, y: 3}
+yes: 1
+0x1F: k
+? [complex, key]
+: v
+null: n
+anchored: &anc {k: [1, 2]}
+copy: *anc
+keyed: &key name
+*key : aliased-key
+---
+---
+- &s scalar
+- *s
+- {one: 1}
+---
+plain
+)";
+  const Read r = read(text);
+  REQUIRE(r.ok);
+  std::vector<YAML::Node> nodes = YAML::LoadAll(text);
+  std::vector<std::string> expected;
+  for (const YAML::Node& n : nodes)
+    if (n && !n.IsNull())
+      expected.push_back("doc@" + std::to_string(n.Mark().line + 1) + " " +
+                         billet::json::write(billet::policy::toValue(n)));
+  CHECK(r.events == expected);
+  CHECK(r.events.size() == 3);
+}
+
+TEST_CASE("yaml stream: a List's items are handed over one by one, before the List ends") {
+  const Read r = read(R"(apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: b}
+kind: List
+metadata:
+  resourceVersion: ""
+)");
+  REQUIRE(r.ok);
+  REQUIRE(r.events.size() == 3);
+  CHECK(r.events[0] == R"(item@3 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}})");
+  CHECK(r.events[1] == R"(item@6 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}})");
+  CHECK(r.events[2] == "list@1");
+}
+
+TEST_CASE("yaml stream: kind before items, and a List without items") {
+  Read r = read("kind: List\napiVersion: v1\nitems:\n- {kind: Pod}\n---\nkind: List\nitems: []\n");
+  REQUIRE(r.ok);
+  CHECK(r.events == std::vector<std::string>{R"(item@4 {"kind":"Pod"})", "list@1", "list@6"});
+  // Not a List: its items stay inside the document.
+  r = read("kind: Thing\nitems: [1, 2]\n");
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"Thing","items":[1,2]})"});
+  // items under another apiVersion, before kind: not guessed to be a List's.
+  r = read("apiVersion: example.com/v1\nitems: [1]\nkind: Thing\n");
+  CHECK(r.events == std::vector<std::string>{
+                        R"(doc@1 {"apiVersion":"example.com/v1","items":[1],"kind":"Thing"})"});
+}
+
+TEST_CASE("yaml stream: items read as a List's before a kind that is not List is an error") {
+  const Read r = read("apiVersion: v1\nitems:\n- {a: 1}\nkind: PodList\n");
+  REQUIRE(r.ok);
+  REQUIRE(r.events.size() == 2);
+  CHECK(r.events[0] == R"(item@3 {"a":1})");
+  CHECK(r.events[1] ==
+        "error@1 items: a top-level items sequence before kind PodList was read as a List's items");
+}
+
+TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {
+  const Read r = read("kind: A\n---\nkind: B\nmetadata: {name: x\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+  CHECK(r.failure.line >= 4);
+  CHECK(r.failure.message.rfind("invalid YAML: ", 0) == 0);
+}
+
+TEST_CASE("yaml stream: aliases are bounded, and a node containing itself is an error") {
+  Read r = read("a: &a [*a]\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure.message == "invalid YAML: an alias inside the node it refers to (a cycle)");
+  CHECK(r.failure.line == 1);
+  // Nine levels of ten aliases each: 10^9 nodes.
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) bomb += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    bomb += "]\n";
+  }
+  r = read(bomb);
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure.message.find("aliases expand to more than") != std::string::npos);
+}
+
+TEST_CASE("streamResources: files read one by one, a named file without an object an error") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "billet-yaml-stream-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "in");
+  std::ofstream(dir / "in" / "a.yaml")
+      << "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n"
+         "- {apiVersion: v1, kind: ConfigMap}\nkind: List\n";
+  std::ofstream(dir / "in" / "b.json") << R"({"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "n"}}]})";
+  std::ofstream(dir / "empty.yaml") << "# nothing\n";
+
+  std::vector<std::string> seen, notes;
+  std::vector<billet::policy::LoadError> errors;
+  billet::cli::ResourceCallbacks cb;
+  cb.resource = [&](billet::cli::Resource& r) {
+    seen.push_back(r.id() + "@" + std::to_string(r.line));
+  };
+  cb.note = [&](const std::string& n) { notes.push_back(n); };
+  cb.error = [&](const billet::policy::LoadError& e) { errors.push_back(e); };
+  billet::cli::streamResources({(dir / "in").string(), (dir / "empty.yaml").string()}, {}, cb);
+  CHECK(seen == std::vector<std::string>{"Pod/default/p@3", "Service/n/s@1"});
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == (dir / "in" / "a.yaml").string() +
+                        ":6: skipped: kind ConfigMap without metadata.name: not an object the API "
+                        "server stores");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].format() ==
+        (dir / "empty.yaml").string() + ": holds no Kubernetes object: empty or comments only");
+  fs::remove_all(dir);
+}
