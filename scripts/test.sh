@@ -31,7 +31,10 @@ asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test 
   policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test
   json_parse_fuzz admission_review_fuzz policy_load_fuzz quantity_fuzz path_condition_fuzz
-  patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test base_worker_test)
+  patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test base_worker_test
+  base_logging_test policy_engine_test policy_engine_errors_test policy_glob_test policy_set_test
+  policy_pod_templates_test policy_cluster_test admission_scale_test cli_yaml_stream_test
+  cli_json_stream_test cli_spool_test)
 SECONDS=0
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
