@@ -97,4 +97,14 @@ std::string truncated(std::string_view s, std::size_t max) {
   return out;
 }
 
+std::string indentTail(std::string_view text, int n) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(static_cast<std::size_t>(n), ' ');
+  }
+  return out;
+}
+
 }  // namespace billet::base

@@ -21,4 +21,8 @@ void appendJsonString(std::string& out, std::string_view s);
 // client sends must not decide how much memory the server keeps. max must be at least 3.
 std::string truncated(std::string_view s, std::size_t max);
 
+// Every line of `text` but the first indented by n spaces: a document written at depth 0 placed
+// deeper in an indented one (lint's JSON and the PolicyReport list are written item by item).
+std::string indentTail(std::string_view text, int n);
+
 }  // namespace billet::base

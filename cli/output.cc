@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "base/text.h"
 #include "cli/report_sink.h"
 #include "json/write.h"
 #include "json/yaml.h"
@@ -260,18 +261,6 @@ class TextSink final : public ReportSink {
   policy::Summary summary_;
 };
 
-// Every line of `text` but the first indented by n: a value written at depth 0 placed deeper in
-// an indented JSON document (its strings hold no raw newline).
-std::string indentTail(const std::string& text, int n) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<std::size_t>(n), ' ');
-  }
-  return out;
-}
-
 // {"resources": [...], "summary": {...}} written element by element, byte for byte as
 // json::writePretty writes the whole document.
 class JsonSink final : public ReportSink {
@@ -279,13 +268,13 @@ class JsonSink final : public ReportSink {
   JsonSink(const OutputOptions& o, std::ostream& out) : o_(o), out_(out) {}
   void add(const ResourceReport& rep) override {
     out_ << (count_ ? ",\n    " : "{\n  \"resources\": [\n    ")
-         << indentTail(json::writePretty(reportToJson(rep, o_)), 4);
+         << base::indentTail(json::writePretty(reportToJson(rep, o_)), 4);
     ++count_;
     summary_.add(rep.results);
   }
   void finish() override {
     out_ << (count_ ? "\n  ],\n  \"summary\": " : "{\n  \"resources\": [],\n  \"summary\": ")
-         << indentTail(json::writePretty(summaryToJson(summary_)), 2) << "\n}\n";
+         << base::indentTail(json::writePretty(summaryToJson(summary_)), 2) << "\n}\n";
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "base/text.h"
 #include "cli/output.h"
 #include "cli/report_sink.h"
 #include "cli/spool.h"
@@ -25,21 +26,6 @@ report::ResourceRef resourceRef(const Resource& r) {
   const Value* uid = json::dig(r.object, {"metadata", "uid"});
   if (uid && uid->isString()) ref.uid = uid->asString();
   return ref;
-}
-
-}  // namespace
-
-namespace {
-
-// Every line of `text` but the first indented by n (see output.cc).
-std::string indentTail(const std::string& text, int n) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<std::size_t>(n), ' ');
-  }
-  return out;
 }
 
 // One PolicyReport per namespace, in namespace order, after the last resource: each namespace
@@ -123,7 +109,7 @@ class SarifSink final : public ReportSink {
       r.set("locations", Value::array({std::move(loc)}));
       // An element of runs[0].results, at depth 4 of the document.
       text += (spool_.size() + text.size() ? ",\n        " : "\n        ") +
-              indentTail(json::writePretty(r), 8);
+              base::indentTail(json::writePretty(r), 8);
     }
     if (!text.empty()) spool_.append(text);
   }
