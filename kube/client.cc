@@ -281,6 +281,20 @@ struct KubeClient::Impl {
     return "";
   }
 
+  // What every request, buffered or streamed, starts with: a usable client, fresh credentials,
+  // the request itself. The request, or why it cannot be sent.
+  base::Result<http::request<http::string_body>> prepareRequest(http::verb verb,
+                                                                const std::string& target,
+                                                                const std::string& contentType,
+                                                                const std::string& body) {
+    using Prepared = base::Result<http::request<http::string_body>>;
+    if (std::string why = unusable(); !why.empty()) return Prepared::failure(std::move(why));
+    std::string bearer;
+    if (std::string why = prepareCredentials(bearer); !why.empty())
+      return Prepared::failure(std::move(why));
+    return Prepared{makeRequest(verb, target, contentType, body, bearer), ""};
+  }
+
   KubeResponse send(http::verb verb, const std::string& target, const std::string& contentType,
                     const std::string& body) {
     KubeResponse out = sendOnce(verb, target, contentType, body);
@@ -295,16 +309,9 @@ struct KubeClient::Impl {
   KubeResponse sendOnce(http::verb verb, const std::string& target, const std::string& contentType,
                         const std::string& body) {
     KubeResponse out;
-    if (std::string why = unusable(); !why.empty()) {
-      out.body = why;
-      return out;
-    }
-    std::string bearer;
-    if (std::string why = prepareCredentials(bearer); !why.empty()) {
-      out.body = why;
-      return out;
-    }
-    const auto req = makeRequest(verb, target, contentType, body, bearer);
+    auto prepared = prepareRequest(verb, target, contentType, body);
+    if (!prepared.ok()) return KubeResponse{0, prepared.error};
+    const auto& req = prepared.value;
     // A kept-alive connection may have been closed by the server meanwhile: one fresh retry.
     const bool reused = stream.has_value();
     if (!reused) {
@@ -341,16 +348,9 @@ struct KubeClient::Impl {
   KubeResponse streamGet(const std::string& target, const KubeClient::DataFn& onData,
                          std::chrono::milliseconds idleTimeout) {
     KubeResponse out;
-    if (std::string why = unusable(); !why.empty()) {
-      out.body = why;
-      return out;
-    }
-    std::string bearer;
-    if (std::string why = prepareCredentials(bearer); !why.empty()) {
-      out.body = why;
-      return out;
-    }
-    const auto req = makeRequest(http::verb::get, target, "", "", bearer);
+    auto prepared = prepareRequest(http::verb::get, target, "", "");
+    if (!prepared.ok()) return KubeResponse{0, prepared.error};
+    const auto& req = prepared.value;
     const std::uint64_t seq = streamSeq.fetch_add(1, std::memory_order_acq_rel) + 1;
     struct Done {  // no stream in progress once this returns: interrupt() leaves later ones alone
       std::atomic<std::uint64_t>& active;

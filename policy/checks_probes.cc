@@ -5,6 +5,7 @@
 // (defaults 0, 3 and 10). Without a startup probe the liveness probe starts at once and kills a
 // container that is still loading (a model, a cache) after its own such budget.
 #include <charconv>
+#include <limits>
 
 #include "policy/checks.h"
 #include "policy/workload.h"
@@ -14,7 +15,15 @@ namespace {
 
 struct Budget {
   std::int64_t delay = 0, threshold = 3, period = 10;
-  std::int64_t seconds() const { return delay + threshold * period; }
+  // Saturates: the timings come from the request and may be anywhere up to 2^63 - 1; a budget
+  // past that is larger than any minimum, not a wrapped (negative) number.
+  std::int64_t seconds() const {
+    std::int64_t product = 0, sum = 0;
+    if (__builtin_mul_overflow(threshold, period, &product) ||
+        __builtin_add_overflow(delay, product, &sum))
+      return std::numeric_limits<std::int64_t>::max();
+    return sum;
+  }
   std::string text() const {
     return std::to_string(threshold) + "x" + std::to_string(period) + "s+" + std::to_string(delay) +
            "s";

@@ -36,17 +36,15 @@ struct PodLayout {
 // A Pod, a PodTemplateSpec: {metadata, spec: {containers, initContainers, ephemeralContainers}}.
 const PodLayout& standardPodLayout();
 
-// Calls f(container) for each container of `podSpec` laid out as `layout` (nullptr: standard),
-// main containers first, then init containers, then ephemeral containers.
-template <typename V, typename F>
-void forEachContainer(V* podSpec, const PodLayout* layout, bool includeInit, bool includeEphemeral,
-                      F&& f) {
+namespace detail {
+// The one walk over a pod's container slots: f(container) for each container of the slots whose
+// group `wanted(group)` accepts, in layout order.
+template <typename V, typename Wanted, typename F>
+void walkContainers(V* podSpec, const PodLayout* layout, const Wanted& wanted, F&& f) {
   if (!podSpec) return;
   const PodLayout& l = layout ? *layout : standardPodLayout();
   for (const ContainerSlot& s : l.slots) {
-    if ((s.group == ContainerGroup::Init && !includeInit) ||
-        (s.group == ContainerGroup::Ephemeral && !includeEphemeral))
-      continue;
+    if (!wanted(s.group)) continue;
     auto* v = podSpec->find(s.key);
     if (v && !s.sub.empty()) v = v->isObject() ? v->find(s.sub) : nullptr;
     if (!v) continue;
@@ -59,25 +57,27 @@ void forEachContainer(V* podSpec, const PodLayout* layout, bool includeInit, boo
       if (c.isObject()) f(c);
   }
 }
+}  // namespace detail
+
+// Calls f(container) for each container of `podSpec` laid out as `layout` (nullptr: standard),
+// main containers first, then init containers, then ephemeral containers.
+template <typename V, typename F>
+void forEachContainer(V* podSpec, const PodLayout* layout, bool includeInit, bool includeEphemeral,
+                      F&& f) {
+  detail::walkContainers(
+      podSpec, layout,
+      [=](ContainerGroup g) {
+        return !((g == ContainerGroup::Init && !includeInit) ||
+                 (g == ContainerGroup::Ephemeral && !includeEphemeral));
+      },
+      f);
+}
 
 // The containers of one group (pod.containers, pod.initContainers, pod.ephemeralContainers).
 template <typename V, typename F>
 void forEachContainerOf(V* podSpec, const PodLayout* layout, ContainerGroup group, F&& f) {
-  if (!podSpec) return;
-  const PodLayout& l = layout ? *layout : standardPodLayout();
-  for (const ContainerSlot& s : l.slots) {
-    if (s.group != group) continue;
-    auto* v = podSpec->find(s.key);
-    if (v && !s.sub.empty()) v = v->isObject() ? v->find(s.sub) : nullptr;
-    if (!v) continue;
-    if (!s.list) {
-      if (v->isObject()) f(*v);
-      continue;
-    }
-    if (!v->isArray()) continue;
-    for (auto& c : v->asArray())
-      if (c.isObject()) f(c);
-  }
+  detail::walkContainers(
+      podSpec, layout, [=](ContainerGroup g) { return g == group; }, f);
 }
 
 }  // namespace billet::policy

@@ -472,3 +472,42 @@ spec:
     CHECK(g.generated.empty());
   }
 }
+
+TEST_CASE("engine: minStartupSeconds: a probe budget past 2^63 - 1 seconds is large, not wrapped") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: probes}
+spec:
+  mode: Enforce
+  match: {kinds: [Pod]}
+  rules:
+    - name: startup
+      validate: {minStartupSeconds: 60}
+)");
+  // 2^62 x 4 s is 2^64 s: in 64 bits it wraps to 0, and 2^62 x 2 s to -2^63.
+  const auto pod = [](const std::string& probe) {
+    return R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "web"},
+      "spec": {"containers": [{"name": "web", "image": "nginx", "livenessProbe": {},
+        "startupProbe": )" +
+           probe + "}]}}";
+  };
+  for (const char* probe :
+       {R"({"failureThreshold": 4611686018427387904, "periodSeconds": 4})",
+        R"({"failureThreshold": 4611686018427387904, "periodSeconds": 2})",
+        R"({"initialDelaySeconds": 9223372036854775807, "periodSeconds": 1})"}) {
+    INFO(probe);
+    Request r("Pod", "web", pod(probe));
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    CHECK(describe(v.results) == std::vector<std::string>{"probes/startup: pass"});
+  }
+  // Without a startup probe, a huge liveness budget is reported as the largest number.
+  Request r("Pod", "web", R"({"apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "p", "namespace": "web"},
+    "spec": {"containers": [{"name": "web", "image": "nginx",
+      "livenessProbe": {"failureThreshold": 4611686018427387904, "periodSeconds": 4}}]}})");
+  const ValidateOutcome v = validate(*set, r.get(), {});
+  REQUIRE(v.results.size() == 1);
+  CHECK(v.results[0].outcome == Outcome::Fail);
+  CHECK(v.results[0].message.find("after 9223372036854775807s") != std::string::npos);
+}
