@@ -60,6 +60,14 @@ std::optional<ParsedArgs> ArgParser::parse(const std::vector<std::string>& args,
         error = "unknown flag " + a;
         return std::nullopt;
       }
+    } else if (a.size() > 2 && a[0] == '-' && a[1] != '-') {
+      // "-pfoo" or "-vq": billet's short flags neither glue their value nor combine; taking it
+      // for a file name would hide the mistake.
+      error = "unknown flag " + a;
+      if (const FlagSpec* f = find(a[1]); f && f->takesValue)
+        error += " (a short flag's value is the next argument: -" + std::string(1, a[1]) + " " +
+                 a.substr(2) + ")";
+      return std::nullopt;
     } else {
       out.positionals_.push_back(a);  // includes "-" for stdin
       continue;

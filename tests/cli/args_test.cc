@@ -114,6 +114,21 @@ TEST_CASE("args: unknown flags are errors that name the flag") {
   CHECK(shortForm.error == "unknown flag -x");
 }
 
+TEST_CASE("args: a short flag glued to its value or to other flags is an error, not a file") {
+  const Parsed glued = parse({"-pfoo", "pod.yaml"});
+  CHECK_FALSE(glued.args);
+  CHECK(glued.error == "unknown flag -pfoo (a short flag's value is the next argument: -p foo)");
+
+  const Parsed combined = parse({"-vq", "pod.yaml"});
+  CHECK_FALSE(combined.args);
+  CHECK(combined.error == "unknown flag -vq");
+
+  // "-" alone is still standard input.
+  const Parsed stdinOnly = parse({"-"});
+  REQUIRE(stdinOnly.args);
+  CHECK(stdinOnly.args->positionals() == std::vector<std::string>{"-"});
+}
+
 TEST_CASE("args: a flag at the end without its value is an error") {
   const Parsed p = parse({"pod.yaml", "--output"});
   CHECK_FALSE(p.args);
