@@ -11,6 +11,7 @@
 
 #include "cli/offline.h"
 #include "json/write.h"
+#include "tests/cli/stream_events.h"
 #include "policy/source.h"
 
 using billet::cli::readYamlStream;
@@ -28,17 +29,7 @@ struct Read {
 
 Read read(const std::string& text) {
   Read r;
-  YamlStreamCallbacks cb;
-  cb.document = [&](Value v, int line) {
-    r.events.push_back("doc@" + std::to_string(line) + " " + billet::json::write(v));
-  };
-  cb.listItem = [&](Value v, int line) {
-    r.events.push_back("item@" + std::to_string(line) + " " + billet::json::write(v));
-  };
-  cb.list = [&](int line) { r.events.push_back("list@" + std::to_string(line)); };
-  cb.error = [&](const YamlStreamError& e) {
-    r.events.push_back("error@" + std::to_string(e.line) + " " + e.field + ": " + e.message);
-  };
+  YamlStreamCallbacks cb = billet::cli::testing::recordEvents(r.events);
   std::istringstream in(text);
   r.ok = readYamlStream(in, cb, r.failure);
   return r;
