@@ -40,7 +40,7 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
       e.mutate.message = std::move(m.denyMessage);
       if (request.object) e.object = *request.object;
     } else {
-      if (request.object) e.mutate.patch = json::diff(*request.object, m.object);
+      if (request.object) e.mutate.patch = json::diffFromCopy(*request.object, m.object);
       e.object = std::move(m.object);
     }
     if (request.object) {

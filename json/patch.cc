@@ -27,7 +27,9 @@ struct Step {
 
 class Differ {
  public:
-  explicit Differ(Array& ops) : ops_(ops) {}
+  // With `skipUntouched`, a subtree of `to` that is not touched() is taken to equal `from`'s,
+  // except inside a replaced() one, compared whole.
+  Differ(Array& ops, bool skipUntouched) : ops_(ops), skipUntouched_(skipUntouched) {}
   void run(const Value& from, const Value& to) { compare(from, to); }
 
  private:
@@ -64,6 +66,7 @@ class Differ {
   }
 
   Array& ops_;
+  bool skipUntouched_;
   std::vector<Step> steps_;
 };
 
@@ -118,6 +121,15 @@ inline bool sameScalar(const Value& a, const Value& b) {
 }
 
 void Differ::compare(const Value& from, const Value& to) {
+  if (skipUntouched_) {
+    if (!to.touched()) return;
+    if (to.replaced()) {
+      skipUntouched_ = false;
+      compare(from, to);
+      skipUntouched_ = true;
+      return;
+    }
+  }
   if (from.type() != to.type()) {
     emit("replace", pointer(), &to);
     return;
@@ -468,7 +480,13 @@ std::string Applier::run(const Value& patch) {
 
 Value diff(const Value& from, const Value& to) {
   Array ops;
-  Differ(ops).run(from, to);
+  Differ(ops, false).run(from, to);
+  return Value::array(std::move(ops));
+}
+
+Value diffFromCopy(const Value& original, const Value& copy) {
+  Array ops;
+  Differ(ops, true).run(original, copy);
   return Value::array(std::move(ops));
 }
 

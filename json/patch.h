@@ -20,6 +20,12 @@ namespace billet::json {
 // Returns an array of operations (empty array when the documents are equal).
 Value diff(const Value& from, const Value& to);
 
+// The same as diff(original, copy), for a `copy` that was made of `original` and then given to
+// markUntouched() (json/value.h), with `original` unchanged since: the subtrees of `copy` that
+// were never reached for change are not compared. How /mutate's patch is made cheaply when the
+// policies changed a few fields of a large object.
+Value diffFromCopy(const Value& original, const Value& copy);
+
 // Applies an RFC 6902 patch (add, remove, replace, move, copy, test) to `doc` in place.
 // Returns an empty string on success, or a one-line error naming the operation index and pointer;
 // on error `doc` may be partially modified (callers apply to a copy).

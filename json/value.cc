@@ -71,11 +71,11 @@ void indexMembers(Value& object) {
   if (!object.isObject()) return;
   const Object& o = std::get<Object>(object.v_);
   if (o.size() < kIndexFrom) {
-    object.index_.reset();
+    object.setIndex(nullptr);
     return;
   }
-  if (!object.index_) object.index_ = std::make_unique<Value::KeyIndex>();
-  Value::KeyIndex& index = *object.index_;
+  if (!object.index()) object.setIndex(new Value::KeyIndex());
+  Value::KeyIndex& index = *object.index();
   if (index.indexed > o.size() || index.slots.size() < o.size() * 2) {
     rebuildSlots(index.slots, o);
   } else {
@@ -85,22 +85,26 @@ void indexMembers(Value& object) {
   index.indexed = static_cast<std::uint32_t>(o.size());
 }
 
-Value::Value(const Value& other)
-    : v_(other.v_), index_(other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr) {}
+Value::Value(const Value& other) : v_(other.v_) {
+  // The marks live in the low bits of the index's address (value.h).
+  static_assert(alignof(KeyIndex) > kMarks);
+  if (other.index()) setIndex(new KeyIndex(*other.index()));
+}
 
 Value& Value::operator=(const Value& other) {
   if (this == &other) return *this;
   // Copied before v_ is assigned: `other` may be a member of this value (v = v["spec"]).
   std::unique_ptr<KeyIndex> index =
-      other.index_ ? std::make_unique<KeyIndex>(*other.index_) : nullptr;
+      other.index() ? std::make_unique<KeyIndex>(*other.index()) : nullptr;
   v_ = other.v_;
-  index_ = std::move(index);
+  setIndex(index.release());
+  bits_ |= kMarks;
   return *this;
 }
 
 const Value* Value::indexedFind(std::string_view key) const {
   const Object& o = std::get<Object>(v_);
-  const std::vector<std::uint32_t>& slots = index_->slots;
+  const std::vector<std::uint32_t>& slots = index()->slots;
   const std::size_t mask = slots.size() - 1;
   for (std::size_t i = hashKey(key) & mask; slots[i] != 0; i = (i + 1) & mask) {
     const Member& m = o[slots[i] - 1];
@@ -112,31 +116,41 @@ const Value* Value::indexedFind(std::string_view key) const {
 const Value* Value::find(std::string_view key) const {
   if (!isObject()) return nullptr;
   const Object& o = std::get<Object>(v_);
-  if (index_ && index_->indexed == o.size()) return indexedFind(key);
+  if (const KeyIndex* i = index(); i && i->indexed == o.size()) return indexedFind(key);
   for (const Member& m : o)
     if (sameKey(m.key, key)) return &m.value;
   return nullptr;
 }
 
 Value* Value::find(std::string_view key) {
+  touch();
   if (!isObject()) return nullptr;
   const Object& o = std::get<Object>(v_);
   if (o.size() >= kIndexFrom) {
-    if (!index_ || index_->indexed != o.size()) indexMembers(*this);
+    if (!index() || index()->indexed != o.size()) indexMembers(*this);
     return const_cast<Value*>(indexedFind(key));
   }
   return const_cast<Value*>(static_cast<const Value*>(this)->find(key));
 }
 
 Value& Value::operator[](std::string_view key) {
+  touch();
   if (!isObject()) {
     v_ = Object{};
-    index_.reset();
+    setIndex(nullptr);
   }
   if (Value* v = find(key)) return *v;
   Object& o = std::get<Object>(v_);  // not asObject(): the index stays, extended below
+  if (o.size() == o.capacity()) {
+    // Grown here rather than by push_back, so that the members keep their values' marks (see
+    // moveMember).
+    Object grown;
+    grown.reserve(o.empty() ? 4 : o.size() * 2);
+    for (Member& m : o) moveMember(m, grown.emplace_back());
+    o.swap(grown);
+  }
   o.push_back(Member{std::string(key), Value()});
-  if (index_) indexMembers(*this);
+  if (index()) indexMembers(*this);
   return o.back().value;
 }
 
@@ -149,14 +163,24 @@ bool Value::erase(std::string_view key) {
   Object& o = asObject();
   auto it = std::find_if(o.begin(), o.end(), [&](const Member& m) { return sameKey(m.key, key); });
   if (it == o.end()) return false;
-  o.erase(it);
+  for (auto next = it + 1; next != o.end(); ++it, ++next) moveMember(*next, *it);
+  o.pop_back();
   return true;
+}
+
+void Value::moveMember(Member& from, Member& to) {
+  // An object is compared by key (json::diff), and the value moves with its key: its marks, and
+  // those inside it, still describe it. A Value's own move marks it replaced, as an array
+  // element moved to another index must be.
+  const std::uintptr_t marks = from.value.bits_ & kMarks;
+  to = std::move(from);
+  to.value.bits_ = (to.value.bits_ & ~kMarks) | marks;
 }
 
 Value& Value::push(Value v) {
   if (!isArray()) {
     v_ = Array{};
-    index_.reset();
+    setIndex(nullptr);
   }
   Array& a = asArray();
   a.push_back(std::move(v));
@@ -197,6 +221,15 @@ bool operator==(const Value& a, const Value& b) {
     if (!other || !(x[i].value == *other)) return false;
   }
   return true;
+}
+
+void markUntouched(Value& v) {
+  v.bits_ &= ~Value::kMarks;
+  if (Array* a = std::get_if<Array>(&v.v_)) {
+    for (Value& e : *a) markUntouched(e);
+  } else if (Object* o = std::get_if<Object>(&v.v_)) {
+    for (Member& m : *o) markUntouched(m.value);
+  }
 }
 
 const Value* dig(const Value& v, std::initializer_list<std::string_view> keys) {

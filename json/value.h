@@ -40,10 +40,10 @@ class Value {
   // are complete (Clang instantiates their constexpr destructors as soon as it sees a use).
   Value() = default;  // null
   Value(const Value& other);
-  Value(Value&& other) noexcept = default;
+  Value(Value&& other) noexcept;
   Value& operator=(const Value& other);
-  Value& operator=(Value&& other) noexcept = default;
-  ~Value() = default;
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
   static Value null();
   static Value boolean(bool b);
   static Value number(std::string text);
@@ -64,12 +64,19 @@ class Value {
   bool asBool() const { return std::get<bool>(v_); }
   const std::string& asNumberText() const { return std::get<Number>(v_).text; }
   const std::string& asString() const { return std::get<std::string>(v_); }
-  std::string& asString() { return std::get<std::string>(v_); }
+  std::string& asString() {
+    touch();
+    return std::get<std::string>(v_);
+  }
   const Array& asArray() const { return std::get<Array>(v_); }
-  Array& asArray() { return std::get<Array>(v_); }
+  Array& asArray() {
+    touch();
+    return std::get<Array>(v_);
+  }
   const Object& asObject() const { return std::get<Object>(v_); }
   Object& asObject() {  // the caller may change the members: the key index is dropped
-    index_.reset();
+    setIndex(nullptr);
+    touch();
     return std::get<Object>(v_);
   }
 
@@ -85,9 +92,16 @@ class Value {
     return n ? &n->text : nullptr;
   }
   const Array* ifArray() const { return std::get_if<Array>(&v_); }
-  Array* ifArray() { return std::get_if<Array>(&v_); }
+  Array* ifArray() {
+    touch();
+    return std::get_if<Array>(&v_);
+  }
   const Object* ifObject() const { return std::get_if<Object>(&v_); }
-  Object* ifObject() { return std::get_if<Object>(&v_); }
+  Object* ifObject() {  // like asObject(): the key index is dropped
+    setIndex(nullptr);
+    touch();
+    return std::get_if<Object>(&v_);
+  }
 
   // The text of a scalar as a user would write it in YAML: strings as-is, numbers as written,
   // booleans "true"/"false", null "null". Empty for arrays and objects.
@@ -109,6 +123,19 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
+  // Whether this value may differ from what it was when markUntouched() last cleared it. Every
+  // non-const accessor (find, operator[], set, erase, push, asObject, asArray, asString, ifObject,
+  // ifArray) marks the value it acts on, and a value can only be reached for change through the
+  // non-const accessors of its parents, which mark them: so a changed value and every value above
+  // it are touched. diffFromCopy() (json/patch.h) skips the subtrees that are not.
+  bool touched() const { return (bits_ & kTouched) != 0; }
+  // Whether this value was put here whole (constructed, copied, moved or assigned) since
+  // markUntouched(): it is touched, and what it holds may come from elsewhere, so the marks
+  // inside it say nothing about this place (a container element shifted by an insert carries
+  // its children's marks along). diffFromCopy() compares such a subtree whole.
+  bool replaced() const { return (bits_ & kReplaced) != 0; }
+  friend void markUntouched(Value& v);  // declared below
+
  private:
   explicit Value(bool b);
   explicit Value(Number n);
@@ -127,8 +154,22 @@ class Value {
   friend void indexMembers(Value& object);  // json/value.cc; used by the parser
   const Value* indexedFind(std::string_view key) const;
 
+  // The key index and the touched() mark share one word, so that a Value stays 48 bytes: the
+  // index is allocated (so aligned to at least 8), and the mark is the pointer's low bit.
+  static constexpr std::uintptr_t kTouched = 1;
+  static constexpr std::uintptr_t kReplaced = 2;
+  static constexpr std::uintptr_t kMarks = kTouched | kReplaced;
+  KeyIndex* index() const { return reinterpret_cast<KeyIndex*>(bits_ & ~kMarks); }
+  void setIndex(KeyIndex* index) {  // takes ownership; deletes the previous one
+    delete this->index();
+    bits_ = reinterpret_cast<std::uintptr_t>(index) | (bits_ & kMarks);
+  }
+  void touch() { bits_ |= kTouched; }
+  // Moves a member to another slot of the same object, its value's marks kept.
+  static void moveMember(Member& from, Member& to);
+
   std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
-  std::unique_ptr<KeyIndex> index_;
+  std::uintptr_t bits_ = kMarks;
 };
 
 struct Member {
@@ -139,6 +180,25 @@ struct Member {
   }
 };
 
+inline Value::Value(Value&& other) noexcept
+    : v_(std::move(other.v_)), bits_(other.bits_ | kMarks) {
+  other.bits_ = kMarks;
+}
+inline Value& Value::operator=(Value&& other) noexcept {
+  if (this == &other) return *this;
+  // `other` may be inside this value (v = std::move(v["spec"])), destroyed by the assignment of
+  // v_: its index is taken first.
+  const std::uintptr_t taken = other.bits_;
+  other.bits_ = kMarks;
+  KeyIndex* old = index();
+  v_ = std::move(other.v_);
+  delete old;
+  bits_ = taken | kMarks;
+  return *this;
+}
+inline Value::~Value() {
+  delete index();
+}
 inline Value::Value(bool b) : v_(b) {}
 inline Value::Value(Number n) : v_(std::move(n)) {}
 inline Value::Value(std::string s) : v_(std::move(s)) {}
@@ -168,5 +228,8 @@ inline Value Value::object(Object o = {}) {
 
 // Convenience: a pointer to a nested member, following object keys; nullptr when any is missing.
 const Value* dig(const Value& v, std::initializer_list<std::string_view> keys);
+
+// Clears the touched() mark of `v` and of every value in it.
+void markUntouched(Value& v);
 
 }  // namespace billet::json

@@ -45,6 +45,7 @@ struct MutateContext {
 
   json::Value* ensurePodSpec() { return policy::ensurePodSpec(object, pod); }
   json::Value* ensurePodMetadata() { return policy::ensurePodMetadata(object, pod); }
+  json::Value* existingPodSpec() { return podSpecOf(object, pod); }  // to change; nothing created
   const json::Value* podSpec() const { return podSpecOf(object, pod); }
   const json::Value* podMetadata() const { return podMetadataOf(object, pod); }
   const PodLayout* podLayout() const { return pod ? pod->layout : nullptr; }

@@ -83,8 +83,8 @@ Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
 
 RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome,
                   std::string message) {
-  return RuleResult{p.name,     r.name,    r.stage, mode, outcome, std::move(message),
-                    p.severity, p.category};
+  return RuleResult{p.name,     r.name,     r.stage, mode, outcome, std::move(message),
+                    p.severity, p.category, &r};
 }
 
 // Which exception, if any, exempts this rule for this request.
@@ -463,7 +463,11 @@ bool ignored(const PolicySet& set, const AdmissionRequest& req, Stage stage) {
 MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
                      const EvalOptions& options) {
   MutateOutcome out;
-  if (req.object) out.object = *req.object;
+  if (req.object) {
+    out.object = *req.object;
+    // What the rules do not reach stays unmarked, and the patch skips it (json::diffFromCopy).
+    json::markUntouched(out.object);
+  }
   if (ignored(set, req, Stage::Mutate) || !req.object) return out;
   Deadline deadline(options.deadline);
   mutateRules(set, req, options, deadline, out);

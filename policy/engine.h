@@ -1,7 +1,7 @@
 // The engine: one evaluation path for the webhook, `review`, `lint` and `audit` (SPEC §4).
 //
 //   MutateOutcome m = policy::mutate(set, request, {});
-//   json::Value patch = json::diff(*request.object, m.object);
+//   json::Value patch = json::diffFromCopy(*request.object, m.object);
 //   request.object = &m.object;                  // validate sees the mutated object
 //   ValidateOutcome v = policy::validate(set, request, {});
 //
@@ -32,7 +32,9 @@ struct EvalOptions {
 };
 
 struct MutateOutcome {
-  json::Value object;  // the final object (equal to the input when nothing changed)
+  // The final object (equal to the input when nothing changed): a copy of the request's object
+  // on which only what the rules reached for change is touched(), for json::diffFromCopy.
+  json::Value object;
   std::vector<RuleResult> results;
   std::vector<Change> changes;     // with EvalOptions::explain
   std::vector<std::string> notes;  // notices for lint, "policy/rule: ..."

@@ -171,8 +171,12 @@ struct Collector {
   }
 };
 
-const json::Value* follow(const json::Value& object, const PodTemplateRef& ref) {
-  const json::Value* cur = &object;
+// The template's anchor in `object`. On a non-const object the lookups are the non-const ones,
+// which mark the values on the way as touched (json::Value::touched()): the caller may change
+// what it finds.
+template <typename V>  // json::Value or const json::Value
+V* follow(V& object, const PodTemplateRef& ref) {
+  V* cur = &object;
   for (std::string_view k : ref.fixed) {
     cur = cur->find(k);
     if (!cur) return nullptr;
@@ -205,7 +209,7 @@ json::Value* anchor(json::Value& object, const PodTemplateRef& ref) {
       if (!(cur = createChild(*cur, k))) return nullptr;
     return cur->isObject() ? cur : nullptr;
   }
-  return const_cast<json::Value*>(follow(object, ref));
+  return follow(object, ref);
 }
 
 struct BuiltinEntry {
@@ -376,7 +380,8 @@ PodTemplates::PodTemplates(const std::vector<PodTemplateKind>& kinds, std::strin
 
 namespace {
 
-const json::Value* specAt(const json::Value* anchor, const PodTemplateRef& ref) {
+template <typename V>  // json::Value or const json::Value
+V* specAt(V* anchor, const PodTemplateRef& ref) {
   if (!anchor || ref.layout->specIsAnchor) return anchor;
   return anchor->find("spec");
 }
@@ -397,6 +402,10 @@ const json::Value* metadataAt(const json::Value* anchor, const PodTemplateRef& r
 }  // namespace
 
 const json::Value* podSpecOf(const json::Value& object, const PodTemplateRef* ref) {
+  return ref ? specAt(follow(object, *ref), *ref) : nullptr;
+}
+
+json::Value* podSpecOf(json::Value& object, const PodTemplateRef* ref) {
   return ref ? specAt(follow(object, *ref), *ref) : nullptr;
 }
 

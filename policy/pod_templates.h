@@ -88,6 +88,8 @@ const PodTemplateKind* findPodTemplateKind(const std::vector<PodTemplateKind>& k
 
 // Read-only lookups; nullptr when absent (or `ref` is null).
 const json::Value* podSpecOf(const json::Value& object, const PodTemplateRef* ref);
+// The existing pod spec, to change (nothing is created).
+json::Value* podSpecOf(json::Value& object, const PodTemplateRef* ref);
 const json::Value* podMetadataOf(const json::Value& object, const PodTemplateRef* ref);
 // Both, following the template's path once (the engine asks for both per policy).
 struct PodViews {

@@ -27,6 +27,10 @@ struct RuleResult {
   // From the policy's billet.dev/severity and billet.dev/category annotations (PolicyReports).
   std::string severity = "medium";
   std::string category;
+  // The compiled rule that produced this result, as an identity for per-rule caches (the
+  // server's metrics); never dereferenced, and null for results made outside the engine. An
+  // address can be reused by a later policy set, so a cache checks the names too.
+  const void* ruleId = nullptr;
 };
 
 // One changed field, for `lint --explain`: which policy/rule set which JSON Pointer.

@@ -84,7 +84,7 @@ class ServiceGroupAction final : public MutateAction {
       }
     }
     // Only an existing pod spec: a group never creates an empty one.
-    auto* pod = const_cast<json::Value*>(ctx.podSpec());
+    json::Value* pod = ctx.existingPodSpec();
     bool overwrite = g->overwrite || ctx.overwrite;
     int members = 0;
     bool changed = false;

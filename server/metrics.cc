@@ -37,6 +37,37 @@ struct LocalCounters {
   std::unordered_map<std::string, prometheus::Counter*, KeyHash, std::equal_to<>> byKey;
 };
 
+// The same, for rule results, found by the compiled rule's identity with the mode and outcome:
+// no key is built and no name hashed per result. The names are kept and compared on each hit,
+// since a later policy set may put another rule at a freed address. Rules of replaced policy
+// sets leave entries behind; the table is emptied when it grows past kMaxRuleEntries.
+struct RuleKey {
+  const void* rule;
+  policy::Mode mode;
+  policy::Outcome outcome;
+  friend bool operator==(const RuleKey& a, const RuleKey& b) {
+    return a.rule == b.rule && a.mode == b.mode && a.outcome == b.outcome;
+  }
+};
+struct RuleKeyHash {
+  std::size_t operator()(const RuleKey& k) const {
+    const auto bits = reinterpret_cast<std::uintptr_t>(k.rule) ^
+                      (static_cast<std::uintptr_t>(k.mode) << 3) ^
+                      static_cast<std::uintptr_t>(k.outcome);
+    return std::hash<std::uintptr_t>{}(bits * 0x9E3779B97F4A7C15ULL);
+  }
+};
+struct RuleCounters {
+  std::string policy, rule;
+  prometheus::Counter* result = nullptr;
+  prometheus::Counter* error = nullptr;  // for Outcome::Error only
+};
+struct LocalRuleCounters {
+  std::uint64_t owner = 0;
+  std::unordered_map<RuleKey, RuleCounters, RuleKeyHash> byRule;
+};
+constexpr std::size_t kMaxRuleEntries = 1 << 16;
+
 // A reused buffer for building keys on the request path.
 std::string& keyBuffer() {
   thread_local std::string key;
@@ -161,21 +192,43 @@ void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::Ad
            {"kind", kind},
            {"allowed", allowed ? "true" : "false"}})
       .Increment();
-  for (const policy::RuleResult& r : reply.results) {
-    const std::string_view mode = policy::name(r.mode);
+  for (const policy::RuleResult& r : reply.results) countResult(r);
+}
+
+void Metrics::countResult(const policy::RuleResult& r) {
+  if (r.ruleId) {
+    thread_local LocalRuleCounters local;
+    if (local.owner != id_ || local.byRule.size() >= kMaxRuleEntries) {
+      local.byRule.clear();
+      local.owner = id_;
+    }
+    RuleCounters& c = local.byRule[RuleKey{r.ruleId, r.mode, r.outcome}];
+    if (!c.result || c.policy != r.policy || c.rule != r.rule) {
+      c = RuleCounters{r.policy, r.rule, &resultCounter(r), nullptr};
+      if (r.outcome == policy::Outcome::Error) c.error = &errorCounter(r);
+    }
+    c.result->Increment();
+    if (c.error) c.error->Increment();
+    return;
+  }
+  resultCounter(r).Increment();
+  if (r.outcome == policy::Outcome::Error) errorCounter(r).Increment();
+}
+
+prometheus::Counter& Metrics::resultCounter(const policy::RuleResult& r) {
+  const std::string_view mode = policy::name(r.mode);
     const std::string_view result = policy::name(r.outcome);
     std::string& k = keyBuffer();
     k.append("p\x1f").append(r.policy).append("\x1f").append(r.rule).append("\x1f");
     k.append(mode).append("\x1f").append(result);
-    counter(results_, k,
-            {{"policy", r.policy}, {"rule", r.rule}, {"mode", mode}, {"result", result}})
-        .Increment();
-    if (r.outcome == policy::Outcome::Error) {
-      std::string& e = keyBuffer();
-      e.append("e\x1f").append(r.policy).append("\x1f").append(r.rule);
-      counter(errors_, e, {{"policy", r.policy}, {"rule", r.rule}}).Increment();
-    }
-  }
+  return counter(results_, k,
+                 {{"policy", r.policy}, {"rule", r.rule}, {"mode", mode}, {"result", result}});
+}
+
+prometheus::Counter& Metrics::errorCounter(const policy::RuleResult& r) {
+  std::string& e = keyBuffer();
+  e.append("e\x1f").append(r.policy).append("\x1f").append(r.rule);
+  return counter(errors_, e, {{"policy", r.policy}, {"rule", r.rule}});
 }
 
 void Metrics::setPoliciesLoaded(const std::vector<std::pair<std::string, int>>& byKind) {

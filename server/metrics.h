@@ -63,6 +63,11 @@ class Metrics {
       prometheus::Family<prometheus::Counter>& family, std::string_view key,
       std::initializer_list<std::pair<const char*, std::string_view>> labels);
 
+  // One rule result: billet_policy_results_total, and billet_policy_errors_total for an error.
+  void countResult(const policy::RuleResult& r);
+  prometheus::Counter& resultCounter(const policy::RuleResult& r);
+  prometheus::Counter& errorCounter(const policy::RuleResult& r);
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& duration_;

@@ -483,3 +483,77 @@ TEST_CASE("apply: errors stay on one line") {
   CHECK(err == "op 0 (replace /line\\u000abreak): path not found");
   CHECK(err.find('\n') == std::string::npos);
 }
+
+// diffFromCopy(original, copy) after `change` on a copy marked untouched: the same patch as
+// diff(original, copy), which applied to the original gives the changed copy.
+void checkDiffFromCopy(std::string_view original, void (*change)(Value&)) {
+  INFO("original: " << original);
+  const Value a = json(original);
+  Value b = a;
+  billet::json::markUntouched(b);
+  change(b);
+  const Value patch = billet::json::diffFromCopy(a, b);
+  CHECK(write(patch) == write(diff(a, b)));
+  Value patched = a;
+  REQUIRE(apply(patched, patch) == "");
+  CHECK(patched == b);
+}
+
+TEST_CASE("diffFromCopy: the same patch as diff for changes made through each accessor") {
+  const char* doc =
+      R"({"metadata":{"name":"web","labels":{"app":"web"}},)"
+      R"("spec":{"replicas":2,"template":{"spec":{"containers":[{"name":"a","image":"x"},)"
+      R"({"name":"b","image":"y"}],"tolerations":[{"key":"k"}]}}}})";
+  checkDiffFromCopy(doc, [](Value&) {});
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["labels"]["tier"] = Value::string("1"); });
+  checkDiffFromCopy(doc, [](Value& v) { v["spec"].set("replicas", Value::number(3)); });
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["labels"].erase("app"); });
+  checkDiffFromCopy(doc, [](Value& v) {
+    Value& c = v["spec"]["template"]["spec"]["containers"];
+    // An element inserted in front: the others move, and each is compared again.
+    c.asArray().insert(c.asArray().begin(), json(R"({"name":"init"})"));
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    Value& c = v["spec"]["template"]["spec"]["containers"];
+    c.asArray().erase(c.asArray().begin());
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    Value* spec = v.find("spec")->find("template")->find("spec");
+    spec->find("containers")->asArray()[1].find("image")->asString() += ":2";
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    // A subtree moved to another place, and the place it left.
+    Value& spec = v["spec"]["template"]["spec"];
+    spec["moved"] = std::move(spec["tolerations"]);
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    Value& spec = v["spec"]["template"]["spec"];
+    std::swap(spec.asObject()[0], spec.asObject()[1]);
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    // The pod spec grows (its members move to a larger buffer), then a container changes.
+    Value& spec = v["spec"]["template"]["spec"];
+    for (int i = 0; i < 8; ++i) spec["k" + std::to_string(i)] = Value::number(i);
+    spec["containers"].asArray()[0]["image"] = Value::string("z");
+    v["metadata"].erase("name");
+    v["metadata"]["labels"]["app"] = Value::string("web2");
+  });
+  checkDiffFromCopy(doc, [](Value& v) { v = json(R"({"kind":"Other"})"); });
+  checkDiffFromCopy(doc, [](Value& v) { v["spec"] = v["spec"]["template"]; });
+}
+
+TEST_CASE("diffFromCopy: what was never reached for change is not compared") {
+  // A change made behind the accessors' back (through a const view) is not seen: the proof that
+  // untouched subtrees are skipped, and the reason every change goes through the accessors.
+  const Value a = json(R"({"spec":{"replicas":2},"metadata":{"name":"web"}})");
+  Value b = a;
+  billet::json::markUntouched(b);
+  const Value& view = b;
+  *const_cast<Value*>(view.find("spec")->find("replicas")) = Value::number(3);
+  CHECK(diff(a, b).size() == 1);
+  CHECK(billet::json::diffFromCopy(a, b).size() == 0);
+  // Reached through the non-const accessors, the same change is found.
+  b.find("spec")->set("replicas", Value::number(4));
+  CHECK(write(billet::json::diffFromCopy(a, b)) ==
+        R"([{"op":"replace","path":"/spec/replicas","value":4}])");
+}

@@ -107,3 +107,89 @@ TEST_CASE("value: a large object assigned from inside its own parent keeps its l
   CHECK(view.find("k99")->asNumberText() == "99");
   CHECK(doc.find("inner") == nullptr);
 }
+
+TEST_CASE("value: a large object moved from inside its own parent keeps its lookups") {
+  Value doc = Value::object();
+  Value& inner = doc["inner"];
+  for (int i = 0; i < 100; ++i) inner.set("k" + std::to_string(i), Value::number(i));
+  REQUIRE(inner.find("k5") != nullptr);  // indexed
+  doc = std::move(inner);  // the source is destroyed by the assignment
+  REQUIRE(doc.size() == 100);
+  CHECK(doc.find("k5")->asNumberText() == "5");
+  CHECK(doc.find("inner") == nullptr);
+}
+
+TEST_CASE("value: touched marks what was reached for change, and the values above it") {
+  Value doc = Value::object();
+  doc["spec"]["containers"].push(Value::object());
+  doc["spec"]["replicas"] = Value::number(2);
+  doc["metadata"]["name"] = Value::string("web");
+  CHECK(doc.touched());  // a fresh value is marked
+
+  Value copy = doc;
+  CHECK(copy.find("spec")->touched());  // and so is a copy
+  billet::json::markUntouched(copy);
+  const Value& read = copy;
+  CHECK_FALSE(read.touched());
+  CHECK_FALSE(read.find("spec")->find("containers")->asArray()[0].touched());
+
+  // Const reads change nothing.
+  CHECK(read.find("spec")->find("replicas")->asNumberText() == "2");
+  CHECK(read.size() == 2);
+  CHECK(read == doc);
+  CHECK_FALSE(read.touched());
+
+  // A change deep inside marks the path to it, and nothing beside it.
+  copy.find("spec")->find("containers")->asArray()[0].set("name", Value::string("main"));
+  CHECK(read.touched());
+  CHECK(read.find("spec")->touched());
+  CHECK(read.find("spec")->find("containers")->touched());
+  CHECK(read.find("spec")->find("containers")->asArray()[0].touched());
+  CHECK_FALSE(read.find("spec")->find("replicas")->touched());
+  CHECK_FALSE(read.find("metadata")->touched());
+  CHECK_FALSE(read.find("spec")->replaced());  // reached, not put there
+
+  // A value put in place whole is replaced: an element shifted by an insert keeps its
+  // children's marks, which no longer describe this place.
+  Value& containers = *copy.find("spec")->find("containers");
+  containers.asArray()[0].set("name", Value::string("main"));
+  billet::json::markUntouched(copy);
+  containers.asArray().insert(containers.asArray().begin(), Value::object());
+  const Value& shifted = read.find("spec")->find("containers")->asArray()[1];
+  CHECK(shifted.replaced());
+  CHECK_FALSE(shifted.find("name")->touched());
+
+  // Members moved within their object keep their marks: an object is compared by key. Adding
+  // members (the object grows) and erasing one (the later ones shift) leave the others alone.
+  billet::json::markUntouched(copy);
+  Value* spec = copy.find("spec");
+  for (int i = 0; i < 10; ++i) spec->set("added" + std::to_string(i), Value::number(i));
+  spec->erase("containers");
+  CHECK_FALSE(read.find("spec")->find("replicas")->touched());
+  CHECK_FALSE(read.find("spec")->find("replicas")->replaced());
+  CHECK(read.find("spec")->find("added0")->replaced());
+
+  // Each non-const accessor marks.
+  auto marks = [&](auto&& change) {
+    Value v = doc;
+    billet::json::markUntouched(v);
+    change(v);
+    return v.touched();
+  };
+  CHECK(marks([](Value& v) { v["x"]; }));
+  CHECK(marks([](Value& v) { v.find("spec"); }));
+  CHECK(marks([](Value& v) { v.set("x", Value()); }));
+  CHECK(marks([](Value& v) { v.erase("spec"); }));
+  CHECK(marks([](Value& v) { v.asObject(); }));
+  CHECK(marks([](Value& v) { v.ifObject(); }));
+  CHECK(marks([](Value& v) { v = Value::string("x"); }));
+  CHECK(marks([](Value& v) { Value taken = std::move(v); }));  // a moved-from value is marked
+  Value list = Value::array();
+  list.push(Value::string("a"));
+  billet::json::markUntouched(list);
+  list.asArray()[0].asString() += "b";
+  CHECK(list.asArray()[0].touched());
+  billet::json::markUntouched(list);
+  CHECK(list.ifArray() != nullptr);
+  CHECK(list.touched());
+}
