@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Instructions per request of the whole `billet serve` process (TLS, HTTP, routing, metrics and
-# handleReview; the kernel not included), counted by callgrind while wrk posts the sample review
-# to /mutate over 8 keep-alive TLS connections: a noise-free figure for the server's own cost.
+# Instructions per request of the whole `billet serve` process (TLS, HTTP, routing, metrics, and
+# reading and answering the review; the kernel not included), counted by callgrind while wrk
+# posts the sample review to /mutate over 8 keep-alive TLS connections: a noise-free figure for
+# the server's own cost.
 #
 #   bash bench/server/callgrind.sh [BILLET_BINARY]     # DURATION (default 10s) under callgrind
 #
 # Counting starts after a warm-up and stops before shutdown; TLS handshakes (wrk reconnects at
-# its start) are subtracted. Prints instructions per request in all, in handleReview, and the
-# rest (the server's own share). Needs valgrind and wrk.
+# its start) are subtracted. Prints instructions per request in all, in the review (read and
+# answered), and the rest (the server's own share). Needs valgrind and wrk.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 billet="$(cd "$(dirname "${1:-$root/build/billet}")" && pwd)/$(basename "${1:-$root/build/billet}")"
@@ -47,11 +48,14 @@ inclusive() {  # function pattern -> inclusive instructions and call count
   callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | grep -E "$1" | head -1 |
     awk '{gsub(",", "", $1); print $1}'
 }
-review_ir="$(inclusive 'admission::handleReview\(')"
+# The router reads a review and answers it in two calls (an answer may wait for a read of the
+# cluster): handleReview's share is theirs together.
+review_ir=$(( $(inclusive 'admission::readReview') + $(inclusive 'admission::answerReview\(') ))
 handshake_ir="$(inclusive '\?\?\?:SSL_accept ')"
-reviews="$(callgrind_annotate --tree=caller --inclusive=yes "$dump" 2>/dev/null |
-  grep -E '> .*admission::handleReview\(' | grep -o '([0-9]*x)' | tr -dc '0-9\n' | head -1)"
+reviews="$(callgrind_annotate --tree=calling --inclusive=yes "$dump" 2>/dev/null |
+  grep -E '> .*admission::answerReview\(' | grep -o '([0-9,]*x)' | tr -dc '0-9\n' | head -1)"
+[[ -n "$reviews" && "$reviews" -gt 0 ]] || { echo "callgrind: no review answered" >&2; exit 1; }
 per=$(( (total - ${handshake_ir:-0}) / reviews ))
 printf 'reviews counted: %s\n' "$reviews"
-printf 'instructions per request: %s (handleReview %s, the rest %s)\n' "$per" \
+printf 'instructions per request: %s (reading and answering the review %s, the rest %s)\n' "$per" \
   "$(( review_ir / reviews ))" "$(( per - review_ir / reviews ))"
