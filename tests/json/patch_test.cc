@@ -524,7 +524,8 @@ TEST_CASE("diffFromCopy: the same patch as diff for changes made through each ac
   checkDiffFromCopy(doc, [](Value& v) {
     // A subtree moved to another place, and the place it left.
     Value& spec = v["spec"]["template"]["spec"];
-    spec["moved"] = std::move(spec["tolerations"]);
+    Value taken = std::move(spec["tolerations"]);  // before "moved" is added: that may reallocate
+    spec["moved"] = std::move(taken);
   });
   checkDiffFromCopy(doc, [](Value& v) {
     Value& spec = v["spec"]["template"]["spec"];
