@@ -154,8 +154,9 @@ class Value {
   friend void indexMembers(Value& object);  // json/value.cc; used by the parser
   const Value* indexedFind(std::string_view key) const;
 
-  // The key index and the touched() mark share one word, so that a Value stays 48 bytes: the
-  // index is allocated (so aligned to at least 8), and the mark is the pointer's low bit.
+  // The key index and the touched()/replaced() marks share one word, so that a Value stays 48
+  // bytes: the index is allocated (so aligned to at least 8), and the marks are the pointer's two
+  // low bits.
   static constexpr std::uintptr_t kTouched = 1;
   static constexpr std::uintptr_t kReplaced = 2;
   static constexpr std::uintptr_t kMarks = kTouched | kReplaced;
