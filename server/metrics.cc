@@ -217,10 +217,10 @@ void Metrics::countResult(const policy::RuleResult& r) {
 
 prometheus::Counter& Metrics::resultCounter(const policy::RuleResult& r) {
   const std::string_view mode = policy::name(r.mode);
-    const std::string_view result = policy::name(r.outcome);
-    std::string& k = keyBuffer();
-    k.append("p\x1f").append(r.policy).append("\x1f").append(r.rule).append("\x1f");
-    k.append(mode).append("\x1f").append(result);
+  const std::string_view result = policy::name(r.outcome);
+  std::string& k = keyBuffer();
+  k.append("p\x1f").append(r.policy).append("\x1f").append(r.rule).append("\x1f");
+  k.append(mode).append("\x1f").append(result);
   return counter(results_, k,
                  {{"policy", r.policy}, {"rule", r.rule}, {"mode", mode}, {"result", result}});
 }
