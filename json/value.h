@@ -169,7 +169,8 @@ class Value {
   // Moves a member to another slot of the same object, its value's marks kept.
   static void moveMember(Member& from, Member& to);
 
-  std::variant<std::monostate, bool, Number, std::string, Array, Object> v_;
+  using Content = std::variant<std::monostate, bool, Number, std::string, Array, Object>;
+  Content v_;
   std::uintptr_t bits_ = kMarks;
 };
 
@@ -188,11 +189,18 @@ inline Value::Value(Value&& other) noexcept
 inline Value& Value::operator=(Value&& other) noexcept {
   if (this == &other) return *this;
   // `other` may be inside this value (v = std::move(v["spec"])), destroyed by the assignment of
-  // v_: its index is taken first.
+  // v_: its index is taken first. Between alternatives of one type, the variant's assignment
+  // takes the content before it destroys the old one; between different ones it destroys first,
+  // so the content is moved out of `other` before.
   const std::uintptr_t taken = other.bits_;
   other.bits_ = kMarks;
   KeyIndex* old = index();
-  v_ = std::move(other.v_);
+  if (v_.index() == other.v_.index()) {
+    v_ = std::move(other.v_);
+  } else {
+    Content content(std::move(other.v_));
+    v_ = std::move(content);
+  }
   delete old;
   bits_ = taken | kMarks;
   return *this;

@@ -77,6 +77,16 @@ bool hasRules(const CompiledPolicy& p, Stage stage) {
   return false;
 }
 
+// Room for one result per rule of `stage` in `policies`, so that results are not moved as the
+// list grows (a result holds five strings).
+void reserveResults(std::vector<RuleResult>& results,
+                    const std::vector<const CompiledPolicy*>& policies, Stage stage) {
+  std::size_t n = results.size();
+  for (const CompiledPolicy* p : policies)
+    for (const Rule& r : p->rules) n += r.stage == stage ? 1 : 0;
+  results.reserve(n);
+}
+
 Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
   return r.mode.value_or(p.mode);
 }
@@ -202,7 +212,9 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
                  Deadline& deadline, MutateOutcome& out) {
   json::Value& work = out.object;
   const std::vector<PodTemplateKind>& kinds = set.settings.podTemplates;
-  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+  const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
+  reserveResults(out.results, policies, Stage::Mutate);
+  for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
       for (const Rule& r : p->rules)
@@ -502,7 +514,9 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       out.denials.push_back(p.name + "/" + r.name + ": evaluation error: " + error);
     out.results.push_back(result(p, r, mode, Outcome::Error, std::move(error)));
   };
-  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+  const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
+  reserveResults(out.results, policies, Stage::Validate);
+  for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Validate)) continue;
     Flags applies(n);
     bool anyApplies = false;
@@ -610,7 +624,9 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
   Deadline deadline(options.deadline);
   const json::Value& object = *req.object;
   PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
-  for (const CompiledPolicy* p : set.forKind(req.kind)) {
+  const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
+  reserveResults(out.results, policies, Stage::Generate);
+  for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Generate)) continue;
     // Generated objects belong to the object, not to one of its pods: the policy applies when
     // it matches any of them, and the rule is judged on the first it matches.

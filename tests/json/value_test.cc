@@ -119,6 +119,33 @@ TEST_CASE("value: a large object moved from inside its own parent keeps its look
   CHECK(doc.find("inner") == nullptr);
 }
 
+TEST_CASE("value: a member of another type moved or copied over its own parent") {
+  const std::string text(100, 'x');  // longer than the small-string buffer: held on the heap
+  SECTION("a string moved out of its object") {
+    Value doc = Value::object();
+    doc["name"] = Value::string(text);
+    doc = std::move(doc["name"]);
+    REQUIRE(doc.isString());
+    CHECK(doc.asString() == text);
+  }
+  SECTION("an array moved out of its array") {
+    Value doc = Value::array();
+    doc.push(Value::array()).push(Value::string(text));
+    doc.push(Value::number(1));
+    doc = std::move(doc.asArray()[0]);
+    REQUIRE(doc.size() == 1);
+    CHECK(doc.asArray()[0].asString() == text);
+  }
+  SECTION("a string copied out of its object") {
+    Value doc = Value::object();
+    doc["name"] = Value::string(text);
+    const Value& view = doc;
+    doc = *view.find("name");
+    REQUIRE(doc.isString());
+    CHECK(doc.asString() == text);
+  }
+}
+
 TEST_CASE("value: touched marks what was reached for change, and the values above it") {
   Value doc = Value::object();
   doc["spec"]["containers"].push(Value::object());
