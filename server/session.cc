@@ -27,6 +27,7 @@ using TcpStream = beast::basic_stream<tcp, ConnectionExecutor>;
 namespace {
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kReadRoom = 16 * 1024;  // a TLS record's largest plaintext
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
 // After an error answer that leaves request bytes unread (a body over the limit, say), keep
 // reading and dropping them for a while before closing: closing a socket with unread data sends a
@@ -44,7 +45,12 @@ template <class Derived>
 class HttpSession {
  public:
   HttpSession(std::shared_ptr<ServerState> state, Port port)
-      : state_(std::move(state)), port_(port) {}
+      : state_(std::move(state)), port_(port) {
+    // HTTP reads ask the stream for as much as the buffer has room for, and 512 bytes when it
+    // has none: a review would take several TLS reads, each paying OpenSSL's error-queue
+    // bookkeeping. Room for a whole TLS record makes it one read per record.
+    buffer_.reserve(kReadRoom);
+  }
 
   // The connection's place under --max-connections, given back when the session ends.
   void hold(ConnectionSlot slot) { slot_.emplace(std::move(slot)); }
