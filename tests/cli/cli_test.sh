@@ -49,6 +49,11 @@ run version
 check "version exits 0" [ $rc -eq 0 ]
 check "version prints the version" grep -q '^billet [0-9]' <<<"$out"
 check "version names the commit and the build date" grep -Eq '^billet [0-9.]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown), built [0-9]{4}-[0-9]{2}-[0-9]{2}, ' <<<"$out"
+# The commit is taken at build time, not when CMake configured the build tree (which may be older).
+if head=$(git -C "$SRC" rev-parse --short=12 HEAD 2>/dev/null) &&
+  [ "$(cd "$(git -C "$SRC" rev-parse --show-toplevel)" && pwd -P)" = "$(cd "$SRC" && pwd -P)" ]; then
+  check "version names the commit checked out" grep -Eq "^billet [0-9.]+ \(commit $head(-dirty)?," <<<"$out"
+fi
 run version --help
 check "version --help is help" [ $rc -eq 0 ]
 check "version --help says what it prints" grep -q 'git commit' <<<"$out"
