@@ -191,11 +191,12 @@ inline Value& Value::operator=(Value&& other) noexcept {
   // `other` may be inside this value (v = std::move(v["spec"])), destroyed by the assignment of
   // v_: its index is taken first. Between alternatives of one type, the variant's assignment
   // takes the content before it destroys the old one; between different ones it destroys first,
-  // so the content is moved out of `other` before.
+  // so when this value is a container (the only kind that can hold `other`) the content is moved
+  // out of `other` before.
   const std::uintptr_t taken = other.bits_;
   other.bits_ = kMarks;
   KeyIndex* old = index();
-  if (v_.index() == other.v_.index()) {
+  if (v_.index() == other.v_.index() || !(isArray() || isObject())) {
     v_ = std::move(other.v_);
   } else {
     Content content(std::move(other.v_));

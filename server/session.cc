@@ -45,12 +45,7 @@ template <class Derived>
 class HttpSession {
  public:
   HttpSession(std::shared_ptr<ServerState> state, Port port)
-      : state_(std::move(state)), port_(port) {
-    // HTTP reads ask the stream for as much as the buffer has room for, and 512 bytes when it
-    // has none: a review would take several TLS reads, each paying OpenSSL's error-queue
-    // bookkeeping. Room for a whole TLS record makes it one read per record.
-    buffer_.reserve(kReadRoom);
-  }
+      : state_(std::move(state)), port_(port) {}
 
   // The connection's place under --max-connections, given back when the session ends.
   void hold(ConnectionSlot slot) { slot_.emplace(std::move(slot)); }
@@ -62,6 +57,12 @@ class HttpSession {
   void readRequest() {
     if (state_->draining.load() && port_ == Port::kAdmission && buffer_.size() == 0)
       return self().close();
+    // HTTP reads ask the stream for as much as the buffer has room for, and 512 bytes when it
+    // has none: a review took about nine TLS reads, each paying OpenSSL's error-queue clearing.
+    // Room for a whole TLS record makes it one. Made here, once the connection is ready for a
+    // request (after the TLS handshake), not when it is accepted, so that connections that
+    // never get that far cost nothing more.
+    if (port_ == Port::kAdmission && buffer_.capacity() < kReadRoom) buffer_.reserve(kReadRoom);
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(state_->options.maxBodyBytes);
