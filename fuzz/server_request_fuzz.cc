@@ -94,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view input(reinterpret_cast<const char*>(data), size);
   // At most 16 pipelined requests per input: enough to cover keep-alive, bounded in time.
   for (int n = 0; n < 16 && !input.empty(); ++n) {
-    http::request_parser<http::string_body> parser;
+    http::request_parser<billet::server::RequestBody> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(s.options.maxBodyBytes);
     parser.eager(true);

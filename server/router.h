@@ -11,12 +11,13 @@
 #include <optional>
 #include <string_view>
 
+#include "server/request_body.h"
 #include "server/state.h"
 
 namespace billet::server {
 
 namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
+using Request = http::request<RequestBody>;
 using Response = http::response<http::string_body>;
 
 enum class Port {

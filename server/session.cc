@@ -216,7 +216,7 @@ class HttpSession {
   beast::flat_buffer buffer_;
 
  private:
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<RequestBody>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   Response response_;
   After after_ = After::kKeepAlive;
