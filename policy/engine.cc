@@ -77,13 +77,14 @@ bool hasRules(const CompiledPolicy& p, Stage stage) {
   return false;
 }
 
-// Room for one result per rule of `stage` in `policies`, so that results are not moved as the
-// list grows (a result holds five strings).
+// Room for one result per rule of `stage` (every stage when nullopt) in `policies`, so that
+// results are not moved as the list grows (a result holds five strings).
 void reserveResults(std::vector<RuleResult>& results,
-                    const std::vector<const CompiledPolicy*>& policies, Stage stage) {
+                    const std::vector<const CompiledPolicy*>& policies,
+                    std::optional<Stage> stage) {
   std::size_t n = results.size();
   for (const CompiledPolicy* p : policies)
-    for (const Rule& r : p->rules) n += r.stage == stage ? 1 : 0;
+    for (const Rule& r : p->rules) n += !stage || r.stage == *stage ? 1 : 0;
   results.reserve(n);
 }
 
@@ -213,7 +214,9 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
   json::Value& work = out.object;
   const std::vector<PodTemplateKind>& kinds = set.settings.podTemplates;
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
-  reserveResults(out.results, policies, Stage::Mutate);
+  // Mutate runs first in an evaluation, and the later stages' results are appended to its own
+  // (admission::evaluate): room for every stage's, so that they are not moved then.
+  reserveResults(out.results, policies, std::nullopt);
   for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
