@@ -275,7 +275,7 @@ struct FileReader {
       error({name, e.line, e.column, e.field, e.message});
     };
     YamlStreamError failure;
-    if (!readYamlStream(in, callbacks, failure)) {
+    if (!readYamlStream(in, callbacks, failure, yamlReadWorkers())) {
       error({name, failure.line, failure.column, failure.field, failure.message});
       return n;
     }

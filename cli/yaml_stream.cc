@@ -5,9 +5,17 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <optional>
+#include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "cli/yaml_parallel_source.h"
 
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
@@ -38,10 +46,18 @@ std::uint64_t nodeCount(const json::Value& v) {
 
 class Builder final : public YAML::EventHandler {
  public:
-  Builder(const YamlStreamCallbacks& callbacks) : callbacks_(callbacks) {}
+  explicit Builder(const YamlStreamCallbacks& callbacks) : callbacks_(callbacks) {}
 
   bool failed() const { return !error_.message.empty(); }
   const YamlStreamError& error() const { return error_; }
+
+  // The value of the List entry on `line`, read on another thread: the null of its placeholder
+  // (ParallelYamlSource) is replaced by it.
+  void substitute(int line, json::Value item) { pending_.push_back({line, std::move(item)}); }
+  // Whether a substituted entry was never placed: reported as an error, never dropped.
+  void checkAllPlaced() {
+    if (!pending_.empty() && !failed()) misplaced(pending_.front().line);
+  }
 
   void OnDocumentStart(const YAML::Mark& m) override {
     // yaml-cpp 0.7 reads a stray token (",", "&a ,") as an empty document without consuming it,
@@ -58,10 +74,12 @@ class Builder final : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    if (passedPending(m)) return;
     complete(json::Value::null(), "", anchor, m);
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (passedPending(m)) return;
     if (!isPlain(tag)) {
       complete(json::Value::string(value), value, anchor, m);
     } else if (expectingKey() && !anchor) {
@@ -72,7 +90,7 @@ class Builder final : public YAML::EventHandler {
     }
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
-    if (failed()) return;
+    if (failed() || passedPending(m)) return;
     if (open_.count(anchor)) {
       fail(m, "an alias inside the node it refers to (a cycle)");
       return;
@@ -100,6 +118,7 @@ class Builder final : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    if (passedPending(m)) return;
     Frame f;
     f.value = json::Value::array({});
     f.line = m.line + 1;
@@ -115,6 +134,7 @@ class Builder final : public YAML::EventHandler {
   void OnSequenceEnd() override { pop(); }
   void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
+    if (passedPending(m)) return;
     Frame f;
     f.value = json::Value::object({});
     f.isMap = true;
@@ -166,9 +186,29 @@ class Builder final : public YAML::EventHandler {
     complete(std::move(f.value), "", f.anchor, m);
   }
 
+  // An event past the line of a substituted entry that was not placed: its placeholder was read
+  // as something other than a sequence entry. Cannot happen for the entries the splitter cuts;
+  // checked so that it could never go unnoticed.
+  bool passedPending(const YAML::Mark& m) {
+    if (pending_.empty() || m.line + 1 <= pending_.front().line) return false;
+    misplaced(pending_.front().line);
+    return true;
+  }
+  void misplaced(int line) {
+    YAML::Mark m;
+    m.line = line - 1;
+    fail(m, "the List entry on this line, read apart, did not fit back in its List (a billet "
+            "bug: please report it)");
+  }
+
   void complete(json::Value v, const std::string& keyText, YAML::anchor_t anchor,
                 const YAML::Mark& m) {
     if (failed()) return;
+    if (!pending_.empty() && pending_.front().line == m.line + 1 && v.isNull() && !anchor &&
+        !stack_.empty() && !stack_.back().isMap) {
+      v = std::move(pending_.front().value);  // a placeholder's null: the entry read apart
+      pending_.pop_front();
+    }
     if (anchor) anchors_[anchor] = Anchored{v, keyText, nodeCount(v)};
     if (stack_.empty()) {
       finishDocument(std::move(v), m.line + 1);
@@ -247,7 +287,13 @@ class Builder final : public YAML::EventHandler {
     error_ = {m.line + 1, m.column + 1, "", "invalid YAML: " + std::move(message)};
   }
 
+  struct Pending {
+    int line;
+    json::Value value;
+  };
+
   const YamlStreamCallbacks& callbacks_;
+  std::deque<Pending> pending_;
   YamlStreamError error_;
   bool started_ = false;
   YAML::Mark lastStart_;
@@ -258,15 +304,82 @@ class Builder final : public YAML::EventHandler {
   TopLevel top_;
 };
 
-}  // namespace
+// Reads a memory range as a stream, without copying it.
+class MemoryInput : public std::streambuf {
+ public:
+  explicit MemoryInput(std::string_view text) {
+    char* p = const_cast<char*>(text.data());  // only read
+    setg(p, p, p + text.size());
+  }
+};
 
-bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
-                    YamlStreamError& error) {
+// One candidate List entry (yaml_list_split.h), parsed alone on a worker thread: true, with its
+// value, when it reads as one entry of a List's items, starting on its first line, with the line
+// that ended it in the stream after it, and nothing in it could refer outside it.
+//
+// Why the next line: yaml-cpp ends a quoted scalar or a flow collection left open at the end of
+// its input quietly, while in the stream it would run on into the next lines; and on some
+// invalid text (a plain scalar over several lines as a key) whether it fails depends on what
+// comes next. With the real next line after it, the entry is read as the reader would read it.
+// "Nothing outside": no anchor or alias; "&" and "*" anywhere send the entry to the reader.
+bool parseListEntry(const YamlPiece& entry, json::Value& item) {
+  if (entry.text.find_first_of("&*") != std::string::npos) return false;
+  std::string text = "items:\n";
+  text += entry.text;  // ends with its line break, unless it ends the stream (as it does here)
+  int lines = 0;
+  for (char c : text) lines += c == '\n' ? 1 : 0;
+  text += entry.follow;
+  const bool nextIsEntry = !entry.follow.empty();
+
+  int items = 0;
+  bool placed = true;
+  YamlStreamCallbacks callbacks;
+  callbacks.listItem = [&](json::Value v, int at) {
+    ++items;
+    if (items == 1) {
+      placed = placed && at == 2;
+      item = std::move(v);
+    } else {
+      placed = placed && items == 2 && nextIsEntry && at == lines + 1;
+    }
+  };
+  // What the document as a whole is (a List or not) is for the reader to say.
+  callbacks.document = [](json::Value, int) {};
+  callbacks.list = [](int) {};
+  callbacks.error = [](const YamlStreamError&) {};
   Builder builder(callbacks);
   try {
+    MemoryInput memory(text);
+    std::istream in(&memory);
     YAML::Parser parser(in);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {
     }
+  } catch (const std::exception&) {
+    return false;  // the reader, reading it in place, reports what is wrong
+  }
+  return !builder.failed() && placed && items == (nextIsEntry ? 2 : 1);
+}
+
+}  // namespace
+
+bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, YamlStreamError& error,
+                    int workers) {
+  Builder builder(callbacks);
+  std::optional<ParallelYamlSource> parallel;
+  std::optional<std::istream> parallelIn;
+  std::istream* source = &in;
+  if (workers > 1) {
+    parallel.emplace(in, workers, parseListEntry, [&builder](int line, json::Value item) {
+      builder.substitute(line, std::move(item));
+    });
+    parallelIn.emplace(&*parallel);
+    source = &*parallelIn;
+  }
+  try {
+    YAML::Parser parser(*source);
+    while (!builder.failed() && parser.HandleNextDocument(builder)) {
+    }
+    builder.checkAllPlaced();
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard reports "bad file"; say what happened.
     error = {e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
@@ -282,6 +395,11 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
     return false;
   }
   return true;
+}
+
+int yamlReadWorkers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores <= 1 ? 1 : static_cast<int>(std::min(cores, 8u));
 }
 
 }  // namespace billet::cli

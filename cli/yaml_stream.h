@@ -39,6 +39,15 @@ struct YamlStreamCallbacks {
 
 // Reads every document of `in`. Returns false, with the error, when the text stops being YAML
 // or an alias expands too far; what was read before it has been handed over.
-bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, YamlStreamError& error);
+//
+// With `workers` > 1, that many threads parse the entries of Lists ahead of the reader
+// (yaml_parallel_source.h); the callbacks are still called on the calling thread, in order, with
+// the same values, lines and errors as with one.
+bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, YamlStreamError& error,
+                    int workers = 1);
+
+// The number of workers `lint` and `audit` read YAML with: the machine's cores, at most 8 (1
+// on a single core: no threads).
+int yamlReadWorkers();
 
 }  // namespace billet::cli

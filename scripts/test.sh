@@ -44,8 +44,8 @@ echo "ASan+UBSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 
 # ThreadSanitizer: the server's concurrency cases (reloads under load, drain, keep-alive and
 # pipelining, broken clients) against build-tsan's billet, the shared policy slot, and the worker
-# thread every background loop runs on.
-tsan_targets=(billet server_e2e_test server_shared_slot_test base_worker_test)
+# thread every background loop runs on; and the threads that parse a List's YAML entries.
+tsan_targets=(billet server_e2e_test server_shared_slot_test base_worker_test cli_yaml_parallel_test)
 SECONDS=0
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_TSAN=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null

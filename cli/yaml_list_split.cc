@@ -1,0 +1,264 @@
+#include "cli/yaml_list_split.h"
+
+namespace billet::cli {
+namespace {
+
+constexpr std::size_t kTextPieceBytes = 64u << 10;
+
+// The line without its line break and trailing blanks.
+std::string_view trimmed(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ' ||
+                           line.back() == '\t'))
+    line.remove_suffix(1);
+  return line;
+}
+
+// A carriage return anywhere but before the final '\n': yaml-cpp counts it as a line break, so
+// line numbers would no longer be this splitter's.
+bool hasLoneCarriageReturn(std::string_view line) {
+  for (std::size_t i = line.find('\r'); i != std::string_view::npos; i = line.find('\r', i + 1))
+    if (i + 1 != line.size() - 1 || line.back() != '\n') return true;
+  return false;
+}
+
+bool isBlank(std::string_view line) { return trimmed(line).find_first_not_of(' ') == std::string_view::npos; }
+
+bool isDocumentMarker(std::string_view line) {
+  const std::string_view t = trimmed(line);
+  return t == "---" || t == "...";
+}
+
+// `key: value` at column 0 with a key and a value that cannot start anything spanning lines
+// (no quotes, flow collections, block scalars, anchors, tags): "apiVersion: v1".
+bool isPlainKeyLine(std::string_view line) {
+  const std::string_view t = trimmed(line);
+  std::size_t i = 0;
+  auto keyChar = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '/' || c == '-';
+  };
+  while (i < t.size() && keyChar(t[i])) ++i;
+  if (i == 0 || i >= t.size() || t[i] != ':') return false;
+  ++i;
+  if (i == t.size()) return true;  // "key:" (what follows decides; an indented line is not plain)
+  if (t[i] != ' ') return false;
+  for (++i; i < t.size(); ++i)
+    if (!keyChar(t[i]) && t[i] != ' ' && t[i] != ':') return false;
+  return true;
+}
+
+// "- " and something on the same line: a column-0 sequence entry as kubectl prints it.
+bool isEntryStart(std::string_view line) {
+  return line.size() > 2 && line[0] == '-' && line[1] == ' ' && line[2] != ' ' && line[2] != '\n' &&
+         line[2] != '\r' && line[2] != '\t';
+}
+
+// Belongs to the entry above it: indented, blank, or a column-0 comment.
+bool continuesEntry(std::string_view line) {
+  return line.empty() || line[0] == ' ' || line[0] == '#' || isBlank(line);
+}
+
+std::size_t indentOf(std::string_view line) {
+  const std::size_t i = line.find_first_not_of(' ');
+  return i == std::string_view::npos ? line.size() : i;
+}
+
+bool isIndicator(char c) {
+  return std::string_view("-?:,[]{}#&*!|>'\"%@`").find(c) != std::string_view::npos;
+}
+
+// A scalar that the line closes: plain (not starting with an indicator), quoted with its
+// closing quote last and no other quote inside, or a flow collection closed on the line.
+bool isClosedValue(std::string_view v) {
+  if (v.empty()) return false;
+  const char c = v.front();
+  if (c == '\'' || c == '"')
+    return v.size() >= 2 && v.back() == c && v.substr(1, v.size() - 2).find(c) == std::string_view::npos &&
+           v.find('\\') == std::string_view::npos;
+  if (c == '[' || c == '{') {
+    const char close = c == '[' ? ']' : '}';
+    return v.back() == close && v.find_first_of("'\"#", 0) == std::string_view::npos &&
+           v.substr(1).find_first_of("[{") == std::string_view::npos &&
+           v.find(close) == v.size() - 1;
+  }
+  return !isIndicator(c) || ((c == '-' || c == '?' || c == ':') && v.size() > 1 && v[1] != ' ');
+}
+
+// Whether an entry's text ends in a way that cannot run on into the lines after it: its last
+// line with content is inside a block scalar, or is `key: value` or `- value` with the value
+// closed on that line (isClosedValue), or a key whose value follows (`key:`). On other text
+// (a plain scalar alone on its line, as a multi-line key would be) yaml-cpp may read on past
+// the entry, so the entry is read in place.
+bool endsClosed(std::string_view text) {
+  std::string_view last;
+  std::size_t blockIndent = std::string_view::npos;  // inside a block scalar deeper than this
+  bool lastInBlock = false;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    const std::string_view line = trimmed(text.substr(at, end - at));
+    at = end;
+    const std::size_t indent = indentOf(line);
+    if (indent == line.size() || line[indent] == '#') {
+      if (blockIndent == std::string_view::npos || indent == line.size()) continue;
+    }
+    if (blockIndent != std::string_view::npos && indent > blockIndent) {
+      lastInBlock = true;
+      continue;
+    }
+    blockIndent = std::string_view::npos;
+    lastInBlock = false;
+    last = line;
+    // A block scalar's header: `key: |`, `- >-`, ...
+    // Its content is deeper than the node it belongs to: the key after any "- ", or the entry.
+    std::string_view rest = line.substr(indent);
+    std::size_t nodeIndent = indent;
+    while (rest.size() >= 2 && rest[0] == '-' && rest[1] == ' ') {
+      rest.remove_prefix(2);
+      nodeIndent += 2;
+    }
+    const std::size_t colon = rest.rfind(": ");
+    std::string_view value = colon == std::string_view::npos ? rest : rest.substr(colon + 2);
+    if (!value.empty() && (value[0] == '|' || value[0] == '>') && value.size() <= 3 &&
+        value.find_first_not_of("|>+-123456789") == std::string_view::npos)
+      blockIndent = colon == std::string_view::npos ? nodeIndent - 2 : nodeIndent;
+  }
+  if (lastInBlock) return true;
+  if (last.empty() || blockIndent != std::string_view::npos) return false;
+  std::string_view rest = last.substr(indentOf(last));
+  bool item = false;
+  while (rest.size() >= 2 && rest[0] == '-' && rest[1] == ' ') {
+    rest.remove_prefix(2);
+    item = true;
+  }
+  const bool opensQuoteOrFlow = !rest.empty() && std::string_view("\"'[{").find(rest[0]) != std::string_view::npos;
+  if (rest.empty() || (isIndicator(rest[0]) && !opensQuoteOrFlow)) return false;
+  const std::size_t colon = rest.find(": ");
+  if (colon == std::string_view::npos) {
+    if (rest.back() == ':') return rest.find(' ') == std::string_view::npos;  // `key:`
+    return item && isClosedValue(rest);                                       // `- value`
+  }
+  const std::string_view key = rest.substr(0, colon), value = rest.substr(colon + 2);
+  if (key.find_first_of("'\"#") != std::string_view::npos && !(key.front() == '"' && key.back() == '"'))
+    return false;
+  return isClosedValue(value) && value.find(": ") == std::string_view::npos &&
+         value.find(" #") == std::string_view::npos;
+}
+
+}  // namespace
+
+void YamlListSplitter::flush(std::vector<YamlPiece>& out) {
+  if (current_.lines > 0) out.push_back(std::move(current_));
+  current_ = YamlPiece{};
+}
+
+void YamlListSplitter::append(std::string_view line, bool entry, std::vector<YamlPiece>& out) {
+  if (current_.lines > 0 && (current_.entry != entry || (!entry && current_.text.size() >= kTextPieceBytes)))
+    flush(out);
+  if (current_.lines == 0) {
+    current_.entry = entry;
+    current_.line = nextLine_;
+  }
+  current_.text.append(line);
+  ++current_.lines;
+  ++nextLine_;
+}
+
+// From here to the end of the stream, everything is text; so is an unfinished entry, which may
+// continue past this line.
+void YamlListSplitter::toText() {
+  state_ = State::kText;
+  current_.entry = false;
+}
+
+// A document marker line: the next document starts with it, in a piece of its own.
+void YamlListSplitter::startDocument(std::string_view line, std::vector<YamlPiece>& out) {
+  flush(out);
+  state_ = State::kPreamble;
+  append(line, false, out);
+  current_.documentStart = true;
+}
+
+void YamlListSplitter::feed(std::string_view line, std::vector<YamlPiece>& out) {
+  if (state_ != State::kText && hasLoneCarriageReturn(line)) toText();
+  switch (state_) {
+    case State::kText:
+      append(line, false, out);
+      return;
+    case State::kPreamble:
+      if (isDocumentMarker(line)) {
+        startDocument(line, out);
+        return;
+      }
+      if (trimmed(line) == "items:") {
+        state_ = State::kItems;
+      } else if (!(isBlank(line) || line[0] == '#' || isPlainKeyLine(line))) {
+        state_ = State::kTail;
+      }
+      append(line, false, out);
+      return;
+    case State::kTail:  // the rest of a document that is not (or no longer) a List's entries
+      if (isDocumentMarker(line)) {
+        startDocument(line, out);
+        return;
+      }
+      append(line, false, out);
+      return;
+    case State::kItems:
+    case State::kEntry:
+      if (isEntryStart(line)) {
+        if (current_.entry) {
+          current_.follow = line;  // the line that closes it
+          if (!endsClosed(current_.text)) {
+            // It may run on into this line and past it: the rest of the document is read in place.
+            current_.entry = false;
+            state_ = State::kTail;
+            append(line, false, out);
+            return;
+          }
+        }
+        flush(out);
+        state_ = State::kEntry;
+        append(line, true, out);
+        return;
+      }
+      if (state_ == State::kEntry && continuesEntry(line)) {
+        append(line, true, out);
+        if (current_.text.size() > kMaxEntryBytes) toText();
+        return;
+      }
+      if (state_ == State::kItems && (isBlank(line) || line[0] == '#')) {
+        append(line, false, out);
+        return;
+      }
+      // The sequence ends. The entry before is read in place: yaml-cpp closes a quoted scalar
+      // left open at the end of its input, so read alone before `kind: List` it could not tell
+      // that the entry runs on; before another entry, it can (parseListEntry).
+      current_.entry = false;
+      if (isDocumentMarker(line)) {
+        startDocument(line, out);
+      } else if (isPlainKeyLine(line)) {
+        state_ = State::kTail;  // `kind: List`: the rest of the document is text
+        append(line, false, out);
+      } else {
+        // Something this splitter does not place ("-" alone, a tab, an indented first entry, a
+        // plain scalar at column 0).
+        toText();
+        append(line, false, out);
+      }
+      return;
+  }
+}
+
+void YamlListSplitter::finish(std::vector<YamlPiece>& out) {
+  if (current_.entry && !endsClosed(current_.text)) current_.entry = false;
+  flush(out);
+}
+
+void YamlListSplitter::abandon(std::vector<YamlPiece>& out) {
+  toText();
+  flush(out);
+}
+
+}  // namespace billet::cli
