@@ -9,12 +9,10 @@ namespace {
 constexpr std::size_t kReadBytes = 64u << 10;
 constexpr std::size_t kPutBack = 8;
 
-// The entry's line breaks, after a null entry on its first line.
-std::string placeholder(const std::string& text) {
-  std::string out = "- ~";
-  for (char c : text)
-    if (c == '\n') out += '\n';
-  return out;
+int lineBreaks(std::string_view text) {
+  int n = 0;
+  for (char c : text) n += c == '\n' ? 1 : 0;
+  return n;
 }
 
 }  // namespace
@@ -117,6 +115,23 @@ void ParallelYamlSource::readAhead() {
   }
 }
 
+void ParallelYamlSource::mapFrom(int readLine, int inputLine) {
+  if (!lineMap_.empty() && lineMap_.back().readLine == readLine) {
+    lineMap_.back().inputLine = inputLine;
+    return;
+  }
+  lineMap_.push_back({readLine, inputLine});
+}
+
+int ParallelYamlSource::inputLine(int readLine) const {
+  // The last mapping at or before the line; lines before the first map to themselves.
+  auto after = std::upper_bound(lineMap_.begin(), lineMap_.end(), readLine,
+                                [](int line, const LineMapping& m) { return line < m.readLine; });
+  if (after == lineMap_.begin()) return readLine;
+  --after;
+  return after->inputLine + (readLine - after->readLine);
+}
+
 ParallelYamlSource::int_type ParallelYamlSource::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   // The last bytes read stay in front of the next piece, so that putting back a few characters
@@ -135,17 +150,26 @@ ParallelYamlSource::int_type ParallelYamlSource::underflow() {
         doneCv_.wait(lock, [&job] { return job.done; });
       }
       if (job.ok && !asWritten_) {
-        current_ = placeholder(job.piece.text);
-        substitute_(job.piece.line, std::move(job.item));
+        // One line for the whole entry: a null entry, with the entry's last line break.
+        const bool lineBreak = !job.piece.text.empty() && job.piece.text.back() == '\n';
+        current_ = lineBreak ? "- ~\n" : "- ~";
+        substitute_(readLines_ + 1, std::move(job.item));
+        mapFrom(readLines_ + 1, job.piece.line);
+        if (lineBreak) {  // else it ends the input
+          ++readLines_;
+          mapFrom(readLines_ + 1, job.piece.line + lineBreaks(job.piece.text));
+        }
       } else {
         asWritten_ = true;
         current_ = std::move(job.piece.text);
+        readLines_ += lineBreaks(current_);
       }
     } else {
       // A document marker ends whatever an entry read in place left open (yaml-cpp fails on one
       // inside a scalar or a flow collection), so the next document's entries may be used again.
       if (slot.documentStart) asWritten_ = false;
       current_ = std::move(slot.text);
+      readLines_ += lineBreaks(current_);
     }
     if (current_.empty()) continue;
     current_.insert(0, putBack);

@@ -3,12 +3,13 @@
 // one thread, and the entries of a List are independent of each other.
 //
 // The stream is cut by YamlListSplitter. Each candidate entry is parsed alone on a worker; when
-// that parse succeeds, the reader is handed, in the entry's place, a placeholder with the same
-// line breaks (`- ~` and blank lines), and `substitute` receives the entry's value and line just
-// before, so that the Builder puts the value where the placeholder's null lands. Line numbers
-// stay those of the input. From the first entry whose parse fails (or that refers outside
-// itself), the rest of the stream is handed over as written and parsed by the reader alone, as
-// without workers: what it says about the text (values, errors, positions) is the same.
+// that parse succeeds, the reader is handed, in the entry's place, a placeholder of one line
+// (`- ~`), and `substitute` receives the entry's value and the placeholder's line just before,
+// so that the Builder puts the value where the placeholder's null lands. inputLine() turns the
+// lines of the text handed over back into the input's. From the first entry whose parse fails
+// (or that refers outside itself) to the end of its document, the text is handed over as
+// written and parsed by the reader alone, as without workers: what it says about the text
+// (values, errors, positions) is the same.
 //
 // Bounded: at most kWindow pieces (each an entry, or at most about 64 KiB of text) are read ahead.
 #pragma once
@@ -34,13 +35,17 @@ class ParallelYamlSource : public std::streambuf {
   // Called on worker threads, at the same time: true, with the value, when the entry stands
   // alone.
   using ParseEntry = std::function<bool(const YamlPiece& entry, json::Value& item)>;
-  // Called on the reader's thread, in order, before the placeholder of the entry on `line`.
+  // Called on the reader's thread, in order, before the placeholder handed over on `line` (of
+  // the text handed over, 1-based).
   using Substitute = std::function<void(int line, json::Value item)>;
 
   static constexpr std::size_t kWindow = 64;
 
   ParallelYamlSource(std::istream& in, int workers, ParseEntry parse, Substitute substitute);
   ~ParallelYamlSource() override;  // stops the workers; entries not yet parsed are dropped
+
+  // The input's line (1-based) of a line of the text handed over so far.
+  int inputLine(int readLine) const;
   ParallelYamlSource(const ParallelYamlSource&) = delete;
   ParallelYamlSource& operator=(const ParallelYamlSource&) = delete;
 
@@ -60,6 +65,12 @@ class ParallelYamlSource : public std::streambuf {
     std::unique_ptr<Job> job;    // or an entry being parsed
   };
 
+  struct LineMapping {
+    int readLine;   // from this line of the text handed over
+    int inputLine;  // the input's lines go on from this one
+  };
+
+  void mapFrom(int readLine, int inputLine);
   void readAhead();  // until kWindow pieces wait, or the input ends
   void enqueue(std::vector<YamlPiece>& pieces);
   void startWorkers();
@@ -75,6 +86,8 @@ class ParallelYamlSource : public std::streambuf {
   bool asWritten_ = false;  // an entry could not stand alone: its document goes as written
   std::deque<Slot> slots_;
   std::string current_;  // what the reader is reading now
+  int readLines_ = 0;    // line breaks handed over so far
+  std::vector<LineMapping> lineMap_;  // where placeholders shift lines, in order
 
   std::mutex mu_;
   std::condition_variable todoCv_, doneCv_;

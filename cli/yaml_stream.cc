@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -51,9 +52,12 @@ class Builder final : public YAML::EventHandler {
   bool failed() const { return !error_.message.empty(); }
   const YamlStreamError& error() const { return error_; }
 
-  // The value of the List entry on `line`, read on another thread: the null of its placeholder
-  // (ParallelYamlSource) is replaced by it.
+  // The value of the List entry whose placeholder (ParallelYamlSource) is on `line` of the text
+  // the parser reads: the placeholder's null is replaced by it.
   void substitute(int line, json::Value item) { pending_.push_back({line, std::move(item)}); }
+  // Where the lines of the text the parser reads are in the input, when they differ (each
+  // placeholder stands on one line for an entry of many); 1-based both.
+  void mapLines(std::function<int(int)> inputLine) { inputLine_ = std::move(inputLine); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
     if (!pending_.empty() && !failed()) misplaced(pending_.front().line);
@@ -211,7 +215,7 @@ class Builder final : public YAML::EventHandler {
     }
     if (anchor) anchors_[anchor] = Anchored{v, keyText, nodeCount(v)};
     if (stack_.empty()) {
-      finishDocument(std::move(v), m.line + 1);
+      finishDocument(std::move(v), inputLine(m.line + 1));
       return;
     }
     Frame& parent = stack_.back();
@@ -228,7 +232,7 @@ class Builder final : public YAML::EventHandler {
       return;
     }
     if (parent.streamItems) {
-      callbacks_.listItem(std::move(v), m.line + 1);
+      callbacks_.listItem(std::move(v), inputLine(m.line + 1));
       return;
     }
     parent.value.push(std::move(v));
@@ -284,7 +288,7 @@ class Builder final : public YAML::EventHandler {
 
   void fail(const YAML::Mark& m, std::string message) {
     if (failed()) return;
-    error_ = {m.line + 1, m.column + 1, "", "invalid YAML: " + std::move(message)};
+    error_ = {inputLine(m.line + 1), m.column + 1, "", "invalid YAML: " + std::move(message)};
   }
 
   struct Pending {
@@ -292,8 +296,11 @@ class Builder final : public YAML::EventHandler {
     json::Value value;
   };
 
+  int inputLine(int line) const { return inputLine_ ? inputLine_(line) : line; }
+
   const YamlStreamCallbacks& callbacks_;
   std::deque<Pending> pending_;
+  std::function<int(int)> inputLine_;
   YamlStreamError error_;
   bool started_ = false;
   YAML::Mark lastStart_;
@@ -372,9 +379,12 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
     parallel.emplace(in, workers, parseListEntry, [&builder](int line, json::Value item) {
       builder.substitute(line, std::move(item));
     });
+    builder.mapLines([source = &*parallel](int line) { return source->inputLine(line); });
     parallelIn.emplace(&*parallel);
     source = &*parallelIn;
   }
+  // A line of the text the parser read, as a line of the input.
+  auto inputLine = [&parallel](int line) { return parallel ? parallel->inputLine(line) : line; };
   try {
     YAML::Parser parser(*source);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {
@@ -382,11 +392,11 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
     builder.checkAllPlaced();
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard reports "bad file"; say what happened.
-    error = {e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
+    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1), e.mark.is_null() ? 0 : e.mark.column + 1, "",
              "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"};
     return false;
   } catch (const YAML::Exception& e) {
-    error = {e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
+    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1), e.mark.is_null() ? 0 : e.mark.column + 1, "",
              "invalid YAML: " + e.msg};
     return false;
   }

@@ -188,6 +188,7 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
       // Mostly well-formed entries, so that substitution happens around the broken lines.
       if (next() % 3 == 0) {
         text += "- name: e" + std::to_string(i) + "\n  spec: {a: 1}\n";
+        for (int extra = static_cast<int>(next() % 4); extra > 0; --extra) text += "  x: |\n    y\n";
       } else {
         text += lines[next() % lines.size()];
         text += '\n';
