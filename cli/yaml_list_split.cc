@@ -7,8 +7,8 @@ constexpr std::size_t kTextPieceBytes = 64u << 10;
 
 // The line without its line break and trailing blanks.
 std::string_view trimmed(std::string_view line) {
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ' ||
-                           line.back() == '\t'))
+  while (!line.empty() &&
+         (line.back() == '\n' || line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
     line.remove_suffix(1);
   return line;
 }
@@ -21,7 +21,9 @@ bool hasLoneCarriageReturn(std::string_view line) {
   return false;
 }
 
-bool isBlank(std::string_view line) { return trimmed(line).find_first_not_of(' ') == std::string_view::npos; }
+bool isBlank(std::string_view line) {
+  return trimmed(line).find_first_not_of(' ') == std::string_view::npos;
+}
 
 bool isDocumentMarker(std::string_view line) {
   const std::string_view t = trimmed(line);
@@ -73,7 +75,8 @@ bool isClosedValue(std::string_view v) {
   if (v.empty()) return false;
   const char c = v.front();
   if (c == '\'' || c == '"')
-    return v.size() >= 2 && v.back() == c && v.substr(1, v.size() - 2).find(c) == std::string_view::npos &&
+    return v.size() >= 2 && v.back() == c &&
+           v.substr(1, v.size() - 2).find(c) == std::string_view::npos &&
            v.find('\\') == std::string_view::npos;
   if (c == '[' || c == '{') {
     const char close = c == '[' ? ']' : '}';
@@ -132,7 +135,8 @@ bool endsClosed(std::string_view text) {
     rest.remove_prefix(2);
     item = true;
   }
-  const bool opensQuoteOrFlow = !rest.empty() && std::string_view("\"'[{").find(rest[0]) != std::string_view::npos;
+  const bool opensQuoteOrFlow =
+      !rest.empty() && std::string_view("\"'[{").find(rest[0]) != std::string_view::npos;
   if (rest.empty() || (isIndicator(rest[0]) && !opensQuoteOrFlow)) return false;
   const std::size_t colon = rest.find(": ");
   if (colon == std::string_view::npos) {
@@ -140,7 +144,8 @@ bool endsClosed(std::string_view text) {
     return item && isClosedValue(rest);                                       // `- value`
   }
   const std::string_view key = rest.substr(0, colon), value = rest.substr(colon + 2);
-  if (key.find_first_of("'\"#") != std::string_view::npos && !(key.front() == '"' && key.back() == '"'))
+  if (key.find_first_of("'\"#") != std::string_view::npos &&
+      !(key.front() == '"' && key.back() == '"'))
     return false;
   return isClosedValue(value) && value.find(": ") == std::string_view::npos &&
          value.find(" #") == std::string_view::npos;
@@ -154,7 +159,8 @@ void YamlListSplitter::flush(std::vector<YamlPiece>& out) {
 }
 
 void YamlListSplitter::append(std::string_view line, bool entry, std::vector<YamlPiece>& out) {
-  if (current_.lines > 0 && (current_.entry != entry || (!entry && current_.text.size() >= kTextPieceBytes)))
+  if (current_.lines > 0 &&
+      (current_.entry != entry || (!entry && current_.text.size() >= kTextPieceBytes)))
     flush(out);
   if (current_.lines == 0) {
     current_.entry = entry;

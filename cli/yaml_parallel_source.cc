@@ -57,6 +57,8 @@ void ParallelYamlSource::work() {
 void ParallelYamlSource::enqueue(std::vector<YamlPiece>& pieces) {
   for (YamlPiece& piece : pieces) {
     Slot slot;
+    slot.bytes = piece.text.size();
+    bytesAhead_ += slot.bytes;
     if (piece.entry && !asWritten_) {
       if (threads_.empty()) startWorkers();
       slot.job = std::make_unique<Job>();
@@ -78,7 +80,7 @@ void ParallelYamlSource::enqueue(std::vector<YamlPiece>& pieces) {
 void ParallelYamlSource::readAhead() {
   std::vector<YamlPiece> pieces;
   char buffer[kReadBytes];
-  while (!eof_ && slots_.size() < kWindow) {
+  while (!eof_ && slots_.size() < kWindow && bytesAhead_ < kWindowBytes) {
     const std::streamsize n = in_.rdbuf()->sgetn(buffer, sizeof buffer);
     if (n <= 0) {
       eof_ = true;
@@ -143,6 +145,7 @@ ParallelYamlSource::int_type ParallelYamlSource::underflow() {
     if (slots_.empty()) return traits_type::eof();
     Slot slot = std::move(slots_.front());
     slots_.pop_front();
+    bytesAhead_ -= slot.bytes;
     if (slot.job) {
       Job& job = *slot.job;
       {

@@ -11,7 +11,8 @@
 // written and parsed by the reader alone, as without workers: what it says about the text
 // (values, errors, positions) is the same.
 //
-// Bounded: at most kWindow pieces (each an entry, or at most about 64 KiB of text) are read ahead.
+// Bounded: reading ahead stops at kWindow pieces (each an entry, or about 64 KiB of text) or
+// kWindowBytes of text, whichever comes first.
 #pragma once
 
 #include <condition_variable>
@@ -40,6 +41,7 @@ class ParallelYamlSource : public std::streambuf {
   using Substitute = std::function<void(int line, json::Value item)>;
 
   static constexpr std::size_t kWindow = 64;
+  static constexpr std::size_t kWindowBytes = 4u << 20;
 
   ParallelYamlSource(std::istream& in, int workers, ParseEntry parse, Substitute substitute);
   ~ParallelYamlSource() override;  // stops the workers; entries not yet parsed are dropped
@@ -63,6 +65,7 @@ class ParallelYamlSource : public std::streambuf {
     std::string text;            // text to hand over as written
     bool documentStart = false;  // the text starts a document
     std::unique_ptr<Job> job;    // or an entry being parsed
+    std::size_t bytes = 0;       // of input it holds
   };
 
   struct LineMapping {
@@ -71,7 +74,7 @@ class ParallelYamlSource : public std::streambuf {
   };
 
   void mapFrom(int readLine, int inputLine);
-  void readAhead();  // until kWindow pieces wait, or the input ends
+  void readAhead();  // until the window is full, or the input ends
   void enqueue(std::vector<YamlPiece>& pieces);
   void startWorkers();
   void work();
@@ -85,8 +88,9 @@ class ParallelYamlSource : public std::streambuf {
   bool eof_ = false;
   bool asWritten_ = false;  // an entry could not stand alone: its document goes as written
   std::deque<Slot> slots_;
-  std::string current_;  // what the reader is reading now
-  int readLines_ = 0;    // line breaks handed over so far
+  std::size_t bytesAhead_ = 0;        // input held in slots_
+  std::string current_;               // what the reader is reading now
+  int readLines_ = 0;                 // line breaks handed over so far
   std::vector<LineMapping> lineMap_;  // where placeholders shift lines, in order
 
   std::mutex mu_;

@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "cli/yaml_parallel_source.h"
-
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
 
@@ -201,8 +200,9 @@ class Builder final : public YAML::EventHandler {
   void misplaced(int line) {
     YAML::Mark m;
     m.line = line - 1;
-    fail(m, "the List entry on this line, read apart, did not fit back in its List (a billet "
-            "bug: please report it)");
+    fail(m,
+         "the List entry on this line, read apart, did not fit back in its List (a billet "
+         "bug: please report it)");
   }
 
   void complete(json::Value v, const std::string& keyText, YAML::anchor_t anchor,
@@ -392,12 +392,13 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
     builder.checkAllPlaced();
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard reports "bad file"; say what happened.
-    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1), e.mark.is_null() ? 0 : e.mark.column + 1, "",
+    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
+             e.mark.is_null() ? 0 : e.mark.column + 1, "",
              "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"};
     return false;
   } catch (const YAML::Exception& e) {
-    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1), e.mark.is_null() ? 0 : e.mark.column + 1, "",
-             "invalid YAML: " + e.msg};
+    error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
+             e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg};
     return false;
   }
   if (builder.failed()) {

@@ -68,8 +68,11 @@ std::string list(int n) {
   std::string s = "apiVersion: v1\nitems:\n";
   for (int i = 0; i < n; ++i)
     s += "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p" + std::to_string(i) +
-         "\n    labels: {app: a" + std::to_string(i % 3) + "}\n  spec:\n    containers:\n    - name: c\n"
-         "      image: \"reg/img:" + std::to_string(i) + "\"\n      args: [\"--x\", '1']\n      command:\n"
+         "\n    labels: {app: a" + std::to_string(i % 3) +
+         "}\n  spec:\n    containers:\n    - name: c\n"
+         "      image: \"reg/img:" +
+         std::to_string(i) +
+         "\"\n      args: [\"--x\", '1']\n      command:\n"
          "      - |\n        echo one\n        - not an entry\n";
   return s + "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
 }
@@ -78,7 +81,8 @@ std::string list(int n) {
 
 TEST_CASE("yaml list split: a List as kubectl prints it is cut into its entries") {
   const std::string text =
-      "apiVersion: v1\nitems:\n- a: 1\n  b:\n  - 2\n# note\n- c: 3\nkind: List\nmetadata:\n  x: \"\"\n";
+      "apiVersion: v1\nitems:\n- a: 1\n  b:\n  - 2\n# note\n- c: 3\nkind: List\nmetadata:\n  x: "
+      "\"\"\n";
   // The last entry, before `kind: List`, is read in place (YamlListSplitter).
   CHECK(shape(split(text)) == std::vector<std::string>{"T1:2", "E3:4", "T7:4"});
   const std::vector<YamlPiece> pieces = split(text);
@@ -103,8 +107,9 @@ TEST_CASE("yaml list split: only entries it can place are offered") {
   CHECK(shape(split("items:\r\n- a: 1\r\n- b: 2\r\n")) ==
         std::vector<std::string>{"T1:1", "E2:1", "E3:1"});
   // Documents: each List is cut; a document that is not one is text to its end.
-  CHECK(shape(split("items:\n- a: 1\n---\nkind: X\nspec: |\n  items:\n- b\n---\nitems:\n- c: 1\n")) ==
-        std::vector<std::string>{"T1:1", "T2:1", "T3:5", "T8:2", "E10:1"});
+  CHECK(
+      shape(split("items:\n- a: 1\n---\nkind: X\nspec: |\n  items:\n- b\n---\nitems:\n- c: 1\n")) ==
+      std::vector<std::string>{"T1:1", "T2:1", "T3:5", "T8:2", "E10:1"});
 }
 
 TEST_CASE("yaml list split: an entry over the size bound stays text, and so does the rest") {
@@ -123,7 +128,8 @@ TEST_CASE("yaml list split: an entry over the size bound stays text, and so does
 TEST_CASE("yaml parallel: a cluster dump reads the same as on one thread") {
   const std::vector<std::string> e = sameAsSerial(list(300));
   REQUIRE(e.size() == 301);
-  CHECK(e[0].rfind("item@3 {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p0\"", 0) == 0);
+  CHECK(e[0].rfind("item@3 {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p0\"",
+                   0) == 0);
   CHECK(e.back() == "list@1");
 }
 
@@ -165,14 +171,57 @@ TEST_CASE("yaml parallel: what an entry cannot say alone is read in place, the s
 TEST_CASE("yaml parallel: random streams of List-like lines read the same as on one thread") {
   // Lines that start, continue, close and break entries, in every order a seeded generator
   // makes: quotes and flow collections left open, block scalars, anchors, tabs, markers.
-  const std::vector<std::string> lines = {
-      "apiVersion: v1", "items:", "kind: List", "metadata:", "  resourceVersion: \"\"", "---",
-      "...", "- a: 1", "- b: 'x", "- c: \"y", "  d: z'", "  e: w\"", "- f: [1,", "  2]", "- g: {h: 1,",
-      "  i: 2}", "- j: |", "    text", "  - k", "  l: 0755", "- &m {n: 1}", "- *m", "-", "-o",
-      "\tp: 1", "# note", "", "  ", "q", "- r: s: t", "- - u", "  - v", "- w: >", "  x", "- ~",
-      "items: [1]", "  items:", "%YAML 1.2", "- y: 'a\r", "- z: 1\r", "kind: Thing", "  a: [",
-      "- \"key\": v", "- ? k", "  : v", "- !!str 1", "- 1e3", "- yes"};
-  std::uint64_t state = std::getenv("BILLET_YAML_SEED") ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10) : 0x9E3779B97F4A7C15ull;
+  const std::vector<std::string> lines = {"apiVersion: v1",
+                                          "items:",
+                                          "kind: List",
+                                          "metadata:",
+                                          "  resourceVersion: \"\"",
+                                          "---",
+                                          "...",
+                                          "- a: 1",
+                                          "- b: 'x",
+                                          "- c: \"y",
+                                          "  d: z'",
+                                          "  e: w\"",
+                                          "- f: [1,",
+                                          "  2]",
+                                          "- g: {h: 1,",
+                                          "  i: 2}",
+                                          "- j: |",
+                                          "    text",
+                                          "  - k",
+                                          "  l: 0755",
+                                          "- &m {n: 1}",
+                                          "- *m",
+                                          "-",
+                                          "-o",
+                                          "\tp: 1",
+                                          "# note",
+                                          "",
+                                          "  ",
+                                          "q",
+                                          "- r: s: t",
+                                          "- - u",
+                                          "  - v",
+                                          "- w: >",
+                                          "  x",
+                                          "- ~",
+                                          "items: [1]",
+                                          "  items:",
+                                          "%YAML 1.2",
+                                          "- y: 'a\r",
+                                          "- z: 1\r",
+                                          "kind: Thing",
+                                          "  a: [",
+                                          "- \"key\": v",
+                                          "- ? k",
+                                          "  : v",
+                                          "- !!str 1",
+                                          "- 1e3",
+                                          "- yes"};
+  std::uint64_t state = std::getenv("BILLET_YAML_SEED")
+                            ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10)
+                            : 0x9E3779B97F4A7C15ull;
   auto next = [&state] {
     state ^= state << 13;
     state ^= state >> 7;
@@ -180,7 +229,8 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
     return state;
   };
   int parallelRead = 0;
-  const int rounds = std::getenv("BILLET_YAML_ROUNDS") ? std::atoi(std::getenv("BILLET_YAML_ROUNDS")) : 1500;
+  const int rounds =
+      std::getenv("BILLET_YAML_ROUNDS") ? std::atoi(std::getenv("BILLET_YAML_ROUNDS")) : 1500;
   for (int round = 0; round < rounds; ++round) {
     std::string text = next() % 4 == 0 ? "" : "apiVersion: v1\nitems:\n";
     const int n = 3 + static_cast<int>(next() % 14);
@@ -188,7 +238,8 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
       // Mostly well-formed entries, so that substitution happens around the broken lines.
       if (next() % 3 == 0) {
         text += "- name: e" + std::to_string(i) + "\n  spec: {a: 1}\n";
-        for (int extra = static_cast<int>(next() % 4); extra > 0; --extra) text += "  x: |\n    y\n";
+        for (int extra = static_cast<int>(next() % 4); extra > 0; --extra)
+          text += "  x: |\n    y\n";
       } else {
         text += lines[next() % lines.size()];
         text += '\n';
