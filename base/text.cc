@@ -97,6 +97,23 @@ std::string truncated(std::string_view s, std::size_t max) {
   return out;
 }
 
+std::string printable(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7f) {
+      out += ch;
+      continue;
+    }
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
 std::string indentTail(std::string_view text, int n) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);

@@ -1,5 +1,5 @@
-// Text helpers every layer shares: the JSON string escaper (json::write, logs, /reports) and
-// truncation.
+// Text helpers every layer shares: the JSON string escaper (json::write, logs, /reports),
+// truncation, and messages kept to one line.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +20,10 @@ void appendJsonString(std::string& out, std::string_view s);
 // s cut to at most max bytes, on a UTF-8 character boundary, ending in "…" when cut: what a
 // client sends must not decide how much memory the server keeps. max must be at least 3.
 std::string truncated(std::string_view s, std::size_t max);
+
+// s with its control bytes (below 0x20, and 0x7f) written as \xNN: a message that quotes input
+// (yaml-cpp's "unknown escape character: " and the character) stays one line.
+std::string printable(std::string_view s);
 
 // Every line of `text` but the first indented by n spaces: a document written at depth 0 placed
 // deeper in an indented one (lint's JSON and the PolicyReport list are written item by item).

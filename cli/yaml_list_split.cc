@@ -13,12 +13,26 @@ std::string_view trimmed(std::string_view line) {
   return line;
 }
 
-// A carriage return anywhere but before the final '\n': yaml-cpp counts it as a line break, so
-// line numbers would no longer be this splitter's.
-bool hasLoneCarriageReturn(std::string_view line) {
-  for (std::size_t i = line.find('\r'); i != std::string_view::npos; i = line.find('\r', i + 1))
-    if (i + 1 != line.size() - 1 || line.back() != '\n') return true;
+// Bytes after which this splitter no longer knows what yaml-cpp will read: a carriage return
+// anywhere but before the final '\n' (yaml-cpp counts it as a line break, so line numbers
+// would no longer be this splitter's), or another control byte (yaml-cpp reads a NUL in the
+// first four bytes as UTF-16 or UTF-32, and 0x04 as the end of its input).
+bool hasUnplaceableBytes(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == '\r' && !(i + 2 == line.size() && line.back() == '\n')) return true;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+  }
   return false;
+}
+
+// A byte-order mark of UTF-16 or UTF-32 at the start of the stream: yaml-cpp decodes it, and
+// lines and pieces are no longer bytes.
+bool startsWideBom(std::string_view line) {
+  return line.size() >= 2 && ((static_cast<unsigned char>(line[0]) == 0xfe &&
+                               static_cast<unsigned char>(line[1]) == 0xff) ||
+                              (static_cast<unsigned char>(line[0]) == 0xff &&
+                               static_cast<unsigned char>(line[1]) == 0xfe));
 }
 
 bool isBlank(std::string_view line) {
@@ -187,7 +201,9 @@ void YamlListSplitter::startDocument(std::string_view line, std::vector<YamlPiec
 }
 
 void YamlListSplitter::feed(std::string_view line, std::vector<YamlPiece>& out) {
-  if (state_ != State::kText && hasLoneCarriageReturn(line)) toText();
+  if (state_ != State::kText &&
+      (hasUnplaceableBytes(line) || (nextLine_ == 1 && startsWideBom(line))))
+    toText();
   switch (state_) {
     case State::kText:
       append(line, false, out);

@@ -8,7 +8,8 @@
 // line ends it and its last line cannot run on (a block scalar's content, or `key: value` /
 // `- value` closed on its line); the List's last entry, before `kind: List`, is not. From an
 // entry that is not offered to the end of its document, everything is text; from a line the
-// splitter cannot place (a lone carriage return, a line over the size bound, a column-0 line
+// splitter cannot place (a lone carriage return or another control byte, a UTF-16 or UTF-32
+// byte-order mark, a line over the size bound, a column-0 line
 // inside the sequence that is neither an entry nor a key) to the end of the stream.
 // An offered entry is still only a candidate: the reader uses it if parsing it alone, with its
 // next line, gives that entry (parseListEntry in yaml_stream.cc).

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/text.h"
 #include "cli/yaml_parallel_source.h"
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
@@ -398,7 +399,7 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
     return false;
   } catch (const YAML::Exception& e) {
     error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
-             e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg};
+             e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + base::printable(e.msg)};
     return false;
   }
   if (builder.failed()) {

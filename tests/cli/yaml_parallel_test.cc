@@ -103,6 +103,9 @@ TEST_CASE("yaml list split: only entries it can place are offered") {
   // the entry it may continue.
   CHECK(shape(split("items:\n- a: 1\n- b: 2\r- c: 3\n- d: 4\n")) ==
         std::vector<std::string>{"T1:1", "T2:3"});
+  // Control bytes: yaml-cpp reads NULs at the start as UTF-32, 0x04 as its end of input.
+  CHECK(shape(split(std::string("items:\n- a: 1\n- b: \0\n- c: 2\n", 28))) ==
+        std::vector<std::string>{"T1:1", "T2:3"});
   // CRLF line ends are lines like any other.
   CHECK(shape(split("items:\r\n- a: 1\r\n- b: 2\r\n")) ==
         std::vector<std::string>{"T1:1", "E2:1", "E3:1"});
@@ -158,6 +161,7 @@ TEST_CASE("yaml parallel: what an entry cannot say alone is read in place, the s
   sameAsSerial("items:\n- a: 1\n\t- b\n- c: 2\n");
   sameAsSerial("items:\n# one\n- a: 1\n# two\n\n- b: 2\n...\nitems:\n- c: 3\nkind: List\n");
   sameAsSerial("\xEF\xBB\xBFitems:\n- a: 1\n- b: 2\n");
+  sameAsSerial(std::string("\0\0\0\titems:\n- a: 1\n- b: 2\n---\nitems:\n- c: 1\n- d: 2\n", 50));
   sameAsSerial("items:\n- a: 1\n- b: 2");  // no final line break
   sameAsSerial("items:\r\n- a: 1\r\n- b: x\r\n  c: y\r\nkind: List\r\n");
   // Duplicate keys, plain scalars resolved as kubectl resolves them, nested sequences.
@@ -218,7 +222,11 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
                                           "  : v",
                                           "- !!str 1",
                                           "- 1e3",
-                                          "- yes"};
+                                          "- yes",
+                                          std::string("- n\0ul", 6),
+                                          std::string("\0\0\0\tx", 5),
+                                          "- eo\x04t",
+                                          "\xfe\xff"};
   std::uint64_t state = std::getenv("BILLET_YAML_SEED")
                             ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10)
                             : 0x9E3779B97F4A7C15ull;

@@ -210,6 +210,15 @@ TEST_CASE("a stray token YAML cannot read past is an error, not a hang") {
   }
 }
 
+// Found by fuzz/yaml_stream_fuzz in the reader of lint inputs; policy files had the same
+// message: yaml-cpp quotes the character it could not read, here a line break.
+TEST_CASE("a YAML error quoting a control character is one line") {
+  auto errors = errorsOf(std::string("kind: Policy\0\nmetadata: {}\n", 27));
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: unknown escape character: \\x0a"));
+  CHECK(errors[0].find('\n') == std::string::npos);
+}
+
 // Found by fuzz/path_condition_fuzz: the condition's value was converted forever (a crash).
 TEST_CASE("a YAML alias inside the node it refers to is an error, not a crash") {
   auto errors = errorsOf(
