@@ -101,15 +101,20 @@ bool isClosedValue(std::string_view v) {
   return !isIndicator(c) || ((c == '-' || c == '?' || c == ':') && v.size() > 1 && v[1] != ' ');
 }
 
-// Whether an entry's text ends in a way that cannot run on into the lines after it: its last
-// line with content is inside a block scalar, or is `key: value` or `- value` with the value
-// closed on that line (isClosedValue), or a key whose value follows (`key:`). On other text
-// (a plain scalar alone on its line, as a multi-line key would be) yaml-cpp may read on past
-// the entry, so the entry is read in place.
-bool endsClosed(std::string_view text) {
-  std::string_view last;
+// A block scalar's header value: `|`, `>-`, `|+2`.
+bool isBlockHeader(std::string_view v) {
+  return !v.empty() && (v[0] == '|' || v[0] == '>') && v.size() <= 3 &&
+         v.find_first_not_of("|>+-123456789", 1) == std::string_view::npos;
+}
+
+// Whether an entry reads the same alone as in its List: every line with content is a block
+// scalar's content, or `key: value`, `key:` or `- value`, with any quoted scalar or flow
+// collection closed on its line (isClosedValue), and no anchor, tag or complex key. yaml-cpp is
+// lenient with some invalid text (a plain scalar alone on a line, read as a key over several
+// lines) and, reading it, looks past the entry: whether it fails then depends on the lines
+// after. So an entry with any such line is read in place.
+bool readsAlone(std::string_view text) {
   std::size_t blockIndent = std::string_view::npos;  // inside a block scalar deeper than this
-  bool lastInBlock = false;
   std::size_t at = 0;
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
@@ -117,52 +122,52 @@ bool endsClosed(std::string_view text) {
     const std::string_view line = trimmed(text.substr(at, end - at));
     at = end;
     const std::size_t indent = indentOf(line);
-    if (indent == line.size() || line[indent] == '#') {
-      if (blockIndent == std::string_view::npos || indent == line.size()) continue;
-    }
-    if (blockIndent != std::string_view::npos && indent > blockIndent) {
-      lastInBlock = true;
-      continue;
-    }
+    if (indent == line.size()) continue;                                          // blank
+    if (blockIndent != std::string_view::npos && indent > blockIndent) continue;  // content
     blockIndent = std::string_view::npos;
-    lastInBlock = false;
-    last = line;
-    // A block scalar's header: `key: |`, `- >-`, ...
-    // Its content is deeper than the node it belongs to: the key after any "- ", or the entry.
+    if (line[indent] == '#') continue;  // a comment
     std::string_view rest = line.substr(indent);
-    std::size_t nodeIndent = indent;
+    std::size_t nodeIndent = indent;  // where the node on this line starts
+    bool item = false;
     while (rest.size() >= 2 && rest[0] == '-' && rest[1] == ' ') {
       rest.remove_prefix(2);
       nodeIndent += 2;
+      item = true;
     }
-    const std::size_t colon = rest.rfind(": ");
-    std::string_view value = colon == std::string_view::npos ? rest : rest.substr(colon + 2);
-    if (!value.empty() && (value[0] == '|' || value[0] == '>') && value.size() <= 3 &&
-        value.find_first_not_of("|>+-123456789") == std::string_view::npos)
-      blockIndent = colon == std::string_view::npos ? nodeIndent - 2 : nodeIndent;
+    if (rest.empty()) return false;
+    if (rest.find(" #") != std::string_view::npos) return false;
+    // The key: quoted (closed before its colon) or plain (up to ": ", or a final ':').
+    std::size_t colon = std::string_view::npos;
+    if (rest[0] == '"' || rest[0] == '\'') {
+      const std::size_t close = rest.find(rest[0], 1);
+      if (close != std::string_view::npos && close + 1 < rest.size() && rest[close + 1] == ':' &&
+          rest.substr(1, close - 1).find('\\') == std::string_view::npos &&
+          (close + 2 == rest.size() || rest[close + 2] == ' '))
+        colon = close + 1;
+    } else if (!isIndicator(rest[0]) || (rest[0] == '-' && rest.size() > 1 && rest[1] != ' ')) {
+      colon = rest.find(": ");
+      if (colon == std::string_view::npos && rest.back() == ':') colon = rest.size() - 1;
+    }
+    if (colon != std::string_view::npos) {
+      std::string_view value = rest.substr(colon + 1);
+      while (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+      if (value.empty()) continue;  // `key:`: its value is on the lines after
+      if (isBlockHeader(value)) {
+        blockIndent = nodeIndent;
+        continue;
+      }
+      if (!isClosedValue(value) || value.find(": ") != std::string_view::npos) return false;
+      continue;
+    }
+    // No key: a sequence entry's scalar, or a line this reader does not place.
+    if (!item) return false;
+    if (isBlockHeader(rest)) {
+      blockIndent = nodeIndent - 2;
+      continue;
+    }
+    if (!isClosedValue(rest)) return false;
   }
-  if (lastInBlock) return true;
-  if (last.empty() || blockIndent != std::string_view::npos) return false;
-  std::string_view rest = last.substr(indentOf(last));
-  bool item = false;
-  while (rest.size() >= 2 && rest[0] == '-' && rest[1] == ' ') {
-    rest.remove_prefix(2);
-    item = true;
-  }
-  const bool opensQuoteOrFlow =
-      !rest.empty() && std::string_view("\"'[{").find(rest[0]) != std::string_view::npos;
-  if (rest.empty() || (isIndicator(rest[0]) && !opensQuoteOrFlow)) return false;
-  const std::size_t colon = rest.find(": ");
-  if (colon == std::string_view::npos) {
-    if (rest.back() == ':') return rest.find(' ') == std::string_view::npos;  // `key:`
-    return item && isClosedValue(rest);                                       // `- value`
-  }
-  const std::string_view key = rest.substr(0, colon), value = rest.substr(colon + 2);
-  if (key.find_first_of("'\"#") != std::string_view::npos &&
-      !(key.front() == '"' && key.back() == '"'))
-    return false;
-  return isClosedValue(value) && value.find(": ") == std::string_view::npos &&
-         value.find(" #") == std::string_view::npos;
+  return true;
 }
 
 }  // namespace
@@ -232,7 +237,7 @@ void YamlListSplitter::feed(std::string_view line, std::vector<YamlPiece>& out) 
       if (isEntryStart(line)) {
         if (current_.entry) {
           current_.follow = line;  // the line that closes it
-          if (!endsClosed(current_.text)) {
+          if (!readsAlone(current_.text)) {
             // It may run on into this line and past it: the rest of the document is read in place.
             current_.entry = false;
             state_ = State::kTail;
@@ -274,7 +279,7 @@ void YamlListSplitter::feed(std::string_view line, std::vector<YamlPiece>& out) 
 }
 
 void YamlListSplitter::finish(std::vector<YamlPiece>& out) {
-  if (current_.entry && !endsClosed(current_.text)) current_.entry = false;
+  if (current_.entry && !readsAlone(current_.text)) current_.entry = false;
   flush(out);
 }
 

@@ -5,12 +5,12 @@
 // The cut is conservative, because yaml-cpp is lenient in ways that make some entries depend on
 // the text after them. Only documents whose lines before `items:` are plain `key: value` lines,
 // blank lines, comments and `---` are cut. An entry is offered only when the next entry's first
-// line ends it and its last line cannot run on (a block scalar's content, or `key: value` /
-// `- value` closed on its line); the List's last entry, before `kind: List`, is not. From an
-// entry that is not offered to the end of its document, everything is text; from a line the
-// splitter cannot place (a lone carriage return or another control byte, a UTF-16 or UTF-32
-// byte-order mark, a line over the size bound, a column-0 line
-// inside the sequence that is neither an entry nor a key) to the end of the stream.
+// line ends it and every line of it is closed (a block scalar's content, or `key: value`,
+// `key:`, `- value` with quotes and flow collections closed on the line: readsAlone); the List's
+// last entry, before `kind: List`, is not. From an entry that is not offered to the end of its
+// document, everything is text; from a line the splitter cannot place (a lone carriage return
+// or another control byte, a UTF-16 or UTF-32 byte-order mark, a line over the size bound, a
+// column-0 line inside the sequence that is neither an entry nor a key) to the end of the stream.
 // An offered entry is still only a candidate: the reader uses it if parsing it alone, with its
 // next line, gives that entry (parseListEntry in yaml_stream.cc).
 #pragma once
