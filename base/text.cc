@@ -97,19 +97,25 @@ std::string truncated(std::string_view s, std::size_t max) {
   return out;
 }
 
-std::string printable(std::string_view s) {
+std::string oneLine(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c != 0x7f) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
       out += ch;
-      continue;
     }
-    out += "\\x";
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
   }
   return out;
 }

@@ -21,9 +21,10 @@ void appendJsonString(std::string& out, std::string_view s);
 // client sends must not decide how much memory the server keeps. max must be at least 3.
 std::string truncated(std::string_view s, std::size_t max);
 
-// s with its control bytes (below 0x20, and 0x7f) written as \xNN: a message that quotes input
-// (yaml-cpp's "unknown escape character: " and the character) stays one line.
-std::string printable(std::string_view s);
+// s as one line of a message, whatever bytes it holds: line breaks and tabs written as \n, \r,
+// \t, other control bytes (below 0x20, and 0x7f) as \xNN. For errors that quote input (a
+// document's value, yaml-cpp's "unknown escape character: " and the character).
+std::string oneLine(std::string_view s);
 
 // Every line of `text` but the first indented by n spaces: a document written at depth 0 placed
 // deeper in an indented one (lint's JSON and the PolicyReport list are written item by item).

@@ -333,7 +333,7 @@ class MemoryInput : public std::streambuf {
 bool parseListEntry(const YamlPiece& entry, json::Value& item) {
   if (entry.text.find_first_of("&*") != std::string::npos) return false;
   std::string text = "items:\n";
-  text += entry.text;  // ends with its line break, unless it ends the stream (as it does here)
+  text += entry.text;  // ends with its line break, unless it ends the stream (and so this text)
   int lines = 0;
   for (char c : text) lines += c == '\n' ? 1 : 0;
   text += entry.follow;
@@ -399,7 +399,7 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
     return false;
   } catch (const YAML::Exception& e) {
     error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
-             e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + base::printable(e.msg)};
+             e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + base::oneLine(e.msg)};
     return false;
   }
   if (builder.failed()) {

@@ -1,5 +1,6 @@
 #include "policy/condition.h"
 
+#include "base/text.h"
 #include "policy/quantity.h"
 
 namespace billet::policy {
@@ -8,31 +9,6 @@ namespace {
 constexpr std::string_view kOpNames[] = {
     "Exists",  "NotExists",  "Equals",      "NotEquals",      "In",       "NotIn",
     "Matches", "NotMatches", "GreaterThan", "GreaterOrEqual", "LessThan", "LessOrEqual"};
-
-// An error is one line whatever the document held: control characters are escaped (a value
-// such as "1\n2" would otherwise split the message in logs and answers).
-std::string oneLine(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
 
 // Scalars compare by their text, so `2` equals "2" and `true` equals "true": label and
 // annotation values are strings in Kubernetes, and users write them both ways in policies.
@@ -75,8 +51,8 @@ std::optional<bool> test(const Condition& c, const Slot& s, std::string& error) 
   auto lhs = v->isScalar() ? Quantity::parse(v->scalarText()) : std::nullopt;
   auto rhs = Quantity::parse(c.value.scalarText());
   if (!lhs || !rhs) {
-    error = oneLine(c.path.text + ": " + (lhs ? c.value.scalarText() : v->scalarText()) +
-                    " is not a number or quantity");
+    error = base::oneLine(c.path.text + ": " + (lhs ? c.value.scalarText() : v->scalarText()) +
+                          " is not a number or quantity");
     return std::nullopt;
   }
   int cmp = compare(*lhs, *rhs);

@@ -7,7 +7,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "base/text.h"
 #include "policy/alias_guard.h"
 #include "policy/source.h"
 #include "policy/yaml_scalar.h"
@@ -83,8 +82,7 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
     return false;
   } catch (const YAML::Exception& e) {
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
-                      e.mark.is_null() ? 0 : e.mark.column + 1, "",
-                      "invalid YAML: " + base::printable(e.msg)});
+                      e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});
     return false;
   }
   return true;

@@ -2,36 +2,10 @@
 
 #include <utility>
 
+#include "base/text.h"
 #include "policy/compiled.h"
 
 namespace billet::policy {
-
-namespace {
-
-// Errors are one line each, whatever bytes the input held: control characters are escaped.
-std::string oneLine(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      static const char* kHex = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string LoadError::format() const {
   std::string out = file;
@@ -39,7 +13,7 @@ std::string LoadError::format() const {
   out += ": ";
   if (!path.empty()) out += path + ": ";
   out += message;
-  return oneLine(out);
+  return base::oneLine(out);  // whatever bytes the input held
 }
 
 PolicySet::PolicySet(Settings loadedSettings, std::vector<CompiledPolicy> orderedPolicies,
