@@ -123,9 +123,16 @@ std::string oneLine(std::string_view s) {
 std::string indentTail(std::string_view text, int n) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<std::size_t>(n), ' ');
+  // Line by line: lint writes every result through here.
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) {
+      out.append(text, at);
+      break;
+    }
+    out.append(text, at, end + 1 - at);
+    out.append(static_cast<std::size_t>(n), ' ');
+    at = end + 1;
   }
   return out;
 }

@@ -1,6 +1,8 @@
 #include "json/yaml.h"
 
 #include <cctype>
+#include <string>
+#include <string_view>
 
 #include "json/write.h"
 
@@ -15,14 +17,17 @@ bool looksLikeNumber(const std::string& s) {
 
 bool needsQuotes(const std::string& s) {
   if (s.empty()) return true;
-  static const char* kWords[] = {"true", "false", "True", "False", "TRUE", "FALSE", "null",
-                                 "Null", "NULL",  "~",    "yes",   "no",   "Yes",   "No",
-                                 "YES",  "NO",    "on",   "off",   "On",   "Off",   "ON",
-                                 "OFF",  "y",     "n",    "Y",     "N",    ".inf",  ".nan"};
-  for (const char* w : kWords)
-    if (s == w) return true;
+  // Words a YAML 1.1 reader (kubectl's) takes for booleans, null or special floats; all short,
+  // so longer strings skip the comparisons (this runs for every key and string audit writes).
+  static constexpr std::string_view kWords[] = {
+      "true", "false", "True", "False", "TRUE", "FALSE", "null", "Null", "NULL", "~",
+      "yes",  "no",    "Yes",  "No",    "YES",  "NO",    "on",   "off",  "On",   "Off",
+      "ON",   "OFF",   "y",    "n",     "Y",    "N",     ".inf", ".nan"};
+  if (s.size() <= 5)
+    for (std::string_view w : kWords)
+      if (s == w) return true;
   if (looksLikeNumber(s)) return true;
-  if (std::string("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string::npos) return true;
+  if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string_view::npos) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
   if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return true;
   if (s.back() == ':') return true;

@@ -18,14 +18,11 @@ bool isPlain(const YAML::Node& n) {
   return n.Tag() == "?" || n.Tag().empty();
 }
 
-// A map key as kubectl's YAML reader turns it into a JSON member name: plain keys are resolved
-// like values (`yes:` is the key "true", `0755:` the key "493").
+// A map key as kubectl's YAML reader turns it into a JSON member name (resolvePlainKey).
 std::string keyText(const YAML::Node& key) {
   if (!key.IsScalar()) return std::string();
   if (!isPlain(key)) return key.Scalar();
-  json::Value v = resolvePlainScalar(key.Scalar());
-  if (v.isNull()) return "null";
-  return v.isString() ? v.asString() : v.scalarText();
+  return resolvePlainKey(key.Scalar());
 }
 
 }  // namespace

@@ -111,18 +111,19 @@ std::string goJsonFloat(double value) {
 }
 
 json::Value resolvePlainScalar(std::string_view s) {
-  if (oneOf(s, {"", "~", "null", "Null", "NULL"})) return json::Value::null();
-  if (oneOf(s, {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}))
-    return json::Value::boolean(true);
-  if (oneOf(s, {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}))
-    return json::Value::boolean(false);
-  const std::string text(s);
+  if (s.size() <= 5) {  // the words below; most scalars are longer and skip them
+    if (oneOf(s, {"", "~", "null", "Null", "NULL"})) return json::Value::null();
+    if (oneOf(s, {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}))
+      return json::Value::boolean(true);
+    if (oneOf(s, {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}))
+      return json::Value::boolean(false);
+  }
   if (s[0] == '.') {  // ".5"; .inf and .nan have no JSON form and stay text
     double v = 0;
     if (parseDouble(s, v) && std::isfinite(v)) return floatValue(v);
-    return json::Value::string(text);
+    return json::Value::string(std::string(s));
   }
-  if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(text);
+  if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(std::string(s));
   // Integers and floats, with underscores as digit separators (1_000).
   std::string plain;
   plain.reserve(s.size());
@@ -132,7 +133,13 @@ json::Value resolvePlainScalar(std::string_view s) {
   if (parseGoInteger(plain, digits)) return json::Value::number(std::move(digits));
   double v = 0;
   if (yamlStyleFloat(plain) && parseDouble(plain, v) && std::isfinite(v)) return floatValue(v);
-  return json::Value::string(text);
+  return json::Value::string(std::string(s));
+}
+
+std::string resolvePlainKey(std::string_view text) {
+  json::Value v = resolvePlainScalar(text);
+  if (v.isNull()) return "null";
+  return v.isString() ? std::move(v.asString()) : v.scalarText();
 }
 
 }  // namespace billet::policy

@@ -12,6 +12,7 @@
 // Quoted scalars are never resolved: "0755" is the string "0755".
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "json/value.h"
@@ -20,6 +21,10 @@ namespace billet::policy {
 
 // The JSON value of a plain (unquoted, untagged) YAML scalar.
 json::Value resolvePlainScalar(std::string_view text);
+
+// A plain map key as kubectl's YAML reader makes it a JSON member name: resolved like a value
+// (`yes:` is the key "true", `0755:` the key "493", `~:` the key "null").
+std::string resolvePlainKey(std::string_view text);
 
 // A number as Go's encoding/json writes a float64: fixed notation for 1e-6 <= |x| < 1e21, else
 // exponent notation ("1e+21", "1e-7"), shortest text that reads back exactly.
