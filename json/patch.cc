@@ -146,18 +146,28 @@ void Differ::compare(const Value& from, const Value& to) {
 void Differ::compareObjects(const Object& a, const Object& b) {
   MemberIndex inTo(b);
   std::size_t matched = 0;
+  bool inPlace = true;  // every member of `from` found at its own position in `to`
   for (std::size_t i = 0; i < a.size(); ++i) {
     const Member& m = a[i];
     if (const Value* other = inTo.find(m.key, i)) {
       ++matched;
+      inPlace = inPlace && other == &b[i].value;
       steps_.push_back(Step{&m.key, 0});
       compare(m.value, *other);
       steps_.pop_back();
     } else {
+      inPlace = false;
       emit("remove", pointer(m.key, true), nullptr);
     }
   }
   if (matched == b.size()) return;  // every member of `to` was in `from`
+  // Members appended to `from`'s (a rule adding labels): the new ones are those past its end, with
+  // no index of `from` to build.
+  if (inPlace) {
+    for (std::size_t i = a.size(); i < b.size(); ++i)
+      emit("add", pointer(b[i].key, true), &b[i].value);
+    return;
+  }
   MemberIndex inFrom(a);
   for (std::size_t i = 0; i < b.size(); ++i) {
     const Member& m = b[i];

@@ -153,10 +153,15 @@ std::string describePatch(const json::Value& ops) {
   return out;
 }
 
+// `before` is a copy of `after` taken when the rule started. The object's marks were cleared when
+// mutate() copied the request's object and only accumulate since (json::markUntouched): what is
+// untouched now was unchanged through every rule, so equals `before` where it is, and the diff
+// skips it. With many policies on one object (lint, which always explains), a full diff per rule
+// made the object's size times the number of rules.
 void recordChanges(const json::Value& before, const json::Value& after, const CompiledPolicy& p,
                    const Rule& r, const std::vector<std::string>& detail,
                    std::vector<Change>& out) {
-  json::Value ops = json::diff(before, after);
+  json::Value ops = json::diffFromCopy(before, after);
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
   for (const json::Value& op : operations(ops))

@@ -165,6 +165,24 @@ TEST_CASE("diff: large objects and arrays") {
             R"({"op":"add","path":"/new","value":true}])");
 }
 
+TEST_CASE("diff: members appended to a large object, the others in place") {
+  // The labels a thousand policies add one by one: found past the end, in their order.
+  std::string from = "{", to = "{";
+  for (int i = 0; i < 300; ++i) {
+    const std::string k = "\"k" + std::to_string(i) + "\":";
+    from += (i ? "," : "") + k + std::to_string(i);
+    to += (i ? "," : "") + k + (i == 42 ? std::string("\"changed\"") : std::to_string(i));
+  }
+  from += "}";
+  to += ",\"z\":1,\"a\":2}";
+  checkDiff(from, to,
+            R"([{"op":"replace","path":"/k42","value":"changed"},)"
+            R"({"op":"add","path":"/z","value":1},{"op":"add","path":"/a","value":2}])");
+  // One member moved to the end: no longer in place, found by key.
+  checkDiff(R"({"a":1,"b":2,"c":3})", R"({"a":1,"c":3,"b":2,"d":4})",
+            R"([{"op":"add","path":"/d","value":4}])");
+}
+
 TEST_CASE("diff: a mutated admission object") {
   const std::string pod =
       R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"app":"x"}},)"

@@ -235,6 +235,44 @@ spec:
   CHECK_FALSE(m.denied);
 }
 
+TEST_CASE("engine: --explain names each rule's own changes, rules after rules on one object") {
+  // Each rule's changes are the difference from the object as the rule found it: a later rule
+  // changing the same labels names only its own label, and one elsewhere only its own field.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: p1}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: team
+      mutate: {labels: {team: ml}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: p2}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: tier
+      mutate: {labels: {tier: gold, team: ml}}
+    - name: placement
+      mutate: {nodeSelector: {nvidia.com/gpu.present: "true"}}
+    - name: again
+      mutate: {labels: {tier: gold}}
+)");
+  Request r("Pod", "ml", kPodLatest);
+  EvalOptions options;
+  options.explain = true;
+  const MutateOutcome m = mutate(*set, r.get(), options);
+  std::vector<std::string> changes;
+  for (const Change& c : m.changes)
+    changes.push_back(c.policy + "/" + c.rule + " " + c.op + " " + c.pointer);
+  CHECK(changes == std::vector<std::string>{"p1/team add /metadata/labels",
+                                            "p2/tier add /metadata/labels/tier",
+                                            "p2/placement add /spec/nodeSelector"});
+}
+
 TEST_CASE("engine: a PolicyException skips the rules it names, where it matches") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
