@@ -78,28 +78,34 @@ void appendUtf8(std::string& out, long cp) {  // cp < 0x10000, not a surrogate
   }
 }
 
-// A quoted scalar at the start of `s`, closed on the line: its text into `out`, and where it
-// ends (past the closing quote) into `after`. False for one left open, or an escape this reader
-// does not take (\x above 0x7F, \U, \u of a surrogate, \N, \_, \L, \P, a line break).
-bool readQuoted(std::string_view s, std::string& out, std::size_t& after) {
-  const char quote = s[0];
-  out.clear();
-  for (std::size_t i = 1; i < s.size(); ++i) {
+enum class Quoted { kClosed, kOpen, kEscapedBreak, kOutside };
+
+// Decodes the part of a quoted scalar (opened by `quote`) in s[from..] into `out`: up to its
+// closing quote (kClosed; `after` is past it), or to the end of the line (kOpen, with the spaces
+// before the line break dropped, as folding drops them; kEscapedBreak when a backslash escapes the
+// line break). kOutside for an escape this reader does not take (\x above 0x7F, \U, \u of a
+// surrogate, \N, \_, \L, \P).
+Quoted decodeQuoted(std::string_view s, std::size_t from, char quote, std::string& out,
+                    std::size_t& after) {
+  std::size_t kept = out.size();  // what stays if the line ends here: not its trailing spaces
+  for (std::size_t i = from; i < s.size(); ++i) {
     const char c = s[i];
     if (c == quote) {
       if (quote == '\'' && i + 1 < s.size() && s[i + 1] == '\'') {
         out += '\'';
+        kept = out.size();
         ++i;
         continue;
       }
       after = i + 1;
-      return true;
+      return Quoted::kClosed;
     }
     if (quote == '\'' || c != '\\') {
       out += c;
+      if (c != ' ') kept = out.size();
       continue;
     }
-    if (++i == s.size()) return false;
+    if (++i == s.size()) return Quoted::kEscapedBreak;
     switch (s[i]) {
       case '"':
       case '\\':
@@ -136,23 +142,39 @@ bool readQuoted(std::string_view s, std::string& out, std::size_t& after) {
         break;
       case 'x': {
         const long v = hexNumber(s, i + 1, 2);
-        if (v < 0 || v >= 0x80) return false;
+        if (v < 0 || v >= 0x80) return Quoted::kOutside;
         out += static_cast<char>(v);
         i += 2;
         break;
       }
       case 'u': {
         const long v = hexNumber(s, i + 1, 4);
-        if (v < 0 || (v >= 0xD800 && v < 0xE000)) return false;
+        if (v < 0 || (v >= 0xD800 && v < 0xE000)) return Quoted::kOutside;
         appendUtf8(out, v);
         i += 4;
         break;
       }
       default:
-        return false;
+        return Quoted::kOutside;
     }
+    kept = out.size();
   }
-  return false;
+  out.resize(kept);
+  return Quoted::kOpen;
+}
+
+// A quoted scalar at the start of `s`, closed on the line: its text into `out`, and where it
+// ends (past the closing quote) into `after`.
+bool readQuoted(std::string_view s, std::string& out, std::size_t& after) {
+  out.clear();
+  return decodeQuoted(s, 1, s[0], out, after) == Quoted::kClosed;
+}
+
+// A line continuing a plain scalar, as this reader takes it: nothing that could start another
+// node or a comment (the splitter's rule, with no '#' at all, as for one-line scalars).
+bool continuesPlain(std::string_view s) {
+  return !s.empty() && !isIndicator(s[0]) && s.find('#') == std::string_view::npos &&
+         s.find(": ") == std::string_view::npos && s.back() != ':';
 }
 
 enum class Key { kNone, kKey, kOutside };
@@ -299,26 +321,79 @@ class EntryReader {
   }
 
   // A scalar starting the (trimmed) `text` on the line at at_, in a collection at indentation
-  // `parent`; it ends on its line, but for a block scalar's content below.
+  // `parent`: on its line, over the more indented lines below (a quoted or plain scalar that
+  // kubectl wrapped), or a block scalar's content below.
   bool scalar(std::string_view text, std::size_t parent, json::Value& out) {
     if (text[0] == '|') return literal(text.substr(1), parent, out);
     if (text == "{}") {
       out = json::Value::object({});
+      ++at_;
     } else if (text == "[]") {
       out = json::Value::array({});
+      ++at_;
     } else if (text[0] == '"' || text[0] == '\'') {
       std::string s;
-      std::size_t after = 0;
-      if (!readQuoted(text, s, after) || after != text.size()) return false;
+      if (!quoted(text, parent, s)) return false;
       out = json::Value::string(std::move(s));
     } else {
       if (!isSimplePlain(text)) return false;
-      out = policy::resolvePlainScalar(text);
+      std::string s;
+      if (!plain(text, parent, s)) return false;
+      out = policy::resolvePlainScalar(s);
     }
-    ++at_;
-    // A deeper line after it would continue it (a plain scalar over lines) or be an error.
+    // A deeper line after it would continue it or be an error.
     skipBlank();
     return at_ == lines_.size() || lines_[at_].indent <= parent;
+  }
+
+  // Lines joined as YAML folds a flow scalar's: one line break is a space, and each blank line
+  // between two lines a line break. `blanks` is how many came before the next line.
+  static void fold(std::string& s, std::size_t blanks) {
+    if (blanks == 0)
+      s += ' ';
+    else
+      s.append(blanks, '\n');
+  }
+
+  // A quoted scalar from `text` (its first line's, from the quote) to its closing quote, on this
+  // line or a more indented one below; at_ ends past its last line.
+  bool quoted(std::string_view text, std::size_t parent, std::string& s) {
+    const Line* line = &lines_[at_];
+    // Decoded from the line as written: the spaces before a line break matter when escaped.
+    std::string_view raw(text.data(), line->raw.data() + line->raw.size() - text.data());
+    std::size_t after = 0;
+    Quoted state = decodeQuoted(raw, 1, text[0], s, after);
+    while (state == Quoted::kOpen || state == Quoted::kEscapedBreak) {
+      ++at_;
+      std::size_t blanks = 0;
+      while (at_ < lines_.size() && lines_[at_].blank()) ++at_, ++blanks;
+      if (at_ == lines_.size() || lines_[at_].indent <= parent) return false;  // not closed
+      if (state == Quoted::kEscapedBreak && blanks > 0) return false;
+      if (state == Quoted::kOpen) fold(s, blanks);
+      line = &lines_[at_];
+      raw = line->raw;
+      state = decodeQuoted(raw, line->indent, text[0], s, after);
+    }
+    if (state != Quoted::kClosed || raw.find_first_not_of(' ', after) != std::string_view::npos)
+      return false;  // something after the closing quote
+    ++at_;
+    return true;
+  }
+
+  // A plain scalar from `text` (trimmed, its first line's), with the more indented lines below
+  // that continue it; at_ ends past its last line.
+  bool plain(std::string_view text, std::size_t parent, std::string& s) {
+    s.assign(text);
+    for (++at_;;) {
+      std::size_t next = at_, blanks = 0;
+      while (next < lines_.size() && lines_[next].blank()) ++next, ++blanks;
+      if (next == lines_.size() || lines_[next].indent <= parent) return true;
+      const std::string_view more = lines_[next].content();
+      if (!continuesPlain(more)) return false;
+      fold(s, blanks);
+      s.append(more);
+      at_ = next + 1;
+    }
   }
 
   // A literal block scalar (`|`, `|-`, `|+`; `header` is what follows the `|`).

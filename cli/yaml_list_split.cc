@@ -83,15 +83,31 @@ bool isIndicator(char c) {
   return std::string_view("-?:,[]{}#&*!|>'\"%@`").find(c) != std::string_view::npos;
 }
 
+// Where the quoted scalar opened by `quote` closes in `s`, scanning from `from`: the position of
+// its closing quote, or npos when it runs on past the line ('' is a quote in single quotes; a
+// backslash escapes the next byte in double quotes, and one at the end escapes the line break).
+std::size_t closingQuote(std::string_view s, std::size_t from, char quote) {
+  for (std::size_t i = from; i < s.size(); ++i) {
+    if (quote == '"' && s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s[i] != quote) continue;
+    if (quote == '\'' && i + 1 < s.size() && s[i + 1] == '\'') {
+      ++i;
+      continue;
+    }
+    return i;
+  }
+  return std::string_view::npos;
+}
+
 // A scalar that the line closes: plain (not starting with an indicator), quoted with its
-// closing quote last and no other quote inside, or a flow collection closed on the line.
+// closing quote last, or a flow collection closed on the line.
 bool isClosedValue(std::string_view v) {
   if (v.empty()) return false;
   const char c = v.front();
-  if (c == '\'' || c == '"')
-    return v.size() >= 2 && v.back() == c &&
-           v.substr(1, v.size() - 2).find(c) == std::string_view::npos &&
-           v.find('\\') == std::string_view::npos;
+  if (c == '\'' || c == '"') return v.size() >= 2 && closingQuote(v, 1, c) == v.size() - 1;
   if (c == '[' || c == '{') {
     const char close = c == '[' ? ']' : '}';
     return v.back() == close && v.find_first_of("'\"#", 0) == std::string_view::npos &&
@@ -101,6 +117,26 @@ bool isClosedValue(std::string_view v) {
   return !isIndicator(c) || ((c == '-' || c == '?' || c == ':') && v.size() > 1 && v[1] != ' ');
 }
 
+// A value that starts a quoted scalar the line does not close (kubectl wraps long strings at
+// about 80 columns: `message: 'the first words` and the rest on the lines below).
+bool opensQuote(std::string_view v) {
+  return !v.empty() && (v[0] == '\'' || v[0] == '"') &&
+         closingQuote(v, 1, v[0]) == std::string_view::npos;
+}
+
+// A plain scalar, which more indented lines after it continue (kubectl's wrapped strings).
+bool isPlainValue(std::string_view v) {
+  return isClosedValue(v) && v[0] != '\'' && v[0] != '"' && v[0] != '[' && v[0] != '{';
+}
+
+// A line continuing a plain scalar as this splitter can be sure of it: text that cannot be read
+// as a key, a comment or a collection (no ": ", no " #", no final ':', no indicator first).
+bool continuesPlain(std::string_view content) {
+  return !content.empty() && !isIndicator(content[0]) &&
+         content.find(": ") == std::string_view::npos &&
+         content.find(" #") == std::string_view::npos && content.back() != ':';
+}
+
 // A block scalar's header value: `|`, `>-`, `|+2`.
 bool isBlockHeader(std::string_view v) {
   return !v.empty() && (v[0] == '|' || v[0] == '>') && v.size() <= 3 &&
@@ -108,13 +144,17 @@ bool isBlockHeader(std::string_view v) {
 }
 
 // Whether an entry reads the same alone as in its List: every line with content is a block
-// scalar's content, or `key: value`, `key:` or `- value`, with any quoted scalar or flow
-// collection closed on its line (isClosedValue), and no anchor, tag or complex key. yaml-cpp is
-// lenient with some invalid text (a plain scalar alone on a line, read as a key over several
-// lines) and, reading it, looks past the entry: whether it fails then depends on the lines
-// after. So an entry with any such line is read in place.
+// scalar's content, `key: value`, `key:` or `- value`, or the continuation of a scalar that one
+// of these started: a quoted one until it closes (nothing after it on that line), a plain one
+// on more indented lines that could not be read otherwise (continuesPlain). Flow collections are
+// closed on their line; no anchor, tag or complex key. yaml-cpp is lenient with some invalid
+// text (a plain scalar alone on a line, read as a key over several lines) and, reading it, looks
+// past the entry: whether it fails then depends on the lines after. So an entry with any such
+// line, or a quoted scalar still open at its end, is read in place.
 bool readsAlone(std::string_view text) {
   std::size_t blockIndent = std::string_view::npos;  // inside a block scalar deeper than this
+  std::size_t plainIndent = std::string_view::npos;  // after a plain scalar: continued deeper
+  char quote = 0;                                    // inside a quoted scalar opened above
   std::size_t at = 0;
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
@@ -122,9 +162,23 @@ bool readsAlone(std::string_view text) {
     const std::string_view line = trimmed(text.substr(at, end - at));
     at = end;
     const std::size_t indent = indentOf(line);
+    if (quote != 0) {
+      if (indent == line.size()) continue;  // a blank line inside it
+      if (indent == 0) return false;        // at column 0: not a continuation kubectl writes
+      const std::size_t close = closingQuote(line, indent, quote);
+      if (close == std::string_view::npos) continue;
+      if (close + 1 != line.size()) return false;  // something after it
+      quote = 0;
+      continue;
+    }
     if (indent == line.size()) continue;                                          // blank
     if (blockIndent != std::string_view::npos && indent > blockIndent) continue;  // content
     blockIndent = std::string_view::npos;
+    if (plainIndent != std::string_view::npos && indent > plainIndent) {
+      if (!continuesPlain(line.substr(indent))) return false;
+      continue;
+    }
+    plainIndent = std::string_view::npos;
     if (line[indent] == '#') continue;  // a comment
     std::string_view rest = line.substr(indent);
     std::size_t nodeIndent = indent;  // where the node on this line starts
@@ -148,26 +202,28 @@ bool readsAlone(std::string_view text) {
       colon = rest.find(": ");
       if (colon == std::string_view::npos && rest.back() == ':') colon = rest.size() - 1;
     }
+    std::string_view value = rest;  // a sequence entry's scalar, when there is no key
+    std::size_t parent = nodeIndent - 2;
     if (colon != std::string_view::npos) {
-      std::string_view value = rest.substr(colon + 1);
+      value = rest.substr(colon + 1);
       while (!value.empty() && value[0] == ' ') value.remove_prefix(1);
       if (value.empty()) continue;  // `key:`: its value is on the lines after
-      if (isBlockHeader(value)) {
-        blockIndent = nodeIndent;
-        continue;
-      }
-      if (!isClosedValue(value) || value.find(": ") != std::string_view::npos) return false;
-      continue;
+      parent = nodeIndent;
+    } else if (!item) {
+      return false;  // a line this reader does not place
     }
-    // No key: a sequence entry's scalar, or a line this reader does not place.
-    if (!item) return false;
-    if (isBlockHeader(rest)) {
-      blockIndent = nodeIndent - 2;
-      continue;
+    if (isBlockHeader(value)) {
+      blockIndent = parent;
+    } else if (opensQuote(value)) {
+      quote = value[0];
+    } else if (!isClosedValue(value)) {
+      return false;
+    } else if (isPlainValue(value)) {
+      if (value.find(": ") != std::string_view::npos) return false;  // `a: b: c`
+      plainIndent = parent;
     }
-    if (!isClosedValue(rest)) return false;
   }
-  return true;
+  return quote == 0;
 }
 
 }  // namespace

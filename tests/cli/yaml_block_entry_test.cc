@@ -177,34 +177,65 @@ TEST_CASE("yaml block entry: literal block scalars and their chomping") {
   same("- a: |\n    trailing spaces kept   \n");
 }
 
+TEST_CASE("yaml block entry: strings kubectl wrapped over lines") {
+  // kubectl wraps long strings at about 80 columns, continuing them on more indented lines.
+  CHECK(
+      same("- status:\n"
+           "    conditions:\n"
+           "    - message: 'ReplicaSet \"app-5d4f8c7b9\" has timed out progressing: the deadline\n"
+           "        of 600s was exceeded'\n"
+           "      reason: ProgressDeadlineExceeded\n"
+           "    - message: Deployment does not have minimum availability because of the pods\n"
+           "        that are still pending\n"
+           "      type: Available\n") ==
+      "{\"status\":{\"conditions\":[{\"message\":\"ReplicaSet \\\"app-5d4f8c7b9\\\" has timed out "
+      "progressing: the deadline of 600s was exceeded\",\"reason\":\"ProgressDeadlineExceeded\"},"
+      "{\"message\":\"Deployment does not have minimum availability because of the pods that "
+      "are still pending\",\"type\":\"Available\"}]}}");
+  // Double quotes: an escaped line break joins without a space, escapes go on over lines.
+  same(
+      "- a: \"a double-quoted string with an escaped\\\n    \\ line break and \\\"quotes\\\" that\n"
+      "    runs on\\n over lines  \"\n  b: 1\n");
+  // Blank lines inside are line breaks; spaces around each line are folded away.
+  same("- a: one   \n\n     two\n\n\n     three\n  b: 'x   \n\n    y'\n  c: \"p\n\n    q\"\n");
+  same("- one\n  two\n");
+  same("- k: 'it''s\n    wrapped'\n");
+  same("- k: 1\n    2\n");  // resolved after folding: the string "1 2"
+}
+
 TEST_CASE("yaml block entry: what it does not read is left to yaml-cpp") {
   for (const char* entry : {
-           "- a: 1\n\tb: 2\n",          // a tab
-           "- a: 1\r\n",                // a carriage return
-           "- a: caf\xc3\xa9\n",        // not ASCII
-           "- a: 1 # note\n",           // a comment
-           "- # note\n  a: 1\n",        //
-           "- a: &x 1\n  b: *x\n",      // anchors, aliases
-           "- a: !!str 1\n",            // a tag
-           "- a: [1, 2]\n",             // flow collections other than {} and []
-           "- a: {b: 1}\n",             //
-           "- a: >\n    folded\n",      // a folded scalar
-           "- a: |2\n    indicator\n",  // an indentation indicator
-           "- a: one\n    two\n",       // a plain scalar over two lines
-           "- a: \"one\n    two\"\n",   // a quoted one
-           "- - nested\n",              // a compact nested sequence
-           "- ? complex\n  : key\n",    // a complex key
-           "- a: \"\\U0001F600\"\n",    // an escape it does not take
-           "- a: \"\\ud83d\"\n",        //
-           "- a: \"\\x80\"\n",          //
-           "- a: b: c\n",               // a value that reads as a key
-           "- a: 1\n    b: 2\n",        // a deeper line after a value
-           "- a: 1\n - b\n",            // a line between two indentations
-           "- a: |\n",                  // an empty block scalar
-           "- a: |\n      x\n    y\n",  // a literal line less indented than its first
-           "- a: 1\n- b: 2\n",          // two entries
-           "  - a: 1\n",                // not at column 0
-           "- a: 1",                    // no final line break
+           "- a: 1\n\tb: 2\n",             // a tab
+           "- a: 1\r\n",                   // a carriage return
+           "- a: caf\xc3\xa9\n",           // not ASCII
+           "- a: 1 # note\n",              // a comment
+           "- # note\n  a: 1\n",           //
+           "- a: &x 1\n  b: *x\n",         // anchors, aliases
+           "- a: !!str 1\n",               // a tag
+           "- a: [1, 2]\n",                // flow collections other than {} and []
+           "- a: {b: 1}\n",                //
+           "- a: >\n    folded\n",         // a folded scalar
+           "- a: |2\n    indicator\n",     // an indentation indicator
+           "- a: \"one\n    two\n",        // a quoted scalar not closed in the entry
+           "- a: 'one\n  two'\n",          // continued at its key's indentation
+           "- a: one\n    b: c\n",         // a continuation that reads as a key
+           "- a: one\n    #two\n",         // or as a comment
+           "- a: \"one\\\n\n    two\"\n",  // an escaped line break, then a blank line
+           "- a: 'one' x\n",               // text after a closing quote
+           "- a: 'one\n    two' x\n",      //
+           "- - nested\n",                 // a compact nested sequence
+           "- ? complex\n  : key\n",       // a complex key
+           "- a: \"\\U0001F600\"\n",       // an escape it does not take
+           "- a: \"\\ud83d\"\n",           //
+           "- a: \"\\x80\"\n",             //
+           "- a: b: c\n",                  // a value that reads as a key
+           "- a: 1\n    b: 2\n",           // a deeper line after a value
+           "- a: 1\n - b\n",               // a line between two indentations
+           "- a: |\n",                     // an empty block scalar
+           "- a: |\n      x\n    y\n",     // a literal line less indented than its first
+           "- a: 1\n- b: 2\n",             // two entries
+           "  - a: 1\n",                   // not at column 0
+           "- a: 1",                       // no final line break
            "- %x\n",
            "- @x\n",
            "- `x\n",      // reserved indicators
@@ -221,18 +252,16 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
   // Entries built from a grammar of block collections, with scalars and keys drawn from tokens
   // that are in the reader's part of YAML and tokens just outside it, and indentation that is
   // sometimes off by one: whatever the reader accepts must be what yaml-cpp reads.
+  // clang-format off
   const std::vector<std::string> scalars = {
-      "x",           "1",         "0755",       "yes",    "~",      "null",
-      "-1",          "-x",        "1e3",        ".5",     ".inf",   "1_000",
-      "a:b",         "a,b",       "a[b]",       "a{b}",   "a]",     "k:{\"n\":\"a\"}",
-      "{}",          "[]",        "[1]",        "{a: 1}", "'q''s'", "\"a\\tb\"",
-      "\"\\u00e9\"", "\"\\x41\"", "\"bad\\q\"", "'open",  "\"open", "a #c",
-      "a#c",         "-",         "- x",        ":x",     "?x",     "a: b",
-      "x:",          "@x",        "%x",         "!x",     "*x",     "&x y",
-      "---",         "...",       "a  b",       "=",      "<<",     "True",
-      "0x1F",        "+1",        "'a' b",      "\"a\"b", "'' ",    "\"\"",
-      "a'b",         "a\"b",      "|",          "|-",     "|+",     ">",
-      "|2",          "| x"};
+      "x", "1", "0755", "yes", "~", "null", "-1", "-x", "1e3", ".5", ".inf", "1_000", "a:b",
+      "a,b", "a[b]", "a{b}", "a]", "k:{\"n\":\"a\"}", "{}", "[]", "[1]", "{a: 1}", "'q''s'",
+      "\"a\\tb\"", "\"\\u00e9\"", "\"\\x41\"", "\"bad\\q\"", "'open", "\"open", "a #c", "a#c",
+      "-", "- x", ":x", "?x", "a: b", "x:", "@x", "%x", "!x", "*x", "&x y", "---", "...", "a  b",
+      "=", "<<", "True", "0x1F", "+1", "'a' b", "\"a\"b", "'' ", "\"\"", "a'b", "a\"b", "|", "|-",
+      "|+", ">", "|2", "| x", "b&c", "b*c", "b!c", "b|c", "b>c", "b%c", "b@c", "b`c", "b?c",
+      "b - c", "b ? c", "b -", "b:", "b :c", "\"a\":", "'a'  ", "\"\\/\\ \\e\"", "0o17", "1:30"};
+  // clang-format on
   const std::vector<std::string> keys = {
       "a",     "b",   "a",       "yes", "0755", "~",  "f:spec", ".", "k:{\"name\":\"c\"}",
       "\"q\"", "'s'", "\"a b\"", "-k",  "a b",  "x ", "?",      "-", "'open",
@@ -255,6 +284,7 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
   // Lines of a node's value after "key:" or "-" at column `n`, nested up to `depth`.
   std::function<std::string(int, int)> below;
   // The text after "- " or "key: " at column `n`, with any lines it needs below.
+  bool wrapped = false;  // the entry has a scalar over several lines
   auto inlineValue = [&](int n) -> std::string {
     std::string s = pick(scalars);
     if (s[0] == '|' || s[0] == '>') {
@@ -265,6 +295,17 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
              (r == 0 ? std::string() : indent(n + 2 + (r == 1 ? 2 : 0)) + "t" + std::to_string(i));
       }
       return s + (next() % 4 == 0 ? "\n" : "");
+    }
+    if (next() % 5 == 0) {  // wrapped over lines, as kubectl wraps long strings
+      wrapped = true;
+      const int lines = 1 + static_cast<int>(next() % 3);
+      for (int i = 0; i < lines; ++i) {
+        if (next() % 6 == 0) s += "\n" + std::string(next() % 3, ' ');  // a blank line
+        if (s[0] == '"' && next() % 4 == 0) s += "\\";                  // an escaped break
+        s += (next() % 5 == 0 ? "   " : "") + std::string("\n") +
+             indent(n + 2 + (next() % 3 == 0 ? 2 : 0));
+        s += pick(scalars);
+      }
     }
     return s + (next() % 8 == 0 ? "  " : "");
   };
@@ -297,10 +338,11 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
     }
     return s;
   };
-  int accepted = 0, rejectedValid = 0;
+  int accepted = 0, rejectedValid = 0, acceptedWrapped = 0;
   const int rounds =
       std::getenv("BILLET_YAML_ROUNDS") ? std::atoi(std::getenv("BILLET_YAML_ROUNDS")) : 4000;
   for (int round = 0; round < rounds; ++round) {
+    wrapped = false;
     std::string entry = "- " + pick(keys) + ":\n" + below(2, 4);
     if (next() % 3 == 0) entry = "-\n" + below(0, 4);
     while (entry.find("\n\n\n") != std::string::npos)
@@ -313,14 +355,16 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
       REQUIRE(slow);
       REQUIRE(*fast == *slow);
       ++accepted;
+      acceptedWrapped += wrapped ? 1 : 0;
     } else {
       rejectedValid += viaYamlCpp(entry) ? 1 : 0;
     }
   }
   // The grammar makes entries the reader takes, not only ones it leaves.
   CHECK(accepted > rounds / 10);
-  WARN("accepted " << accepted << " of " << rounds
-                   << "; left to yaml-cpp though valid: " << rejectedValid);
+  CHECK(acceptedWrapped > rounds / 50);
+  WARN("accepted " << accepted << " of " << rounds << " (" << acceptedWrapped
+                   << " with wrapped scalars); left to yaml-cpp though valid: " << rejectedValid);
 }
 
 TEST_CASE("yaml block entry: every entry of a generated cluster dump is read without yaml-cpp") {

@@ -115,6 +115,34 @@ TEST_CASE("yaml list split: only entries it can place are offered") {
       std::vector<std::string>{"T1:1", "T2:1", "T3:5", "T8:2", "E10:1"});
 }
 
+TEST_CASE("yaml list split: strings kubectl wrapped over lines stay in their entry") {
+  // kubectl wraps long strings, continuing them on more indented lines: the entry is still cut,
+  // and the ones after it.
+  const std::string text =
+      "items:\n"
+      "- status:\n"
+      "    message: 'ReplicaSet \"app\" has timed out progressing: the deadline of\n"
+      "      600s was exceeded'\n"
+      "    reason: Deployment does not have minimum availability because of the pods\n"
+      "      that are still pending\n"
+      "    note: \"escaped\\\n      \\ break \\\" and\n\n      more\"\n"
+      "- b: 'it''s'\n"
+      "- c: \"a\\\"b\"\n"
+      "- d: 1\n";
+  CHECK(shape(split(text)) == std::vector<std::string>{"T1:1", "E2:9", "E11:1", "E12:1", "E13:1"});
+  const std::vector<std::string> e = sameAsSerial(text + "kind: List\n");
+  CHECK(e.size() == 5);
+  // A quote not closed in its entry, a continuation at column 0, one that reads as a key: the
+  // rest of the document is read in place.
+  CHECK(shape(split("items:\n- a: 'x\n- b: y'\n- c: 1\n")) ==
+        std::vector<std::string>{"T1:1", "T2:3"});
+  CHECK(shape(split("items:\n- a: 'x\n# y'\n- c: 1\n")) ==
+        std::vector<std::string>{"T1:1", "T2:3"});
+  CHECK(shape(split("items:\n- a: x\n    y: 1\n- c: 1\n")) ==
+        std::vector<std::string>{"T1:1", "T2:3"});
+  sameAsSerial("items:\n- a: 'x\n- b: y'\n- c: 1\n- d: 'p\n\n    q'\n- e: r\n    s\n- f\n");
+}
+
 TEST_CASE("yaml list split: an entry over the size bound stays text, and so does the rest") {
   std::string big = "items:\n- a: 1\n- b: |\n";
   const std::string line = "    " + std::string(1000, 'x') + "\n";
@@ -226,7 +254,14 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
                                           std::string("- n\0ul", 6),
                                           std::string("\0\0\0\tx", 5),
                                           "- eo\x04t",
-                                          "\xfe\xff"};
+                                          "\xfe\xff",
+                                          "- m: 'wrapped",
+                                          "    text'",
+                                          "- n: plain",
+                                          "    more words",
+                                          "- o: \"esc\\",
+                                          "    \\ aped\"",
+                                          "  \\\"q"};
   std::uint64_t state = std::getenv("BILLET_YAML_SEED")
                             ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10)
                             : 0x9E3779B97F4A7C15ull;
