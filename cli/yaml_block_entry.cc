@@ -1,6 +1,7 @@
 #include "cli/yaml_block_entry.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -206,6 +207,39 @@ Key readKey(std::string_view s, std::string& key, std::size_t& valueAt) {
   valueAt = colon + 1;
   while (valueAt < s.size() && s[valueAt] == ' ') ++valueAt;
   return Key::kKey;
+}
+
+// The length of the UTF-8 sequence at text[at] when it is a character this reader passes on as
+// it is, else 0: not valid UTF-8 (overlong, a surrogate, past U+10FFFF, cut short), or one that
+// YAML, and so maybe yaml-cpp, treats apart: C1 controls (U+0085 is a line break in YAML 1.1),
+// the line and paragraph separators, the byte-order mark, U+FFFE and U+FFFF.
+std::size_t printableUtf8(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  const unsigned char lead = byte(0);
+  std::size_t size = 0;
+  std::uint32_t cp = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    size = 2;
+    cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    size = 3;
+    cp = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    size = 4;
+    cp = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (at + size > text.size()) return 0;
+  for (std::size_t i = 1; i < size; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i) & 0x3F);
+  }
+  const std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < smallest[size] || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) return 0;
+  if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+    return 0;
+  return size;
 }
 
 class EntryReader {
@@ -448,8 +482,12 @@ bool readBlockEntry(std::string_view text, json::Value& item) {
       while (line.indent < line.raw.size() && line.raw[line.indent] == ' ') ++line.indent;
       lines.push_back(line);
       start = i + 1;
-    } else if (c < 0x20 || c > 0x7E) {
-      return false;  // a tab, a carriage return, a control byte, anything not ASCII
+    } else if (c >= 0x80) {
+      const std::size_t size = printableUtf8(text, i);
+      if (size == 0) return false;
+      i += size - 1;
+    } else if (c < 0x20 || c == 0x7F) {
+      return false;  // a tab, a carriage return, a control byte
     }
   }
   if (lines[0].indent != 0 || !isEntryStart(lines[0].content())) return false;

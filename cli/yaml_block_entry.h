@@ -6,17 +6,20 @@
 //
 //   - block mappings (`key: value`, `key:` with the value below, at the same indentation for a
 //     sequence) and block sequences (`- value`, `- key: value` starting a mapping);
-//   - plain keys and values on one line (resolved by policy/yaml_scalar.h, as the yaml-cpp
-//     reader resolves them), quoted keys and values closed on their line (a few escapes), the
-//     empty flow collections `{}` and `[]`;
+//   - plain and quoted keys on one line; plain and quoted values on one line or wrapped over more
+//     indented lines, as kubectl wraps long strings (folded as YAML folds them), plain ones
+//     resolved by policy/yaml_scalar.h as the yaml-cpp reader resolves them, quoted ones with
+//     the common escapes; the empty flow collections `{}` and `[]`;
 //   - literal block scalars (`|`, `|-`, `|+`) without an indentation indicator.
 //
-// Anything else (a tab, a carriage return, a byte outside printable ASCII, a comment, an anchor,
-// alias or tag, other flow collections, folded scalars, a scalar running onto the next line, a
-// key over 1,000 bytes, nesting deeper than 64, an escape it does not know) makes it give up on the
-// whole entry, and the caller reads the entry with yaml-cpp: within its part of YAML it gives what
-// the yaml-cpp reader gives (tests/cli/yaml_block_entry_test.cc and fuzz/yaml_stream_fuzz.cc
-// compare the two), and outside it, it never guesses.
+// Anything else makes it give up on the whole entry: a tab, a carriage return, a control byte,
+// text that is not UTF-8 or holds a character YAML treats apart (C1 controls, U+2028, U+2029,
+// U+FEFF), a comment, an anchor, alias or tag, other flow collections, folded block scalars, a
+// quoted scalar not closed in the entry, a continuation line that could start another node, a
+// key over 1,000 bytes, nesting deeper than 64, an escape it does not know. The caller then
+// reads the entry with yaml-cpp. Within its part of YAML it gives what the yaml-cpp reader gives
+// (tests/cli/yaml_block_entry_test.cc and fuzz/yaml_stream_fuzz.cc compare the two), and outside
+// it, it never guesses.
 #pragma once
 
 #include <string_view>

@@ -145,6 +145,10 @@ TEST_CASE("yaml block entry: scalars resolve as the yaml-cpp reader resolves the
   // Escapes in double quotes.
   same("- a: \"tab\\there \\\"q\\\" back\\\\slash \\/ \\u00e9\\u20ac \\x41 \\0 \\e \\ \"\n");
   same("- \"k\\ty\": \"\"\n  '': ''\n");
+  // UTF-8 text, in plain and quoted scalars and keys.
+  same(
+      "- caf\xc3\xa9: \xe6\x97\xa5\xe6\x9c\xac\n  b: '\xc3\xa9t\xc3\xa9'\n  c: \"\xf0\x9f\x98\x80 "
+      "\\u00e9\"\n");
   // Trailing spaces, after values, keys and dashes.
   same("- a: 1   \n  b:   \n    c: x  \n  d:    2\n");
   same("-   \n  a: 1\n");
@@ -207,7 +211,12 @@ TEST_CASE("yaml block entry: what it does not read is left to yaml-cpp") {
   for (const char* entry : {
            "- a: 1\n\tb: 2\n",             // a tab
            "- a: 1\r\n",                   // a carriage return
-           "- a: caf\xc3\xa9\n",           // not ASCII
+           "- a: caf\xc3\n",               // not UTF-8
+           "- a: \xc0\xaf\n",              // an overlong form
+           "- a: \xed\xa0\x80\n",          // a surrogate
+           "- a: x\xc2\x85y\n",            // U+0085, a YAML 1.1 line break
+           "- a: x\xe2\x80\xa8y\n",        // U+2028
+           "- a: x\xef\xbb\xbfy\n",        // U+FEFF
            "- a: 1 # note\n",              // a comment
            "- # note\n  a: 1\n",           //
            "- a: &x 1\n  b: *x\n",         // anchors, aliases
@@ -260,7 +269,9 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
       "-", "- x", ":x", "?x", "a: b", "x:", "@x", "%x", "!x", "*x", "&x y", "---", "...", "a  b",
       "=", "<<", "True", "0x1F", "+1", "'a' b", "\"a\"b", "'' ", "\"\"", "a'b", "a\"b", "|", "|-",
       "|+", ">", "|2", "| x", "b&c", "b*c", "b!c", "b|c", "b>c", "b%c", "b@c", "b`c", "b?c",
-      "b - c", "b ? c", "b -", "b:", "b :c", "\"a\":", "'a'  ", "\"\\/\\ \\e\"", "0o17", "1:30"};
+      "b - c", "b ? c", "b -", "b:", "b :c", "\"a\":", "'a'  ", "\"\\/\\ \\e\"", "0o17", "1:30",
+      "caf\xc3\xa9", "'\xe6\x97\xa5'", "\xf0\x9f\x98\x80", "x\xc2\x85y", "x\xe2\x80\xa8", "\xef\xbb\xbfx",
+      "a\xc3", "\xff", "\xc2\xa0x", "x\xc2\xa0"};
   // clang-format on
   const std::vector<std::string> keys = {
       "a",     "b",   "a",       "yes", "0755", "~",  "f:spec", ".", "k:{\"name\":\"c\"}",
