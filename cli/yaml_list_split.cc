@@ -218,9 +218,12 @@ bool readsAlone(std::string_view text) {
       quote = value[0];
     } else if (!isClosedValue(value)) {
       return false;
-    } else if (isPlainValue(value)) {
-      if (value.find(": ") != std::string_view::npos) return false;  // `a: b: c`
-      plainIndent = parent;
+    } else if (value[0] != '\'' && value[0] != '"') {
+      // `a: b: c`, `a: {b: c}`: read in place (a quoted value may hold ": ", as messages do).
+      if ((colon != std::string_view::npos || isPlainValue(value)) &&
+          value.find(": ") != std::string_view::npos)
+        return false;
+      if (isPlainValue(value)) plainIndent = parent;
     }
   }
   return quote == 0;
