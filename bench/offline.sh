@@ -9,6 +9,8 @@
 #   bench/offline.sh                          # the grid below (about 15 minutes on 2 cores)
 #   CELLS="10000:0 50000:0" bench/offline.sh  # objects:generated-policies
 #   FORMAT=json bench/offline.sh              # the dumps as JSON (`kubectl get -o json`)
+#   WRAPPED=1 bench/offline.sh                # each Deployment's Available message long enough
+#                                             # for kubectl to wrap it over two lines
 #
 # BILLET=path overrides build/billet.
 set -euo pipefail
@@ -35,6 +37,9 @@ dump() {
   local count=$1 file="$T/dump-$1.$FORMAT"
   if [ ! -f "$file" ]; then
     bash "$ROOT/tests/cli/gen_cluster_dump.sh" "$count" > "$T/dump-$count.yaml"
+    if [ "${WRAPPED:-0}" = 1 ]; then
+      sed -i "s/^      message: Deployment has minimum availability\.\$/      message: 'Deployment does not have minimum availability: 1 of 3 replicas are\n        ready, the others wait for a GPU node to become available'/" "$T/dump-$count.yaml"
+    fi
     if [ "$FORMAT" = json ]; then
       python3 -c 'import json, sys, yaml; json.dump(yaml.load(sys.stdin, Loader=yaml.CSafeLoader), sys.stdout, indent=4)' \
         < "$T/dump-$count.yaml" > "$file"
@@ -55,7 +60,7 @@ measure() {
   tail -n 1 "$T/time" | awk '{ printf "%.1f s | %.1f s | %.0f MiB", $1, $2 + $3, $4 / 1024 }'
 }
 
-echo "billet offline at scale, $(date -u +%Y-%m-%d), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), dumps as $FORMAT"
+echo "billet offline at scale, $(date -u +%Y-%m-%d), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), dumps as $FORMAT$([ "${WRAPPED:-0}" = 1 ] && echo ', wrapped messages')"
 echo
 echo "| objects | policies | lint --output json: wall / CPU / peak RSS | audit --output policyreport: wall / CPU / peak RSS |"
 echo "|---|---|---|---|"
