@@ -153,19 +153,27 @@ std::string describePatch(const json::Value& ops) {
   return out;
 }
 
-// `before` is a copy of `after` taken when the rule started. The object's marks were cleared when
-// mutate() copied the request's object and only accumulate since (json::markUntouched): what is
-// untouched now was unchanged through every rule, so equals `before` where it is, and the diff
-// skips it. With many policies on one object (lint, which always explains), a full diff per rule
-// made the object's size times the number of rules.
-void recordChanges(const json::Value& before, const json::Value& after, const CompiledPolicy& p,
-                   const Rule& r, const std::vector<std::string>& detail,
-                   std::vector<Change>& out) {
+// --explain: records the changes a rule made, `after` against `before` (the object as the rule
+// found it), then brings `before` up to date for the next rule.
+//
+// The object's marks were cleared when mutate() copied the request's object and only accumulate
+// since: what is untouched now was unchanged through every rule, so equals `before` where it is,
+// and the diff skips it. `before` follows the rules by having their operations applied when they
+// only add (a label, a toleration: members and elements are appended on both sides, so the order
+// stays that of `after`), and by a copy otherwise. With many policies on one object (lint always
+// explains), a copy of the object per rule made the object's size times the number of rules.
+void explainRule(json::Value& before, const json::Value& after, const CompiledPolicy& p,
+                 const Rule& r, const std::vector<std::string>& detail, std::vector<Change>& out) {
   json::Value ops = json::diffFromCopy(before, after);
   std::string d;
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
-  for (const json::Value& op : operations(ops))
+  bool onlyAdds = true;
+  for (const json::Value& op : operations(ops)) {
     out.push_back({opField(op, "path"), opField(op, "op"), p.name, r.name, d});
+    onlyAdds = onlyAdds && out.back().op == "add";
+  }
+  if (ops.size() == 0) return;
+  if (!onlyAdds || !json::apply(before, ops).empty()) before = after;
 }
 
 // On UPDATE of a Pod the API server accepts changes to metadata and new tolerations, and refuses
@@ -222,6 +230,9 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
   // Mutate runs first in an evaluation, and the later stages' results are appended to its own
   // (admission::evaluate): room for every stage's, so that they are not moved then.
   reserveResults(out.results, policies, std::nullopt);
+  // With --explain, the object as the next rule will find it (explainRule).
+  std::optional<json::Value> explained;
+  if (options.explain) explained = work;
   for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
@@ -251,15 +262,14 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
         continue;
       }
       // An Audit rule acts on a copy. Otherwise the object before the rule is kept when
-      // something needs it: --explain, a pod update's allowed changes, or undoing the rule.
+      // something needs it: a pod update's allowed changes, or undoing the rule.
       bool audit = mode == Mode::Audit;
       json::Value scratch;
       if (audit) scratch = work;
       json::Value& target = audit ? scratch : work;
       // The rule acts on each pod template in turn, found again on the object as it is now.
       PodTemplates now(kinds, req.group, req.kind, &target);
-      bool kept =
-          !audit && (options.explain || podUpdate(req) || canStopHalfWay(r, views(now), options));
+      bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, views(now), options));
       if (kept) scratch = work;
       MutateContext ctx{target, req, set.settings, r.overwrite};
       ctx.kindHasPods = now.kindHasPods();
@@ -326,11 +336,11 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
           out.results.push_back(
               result(*p, r, mode, Outcome::Fail,
                      describePatch(refused) + " (a Pod's spec cannot change after it is created)"));
-          if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
+          if (explained) explainRule(*explained, work, *p, r, ctx.detail, out.changes);
           continue;
         }
       }
-      if (options.explain) recordChanges(scratch, work, *p, r, ctx.detail, out.changes);
+      if (explained) explainRule(*explained, work, *p, r, ctx.detail, out.changes);
       if (ctx.changed) {
         std::string detail;
         for (const std::string& s : ctx.detail) detail += (detail.empty() ? "" : "; ") + s;

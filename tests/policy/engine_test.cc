@@ -260,6 +260,10 @@ spec:
       mutate: {nodeSelector: {nvidia.com/gpu.present: "true"}}
     - name: again
       mutate: {labels: {tier: gold}}
+    - name: retier
+      mutate: {overwrite: true, labels: {tier: silver}}
+    - name: after
+      mutate: {labels: {zone: a}, nodeSelector: {pool: gpu}}
 )");
   Request r("Pod", "ml", kPodLatest);
   EvalOptions options;
@@ -268,9 +272,12 @@ spec:
   std::vector<std::string> changes;
   for (const Change& c : m.changes)
     changes.push_back(c.policy + "/" + c.rule + " " + c.op + " " + c.pointer);
-  CHECK(changes == std::vector<std::string>{"p1/team add /metadata/labels",
-                                            "p2/tier add /metadata/labels/tier",
-                                            "p2/placement add /spec/nodeSelector"});
+  // A replacement, then more additions to the same maps: each still its own.
+  CHECK(changes ==
+        std::vector<std::string>{
+            "p1/team add /metadata/labels", "p2/tier add /metadata/labels/tier",
+            "p2/placement add /spec/nodeSelector", "p2/retier replace /metadata/labels/tier",
+            "p2/after add /metadata/labels/zone", "p2/after add /spec/nodeSelector/pool"});
 }
 
 TEST_CASE("engine: a PolicyException skips the rules it names, where it matches") {
