@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/text.h"
 #include "json/pointer.h"
 
 namespace billet::json {
@@ -283,23 +284,6 @@ bool jsonEqual(const Value& a, const Value& b) {
   }
 }
 
-// Text from the patch for a one-line error: control characters become \u00XX.
-std::string printable(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 15]};
-      out.append(esc, 6);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // Array indices in pointers: "0" or digits without a leading zero.
 bool parseIndex(const std::string& token, std::size_t& index) {
   if (token.empty() || (token.size() > 1 && token[0] == '0')) return false;
@@ -348,7 +332,7 @@ Value* Applier::resolve(const std::vector<std::string>& tokens, std::size_t coun
       std::size_t index;
       if (!parseIndex(t, index)) {
         if (t == "-") return failNull("path not found (\"-\" is past the end of the array)");
-        return failNull("invalid array index \"" + printable(t) + "\"");
+        return failNull("invalid array index \"" + base::oneLine(t) + "\"");
       }
       if (index >= cur->asArray().size()) return failNull("array index " + t + " out of range");
       cur = &cur->asArray()[index];
@@ -381,7 +365,8 @@ bool Applier::add(const std::vector<std::string>& tokens, Value value) {
       return true;
     }
     std::size_t index;
-    if (!parseIndex(last, index)) return fail("invalid array index \"" + printable(last) + "\"");
+    if (!parseIndex(last, index))
+      return fail("invalid array index \"" + base::oneLine(last) + "\"");
     if (index > a.size()) return fail("array index " + last + " out of range");
     a.insert(a.begin() + static_cast<std::ptrdiff_t>(index), std::move(value));
     return true;
@@ -410,7 +395,7 @@ bool Applier::remove(const std::vector<std::string>& tokens, Value* removed) {
     std::size_t index;
     if (!parseIndex(last, index)) {
       if (last == "-") return fail("path not found (\"-\" is past the end of the array)");
-      return fail("invalid array index \"" + printable(last) + "\"");
+      return fail("invalid array index \"" + base::oneLine(last) + "\"");
     }
     if (index >= a.size()) return fail("array index " + last + " out of range");
     if (removed) *removed = std::move(a[index]);
@@ -467,7 +452,7 @@ bool Applier::applyOne(const Value& op) {
     if (!remove(from_, &moved)) return false;
     return add(path_, std::move(moved));
   }
-  return fail("unknown op \"" + printable(kind) + "\"");
+  return fail("unknown op \"" + base::oneLine(kind) + "\"");
 }
 
 std::string Applier::run(const Value& patch) {
@@ -480,7 +465,7 @@ std::string Applier::run(const Value& patch) {
     const Value* name = stringMember(op, "op");
     const Value* path = stringMember(op, "path");
     if (name && path)
-      where += " (" + printable(name->asString()) + " " + printable(path->asString()) + ")";
+      where += " (" + base::oneLine(name->asString()) + " " + base::oneLine(path->asString()) + ")";
     if (!applyOne(op)) return where + ": " + error_;
   }
   return {};

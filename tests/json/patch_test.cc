@@ -498,7 +498,7 @@ TEST_CASE("apply: move into a key that merely shares a prefix is allowed") {
 TEST_CASE("apply: errors stay on one line") {
   const std::string err =
       applyText(R"({})", R"([{"op":"replace","path":"/line\nbreak","value":1}])");
-  CHECK(err == "op 0 (replace /line\\u000abreak): path not found");
+  CHECK(err == "op 0 (replace /line\\nbreak): path not found");
   CHECK(err.find('\n') == std::string::npos);
 }
 
