@@ -2,7 +2,8 @@
 //
 // Loading must succeed or fail with errors that are each one line naming the file; it never
 // crashes or hangs. A set that loads is then evaluated against a GPU Deployment, so compiled
-// paths, conditions and actions run too; diff(object, mutated) must reproduce the mutation.
+// paths, conditions and actions run too; diff(object, mutated) must reproduce the mutation, and
+// evaluating with --explain (which follows the object rule by rule) must give the same answer.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -63,5 +64,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   json::Value patched = object;
   if (!json::apply(patched, e.mutate.patch).empty() || patched != e.object)
     fail("the patch does not reproduce the mutated object", "");
+  policy::EvalOptions explain;
+  explain.explain = true;
+  const admission::Evaluation x =
+      admission::evaluate(*loaded.set, req, admission::Stages::kAll, explain);
+  if (x.object != e.object || x.mutate.patch != e.mutate.patch ||
+      x.mutate.allowed != e.mutate.allowed || x.validate.allowed != e.validate.allowed ||
+      x.validate.message != e.validate.message || x.results.size() != e.results.size())
+    fail("--explain changed the answer", e.validate.message + "\n" + x.validate.message);
+  for (std::size_t i = 0; i < e.results.size(); ++i) {
+    const policy::RuleResult &a = e.results[i], &b = x.results[i];
+    if (a.policy != b.policy || a.rule != b.rule || a.outcome != b.outcome ||
+        a.message != b.message)
+      fail("--explain changed a rule's result", a.policy + "/" + a.rule + ": " + a.message);
+  }
+  for (const policy::Change& c : x.changes)
+    if (c.op != "add" && c.op != "replace" && c.op != "remove")
+      fail("--explain recorded an operation that is not a change", c.op + " " + c.pointer);
   return 0;
 }
