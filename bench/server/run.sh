@@ -8,7 +8,8 @@
 # (the AdmissionReview of a GPU Deployment; paths relative to the repository). DURATION (default 10s) and THREADS (wrk threads, default 2) may be
 # set in the environment. Builds nothing; needs wrk, nginx and openssl installed
 # (apt-get install wrk nginx openssl). Loopback only; every run is bounded by DURATION.
-# RUNS (default 1) repeats the four measurements; each run's table is printed.
+# RUNS (default 1) repeats the four measurements; each run's table is printed, with each server's
+# CPU time per response during the 32-connection run (user + system of its processes, from /proc).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -103,15 +104,41 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 
+billet_pid="${pids[0]}" nginx_pid="${pids[1]}"
+# CPU time (user + system, in clock ticks) of a server's processes: billet is one process; nginx
+# is its master and the worker processes under it.
+clk_tck="$(getconf CLK_TCK)"
+server_ticks() {  # name -> "user system"
+  local list p user=0 system=0 u s
+  if [[ "$1" == billet ]]; then list="$billet_pid"; else list="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"; fi
+  for p in $list; do
+    [[ -r /proc/$p/stat ]] || continue
+    # Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
+    read -r u s < <(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12, $13}')
+    user=$((user + u)) system=$((system + s))
+  done
+  echo "$user $system"
+}
+
 export BILLET_REVIEW="$review"
 run_wrk() {  # name url conns [--latency]
-  local out="$tmp/$1-$3.txt" threads="$wrk_threads"
+  local out="$tmp/$1-$3.txt" threads="$wrk_threads" before
   # The latency run uses one wrk thread: on a small machine the load generator competes with
   # the server for cores, and a second wrk thread only adds queueing to the tail.
   [[ -n "${4:-}" ]] && threads=1
+  before="$(server_ticks "$1")"
   wrk -t"$threads" -c"$3" -d"$duration" ${4:-} -s "$root/bench/server/post.lua" "$2" >"$out" 2>&1 ||
     { cat "$out" >&2; die "wrk failed for $1"; }
+  echo "cpu_ticks: $before $(server_ticks "$1")" >>"$out"
   echo "$out"
+}
+# The server's CPU time per response in µs (user + system, then each): what a request costs it,
+# whatever the load generator took of the same cores.
+cpu_us() {  # wrk output [user|system]
+  awk -v hz="$clk_tck" -v part="${2:-all}" '/requests in/{n=$1}
+    /^cpu_ticks:/{u=$4-$2; s=$5-$3}
+    END{ if (n == 0) exit; t = part == "user" ? u : part == "system" ? s : u + s
+         printf "%.1f", t * 1000000 / hz / n }' "$1"
 }
 rps() { grep -o 'Requests/sec: *[0-9.]*' "$1" | awk '{print $2}'; }
 p99() { awk '$1=="99%"{print $2}' "$1"; }
@@ -142,6 +169,10 @@ for run in $(seq 1 "$runs"); do
   printf '%-28s %14s %14s %8s\n' "req/s, 8 connections" "$(rps "$b8")" "$(rps "$n8")" \
     "$(awk -v a="$(rps "$b8")" -v b="$(rps "$n8")" 'BEGIN{printf "%.2f", a/b}')"
   printf '%-28s %14s %14s %8s\n' "p99 latency µs, 8 conns" "$bp" "$np" "$pratio"
+  printf '%-28s %14s %14s %8s\n' "server CPU µs/req, 32 conns" "$(cpu_us "$b32")" "$(cpu_us "$n32")" \
+    "$(awk -v a="$(cpu_us "$b32")" -v b="$(cpu_us "$n32")" 'BEGIN{ if (b > 0) printf "%.2f", a/b }')"
+  printf '%-28s %14s %14s\n' "  of which user / system" "$(cpu_us "$b32" user) / $(cpu_us "$b32" system)" \
+    "$(cpu_us "$n32" user) / $(cpu_us "$n32" system)"
   printf '%-28s %14s %14s\n' "errors / non-200" "$(( $(errors "$b32") + $(errors "$b8") ))" \
     "$(( $(errors "$n32") + $(errors "$n8") ))"
   if awk -v r="$ratio32" -v p="$bp" -v q="$pratio" 'BEGIN{exit !(r >= 0.6 && p < 1000 && q <= 2)}'; then
