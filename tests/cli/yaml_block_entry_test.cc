@@ -16,6 +16,7 @@
 #include "cli/yaml_list_split.h"
 #include "cli/yaml_stream.h"
 #include "json/write.h"
+#include "tests/cli/seeded_random.h"
 
 using billet::cli::readBlockEntry;
 namespace json = billet::json;
@@ -277,15 +278,8 @@ TEST_CASE("yaml block entry: random entries read as yaml-cpp reads them, or are 
       "a",     "b",   "a",       "yes", "0755", "~",  "f:spec", ".", "k:{\"name\":\"c\"}",
       "\"q\"", "'s'", "\"a b\"", "-k",  "a b",  "x ", "?",      "-", "'open",
       "a#b",   "<<"};
-  std::uint64_t state = std::getenv("BILLET_YAML_SEED")
-                            ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10)
-                            : 0x2545F4914F6CDD1Dull;
-  auto next = [&state] {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  };
+  billet::cli::testing::SeededRandom random(0x2545F4914F6CDD1Dull);
+  auto next = [&random] { return random.next(); };
   auto pick = [&next](const std::vector<std::string>& from) { return from[next() % from.size()]; };
   // An indentation, sometimes one off.
   auto indent = [&next](int n) {

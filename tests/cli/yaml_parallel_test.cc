@@ -9,6 +9,7 @@
 
 #include "cli/yaml_list_split.h"
 #include "cli/yaml_stream.h"
+#include "tests/cli/seeded_random.h"
 #include "tests/cli/stream_events.h"
 
 using billet::cli::readYamlStream;
@@ -262,15 +263,8 @@ TEST_CASE("yaml parallel: random streams of List-like lines read the same as on 
                                           "- o: \"esc\\",
                                           "    \\ aped\"",
                                           "  \\\"q"};
-  std::uint64_t state = std::getenv("BILLET_YAML_SEED")
-                            ? std::strtoull(std::getenv("BILLET_YAML_SEED"), nullptr, 10)
-                            : 0x9E3779B97F4A7C15ull;
-  auto next = [&state] {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  };
+  billet::cli::testing::SeededRandom random(0x9E3779B97F4A7C15ull);
+  auto next = [&random] { return random.next(); };
   int parallelRead = 0;
   const int rounds =
       std::getenv("BILLET_YAML_ROUNDS") ? std::atoi(std::getenv("BILLET_YAML_ROUNDS")) : 1500;
