@@ -38,7 +38,7 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
       // The API server rejects the request: nothing is patched or generated.
       e.mutate.allowed = false;
       e.mutate.message = std::move(m.denyMessage);
-      if (request.object) e.object = *request.object;
+      if (request.object) e.object = json::Value::lazyCopyOf(*request.object);
     } else {
       if (request.object) e.mutate.patch = json::diffFromCopy(*request.object, m.object);
       e.object = std::move(m.object);

@@ -46,7 +46,9 @@ struct Evaluation {
   // Per rule, in stage order: mutate, validate, generate.
   std::vector<policy::RuleResult> results;
   // The object after mutation as the API server would store it: the request's object when
-  // mutate changed nothing or was refused; null when mutate did not run (kValidate).
+  // mutate changed nothing or was refused; null when mutate did not run (kValidate). Where no
+  // rule changed it, it reads from the request's object (policy::MutateOutcome::object): it is
+  // valid as long as that object is, and a copy of it owns everything.
   json::Value object;
   std::vector<policy::Change> changes;  // with EvalOptions::explain
   std::vector<std::string> notes;       // notices for lint, "policy/rule: ..."

@@ -198,6 +198,8 @@ struct ScanFrame {
 
 struct BuildFrame {
   Value* container;
+  Object* members;          // the container's, when it is an object
+  Array* elements;          // the container's, when it is an array
   std::uint32_t remaining;  // children still to build
   std::uint64_t keyFilter;  // objects: one bit per key hash seen so far
 };
@@ -665,7 +667,7 @@ class Builder {
 
 // The slot for the value of member `key`: a new member, or the earlier one for a repeated key.
 Value* Builder::memberSlot(BuildFrame& frame, std::string_view key) {
-  Object& members = frame.container->asObject();
+  Object& members = *frame.members;
   if (members.size() < kInlineDuplicateCheck) {
     const std::uint64_t bit = keyBit(key);
     if (frame.keyFilter & bit) {
@@ -710,17 +712,21 @@ void Builder::run(Value& root) {
         BILLET_FILL(slot, Value::string(StringFrom{stringOf(t)}));
         break;
       case Kind::kArray: {
-        Array elements;
-        elements.reserve(t.a);
-        BILLET_FILL(slot, Value::array(std::move(elements)));
-        if (t.a > 0) frames_.push() = BuildFrame{slot, t.a, 0};
+        BILLET_FILL(slot, Value::array());
+        if (t.a > 0) {
+          Array* elements = slot->ifArray();
+          elements->reserve(t.a);
+          frames_.push() = BuildFrame{slot, nullptr, elements, t.a, 0};
+        }
         break;
       }
       case Kind::kObject: {
-        Object members;
-        members.reserve(t.a);
-        BILLET_FILL(slot, Value::object(std::move(members)));
-        if (t.a > 0) frames_.push() = BuildFrame{slot, t.a, 0};
+        BILLET_FILL(slot, Value::object());
+        if (t.a > 0) {
+          Object* members = slot->ifObject();
+          members->reserve(t.a);
+          frames_.push() = BuildFrame{slot, members, nullptr, t.a, 0};
+        }
         break;
       }
     }
@@ -729,18 +735,18 @@ void Builder::run(Value& root) {
       if (frames_.empty()) return;
       BuildFrame& top = frames_.back();
       if (top.remaining == 0) {
-        if (top.container->isObject() && top.container->size() > kInlineDuplicateCheck) {
-          dedupeObject(top.container->asObject());
+        if (top.members && top.members->size() > kInlineDuplicateCheck) {
+          dedupeObject(*top.members);
           indexMembers(*top.container);  // lookups in a large object are then hashed
         }
         frames_.pop();
         continue;
       }
       --top.remaining;
-      if (top.container->isObject()) {
+      if (top.members) {
         slot = memberSlot(top, stringOf(tokens_[next++]));
       } else {
-        slot = &top.container->asArray().emplace_back();
+        slot = &top.elements->emplace_back();
       }
       break;
     }

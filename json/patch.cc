@@ -122,6 +122,9 @@ inline bool sameScalar(const Value& a, const Value& b) {
 }
 
 void Differ::compare(const Value& from, const Value& to) {
+  // A lazy copy's value that reads as the original's very value (json::Value::lazyCopyOf),
+  // wherever it has been moved: equal.
+  if (to.readsAs(from)) return;
   if (skipUntouched_) {
     if (!to.touched()) return;
     if (to.replaced()) {

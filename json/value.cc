@@ -85,21 +85,62 @@ void indexMembers(Value& object) {
   index.indexed = static_cast<std::uint32_t>(o.size());
 }
 
-Value::Value(const Value& other) : v_(other.v_) {
-  // The marks live in the low bits of the index's address (value.h).
-  static_assert(alignof(KeyIndex) > kMarks);
-  if (other.index()) setIndex(new KeyIndex(*other.index()));
+// A copy owns everything: a lazy copy's borrowed values are copied from their originals (the
+// copy of each member or element resolves its own).
+Value::Value(const Value& other) : v_(other.self().v_) {
+  // The flags live in the low bits of the index's or the original's address (value.h).
+  static_assert(alignof(KeyIndex) > kFlags && alignof(Value) > kFlags);
+  if (other.self().index()) setIndex(new KeyIndex(*other.self().index()));
 }
 
 Value& Value::operator=(const Value& other) {
   if (this == &other) return *this;
+  const Value& from = other.self();
   // Copied before v_ is assigned: `other` may be a member of this value (v = v["spec"]).
   std::unique_ptr<KeyIndex> index =
-      other.index() ? std::make_unique<KeyIndex>(*other.index()) : nullptr;
-  v_ = other.v_;
+      from.index() ? std::make_unique<KeyIndex>(*from.index()) : nullptr;
+  v_ = from.v_;
   setIndex(index.release());
   bits_ |= kMarks;
   return *this;
+}
+
+Value Value::lazyCopyOf(const Value& original) {
+  Value copy;
+  borrowInto(copy, original);
+  return copy;
+}
+
+void Value::borrowInto(Value& slot, const Value& original) {
+  slot.bits_ = reinterpret_cast<std::uintptr_t>(&original.self()) | kBorrowed;  // untouched
+}
+
+// One level of the original is copied: scalars whole, containers as members or elements that
+// borrow the original's. The marks stay as they were (an unchanged value is untouched); the
+// caller is about to touch it.
+void Value::materialize() {
+  const Value& from = self();
+  Content content;
+  if (const Object* o = std::get_if<Object>(&from.v_)) {
+    // Each member or element is made in its slot (reserved: nothing moves), as moving a Value
+    // would mark it replaced.
+    Object& members = content.emplace<Object>();
+    members.reserve(o->size());
+    for (const Member& m : *o) {
+      Member& to = members.emplace_back();
+      to.key = m.key;
+      borrowInto(to.value, m.value);
+    }
+  } else if (const Array* a = std::get_if<Array>(&from.v_)) {
+    Array& elements = content.emplace<Array>();
+    elements.reserve(a->size());
+    for (const Value& e : *a) borrowInto(elements.emplace_back(), e);
+  } else {
+    content = from.v_;
+  }
+  KeyIndex* index = from.index() ? new KeyIndex(*from.index()) : nullptr;  // same member order
+  v_ = std::move(content);
+  bits_ = reinterpret_cast<std::uintptr_t>(index) | (bits_ & kMarks);
 }
 
 const Value* Value::indexedFind(std::string_view key) const {
@@ -114,15 +155,18 @@ const Value* Value::indexedFind(std::string_view key) const {
 }
 
 const Value* Value::find(std::string_view key) const {
-  if (!isObject()) return nullptr;
-  const Object& o = std::get<Object>(v_);
-  if (const KeyIndex* i = index(); i && i->indexed == o.size()) return indexedFind(key);
+  const Value& v = self();
+  const Object* found = std::get_if<Object>(&v.v_);
+  if (!found) return nullptr;
+  const Object& o = *found;
+  if (const KeyIndex* i = v.index(); i && i->indexed == o.size()) return v.indexedFind(key);
   for (const Member& m : o)
     if (sameKey(m.key, key)) return &m.value;
   return nullptr;
 }
 
 Value* Value::find(std::string_view key) {
+  own();
   touch();
   if (!isObject()) return nullptr;
   const Object& o = std::get<Object>(v_);
@@ -134,6 +178,7 @@ Value* Value::find(std::string_view key) {
 }
 
 Value& Value::operator[](std::string_view key) {
+  own();
   touch();
   if (!isObject()) {
     v_ = Object{};
@@ -178,6 +223,7 @@ void Value::moveMember(Member& from, Member& to) {
 }
 
 Value& Value::push(Value v) {
+  own();
   if (!isArray()) {
     v_ = Array{};
     setIndex(nullptr);
@@ -194,7 +240,10 @@ std::size_t Value::size() const {
 }
 
 // Objects compare as sets of members (order-insensitive), as JSON defines them.
-bool operator==(const Value& a, const Value& b) {
+bool operator==(const Value& lhs, const Value& rhs) {
+  if (lhs.readsAs(rhs)) return true;
+  const Value& a = lhs.self();
+  const Value& b = rhs.self();
   if (a.type() != b.type()) return false;
   if (a.type() != Type::kObject) return a.v_ == b.v_;
   const Object& x = a.asObject();

@@ -494,7 +494,8 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
                      const EvalOptions& options) {
   MutateOutcome out;
   if (req.object) {
-    out.object = *req.object;
+    // Copied only where the rules change it; it reads from the request's object elsewhere.
+    out.object = json::Value::lazyCopyOf(*req.object);
     // What the rules do not reach stays unmarked, and the patch skips it (json::diffFromCopy).
     json::markUntouched(out.object);
   }

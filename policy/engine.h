@@ -32,8 +32,10 @@ struct EvalOptions {
 };
 
 struct MutateOutcome {
-  // The final object (equal to the input when nothing changed): a copy of the request's object
-  // on which only what the rules reached for change is touched(), for json::diffFromCopy.
+  // The final object (equal to the input when nothing changed): a lazy copy of the request's
+  // object (json::Value::lazyCopyOf) on which only what the rules reached for change is
+  // touched(), for json::diffFromCopy. It reads from the request's object where nothing changed,
+  // so it must not outlive it.
   json::Value object;
   std::vector<RuleResult> results;
   std::vector<Change> changes;     // with EvalOptions::explain

@@ -502,19 +502,24 @@ TEST_CASE("apply: errors stay on one line") {
   CHECK(err.find('\n') == std::string::npos);
 }
 
-// diffFromCopy(original, copy) after `change` on a copy marked untouched: the same patch as
-// diff(original, copy), which applied to the original gives the changed copy.
+// diffFromCopy(original, copy) after `change` on a copy marked untouched, a full one and a lazy
+// one (Value::lazyCopyOf): the same patch as diff(original, copy), which applied to the original
+// gives the changed copy.
 void checkDiffFromCopy(std::string_view original, void (*change)(Value&)) {
   INFO("original: " << original);
   const Value a = json(original);
-  Value b = a;
-  billet::json::markUntouched(b);
-  change(b);
-  const Value patch = billet::json::diffFromCopy(a, b);
-  CHECK(write(patch) == write(diff(a, b)));
-  Value patched = a;
-  REQUIRE(apply(patched, patch) == "");
-  CHECK(patched == b);
+  for (bool lazy : {false, true}) {
+    INFO("lazy copy: " << lazy);
+    Value b = lazy ? Value::lazyCopyOf(a) : a;
+    billet::json::markUntouched(b);
+    change(b);
+    const Value patch = billet::json::diffFromCopy(a, b);
+    CHECK(write(patch) == write(diff(a, b)));
+    Value patched = a;
+    REQUIRE(apply(patched, patch) == "");
+    CHECK(patched == b);
+    CHECK(a == json(original));  // the original is only read
+  }
 }
 
 TEST_CASE("diffFromCopy: the same patch as diff for changes made through each accessor") {
@@ -559,6 +564,21 @@ TEST_CASE("diffFromCopy: the same patch as diff for changes made through each ac
   });
   checkDiffFromCopy(doc, [](Value& v) { v = json(R"({"kind":"Other"})"); });
   checkDiffFromCopy(doc, [](Value& v) { v["spec"] = v["spec"]["template"]; });
+  checkDiffFromCopy(doc, [](Value& v) {
+    // Elements that read as the original's are shifted (an insert), copied whole, and changed.
+    Value& c = v["spec"]["template"]["spec"]["containers"];
+    Value first = c.asArray()[0];
+    c.asArray().insert(c.asArray().begin() + 1, first);
+    c.asArray()[2]["image"] = Value::string("w");
+    c.push(c.asArray()[0]);
+  });
+  checkDiffFromCopy(doc, [](Value& v) {
+    // Every kind of scalar reached for change, then set to what it was.
+    Value& spec = v["spec"];
+    spec["replicas"] = Value::number(2);
+    spec["template"]["spec"]["tolerations"].asArray()[0].find("key")->asString();
+    v["metadata"]["name"].asString() = "web";
+  });
 }
 
 TEST_CASE("diffFromCopy: what was never reached for change is not compared") {

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "json/parse.h"
+
 using billet::json::Member;
 using billet::json::Object;
 using billet::json::Value;
@@ -219,4 +221,89 @@ TEST_CASE("value: touched marks what was reached for change, and the values abov
   billet::json::markUntouched(list);
   CHECK(list.ifArray() != nullptr);
   CHECK(list.touched());
+}
+
+TEST_CASE("value: a lazy copy reads as its original and copies only what is changed") {
+  const Value original = billet::json::parse(
+      R"({"metadata":{"name":"web","labels":{"app":"web"}},"spec":{"replicas":2,)"
+      R"("template":{"spec":{"containers":[{"name":"a","image":"x"}],"nodeSelector":{}}}}})").value;
+  Value copy = Value::lazyCopyOf(original);
+  billet::json::markUntouched(copy);
+  const Value& read = copy;
+
+  // Reads go to the original: the very same values, nothing copied, nothing marked.
+  CHECK(read == original);
+  CHECK(read.find("spec") == original.find("spec"));
+  CHECK(read.find("spec")->find("replicas")->asNumberText() == "2");
+  CHECK(read.size() == 2);
+  CHECK(read.type() == billet::json::Type::kObject);
+  CHECK_FALSE(read.touched());
+
+  // A change copies the objects on the way to it; what is beside them still reads the original.
+  copy["spec"]["template"]["spec"]["nodeSelector"]["gpu"] = Value::string("true");
+  CHECK(read.find("spec") != original.find("spec"));
+  CHECK(read.touched());
+  CHECK(read.find("spec")->touched());
+  CHECK_FALSE(read.find("spec")->replaced());
+  CHECK_FALSE(read.find("metadata")->touched());
+  CHECK(&read.find("metadata")->asObject() == &original.find("metadata")->asObject());
+  CHECK(read.find("spec")->find("template")->find("spec")->find("containers")->asArray().data() ==
+        original.find("spec")->find("template")->find("spec")->find("containers")->asArray().data());
+  CHECK_FALSE(original.find("spec")->find("template")->find("spec")->find("nodeSelector")->find("gpu"));
+  CHECK(read.find("spec")->find("template")->find("spec")->find("nodeSelector")->find("gpu")
+            ->asString() == "true");
+  CHECK_FALSE(read == original);
+
+  // Each non-const accessor copies the value it acts on first.
+  copy.find("metadata")->find("labels")->erase("app");
+  CHECK(original.find("metadata")->find("labels")->find("app"));
+  copy["metadata"]["name"].asString() += "-2";
+  CHECK(original.find("metadata")->find("name")->asString() == "web");
+  CHECK(read.find("metadata")->find("name")->asString() == "web-2");
+  Value& containers = *copy.find("spec")->find("template")->find("spec")->find("containers");
+  containers.push(Value::object());
+  containers.asArray()[0].set("image", Value::string("y"));
+  CHECK(original.find("spec")->find("template")->find("spec")->find("containers")->size() == 1);
+  CHECK(read.find("spec")->find("template")->find("spec")->find("containers")->size() == 2);
+
+  // A copy of a lazy copy owns everything: it outlives the original.
+  Value owned;
+  {
+    const Value temporary = original;
+    Value lazy = Value::lazyCopyOf(temporary);
+    lazy["spec"]["replicas"] = Value::number(5);
+    owned = lazy;
+    Value constructed(lazy);
+    CHECK(constructed == lazy);
+  }
+  CHECK(owned.find("spec")->find("replicas")->asNumberText() == "5");
+  CHECK(owned.find("metadata")->find("labels")->find("app")->asString() == "web");
+
+  // Moving keeps reading the original; a lazy copy of a lazy copy reads the first original.
+  Value moved = std::move(copy);
+  CHECK(moved.find("metadata")->find("name")->asString() == "web-2");
+  const Value second = Value::lazyCopyOf(moved);
+  const Value& movedRead = moved;
+  CHECK(second == moved);
+  CHECK(second.find("spec")->find("template")->find("spec")->find("containers") ==
+        movedRead.find("spec")->find("template")->find("spec")->find("containers"));
+  CHECK(second.find("spec")->find("replicas")->readsAs(*original.find("spec")->find("replicas")));
+}
+
+TEST_CASE("value: a lazy copy of a large object keeps its key index") {
+  Object members;
+  for (int i = 0; i < 100; ++i)
+    members.push_back(Member{"k" + std::to_string(i), Value::number(i)});
+  Value big = Value::object(std::move(members));
+  Value root = Value::object();
+  root.set("big", big);
+  Value copy = Value::lazyCopyOf(root);
+  copy["big"]["k99"] = Value::number(-1);
+  copy["big"]["k100"] = Value::number(100);
+  const Value& read = copy;
+  CHECK(read.find("big")->find("k99")->asNumberText() == "-1");
+  CHECK(read.find("big")->find("k100")->asNumberText() == "100");
+  CHECK(read.find("big")->find("k42")->asNumberText() == "42");
+  CHECK(root.find("big")->find("k99")->asNumberText() == "99");
+  CHECK_FALSE(root.find("big")->find("k100"));
 }
