@@ -122,9 +122,6 @@ inline bool sameScalar(const Value& a, const Value& b) {
 }
 
 void Differ::compare(const Value& from, const Value& to) {
-  // A lazy copy's value that reads as the original's very value (json::Value::lazyCopyOf),
-  // wherever it has been moved: equal.
-  if (to.readsAs(from)) return;
   if (skipUntouched_) {
     if (!to.touched()) return;
     if (to.replaced()) {
@@ -134,6 +131,9 @@ void Differ::compare(const Value& from, const Value& to) {
       return;
     }
   }
+  // A lazy copy's value that reads as the original's very value (json::Value::lazyCopyOf),
+  // wherever it has been moved: equal.
+  if (to.readsAs(from)) return;
   if (from.type() != to.type()) {
     emit("replace", pointer(), &to);
     return;

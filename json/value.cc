@@ -111,6 +111,30 @@ Value Value::lazyCopyOf(const Value& original) {
   return copy;
 }
 
+Value Value::copySharingOriginals(const Value& v) {
+  Value copy;
+  if (v.borrowed()) {
+    borrowInto(copy, v);
+  } else if (const Object* o = std::get_if<Object>(&v.v_)) {
+    Object& members = copy.v_.emplace<Object>();
+    members.reserve(o->size());
+    for (const Member& m : *o) {
+      Member& to = members.emplace_back();
+      to.key = m.key;
+      to.value = copySharingOriginals(m.value);
+    }
+    if (v.index()) copy.setIndex(new KeyIndex(*v.index()));
+  } else if (const Array* a = std::get_if<Array>(&v.v_)) {
+    Array& elements = copy.v_.emplace<Array>();
+    elements.reserve(a->size());
+    for (const Value& e : *a) elements.emplace_back() = copySharingOriginals(e);
+  } else {
+    copy.v_ = v.v_;
+  }
+  copy.bits_ |= kMarks;
+  return copy;
+}
+
 void Value::borrowInto(Value& slot, const Value& original) {
   slot.bits_ = reinterpret_cast<std::uintptr_t>(&original.self()) | kBorrowed;  // untouched
 }

@@ -62,6 +62,11 @@ class Value {
   //   change while they live. Copying a lazy copy (constructor or assignment) makes a full copy
   //   that owns everything and depends on nothing; only moves keep reading from `original`.
   static Value lazyCopyOf(const Value& original);
+  // A full copy of `v`, except that what in `v` still reads from a lazy copy's original keeps
+  // reading from it: only what was changed in `v` is copied. For snapshots of a working copy
+  // while it is being changed (the object before a rule, to undo or explain it); the same
+  // lifetime rule as lazyCopyOf's applies to the originals. Every value in it is replaced().
+  static Value copySharingOriginals(const Value& v);
 
   Type type() const { return static_cast<Type>(self().v_.index()); }
   bool isNull() const { return type() == Type::kNull; }

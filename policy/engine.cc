@@ -160,7 +160,8 @@ std::string describePatch(const json::Value& ops) {
 // since: what is untouched now was unchanged through every rule, so equals `before` where it is,
 // and the diff skips it. `before` follows the rules by having their operations applied when they
 // only add (a label, a toleration: members and elements are appended on both sides, so the order
-// stays that of `after`), and by a copy otherwise. With many policies on one object (lint always
+// stays that of `after`), and by a copy otherwise (json::Value::copySharingOriginals: what the rules
+// have not changed is not copied). With many policies on one object (lint always
 // explains), a copy of the object per rule made the object's size times the number of rules.
 void explainRule(json::Value& before, const json::Value& after, const CompiledPolicy& p,
                  const Rule& r, const std::vector<std::string>& detail, std::vector<Change>& out) {
@@ -173,7 +174,8 @@ void explainRule(json::Value& before, const json::Value& after, const CompiledPo
     onlyAdds = onlyAdds && out.back().op == "add";
   }
   if (ops.size() == 0) return;
-  if (!onlyAdds || !json::apply(before, ops).empty()) before = after;
+  if (!onlyAdds || !json::apply(before, ops).empty())
+    before = json::Value::copySharingOriginals(after);
 }
 
 // On UPDATE of a Pod the API server accepts changes to metadata and new tolerations, and refuses
@@ -232,7 +234,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
   reserveResults(out.results, policies, std::nullopt);
   // With --explain, the object as the next rule will find it (explainRule).
   std::optional<json::Value> explained;
-  if (options.explain) explained = work;
+  if (options.explain) explained = json::Value::copySharingOriginals(work);
   for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
@@ -265,12 +267,12 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       // something needs it: a pod update's allowed changes, or undoing the rule.
       bool audit = mode == Mode::Audit;
       json::Value scratch;
-      if (audit) scratch = work;
+      if (audit) scratch = json::Value::copySharingOriginals(work);
       json::Value& target = audit ? scratch : work;
       // The rule acts on each pod template in turn, found again on the object as it is now.
       PodTemplates now(kinds, req.group, req.kind, &target);
       bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, views(now), options));
-      if (kept) scratch = work;
+      if (kept) scratch = json::Value::copySharingOriginals(work);
       MutateContext ctx{target, req, set.settings, r.overwrite};
       ctx.kindHasPods = now.kindHasPods();
       std::string skipped, error;

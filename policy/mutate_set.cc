@@ -124,7 +124,7 @@ class PatchAction final : public MutateAction {
   // The operations apply to a copy, swapped in only when all of them applied: a patch that
   // fails half-way leaves nothing of itself.
   void apply(MutateContext& ctx) const override {
-    json::Value copy = ctx.object;
+    json::Value copy = json::Value::copySharingOriginals(ctx.object);
     if (std::string error = json::apply(copy, ops_); !error.empty()) {
       ctx.error = "patch: " + error;
       return;

@@ -307,3 +307,29 @@ TEST_CASE("value: a lazy copy of a large object keeps its key index") {
   CHECK(root.find("big")->find("k99")->asNumberText() == "99");
   CHECK_FALSE(root.find("big")->find("k100"));
 }
+
+TEST_CASE("value: a copy sharing originals copies what was changed, and is a snapshot") {
+  const Value original = billet::json::parse(
+      R"({"metadata":{"name":"web"},"spec":{"replicas":2,"containers":[{"name":"a"}]}})").value;
+  Value work = Value::lazyCopyOf(original);
+  work["metadata"]["name"] = Value::string("web-1");
+  const Value snapshot = Value::copySharingOriginals(work);
+  CHECK(snapshot == work);
+  // The parts still read from the original are shared, the changed ones copied.
+  CHECK(snapshot.find("spec")->readsAs(*original.find("spec")));
+  CHECK_FALSE(snapshot.find("metadata")->readsAs(*work.find("metadata")));
+  CHECK(snapshot.replaced());
+  // Later changes to the working copy do not reach the snapshot.
+  work["metadata"]["name"] = Value::string("web-2");
+  work["spec"]["containers"].push(Value::object());
+  work["spec"]["replicas"] = Value::number(3);
+  CHECK(snapshot.find("metadata")->find("name")->asString() == "web-1");
+  CHECK(snapshot.find("spec")->find("containers")->size() == 1);
+  CHECK(snapshot.find("spec")->find("replicas")->asNumberText() == "2");
+  // Nor do changes to the snapshot reach the working copy or the original.
+  Value changed = Value::copySharingOriginals(snapshot);
+  changed["spec"]["replicas"] = Value::number(7);
+  CHECK(snapshot.find("spec")->find("replicas")->asNumberText() == "2");
+  CHECK(original.find("spec")->find("replicas")->asNumberText() == "2");
+  CHECK(work.find("spec")->find("replicas")->asNumberText() == "3");
+}
