@@ -1,9 +1,10 @@
 // billet::json::Value — the mutable, insertion-ordered JSON document every layer of billet shares.
 //
-// Admission objects are parsed into a Value, mutated in place by policy actions, and compared with
-// the original to produce one JSON Patch. Object members keep their input order so that printed
-// objects (`lint --patched`) read like the manifests they came from. Numbers keep their text so
-// that `52000` and `1e3` round-trip exactly and quantities compare from the text the user wrote.
+// Admission objects are parsed into a Value, mutated by policy actions on a lazy copy (one that
+// copies only what changes), and compared with the original to produce one JSON Patch. Object
+// members keep their input order so that printed objects (`lint --patched`) read like the
+// manifests they came from. Numbers keep their text so that `52000` and `1e3` round-trip exactly
+// and quantities compare from the text the user wrote.
 //
 //   Value pod = Value::object();
 //   pod["spec"]["nodeSelector"]["nvidia.com/gpu.present"] = Value::string("true");
@@ -61,6 +62,9 @@ class Value {
   //   Lifetime: `original` must outlive the copy, and every value moved out of it, and must not
   //   change while they live. Copying a lazy copy (constructor or assignment) makes a full copy
   //   that owns everything and depends on nothing; only moves keep reading from `original`.
+  //   Pointers: a pointer found through const accessors where the copy is unchanged points into
+  //   `original`, and does not see a change made after it was found: find values again after a
+  //   change (a change can also move them, as in any Value).
   static Value lazyCopyOf(const Value& original);
   // A full copy of `v`, except that what in `v` still reads from a lazy copy's original keeps
   // reading from it: only what was changed in `v` is copied. For snapshots of a working copy
