@@ -7,7 +7,10 @@
 //   - diff(a, a) is empty;
 //   - nlohmann/json's patch() (an independent RFC 6902 implementation) applied to a gives b:
 //     the patch means what billet thinks it means;
-//   - billet's apply of nlohmann/json's diff(a, b) gives b: apply reads patches it did not write.
+//   - billet's apply of nlohmann/json's diff(a, b) gives b: apply reads patches it did not write;
+//   - on a lazy copy of a (json::Value::lazyCopyOf, how mutation works), applying diff(a, b)
+//     gives b and leaves a as it was, and diffFromCopy(a, copy) applied to a, by billet and by
+//     nlohmann/json, gives b: the patch /mutate answers from what the rules touched.
 // Any mismatch aborts with the documents and the patch. Numbers too large for nlohmann/json's
 // doubles (1e400) skip the independent checks.
 #include <cstddef>
@@ -96,6 +99,34 @@ void checkIndependently(const Value& a, const Value& b) {
          show(a, b, theirPatch.value) + "\ngot: " + billet::json::write(doc));
 }
 
+// The working copy mutation changes: a lazy copy of `a`, changed by applying diff(a, b).
+void checkLazyCopy(const Value& a, const Value& b) {
+  const std::string before = billet::json::write(a);
+  const Value patch = billet::json::diff(a, b);
+  Value copy = Value::lazyCopyOf(a);
+  billet::json::markUntouched(copy);
+  const std::string error = billet::json::apply(copy, patch);
+  if (!error.empty())
+    fail("diff(a, b) does not apply to a lazy copy of a", error + "\n" + show(a, b, patch));
+  if (copy != b)
+    fail("apply(diff(a, b), lazy copy of a) != b",
+         show(a, b, patch) + "\ngot: " + billet::json::write(copy));
+  if (billet::json::write(a) != before) fail("changing a lazy copy of a changed a", before);
+  const Value touched = billet::json::diffFromCopy(a, copy);
+  Value doc = a;
+  if (!billet::json::apply(doc, touched).empty() || doc != b)
+    fail("diffFromCopy(a, changed lazy copy) applied to a != b", show(a, b, touched));
+  nlohmann::json na, nb, np;
+  if (!toNlohmann(a, na) || !toNlohmann(b, nb) || !toNlohmann(touched, np)) return;
+  try {
+    if (na.patch(np) != nb)
+      fail("nlohmann/json's patch(a, diffFromCopy(a, copy)) != b", show(a, b, touched));
+  } catch (const nlohmann::json::exception& e) {
+    fail("nlohmann/json cannot apply diffFromCopy(a, copy) to a",
+         std::string(e.what()) + "\n" + show(a, b, touched));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -113,5 +144,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkBillet(a.value, b.value);
   checkBillet(b.value, a.value);
   checkIndependently(a.value, b.value);
+  checkLazyCopy(a.value, b.value);
   return 0;
 }
