@@ -84,7 +84,8 @@ void writeStatus(std::string& out, const std::string& message) {
 }  // namespace
 
 std::string readReview(std::string_view body, Review& review, std::size_t maxValues) {
-  base::Result<json::Value> parsed = json::parse(body, json::kDefaultMaxDepth, maxValues);
+  base::Result<json::Value> parsed =
+      json::parseDeferred(body, review.tape, json::kDefaultMaxDepth, maxValues);
   if (!parsed.ok()) return "malformed JSON: " + parsed.error;
   review.document = std::move(parsed.value);
   return readRequest(review.document, review.request, review.apiVersion);

@@ -2,7 +2,9 @@
 //
 // Any input must parse or fail cleanly. On success the document must survive a round trip:
 // written compactly and parsed again it is equal, and writing that gives the same bytes; the
-// indented form parses to the same document too. As a bonus, a document that is an array of
+// indented form parses to the same document too. parseDeferred (how admission requests are
+// parsed) gives the same error, or the same document, read in a different order (a member found
+// by key first, then the whole written). As a bonus, a document that is an array of
 // two values checks diff/apply: applying diff(a, b) to a must give b.
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +30,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace billet::json;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   billet::base::Result<Value> first = parse(text);
+  {
+    Document document;
+    billet::base::Result<Value> deferred = parseDeferred(text, document);
+    if (deferred.error != first.error)
+      fail("parseDeferred and parse disagree", deferred.error + "\n" + first.error);
+    if (first.ok()) {
+      const Value& v = deferred.value;
+      // Read part of it first: the last member's value, or the last element, is built before
+      // the members or elements around it.
+      if (const Object* o = v.ifObject(); o && !o->empty()) (void)v.find(o->back().key)->size();
+      if (const Array* a = v.ifArray(); a && !a->empty()) (void)a->back().size();
+      if (write(v) != write(first.value)) fail("parseDeferred wrote differently", write(v));
+      if (!(v == first.value)) fail("parseDeferred gave another document", write(v));
+    }
+  }
   if (!first.ok()) {
     if (!first.value.isNull()) fail("failed parse returned a value", first.error);
     if (first.error.find('\n') != std::string::npos) fail("error spans lines", first.error);

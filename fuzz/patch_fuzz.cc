@@ -10,7 +10,9 @@
 //   - billet's apply of nlohmann/json's diff(a, b) gives b: apply reads patches it did not write;
 //   - on a lazy copy of a (json::Value::lazyCopyOf, how mutation works), applying diff(a, b)
 //     gives b and leaves a as it was, and diffFromCopy(a, copy) applied to a, by billet and by
-//     nlohmann/json, gives b: the patch /mutate answers from what the rules touched.
+//     nlohmann/json, gives b: the patch /mutate answers from what the rules touched. This runs
+//     twice: with a parsed whole, and with a parsed as an admission request is
+//     (json::parseDeferred), its objects and arrays built as the copy and the diff read them.
 // Any mismatch aborts with the documents and the patch. Numbers too large for nlohmann/json's
 // doubles (1e400) skip the independent checks.
 #include <cstddef>
@@ -100,9 +102,11 @@ void checkIndependently(const Value& a, const Value& b) {
 }
 
 // The working copy mutation changes: a lazy copy of `a`, changed by applying diff(a, b).
-void checkLazyCopy(const Value& a, const Value& b) {
-  const std::string before = billet::json::write(a);
-  const Value patch = billet::json::diff(a, b);
+// `a` may be a deferred parse, not read yet: `whole` is the same document parsed whole, for
+// what is computed before the change.
+void checkLazyCopy(const Value& a, const Value& b, const Value& whole) {
+  const std::string before = billet::json::write(whole);
+  const Value patch = billet::json::diff(whole, b);
   Value copy = Value::lazyCopyOf(a);
   billet::json::markUntouched(copy);
   const std::string error = billet::json::apply(copy, patch);
@@ -144,6 +148,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkBillet(a.value, b.value);
   checkBillet(b.value, a.value);
   checkIndependently(a.value, b.value);
-  checkLazyCopy(a.value, b.value);
+  checkLazyCopy(a.value, b.value, a.value);
+  billet::json::Document document;
+  const billet::base::Result<Value> deferred =
+      billet::json::parseDeferred(input.substr(0, sep), document);
+  if (!deferred.ok()) fail("parseDeferred refused what parse accepted", deferred.error);
+  checkLazyCopy(deferred.value, b.value, a.value);
   return 0;
 }

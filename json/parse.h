@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "json/document.h"
 #include "json/value.h"
 
 namespace billet::json {
@@ -24,5 +25,14 @@ inline constexpr std::size_t kNoValueLimit = static_cast<std::size_t>(-1);
 
 base::Result<Value> parse(std::string_view text, int maxDepth = kDefaultMaxDepth,
                   std::size_t maxValues = kNoValueLimit);
+
+// The same checks and errors, but the objects and arrays below the root are built when they are
+// first read, from `into`, which the result and every value taken from it read from
+// (json/document.h: it must outlive them, and one thread at a time reads them). Parsing again
+// into the same Document ends what the previous result reads from. For admission requests,
+// most of whose object no policy reads.
+base::Result<Value> parseDeferred(std::string_view text, Document& into,
+                                  int maxDepth = kDefaultMaxDepth,
+                                  std::size_t maxValues = kNoValueLimit);
 
 }  // namespace billet::json

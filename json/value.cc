@@ -136,7 +136,11 @@ Value Value::copySharingOriginals(const Value& v) {
 }
 
 void Value::borrowInto(Value& slot, const Value& original) {
-  slot.bits_ = reinterpret_cast<std::uintptr_t>(&original.self()) | kBorrowed;  // untouched
+  // A borrowed original's own original, without reading it: a document's value not built yet
+  // stays so until something reads it.
+  const std::uintptr_t from = original.borrowed() ? original.bits_ & ~kFlags
+                                                  : reinterpret_cast<std::uintptr_t>(&original);
+  slot.bits_ = from | kBorrowed;  // untouched
 }
 
 // One level of the original is copied: scalars whole, containers as members or elements that

@@ -1,7 +1,8 @@
 // billet::json::Value — the mutable, insertion-ordered JSON document every layer of billet shares.
 //
-// Admission objects are parsed into a Value, mutated by policy actions on a lazy copy (one that
-// copies only what changes), and compared with the original to produce one JSON Patch. Object
+// Admission objects are parsed into a Value (json::parseDeferred: its objects and arrays are
+// built when first read), mutated by policy actions on a lazy copy (one that copies only what
+// changes), and compared with the original to produce one JSON Patch. Object
 // members keep their input order so that printed objects (`lint --patched`) read like the
 // manifests they came from. Numbers keep their text so that `52000` and `1e3` round-trip exactly
 // and quantities compare from the text the user wrote.
@@ -173,14 +174,24 @@ class Value {
   explicit Value(Object o);
 
   // A lazy copy's unchanged value is borrowed: it holds null, and its last word is the address of
-  // the value it reads as (never itself borrowed) with kBorrowed set, in place of a key index.
+  // the value it reads as with kBorrowed set, in place of a key index. That original is never a
+  // borrowed value itself, except a document's value not built yet (self()).
   bool borrowed() const { return (bits_ & kBorrowed) != 0; }
-  // The value this one reads as: itself, or for a borrowed value the original's.
+  // The value this one reads as: itself, or for a borrowed value the original's. The original
+  // of a value in a Document (json/document.h) may not be built yet: it is then itself
+  // borrowed, from the place in the document's tape it is built from on this first read.
   const Value& self() const {
-    if (borrowed()) [[unlikely]]
-      return *reinterpret_cast<const Value*>(bits_ & ~kFlags);
+    if (borrowed()) [[unlikely]] {
+      const Value& original = *reinterpret_cast<const Value*>(bits_ & ~kFlags);
+      if (original.borrowed()) [[unlikely]]
+        buildDeferred(original);
+      return original;
+    }
     return *this;
   }
+  // Builds a document's value that was not built yet (json/parse.cc).
+  friend void buildDeferred(const Value& unbuilt);
+  friend class DeferredBuilder;  // json/parse.cc
   // Before a change: a borrowed value becomes a copy of its original's own level (json/value.cc).
   void own() {
     if (borrowed()) [[unlikely]]

@@ -26,7 +26,7 @@ fi
 # benchmarks or the cluster peers). ctest -L sanitize then runs every test these binaries hold
 # (tests of binaries not built are not registered). server_e2e_test depends on billet, so the
 # sanitized billet is built too, and the e2e cases start it (e2e_support: BILLET_BINARY_DIR).
-asan_targets=(json_parse_test json_write_test json_value_test json_pointer_test json_patch_test
+asan_targets=(json_parse_test json_document_test json_write_test json_value_test json_pointer_test json_patch_test
   json_base64_test policy_quantity_test policy_path_test policy_condition_test
   policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test

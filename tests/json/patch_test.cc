@@ -505,20 +505,25 @@ TEST_CASE("apply: errors stay on one line") {
 // diffFromCopy(original, copy) after `change` on a copy marked untouched, a full one and a lazy
 // one (Value::lazyCopyOf): the same patch as diff(original, copy), which applied to the original
 // gives the changed copy.
+// The original is parsed whole, and (as an admission request is) with parseDeferred, its
+// objects and arrays built as the change and the diff read them.
 void checkDiffFromCopy(std::string_view original, void (*change)(Value&)) {
   INFO("original: " << original);
-  const Value a = json(original);
-  for (bool lazy : {false, true}) {
-    INFO("lazy copy: " << lazy);
-    Value b = lazy ? Value::lazyCopyOf(a) : a;
-    billet::json::markUntouched(b);
-    change(b);
-    const Value patch = billet::json::diffFromCopy(a, b);
-    CHECK(write(patch) == write(diff(a, b)));
-    Value patched = a;
-    REQUIRE(apply(patched, patch) == "");
-    CHECK(patched == b);
-    CHECK(a == json(original));  // the original is only read
+  for (bool deferred : {false, true}) {
+    for (bool lazy : {false, true}) {
+      INFO("deferred parse: " << deferred << ", lazy copy: " << lazy);
+      billet::json::Document doc;
+      const Value a = deferred ? billet::json::parseDeferred(original, doc).value : json(original);
+      Value b = lazy ? Value::lazyCopyOf(a) : a;
+      billet::json::markUntouched(b);
+      change(b);
+      const Value patch = billet::json::diffFromCopy(a, b);
+      CHECK(write(patch) == write(diff(a, b)));
+      Value patched = a;
+      REQUIRE(apply(patched, patch) == "");
+      CHECK(patched == b);
+      CHECK(a == json(original));  // the original is only read
+    }
   }
 }
 

@@ -1,0 +1,151 @@
+// json::Document and json::parseDeferred (json/document.h): the scan's tokens kept, and values
+// built one level at a time, when they are first read.
+#include "json/document.h"
+
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json/build.h"
+#include "json/parse.h"
+#include "json/scan.h"
+
+namespace billet::json {
+
+using namespace detail;
+
+// What a Document holds: the text (a copy, so that the document does not depend on the
+// caller's buffer), its tokens, and the values built so far below the root.
+struct Tape {
+  // Where a value not built yet will be built from: its container's token.
+  struct Deferred {
+    Tape* tape;
+    std::uint32_t token;
+  };
+  std::string text;
+  std::vector<Token> tokens;
+  std::string decoded;
+  // One per container below the root at most, reserved so that nothing moves: the values read
+  // from these addresses (Value::self()).
+  std::vector<Value> nodes;
+  std::vector<Deferred> deferred;  // nodes[i]'s origin, while it is not built
+  std::size_t containers = 0;      // with children, below the root
+  std::size_t built = 0;           // of those, built so far
+};
+
+Document::Document() = default;
+Document::~Document() = default;
+Document::Document(Document&&) noexcept = default;
+Document& Document::operator=(Document&&) noexcept = default;
+std::size_t Document::containersBuilt() const {
+  return tape_ ? tape_->built : 0;
+}
+std::size_t Document::containers() const {
+  return tape_ ? tape_->containers : 0;
+}
+
+// Builds one level of a document at a time: a container's members or elements, each scalar
+// whole and each non-empty container as a value borrowed from a node that is built when it is
+// first read (Value::self()).
+class DeferredBuilder {
+ public:
+  static void setTape(Document& doc, std::unique_ptr<Tape> tape) { doc.tape_ = std::move(tape); }
+
+  // Builds the level of token `at` into `into` (null).
+  static void build(Tape& tape, std::uint32_t at, Value& into) {
+    const Token* tokens = tape.tokens.data();
+    const char* text = tape.text.data();
+    const char* decoded = tape.decoded.data();
+    const Token& t = tokens[at];
+    if (t.kind != Kind::kObject && t.kind != Kind::kArray) {
+      fillScalar(&into, t, text, decoded);
+      return;
+    }
+    std::uint32_t next = at + 1;
+    // A child: its scalar, an empty container, or a node to build later. Returns the next
+    // token after it.
+    auto fill = [&](Value* slot, std::uint32_t i) -> std::uint32_t {
+      const Token& c = tokens[i];
+      if (c.kind == Kind::kObject || c.kind == Kind::kArray) {
+        if (c.a == 0) {
+          BILLET_FILL(slot, c.kind == Kind::kObject ? Value::object() : Value::array());
+          return i + 1;
+        }
+        if (tape.nodes.size() == tape.nodes.capacity()) [[unlikely]] {
+          // Cannot happen (a node per container at most), but a node must never move.
+          ++tape.built;
+          build(tape, i, *slot);
+          return c.b;
+        }
+        tape.nodes.emplace_back();
+        tape.deferred.push_back(Tape::Deferred{&tape, i});
+        Value& node = tape.nodes.back();
+        node.bits_ = reinterpret_cast<std::uintptr_t>(&tape.deferred.back()) | Value::kBorrowed;
+        slot->bits_ = reinterpret_cast<std::uintptr_t>(&node) | Value::kBorrowed;
+        return c.b;
+      }
+      fillScalar(slot, c, text, decoded);
+      return i + 1;
+    };
+    if (t.kind == Kind::kArray) {
+      BILLET_FILL(&into, Value::array());
+      Array& elements = std::get<Array>(into.v_);
+      elements.reserve(t.a);
+      for (std::uint32_t k = 0; k < t.a; ++k) next = fill(&elements.emplace_back(), next);
+      return;
+    }
+    BILLET_FILL(&into, Value::object());
+    Object& members = std::get<Object>(into.v_);
+    members.reserve(t.a);
+    std::uint64_t keyFilter = 0;
+    for (std::uint32_t k = 0; k < t.a; ++k) {
+      Value* slot = memberSlot(members, keyFilter, stringOf(tokens[next], text, decoded));
+      next = fill(slot, next + 1);
+    }
+    if (members.size() > kInlineDuplicateCheck) {
+      dedupeObject(members);
+      indexMembers(into);
+    }
+  }
+
+  // A node read for the first time.
+  static void build(const Value& unbuilt) {
+    Value& node = const_cast<Value&>(unbuilt);  // a Document is read by one thread at a time
+    const auto& from = *reinterpret_cast<const Tape::Deferred*>(node.bits_ & ~Value::kFlags);
+    node.bits_ = Value::kMarks;  // a null value, as the slot of a build
+    ++from.tape->built;
+    build(*from.tape, from.token, node);
+  }
+};
+
+void buildDeferred(const Value& unbuilt) {
+  DeferredBuilder::build(unbuilt);
+}
+
+base::Result<Value> parseDeferred(std::string_view text, Document& into, int maxDepth,
+                                  std::size_t maxValues) {
+  ScanScratch& scratch = threadScanScratch();
+  base::Result<Value> result = guardedParse(text, [&](base::Result<Value>& root) {
+    auto tape = std::make_unique<Tape>();
+    tape->text.assign(text.data(), text.size());
+    std::size_t containers = 0;
+    if (!scan(tape->text, maxDepth, maxValues, scratch, root.error, containers)) return;
+    tape->tokens.assign(scratch.tokens.data(), scratch.tokens.data() + scratch.tokens.size());
+    tape->decoded = scratch.decoded;
+    tape->nodes.reserve(containers);
+    tape->deferred.reserve(containers);
+    const Token& top = tape->tokens[0];
+    const bool topHasChildren =
+        (top.kind == Kind::kObject || top.kind == Kind::kArray) && top.a > 0;
+    tape->containers = containers - (topHasChildren ? 1 : 0);
+    DeferredBuilder::build(*tape, 0, root.value);
+    DeferredBuilder::setTape(into, std::move(tape));
+  });
+  scratch.reset();
+  return result;
+}
+
+}  // namespace billet::json
