@@ -22,7 +22,7 @@
 
 namespace billet::json {
 
-struct Tape;  // json/parse.cc
+struct Tape;  // json/document.cc
 
 class Document {
  public:
@@ -38,7 +38,7 @@ class Document {
   std::size_t containers() const;
 
  private:
-  friend class DeferredBuilder;  // json/parse.cc
+  friend class DeferredBuilder;  // json/document.cc
   // On the heap, so that the values reading from it can keep its address while the Document
   // itself moves.
   std::unique_ptr<Tape> tape_;

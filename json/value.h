@@ -189,9 +189,9 @@ class Value {
     }
     return *this;
   }
-  // Builds a document's value that was not built yet (json/parse.cc).
+  // Builds a document's value that was not built yet (json/document.cc).
   friend void buildDeferred(const Value& unbuilt);
-  friend class DeferredBuilder;  // json/parse.cc
+  friend class DeferredBuilder;  // json/document.cc
   // Before a change: a borrowed value becomes a copy of its original's own level (json/value.cc).
   void own() {
     if (borrowed()) [[unlikely]]
