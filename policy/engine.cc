@@ -9,31 +9,11 @@
 #include "policy/checks.h"
 #include "policy/glob.h"
 #include "policy/pod_templates.h"
+#include "policy/template_roots.h"
 #include "policy/workload.h"
 
 namespace billet::policy {
 namespace {
-
-// An object is evaluated once per pod template (SPEC §3.2: a RayCluster's head and each worker
-// group); once, without a pod, when it has none. `i` is the template of `pods` the roots are for.
-PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const json::Value* object,
-                   const PodTemplates& pods, std::size_t i) {
-  PathRoots r;
-  r.cluster = &settings.cluster;
-  r.object = object;
-  r.oldObject = req.oldObject;
-  r.request = req.request;
-  if (pods.kindHasPods()) {
-    const PodTemplateRef* ref = i < pods.size() ? &pods[i] : nullptr;
-    r.podLayout = ref ? ref->layout : &standardPodLayout();
-    if (object) {
-      const PodViews found = podViewsOf(*object, ref);
-      r.pod = found.spec;
-      r.podMetadata = found.metadata;
-    }
-  }
-  return r;
-}
 
 std::size_t views(const PodTemplates& pods) {
   return pods.size() > 1 ? pods.size() : 1;
@@ -160,9 +140,9 @@ std::string describePatch(const json::Value& ops) {
 // since: what is untouched now was unchanged through every rule, so equals `before` where it is,
 // and the diff skips it. `before` follows the rules by having their operations applied when they
 // only add (a label, a toleration: members and elements are appended on both sides, so the order
-// stays that of `after`), and by a copy otherwise (json::Value::copySharingOriginals: what the rules
-// have not changed is not copied). With many policies on one object (lint always
-// explains), a copy of the object per rule made the object's size times the number of rules.
+// stays that of `after`), and by a copy otherwise (json::Value::copySharingOriginals: what the
+// rules have not changed is not copied). With many policies on one object (lint always explains), a
+// copy of the object per rule made the object's size times the number of rules.
 void explainRule(json::Value& before, const json::Value& after, const CompiledPolicy& p,
                  const Rule& r, const std::vector<std::string>& detail, std::vector<Change>& out) {
   json::Value ops = json::diffFromCopy(before, after);
@@ -235,6 +215,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
   // With --explain, the object as the next rule will find it (explainRule).
   std::optional<json::Value> explained;
   if (options.explain) explained = json::Value::copySharingOriginals(work);
+  TemplateRoots templates(set.settings, req, &work);
   for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
@@ -244,11 +225,10 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       continue;
     }
     // The policy's match is decided per pod template, before its rules run.
-    PodTemplates pods(kinds, req.group, req.kind, &work);
-    Flags applies(views(pods));
+    Flags applies(templates.views());
     bool anyApplies = false;
     for (std::size_t i = 0; i < applies.size() && !deadline.passed(); ++i) {
-      MatchInput in{req, set.settings, &work, rootsFor(set.settings, req, &work, pods, i)};
+      MatchInput in{req, set.settings, &work, templates.roots(i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
     }
@@ -269,8 +249,11 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       json::Value scratch;
       if (audit) scratch = json::Value::copySharingOriginals(work);
       json::Value& target = audit ? scratch : work;
-      // The rule acts on each pod template in turn, found again on the object as it is now.
-      PodTemplates now(kinds, req.group, req.kind, &target);
+      // The rule acts on each pod template in turn, found on the object as it is now: an audit
+      // rule's copy has its own.
+      std::optional<PodTemplates> copied;
+      if (audit) copied.emplace(kinds, req.group, req.kind, &target);
+      const PodTemplates& now = audit ? *copied : templates.pods();
       bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, views(now), options));
       if (kept) scratch = json::Value::copySharingOriginals(work);
       MutateContext ctx{target, req, set.settings, r.overwrite};
@@ -278,7 +261,10 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       std::string skipped, error;
       bool ran = false;
       for (std::size_t i = 0; i < views(now); ++i) {
-        MatchInput in{req, set.settings, &target, rootsFor(set.settings, req, &target, now, i)};
+        // Until the rule's actions run, the object is as `templates` saw it.
+        const PathRoots roots =
+            audit || ran ? rootsFor(set.settings, req, &target, now, i) : templates.roots(i);
+        MatchInput in{req, set.settings, &target, roots};
         if (i < applies.size() ? !applies.get(i) : !policyApplies(*p, in)) continue;
         const std::string& name = templateName(now, i);
         if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
@@ -307,6 +293,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
           ctx.skipReason = named(name, ctx.skipReason);
         ctx.changed = ctx.changed || before;
       }
+      if (ran && !audit) templates.invalidate();  // the actions may have changed the object
       if (!error.empty()) {
         // Nothing of the rule stays: what its earlier actions or pod templates changed is
         // undone (without `kept`, the failing action was the first to act, and did nothing).
@@ -522,13 +509,10 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
   Deadline deadline(options.deadline);
   const json::Value& object = *req.object;
-  PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
-  std::size_t n = views(pods);
-  // Validation changes nothing: the roots of the one pod of a built-in kind are found once.
-  const PathRoots first = rootsFor(set.settings, req, &object, pods, 0);
-  auto rootsOf = [&](std::size_t i) {
-    return i == 0 ? first : rootsFor(set.settings, req, &object, pods, i);
-  };
+  // Validation changes nothing: the pod templates and their roots are found once.
+  TemplateRoots templates(set.settings, req, &object);
+  const PodTemplates& pods = templates.pods();
+  const std::size_t n = templates.views();
   // A rule that could not be judged: denied with Settings evaluationErrors.validate: Deny.
   auto evaluationError = [&](const CompiledPolicy& p, const Rule& r, Mode mode, std::string error) {
     if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
@@ -542,7 +526,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
     Flags applies(n);
     bool anyApplies = false;
     for (std::size_t i = 0; i < n && !deadline.passed(); ++i) {
-      MatchInput in{req, set.settings, &object, rootsOf(i)};
+      MatchInput in{req, set.settings, &object, templates.roots(i)};
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
     }
@@ -564,7 +548,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       bool ran = false;
       for (std::size_t i = 0; i < n && error.empty(); ++i) {
         if (!applies.get(i)) continue;
-        PathRoots roots = rootsOf(i);
+        const PathRoots& roots = templates.roots(i);
         MatchInput in{req, set.settings, &object, roots};
         const std::string& name = templateName(pods, i);
         if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
@@ -644,17 +628,17 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
   Deadline deadline(options.deadline);
   const json::Value& object = *req.object;
-  PodTemplates pods(set.settings.podTemplates, req.group, req.kind, &object);
+  TemplateRoots templates(set.settings, req, &object);  // the object does not change here
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
   reserveResults(out.results, policies, Stage::Generate);
   for (const CompiledPolicy* p : policies) {
     if (!hasRules(*p, Stage::Generate)) continue;
     // Generated objects belong to the object, not to one of its pods: the policy applies when
     // it matches any of them, and the rule is judged on the first it matches.
-    MatchInput in{req, set.settings, &object, rootsFor(set.settings, req, &object, pods, 0)};
+    MatchInput in{req, set.settings, &object, templates.roots(0)};
     bool applies = false;
-    for (std::size_t i = 0; i < views(pods) && !applies && !deadline.passed(); ++i) {
-      in.roots = rootsFor(set.settings, req, &object, pods, i);
+    for (std::size_t i = 0; i < templates.views() && !applies && !deadline.passed(); ++i) {
+      in.roots = templates.roots(i);
       applies = policyApplies(*p, in);
     }
     for (const Rule& r : p->rules) {

@@ -10,6 +10,11 @@
 # (apt-get install wrk nginx openssl). Loopback only; every run is bounded by DURATION.
 # RUNS (default 1) repeats the four measurements; each run's table is printed, with each server's
 # CPU time per response during the 32-connection run (user + system of its processes, from /proc).
+#
+# PIN=1 gives each side its own core instead: the server (billet with one thread, nginx with one
+# worker process) on core 0, wrk (one thread) on core 1, so that no load generator shares the
+# server's core and caches. On a shared virtual machine the figures still vary by 15 % or more
+# from run to run; to compare two builds, count instructions (bench/server/callgrind.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +23,13 @@ policies="${2:-$root/manifests/policies}"
 review="${3:-$root/fuzz/corpus/admission_review/sample-deployment-gpu.json}"
 duration="${DURATION:-10s}"
 wrk_threads="${THREADS:-2}"
+pin="${PIN:-0}"
+server_threads="$(nproc)" server_cpu=() client_cpu=()
+if [[ "$pin" == 1 ]]; then
+  (($(nproc) >= 2)) || { echo "bench: PIN=1 needs two cores" >&2; exit 1; }
+  command -v taskset >/dev/null || { echo "bench: PIN=1 needs taskset (util-linux)" >&2; exit 1; }
+  server_threads=1 wrk_threads=1 server_cpu=(taskset -c 0) client_cpu=(taskset -c 1)
+fi
 
 die() { echo "bench: $*" >&2; exit 1; }
 for tool in wrk nginx openssl; do
@@ -51,7 +63,7 @@ free_port() {
   die "certs generate failed"
 
 # --- billet ---------------------------------------------------------------------------------
-"$billet" serve --policies "$policies" --tls-cert "$tmp/certs/tls.crt" --tls-key "$tmp/certs/tls.key" \
+"${server_cpu[@]}" "$billet" serve --threads "$server_threads" --policies "$policies" --tls-cert "$tmp/certs/tls.crt" --tls-key "$tmp/certs/tls.key" \
   --listen 127.0.0.1:0 >"$tmp/billet.log" 2>"$tmp/billet.err" &
 pids+=($!)
 billet_port=""
@@ -71,7 +83,7 @@ body="$(curl -sk -H 'Content-Type: application/json' --data-binary "@$review" \
 printf '%s' "$body" >"$tmp/body.json"
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes $(nproc);
+worker_processes $server_threads;
 daemon off;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
@@ -97,7 +109,7 @@ http {
   }
 }
 CONF
-nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+"${server_cpu[@]}" nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
 pids+=($!)
 for _ in $(seq 1 50); do
   curl -sk -o /dev/null "https://127.0.0.1:$nginx_port/mutate" && break
@@ -127,7 +139,7 @@ run_wrk() {  # name url conns [--latency]
   # the server for cores, and a second wrk thread only adds queueing to the tail.
   [[ -n "${4:-}" ]] && threads=1
   before="$(server_ticks "$1")"
-  wrk -t"$threads" -c"$3" -d"$duration" ${4:-} -s "$root/bench/server/post.lua" "$2" >"$out" 2>&1 ||
+  "${client_cpu[@]}" wrk -t"$threads" -c"$3" -d"$duration" ${4:-} -s "$root/bench/server/post.lua" "$2" >"$out" 2>&1 ||
     { cat "$out" >&2; die "wrk failed for $1"; }
   echo "cpu_ticks: $before $(server_ticks "$1")" >>"$out"
   echo "$out"
@@ -150,7 +162,8 @@ to_us() {  # wrk latency text (e.g. 812.00us, 1.20ms) -> microseconds
 errors() { grep -o 'non2xx_or_errors: [0-9]*' "$1" | awk '{print $2}'; }
 
 runs="${RUNS:-1}"
-echo "billet $("$billet" version | head -1), $(nproc) cores, wrk $wrk_threads threads, $duration per run, $runs run(s)"
+echo "billet $("$billet" version | head -1), $(nproc) cores, servers with $server_threads thread(s)/worker(s), wrk $wrk_threads threads, $duration per run, $runs run(s)"
+[[ "$pin" == 1 ]] && echo "pinned: servers on core 0, wrk on core 1"
 echo "review: $review ($(wc -c <"$review") bytes)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 met=0

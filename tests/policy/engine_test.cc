@@ -280,6 +280,52 @@ spec:
             "p2/after add /metadata/labels/zone", "p2/after add /spec/nodeSelector/pool"});
 }
 
+TEST_CASE("engine: match blocks see the changes of the rules before them, not an audit's") {
+  // The engine keeps the object's pod templates and roots from one rule to the next until a rule
+  // acts on the object (policy/template_roots.h): a match after a change must read the change,
+  // in the next policy and in the next rule of the same policy, and one after an Audit rule
+  // (which acts on a copy) must not.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: p1}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: label
+      mutate: {labels: {tier: gold}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: p2}
+spec:
+  match: {kinds: [Pod], labels: {matchLabels: {tier: gold}}}
+  rules:
+    - name: gold-pool
+      mutate: {nodeSelector: {pool: gold}}
+    - name: stage
+      mutate: {labels: {stage: two}}
+    - name: after-stage
+      match: {labels: {matchLabels: {stage: two}}}
+      mutate: {nodeSelector: {stage: two}}
+    - name: audited
+      mode: Audit
+      mutate: {labels: {zone: a}}
+    - name: after-audit
+      match: {labels: {matchLabels: {zone: a}}}
+      mutate: {nodeSelector: {zone: a}}
+)");
+  Request r("Pod", "ml", kPodLatest);
+  const MutateOutcome m = mutate(*set, r.get(), {});
+  CHECK(describe(m.results) ==
+        std::vector<std::string>{"p1/label: pass", "p2/gold-pool: pass", "p2/stage: pass",
+                                 "p2/after-stage: pass",
+                                 "p2/audited: fail (would add /metadata/labels/zone)",
+                                 "p2/after-audit: skip (not matched)"});
+  CHECK(billet::json::write(*billet::json::dig(m.object, {"spec", "nodeSelector"})) ==
+        R"({"pool":"gold","stage":"two"})");
+}
+
 TEST_CASE("engine: a PolicyException skips the rules it names, where it matches") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
