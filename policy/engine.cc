@@ -15,10 +15,6 @@
 namespace billet::policy {
 namespace {
 
-std::size_t views(const PodTemplates& pods) {
-  return pods.size() > 1 ? pods.size() : 1;
-}
-
 const std::string& templateName(const PodTemplates& pods, std::size_t i) {
   static const std::string kNone;
   return i < pods.size() ? pods[i].name : kNone;
@@ -254,13 +250,13 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       std::optional<PodTemplates> copied;
       if (audit) copied.emplace(kinds, req.group, req.kind, &target);
       const PodTemplates& now = audit ? *copied : templates.pods();
-      bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, views(now), options));
+      bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, viewCount(now), options));
       if (kept) scratch = json::Value::copySharingOriginals(work);
       MutateContext ctx{target, req, set.settings, r.overwrite};
       ctx.kindHasPods = now.kindHasPods();
       std::string skipped, error;
       bool ran = false;
-      for (std::size_t i = 0; i < views(now); ++i) {
+      for (std::size_t i = 0; i < viewCount(now); ++i) {
         // Until the rule's actions run, the object is as `templates` saw it.
         const PathRoots roots =
             audit || ran ? rootsFor(set.settings, req, &target, now, i) : templates.roots(i);
@@ -431,7 +427,7 @@ std::optional<std::vector<Found>> newViolations(const Rule& r, const AdmissionRe
   std::string oldError;
   const json::Value& old = *req.oldObject;
   PodTemplates pods(settings.podTemplates, req.group, req.kind, &old);
-  for (std::size_t i = 0; i < views(pods) && oldError.empty(); ++i) {
+  for (std::size_t i = 0; i < viewCount(pods) && oldError.empty(); ++i) {
     if (deadline.passed()) return std::nullopt;
     runChecks(r, req, settings, old, rootsFor(settings, req, &old, pods, i), templateName(pods, i),
               deadline, before, oldError);

@@ -23,7 +23,7 @@ PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const 
 
 void TemplateRoots::find() {
   pods_.emplace(settings_.podTemplates, req_.group, req_.kind, object_);
-  const std::size_t n = pods_->size() > 1 ? pods_->size() : 1;
+  const std::size_t n = viewCount(*pods_);
   roots_.clear();
   roots_.reserve(n);
   for (std::size_t i = 0; i < n; ++i)

@@ -15,7 +15,6 @@
 
 #include <cstddef>
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "json/value.h"
@@ -30,6 +29,11 @@ namespace billet::policy {
 // kind keeps pods and `i` names one. Each call follows the template's path again.
 PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const json::Value* object,
                    const PodTemplates& pods, std::size_t i);
+
+// How many times an object with `pods` is evaluated: once per pod template, once when it has none.
+inline std::size_t viewCount(const PodTemplates& pods) {
+  return pods.size() > 1 ? pods.size() : 1;
+}
 
 class TemplateRoots {
  public:
