@@ -29,9 +29,14 @@ struct Step {
 class Differ {
  public:
   // With `skipUntouched`, a subtree of `to` that is not touched() is taken to equal `from`'s,
-  // except inside a replaced() one, compared whole.
-  Differ(Array& ops, bool skipUntouched) : ops_(ops), skipUntouched_(skipUntouched) {}
-  void run(const Value& from, const Value& to) { compare(from, to); }
+  // except inside a replaced() one, compared whole. With `borrowValues`, an operation's value
+  // below the root reads as the one in `to` (Value::lazyCopyOf) instead of copying it.
+  Differ(Array& ops, bool skipUntouched, bool borrowValues)
+      : ops_(ops), skipUntouched_(skipUntouched), borrowValues_(borrowValues) {}
+  void run(const Value& from, const Value& to) {
+    root_ = &to;
+    compare(from, to);
+  }
 
  private:
   void compare(const Value& from, const Value& to);
@@ -62,12 +67,18 @@ class Differ {
     o.reserve(value ? 3 : 2);
     o.push_back(Member{"op", Value::string(std::string(op))});
     o.push_back(Member{"path", Value::string(std::move(path))});
-    if (value) o.push_back(Member{"value", *value});
+    if (value) {
+      // The root of `to` is the caller's to move; a value below it stays where it is.
+      const bool borrow = borrowValues_ && value != root_;
+      o.push_back(Member{"value", borrow ? Value::lazyCopyOf(*value) : *value});
+    }
     ops_.push_back(Value::object(std::move(o)));
   }
 
   Array& ops_;
   bool skipUntouched_;
+  bool borrowValues_;
+  const Value* root_ = nullptr;
   std::vector<Step> steps_;
 };
 
@@ -478,13 +489,13 @@ std::string Applier::run(const Value& patch) {
 
 Value diff(const Value& from, const Value& to) {
   Array ops;
-  Differ(ops, false).run(from, to);
+  Differ(ops, false, false).run(from, to);
   return Value::array(std::move(ops));
 }
 
 Value diffFromCopy(const Value& original, const Value& copy) {
   Array ops;
-  Differ(ops, true).run(original, copy);
+  Differ(ops, true, true).run(original, copy);
   return Value::array(std::move(ops));
 }
 

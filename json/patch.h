@@ -24,6 +24,9 @@ Value diff(const Value& from, const Value& to);
 // markUntouched() (json/value.h), with `original` unchanged since: the subtrees of `copy` that
 // were never reached for change are not compared. How /mutate's patch is made cheaply when the
 // policies changed a few fields of a large object.
+//   The operations' values are not copied: they read as the values in `copy` (Value::lazyCopyOf),
+//   so `copy` (which may be moved) must outlive the patch and not change while it lives, except
+//   when the whole document is replaced. A copy of the patch owns everything.
 Value diffFromCopy(const Value& original, const Value& copy);
 
 // Applies an RFC 6902 patch (add, remove, replace, move, copy, test) to `doc` in place.

@@ -1,6 +1,7 @@
 #include "json/patch.h"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 
 #include "json/parse.h"
@@ -600,4 +601,36 @@ TEST_CASE("diffFromCopy: what was never reached for change is not compared") {
   b.find("spec")->set("replicas", Value::number(4));
   CHECK(write(billet::json::diffFromCopy(a, b)) ==
         R"([{"op":"replace","path":"/spec/replicas","value":4}])");
+}
+
+TEST_CASE("diffFromCopy: the values in the patch read from the copy, which may move") {
+  const Value a = json(R"({"spec":{"replicas":2}})");
+  const std::string added = R"({"nvidia.com/gpu.present":"true"})";
+  std::string expected;
+  Value ownedPatch;
+  {
+    auto b = std::make_unique<Value>(Value::lazyCopyOf(a));
+    billet::json::markUntouched(*b);
+    (*b)["spec"]["nodeSelector"] = json(added);
+    Value patch = billet::json::diffFromCopy(a, *b);
+    expected = write(patch);
+    CHECK(expected == R"([{"op":"add","path":"/spec/nodeSelector","value":)" + added + "}]");
+    // Not a copy: the operation's value is the copy's own.
+    CHECK(patch.asArray()[0].find("value")->readsAs(*b->find("spec")->find("nodeSelector")));
+    // The copy moved (as admission::evaluate moves it into its result): the patch still reads.
+    Value moved = std::move(*b);
+    b.reset();
+    CHECK(write(patch) == expected);
+    ownedPatch = patch;  // a copy owns everything
+  }
+  CHECK(write(ownedPatch) == expected);
+  // The whole document replaced: the patch holds its own copy of the root.
+  Value patch;
+  {
+    Value b = Value::lazyCopyOf(a);
+    billet::json::markUntouched(b);
+    b = Value::array();
+    patch = billet::json::diffFromCopy(a, b);
+  }
+  CHECK(write(patch) == R"([{"op":"replace","path":"","value":[]}])");
 }
