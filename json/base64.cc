@@ -1,7 +1,9 @@
 #include "json/base64.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace billet::json {
 namespace {
@@ -16,6 +18,12 @@ constexpr std::array<std::int8_t, 256> makeDecodeTable() {
   return t;
 }
 constexpr std::array<std::int8_t, 256> kDecode = makeDecodeTable();
+// The alphabet as bytes, for the encoder's word-at-a-time loop.
+constexpr std::array<std::uint8_t, 64> kLetters = [] {
+  std::array<std::uint8_t, 64> t{};
+  for (int i = 0; i < 64; ++i) t[i] = static_cast<std::uint8_t>(kAlphabet[i]);
+  return t;
+}();
 
 }  // namespace
 
@@ -61,15 +69,19 @@ void base64EncodeTail(std::string& s, std::size_t from) {
     o[2] = left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
     o[3] = '=';
   }
+  static_assert(std::endian::native == std::endian::little, "the word loop reads little-endian");
+  // Each group is read as one 32-bit word (its fourth byte, unused, is still inside the string:
+  // past the last group come the tail's or the output's characters) and written as one.
   while (groups > 0) {
     --groups;
-    const unsigned char* in = d + groups * 3;
-    const std::uint32_t v = (std::uint32_t{in[0]} << 16) | (std::uint32_t{in[1]} << 8) | in[2];
-    unsigned char* o = d + groups * 4;
-    o[3] = kAlphabet[v & 63];
-    o[2] = kAlphabet[(v >> 6) & 63];
-    o[1] = kAlphabet[(v >> 12) & 63];
-    o[0] = kAlphabet[(v >> 18) & 63];
+    std::uint32_t word;
+    std::memcpy(&word, d + groups * 3, 4);
+    const std::uint32_t v = __builtin_bswap32(word) >> 8;  // the three bytes, big-endian
+    const std::uint32_t out = std::uint32_t{kLetters[v >> 18]} |
+                              std::uint32_t{kLetters[(v >> 12) & 63]} << 8 |
+                              std::uint32_t{kLetters[(v >> 6) & 63]} << 16 |
+                              std::uint32_t{kLetters[v & 63]} << 24;
+    std::memcpy(d + groups * 4, &out, 4);
   }
 }
 
