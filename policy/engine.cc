@@ -68,10 +68,12 @@ Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
   return r.mode.value_or(p.mode);
 }
 
-RuleResult result(const CompiledPolicy& p, const Rule& r, Mode mode, Outcome outcome,
-                  std::string message) {
-  return RuleResult{p.name,     r.name,     r.stage, mode, outcome, std::move(message),
-                    p.severity, p.category, &r};
+// Appends a rule's result, built in place: results are the most numerous thing an evaluation
+// makes (one per rule that could apply), and a temporary's five strings cost a move each.
+void addResult(std::vector<RuleResult>& results, const CompiledPolicy& p, const Rule& r, Mode mode,
+               Outcome outcome, std::string message) {
+  results.emplace_back(p.name, r.name, r.stage, mode, outcome, std::move(message), p.severity,
+                       p.category, &r);
 }
 
 // Which exception, if any, exempts this rule for this request.
@@ -183,8 +185,9 @@ json::Value keepPodUpdateChanges(const json::Value& before, json::Value& after) 
 }
 
 // A rule's result when the deadline stopped it, or had passed before it ran.
-RuleResult expired(const CompiledPolicy& p, const Rule& r, Mode mode) {
-  return result(p, r, mode, Outcome::Error, std::string(kDeadlineExceeded));
+void addExpired(std::vector<RuleResult>& results, const CompiledPolicy& p, const Rule& r,
+                Mode mode) {
+  addResult(results, p, r, mode, Outcome::Error, std::string(kDeadlineExceeded));
 }
 
 // Whether a rule can stop after part of its change: an action that can fail, after another
@@ -216,8 +219,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
     if (!hasRules(*p, Stage::Mutate)) continue;
     if (deadline.passed()) {
       for (const Rule& r : p->rules)
-        if (r.stage == Stage::Mutate)
-          out.results.push_back(expired(*p, r, effectiveMode(*p, r, options)));
+        if (r.stage == Stage::Mutate) addExpired(out.results, *p, r, effectiveMode(*p, r, options));
       continue;
     }
     // The policy's match is decided per pod template, before its rules run.
@@ -232,11 +234,11 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       if (r.stage != Stage::Mutate) continue;
       Mode mode = effectiveMode(*p, r, options);
       if (deadline.passed()) {
-        out.results.push_back(expired(*p, r, mode));
+        addExpired(out.results, *p, r, mode);
         continue;
       }
       if (!anyApplies) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
+        addResult(out.results, *p, r, mode, Outcome::Skip, "not matched");
         continue;
       }
       // An Audit rule acts on a copy. Otherwise the object before the rule is kept when
@@ -294,33 +296,32 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
         // Nothing of the rule stays: what its earlier actions or pod templates changed is
         // undone (without `kept`, the failing action was the first to act, and did nothing).
         if (kept) work = std::move(scratch);
-        out.results.push_back(result(*p, r, mode, Outcome::Error, std::move(error)));
+        addResult(out.results, *p, r, mode, Outcome::Error, std::move(error));
         continue;
       }
       if (!ran) {
-        out.results.push_back(
-            result(*p, r, mode, Outcome::Skip, skipped.empty() ? "not matched" : skipped));
+        addResult(out.results, *p, r, mode, Outcome::Skip,
+                  skipped.empty() ? "not matched" : skipped);
         continue;
       }
       for (const std::string& n : ctx.notes) out.notes.push_back(p->name + "/" + r.name + ": " + n);
       if (audit) {
         json::Value ops = json::diff(work, scratch);
         if (ops.size() == 0)
-          out.results.push_back(result(*p, r, mode, Outcome::Skip,
-                                       ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+          addResult(out.results, *p, r, mode, Outcome::Skip,
+                    ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason);
         else {
           std::string message = describePatch(ops);
           for (const std::string& d : ctx.detail) message += "; " + d;
-          out.results.push_back(result(*p, r, mode, Outcome::Fail, std::move(message)));
+          addResult(out.results, *p, r, mode, Outcome::Fail, std::move(message));
         }
         continue;
       }
       if (podUpdate(req)) {
         json::Value refused = keepPodUpdateChanges(scratch, work);
         if (refused.size() > 0) {
-          out.results.push_back(
-              result(*p, r, mode, Outcome::Fail,
-                     describePatch(refused) + " (a Pod's spec cannot change after it is created)"));
+          addResult(out.results, *p, r, mode, Outcome::Fail,
+                    describePatch(refused) + " (a Pod's spec cannot change after it is created)");
           if (explained) explainRule(*explained, work, *p, r, ctx.detail, out.changes);
           continue;
         }
@@ -329,10 +330,10 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       if (ctx.changed) {
         std::string detail;
         for (const std::string& s : ctx.detail) detail += (detail.empty() ? "" : "; ") + s;
-        out.results.push_back(result(*p, r, mode, Outcome::Pass, detail));
+        addResult(out.results, *p, r, mode, Outcome::Pass, std::move(detail));
       } else {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip,
-                                     ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason));
+        addResult(out.results, *p, r, mode, Outcome::Skip,
+                  ctx.skipReason.empty() ? "nothing to do" : ctx.skipReason);
       }
     }
   }
@@ -513,7 +514,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
   auto evaluationError = [&](const CompiledPolicy& p, const Rule& r, Mode mode, std::string error) {
     if (set.settings.validateErrorsDeny && mode == Mode::Enforce)
       out.denials.push_back(p.name + "/" + r.name + ": evaluation error: " + error);
-    out.results.push_back(result(p, r, mode, Outcome::Error, std::move(error)));
+    addResult(out.results, p, r, mode, Outcome::Error, std::move(error));
   };
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
   reserveResults(out.results, policies, Stage::Validate);
@@ -534,7 +535,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         continue;
       }
       if (!anyApplies) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, "not matched"));
+        addResult(out.results, *p, r, mode, Outcome::Skip, "not matched");
         continue;
       }
       // Each pod template the policy and the rule match is checked; the violations of all of
@@ -560,7 +561,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         if (!error.empty() && error != kDeadlineExceeded) error = named(name, error);
       }
       if (!ran) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, skipped));
+        addResult(out.results, *p, r, mode, Outcome::Skip, skipped);
         continue;
       }
       if (!error.empty()) {
@@ -568,7 +569,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         continue;
       }
       if (found.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Pass, ""));
+        addResult(out.results, *p, r, mode, Outcome::Pass, "");
         continue;
       }
       std::string id = p->name + "/" + r.name;
@@ -588,8 +589,8 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
             evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
             continue;
           }
-          out.results.push_back(
-              result(*p, r, mode, Outcome::Pass, "existing violation allowed: " + *existing));
+          addResult(out.results, *p, r, mode, Outcome::Pass,
+                    "existing violation allowed: " + *existing);
           continue;
         }
       }
@@ -601,15 +602,15 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       std::string message = std::move(*joined);
       switch (mode) {
         case Mode::Enforce:
-          out.results.push_back(result(*p, r, mode, Outcome::Fail, message));
+          addResult(out.results, *p, r, mode, Outcome::Fail, message);
           out.denials.push_back(id + ": " + message);
           break;
         case Mode::Warn:
-          out.results.push_back(result(*p, r, mode, Outcome::Warn, message));
+          addResult(out.results, *p, r, mode, Outcome::Warn, message);
           out.warnings.push_back(truncateWarning(id + ": " + message));
           break;
         case Mode::Audit:
-          out.results.push_back(result(*p, r, mode, Outcome::Fail, message));
+          addResult(out.results, *p, r, mode, Outcome::Fail, message);
           out.auditAnnotations.emplace_back(auditKey(*p, r), message);
           break;
       }
@@ -641,22 +642,22 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
       if (r.stage != Stage::Generate) continue;
       Mode mode = effectiveMode(*p, r, options);
       if (deadline.passed()) {
-        out.results.push_back(expired(*p, r, mode));
+        addExpired(out.results, *p, r, mode);
         continue;
       }
       std::string why = !applies ? "not matched" : ruleSkip(set, *p, r, in);
       if (why.empty() && req.dryRun) why = "dry run: nothing is generated";
       if (!why.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, why));
+        addResult(out.results, *p, r, mode, Outcome::Skip, why);
         continue;
       }
       GeneratorResult g = r.generator->generate(req, object);
       if (!g.error.empty()) {
-        out.results.push_back(result(*p, r, mode, Outcome::Error, std::move(g.error)));
+        addResult(out.results, *p, r, mode, Outcome::Error, std::move(g.error));
         continue;
       }
       if (!g.object) {
-        out.results.push_back(result(*p, r, mode, Outcome::Skip, std::move(g.skipReason)));
+        addResult(out.results, *p, r, mode, Outcome::Skip, std::move(g.skipReason));
         continue;
       }
       const json::Value* kind = g.object->find("kind");
@@ -664,7 +665,7 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
       const std::string* k = kind ? kind->ifString() : nullptr;
       const std::string* nm = name ? name->ifString() : nullptr;
       std::string what = (k ? *k : "") + "/" + (nm ? *nm : "");
-      out.results.push_back(result(*p, r, mode, Outcome::Pass, "generates " + what));
+      addResult(out.results, *p, r, mode, Outcome::Pass, "generates " + what);
       out.generated.push_back({p->name, r.name, std::move(*g.object)});
     }
   }
