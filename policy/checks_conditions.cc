@@ -75,36 +75,36 @@ std::unique_ptr<const Check> makeDeny(std::vector<Condition> c) {
 
 std::string expandMessage(const std::string& tmpl, const Violation& v, const AdmissionRequest& req,
                           const json::Value* object) {
+  // Copied a run of text at a time: a failing rule's message is expanded on every review.
   std::string out;
   out.reserve(tmpl.size() + 32);
-  for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] == '{') {
-      std::size_t close = tmpl.find('}', i);
-      if (close != std::string::npos) {
-        std::string_view key(tmpl.data() + i + 1, close - i - 1);
-        bool known = true;
-        if (key == "container")
-          out += v.container;
-        else if (key == "value")
-          out += v.value;
-        else if (key == "path")
-          out += v.path;
-        else if (key == "name")
-          out += objectName(req, object);
-        else if (key == "namespace")
-          out += req.namespace_;
-        else if (key == "kind")
-          out += req.kind;
-        else
-          known = false;
-        if (known) {
-          i = close;
-          continue;
-        }
-      }
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const std::size_t open = tmpl.find('{', i);
+    const std::size_t close = open == std::string::npos ? open : tmpl.find('}', open);
+    if (close == std::string::npos) break;
+    out.append(tmpl, i, open - i);
+    const std::string_view key(tmpl.data() + open + 1, close - open - 1);
+    if (key == "container")
+      out += v.container;
+    else if (key == "value")
+      out += v.value;
+    else if (key == "path")
+      out += v.path;
+    else if (key == "name")
+      out += objectName(req, object);
+    else if (key == "namespace")
+      out += req.namespace_;
+    else if (key == "kind")
+      out += req.kind;
+    else {
+      out += '{';  // not a placeholder: kept as written, and read on after the brace
+      i = open + 1;
+      continue;
     }
-    out += tmpl[i];
+    i = close + 1;
   }
+  out.append(tmpl, i);
   return out;
 }
 

@@ -164,6 +164,35 @@ spec:
   CHECK(v.allowed());
 }
 
+TEST_CASE("engine: message placeholders; other braces are kept as written") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: words}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: all
+      validate:
+        forbidLatestTag: true
+        message: '{kind} {namespace}/{name}: {container} {value} at {path}; {x} {{container}} {} {kind'
+    - name: open
+      validate:
+        forbidLatestTag: true
+        message: '{container} {'
+)");
+  Request r("Pod", "web", kPodLatest);
+  const ValidateOutcome v = validate(*set, r.get(), {});
+  REQUIRE(v.results.size() == 2);
+  const std::string& all = v.results[0].message;
+  INFO(all);
+  CHECK(all.rfind("Pod web/", 0) == 0);
+  CHECK(all.find(": web ") != std::string::npos);
+  CHECK(all.find("; {x} {web} {} {kind") != std::string::npos);
+  CHECK(all.find("{container}") == std::string::npos);
+  CHECK(v.results[1].message == "web {");
+}
+
 TEST_CASE("engine: skip reasons: policy not matched, rule match and exclude, nothing to do") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
