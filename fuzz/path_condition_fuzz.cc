@@ -57,7 +57,7 @@ bool sameSlot(const policy::Slot& a, const policy::Slot& b) {
   return a.value == b.value && a.container == b.container && a.key == b.key;
 }
 
-void evaluateBoth(const policy::Condition& c, const std::vector<policy::Slot>& slots) {
+void evaluateBoth(const policy::Condition& c, const policy::Slots& slots) {
   for (policy::Quantifier q : {policy::Quantifier::Any, policy::Quantifier::Every}) {
     const policy::ConditionOutcome out = policy::evaluate(c, slots, q);
     if (!out.error.empty()) {
@@ -120,10 +120,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   roots.cluster = roots.element = &doc.value;
   roots.elementKey = &elementKey;
 
-  std::vector<policy::Slot> slots;
+  policy::Slots slots;
   policy::readPath(path, roots, slots);
   if (condition) {
-    std::vector<policy::Slot> again;
+    policy::Slots again;
     policy::readPath(condition->path, roots, again);
     if (again.size() != slots.size()) fail("the compiled path reads differently", line);
     evaluateBoth(*condition, slots);

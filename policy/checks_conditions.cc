@@ -16,7 +16,7 @@ class RequireCheck final : public Check {
  public:
   explicit RequireCheck(std::vector<Condition> c) : conditions_(std::move(c)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    std::vector<Slot> slots;
+    Slots slots;
     for (const Condition& c : conditions_) {
       if (ctx.shouldStop()) return;
       slots.clear();
@@ -40,7 +40,7 @@ class DenyCheck final : public Check {
  public:
   explicit DenyCheck(std::vector<Condition> c) : conditions_(std::move(c)) {}
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    std::vector<Slot> slots;
+    Slots slots;
     Violation v;
     for (std::size_t i = 0; i < conditions_.size(); ++i) {
       if (ctx.shouldStop()) return;

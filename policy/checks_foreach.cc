@@ -19,7 +19,7 @@ class ForEachCheck final : public Check {
   explicit ForEachCheck(std::vector<ForEachSpec> entries) : entries_(std::move(entries)) {}
 
   void check(ValidateContext& ctx, std::vector<Violation>& out) const override {
-    std::vector<Slot> elements, slots;
+    Slots elements, slots;
     for (const ForEachSpec& e : entries_) {
       elements.clear();
       readPath(e.path, ctx.roots, elements);
@@ -47,8 +47,8 @@ class ForEachCheck final : public Check {
  private:
   // False when a require condition fails or every deny condition holds; `failed` says which
   // and `witness` holds the value that decided.
-  static bool holds(const ForEachSpec& e, const PathRoots& roots, std::vector<Slot>& slots,
-                    std::string& failed, Slot& witness, std::string& error) {
+  static bool holds(const ForEachSpec& e, const PathRoots& roots, Slots& slots, std::string& failed,
+                    Slot& witness, std::string& error) {
     for (const Condition& c : e.require) {
       slots.clear();
       readPath(c.path, roots, slots);

@@ -72,7 +72,7 @@ std::optional<bool> test(const Condition& c, const Slot& s, std::string& error) 
 
 }  // namespace
 
-ConditionOutcome evaluate(const Condition& c, const std::vector<Slot>& slots, Quantifier q) {
+ConditionOutcome evaluate(const Condition& c, const Slots& slots, Quantifier q) {
   ConditionOutcome out;
   // NotExists under Any means "none is reached": it is a statement about all slots.
   if (q == Quantifier::Any && c.op == Op::NotExists) {

@@ -48,7 +48,7 @@ struct ConditionOutcome {
 };
 
 // Evaluates `c` against the slots read from its path.
-ConditionOutcome evaluate(const Condition& c, const std::vector<Slot>& slots, Quantifier q);
+ConditionOutcome evaluate(const Condition& c, const Slots& slots, Quantifier q);
 
 // Operator names as written in policies.
 std::optional<Op> parseOp(std::string_view name);

@@ -152,7 +152,7 @@ bool matches(const Match& m, const MatchInput& in) {
     if (m.replicasMin && r < *m.replicasMin) return false;
     if (m.replicasMax && r > *m.replicasMax) return false;
   }
-  std::vector<Slot> slots;
+  Slots slots;
   for (const Condition& c : m.when) {
     slots.clear();
     readPath(c.path, in.roots, slots);

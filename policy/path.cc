@@ -1,5 +1,6 @@
 #include "policy/path.h"
 
+#include <boost/container/small_vector.hpp>
 #include <cctype>
 #include <charconv>
 
@@ -149,12 +150,17 @@ bool selectMatches(const json::Value& element, const Segment& seg) {
 }
 
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, const PodLayout* layout, std::vector<Slot>& out);
+          const std::string* key, const PodLayout* layout, Slots& out);
+
+// The elements a segment selects from, on the stack for the lists a pod has (readPath runs for
+// every condition of every rule: a heap allocation each, and a few more as the list grew, cost
+// more than the walk).
+using Elements = boost::container::small_vector<const json::Value*, 16>;
 
 // Applies segment k (an element selector) to a list of candidate elements.
-void walkElements(const Path& path, std::size_t k, const std::vector<const json::Value*>& elems,
-                  bool containers, const json::Value* container, const std::string* key,
-                  const PodLayout* layout, std::vector<Slot>& out) {
+void walkElements(const Path& path, std::size_t k, const Elements& elems, bool containers,
+                  const json::Value* container, const std::string* key, const PodLayout* layout,
+                  Slots& out) {
   const Segment& seg = path.segments[k];
   switch (seg.kind) {
     case Segment::Kind::Wildcard:
@@ -203,20 +209,20 @@ bool layoutContainerGroup(const Path& path, std::size_t k, const PodLayout* layo
 }
 
 void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, const PodLayout* layout, std::vector<Slot>& out) {
+          const std::string* key, const PodLayout* layout, Slots& out) {
   if (k == path.segments.size()) {
     out.push_back({cur, container, key});
     return;
   }
   const Segment& seg = path.segments[k];
   if (seg.kind == Segment::Kind::AllContainers) {
-    std::vector<const json::Value*> elems;
+    Elements elems;
     forEachContainer(cur, layout, true, true, [&](const json::Value& c) { elems.push_back(&c); });
     walkElements(path, k + 1, elems, true, container, key, layout, out);
     return;
   }
   if (ContainerGroup group; cur && layoutContainerGroup(path, k, layout, group)) {
-    std::vector<const json::Value*> elems;
+    Elements elems;
     forEachContainerOf(cur, layout, group, [&](const json::Value& c) { elems.push_back(&c); });
     walkElements(path, k + 1, elems, true, container, key, layout, out);
     return;
@@ -242,7 +248,7 @@ void walk(const Path& path, std::size_t k, const json::Value* cur, const json::V
     walk(path, k + 1, nullptr, container, key, layout, out);
     return;
   }
-  std::vector<const json::Value*> elems;
+  Elements elems;
   elems.reserve(cur->asArray().size());
   for (const json::Value& e : cur->asArray()) elems.push_back(&e);
   walkElements(path, k, elems, isContainerList(path, k - 1), container, key, layout, out);
@@ -259,7 +265,7 @@ std::string containerName(const json::Value& c, const PathRoots& roots) {
   return {};
 }
 
-void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out) {
+void readPath(const Path& path, const PathRoots& roots, Slots& out) {
   const json::Value* start = nullptr;
   switch (path.root) {
     case Root::Object:

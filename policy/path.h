@@ -13,6 +13,7 @@
 // resources), so that a rule can look at keys it cannot name in advance.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -62,7 +63,13 @@ struct Slot {
   const std::string* key = nullptr;        // the map key the last `[*]` passed through, if any
 };
 
-void readPath(const Path& path, const PathRoots& roots, std::vector<Slot>& out);
+// What reading a path yields. On the stack up to 8 slots (a path reaches one value, or one per
+// container of a pod): conditions are read for every rule on every review, and a heap
+// allocation per read (more as the list grew) cost as much as the reading.
+using Slots = boost::container::small_vector<Slot, 8>;
+
+// Appends to `out` the slots `path` reaches.
+void readPath(const Path& path, const PathRoots& roots, Slots& out);
 
 // A container's `name`; for one that has none and sits in a field of its own (an Argo template's
 // `container` or `script`, a KServe predictor's `model`), the name its operator gives it ("main",

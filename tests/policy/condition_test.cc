@@ -25,7 +25,7 @@ ConditionOutcome eval(const std::string& cond, const std::string& podYaml, Quant
   pod = toValue(YAML::Load(podYaml));
   PathRoots roots;
   roots.pod = &pod;
-  std::vector<Slot> slots;
+  Slots slots;
   readPath(c.path, roots, slots);
   return evaluate(c, slots, q);
 }

@@ -19,7 +19,7 @@ std::vector<std::string> read(const std::string& path, const Value& pod) {
   REQUIRE(parsePath(path, p, error));
   PathRoots roots;
   roots.pod = &pod;
-  std::vector<Slot> slots;
+  Slots slots;
   readPath(p, roots, slots);
   std::vector<std::string> out;
   for (const Slot& s : slots) {
@@ -100,7 +100,7 @@ TEST_CASE("[*] on a map reaches every member value and remembers its key") {
   REQUIRE(parsePath("podMetadata.annotations[*]", p, error));
   PathRoots roots;
   roots.podMetadata = &meta;
-  std::vector<Slot> slots;
+  Slots slots;
   readPath(p, roots, slots);
   REQUIRE(slots.size() == 2);
   REQUIRE(slots[0].key);
@@ -135,7 +135,7 @@ TEST_CASE("cluster, element and elementKey are roots") {
   Value cluster = yaml("{nodes: 120, workloads: 2000}");
   PathRoots roots;
   roots.cluster = &cluster;
-  std::vector<Slot> slots;
+  Slots slots;
   REQUIRE(parsePath("cluster.workloads", p, error));
   readPath(p, roots, slots);
   REQUIRE(slots.size() == 1);
