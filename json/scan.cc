@@ -136,35 +136,35 @@ class Scanner {
     return false;
   }
 
-  void skipWhitespace() {
+  // The first byte at or after `p` that is not whitespace.
+  [[gnu::always_inline]] static const Byte* skipWhitespace(const Byte* p, const Byte* end) {
     // Most tokens are followed directly by the next one (the API server's JSON), or by one
     // space (", " and ": ", as many encoders write them).
-    if (p_<end_&& * p_> ' ') [[likely]]
-      return;
-    if (end_ - p_ >= 2 && p_[0] == ' ' && p_[1] > ' ') {
-      ++p_;
-      return;
-    }
-    while (p_ < end_ && isWhitespace(*p_)) ++p_;
+    if (p<end&& * p> ' ') [[likely]]
+      return p;
+    if (end - p >= 2 && p[0] == ' ' && p[1] > ' ') return p + 1;
+    while (p < end && isWhitespace(*p)) ++p;
+    return p;
   }
 
-  // Inlined into the scan loop: they run for every key and string, and the calls' saved
-  // registers cost about 10% of a review's parse (82k → 74k instructions on the sample).
-  [[gnu::always_inline]] bool scanString();
+  // Inlined into the scan loop, on a position kept in a local (so in a register, where p_, a
+  // member whose address the out-of-line paths take, is written back to memory at every step):
+  // they run for every key and string.
+  [[gnu::always_inline]] bool scanString(const Byte*& p);
+  [[gnu::always_inline]] bool scanKey(const Byte*& p);
+  [[gnu::noinline]] bool scanStringTail(const Byte* quote, const Byte* start);
   bool scanEscapedTail(const Byte* quote, const Byte* start);
   bool decodeEscape(const Byte* quote);
   bool readHex4(const Byte* at, std::uint32_t& cp) const;
   bool validateUtf8Sequence();
   bool scanNumber();
   bool scanLiteral();
-  [[gnu::always_inline]] bool scanKey();
 
   const Byte* begin_;
   const Byte* p_;
   const Byte* end_;
   int maxDepth_;
   std::size_t maxValues_;
-  std::size_t values_ = 0;
   std::size_t containers_ = 0;
   // The open container is complete: its token records how many children it has and where the
   // tokens after its last descendant start (a deferred build steps over it: DeferredBuilder).
@@ -236,26 +236,36 @@ bool Scanner::validateUtf8Sequence() {
   return true;
 }
 
-// p_ is just past the opening quote. On success p_ is just past the closing quote and the
+// `p` is just past the opening quote. On success it is just past the closing quote and the
 // string's token is recorded.
-inline bool Scanner::scanString() {
-  const Byte* const quote = p_ - 1;
-  const Byte* const start = p_;
-  const Byte* p = p_;
+inline bool Scanner::scanString(const Byte*& p) {
+  const Byte* const close = findSpecial(p, end_);
+  if (close < end_ && *close == '"') [[likely]] {  // the common case: the closing quote
+    emit(Kind::kString, offset32(p), offset32(close) - offset32(p));
+    p = close + 1;
+    return true;
+  }
+  p_ = close;
+  if (!scanStringTail(p - 1, p)) return false;
+  p = p_;
+  return true;
+}
+
+// The rest of a string whose content holds a byte that needs attention: p_ is at that byte. On
+// success p_ is just past the closing quote.
+bool Scanner::scanStringTail(const Byte* quote, const Byte* start) {
   for (;;) {
-    p = findSpecial(p, end_);
-    if (p < end_ && *p == '"') {  // the common case: the closing quote
-      emit(Kind::kString, offset32(start), offset32(p) - offset32(start));
-      p_ = p + 1;
+    if (p_ >= end_) return fail("unclosed string", quote);
+    const Byte c = *p_;
+    if (c == '"') {
+      emit(Kind::kString, offset32(start), offset32(p_) - offset32(start));
+      ++p_;
       return true;
     }
-    p_ = p;
-    if (p >= end_) return fail("unclosed string", quote);
-    const Byte c = *p;
     if (c == '\\') return scanEscapedTail(quote, start);
-    if (c < 0x20) return fail("control character in string", p);
+    if (c < 0x20) return fail("control character in string", p_);
     if (!validateUtf8Sequence()) return false;
-    p = p_;
+    p_ = findSpecial(p_, end_);
   }
 }
 
@@ -399,110 +409,112 @@ bool Scanner::scanLiteral() {
   return true;
 }
 
-// p_ is at the opening quote of a member name. Scans the name and the following ':'.
-inline bool Scanner::scanKey() {
-  ++p_;
-  if (!scanString()) return false;
+// `p` is at the opening quote of a member name. Scans the name and the following ':', and
+// leaves `p` at the member's value.
+inline bool Scanner::scanKey(const Byte*& p) {
+  ++p;
+  if (!scanString(p)) return false;
   ++frames_.back().count;
-  skipWhitespace();
-  if (p_ >= end_) return fail("unexpected end of input", p_);
-  if (*p_ != ':') return fail("expected ':' after object key", p_);
-  ++p_;
-  skipWhitespace();
+  p = skipWhitespace(p, end_);
+  if (p >= end_) return fail("unexpected end of input", p);
+  if (*p != ':') return fail("expected ':' after object key", p);
+  p = skipWhitespace(p + 1, end_);
   return true;
 }
 
 bool Scanner::run() {
-  skipWhitespace();
-  if (p_ >= end_) {
+  const Byte* p = skipWhitespace(p_, end_);
+  const Byte* const end = end_;
+  std::size_t values = 0;
+  if (p >= end) {
     error_ = "invalid JSON: empty input";
     return false;
   }
 
 value:
-  // Scan one value; p_ is at its first byte (whitespace already skipped).
-  if (p_ >= end_) return fail("unexpected end of input", p_);
+  // Scan one value; p is at its first byte (whitespace already skipped).
+  if (p >= end) return fail("unexpected end of input", p);
   // Checked during the scan, before the tree is built: the budget bounds its memory.
-  if (++values_ > maxValues_) return failTooLarge();
-  switch (*p_) {
+  if (++values > maxValues_) return failTooLarge();
+  switch (*p) {
     case '{':
       if (static_cast<long long>(frames_.size()) >= maxDepth_) return failDepth();
-      ++p_;
       emit(Kind::kObject, 0, 0);
-      skipWhitespace();
-      if (p_ < end_ && *p_ == '}') {
-        ++p_;
+      p = skipWhitespace(p + 1, end);
+      if (p < end && *p == '}') {
+        ++p;
         goto after;
       }
       frames_.push() = ScanFrame{static_cast<std::uint32_t>(tokens_.size() - 1), 0, true};
-      if (p_ >= end_) return fail("unexpected end of input", p_);
-      if (*p_ != '"') return fail("expected string key", p_);
-      if (!scanKey()) return false;
+      if (p >= end) return fail("unexpected end of input", p);
+      if (*p != '"') return fail("expected string key", p);
+      if (!scanKey(p)) return false;
       goto value;
     case '[':
       if (static_cast<long long>(frames_.size()) >= maxDepth_) return failDepth();
-      ++p_;
       emit(Kind::kArray, 0, 0);
-      skipWhitespace();
-      if (p_ < end_ && *p_ == ']') {
-        ++p_;
+      p = skipWhitespace(p + 1, end);
+      if (p < end && *p == ']') {
+        ++p;
         goto after;
       }
       frames_.push() = ScanFrame{static_cast<std::uint32_t>(tokens_.size() - 1), 1, false};
       goto value;
     case '"':
-      ++p_;
-      if (!scanString()) return false;
+      ++p;
+      if (!scanString(p)) return false;
       goto after;
     case 't':
     case 'f':
     case 'n':
+      p_ = p;
       if (!scanLiteral()) return false;
+      p = p_;
       goto after;
     default:
-      if (*p_ == '-' || isDigit(*p_)) {
+      if (*p == '-' || isDigit(*p)) {
+        p_ = p;
         if (!scanNumber()) return false;
+        p = p_;
         goto after;
       }
-      return failUnexpected(p_);
+      return failUnexpected(p);
   }
 
 after:
   // A value is complete; continue in the enclosing container.
-  skipWhitespace();
+  p = skipWhitespace(p, end);
   if (frames_.empty()) {
-    if (p_ != end_) return fail("trailing characters after the document", p_);
+    if (p != end) return fail("trailing characters after the document", p);
     return true;
   }
-  if (p_ >= end_) return fail("unexpected end of input", p_);
+  if (p >= end) return fail("unexpected end of input", p);
   if (frames_.back().object) {
-    if (*p_ == ',') {
-      ++p_;
-      skipWhitespace();
-      if (p_ >= end_) return fail("unexpected end of input", p_);
-      if (*p_ != '"') return fail("expected string key", p_);
-      if (!scanKey()) return false;
+    if (*p == ',') {
+      p = skipWhitespace(p + 1, end);
+      if (p >= end) return fail("unexpected end of input", p);
+      if (*p != '"') return fail("expected string key", p);
+      if (!scanKey(p)) return false;
       goto value;
     }
-    if (*p_ == '}') {
-      ++p_;
+    if (*p == '}') {
+      ++p;
       closeContainer();
       goto after;
     }
-    return fail("expected ',' or '}' in object", p_);
+    return fail("expected ',' or '}' in object", p);
   }
-  if (*p_ == ',') {
-    ++p_;
-    skipWhitespace();
+  if (*p == ',') {
+    p = skipWhitespace(p + 1, end);
     ++frames_.back().count;
     goto value;
   }
-  if (*p_ == ']') {
-    ++p_;
+  if (*p == ']') {
+    ++p;
     closeContainer();
     goto after;
   }
-  return fail("expected ',' or ']' in array", p_);
+  return fail("expected ',' or ']' in array", p);
 }
 
 }  // namespace
