@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,6 +16,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <optional>
+#include <string>
+
+#include "server/response_bytes.h"
 
 namespace billet::server {
 
@@ -28,6 +32,7 @@ namespace {
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kReadRoom = 16 * 1024;  // a TLS record's largest plaintext
+constexpr std::size_t kKeptWireBytes = 64 * 1024;  // a response buffer kept between responses
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
 // After an error answer that leaves request bytes unread (a body over the limit, say), keep
 // reading and dropping them for a while before closing: closing a socket with unread data sends a
@@ -175,16 +180,18 @@ class HttpSession {
     if (after == After::kKeepAlive && port_ == Port::kAdmission && state_->draining.load())
       after = After::kClose;
     after_ = after;
-    response_ = std::move(res);
-    response_.keep_alive(after == After::kKeepAlive);
-    response_.prepare_payload();
+    res.keep_alive(after == After::kKeepAlive);
+    res.prepare_payload();
+    wire_.clear();
+    appendResponseBytes(res, wire_);
     tcp().expires_after(state_->options.readTimeout);
-    http::async_write(self().stream(), response_,
-                      beast::bind_front_handler(&HttpSession::onWrite, self().shared_from_this()));
+    net::async_write(self().stream(), net::buffer(wire_),
+                     beast::bind_front_handler(&HttpSession::onWrite, self().shared_from_this()));
   }
 
   void onWrite(error_code ec, std::size_t) {
-    response_ = {};
+    // The buffer is kept for the next response, unless one large response made it large.
+    if (wire_.capacity() > kKeptWireBytes) std::string().swap(wire_);
     if (ec || after_ == After::kClose) return self().close();
     if (after_ == After::kLinger) return self().closeSending();
     readRequest();
@@ -218,7 +225,7 @@ class HttpSession {
  private:
   std::optional<http::request_parser<RequestBody>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
-  Response response_;
+  std::string wire_;  // the response being written (server/response_bytes.h)
   After after_ = After::kKeepAlive;
   std::size_t lingered_ = 0;
   std::optional<ConnectionSlot> slot_;
