@@ -4,8 +4,10 @@
 // as a pipeline of requests until the parser stops.
 //
 // Invariants: nothing crashes or throws; every response carries a status Beast knows (100-599)
-// and serializes; an admission request (POST /mutate or /validate) gets 200, 400 or 415, never a
-// 5xx, and no other request gets a 5xx (but /readyz, not ready without TLS); bytes that are not HTTP/1.1 get 400, 413 or 431 (what the session answers).
+// and serializes, and the bytes the session writes for it are Beast's serializer's; an admission
+// request (POST /mutate or /validate) gets 200, 400 or 415, never a 5xx, and no other request
+// gets a 5xx (but /readyz, not ready without TLS); bytes that are not HTTP/1.1 get 400, 413 or
+// 431 (what the session answers).
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -21,6 +23,7 @@
 #include <string_view>
 
 #include "policy/policy_set.h"
+#include "server/response_bytes.h"
 #include "server/router.h"
 #include "server/state.h"
 
@@ -59,12 +62,17 @@ void check(const Request& req, Port port, const Response& res) {
   const unsigned code = res.result_int();
   if (code < 100 || code > 599 || http::int_to_status(code) == http::status::unknown)
     fail("invalid status", std::to_string(code));
-  // The response serializes (what the session writes).
+  // The response serializes, and the bytes the session writes (server/response_bytes.h) are
+  // Beast's serializer's.
   Response copy = res;
+  copy.keep_alive(req.keep_alive());
   copy.prepare_payload();
   std::ostringstream out;
   out << copy;
   if (out.str().rfind("HTTP/1.", 0) != 0) fail("response does not serialize", out.str());
+  std::string wire;
+  billet::server::appendResponseBytes(copy, wire);
+  if (wire != out.str()) fail("the session's bytes differ from Beast's", wire + "\n" + out.str());
 
   const std::string_view target(req.target().data(), req.target().size());
   const std::string_view path = target.substr(0, target.find('?'));
