@@ -72,8 +72,21 @@ Mode effectiveMode(const CompiledPolicy& p, const Rule& r, const EvalOptions&) {
 // makes (one per rule that could apply), and a temporary's five strings cost a move each.
 void addResult(std::vector<RuleResult>& results, const CompiledPolicy& p, const Rule& r, Mode mode,
                Outcome outcome, std::string message) {
+#if defined(__cpp_aggregate_paren_init)
   results.emplace_back(p.name, r.name, r.stage, mode, outcome, std::move(message), p.severity,
                        p.category, &r);
+#else  // Clang before 16: member by member
+  RuleResult& x = results.emplace_back();
+  x.policy = p.name;
+  x.rule = r.name;
+  x.stage = r.stage;
+  x.mode = mode;
+  x.outcome = outcome;
+  x.message = std::move(message);
+  x.severity = p.severity;
+  x.category = p.category;
+  x.ruleId = &r;
+#endif
 }
 
 // Which exception, if any, exempts this rule for this request.
