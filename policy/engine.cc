@@ -499,7 +499,7 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
     json::markUntouched(out.object);
   }
   if (ignored(set, req, Stage::Mutate) || !req.object) return out;
-  Deadline deadline(options.deadline);
+  Deadline deadline(options.deadline, options.budget);
   mutateRules(set, req, options, deadline, out);
   if (!set.settings.mutateErrorsDeny) return out;
   std::vector<std::string> parts;
@@ -517,7 +517,7 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   ValidateOutcome out;
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
-  Deadline deadline(options.deadline);
+  Deadline deadline(options.deadline, options.budget);
   const json::Value& object = *req.object;
   // Validation changes nothing: the pod templates and their roots are found once.
   TemplateRoots templates(set.settings, req, &object);
@@ -636,7 +636,7 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
   GenerateOutcome out;
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
-  Deadline deadline(options.deadline);
+  Deadline deadline(options.deadline, options.budget);
   const json::Value& object = *req.object;
   TemplateRoots templates(set.settings, req, &object);  // the object does not change here
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);

@@ -29,6 +29,9 @@ struct EvalOptions {
   // offline. Past it, the rules not yet evaluated report error "deadline exceeded", and
   // Settings.evaluationErrors decide the answer as for any evaluation error (SPEC §4.8).
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  // The time the request was given in all (the deadline minus its arrival), so that the engine
+  // can tell a request that has used much of it (policy/deadline.h); zero when not known.
+  std::chrono::steady_clock::duration budget{};
 };
 
 struct MutateOutcome {

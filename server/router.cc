@@ -168,6 +168,7 @@ admission::AdmissionReply answerScaleRead(ServerState& state, const admission::R
   // The evaluation's own deadline starts now: the read had its own timeout.
   policy::EvalOptions options;
   options.deadline = std::chrono::steady_clock::now() + state.options.evalTimeout;
+  options.budget = state.options.evalTimeout;
   auto workload = json::parse(read.body, json::kDefaultMaxDepth, state.options.maxDocumentValues());
   if (!workload.ok() || !workload.value.isObject())
     return admission::answerScale(*set, review, target, nullptr,
@@ -186,6 +187,7 @@ std::optional<Response> admission(ServerState& state, admission::Endpoint endpoi
   const std::size_t maxValues = state.options.maxDocumentValues();
   policy::EvalOptions options;
   options.deadline = start + state.options.evalTimeout;
+  options.budget = state.options.evalTimeout;
   admission::AdmissionReply reply;
   try {
     admission::Review review;

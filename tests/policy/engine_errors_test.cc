@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admission/evaluation.h"
@@ -488,4 +489,21 @@ TEST_CASE("engine errors: checks stop between containers once the deadline has p
   check->check(late, some);
   CHECK(late.error == "deadline exceeded");
   CHECK(some.empty());
+}
+
+TEST_CASE("the deadline's clock: every sixteenth question, every one once the budget is spent") {
+  // A deadline 100 ms away. Given an unknown budget, the clock is read at the first question
+  // and then at every sixteenth: past the deadline, the next fifteen still answer no.
+  const auto soon = Clock::now() + std::chrono::milliseconds(100);
+  Deadline strided(soon);
+  CHECK_FALSE(strided.passed());
+  // The same deadline for a request given 10 s: more than a sixteenth of it is spent, so every
+  // question reads the clock (a large request, the work between two questions long).
+  Deadline spent(soon, std::chrono::seconds(10));
+  CHECK_FALSE(spent.passed());
+  std::this_thread::sleep_until(soon + std::chrono::milliseconds(5));
+  CHECK(spent.passed());
+  for (int i = 2; i <= 16; ++i) CHECK_FALSE(strided.passed());
+  CHECK(strided.passed());
+  CHECK(strided.passed());  // it stays passed
 }
