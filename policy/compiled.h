@@ -4,6 +4,7 @@
 // policy_set.h and engine.h, not this header.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -113,7 +114,16 @@ class Generator {
 
 // ---- rules and policies -------------------------------------------------------------------
 
+// A number no other compiled rule of this process has had or will have (Rule::serial).
+inline std::uint64_t nextRuleSerial() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 struct Rule {
+  // The rule's identity for per-rule caches (the server's metrics, by policy and rule name):
+  // unlike its address, never reused by a later policy set. Moves keep it.
+  std::uint64_t serial = nextRuleSerial();
   std::string name;
   std::optional<Mode> mode;  // overrides the policy's
   std::optional<Match> match;

@@ -74,7 +74,7 @@ void addResult(std::vector<RuleResult>& results, const CompiledPolicy& p, const 
                Outcome outcome, std::string message) {
 #if defined(__cpp_aggregate_paren_init)
   results.emplace_back(p.name, r.name, r.stage, mode, outcome, std::move(message), p.severity,
-                       p.category, &r);
+                       p.category, r.serial);
 #else  // Clang before 16: member by member
   RuleResult& x = results.emplace_back();
   x.policy = p.name;
@@ -85,7 +85,7 @@ void addResult(std::vector<RuleResult>& results, const CompiledPolicy& p, const 
   x.message = std::move(message);
   x.severity = p.severity;
   x.category = p.category;
-  x.ruleId = &r;
+  x.ruleId = r.serial;
 #endif
 }
 

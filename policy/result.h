@@ -1,6 +1,7 @@
 // What evaluation produces: plain result types shared by the CLI, the server and reports.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,10 +28,10 @@ struct RuleResult {
   // From the policy's billet.dev/severity and billet.dev/category annotations (PolicyReports).
   std::string severity = "medium";
   std::string category;
-  // The compiled rule that produced this result, as an identity for per-rule caches (the
-  // server's metrics); never dereferenced, and null for results made outside the engine. An
-  // address can be reused by a later policy set, so a cache checks the names too.
-  const void* ruleId = nullptr;
+  // The Rule::serial of the compiled rule that produced this result, an identity for per-rule
+  // caches (the server's metrics) that no other rule of the process shares; 0 for results made
+  // outside the engine.
+  std::uint64_t ruleId = 0;
 };
 
 // One changed field, for `lint --explain`: which policy/rule set which JSON Pointer.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <unordered_set>
 
 namespace billet::server {
 
@@ -29,20 +30,27 @@ struct KeyHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-// Each thread's copy of the counters it has used, so that a request's lookups (one per rule
+// Each thread's table of the counters it has used, so that a request's lookups (one per rule
 // result) take no lock: a shared_mutex's reader count is a cache line that every I/O thread
-// writes. Entries point into the registry, which lives as long as the Metrics (`owner`).
+// writes. Entries point into this thread's shard of the Metrics `owner`, which lives as long as
+// it does.
 struct LocalCounters {
   std::uint64_t owner = 0;
-  std::unordered_map<std::string, prometheus::Counter*, KeyHash, std::equal_to<>> byKey;
+  MetricShards::Shard* shard = nullptr;  // the owner's shard for this thread
+  std::unordered_map<std::string, MetricShards::Count*, KeyHash, std::equal_to<>> byKey;
+  MetricShards::Observations* durationMutate = nullptr;
+  MetricShards::Observations* durationValidate = nullptr;
+  // The `kind` label values this thread has used, views into Metrics::kinds_ (whose entries
+  // stay put): a request finds its kind here without the shared lock.
+  std::unordered_set<std::string_view> kinds;
 };
 
-// The same, for rule results, found by the compiled rule's identity with the mode and outcome:
-// no key is built and no name hashed per result. The names are kept and compared on each hit,
-// since a later policy set may put another rule at a freed address. Rules of replaced policy
-// sets leave entries behind; the table is emptied when it grows past kMaxRuleEntries.
+// The same, for rule results, found by the compiled rule's serial (policy::Rule::serial, never
+// reused) with the mode and outcome: no key is built, no name hashed or compared per result.
+// Rules of replaced policy sets leave entries behind; the table is emptied when it grows past
+// kMaxRuleEntries.
 struct RuleKey {
-  const void* rule;
+  std::uint64_t rule;
   policy::Mode mode;
   policy::Outcome outcome;
   friend bool operator==(const RuleKey& a, const RuleKey& b) {
@@ -51,22 +59,76 @@ struct RuleKey {
 };
 struct RuleKeyHash {
   std::size_t operator()(const RuleKey& k) const {
-    const auto bits = reinterpret_cast<std::uintptr_t>(k.rule) ^
-                      (static_cast<std::uintptr_t>(k.mode) << 3) ^
-                      static_cast<std::uintptr_t>(k.outcome);
-    return std::hash<std::uintptr_t>{}(bits * 0x9E3779B97F4A7C15ULL);
+    const std::uint64_t bits = (k.rule << 6) ^ (static_cast<std::uint64_t>(k.mode) << 3) ^
+                               static_cast<std::uint64_t>(k.outcome);
+    return static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ULL) >> 32);
   }
 };
 struct RuleCounters {
-  std::string policy, rule;
-  prometheus::Counter* result = nullptr;
-  prometheus::Counter* error = nullptr;  // for Outcome::Error only
+  MetricShards::Count* result = nullptr;
+  MetricShards::Count* error = nullptr;  // for Outcome::Error only
+};
+// Open addressing over a power-of-two table: std::unordered_map's lookup divides by a prime
+// bucket count, and a review looks up one entry per rule result (about 40 with the bundled pack).
+class RuleTable {
+ public:
+  std::size_t size() const { return used_; }
+  void clear() {
+    slots_.clear();
+    used_ = 0;
+  }
+  // The entry for `key`, made empty when absent.
+  RuleCounters& operator[](const RuleKey& key) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    for (std::size_t i = RuleKeyHash{}(key) & (slots_.size() - 1);;
+         i = (i + 1) & (slots_.size() - 1)) {
+      Slot& s = slots_[i];
+      if (!s.full) {
+        s.full = true;
+        s.key = key;
+        ++used_;
+        return s.counters;
+      }
+      if (s.key == key) return s.counters;
+    }
+  }
+
+ private:
+  struct Slot {
+    bool full = false;
+    RuleKey key{};
+    RuleCounters counters;
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
+    old.swap(slots_);
+    used_ = 0;
+    for (Slot& s : old)
+      if (s.full) (*this)[s.key] = std::move(s.counters);
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
 };
 struct LocalRuleCounters {
   std::uint64_t owner = 0;
-  std::unordered_map<RuleKey, RuleCounters, RuleKeyHash> byRule;
+  RuleTable byRule;
 };
 constexpr std::size_t kMaxRuleEntries = 1 << 16;
+
+// This thread's table of counts for the Metrics `id`, emptied when the thread moves to another
+// instance (tests make several).
+LocalCounters& localCounters(std::uint64_t id, MetricShards& shards) {
+  thread_local LocalCounters local;
+  if (local.owner != id) {
+    local.byKey.clear();
+    local.shard = &shards.local();
+    local.durationMutate = nullptr;
+    local.durationValidate = nullptr;
+    local.kinds.clear();
+    local.owner = id;
+  }
+  return local;
+}
 
 // A reused buffer for building keys on the request path.
 std::string& keyBuffer() {
@@ -138,14 +200,10 @@ Metrics::Metrics(std::string_view version)
 
 Metrics::~Metrics() = default;
 
-prometheus::Counter& Metrics::counter(
+MetricShards::Count& Metrics::counter(
     prometheus::Family<prometheus::Counter>& family, std::string_view key,
     std::initializer_list<std::pair<const char*, std::string_view>> labels) {
-  thread_local LocalCounters local;
-  if (local.owner != id_) {
-    local.byKey.clear();
-    local.owner = id_;
-  }
+  LocalCounters& local = localCounters(id_, shards_);
   if (auto it = local.byKey.find(key); it != local.byKey.end()) return *it->second;
   prometheus::Counter* c = nullptr;
   {
@@ -159,24 +217,45 @@ prometheus::Counter& Metrics::counter(
     std::unique_lock<std::shared_mutex> lock(cacheMu_);
     cache_.emplace(std::string(key), c);
   }
-  local.byKey.emplace(std::string(key), c);
-  return *c;
+  MetricShards::Count& count = local.shard->count(*c);
+  local.byKey.emplace(std::string(key), &count);
+  return count;
 }
 
 std::string_view Metrics::boundedKind(std::string_view kind) {
   if (kind.size() > kKindLabelLength) return "other";
+  LocalCounters& local = localCounters(id_, shards_);
+  if (auto it = local.kinds.find(kind); it != local.kinds.end()) return *it;
+  std::string_view known;
   {
     std::shared_lock<std::shared_mutex> lock(kindsMu_);
-    if (auto it = kinds_.find(kind); it != kinds_.end()) return *it;
+    if (auto it = kinds_.find(kind); it != kinds_.end()) known = *it;
   }
-  std::unique_lock<std::shared_mutex> lock(kindsMu_);
-  if (kinds_.size() >= kKindLabelLimit) return "other";
-  return *kinds_.emplace(kind).first;
+  if (known.empty()) {
+    std::unique_lock<std::shared_mutex> lock(kindsMu_);
+    if (auto it = kinds_.find(kind); it != kinds_.end()) {
+      known = *it;  // another thread added it since
+    } else {
+      // Past the limit a kind is "other", and is not kept here either: made-up kinds cannot
+      // grow this thread's table.
+      if (kinds_.size() >= kKindLabelLimit) return "other";
+      known = *kinds_.emplace(kind).first;
+    }
+  }
+  local.kinds.insert(known);
+  return known;
 }
 
-void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::AdmissionReply& reply, double seconds) {
+void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::AdmissionReply& reply,
+                               double seconds) {
   const std::string_view webhook = endpoint == admission::Endpoint::Mutate ? "mutate" : "validate";
-  (endpoint == admission::Endpoint::Mutate ? durationMutate_ : durationValidate_)->Observe(seconds);
+  LocalCounters& local = localCounters(id_, shards_);
+  const bool mutate = endpoint == admission::Endpoint::Mutate;
+  MetricShards::Observations*& duration = mutate ? local.durationMutate : local.durationValidate;
+  if (!duration)
+    duration = &local.shard->observations(mutate ? *durationMutate_ : *durationValidate_,
+                                          durationBuckets());
+  duration->observe(seconds);
   const std::string_view op = orUnknown(reply.operation);
   const std::string_view kind = boundedKind(orUnknown(reply.kind));
   const bool allowed = reply.status == 200 && reply.allowed;
@@ -191,7 +270,7 @@ void Metrics::observeAdmission(admission::Endpoint endpoint, const admission::Ad
            {"operation", op},
            {"kind", kind},
            {"allowed", allowed ? "true" : "false"}})
-      .Increment();
+      .add();
   for (const policy::RuleResult& r : reply.results) countResult(r);
 }
 
@@ -203,19 +282,19 @@ void Metrics::countResult(const policy::RuleResult& r) {
       local.owner = id_;
     }
     RuleCounters& c = local.byRule[RuleKey{r.ruleId, r.mode, r.outcome}];
-    if (!c.result || c.policy != r.policy || c.rule != r.rule) {
-      c = RuleCounters{r.policy, r.rule, &resultCounter(r), nullptr};
+    if (!c.result) {
+      c.result = &resultCounter(r);
       if (r.outcome == policy::Outcome::Error) c.error = &errorCounter(r);
     }
-    c.result->Increment();
-    if (c.error) c.error->Increment();
+    c.result->add();
+    if (c.error) c.error->add();
     return;
   }
-  resultCounter(r).Increment();
-  if (r.outcome == policy::Outcome::Error) errorCounter(r).Increment();
+  resultCounter(r).add();
+  if (r.outcome == policy::Outcome::Error) errorCounter(r).add();
 }
 
-prometheus::Counter& Metrics::resultCounter(const policy::RuleResult& r) {
+MetricShards::Count& Metrics::resultCounter(const policy::RuleResult& r) {
   const std::string_view mode = policy::name(r.mode);
   const std::string_view result = policy::name(r.outcome);
   std::string& k = keyBuffer();
@@ -225,7 +304,7 @@ prometheus::Counter& Metrics::resultCounter(const policy::RuleResult& r) {
                  {{"policy", r.policy}, {"rule", r.rule}, {"mode", mode}, {"result", result}});
 }
 
-prometheus::Counter& Metrics::errorCounter(const policy::RuleResult& r) {
+MetricShards::Count& Metrics::errorCounter(const policy::RuleResult& r) {
   std::string& e = keyBuffer();
   e.append("e\x1f").append(r.policy).append("\x1f").append(r.rule);
   return counter(errors_, e, {{"policy", r.policy}, {"rule", r.rule}});
@@ -260,14 +339,15 @@ void Metrics::setCertificateExpiry(std::int64_t unixSeconds) {
 void Metrics::generated(std::string_view kind, std::string_view result) {
   std::string& key = keyBuffer();
   key.append("g\x1f").append(kind).append("\x1f").append(result);
-  counter(generate_, key, {{"kind", orUnknown(kind)}, {"result", result}}).Increment();
+  counter(generate_, key, {{"kind", orUnknown(kind)}, {"result", result}}).add();
 }
 
 void Metrics::connectionRefused() {
   refused_->Increment();
 }
 
-std::string Metrics::serialize() const {
+std::string Metrics::serialize() {
+  shards_.fold();
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

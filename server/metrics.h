@@ -3,7 +3,8 @@
 //
 // Label values are bounded: webhook, operation, kind, allowed, policy/rule/mode/result, never
 // namespaces or object names. Counters that are hit per request are looked up through a cache
-// so the hot path does not rebuild label maps.
+// so the hot path does not rebuild label maps, and what a request counts and observes goes to
+// its thread's shard (server/metric_shards.h), folded into the registry when it is read.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "admission/review.h"
+#include "server/metric_shards.h"
 
 namespace prometheus {
 class Registry;
@@ -38,7 +40,8 @@ class Metrics {
   Metrics& operator=(const Metrics&) = delete;
 
   // One answered AdmissionReview (any status), with its evaluation time.
-  void observeAdmission(admission::Endpoint endpoint, const admission::AdmissionReply& reply, double seconds);
+  void observeAdmission(admission::Endpoint endpoint, const admission::AdmissionReply& reply,
+                        double seconds);
   void setPoliciesLoaded(const std::vector<std::pair<std::string, int>>& byKind);
   void policyReload(bool success);
   void setCertificateExpiry(std::int64_t unixSeconds);
@@ -49,24 +52,25 @@ class Metrics {
   // For gauges kept by other parts of the server (server/cluster_tracker.cc).
   prometheus::Registry& registry() { return *registry_; }
 
-  // The text exposition format (version 0.0.4).
-  std::string serialize() const;
+  // The text exposition format (version 0.0.4), after the shards are folded in.
+  std::string serialize();
 
   static const std::vector<double>& durationBuckets();  // 50 µs … 1 s
   static constexpr std::size_t kindLabelLimit() { return kKindLabelLimit; }
   static constexpr std::size_t kindLabelLength() { return kKindLabelLength; }
 
  private:
-  // The counter of `family` with these labels, found by `key` (a string naming family and
-  // labels): first in this thread's own table (no lock, no allocation), then in the shared one.
-  prometheus::Counter& counter(
+  // This thread's count of the counter of `family` with these labels, found by `key` (a string
+  // naming family and labels): first in this thread's own table (no lock, no allocation), then
+  // in the shared one.
+  MetricShards::Count& counter(
       prometheus::Family<prometheus::Counter>& family, std::string_view key,
       std::initializer_list<std::pair<const char*, std::string_view>> labels);
 
   // One rule result: billet_policy_results_total, and billet_policy_errors_total for an error.
   void countResult(const policy::RuleResult& r);
-  prometheus::Counter& resultCounter(const policy::RuleResult& r);
-  prometheus::Counter& errorCounter(const policy::RuleResult& r);
+  MetricShards::Count& resultCounter(const policy::RuleResult& r);
+  MetricShards::Count& errorCounter(const policy::RuleResult& r);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
@@ -97,6 +101,7 @@ class Metrics {
   std::unordered_map<std::string, prometheus::Counter*> cache_;
   std::mutex loadedMu_;
   std::vector<std::string> loadedKinds_;
+  MetricShards shards_;
 };
 
 }  // namespace billet::server

@@ -1,6 +1,15 @@
 #include "server/metrics.h"
 
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
 #include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 using namespace billet;
 using namespace billet::server;
@@ -93,4 +102,73 @@ TEST_CASE("metrics: a kind longer than kindLabelLength is other", "[webhook][met
   CHECK(text.find("kind=\"other\",operation=\"CREATE\",webhook=\"mutate\"} 20") !=
         std::string::npos);
   CHECK(text.find("kind=\"" + ok.kind + "\"") != std::string::npos);
+}
+
+TEST_CASE("metrics: counts and observations from several threads, folded when read",
+          "[webhook][metrics]") {
+  // Each I/O thread counts into its own shard (server/metric_shards.h); serialize() folds them.
+  // The histogram must read as prometheus-cpp's own Histogram::Observe would have made it from
+  // the same values, bounds included (a value equal to a bound counts in that bucket).
+  std::vector<double> values;
+  for (double b : Metrics::durationBuckets()) {
+    values.push_back(b);
+    values.push_back(b * 0.999);
+    values.push_back(b * 1.001);
+  }
+  values.push_back(5.0);  // past every bound: +Inf only
+  values.push_back(0.0);
+
+  auto reference = std::make_shared<prometheus::Registry>();
+  auto& family = prometheus::BuildHistogram()
+                     .Name("billet_admission_duration_seconds")
+                     .Help("Time to evaluate one AdmissionReview, request body to response body.")
+                     .Register(*reference);
+  prometheus::Histogram& direct = family.Add({{"webhook", "validate"}}, Metrics::durationBuckets());
+
+  Metrics m("test");
+  AdmissionReply r;
+  r.kind = "Pod";
+  r.operation = "CREATE";
+  r.allowed = true;
+  r.results = {{"p", "a", policy::Stage::Validate, policy::Mode::Enforce, policy::Outcome::Pass, "",
+                "medium", ""}};
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRounds; ++i)
+        for (double v : values) m.observeAdmission(Endpoint::Validate, r, v);
+    });
+  // Read while they count: nothing is lost or counted twice by a fold in the middle.
+  for (int i = 0; i < 20; ++i) (void)m.serialize();
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kThreads * kRounds; ++i)
+    for (double v : values) direct.Observe(v);
+
+  const std::string text = m.serialize();
+  const std::string expected = prometheus::TextSerializer().Serialize(reference->Collect());
+  const std::size_t n = static_cast<std::size_t>(kThreads * kRounds) * values.size();
+  // Every bucket line and the count of the reference appear as they are.
+  std::size_t lines = 0;
+  for (std::size_t p = 0, e; (e = expected.find('\n', p)) != std::string::npos; p = e + 1) {
+    const std::string line = expected.substr(p, e - p);
+    if (line.rfind("billet_admission_duration_seconds_", 0) != 0 ||
+        line.find("_sum") != std::string::npos)
+      continue;
+    INFO(line);
+    CHECK(text.find(line + "\n") != std::string::npos);
+    ++lines;
+  }
+  CHECK(lines == Metrics::durationBuckets().size() + 2);  // the buckets, +Inf and the count
+  CHECK(text.find("billet_admission_duration_seconds_count{webhook=\"validate\"} " +
+                  std::to_string(n)) != std::string::npos);
+  CHECK(text.find("billet_admission_requests_total{allowed=\"true\",kind=\"Pod\","
+                  "operation=\"CREATE\",webhook=\"validate\"} " +
+                  std::to_string(n)) != std::string::npos);
+  CHECK(text.find("billet_policy_results_total{mode=\"Enforce\",policy=\"p\",result=\"pass\","
+                  "rule=\"a\"} " +
+                  std::to_string(n)) != std::string::npos);
+  // A second read adds nothing.
+  CHECK(m.serialize() == text);
 }
