@@ -1,7 +1,9 @@
 #include "admission/evaluation.h"
 
+#include <limits>
 #include <optional>
 
+#include "json/parse.h"
 #include "json/patch.h"
 #include "policy/policy_set.h"
 
@@ -23,6 +25,13 @@ void appendResults(std::vector<policy::RuleResult>& to, std::vector<policy::Rule
 
 }  // namespace
 
+json::Value MutateDecision::patchValue() const {
+  // The text is the writer's own, of values already in memory: no depth or size limit applies.
+  return json::parse(patch, std::numeric_limits<int>::max(),
+                     std::numeric_limits<std::size_t>::max())
+      .value;
+}
+
 Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest& request,
                     Stages stages, const policy::EvalOptions& options) {
   Evaluation e;
@@ -40,7 +49,11 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
       e.mutate.message = std::move(m.denyMessage);
       if (request.object) e.object = json::Value::lazyCopyOf(*request.object);
     } else {
-      if (request.object) e.mutate.patch = json::diffFromCopy(*request.object, m.object);
+      if (request.object) {
+        e.mutate.patch.clear();
+        e.mutate.patchOperations =
+            json::writeDiffFromCopy(*request.object, m.object, e.mutate.patch);
+      }
       e.object = std::move(m.object);
     }
     if (request.object) {

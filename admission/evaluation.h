@@ -4,7 +4,7 @@
 //
 //   admission::Evaluation e = admission::evaluate(set, request, admission::Stages::kAll);
 //   if (!e.mutate.allowed) ...        // what /mutate answers
-//   json::write(e.patch);             // the JSON Patch /mutate returns
+//   e.mutate.patch                    // the JSON Patch /mutate returns, as JSON text
 //   e.validate.warnings               // what /validate answers for the mutated object
 #pragma once
 
@@ -31,7 +31,12 @@ enum class Stages { kMutate, kValidate, kAll };
 struct MutateDecision {
   bool allowed = true;
   std::string message;  // why it is refused (Settings evaluationErrors.mutate: Deny)
-  json::Value patch = json::Value::array();  // RFC 6902 operations; empty when refused
+  // The RFC 6902 operations as JSON text ("[]" when there are none, and when refused), the
+  // bytes /mutate returns in base64 and the CLI prints (json::writeDiffFromCopy).
+  std::string patch = "[]";
+  std::size_t patchOperations = 0;
+  // The same operations as a value, for callers that read or embed them (parsed from `patch`).
+  json::Value patchValue() const;
 };
 
 // What /validate answers.

@@ -183,10 +183,10 @@ AdmissionReply answerReview(const policy::PolicySet& set, Endpoint endpoint, con
     writeStatus(out, e.mutate.message);
   } else {
     out += R"(,"allowed":true)";
-    if (e.mutate.patch.size() > 0) {
+    if (e.mutate.patchOperations > 0) {
       out += R"(,"patchType":"JSONPatch","patch":")";
       const std::size_t patchAt = out.size();
-      json::write(e.mutate.patch, out);
+      out += e.mutate.patch;
       json::base64EncodeTail(out, patchAt);
       out += '"';
     }

@@ -107,7 +107,7 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
     rep.idle = "no policy applies to kind " + r.kind;
 
   admission::Evaluation e = admission::evaluate(set, req, admission::Stages::kAll, options);
-  rep.patch = std::move(e.mutate.patch);
+  rep.patch = e.mutate.patchValue();
   rep.patched = std::move(e.object);
   rep.results = std::move(e.results);
   rep.changes = std::move(e.changes);

@@ -10,7 +10,8 @@
 //   - billet's apply of nlohmann/json's diff(a, b) gives b: apply reads patches it did not write;
 //   - on a lazy copy of a (json::Value::lazyCopyOf, how mutation works), applying diff(a, b)
 //     gives b and leaves a as it was, and diffFromCopy(a, copy) applied to a, by billet and by
-//     nlohmann/json, gives b: the patch /mutate answers from what the rules touched. This runs
+//     nlohmann/json, gives b: the patch /mutate answers from what the rules touched (and
+//     writeDiffFromCopy, how it is written, gives the same bytes as write(diffFromCopy)). This runs
 //     twice: with a parsed whole, and with a parsed as an admission request is
 //     (json::parseDeferred), its objects and arrays built as the copy and the diff read them.
 // Any mismatch aborts with the documents and the patch. Numbers too large for nlohmann/json's
@@ -117,6 +118,11 @@ void checkLazyCopy(const Value& a, const Value& b, const Value& whole) {
          show(a, b, patch) + "\ngot: " + billet::json::write(copy));
   if (billet::json::write(a) != before) fail("changing a lazy copy of a changed a", before);
   const Value touched = billet::json::diffFromCopy(a, copy);
+  std::string text;
+  if (billet::json::writeDiffFromCopy(a, copy, text) != touched.size() ||
+      text != billet::json::write(touched))
+    fail("writeDiffFromCopy(a, copy) is not write(diffFromCopy(a, copy))",
+         text + "\n" + show(a, b, touched));
   Value doc = a;
   if (!billet::json::apply(doc, touched).empty() || doc != b)
     fail("diffFromCopy(a, changed lazy copy) applied to a != b", show(a, b, touched));

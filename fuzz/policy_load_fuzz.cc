@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.object = &object;
   admission::Evaluation e = admission::evaluate(*loaded.set, req, admission::Stages::kAll);
   json::Value patched = object;
-  if (!json::apply(patched, e.mutate.patch).empty() || patched != e.object)
+  if (!json::apply(patched, e.mutate.patchValue()).empty() || patched != e.object)
     fail("the patch does not reproduce the mutated object", "");
   policy::EvalOptions explain;
   explain.explain = true;

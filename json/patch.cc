@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "json/pointer.h"
+#include "json/write.h"
 
 namespace billet::json {
 namespace {
@@ -32,11 +33,16 @@ class Differ {
   // except inside a replaced() one, compared whole. With `borrowValues`, an operation's value
   // below the root reads as the one in `to` (Value::lazyCopyOf) instead of copying it.
   Differ(Array& ops, bool skipUntouched, bool borrowValues)
-      : ops_(ops), skipUntouched_(skipUntouched), borrowValues_(borrowValues) {}
+      : ops_(&ops), skipUntouched_(skipUntouched), borrowValues_(borrowValues) {}
+  // The operations written as JSON text onto `text` instead, without building them: the bytes
+  // write() gives for the array the other constructor fills, less the brackets.
+  Differ(std::string& text, bool skipUntouched)
+      : text_(&text), skipUntouched_(skipUntouched), borrowValues_(false) {}
   void run(const Value& from, const Value& to) {
     root_ = &to;
     compare(from, to);
   }
+  std::size_t operations() const { return operations_; }
 
  private:
   void compare(const Value& from, const Value& to);
@@ -63,6 +69,22 @@ class Differ {
     return path;
   }
   void emit(std::string_view op, std::string path, const Value* value) {
+    ++operations_;
+    if (text_) {
+      // Members in the order the object below is written in.
+      std::string& out = *text_;
+      if (operations_ > 1) out += ',';
+      out += R"({"op":")";
+      out += op;
+      out += R"(","path":)";
+      writeString(path, out);
+      if (value) {
+        out += R"(,"value":)";
+        write(*value, out);
+      }
+      out += '}';
+      return;
+    }
     Object o;
     o.reserve(value ? 3 : 2);
     o.push_back(Member{"op", Value::string(std::string(op))});
@@ -72,10 +94,12 @@ class Differ {
       const bool borrow = borrowValues_ && value != root_;
       o.push_back(Member{"value", borrow ? Value::lazyCopyOf(*value) : *value});
     }
-    ops_.push_back(Value::object(std::move(o)));
+    ops_->push_back(Value::object(std::move(o)));
   }
 
-  Array& ops_;
+  Array* ops_ = nullptr;
+  std::string* text_ = nullptr;
+  std::size_t operations_ = 0;
   bool skipUntouched_;
   bool borrowValues_;
   const Value* root_ = nullptr;
@@ -497,6 +521,14 @@ Value diffFromCopy(const Value& original, const Value& copy) {
   Array ops;
   Differ(ops, true, true).run(original, copy);
   return Value::array(std::move(ops));
+}
+
+std::size_t writeDiffFromCopy(const Value& original, const Value& copy, std::string& out) {
+  out += '[';
+  Differ differ(out, true);
+  differ.run(original, copy);
+  out += ']';
+  return differ.operations();
 }
 
 std::string apply(Value& doc, const Value& patch) {

@@ -11,6 +11,7 @@
 // Applying diff(a, b) to a yields b.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "json/value.h"
@@ -28,6 +29,11 @@ Value diff(const Value& from, const Value& to);
 //   so `copy` (which may be moved) must outlive the patch and not change while it lives, except
 //   when the whole document is replaced. A copy of the patch owns everything.
 Value diffFromCopy(const Value& original, const Value& copy);
+
+// Appends to `out` the JSON text of diffFromCopy(original, copy), byte for byte what write()
+// gives for it, without building the operations; returns how many there are. How the server
+// and the CLI get the patch of an evaluation (admission::MutateDecision).
+std::size_t writeDiffFromCopy(const Value& original, const Value& copy, std::string& out);
 
 // Applies an RFC 6902 patch (add, remove, replace, move, copy, test) to `doc` in place.
 // Returns an empty string on success, or a one-line error naming the operation index and pointer;

@@ -520,6 +520,11 @@ void checkDiffFromCopy(std::string_view original, void (*change)(Value&)) {
       change(b);
       const Value patch = billet::json::diffFromCopy(a, b);
       CHECK(write(patch) == write(diff(a, b)));
+      // Written without building the operations (what /mutate sends): the same bytes.
+      std::string text = "prefix";
+      const std::size_t operations = billet::json::writeDiffFromCopy(a, b, text);
+      CHECK(text == "prefix" + write(patch));
+      CHECK(operations == patch.size());
       Value patched = a;
       REQUIRE(apply(patched, patch) == "");
       CHECK(patched == b);
