@@ -1,9 +1,7 @@
 #include "admission/evaluation.h"
 
-#include <limits>
 #include <optional>
 
-#include "json/parse.h"
 #include "json/patch.h"
 #include "policy/policy_set.h"
 
@@ -24,13 +22,6 @@ void appendResults(std::vector<policy::RuleResult>& to, std::vector<policy::Rule
 }
 
 }  // namespace
-
-json::Value MutateDecision::patchValue() const {
-  // The text is the writer's own, of values already in memory: no depth or size limit applies.
-  return json::parse(patch, std::numeric_limits<int>::max(),
-                     std::numeric_limits<std::size_t>::max())
-      .value;
-}
 
 Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest& request,
                     Stages stages, const policy::EvalOptions& options) {

@@ -32,11 +32,11 @@ struct MutateDecision {
   bool allowed = true;
   std::string message;  // why it is refused (Settings evaluationErrors.mutate: Deny)
   // The RFC 6902 operations as JSON text ("[]" when there are none, and when refused), the
-  // bytes /mutate returns in base64 and the CLI prints (json::writeDiffFromCopy).
+  // bytes /mutate returns in base64 (json::writeDiffFromCopy). A caller that needs them as a
+  // value takes json::diffFromCopy(*request.object, object), whose writing is these bytes: the
+  // text may not parse back, since a policy read from YAML can carry bytes that are not UTF-8.
   std::string patch = "[]";
   std::size_t patchOperations = 0;
-  // The same operations as a value, for callers that read or embed them (parsed from `patch`).
-  json::Value patchValue() const;
 };
 
 // What /validate answers.

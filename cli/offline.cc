@@ -107,7 +107,10 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
     rep.idle = "no policy applies to kind " + r.kind;
 
   admission::Evaluation e = admission::evaluate(set, req, admission::Stages::kAll, options);
-  rep.patch = e.mutate.patchValue();
+  // The operations /mutate writes as e.mutate.patch, as a value to print or embed (the same
+  // bytes when written); they read from the mutated object, kept beside them in `rep`.
+  rep.patch = e.mutate.patchOperations > 0 ? json::diffFromCopy(*req.object, e.object)
+                                           : json::Value::array();
   rep.patched = std::move(e.object);
   rep.results = std::move(e.results);
   rep.changes = std::move(e.changes);

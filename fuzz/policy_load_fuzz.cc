@@ -12,6 +12,7 @@
 
 #include "admission/evaluation.h"
 #include "json/patch.h"
+#include "json/write.h"
 #include "policy/engine.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"
@@ -61,8 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.name = "gpu-executor";
   req.object = &object;
   admission::Evaluation e = admission::evaluate(*loaded.set, req, admission::Stages::kAll);
+  // The patch /mutate sends is the writing of diffFromCopy (it may not parse back: a policy's
+  // YAML can carry bytes that are not UTF-8), which applied to the object gives the mutated one.
+  const json::Value operations = json::diffFromCopy(object, e.object);
+  if (json::write(operations) != e.mutate.patch ||
+      (operations.size() > 0) != (e.mutate.patchOperations > 0))
+    fail("the patch text is not the writing of its operations", e.mutate.patch);
   json::Value patched = object;
-  if (!json::apply(patched, e.mutate.patchValue()).empty() || patched != e.object)
+  if (!json::apply(patched, operations).empty() || patched != e.object)
     fail("the patch does not reproduce the mutated object", "");
   policy::EvalOptions explain;
   explain.explain = true;

@@ -23,8 +23,8 @@ Value diff(const Value& from, const Value& to);
 
 // The same as diff(original, copy), for a `copy` that was made of `original` and then given to
 // markUntouched() (json/value.h), with `original` unchanged since: the subtrees of `copy` that
-// were never reached for change are not compared. How /mutate's patch is made cheaply when the
-// policies changed a few fields of a large object.
+// were never reached for change are not compared: how /mutate's patch is made cheaply when the
+// policies changed a few fields of a large object (written by writeDiffFromCopy below).
 //   The operations' values are not copied: they read as the values in `copy` (Value::lazyCopyOf),
 //   so `copy` (which may be moved) must outlive the patch and not change while it lives, except
 //   when the whole document is replaced. A copy of the patch owns everything.
