@@ -171,7 +171,9 @@ std::optional<CompiledPolicy> decodeNodePool(DecodeState& s, const YAML::Node& d
     def.nodeLabels = d.strMap(labels, "spec.nodeLabels");
     if (labels.IsMap() && labels.size() == 0)
       d.fail(labels, "spec.nodeLabels", "a node pool needs at least one node label");
-    for (const auto& kv : labels) {
+    // Only a mapping has members to check (strMap reported anything else); iterating another
+    // node as one throws.
+    for (const auto& kv : labels.IsMap() ? labels : YAML::Node()) {
       if (!kv.first.IsScalar() || !kv.second.IsScalar()) continue;
       std::string lp = childPath("spec.nodeLabels", kv.first.Scalar());
       if (!isLabelKey(kv.first.Scalar()))

@@ -752,6 +752,17 @@ spec:
           "p.yaml:19:3: spec.budget: unknown field \"budget\" (expected one of nodeLabels, taint, "
           "members, placement, outsiders, overwrite)",
       });
+  // Node labels given as a list (found by policy_load_fuzz: the label check iterated it as a
+  // mapping, and yaml-cpp threw out of the loader).
+  CHECK(errorsOf(R"(apiVersion: billet.dev/v1alpha1
+kind: NodePool
+metadata: {name: runtime}
+spec:
+  nodeLabels:
+    - name: qos
+  taint: {key: billet.dev/pool, effect: NoSchedule}
+  members: {namespaces: [hetida]}
+)") == std::vector<std::string>{"p.yaml:6:5: spec.nodeLabels: expected a mapping, got a sequence"});
   auto missing = errorsOf(R"(apiVersion: billet.dev/v1alpha1
 kind: NodePool
 metadata: {name: runtime}
