@@ -14,11 +14,6 @@ std::uint64_t nextShardsId() {
   return id.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-// A relaxed increment by the only writer: a load and a store, no locked instruction.
-inline void bump(std::atomic<std::uint64_t>& n) {
-  n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-}
-
 }  // namespace
 
 MetricShards::Observations::Observations(prometheus::Histogram& histogram,
