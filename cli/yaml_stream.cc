@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "base/utf8.h"
 #include "cli/yaml_block_entry.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
@@ -79,6 +80,11 @@ class Builder final : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     if (passedPending(m)) return;
+    // yaml-cpp passes bytes that are not UTF-8 into scalars; kubectl's reader refuses the file.
+    if (auto fault = base::findInvalidUtf8(value)) {
+      fail(m, fault->message);
+      return;
+    }
     if (!isPlain(tag)) {
       complete(json::Value::string(value), value, anchor, m);
     } else if (expectingKey() && !anchor) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/utf8.h"
 #include "policy/alias_guard.h"
 #include "policy/source.h"
 #include "policy/yaml_scalar.h"
@@ -23,6 +24,11 @@ std::string keyText(const YAML::Node& key) {
   if (!key.IsScalar()) return std::string();
   if (!isPlain(key)) return key.Scalar();
   return resolvePlainKey(key.Scalar());
+}
+
+bool startsWithWideBom(std::string_view text) {
+  return text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
+         text.starts_with(std::string_view("\0\0\xfe\xff", 4));
 }
 
 }  // namespace
@@ -65,6 +71,16 @@ json::Value toValue(const YAML::Node& node) {
 
 bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
               std::vector<LoadError>& errors) {
+  // yaml-cpp reads bytes that are not UTF-8, and control characters, into scalars; kubectl's
+  // reader refuses them. A file that starts with a UTF-16 or UTF-32 byte order mark is left to
+  // yaml-cpp, which decodes it.
+  if (!startsWithWideBom(source.text)) {
+    if (auto fault = base::findUnprintableYaml(source.text)) {
+      const base::LineColumn at = base::lineColumnAt(source.text, fault->at);
+      errors.push_back({source.name, at.line, at.column, "", "invalid YAML: " + fault->message});
+      return false;
+    }
+  }
   if (base::Status guard = checkAliasExpansion(source.text); !guard.ok()) {
     errors.push_back({source.name, guard.line, guard.column, "", guard.error});
     return false;

@@ -131,6 +131,32 @@ TEST_CASE("yaml stream: an error that quotes a control character stays on one li
   CHECK(r.failure.message == "invalid YAML: unknown escape character: \\n");
 }
 
+TEST_CASE("yaml stream: a scalar that is not UTF-8 is an error at the scalar") {
+  // A value, double-quoted, after a document that was handed over.
+  Read r = read("kind: A\n---\nkind: B\ndata:\n  k: \"ab\xff\"\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+  CHECK(r.failure.line == 5);
+  CHECK(r.failure.column == 6);
+  CHECK(r.failure.message == "invalid YAML: byte 0xff is not UTF-8");
+  // A key, in a List's entry (the entry's own reader gives up on it; yaml-cpp reads it).
+  r = read("apiVersion: v1\nkind: List\nitems:\n- kind: C\n  d\xe9: 1\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure.line == 5);
+  CHECK(r.failure.message == "invalid YAML: byte 0xe9 is not UTF-8");
+  // The same when entries are read ahead on other threads.
+  std::vector<std::string> events;
+  YamlStreamError failure;
+  std::istringstream in("apiVersion: v1\nkind: List\nitems:\n- kind: C\n  d\xe9: 1\n");
+  CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, 3));
+  CHECK(failure.line == 5);
+  CHECK(failure.message == "invalid YAML: byte 0xe9 is not UTF-8");
+  // Text that is UTF-8 is read as it is.
+  r = read("k: \"caf\xc3\xa9\"\n");
+  REQUIRE(r.ok);
+  CHECK(r.events == std::vector<std::string>{"doc@1 {\"k\":\"caf\xc3\xa9\"}"});
+}
+
 TEST_CASE("yaml stream: aliases are bounded, and a node containing itself is an error") {
   Read r = read("a: &a [*a]\n");
   CHECK_FALSE(r.ok);

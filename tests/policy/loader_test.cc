@@ -211,12 +211,32 @@ TEST_CASE("a stray token YAML cannot read past is an error, not a hang") {
 }
 
 // yaml_stream_fuzz found yaml-cpp quoting the character it could not read, a line break, in
-// the reader of lint inputs; a policy file's error is one line too.
-TEST_CASE("a YAML error quoting a control character is one line") {
+// the reader of lint inputs. In a policy file the character is refused before yaml-cpp reads it.
+TEST_CASE("a control character in a policy file is an error naming it, on one line") {
   auto errors = errorsOf(std::string("kind: Policy\0\nmetadata: {}\n", 27));
   REQUIRE(errors.size() == 1);
-  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: unknown escape character: \\n"));
-  CHECK(errors[0].find('\n') == std::string::npos);
+  CHECK(errors[0] ==
+        "policies/gpu.yaml:1:13: invalid YAML: control character U+0000 is not "
+        "allowed in YAML");
+}
+
+// yaml-cpp reads bytes that are not UTF-8 into scalars as they are: they reached patches and
+// responses. kubectl's reader refuses such a file, and so does billet's.
+TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their line and column") {
+  const std::string policy =
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    mutate:\n      annotations:\n"
+      "        billet.dev/sev\x94\xa0ity: low\n";
+  auto errors = errorsOf(policy);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "policies/gpu.yaml:10:23: invalid YAML: byte 0x94 is not UTF-8");
+  // In a comment too: the file as a whole is not text kubectl would read.
+  errors = errorsOf("# caf\xe9\nkind: Policy\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "policies/gpu.yaml:1:6: invalid YAML: byte 0xe9 is not UTF-8");
+  // UTF-8 itself, NEL and a byte order mark are text.
+  errors = errorsOf("\xef\xbb\xbf# caf\xc3\xa9 \xc2\x85 \xe2\x80\xa6\nkind: Policy\n");
+  for (const std::string& e : errors) CHECK(e.find("invalid YAML") == std::string::npos);
 }
 
 // Found by fuzz/path_condition_fuzz: the condition's value was converted forever (a crash).

@@ -1,0 +1,33 @@
+// What text must be before a YAML reader sees it. yaml-cpp passes bytes that are not UTF-8 (and
+// control characters) through into scalars; kubectl's reader refuses them, so billet does too,
+// naming where they are, rather than load a policy or lint a manifest the cluster would refuse.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace billet::base {
+
+struct TextFault {
+  std::size_t at = 0;   // byte offset of the offending character in the text
+  std::string message;  // one line: "byte 0x98 is not UTF-8", "control character U+0001 ..."
+};
+
+// The first place `text` is not UTF-8 (an invalid, overlong, surrogate or cut-short sequence).
+std::optional<TextFault> findInvalidUtf8(std::string_view text);
+
+// The first character `text` may not hold as a YAML stream: not UTF-8, or outside YAML 1.2's
+// printable set (§5.1: tab, line feed, carriage return, U+0020–U+007E, U+0085, U+00A0–U+D7FF,
+// U+E000–U+FFFD, U+10000–U+10FFFF), which is the set kubectl's reader accepts.
+std::optional<TextFault> findUnprintableYaml(std::string_view text);
+
+// 1-based line and column (in bytes) of the byte at `at`.
+struct LineColumn {
+  int line = 1;
+  int column = 1;
+};
+LineColumn lineColumnAt(std::string_view text, std::size_t at);
+
+}  // namespace billet::base
