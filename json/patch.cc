@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "json/pointer.h"
+#include "json/same_key.h"
 #include "json/write.h"
 
 namespace billet::json {
@@ -106,13 +107,7 @@ class Differ {
   std::vector<Step> steps_;
 };
 
-// Key equality for the diff: the length and the last byte settle most mismatches without a call
-// to memcmp.
-inline bool sameKey(const std::string& a, const std::string& b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  return n == 0 || (a[n - 1] == b[n - 1] && std::memcmp(a.data(), b.data(), n - 1) == 0);
-}
+using detail::sameKey;
 
 // Finds members by key: linear for small objects, hashed for large ones so that a diff of two
 // objects with many members stays linear. The hash map is built only when a large object needs it.

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "json/same_key.h"
+
 namespace billet::json {
 
 std::string Value::scalarText() const {
@@ -25,17 +27,7 @@ std::string Value::scalarText() const {
 
 namespace {
 
-// Key equality for member lookups: the length and the last byte settle most mismatches without
-// a call to memcmp (keys of one object often share a prefix: "team-1", "team-2", ...).
-inline bool sameKey(const std::string& a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  if (n == 0) return true;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (x[n - 1] != y[n - 1] || x[0] != y[0]) return false;
-  return n <= 2 || std::memcmp(x + 1, y + 1, n - 2) == 0;
-}
+using detail::sameKey;
 
 // Objects with at least this many members get a key index; smaller ones are scanned, which is
 // as fast and costs no memory.

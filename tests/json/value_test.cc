@@ -1,9 +1,11 @@
 #include "json/value.h"
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
 
 #include "json/parse.h"
+#include "json/same_key.h"
 
 using billet::json::Member;
 using billet::json::Object;
@@ -332,4 +334,29 @@ TEST_CASE("value: a copy sharing originals copies what was changed, and is a sna
   CHECK(snapshot.find("spec")->find("replicas")->asNumberText() == "2");
   CHECK(original.find("spec")->find("replicas")->asNumberText() == "2");
   CHECK(work.find("spec")->find("replicas")->asNumberText() == "3");
+}
+
+// json/same_key.h compares keys as overlapping words: against memcmp, for every length up to 40
+// and a difference at every position (and none), with the keys placed at every alignment.
+TEST_CASE("sameKey agrees with memcmp for every length, difference position and alignment") {
+  using billet::json::detail::sameKey;
+  std::string a(64, 'k'), b(64, 'k');
+  std::size_t compared = 0;
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (std::size_t shift = 0; shift < 8; ++shift) {
+      for (std::size_t d = 0; d <= n; ++d) {  // d == n: no difference
+        for (std::size_t i = 0; i < n; ++i)
+          a[shift + i] = b[shift + i] = static_cast<char>('a' + i % 26);
+        if (d < n) b[shift + d] = static_cast<char>(b[shift + d] ^ 0x20);
+        const std::string_view x(a.data() + shift, n), y(b.data() + shift, n);
+        REQUIRE(sameKey(x, y) == (std::memcmp(x.data(), y.data(), n) == 0));
+        REQUIRE(sameKey(x, y) == (d == n));
+        ++compared;
+      }
+    }
+  }
+  // Different lengths never match, even when one is a prefix of the other.
+  CHECK_FALSE(sameKey("metadata", "metadat"));
+  CHECK_FALSE(sameKey("", "a"));
+  CHECK(compared == 8 * (41 * 42 / 2));
 }
