@@ -4,8 +4,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -14,11 +14,11 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <optional>
 #include <string>
 
 #include "server/response_bytes.h"
+#include "server/tls_stream.h"
 
 namespace billet::server {
 
@@ -26,7 +26,6 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
-using TcpStream = beast::basic_stream<tcp, ConnectionExecutor>;
 
 namespace {
 
@@ -239,13 +238,13 @@ class TlsSession : public HttpSession<TlsSession>,
   TlsSession(ConnectionSocket&& socket, SslContextPtr ctx, std::shared_ptr<ServerState> state)
       : HttpSession(std::move(state), Port::kAdmission),
         ctx_(std::move(ctx)),
-        stream_(std::move(socket), *ctx_) {}
+        stream_(std::move(socket), ctx_->native_handle()) {}
 
   ~TlsSession() override {
     if (id_) state_->connections.remove(id_);
   }
 
-  beast::ssl_stream<TcpStream>& stream() { return stream_; }
+  TlsStream& stream() { return stream_; }
 
   void start() {
     id_ = state_->connections.add(weak_from_this());
@@ -273,12 +272,10 @@ class TlsSession : public HttpSession<TlsSession>,
  private:
   void handshake() {
     tcp().expires_after(state_->options.readTimeout);
-    stream_.async_handshake(
-        net::ssl::stream_base::server,
-        beast::bind_front_handler(&TlsSession::onHandshake, shared_from_this()));
+    stream_.async_handshake(beast::bind_front_handler(&TlsSession::onHandshake, shared_from_this()));
   }
 
-  void onHandshake(error_code ec) {
+  void onHandshake(error_code ec, std::size_t) {
     if (ec) {
       state_->logger.debug("TLS handshake failed", {{"error", ec.message()}});
       return close();
@@ -287,7 +284,7 @@ class TlsSession : public HttpSession<TlsSession>,
     readRequest();
   }
 
-  void onShutdown(error_code) { tcp().close(); }
+  void onShutdown(error_code, std::size_t) { tcp().close(); }
 
   // Sends close_notify without waiting for the client's (marking it received makes the shutdown
   // complete once ours is written), then lingers on the raw socket.
@@ -296,7 +293,7 @@ class TlsSession : public HttpSession<TlsSession>,
     handshaken_ = false;
     SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
     tcp().expires_after(kShutdownTimeout);
-    stream_.async_shutdown([self = shared_from_this()](error_code ec) {
+    stream_.async_shutdown([self = shared_from_this()](error_code ec, std::size_t) {
       if (ec) return self->tcp().close();
       self->linger();
     });
@@ -304,7 +301,7 @@ class TlsSession : public HttpSession<TlsSession>,
 
   friend class HttpSession<TlsSession>;
   SslContextPtr ctx_;  // kept alive for this connection, whatever reloads publish
-  beast::ssl_stream<TcpStream> stream_;
+  TlsStream stream_;
   std::uint64_t id_ = 0;
   bool handshaken_ = false;
 };

@@ -51,7 +51,7 @@ inclusive() {  # function pattern -> inclusive instructions and call count
 # The router reads a review and answers it in two calls (an answer may wait for a read of the
 # cluster): handleReview's share is theirs together.
 review_ir=$(( $(inclusive 'admission::readReview') + $(inclusive 'admission::answerReview\(') ))
-handshake_ir="$(inclusive '\?\?\?:SSL_accept ')"
+handshake_ir="$(inclusive '\?\?\?:SSL_do_handshake ')"
 reviews="$(callgrind_annotate --tree=calling --inclusive=yes "$dump" 2>/dev/null |
   grep -E '> .*admission::answerReview\(' | grep -o '([0-9,]*x)' | tr -dc '0-9\n' | head -1)"
 [[ -n "$reviews" && "$reviews" -gt 0 ]] || { echo "callgrind: no review answered" >&2; exit 1; }
