@@ -272,7 +272,8 @@ class TlsSession : public HttpSession<TlsSession>,
  private:
   void handshake() {
     tcp().expires_after(state_->options.readTimeout);
-    stream_.async_handshake(beast::bind_front_handler(&TlsSession::onHandshake, shared_from_this()));
+    stream_.async_handshake(
+        beast::bind_front_handler(&TlsSession::onHandshake, shared_from_this()));
   }
 
   void onHandshake(error_code ec, std::size_t) {

@@ -7,6 +7,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <cstring>
+#include <new>
 
 namespace billet::server {
 namespace tls_detail {
@@ -103,7 +104,13 @@ int wireRead(BIO* bio, char* to, int size) {
 int wireWrite(BIO* bio, const char* from, int size) {
   auto* wire = static_cast<Wire*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
-  wire->output.append(from, static_cast<std::size_t>(size));
+  // Called from inside OpenSSL: nothing may be thrown through it. Out of memory is a write
+  // error, which fails the call and closes the connection.
+  try {
+    wire->output.append(from, static_cast<std::size_t>(size));
+  } catch (const std::bad_alloc&) {
+    return -1;
+  }
   return size;
 }
 
@@ -121,7 +128,9 @@ int wireCreate(BIO* bio) {
 // One method for every stream, made on first use.
 const BIO_METHOD* wireMethod() {
   static BIO_METHOD* const method = [] {
-    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "billet wire");
+    const int index = BIO_get_new_index();
+    BIO_METHOD* m =
+        index == -1 ? nullptr : BIO_meth_new(index | BIO_TYPE_SOURCE_SINK, "billet wire");
     if (m == nullptr) return m;
     BIO_meth_set_read(m, wireRead);
     BIO_meth_set_write(m, wireWrite);
