@@ -6,14 +6,42 @@
 namespace billet::base {
 namespace {
 
-// The code point of the UTF-8 sequence at text[at] and its length, or length 0 when the bytes
-// there are not one (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
-struct Decoded {
-  std::uint32_t cp = 0;
-  std::size_t size = 0;
-};
+bool printable(std::uint32_t cp) {
+  return cp == 0x09 || cp == 0x0a || cp == 0x0d || (cp >= 0x20 && cp <= 0x7e) || cp == 0x85 ||
+         (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
+         (cp >= 0x10000 && cp <= 0x10ffff);
+}
 
-Decoded decodeAt(std::string_view text, std::size_t at) {
+TextFault notUtf8(std::string_view text, std::size_t at) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[at]));
+  return {at, std::string("byte ") + hex + " is not UTF-8"};
+}
+
+template <bool kPrintableOnly>
+std::optional<TextFault> scan(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const auto c = static_cast<unsigned char>(text[at]);
+    // ASCII is most of every file; only its control characters need a second look.
+    if (c >= 0x20 && c < 0x7f) {
+      ++at;
+      continue;
+    }
+    const Utf8Char d = decodeUtf8(text, at);
+    if (d.size == 0) return notUtf8(text, at);
+    if (kPrintableOnly && !printable(d.cp)) {
+      char name[16];
+      std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(d.cp));
+      return TextFault{at, std::string("control character ") + name + " is not allowed in YAML"};
+    }
+    at += d.size;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Utf8Char decodeUtf8(std::string_view text, std::size_t at) {
   const auto byte = [&](std::size_t i) -> unsigned {
     return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u;
   };
@@ -21,6 +49,7 @@ Decoded decodeAt(std::string_view text, std::size_t at) {
     const unsigned b = byte(i);
     return at + i < text.size() && b >= low && b <= high;
   };
+  if (at >= text.size()) return {};
   const unsigned b0 = byte(0);
   if (b0 < 0x80) return {b0, 1};
   if (b0 >= 0xc2 && b0 <= 0xdf) {
@@ -43,41 +72,6 @@ Decoded decodeAt(std::string_view text, std::size_t at) {
   }
   return {};
 }
-
-bool printable(std::uint32_t cp) {
-  return cp == 0x09 || cp == 0x0a || cp == 0x0d || (cp >= 0x20 && cp <= 0x7e) || cp == 0x85 ||
-         (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
-         (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-TextFault notUtf8(std::string_view text, std::size_t at) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[at]));
-  return {at, std::string("byte ") + hex + " is not UTF-8"};
-}
-
-template <bool kPrintableOnly>
-std::optional<TextFault> scan(std::string_view text) {
-  for (std::size_t at = 0; at < text.size();) {
-    const auto c = static_cast<unsigned char>(text[at]);
-    // ASCII is most of every file; only its control characters need a second look.
-    if (c >= 0x20 && c < 0x7f) {
-      ++at;
-      continue;
-    }
-    const Decoded d = decodeAt(text, at);
-    if (d.size == 0) return notUtf8(text, at);
-    if (kPrintableOnly && !printable(d.cp)) {
-      char name[16];
-      std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(d.cp));
-      return TextFault{at, std::string("control character ") + name + " is not allowed in YAML"};
-    }
-    at += d.size;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::optional<TextFault> findInvalidUtf8(std::string_view text) {
   return scan<false>(text);

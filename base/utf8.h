@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,15 @@ struct TextFault {
   std::size_t at = 0;   // byte offset of the offending character in the text
   std::string message;  // one line: "byte 0x98 is not UTF-8", "control character U+0001 ..."
 };
+
+// The character at text[at]: its code point and the length of its UTF-8 sequence, or size 0
+// when the bytes there are not one (RFC 3629: no overlong form, no surrogate, nothing past
+// U+10FFFF, nothing cut short). ASCII is a character of size 1.
+struct Utf8Char {
+  std::uint32_t cp = 0;
+  std::size_t size = 0;
+};
+Utf8Char decodeUtf8(std::string_view text, std::size_t at);
 
 // The first place `text` is not UTF-8 (an invalid, overlong, surrogate or cut-short sequence).
 std::optional<TextFault> findInvalidUtf8(std::string_view text);

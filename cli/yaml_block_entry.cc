@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "cli/yaml_members.h"
 #include "policy/yaml_scalar.h"
 
@@ -214,32 +215,12 @@ Key readKey(std::string_view s, std::string& key, std::size_t& valueAt) {
 // YAML, and so maybe yaml-cpp, treats apart: C1 controls (U+0085 is a line break in YAML 1.1),
 // the line and paragraph separators, the byte-order mark, U+FFFE and U+FFFF.
 std::size_t printableUtf8(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const unsigned char lead = byte(0);
-  std::size_t size = 0;
-  std::uint32_t cp = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    size = 2;
-    cp = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    size = 3;
-    cp = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    size = 4;
-    cp = lead & 0x07;
-  } else {
+  const base::Utf8Char c = base::decodeUtf8(text, at);
+  // ASCII (size 1) is the caller's to read; below U+00A0 are the C1 controls.
+  if (c.size < 2 || c.cp < 0xA0) return 0;
+  if (c.cp == 0x2028 || c.cp == 0x2029 || c.cp == 0xFEFF || c.cp == 0xFFFE || c.cp == 0xFFFF)
     return 0;
-  }
-  if (at + size > text.size()) return 0;
-  for (std::size_t i = 1; i < size; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i) & 0x3F);
-  }
-  const std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < smallest[size] || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) return 0;
-  if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
-    return 0;
-  return size;
+  return c.size;
 }
 
 class EntryReader {

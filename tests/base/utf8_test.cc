@@ -124,3 +124,24 @@ TEST_CASE("lineColumnAt counts lines and bytes from 1") {
   CHECK(lineColumnAt(text, 8).line == 4);
   CHECK(lineColumnAt(text, 8).column == 2);
 }
+
+TEST_CASE("decodeUtf8 gives the code point and size, and nothing past the text") {
+  const std::string text = "a\xc3\xa9\xe2\x80\xa6\xf0\x9f\x9a\x80\xff";
+  struct Case {
+    std::string_view text;
+    std::size_t at;
+    std::uint32_t cp;
+    std::size_t size;
+  };
+  const std::string_view all(text);
+  for (const Case& c : {Case{all, 0, 'a', 1}, Case{all, 1, 0xe9, 2}, Case{all, 3, 0x2026, 3},
+                        Case{all, 6, 0x1f680, 4}, Case{all, 10, 0, 0},  // 0xff
+                        Case{all, 2, 0, 0},                             // a continuation byte
+                        Case{all, all.size(), 0, 0},                    // past the end
+                        Case{all.substr(0, 5), 3, 0, 0}}) {             // cut short
+    INFO("at " << c.at);
+    const billet::base::Utf8Char d = billet::base::decodeUtf8(c.text, c.at);
+    CHECK(d.size == c.size);
+    if (c.size != 0) CHECK(d.cp == c.cp);
+  }
+}
