@@ -82,6 +82,16 @@ Attempt shutdown(SSL* ssl) {
   return classify(ssl, r, 0);
 }
 
+boost::asio::mutable_buffer inputRoom(Wire& wire, std::size_t capacity) {
+  const std::size_t left = wire.inputEnd - wire.inputBegin;
+  if (wire.inputBegin != 0) {
+    std::memmove(wire.input.get(), wire.input.get() + wire.inputBegin, left);
+    wire.inputBegin = 0;
+    wire.inputEnd = left;
+  }
+  return boost::asio::buffer(wire.input.get() + left, capacity - left);
+}
+
 namespace {
 
 // The stream's BIO: OpenSSL reads the socket's bytes where the socket put them (Wire::input)
@@ -160,16 +170,6 @@ TlsStream::TlsStream(ConnectionSocket&& socket, SSL_CTX* context) : next_(std::m
 
 TlsStream::~TlsStream() {
   SSL_free(ssl_);
-}
-
-boost::asio::mutable_buffer TlsStream::inputRoom() {
-  const std::size_t left = wire_.inputEnd - wire_.inputBegin;
-  if (wire_.inputBegin != 0) {
-    std::memmove(wire_.input.get(), wire_.input.get() + wire_.inputBegin, left);
-    wire_.inputBegin = 0;
-    wire_.inputEnd = left;
-  }
-  return boost::asio::buffer(wire_.input.get() + left, kInputRoom - left);
 }
 
 }  // namespace billet::server

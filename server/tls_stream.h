@@ -48,6 +48,12 @@ struct Wire {
   std::string output;             // records OpenSSL wrote, not sent yet
 };
 
+// Where the socket's next read into `wire` (an input buffer of `capacity` bytes) goes: past the
+// bytes OpenSSL has not read yet, which are first moved to the front. OpenSSL reads everything
+// it is given before it wants more, so in the stream nothing is left and the room is the whole
+// buffer; a full buffer gives no room.
+boost::asio::mutable_buffer inputRoom(Wire& wire, std::size_t capacity);
+
 // The calls the stream makes; each clears the error queue first only when it is not empty.
 Attempt read(SSL* ssl, void* data, std::size_t size);
 Attempt write(SSL* ssl, const void* data, std::size_t size);
@@ -117,9 +123,7 @@ class TlsStream {
     else
       wire_.output.clear();
   }
-  // Where the socket's next read goes: the whole buffer, since OpenSSL reads everything it is
-  // given before it wants more (bytes it left would be moved to the front first).
-  boost::asio::mutable_buffer inputRoom();
+  boost::asio::mutable_buffer inputRoom() { return tls_detail::inputRoom(wire_, kInputRoom); }
   // `size` bytes were read into inputRoom().
   void inputRead(std::size_t size) { wire_.inputEnd += size; }
 

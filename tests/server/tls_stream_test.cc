@@ -200,3 +200,42 @@ TEST_CASE("TlsStream: a client that is not TLS fails the handshake with OpenSSL'
   CHECK(server->handshakeError.category() == net::error::get_ssl_category());
   CHECK(server->received.empty());
 }
+
+TEST_CASE(
+    "TlsStream: the socket reads past the ciphertext OpenSSL has not read, moved to the front") {
+  constexpr std::size_t kCapacity = 64;
+  tls_detail::Wire wire;
+  wire.input.reset(new char[kCapacity]);
+  for (std::size_t i = 0; i < kCapacity; ++i) wire.input[i] = static_cast<char>('a' + i % 26);
+
+  SECTION("everything read: the whole buffer") {
+    wire.inputBegin = wire.inputEnd = 40;
+    const net::mutable_buffer room = tls_detail::inputRoom(wire, kCapacity);
+    CHECK(room.data() == wire.input.get());
+    CHECK(room.size() == kCapacity);
+    CHECK(wire.inputBegin == 0);
+    CHECK(wire.inputEnd == 0);
+  }
+  SECTION("bytes left in the middle: moved to the front, the room follows them") {
+    wire.inputBegin = 10;
+    wire.inputEnd = 17;
+    const net::mutable_buffer room = tls_detail::inputRoom(wire, kCapacity);
+    CHECK(std::string(wire.input.get(), 7) == "klmnopq");
+    CHECK(wire.inputBegin == 0);
+    CHECK(wire.inputEnd == 7);
+    CHECK(room.data() == wire.input.get() + 7);
+    CHECK(room.size() == kCapacity - 7);
+  }
+  SECTION("bytes left at the front: nothing moves") {
+    wire.inputEnd = 5;
+    const net::mutable_buffer room = tls_detail::inputRoom(wire, kCapacity);
+    CHECK(std::string(wire.input.get(), 5) == "abcde");
+    CHECK(room.data() == wire.input.get() + 5);
+    CHECK(room.size() == kCapacity - 5);
+  }
+  SECTION("a full buffer not read: no room") {
+    wire.inputEnd = kCapacity;
+    CHECK(tls_detail::inputRoom(wire, kCapacity).size() == 0);
+    CHECK(wire.inputEnd == kCapacity);
+  }
+}
