@@ -5,6 +5,11 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+#define BILLET_BASE64_SSSE3 1
+#endif
+
 namespace billet::json {
 namespace {
 
@@ -52,9 +57,59 @@ std::string base64Encode(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+#if BILLET_BASE64_SSSE3
+// Sixteen characters from twelve bytes (the four bytes after them are loaded and ignored), with
+// SSSE3's byte shuffle: each group's three bytes are spread over a 32-bit lane, its four 6-bit
+// values moved to one byte each by multiplies of 16-bit halves, and each value mapped to its
+// letter by adding an offset chosen by the value's range (A–Z, a–z, 0–9, '+', '/').
+[[gnu::target("ssse3")]] inline void encodeTwelve(const unsigned char* in, unsigned char* out) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  // Lane k holds group k's bytes b0 b1 b2 as b1 b0 b2 b1: its 16-bit halves are b0b1 and b1b2.
+  v = _mm_shuffle_epi8(v, _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10));
+  // The first and third values (bits 10–15 of b0b1, bits 6–11 of b1b2) shifted down to the
+  // low byte of their half; the second and fourth (bits 4–9, bits 0–5) up to the high byte.
+  const __m128i firstThird =
+      _mm_mulhi_epu16(_mm_and_si128(v, _mm_set1_epi32(0x0FC0FC00)), _mm_set1_epi32(0x04000040));
+  const __m128i secondFourth =
+      _mm_mullo_epi16(_mm_and_si128(v, _mm_set1_epi32(0x003F03F0)), _mm_set1_epi32(0x01000010));
+  const __m128i values = _mm_or_si128(firstThird, secondFourth);
+  // Range index: 0 for 26–51, 1–10 for 52–61, 11 for 62, 12 for 63, 13 for 0–25; the table
+  // gives what each range adds to the value.
+  __m128i range = _mm_subs_epu8(values, _mm_set1_epi8(51));
+  const __m128i below26 = _mm_cmpgt_epi8(_mm_set1_epi8(26), values);
+  range = _mm_or_si128(range, _mm_and_si128(below26, _mm_set1_epi8(13)));
+  const __m128i offsets =
+      _mm_setr_epi8('a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+                    '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0);
+  const __m128i letters = _mm_add_epi8(values, _mm_shuffle_epi8(offsets, range));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), letters);
+}
+
+// Encodes the highest groups four at a time, from the last, as base64EncodeTail's word loop does
+// one at a time; returns how many are left at the front (fewer than four) for that loop.
+[[gnu::target("ssse3")]] std::size_t encodeGroupsSsse3(unsigned char* d, std::size_t groups) {
+  while (groups >= 4) {
+    groups -= 4;
+    encodeTwelve(d + groups * 3, d + groups * 4);
+  }
+  return groups;
+}
+
+bool hasSsse3() {
+  static const bool has = __builtin_cpu_supports("ssse3");
+  return has;
+}
+#endif
+
+}  // namespace
+
 // Groups are encoded from the last to the first: group k's four characters land at 4k, at or past
 // its own three bytes at 3k and past every earlier group's bytes, so nothing is read after it is
-// overwritten.
+// overwritten. The same holds for four groups at once: their sixteen characters land at 4k, past
+// the sixteen bytes read at 3k when k >= 4, and the last four groups read at most four bytes
+// past their twelve, which are still inside the string (the tail's or the output's characters).
 void base64EncodeTail(std::string& s, std::size_t from) {
   const std::size_t n = s.size() - from;
   s.resize(from + (n + 2) / 3 * 4);
@@ -69,6 +124,9 @@ void base64EncodeTail(std::string& s, std::size_t from) {
     o[2] = left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
     o[3] = '=';
   }
+#if BILLET_BASE64_SSSE3
+  if (groups >= 4 && hasSsse3()) groups = encodeGroupsSsse3(d, groups);
+#endif
   static_assert(std::endian::native == std::endian::little, "the word loop reads little-endian");
   // Each group is read as one 32-bit word (its fourth byte, unused, is still inside the string:
   // past the last group come the tail's or the output's characters) and written as one.
@@ -77,10 +135,9 @@ void base64EncodeTail(std::string& s, std::size_t from) {
     std::uint32_t word;
     std::memcpy(&word, d + groups * 3, 4);
     const std::uint32_t v = __builtin_bswap32(word) >> 8;  // the three bytes, big-endian
-    const std::uint32_t out = std::uint32_t{kLetters[v >> 18]} |
-                              std::uint32_t{kLetters[(v >> 12) & 63]} << 8 |
-                              std::uint32_t{kLetters[(v >> 6) & 63]} << 16 |
-                              std::uint32_t{kLetters[v & 63]} << 24;
+    const std::uint32_t out =
+        std::uint32_t{kLetters[v >> 18]} | std::uint32_t{kLetters[(v >> 12) & 63]} << 8 |
+        std::uint32_t{kLetters[(v >> 6) & 63]} << 16 | std::uint32_t{kLetters[v & 63]} << 24;
     std::memcpy(d + groups * 4, &out, 4);
   }
 }

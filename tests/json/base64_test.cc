@@ -1,6 +1,9 @@
 #include "json/base64.h"
 
+#include <openssl/evp.h>
+
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 
 using billet::json::base64Decode;
@@ -100,4 +103,24 @@ TEST_CASE("base64: encoding the tail of a string in place equals encoding a copy
   std::string whole = all;
   billet::json::base64EncodeTail(whole, 0);
   CHECK(whole == base64Encode(all));
+}
+
+TEST_CASE("base64: in place, as OpenSSL encodes it, for every length up to 600 and any head") {
+  // Random bytes: every 6-bit value lands in every position of the four-group blocks.
+  std::mt19937 rng(20261204);
+  for (std::size_t len = 0; len <= 600; ++len) {
+    std::string bytes(len, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    std::string expected(4 * ((len + 2) / 3) + 1, '\0');
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()),
+                                        reinterpret_cast<const unsigned char*>(bytes.data()),
+                                        static_cast<int>(len));
+    expected.resize(static_cast<std::size_t>(written));
+    const std::string head(rng() % 7, 'h');
+    std::string s = head + bytes;
+    billet::json::base64EncodeTail(s, head.size());
+    INFO("length " << len << ", head " << head.size());
+    REQUIRE(s == head + expected);
+    REQUIRE(base64Encode(bytes) == expected);
+  }
 }
