@@ -519,6 +519,8 @@ Value diffFromCopy(const Value& original, const Value& copy) {
 }
 
 std::size_t writeDiffFromCopy(const Value& original, const Value& copy, std::string& out) {
+  // A patch of a few operations fits; one write of a value makes room for 1 KiB at once anyway.
+  out.reserve(out.size() + 1024);
   out += '[';
   Differ differ(out, true);
   differ.run(original, copy);
