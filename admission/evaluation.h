@@ -55,8 +55,8 @@ struct Evaluation {
   // rule changed it, it reads from the request's object (policy::MutateOutcome::object): it is
   // valid as long as that object is, and a copy of it owns everything.
   json::Value object;
-  std::vector<policy::Change> changes;  // with EvalOptions::explain
-  std::vector<std::string> notes;       // notices for lint, "policy/rule: ..."
+  std::vector<policy::Change> changes;       // with EvalOptions::explain
+  std::vector<std::string> notes;            // notices for lint, "policy/rule: ..."
   std::vector<policy::Generated> generated;  // applied in cluster after admission
   MutateDecision mutate;
   ValidateDecision validate;

@@ -42,7 +42,7 @@ struct AdmissionReply {
 // A parsed AdmissionReview: the document, and the engine's view of its request, which points
 // into the document (so a Review is neither copied nor moved).
 struct Review {
-  json::Document tape;    // what `document` is built from as it is read (json/document.h)
+  json::Document tape;  // what `document` is built from as it is read (json/document.h)
   json::Value document;
   policy::AdmissionRequest request;
   std::string apiVersion;  // admission.k8s.io/v1 or v1beta1: the response is in the same

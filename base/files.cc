@@ -29,7 +29,8 @@ Result<std::vector<std::string>> documentFilesUnder(const std::string& directory
     }
     if (isDocumentFile(name) && it->is_regular_file(ec)) out.value.push_back(it->path().string());
   }
-  if (ec) return Result<std::vector<std::string>>::failure("cannot read directory: " + ec.message());
+  if (ec)
+    return Result<std::vector<std::string>>::failure("cannot read directory: " + ec.message());
   std::sort(out.value.begin(), out.value.end());
   return out;
 }

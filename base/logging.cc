@@ -53,7 +53,7 @@ void appendBounded(std::string& out, std::string_view s, std::size_t max) {
   // Back off continuation bytes (10xxxxxx) so that no character is split.
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
   appendJsonString(out, s.substr(0, cut));
-  out.pop_back();  // the closing quote: the mark goes inside the string
+  out.pop_back();          // the closing quote: the mark goes inside the string
   out += "\xe2\x80\xa6(";  // …
   out += std::to_string(s.size());
   out += " bytes)\"";

@@ -56,8 +56,8 @@ bool setRandomSerial(X509* cert) {
 
 // A certificate for `key`, signed by issuerKey (self-signed when issuer is null).
 base::Result<CertPtr> makeCert(EVP_PKEY* key, const std::string& cn, int days, X509* issuer,
-                           EVP_PKEY* issuerKey,
-                           const std::vector<std::pair<int, std::string>>& exts) {
+                               EVP_PKEY* issuerKey,
+                               const std::vector<std::pair<int, std::string>>& exts) {
   base::Result<CertPtr> out;
   CertPtr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 || !setRandomSerial(cert.get())) {

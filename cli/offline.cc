@@ -59,7 +59,8 @@ policy::AdmissionRequest toRequest(const Resource& r, const Identity& id, const 
 
 }  // namespace
 
-json::Value admissionReview(const Resource& r, const Identity& identity, const json::Value& object) {
+json::Value admissionReview(const Resource& r, const Identity& identity,
+                            const json::Value& object) {
   json::Value request = syntheticRequest(r, identity);
   request.set("object", object);
   json::Value review = json::Value::object();
@@ -151,7 +152,8 @@ ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const I
   mutated.object = &rep.patched;
   // Convergence (SPEC §4.2): the policy set applied to its own output changes nothing. A rule
   // that changes the object again is an error in place of its pass: one result per rule.
-  admission::Evaluation again = admission::evaluate(set, mutated, admission::Stages::kMutate, options);
+  admission::Evaluation again =
+      admission::evaluate(set, mutated, admission::Stages::kMutate, options);
   std::vector<std::pair<policy::RuleResult*, std::vector<std::string>>> fighting;
   for (const policy::Change& c : again.changes) {
     policy::RuleResult* target = nullptr;

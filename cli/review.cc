@@ -1,4 +1,6 @@
 // `billet review`: one AdmissionReview in, exactly the server's response body out.
+#include "admission/review.h"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -7,11 +9,10 @@
 #include <sstream>
 
 #include "cli/args.h"
-#include "cli/inputs.h"
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "policy/policy_set.h"
-#include "admission/review.h"
 
 namespace billet::cli {
 
@@ -67,14 +68,15 @@ int review(const Args& args) {
     std::cerr << "billet review: " << error << "\n";
     return 2;
   }
-  policy::LoadResult loaded = policy::loadPolicies(readInputs(parsed->all("policies")), loadOptions);
+  policy::LoadResult loaded =
+      policy::loadPolicies(readInputs(parsed->all("policies")), loadOptions);
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
     return 2;
   }
   admission::AdmissionReply reply = admission::handleReview(
-      *loaded.set, endpoint == "validate" ? admission::Endpoint::Validate : admission::Endpoint::Mutate,
-      body);
+      *loaded.set,
+      endpoint == "validate" ? admission::Endpoint::Validate : admission::Endpoint::Mutate, body);
   if (reply.status != 200) {
     std::cerr << input << ": HTTP " << reply.status << ": " << reply.body << "\n";
     return 2;

@@ -18,9 +18,9 @@
 #include <iostream>
 
 #include "cli/args.h"
-#include "cli/inputs.h"
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "cli/line_diff.h"
 #include "cli/offline.h"
 #include "json/yaml.h"
@@ -131,8 +131,7 @@ std::string unknownName(const Case& c, const policy::PolicySet& set,
 }
 
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
-bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& passed,
-             int& failed) {
+bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& passed, int& failed) {
   policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies), loadOptions);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::cerr << e.format() << "\n";

@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "admission/review.h"
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/patch.h"
 #include "policy/policy_set.h"
-#include "admission/review.h"
 
 namespace {
 
@@ -24,7 +24,8 @@ namespace {
 }
 
 const billet::policy::PolicySet& pack() {
-  static auto loaded = billet::policy::loadPolicies(billet::base::readTextFiles({BILLET_SOURCE_DIR "/manifests/policies"}));
+  static auto loaded = billet::policy::loadPolicies(
+      billet::base::readTextFiles({BILLET_SOURCE_DIR "/manifests/policies"}));
   if (!loaded.ok()) fail("the bundled pack does not load", loaded.errors[0].format());
   return *loaded.set;
 }

@@ -145,7 +145,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t sep = input.find(kSeparator);
   if (sep == std::string_view::npos) return 0;
   const billet::base::Result<billet::json::Value> a = billet::json::parse(input.substr(0, sep));
-  const billet::base::Result<billet::json::Value> b = billet::json::parse(input.substr(sep + kSeparator.size()));
+  const billet::base::Result<billet::json::Value> b =
+      billet::json::parse(input.substr(sep + kSeparator.size()));
   if (!a.ok() || !b.ok()) return 0;
 
   const Value same = billet::json::diff(a.value, a.value);

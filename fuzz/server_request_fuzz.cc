@@ -50,7 +50,8 @@ billet::server::ServerState& state() {
     options.logLevel = billet::base::LogLevel::kError;
     options.version = "fuzz";
     auto* created = new billet::server::ServerState(options);
-    auto loaded = billet::policy::loadPolicies(billet::base::readTextFiles({BILLET_SOURCE_DIR "/manifests/policies"}));
+    auto loaded = billet::policy::loadPolicies(
+        billet::base::readTextFiles({BILLET_SOURCE_DIR "/manifests/policies"}));
     if (!loaded.ok()) fail("the bundled pack does not load", loaded.errors[0].format());
     created->policies.store(loaded.set);
     return created;

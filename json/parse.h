@@ -24,7 +24,7 @@ inline constexpr int kDefaultMaxDepth = 512;
 inline constexpr std::size_t kNoValueLimit = static_cast<std::size_t>(-1);
 
 base::Result<Value> parse(std::string_view text, int maxDepth = kDefaultMaxDepth,
-                  std::size_t maxValues = kNoValueLimit);
+                          std::size_t maxValues = kNoValueLimit);
 
 // The same checks and errors, but the objects and arrays below the root are built when they are
 // first read, from `into`, which the result and every value taken from it read from

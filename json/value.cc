@@ -130,8 +130,8 @@ Value Value::copySharingOriginals(const Value& v) {
 void Value::borrowInto(Value& slot, const Value& original) {
   // A borrowed original's own original, without reading it: a document's value not built yet
   // stays so until something reads it.
-  const std::uintptr_t from = original.borrowed() ? original.bits_ & ~kFlags
-                                                  : reinterpret_cast<std::uintptr_t>(&original);
+  const std::uintptr_t from =
+      original.borrowed() ? original.bits_ & ~kFlags : reinterpret_cast<std::uintptr_t>(&original);
   slot.bits_ = from | kBorrowed;  // untouched
 }
 

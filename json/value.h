@@ -244,8 +244,7 @@ struct Member {
   }
 };
 
-inline Value::Value(Value&& other) noexcept
-    : v_(std::move(other.v_)), bits_(other.bits_ | kMarks) {
+inline Value::Value(Value&& other) noexcept : v_(std::move(other.v_)), bits_(other.bits_ | kMarks) {
   other.bits_ = kMarks;
 }
 inline Value& Value::operator=(Value&& other) noexcept {

@@ -118,7 +118,7 @@ std::string resourcePath(const std::string& apiVersion, const std::string& kind,
 }
 
 base::Result<std::optional<KubeConfig>> resolveKubeApi(const std::string& flag,
-                                                          const std::string& serviceAccountDir) {
+                                                       const std::string& serviceAccountDir) {
   using Result = base::Result<std::optional<KubeConfig>>;
   if (flag == "off") return Result{};
   std::string url = flag;

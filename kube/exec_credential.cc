@@ -58,7 +58,7 @@ std::string describe(const ExecConfig& c) {
 }  // namespace
 
 base::Result<ExecCredential> parseExecCredential(const std::string& text,
-                                                    const std::string& apiVersion) {
+                                                 const std::string& apiVersion) {
   auto doc = json::parse(text);
   if (!doc.ok()) return {{}, "its output is not JSON: " + doc.error};
   const json::Value& v = doc.value;

@@ -42,7 +42,7 @@ struct ExecCredential {
 
 // Parses the plugin's standard output; an error names what is missing or malformed.
 base::Result<ExecCredential> parseExecCredential(const std::string& json,
-                                                    const std::string& apiVersion);
+                                                 const std::string& apiVersion);
 
 class ExecPlugin {
  public:

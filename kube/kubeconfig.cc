@@ -54,7 +54,7 @@ base::Result<std::string> readFile(const std::string& path, const std::string& w
 
 // `<key>-data` (base64) or `<key>` (a file): the PEM, "" when neither is set.
 base::Result<std::string> pemOf(const YAML::Node& map, const std::string& key,
-                                   const std::string& dir, const std::string& what) {
+                                const std::string& dir, const std::string& what) {
   if (const std::string data = scalar(map, (key + "-data").c_str()); !data.empty()) {
     auto decoded = json::base64Decode(data);
     if (!decoded) return {{}, what + " (" + key + "-data) is not base64"};

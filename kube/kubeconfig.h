@@ -30,9 +30,9 @@ struct LoadedKubeConfig {
 
 // `context` empty: the file's current-context. Never throws.
 base::Result<LoadedKubeConfig> loadKubeConfig(const std::string& path,
-                                                 const std::string& context = "");
+                                              const std::string& context = "");
 // The same from text; `dir` resolves relative file names (tests, stdin).
 base::Result<LoadedKubeConfig> parseKubeConfig(const std::string& text, const std::string& dir,
-                                                  const std::string& context = "");
+                                               const std::string& context = "");
 
 }  // namespace billet::kube

@@ -52,8 +52,8 @@ class PodDisruptionBudgetGenerator final : public Generator {
 
 }  // namespace
 
-std::unique_ptr<const Generator> makePodDisruptionBudget(PodDisruptionBudgetSpec spec,
-                                                        std::shared_ptr<const ClusterFacts> facts) {
+std::unique_ptr<const Generator> makePodDisruptionBudget(
+    PodDisruptionBudgetSpec spec, std::shared_ptr<const ClusterFacts> facts) {
   return std::make_unique<PodDisruptionBudgetGenerator>(std::move(spec), std::move(facts));
 }
 

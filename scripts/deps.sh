@@ -3,14 +3,15 @@
 #   scripts/deps.sh build   # compiler, CMake, libraries
 #   scripts/deps.sh image   # build + what the container image copies besides them (CA certificates)
 #   scripts/deps.sh test    # image + the real clients the tests drive (curl, openssl, wrk, promtool,
-#                           # chromium for the HTML report test, iproute2 for the image test)
+#                           # chromium for the HTML report test, iproute2 for the image test,
+#                           # clang-format for the layout check)
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libre2-dev libyaml-cpp-dev
             libsimdjson-dev prometheus-cpp-dev catch2 nlohmann-json3-dev libbenchmark-dev ccache
             libgoogle-perftools-dev)
 image_pkgs=(ca-certificates)
-test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium iproute2)
+test_pkgs=(curl openssl jq wrk prometheus nginx-light chromium iproute2 clang-format)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;

@@ -1,11 +1,11 @@
 #include "server/reloader.h"
 
-#include "base/files.h"
-
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
+
+#include "base/files.h"
 
 namespace billet::server {
 

@@ -59,7 +59,8 @@ Response methodNotAllowed(unsigned version, std::string_view allow) {
   return res;
 }
 
-void logResults(ServerState& state, admission::Endpoint endpoint, const admission::AdmissionReply& reply) {
+void logResults(ServerState& state, admission::Endpoint endpoint,
+                const admission::AdmissionReply& reply) {
   base::Logger& log = state.logger;
   for (const policy::RuleResult& r : reply.results) {
     std::string_view msg;
@@ -105,7 +106,7 @@ Response finish(ServerState& state, admission::Endpoint endpoint, admission::Adm
     for (policy::Generated& g : reply.generated) {
       if (!reply.dryRun && state.applier) {
         state.applier->enqueue(kube::ApplyJob{std::move(g.object), reply.apiVersion, reply.kind,
-                                        reply.name, reply.objectUid});
+                                              reply.name, reply.objectUid});
         continue;
       }
       const json::Value* kind = g.object.find("kind");

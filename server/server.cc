@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "certs/certs.h"
+#include "server/cluster_tracker.h"
 #include "server/io_pool.h"
 #include "server/listener.h"
-#include "server/cluster_tracker.h"
 #include "server/reloader.h"
 #include "server/signals.h"
 #include "server/state.h"
@@ -65,7 +65,7 @@ struct Server::Impl {
   std::unique_ptr<SignalWatcher> signals;
   std::unique_ptr<Reloader> reloader;
   std::unique_ptr<ClusterTracker> tracker;  // --kube-api: the cluster's size and facts
-  std::mutex loadMu;  // one load at a time: the reloader's and the tracker's
+  std::mutex loadMu;                        // one load at a time: the reloader's and the tracker's
   std::string policyPrint, certPrint;  // fingerprints of what is serving (reloader thread only)
   std::chrono::steady_clock::time_point drainDeadline;
   std::string selfSignedDir;  // removed at exit: the CA in it only vouches for this process

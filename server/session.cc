@@ -30,7 +30,7 @@ using error_code = boost::system::error_code;
 namespace {
 
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
-constexpr std::size_t kReadRoom = 16 * 1024;  // a TLS record's largest plaintext
+constexpr std::size_t kReadRoom = 16 * 1024;       // a TLS record's largest plaintext
 constexpr std::size_t kKeptWireBytes = 16 * 1024;  // a response buffer kept between responses
 constexpr auto kShutdownTimeout = std::chrono::seconds(2);
 // After an error answer that leaves request bytes unread (a body over the limit, say), keep

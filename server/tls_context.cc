@@ -59,9 +59,8 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const uns
 
 }  // namespace
 
-base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile,
-                                             const std::string& keyFile,
-                                             const std::string& clientCaFile) {
+base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile, const std::string& keyFile,
+                                          const std::string& clientCaFile) {
   base::Result<TlsMaterial> out;
   if (!readFile(certFile, out.value.certPem, out.error)) return out;
   if (!readFile(keyFile, out.value.keyPem, out.error)) return out;

@@ -34,9 +34,8 @@ struct TlsContext {
 };
 
 // Reads the files (whole; a PEM file is small). clientCaFile may be empty.
-base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile,
-                                             const std::string& keyFile,
-                                             const std::string& clientCaFile);
+base::Result<TlsMaterial> readTlsMaterial(const std::string& certFile, const std::string& keyFile,
+                                          const std::string& clientCaFile);
 
 // Validates the material (key type and size, key matches certificate) and builds a context.
 base::Result<TlsContext> makeTlsContext(const TlsMaterial& material);

@@ -30,6 +30,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "admission/evaluation.h"
+#include "admission/review.h"
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/patch.h"
@@ -37,8 +39,6 @@
 #include "json/yaml.h"
 #include "policy/policy_set.h"
 #include "policy/source.h"
-#include "admission/evaluation.h"
-#include "admission/review.h"
 
 namespace fs = std::filesystem;
 using billet::json::Value;
@@ -241,7 +241,7 @@ void runCase(const fs::path& dir) {
 
   // /validate sees the final (patched) object, as the API server sends it.
   admission::AdmissionReply v = admission::handleReview(set, admission::Endpoint::Validate,
-                                                    review(patched, old ? &*old : nullptr, c));
+                                                        review(patched, old ? &*old : nullptr, c));
   REQUIRE(v.status == 200);
   Value vresp = parseBody(v.body);
   if (const Value* allowed = expect.find("allowed"))
@@ -270,8 +270,7 @@ void runCase(const fs::path& dir) {
   // answers what /mutate, then /validate of the patched object, answer.
   admission::Review parsed;
   REQUIRE(admission::readReview(body, parsed) == "");
-  admission::Evaluation whole =
-      admission::evaluate(set, parsed.request, admission::Stages::kAll);
+  admission::Evaluation whole = admission::evaluate(set, parsed.request, admission::Stages::kAll);
   CHECK(whole.mutate.allowed == billet::json::dig(mresp, {"response", "allowed"})->asBool());
   CHECK(billet::json::parse(whole.mutate.patch).value == ops);
   CHECK(whole.object == patched);

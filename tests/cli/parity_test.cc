@@ -69,12 +69,13 @@ int checkParity(const policy::PolicySet& set, const std::vector<cli::Resource>& 
     CHECK(m.allowed == !lint.refused);
     Value ops = patchOf(mresp);
     CHECK(ops == lint.patch);
-    nlohmann::json patched = nlohmann::json::parse(json::write(r.object))
-                                 .patch(nlohmann::json::parse(json::write(ops)));
+    nlohmann::json patched =
+        nlohmann::json::parse(json::write(r.object)).patch(nlohmann::json::parse(json::write(ops)));
     CHECK(patched == nlohmann::json::parse(json::write(lint.patched)));
 
     std::string again = json::write(cli::admissionReview(r, identity, lint.patched));
-    admission::AdmissionReply v = admission::handleReview(set, admission::Endpoint::Validate, again);
+    admission::AdmissionReply v =
+        admission::handleReview(set, admission::Endpoint::Validate, again);
     REQUIRE(v.status == 200);
     CHECK(v.allowed == !lint.enforceFailure);
 
@@ -154,7 +155,8 @@ TEST_CASE("parity: the objects of the AdmissionReview fuzz corpus under the bund
     r.apiVersion = apiVersion->asString();
     r.name = name->asString();
     const Value* ns = json::dig(*object, {"metadata", "namespace"});
-    r.namespace_ = ns && ns->isString() ? ns->asString() : (cli::isClusterScoped(r.kind) ? "" : "default");
+    r.namespace_ =
+        ns && ns->isString() ? ns->asString() : (cli::isClusterScoped(r.kind) ? "" : "default");
     resources.push_back(std::move(r));
   }
   CHECK(checkParity(*set, resources) >= 3);

@@ -11,8 +11,8 @@
 
 #include "cli/offline.h"
 #include "json/write.h"
-#include "tests/cli/stream_events.h"
 #include "policy/source.h"
+#include "tests/cli/stream_events.h"
 
 using billet::cli::readYamlStream;
 using billet::cli::YamlStreamCallbacks;

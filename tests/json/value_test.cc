@@ -117,7 +117,7 @@ TEST_CASE("value: a large object moved from inside its own parent keeps its look
   Value& inner = doc["inner"];
   for (int i = 0; i < 100; ++i) inner.set("k" + std::to_string(i), Value::number(i));
   REQUIRE(inner.find("k5") != nullptr);  // indexed
-  doc = std::move(inner);  // the source is destroyed by the assignment
+  doc = std::move(inner);                // the source is destroyed by the assignment
   REQUIRE(doc.size() == 100);
   CHECK(doc.find("k5")->asNumberText() == "5");
   CHECK(doc.find("inner") == nullptr);
@@ -226,9 +226,11 @@ TEST_CASE("value: touched marks what was reached for change, and the values abov
 }
 
 TEST_CASE("value: a lazy copy reads as its original and copies only what is changed") {
-  const Value original = billet::json::parse(
-      R"({"metadata":{"name":"web","labels":{"app":"web"}},"spec":{"replicas":2,)"
-      R"("template":{"spec":{"containers":[{"name":"a","image":"x"}],"nodeSelector":{}}}}})").value;
+  const Value original =
+      billet::json::parse(
+          R"({"metadata":{"name":"web","labels":{"app":"web"}},"spec":{"replicas":2,)"
+          R"("template":{"spec":{"containers":[{"name":"a","image":"x"}],"nodeSelector":{}}}}})")
+          .value;
   Value copy = Value::lazyCopyOf(original);
   billet::json::markUntouched(copy);
   const Value& read = copy;
@@ -249,10 +251,16 @@ TEST_CASE("value: a lazy copy reads as its original and copies only what is chan
   CHECK_FALSE(read.find("spec")->replaced());
   CHECK_FALSE(read.find("metadata")->touched());
   CHECK(&read.find("metadata")->asObject() == &original.find("metadata")->asObject());
-  CHECK(read.find("spec")->find("template")->find("spec")->find("containers")->asArray().data() ==
-        original.find("spec")->find("template")->find("spec")->find("containers")->asArray().data());
-  CHECK_FALSE(original.find("spec")->find("template")->find("spec")->find("nodeSelector")->find("gpu"));
-  CHECK(read.find("spec")->find("template")->find("spec")->find("nodeSelector")->find("gpu")
+  CHECK(
+      read.find("spec")->find("template")->find("spec")->find("containers")->asArray().data() ==
+      original.find("spec")->find("template")->find("spec")->find("containers")->asArray().data());
+  CHECK_FALSE(
+      original.find("spec")->find("template")->find("spec")->find("nodeSelector")->find("gpu"));
+  CHECK(read.find("spec")
+            ->find("template")
+            ->find("spec")
+            ->find("nodeSelector")
+            ->find("gpu")
             ->asString() == "true");
   CHECK_FALSE(read == original);
 
@@ -311,8 +319,10 @@ TEST_CASE("value: a lazy copy of a large object keeps its key index") {
 }
 
 TEST_CASE("value: a copy sharing originals copies what was changed, and is a snapshot") {
-  const Value original = billet::json::parse(
-      R"({"metadata":{"name":"web"},"spec":{"replicas":2,"containers":[{"name":"a"}]}})").value;
+  const Value original =
+      billet::json::parse(
+          R"({"metadata":{"name":"web"},"spec":{"replicas":2,"containers":[{"name":"a"}]}})")
+          .value;
   Value work = Value::lazyCopyOf(original);
   work["metadata"]["name"] = Value::string("web-1");
   const Value snapshot = Value::copySharingOriginals(work);

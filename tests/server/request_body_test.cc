@@ -35,8 +35,9 @@ std::string parseBody(std::string_view wire, std::size_t step, std::size_t limit
 TEST_CASE("request body: Content-Length bodies arrive whole, whatever the read sizes") {
   std::string body;
   for (int i = 0; i < 3000; ++i) body += static_cast<char>('a' + i % 26);
-  const std::string wire = "POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string wire =
+      "POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   for (std::size_t step : {std::size_t{1}, std::size_t{7}, std::size_t{512}, wire.size()})
     CHECK(parseBody(wire, step) == body);
 }
