@@ -201,9 +201,9 @@ Key readKey(std::string_view s, std::string& key, std::size_t& valueAt) {
     if (!isSimplePlain(plain) || plain.back() == ' ' || plain.size() > kMaxKeyBytes)
       return Key::kOutside;
     key = policy::resolvePlainKey(plain);
-    // yaml-cpp reports a null key (`~:`, `null:`) as a null, not a scalar: the yaml-cpp reader
-    // makes it the empty member name.
-    if (key == "null") key.clear();
+    // A null key (`~:`, `null:`) is an error (policy::kNullKeyError): the yaml-cpp reader says so
+    // with its position.
+    if (key == "null") return Key::kOutside;
   }
   valueAt = colon + 1;
   while (valueAt < s.size() && s[valueAt] == ' ') ++valueAt;

@@ -75,6 +75,10 @@ class Builder final : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
     if (passedPending(m)) return;
+    if (expectingKey()) {
+      fail(m, std::string(policy::kNullKeyError));
+      return;
+    }
     complete(json::Value::null(), "", anchor, m);
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
@@ -105,6 +109,12 @@ class Builder final : public YAML::EventHandler {
       complete(json::Value::null(), "", 0, m);
       return;
     }
+    // An anchored value is null only when it was YAML's null (keys are stored resolved).
+    const json::Value& anchored = it->second.value;
+    if (expectingKey() && (anchored.isNull() || anchored.isObject() || anchored.isArray())) {
+      fail(m, std::string(anchored.isNull() ? policy::kNullKeyError : policy::kCollectionKeyError));
+      return;
+    }
     documentAdded_ += it->second.nodes;
     fileAdded_ += it->second.nodes;
     if (documentAdded_ > policy::kMaxAliasNodesPerDocument) {
@@ -127,6 +137,7 @@ class Builder final : public YAML::EventHandler {
     Frame f;
     f.value = json::Value::array({});
     f.line = m.line + 1;
+    f.column = m.column + 1;
     f.anchor = anchor;
     // A List's items, handed over one by one (see the header for the guess on key order).
     f.streamItems =
@@ -144,6 +155,7 @@ class Builder final : public YAML::EventHandler {
     f.value = json::Value::object({});
     f.isMap = true;
     f.line = m.line + 1;
+    f.column = m.column + 1;
     f.anchor = anchor;
     push(std::move(f));
   }
@@ -153,7 +165,7 @@ class Builder final : public YAML::EventHandler {
   struct Frame {
     json::Value value;
     bool isMap = false;
-    int line = 0;
+    int line = 0, column = 0;  // where it starts, 1-based
     YAML::anchor_t anchor = 0;
     bool haveKey = false;  // a map's key read, its value not yet
     std::string key;
@@ -188,6 +200,7 @@ class Builder final : public YAML::EventHandler {
     if (f.anchor) open_.erase(f.anchor);
     YAML::Mark m;
     m.line = f.line - 1;
+    m.column = f.column - 1;
     complete(std::move(f.value), "", f.anchor, m);
   }
 
@@ -222,8 +235,11 @@ class Builder final : public YAML::EventHandler {
     }
     Frame& parent = stack_.back();
     if (parent.isMap && !parent.haveKey) {
-      // Keys that are not scalars (a mapping or a sequence as a key) become "", as toValue does.
-      parent.key = v.isObject() || v.isArray() ? std::string() : keyText;
+      if (v.isObject() || v.isArray()) {
+        fail(m, std::string(policy::kCollectionKeyError));
+        return;
+      }
+      parent.key = keyText;
       parent.haveKey = true;
       return;
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "base/utf8.h"
 #include "policy/alias_guard.h"
@@ -24,6 +25,22 @@ std::string keyText(const YAML::Node& key) {
   if (!key.IsScalar()) return std::string();
   if (!isPlain(key)) return key.Scalar();
   return resolvePlainKey(key.Scalar());
+}
+
+// The first map key in `node` kubectl would refuse (kNullKeyError, kCollectionKeyError): its
+// node and message, or an undefined node.
+std::pair<YAML::Node, std::string_view> refusedKey(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node)
+      if (auto bad = refusedKey(item); bad.first.IsDefined()) return bad;
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (kv.first.IsNull()) return {kv.first, kNullKeyError};
+      if (!kv.first.IsScalar()) return {kv.first, kCollectionKeyError};
+      if (auto bad = refusedKey(kv.second); bad.first.IsDefined()) return bad;
+    }
+  }
+  return {YAML::Node(YAML::NodeType::Undefined), {}};
 }
 
 bool startsWithWideBom(std::string_view text) {
@@ -96,6 +113,14 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
   } catch (const YAML::Exception& e) {
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});
+    return false;
+  }
+  for (const YAML::Node& n : nodes) {
+    auto [key, message] = refusedKey(n);
+    if (!key.IsDefined()) continue;
+    const YAML::Mark m = key.Mark();
+    errors.push_back({source.name, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
+                      "invalid YAML: " + std::string(message)});
     return false;
   }
   return true;

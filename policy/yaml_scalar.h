@@ -23,8 +23,18 @@ namespace billet::policy {
 json::Value resolvePlainScalar(std::string_view text);
 
 // A plain map key as kubectl's YAML reader makes it a JSON member name: resolved like a value
-// (`yes:` is the key "true", `0755:` the key "493", `~:` the key "null").
+// (`yes:` is the key "true", `0755:` the key "493"). `~:` gives "null" here, but kubectl refuses
+// a null key, and so do billet's readers, before they ask (kNullKeyError).
 std::string resolvePlainKey(std::string_view text);
+
+// kubectl turns YAML into JSON and refuses a key it cannot make a member name of: a null (`~:`,
+// `null:`, `? ` alone) or a sequence or mapping. billet's YAML readers refuse them too, with
+// these messages after "invalid YAML: ", rather than read the member under the name "".
+inline constexpr std::string_view kNullKeyError =
+    "a null mapping key (kubectl accepts strings, numbers and booleans as keys)";
+inline constexpr std::string_view kCollectionKeyError =
+    "a sequence or mapping as a mapping key (kubectl accepts strings, numbers and booleans as "
+    "keys)";
 
 // A number as Go's encoding/json writes a float64: fixed notation for 1e-6 <= |x| < 1e21, else
 // exponent notation ("1e+21", "1e-7"), shortest text that reads back exactly.

@@ -138,11 +138,13 @@ TEST_CASE("yaml block entry: scalars resolve as the yaml-cpp reader resolves the
         "{\"a\":493,\"b\":31,\"c\":true,\"d\":null,\"e\":1000,\"f\":1000,\"g\":1,\"h\":0.5,"
         "\"i\":\".inf\",\"j\":\"2024-01-02\",\"k\":\"0755\",\"l\":\"yes\",\"m\":null,\"nn\":null,"
         "\"o\":-1,\"p\":\"-x\",\"q\":\"=\",\"r\":\"a:b\",\"s\":\"a,b\",\"t\":\"a  b\",\"u\":1}");
-  // Keys resolve too (a null one is the empty key: yaml-cpp reports it as a null, not a
-  // scalar); later duplicates replace earlier ones in place.
-  CHECK(same("- yes: 1\n  0755: 2\n  ~: 3\n  \"no\": 4\n  'x y': 5\n  a: 6\n  a: 7\n  n: 8\n"
-             "  Null: 9\n") ==
-        "{\"true\":1,\"493\":2,\"\":9,\"no\":4,\"x y\":5,\"a\":7,\"false\":8}");
+  // Keys resolve too; later duplicates replace earlier ones in place. A null key is an error
+  // (kubectl refuses it), which yaml-cpp's reader reports with its position.
+  CHECK(same("- yes: 1\n  0755: 2\n  \"null\": 3\n  \"no\": 4\n  'x y': 5\n  a: 6\n  a: 7\n"
+             "  n: 8\n  '': 9\n") ==
+        "{\"true\":1,\"493\":2,\"null\":3,\"no\":4,\"x y\":5,\"a\":7,\"false\":8,\"\":9}");
+  leftToYamlCpp("- a: 1\n  ~: 3\n");
+  leftToYamlCpp("- a: 1\n  Null: 3\n");
   // Escapes in double quotes.
   same("- a: \"tab\\there \\\"q\\\" back\\\\slash \\/ \\u00e9\\u20ac \\x41 \\0 \\e \\ \"\n");
   same("- \"k\\ty\": \"\"\n  '': ''\n");

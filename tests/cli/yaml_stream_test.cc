@@ -12,6 +12,7 @@
 #include "cli/offline.h"
 #include "json/write.h"
 #include "policy/source.h"
+#include "policy/yaml_scalar.h"
 #include "tests/cli/stream_events.h"
 
 using billet::cli::readYamlStream;
@@ -46,9 +47,8 @@ c: [yes, 'no', ~, 1_000, 1e3, 2024-01-02, .inf]
 d: {x: 1, x: 2, y: 3}
 yes: 1
 0x1F: k
-? [complex, key]
-: v
-null: n
+"null": n
+'': empty
 anchored: &anc {k: [1, 2]}
 copy: *anc
 keyed: &key name
@@ -113,6 +113,44 @@ TEST_CASE("yaml stream: items read as a List's before a kind that is not List is
   CHECK(r.events[0] == R"(item@3 {"a":1})");
   CHECK(r.events[1] ==
         "error@1 items: a top-level items sequence before kind PodList was read as a List's items");
+}
+
+// kubectl refuses a key it cannot make a JSON member name of (policy::kNullKeyError,
+// kCollectionKeyError); lint read it as the member "" before.
+TEST_CASE("yaml stream: a null or a collection as a mapping key is an error at the key") {
+  struct Case {
+    std::string text;
+    int line, column;
+    bool null;
+  };
+  const std::vector<Case> cases = {
+      {"a: 1\n~: 2\n", 2, 1, true},           {"a: 1\nNULL: 2\n", 2, 1, true},
+      {"a: {b: 1, null: 2}\n", 1, 11, true},  {"- ok: 1\n- x: 1\n  ~: 2\n", 3, 3, true},
+      {"a: &n\nb: 1\n*n : 2\n", 3, 1, true},  {"a: 1\n? [x]\n: 2\n", 2, 3, false},
+      {"a: 1\n? {b: 1}\n: 2\n", 2, 3, false}, {"a: &s [1]\n*s : 2\n", 2, 1, false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    const Read r = read("kind: A\n---\n" + c.text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+    CHECK(r.failure.line == c.line + 2);
+    CHECK(r.failure.column == c.column);
+    CHECK(r.failure.message ==
+          "invalid YAML: " + std::string(c.null ? billet::policy::kNullKeyError
+                                                : billet::policy::kCollectionKeyError));
+  }
+  // In a List's entry, read by the block-style reader or by yaml-cpp, on one thread or more.
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads);
+    std::vector<std::string> events;
+    YamlStreamError failure;
+    std::istringstream in("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  ~: 1\n");
+    CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(failure.line == 6);
+    CHECK(failure.column == 3);
+    CHECK(failure.message == "invalid YAML: " + std::string(billet::policy::kNullKeyError));
+  }
 }
 
 TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {

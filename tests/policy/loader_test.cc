@@ -220,6 +220,36 @@ TEST_CASE("a control character in a policy file is an error naming it, on one li
         "allowed in YAML");
 }
 
+// kubectl refuses a YAML key it cannot make a JSON member name of; such a key inside a patch's
+// value was read as the member "" before.
+TEST_CASE("a null or a collection as a mapping key in a policy file is an error at the key") {
+  const std::string head =
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    mutate:\n      patch:\n"
+      "      - {op: add, path: /metadata/labels, value: {a: 1, ";
+  struct Case {
+    std::string key;
+    const char* message;
+  };
+  for (const Case& c : {Case{"~", "a null mapping key"}, Case{"null", "a null mapping key"},
+                        Case{"? [k]", "a sequence or mapping as a mapping key"},
+                        Case{"? {k: v}", "a sequence or mapping as a mapping key"}}) {
+    INFO(c.key);
+    auto errors = errorsOf(head + c.key + ": 2}}\n");
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:10:"));
+    CHECK_THAT(errors[0], Catch::Contains(std::string("invalid YAML: ") + c.message +
+                                          " (kubectl accepts strings, numbers and booleans"));
+  }
+  // At the key's own line and column, in a block mapping; quoted keys are names like any other.
+  auto errors = errorsOf("kind: Policy\nmetadata:\n  name: x\n  ~: y\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0],
+             Catch::StartsWith("policies/gpu.yaml:4:3: invalid YAML: a null mapping key"));
+  LoadResult quoted = loadPoliciesFromText("policies/gpu.yaml", head + "\"null\": 2, '': 3}}\n");
+  CHECK(quoted.ok());
+}
+
 // yaml-cpp reads bytes that are not UTF-8 into scalars as they are: they reached patches and
 // responses. kubectl's reader refuses such a file, and so does billet's.
 TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their line and column") {

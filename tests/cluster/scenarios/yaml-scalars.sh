@@ -1,5 +1,6 @@
 # billet reads YAML as kubectl does: every plain scalar of testdata/scalars.yaml (octal modes,
-# YAML 1.1 booleans, underscores, exponents, keys) gets the value kubectl sends to the API server.
+# YAML 1.1 booleans, underscores, exponents, keys) gets the value kubectl sends to the API server,
+# and a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -21,4 +22,25 @@ scenario() {
   done
   check "billet reads no field kubectl does not send" same \
     "$(jq -c 'keys' "$T/kubectl.json")" "$(jq -c 'keys' "$T/billet.json")"
+  local key_text n=0
+  printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: key-0, namespace: default}\nspec:\n  ok: 1\n  fine: 2\n' \
+    > "$T/key-0.yaml"
+  check "the same file with a string key: kubectl sends it" \
+    k create --dry-run=server -f "$T/key-0.yaml" -o name
+  for key_text in '~' 'null' '[a, b]'; do
+    n=$((n + 1))
+    printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: key-%s, namespace: default}\nspec:\n  ok: 1\n  %s: 2\n' \
+      "$n" "$key_text" > "$T/key-$n.yaml"
+    check "key '$key_text': kubectl refuses the file" refused_by_kubectl "$T/key-$n.yaml"
+    check "key '$key_text': billet lint refuses it at the key (6:3)" refused_by_billet "$T/key-$n.yaml"
+  done
+}
+
+refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anything
+  ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
+    grep -Eq "unsupported map key|invalid map key" "$1.kubectl-err"
+}
+refused_by_billet() {  # FILE: lint fails, naming the key's line and column
+  ! "$BILLET" lint -p "$ROOT/manifests/policies" -f "$1" > /dev/null 2> "$1.err" &&
+    grep -q "$(basename "$1"):6:3: invalid YAML: a .* mapping key" "$1.err"
 }
