@@ -139,8 +139,10 @@ class Scanner {
   // The first byte at or after `p` that is not whitespace.
   [[gnu::always_inline]] static const Byte* skipWhitespace(const Byte* p, const Byte* end) {
     // Most tokens are followed directly by the next one (the API server's JSON), or by one
-    // space (", " and ": ", as many encoders write them).
-    if (p<end&& * p> ' ') [[likely]]
+    // space (", " and ": ", as many encoders write them). The parentheses keep clang-format from
+    // reading `p < end && *p >` as a template's arguments; `end - p > 0` costs 1,000 instructions
+    // a review more.
+    if (p < end && (*p > ' ')) [[likely]]
       return p;
     if (end - p >= 2 && p[0] == ' ' && p[1] > ' ') return p + 1;
     while (p < end && isWhitespace(*p)) ++p;
