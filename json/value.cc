@@ -174,12 +174,26 @@ const Value* Value::indexedFind(std::string_view key) const {
   return nullptr;
 }
 
+// find() of a value whose original is a document's value not built yet: self() builds it.
+// Out of line, so that find() reaches it by a jump and its own path calls nothing and saves no
+// registers.
+[[gnu::noinline]] const Value* Value::findInOriginal(std::string_view key) const {
+  return self().find(key);
+}
+
 const Value* Value::find(std::string_view key) const {
-  const Value& v = self();
-  const Object* found = std::get_if<Object>(&v.v_);
+  // self(), with its rare case (building) out of line.
+  const Value* v = this;
+  if (borrowed()) {
+    v = reinterpret_cast<const Value*>(bits_ & ~kFlags);
+    if (v->borrowed()) [[unlikely]]
+      return findInOriginal(key);
+  }
+  const Object* found = std::get_if<Object>(&v->v_);
   if (!found) return nullptr;
   const Object& o = *found;
-  if (const KeyIndex* i = v.index(); i && i->indexed == o.size()) return v.indexedFind(key);
+  if (const KeyIndex* i = v->index(); i && i->indexed == o.size()) [[unlikely]]
+    return v->indexedFind(key);
   for (const Member& m : o)
     if (sameKey(m.key, key)) return &m.value;
   return nullptr;

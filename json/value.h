@@ -211,6 +211,7 @@ class Value {
   };
   friend void indexMembers(Value& object);  // json/value.cc; used by the parser
   const Value* indexedFind(std::string_view key) const;
+  const Value* findInOriginal(std::string_view key) const;
 
   // The key index (or a borrowed value's original) and the touched()/replaced()/borrowed() flags
   // share one word, so that a Value stays 48 bytes: both are aligned to at least 8, and the
