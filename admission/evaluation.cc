@@ -18,6 +18,12 @@ std::string joinDenials(const std::vector<std::string>& parts) {
 }
 
 void appendResults(std::vector<policy::RuleResult>& to, std::vector<policy::RuleResult>&& from) {
+  // The first stage's results are taken whole (a /validate review's): moving each of its 40-odd
+  // results, five strings apiece, cost 4,000 instructions a review.
+  if (to.empty()) {
+    to = std::move(from);
+    return;
+  }
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 

@@ -78,17 +78,15 @@ bool Match::matchesKind(std::string_view kind) const {
   return false;
 }
 
-bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources,
-                const PodLayout* layout) {
-  bool gpu = false;
-  forEachContainer(podSpec, layout, true, true, [&](const json::Value& c) {
-    if (gpu) return;
-    const json::Value* res = c.find("resources");
-    if (!res) return;
-    gpu = resourceListHasAny(res->find("limits"), gpuResources) ||
-          resourceListHasAny(res->find("requests"), gpuResources);
-  });
-  return gpu;
+bool podUsesGpu(const PathRoots& roots, const std::vector<std::string>& gpuResources) {
+  ContainerPointers scratch;
+  for (const json::Value* c : allContainersOf(roots, scratch)) {
+    const json::Value* res = c->find("resources");
+    if (res && (resourceListHasAny(res->find("limits"), gpuResources) ||
+                resourceListHasAny(res->find("requests"), gpuResources)))
+      return true;
+  }
+  return false;
 }
 
 bool podHasLocalStorage(const json::Value* podSpec) {
@@ -142,7 +140,7 @@ bool matches(const Match& m, const MatchInput& in) {
   if (!m.images.empty() && !containsAny(m.images, podSpec, layout, "image")) return false;
   if (!m.containerNames.empty() && !containsAny(m.containerNames, podSpec, layout, "name"))
     return false;
-  if (m.gpu && podUsesGpu(podSpec, in.settings.gpuResources, layout) != *m.gpu) return false;
+  if (m.gpu && podUsesGpu(in.roots, in.settings.gpuResources) != *m.gpu) return false;
   if (m.localStorage && podHasLocalStorage(podSpec) != *m.localStorage) return false;
   if (m.replicasMin || m.replicasMax) {
     if (!in.object || !isPodController(req.kind) || req.kind == "Job" || req.kind == "CronJob" ||

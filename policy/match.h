@@ -58,8 +58,8 @@ struct MatchInput {
 bool matches(const Match& m, const MatchInput& in);
 
 // Pod-level facts used by match criteria and built-in rules.
-bool podUsesGpu(const json::Value* podSpec, const std::vector<std::string>& gpuResources,
-                const PodLayout* layout = nullptr);
+// Whether a container of roots.pod (any kind) asks for one of `gpuResources`.
+bool podUsesGpu(const PathRoots& roots, const std::vector<std::string>& gpuResources);
 bool podHasLocalStorage(const json::Value* podSpec);
 
 }  // namespace billet::policy

@@ -149,44 +149,51 @@ bool selectMatches(const json::Value& element, const Segment& seg) {
   return v && v->isScalar() && v->scalarText() == seg.value;
 }
 
-void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, const PodLayout* layout, Slots& out);
+// What stays the same during one read: passed by one pointer, so that each step of the walk
+// passes three arguments fewer.
+struct Walk {
+  const Path& path;
+  const PathRoots& roots;
+  const PodLayout* layout;  // roots.podLayout
+  Slots& out;
+};
+
+void walk(const Walk& w, std::size_t k, const json::Value* cur, const json::Value* container,
+          const std::string* key);
 
 // The elements a segment selects from, on the stack for the lists a pod has (readPath runs for
 // every condition of every rule: a heap allocation each, and a few more as the list grew, cost
 // more than the walk).
-using Elements = boost::container::small_vector<const json::Value*, 16>;
+using Elements = ContainerPointers;
 
 // Applies segment k (an element selector) to a list of candidate elements.
-void walkElements(const Path& path, std::size_t k, const Elements& elems, bool containers,
-                  const json::Value* container, const std::string* key, const PodLayout* layout,
-                  Slots& out) {
-  const Segment& seg = path.segments[k];
+void walkElements(const Walk& w, std::size_t k, const Elements& elems, bool containers,
+                  const json::Value* container, const std::string* key) {
+  const Segment& seg = w.path.segments[k];
   switch (seg.kind) {
     case Segment::Kind::Wildcard:
-      for (const json::Value* e : elems)
-        walk(path, k + 1, e, containers ? e : container, key, layout, out);
+      for (const json::Value* e : elems) walk(w, k + 1, e, containers ? e : container, key);
       return;
     case Segment::Kind::Index:
       if (seg.index < elems.size()) {
         const json::Value* e = elems[seg.index];
-        walk(path, k + 1, e, containers ? e : container, key, layout, out);
+        walk(w, k + 1, e, containers ? e : container, key);
       } else {
-        out.push_back({nullptr, container, key});
+        w.out.push_back({nullptr, container, key});
       }
       return;
     case Segment::Kind::Select:
       for (const json::Value* e : elems)
         if (selectMatches(*e, seg)) {
-          walk(path, k + 1, e, containers ? e : container, key, layout, out);
+          walk(w, k + 1, e, containers ? e : container, key);
           return;
         }
-      out.push_back({nullptr, container, key});
+      w.out.push_back({nullptr, container, key});
       return;
     default:
       break;
   }
-  out.push_back({nullptr, container, key});
+  w.out.push_back({nullptr, container, key});
 }
 
 // pod.containers, pod.initContainers, pod.ephemeralContainers of a pod spec whose layout keeps
@@ -208,53 +215,64 @@ bool layoutContainerGroup(const Path& path, std::size_t k, const PodLayout* layo
   return true;
 }
 
-void walk(const Path& path, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key, const PodLayout* layout, Slots& out) {
+void walk(const Walk& w, std::size_t k, const json::Value* cur, const json::Value* container,
+          const std::string* key) {
+  const Path& path = w.path;
   if (k == path.segments.size()) {
-    out.push_back({cur, container, key});
+    w.out.push_back({cur, container, key});
     return;
   }
   const Segment& seg = path.segments[k];
   if (seg.kind == Segment::Kind::AllContainers) {
-    Elements elems;
-    forEachContainer(cur, layout, true, true, [&](const json::Value& c) { elems.push_back(&c); });
-    walkElements(path, k + 1, elems, true, container, key, layout, out);
+    // Only first, on the pod root (parsePath): `cur` is roots.pod.
+    Elements scratch;
+    walkElements(w, k + 1, allContainersOf(w.roots, scratch), true, container, key);
     return;
   }
-  if (ContainerGroup group; cur && layoutContainerGroup(path, k, layout, group)) {
+  if (ContainerGroup group; cur && layoutContainerGroup(path, k, w.layout, group)) {
     Elements elems;
-    forEachContainerOf(cur, layout, group, [&](const json::Value& c) { elems.push_back(&c); });
-    walkElements(path, k + 1, elems, true, container, key, layout, out);
+    forEachContainerOf(cur, w.layout, group, [&](const json::Value& c) { elems.push_back(&c); });
+    walkElements(w, k + 1, elems, true, container, key);
     return;
   }
   if (!cur) {
     // Below a missing value a wildcard reaches nothing; anything else is one missing slot.
     for (std::size_t j = k; j < path.segments.size(); ++j)
       if (path.segments[j].kind == Segment::Kind::Wildcard) return;
-    out.push_back({nullptr, container, key});
+    w.out.push_back({nullptr, container, key});
     return;
   }
   if (seg.kind == Segment::Kind::Field) {
-    walk(path, k + 1, cur->find(seg.key), container, key, layout, out);
+    walk(w, k + 1, cur->find(seg.key), container, key);
     return;
   }
   if (seg.kind == Segment::Kind::Wildcard && cur->isObject()) {
     // A map wildcard: every member value, remembering its key (for forEach's elementKey).
-    for (const json::Member& m : cur->asObject())
-      walk(path, k + 1, &m.value, container, &m.key, layout, out);
+    for (const json::Member& m : cur->asObject()) walk(w, k + 1, &m.value, container, &m.key);
     return;
   }
   if (!cur->isArray()) {
-    walk(path, k + 1, nullptr, container, key, layout, out);
+    walk(w, k + 1, nullptr, container, key);
     return;
   }
   Elements elems;
   elems.reserve(cur->asArray().size());
   for (const json::Value& e : cur->asArray()) elems.push_back(&e);
-  walkElements(path, k, elems, isContainerList(path, k - 1), container, key, layout, out);
+  walkElements(w, k, elems, isContainerList(path, k - 1), container, key);
 }
 
 }  // namespace
+
+const ContainerPointers& allContainersOf(const PathRoots& roots, ContainerPointers& scratch) {
+  ContainerList* kept = roots.allContainers;
+  ContainerPointers& list = kept ? kept->containers : scratch;
+  if (kept && kept->found) return list;
+  list.clear();
+  forEachContainer(roots.pod, roots.podLayout, true, true,
+                   [&](const json::Value& c) { list.push_back(&c); });
+  if (kept) kept->found = true;
+  return list;
+}
 
 std::string containerName(const json::Value& c, const PathRoots& roots) {
   if (const json::Value* n = c.find("name"); n && n->isString()) return n->asString();
@@ -293,7 +311,8 @@ void readPath(const Path& path, const PathRoots& roots, Slots& out) {
       start = roots.elementKey;
       break;
   }
-  walk(path, 0, start, nullptr, nullptr, roots.podLayout, out);
+  const Walk w{path, roots, roots.podLayout, out};
+  walk(w, 0, start, nullptr, nullptr);
 }
 
 }  // namespace billet::policy

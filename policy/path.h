@@ -44,6 +44,15 @@ struct Path {
 // Parses `text`; on error returns false and sets `error` (e.g. `unknown root "spec"`).
 bool parsePath(const std::string& text, Path& out, std::string& error);
 
+// The containers of a pod spec (pod.allContainers), found once for all the paths that read them:
+// the bundled pod-security pack reads about 25 such paths per review, and finding the three
+// lists in the pod spec again for each cost as much as the rest of the walk.
+using ContainerPointers = boost::container::small_vector<const json::Value*, 16>;
+struct ContainerList {
+  bool found = false;
+  ContainerPointers containers;
+};
+
 // The documents paths are read from.
 struct PathRoots {
   const json::Value* object = nullptr;
@@ -55,6 +64,9 @@ struct PathRoots {
   const json::Value* cluster = nullptr;     // {nodes, workloads} (policy/cluster.h)
   const json::Value* element = nullptr;     // forEach: the element being checked
   const json::Value* elementKey = nullptr;  // forEach: its map key (a string), when it has one
+  // Where pod.allContainers of `pod` is kept once found (TemplateRoots owns it, and forgets it
+  // when the object may have changed); null: found again on every read.
+  ContainerList* allContainers = nullptr;
 };
 
 struct Slot {
@@ -70,6 +82,10 @@ using Slots = boost::container::small_vector<Slot, 8>;
 
 // Appends to `out` the slots `path` reaches.
 void readPath(const Path& path, const PathRoots& roots, Slots& out);
+
+// The containers of roots.pod (pod.allContainers: main, init, then ephemeral ones), kept in
+// roots.allContainers when it is set, else found into `scratch`.
+const ContainerPointers& allContainersOf(const PathRoots& roots, ContainerPointers& scratch);
 
 // A container's `name`; for one that has none and sits in a field of its own (an Argo template's
 // `container` or `script`, a KServe predictor's `model`), the name its operator gives it ("main",

@@ -26,8 +26,14 @@ void TemplateRoots::find() {
   const std::size_t n = viewCount(*pods_);
   roots_.clear();
   roots_.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
+  // Every list forgotten: the object may have changed since they were found. The roots point
+  // into containers_, which is not resized while they live.
+  if (containers_.size() != n) containers_.resize(n);
+  for (ContainerList& list : containers_) list.found = false;
+  for (std::size_t i = 0; i < n; ++i) {
     roots_.push_back(rootsFor(settings_, req_, object_, *pods_, i));
+    roots_.back().allContainers = &containers_[i];
+  }
   fresh_ = true;
 }
 

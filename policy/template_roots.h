@@ -6,13 +6,15 @@
 // invalidate(): the mutate stage's object changes as its rules run, so the engine invalidates
 // them after every rule that ran on it; most rules do not match, and a review of the sample
 // with the bundled pack found them anew for every policy and rule (about 13,000 of its 170,000
-// instructions).
+// instructions). The containers of each view's pod (pod.allContainers) are kept the same way,
+// found on the first path that reads them.
 //
 //   TemplateRoots templates(set.settings, req, &object);
 //   for (std::size_t i = 0; i < templates.views(); ++i)
 //     MatchInput in{req, set.settings, &object, templates.roots(i)};
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -72,6 +74,8 @@ class TemplateRoots {
   bool fresh_ = false;
   std::optional<PodTemplates> pods_;
   std::vector<PathRoots> roots_;
+  // Each view's pod.allContainers, once read; most objects have one view.
+  boost::container::small_vector<ContainerList, 1> containers_;
 };
 
 }  // namespace billet::policy

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "policy/source.h"
+#include "policy/template_roots.h"
 
 using namespace billet::policy;
 using billet::json::Value;
@@ -13,12 +14,7 @@ Value yaml(const std::string& text) {
   return toValue(YAML::Load(text));
 }
 
-std::vector<std::string> read(const std::string& path, const Value& pod) {
-  Path p;
-  std::string error;
-  REQUIRE(parsePath(path, p, error));
-  PathRoots roots;
-  roots.pod = &pod;
+std::vector<std::string> read(const Path& p, const PathRoots& roots) {
   Slots slots;
   readPath(p, roots, slots);
   std::vector<std::string> out;
@@ -27,6 +23,17 @@ std::vector<std::string> read(const std::string& path, const Value& pod) {
     out.push_back(c + "=" + (s.value ? s.value->scalarText() : "<absent>"));
   }
   return out;
+}
+
+std::vector<std::string> read(const std::string& path, const Value& pod,
+                              ContainerList* kept = nullptr) {
+  Path p;
+  std::string error;
+  REQUIRE(parsePath(path, p, error));
+  PathRoots roots;
+  roots.pod = &pod;
+  roots.allContainers = kept;
+  return read(p, roots);
 }
 
 const char* kPod = R"(
@@ -81,6 +88,21 @@ TEST_CASE("allContainers reaches containers, init and ephemeral containers in or
   CHECK(read("pod.containers[*].image", pod) == std::vector<std::string>{"a=x:1", "b=y:2"});
   CHECK(read("pod.allContainers[2].name", pod) == std::vector<std::string>{"init=init"});
   CHECK(read("pod.allContainers[name=debug].image", pod) == std::vector<std::string>{"debug=d:4"});
+}
+
+TEST_CASE("a kept container list is found by the first read and read by the next ones") {
+  Value pod = yaml(kPod);
+  ContainerList kept;
+  CHECK(read("pod.allContainers[*].name", pod, &kept) ==
+        std::vector<std::string>{"a=a", "b=b", "init=init", "debug=debug"});
+  REQUIRE(kept.found);
+  REQUIRE(kept.containers.size() == 4);
+  // What the next read sees is the list, not the pod found again.
+  kept.containers.pop_back();
+  CHECK(read("pod.allContainers[*].image", pod, &kept) ==
+        std::vector<std::string>{"a=x:1", "b=y:2", "init=z:3"});
+  // pod.containers is not pod.allContainers: read from the pod itself.
+  CHECK(read("pod.containers[*].name", pod, &kept) == std::vector<std::string>{"a=a", "b=b"});
 }
 
 TEST_CASE("missing values are slots without a value; wildcards below them reach nothing") {
@@ -140,4 +162,24 @@ TEST_CASE("cluster, element and elementKey are roots") {
   readPath(p, roots, slots);
   REQUIRE(slots.size() == 1);
   CHECK(slots[0].value->scalarText() == "2000");
+}
+
+TEST_CASE("a stage's roots forget the containers they kept when the object may have changed") {
+  Value object = yaml(std::string("spec:\n") + R"(
+  containers: [{name: a, image: "x:1"}]
+)");
+  Settings settings;
+  AdmissionRequest req;
+  req.kind = "Pod";
+  req.object = &object;
+  TemplateRoots templates(settings, req, &object);
+  Path p;
+  std::string error;
+  REQUIRE(parsePath("pod.allContainers[*].name", p, error));
+  CHECK(read(p, templates.roots(0)) == std::vector<std::string>{"a=a"});
+  CHECK(read(p, templates.roots(0)) == std::vector<std::string>{"a=a"});
+  // A rule adds an init container: after invalidate(), the next read finds it.
+  object["spec"]["initContainers"].push(yaml("{name: init, image: 'z:3'}"));
+  templates.invalidate();
+  CHECK(read(p, templates.roots(0)) == std::vector<std::string>{"a=a", "init=init"});
 }
