@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace billet::base {
 
 namespace {
@@ -37,6 +41,35 @@ inline std::uint64_t mayNeedEscape(std::uint64_t w) {
          ((w - kOnes * 0x20) & ~w & kHighs);
 }
 
+// The first byte in [p, end) that needs escaping; `end` if none. Sixteen bytes at a time where
+// SSE2 is there (a webhook's messages and a patch's values are mostly long plain runs), then
+// eight, then one.
+inline const char* findEscape(const char* p, const char* const end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // A byte at most 0x1f, unsigned: min(byte, 0x1f) is the byte itself.
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (mayNeedEscape(w)) break;  // the byte loop below finds which byte, if any
+    p += 8;
+  }
+  while (p < end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
+  return p;
+}
+
 }  // namespace
 
 char* writeJsonString(std::string_view s, char* out) {
@@ -44,37 +77,23 @@ char* writeJsonString(std::string_view s, char* out) {
   *out++ = '"';
   const char* p = s.data();
   const char* const end = p + s.size();
-  const char* run = p;
-  while (p < end) {
-    if (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (!mayNeedEscape(w)) {
-        p += 8;
-        continue;
-      }
-    }
-    const char e = kEscape[static_cast<unsigned char>(*p)];
-    if (e == 0) {
-      ++p;
-      continue;
-    }
-    std::memcpy(out, run, static_cast<std::size_t>(p - run));
-    out += p - run;
+  for (;;) {
+    const char* const hit = findEscape(p, end);
+    std::memcpy(out, p, static_cast<std::size_t>(hit - p));
+    out += hit - p;
+    if (hit == end) break;
+    const char e = kEscape[static_cast<unsigned char>(*hit)];
     *out++ = '\\';
     *out++ = e;
     if (e == 'u') {
-      const auto c = static_cast<unsigned char>(*p);
+      const auto c = static_cast<unsigned char>(*hit);
       *out++ = '0';
       *out++ = '0';
       *out++ = kHex[c >> 4];
       *out++ = kHex[c & 15];
     }
-    ++p;
-    run = p;
+    p = hit + 1;
   }
-  std::memcpy(out, run, static_cast<std::size_t>(end - run));
-  out += end - run;
   *out++ = '"';
   return out;
 }

@@ -193,6 +193,40 @@ spec:
   CHECK(v.results[1].message == "web {");
 }
 
+TEST_CASE("engine: a rule's message names each violation once, in the order found") {
+  // The message has no {container}: containers with the same image read as one violation. A
+  // few are compared one by one, many are hashed; both keep the first of each, in order.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: words}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: latest
+      validate:
+        forbidLatestTag: true
+        message: 'image {value} has no tag'
+)");
+  const auto pod = [](const std::vector<std::string>& images) {
+    std::string containers;
+    for (std::size_t i = 0; i < images.size(); ++i)
+      containers += std::string(i ? "," : "") + R"({"name":"c)" + std::to_string(i) +
+                    R"(","image":")" + images[i] + R"("})";
+    return R"({"metadata":{"name":"p"},"spec":{"containers":[)" + containers + "]}}";
+  };
+  for (std::size_t n : {3u, 12u}) {
+    std::vector<std::string> images;
+    for (std::size_t i = 0; i < n; ++i) images.push_back(i % 3 == 1 ? "b" : "a");
+    images.push_back("c");
+    Request r("Pod", "web", pod(images));
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    INFO(n);
+    REQUIRE(v.results.size() == 1);
+    CHECK(v.results[0].message == "image a has no tag; image b has no tag; image c has no tag");
+  }
+}
+
 TEST_CASE("engine: skip reasons: policy not matched, rule match and exclude, nothing to do") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
