@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <string_view>
 #include <unordered_map>
 
@@ -211,6 +212,16 @@ Value* Value::find(std::string_view key) {
   return const_cast<Value*>(static_cast<const Value*>(this)->find(key));
 }
 
+// Room for one more member of `o`. Grown here rather than by push_back, so that the members keep
+// their values' marks (see moveMember).
+void Value::reserveMember(Object& o) {
+  if (o.size() < o.capacity()) return;
+  Object grown;
+  grown.reserve(o.empty() ? 4 : o.size() * 2);
+  for (Member& m : o) moveMember(m, grown.emplace_back());
+  o.swap(grown);
+}
+
 Value& Value::operator[](std::string_view key) {
   own();
   touch();
@@ -220,21 +231,32 @@ Value& Value::operator[](std::string_view key) {
   }
   if (Value* v = find(key)) return *v;
   Object& o = std::get<Object>(v_);  // not asObject(): the index stays, extended below
-  if (o.size() == o.capacity()) {
-    // Grown here rather than by push_back, so that the members keep their values' marks (see
-    // moveMember).
-    Object grown;
-    grown.reserve(o.empty() ? 4 : o.size() * 2);
-    for (Member& m : o) moveMember(m, grown.emplace_back());
-    o.swap(grown);
-  }
-  o.push_back(Member{std::string(key), Value()});
+  reserveMember(o);
+  o.emplace_back().key.assign(key.data(), key.size());
   if (index()) indexMembers(*this);
   return o.back().value;
 }
 
 Value& Value::set(std::string_view key, Value v) {
-  return (*this)[key] = std::move(v);
+  own();
+  touch();
+  if (!isObject()) {
+    v_ = Object{};
+    setIndex(nullptr);
+  }
+  if (Value* cur = find(key)) return *cur = std::move(v);
+  // A new member is made with its value in place: no null to assign over (most calls build
+  // objects member by member, and the assignment cost as much as the rest of the call).
+  Object& o = std::get<Object>(v_);
+  reserveMember(o);
+  Member& m = o.emplace_back();
+  m.key.assign(key.data(), key.size());
+  // What the move constructor does, on the null value in place (its content is trivial).
+  ::new (static_cast<void*>(&m.value.v_)) Content(std::move(v.v_));
+  m.value.bits_ = v.bits_ | kMarks;
+  v.bits_ = kMarks;
+  if (index()) indexMembers(*this);
+  return m.value;
 }
 
 bool Value::erase(std::string_view key) {

@@ -231,6 +231,8 @@ class Value {
   void touch() { bits_ |= kTouched; }
   // Moves a member to another slot of the same object, its value's marks kept.
   static void moveMember(Member& from, Member& to);
+  // Room for one more member, the members' marks kept (json/value.cc).
+  static void reserveMember(Object& o);
 
   using Content = std::variant<std::monostate, bool, Number, std::string, Array, Object>;
   Content v_;

@@ -8,7 +8,8 @@
 #
 # Counting starts after a warm-up and stops before shutdown; TLS handshakes (wrk reconnects at
 # its start) are subtracted. Prints instructions per request in all, in the review (read and
-# answered), and the rest (the server's own share). Needs valgrind and wrk.
+# answered), and the rest (the server's own share). Needs valgrind and wrk. KEEP_DUMP=DIR copies
+# callgrind's dumps there, to read with callgrind_annotate.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 billet="$(cd "$(dirname "${1:-$root/build/billet}")" && pwd)/$(basename "${1:-$root/build/billet}")"
@@ -20,7 +21,7 @@ tmp="$(mktemp -d /tmp/billet-server-callgrind.XXXXXX)"
 pid=""
 cleanup() {
   [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
+  [[ -n "${KEEP_DUMP:-}" ]] && cp "$tmp"/cg.out* "$KEEP_DUMP"/ 2>/dev/null; rm -rf "$tmp"
 }
 trap cleanup EXIT
 "$billet" certs generate --service localhost --namespace bench --out "$tmp/certs" >/dev/null 2>&1

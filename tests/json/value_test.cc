@@ -99,6 +99,29 @@ TEST_CASE("value: a moved large object keeps answering lookups") {
   CHECK(b.find("k100") == nullptr);
 }
 
+TEST_CASE("value: set() moves a new member's value in whole: a borrowed value, an indexed one") {
+  const Value original = billet::json::parse(R"({"a":{"b":1}})").value;
+  Value holder = Value::object();
+  Value lazy = Value::lazyCopyOf(*original.find("a"));
+  holder.set("x", std::move(lazy));
+  const Value& read = holder;
+  REQUIRE(read.find("x") != nullptr);
+  CHECK(read.find("x")->find("b")->asNumberText() == "1");
+  CHECK(read.find("x")->readsAs(*original.find("a")));  // still borrowed, nothing copied
+  CHECK(read.find("x")->replaced());
+  CHECK(lazy.isNull());  // NOLINT: moved-from, as after the move constructor
+
+  Value big = Value::object();
+  for (int i = 0; i < 100; ++i) big.set("k" + std::to_string(i), Value::number(i));
+  holder.set("big", std::move(big));
+  CHECK(read.find("big")->find("k42")->asNumberText() == "42");
+  CHECK(read.find("big")->find("k100") == nullptr);
+  // Replacing an existing member's value keeps one member.
+  holder.set("x", Value::string("y"));
+  CHECK(read.size() == 2);
+  CHECK(read.find("x")->asString() == "y");
+}
+
 TEST_CASE("value: a large object assigned from inside its own parent keeps its lookups") {
   Value doc = Value::object();
   Value& inner = doc["inner"];
