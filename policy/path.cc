@@ -218,47 +218,53 @@ bool layoutContainerGroup(const Path& path, std::size_t k, const PodLayout* layo
 void walk(const Walk& w, std::size_t k, const json::Value* cur, const json::Value* container,
           const std::string* key) {
   const Path& path = w.path;
-  if (k == path.segments.size()) {
-    w.out.push_back({cur, container, key});
-    return;
-  }
-  const Segment& seg = path.segments[k];
-  if (seg.kind == Segment::Kind::AllContainers) {
-    // Only first, on the pod root (parsePath): `cur` is roots.pod.
-    Elements scratch;
-    walkElements(w, k + 1, allContainersOf(w.roots, scratch), true, container, key);
-    return;
-  }
-  if (ContainerGroup group; cur && layoutContainerGroup(path, k, w.layout, group)) {
+  const std::size_t n = path.segments.size();
+  // Field after field in one loop (most segments are fields): a call per segment cost more than
+  // the lookups of a path that finds nothing.
+  for (;; ++k) {
+    if (k == n) {
+      w.out.push_back({cur, container, key});
+      return;
+    }
+    const Segment& seg = path.segments[k];
+    if (seg.kind == Segment::Kind::AllContainers) {
+      // Only first, on the pod root (parsePath): `cur` is roots.pod.
+      Elements scratch;
+      walkElements(w, k + 1, allContainersOf(w.roots, scratch), true, container, key);
+      return;
+    }
+    if (ContainerGroup group; k == 0 && cur && layoutContainerGroup(path, k, w.layout, group)) {
+      Elements elems;
+      forEachContainerOf(cur, w.layout, group, [&](const json::Value& c) { elems.push_back(&c); });
+      walkElements(w, k + 1, elems, true, container, key);
+      return;
+    }
+    if (!cur) {
+      // Below a missing value a wildcard reaches nothing; anything else is one missing slot.
+      for (std::size_t j = k; j < n; ++j)
+        if (path.segments[j].kind == Segment::Kind::Wildcard) return;
+      w.out.push_back({nullptr, container, key});
+      return;
+    }
+    if (seg.kind == Segment::Kind::Field) {
+      cur = cur->find(seg.key);
+      continue;
+    }
+    if (seg.kind == Segment::Kind::Wildcard && cur->isObject()) {
+      // A map wildcard: every member value, remembering its key (for forEach's elementKey).
+      for (const json::Member& m : cur->asObject()) walk(w, k + 1, &m.value, container, &m.key);
+      return;
+    }
+    if (!cur->isArray()) {
+      cur = nullptr;
+      continue;
+    }
     Elements elems;
-    forEachContainerOf(cur, w.layout, group, [&](const json::Value& c) { elems.push_back(&c); });
-    walkElements(w, k + 1, elems, true, container, key);
+    elems.reserve(cur->asArray().size());
+    for (const json::Value& e : cur->asArray()) elems.push_back(&e);
+    walkElements(w, k, elems, isContainerList(path, k - 1), container, key);
     return;
   }
-  if (!cur) {
-    // Below a missing value a wildcard reaches nothing; anything else is one missing slot.
-    for (std::size_t j = k; j < path.segments.size(); ++j)
-      if (path.segments[j].kind == Segment::Kind::Wildcard) return;
-    w.out.push_back({nullptr, container, key});
-    return;
-  }
-  if (seg.kind == Segment::Kind::Field) {
-    walk(w, k + 1, cur->find(seg.key), container, key);
-    return;
-  }
-  if (seg.kind == Segment::Kind::Wildcard && cur->isObject()) {
-    // A map wildcard: every member value, remembering its key (for forEach's elementKey).
-    for (const json::Member& m : cur->asObject()) walk(w, k + 1, &m.value, container, &m.key);
-    return;
-  }
-  if (!cur->isArray()) {
-    walk(w, k + 1, nullptr, container, key);
-    return;
-  }
-  Elements elems;
-  elems.reserve(cur->asArray().size());
-  for (const json::Value& e : cur->asArray()) elems.push_back(&e);
-  walkElements(w, k, elems, isContainerList(path, k - 1), container, key);
 }
 
 }  // namespace
