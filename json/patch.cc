@@ -114,9 +114,15 @@ using detail::sameKey;
 class MemberIndex {
  public:
   explicit MemberIndex(const Object& members) : members_(members) {}
-  // `hint` is where the key sits when both objects list members in the same order.
-  const Value* find(const std::string& key, std::size_t hint) {
+  // `hint` is where the key sits when both objects list members in the same order (the common
+  // case, inlined into the diff's loop; the search out of line).
+  [[gnu::always_inline]] const Value* find(const std::string& key, std::size_t hint) {
     if (hint < members_.size() && sameKey(members_[hint].key, key)) return &members_[hint].value;
+    return search(key);
+  }
+
+ private:
+  [[gnu::noinline]] const Value* search(const std::string& key) {
     if (members_.size() > kLinearLimit) {
       if (!map_) {
         map_.emplace();
@@ -131,7 +137,6 @@ class MemberIndex {
     return nullptr;
   }
 
- private:
   static constexpr std::size_t kLinearLimit = 16;
   const Object& members_;
   std::optional<std::unordered_map<std::string_view, const Value*>> map_;
