@@ -69,7 +69,47 @@ class Differ {
     if (withLast) appendToken(path, last);
     return path;
   }
-  void emit(std::string_view op, std::string path, const Value* value) {
+  // The pointer of the current location (plus `last`), written onto `out` as writeString would
+  // write pointer(last, withLast), without building it first: most keys hold no byte that either
+  // escaping changes, and those are copied as they are; a path with one is written the long way.
+  void writePointer(std::string& out, std::string_view last, bool withLast) const {
+    const std::size_t start = out.size();
+    out += '"';
+    for (const Step& s : steps_) {
+      out += '/';
+      if (s.key) {
+        if (!plainToken(*s.key)) return writeEscapedPointer(out, start, last, withLast);
+        out += *s.key;
+      } else {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
+        out.append(digits, end);
+      }
+    }
+    if (withLast) {
+      if (!plainToken(last)) return writeEscapedPointer(out, start, last, withLast);
+      out += '/';
+      out += last;
+    }
+    out += '"';
+  }
+  [[gnu::noinline]] void writeEscapedPointer(std::string& out, std::size_t start,
+                                             std::string_view last, bool withLast) const {
+    out.resize(start);
+    writeString(pointer(last, withLast), out);
+  }
+  // Whether a key is written the same in a JSON Pointer (no '~', '/') and in a JSON string (no
+  // '"', '\\', control character).
+  static bool plainToken(std::string_view token) {
+    for (char ch : token) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == '"' || c == '\\' || c == '~' || c == '/') return false;
+    }
+    return true;
+  }
+
+  // One operation at the current location (plus `last`: a member's key, an index, "-").
+  void emit(std::string_view op, std::string_view last, bool withLast, const Value* value) {
     ++operations_;
     if (text_) {
       // Members in the order the object below is written in.
@@ -78,7 +118,7 @@ class Differ {
       out += R"({"op":")";
       out += op;
       out += R"(","path":)";
-      writeString(path, out);
+      writePointer(out, last, withLast);
       if (value) {
         out += R"(,"value":)";
         write(*value, out);
@@ -89,7 +129,7 @@ class Differ {
     Object o;
     o.reserve(value ? 3 : 2);
     o.push_back(Member{"op", Value::string(std::string(op))});
-    o.push_back(Member{"path", Value::string(std::move(path))});
+    o.push_back(Member{"path", Value::string(pointer(last, withLast))});
     if (value) {
       // The root of `to` is the caller's to move; a value below it stays where it is.
       const bool borrow = borrowValues_ && value != root_;
@@ -170,7 +210,7 @@ void Differ::compare(const Value& from, const Value& to) {
   // wherever it has been moved: equal.
   if (to.readsAs(from)) return;
   if (from.type() != to.type()) {
-    emit("replace", pointer(), &to);
+    emit("replace", {}, false, &to);
     return;
   }
   if (from.isObject()) {
@@ -178,7 +218,7 @@ void Differ::compare(const Value& from, const Value& to) {
   } else if (from.isArray()) {
     compareArrays(from.asArray(), to.asArray());
   } else if (!sameScalar(from, to)) {
-    emit("replace", pointer(), &to);
+    emit("replace", {}, false, &to);
   }
 }
 
@@ -196,21 +236,20 @@ void Differ::compareObjects(const Object& a, const Object& b) {
       steps_.pop_back();
     } else {
       inPlace = false;
-      emit("remove", pointer(m.key, true), nullptr);
+      emit("remove", m.key, true, nullptr);
     }
   }
   if (matched == b.size()) return;  // every member of `to` was in `from`
   // Members appended to `from`'s (a rule adding labels): the new ones are those past its end, with
   // no index of `from` to build.
   if (inPlace) {
-    for (std::size_t i = a.size(); i < b.size(); ++i)
-      emit("add", pointer(b[i].key, true), &b[i].value);
+    for (std::size_t i = a.size(); i < b.size(); ++i) emit("add", b[i].key, true, &b[i].value);
     return;
   }
   MemberIndex inFrom(a);
   for (std::size_t i = 0; i < b.size(); ++i) {
     const Member& m = b[i];
-    if (!inFrom.find(m.key, i)) emit("add", pointer(m.key, true), &m.value);
+    if (!inFrom.find(m.key, i)) emit("add", m.key, true, &m.value);
   }
 }
 
@@ -221,12 +260,12 @@ void Differ::compareArrays(const Array& a, const Array& b) {
     compare(a[i], b[i]);
     steps_.pop_back();
   }
-  if (b.size() > common) {
-    const std::string path = pointer("-", true);
-    for (std::size_t i = common; i < b.size(); ++i) emit("add", path, &b[i]);
+  for (std::size_t i = common; i < b.size(); ++i) emit("add", "-", true, &b[i]);
+  for (std::size_t i = a.size(); i > common; --i) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, i - 1).ptr;
+    emit("remove", std::string_view(digits, static_cast<std::size_t>(end - digits)), true, nullptr);
   }
-  for (std::size_t i = a.size(); i > common; --i)
-    emit("remove", pointer(std::to_string(i - 1), true), nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------

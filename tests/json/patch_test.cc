@@ -592,6 +592,27 @@ TEST_CASE("diffFromCopy: the same patch as diff for changes made through each ac
   });
 }
 
+TEST_CASE(
+    "diffFromCopy: paths through keys that either escaping changes, written as diff writes them") {
+  // The text patch writes most paths without building them; a key with '~', '/', '"', '\\' or a
+  // control character anywhere on the path takes the long way. Both give diff's bytes.
+  const char* doc =
+      R"({"metadata":{"labels":{"a":"1","x/y":"2","t~n":"3"},"annotations":{"q\"d":"4"}},)"
+      R"("spec":{"a\\b":{"c\nd":[1,2,3]},"plain":{"é":{"k":1}}}})";
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["labels"]["new/key"] = Value::string("n"); });
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["labels"]["x/y"] = Value::string("3"); });
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["labels"].erase("t~n"); });
+  checkDiffFromCopy(doc, [](Value& v) { v["metadata"]["annotations"]["q\"d"] = Value::number(5); });
+  checkDiffFromCopy(doc, [](Value& v) { v["spec"]["a\\b"]["c\nd"].push(Value::number(4)); });
+  checkDiffFromCopy(doc, [](Value& v) {
+    Value& list = v["spec"]["a\\b"]["c\nd"];
+    list.asArray().pop_back();
+    list.asArray().pop_back();
+  });
+  checkDiffFromCopy(doc, [](Value& v) { v["spec"]["plain"]["é"]["k"] = Value::number(2); });
+  checkDiffFromCopy(doc, [](Value& v) { v["spec"]["plain"]["é"]["\x01~/"] = Value::null(); });
+}
+
 TEST_CASE("diffFromCopy: what was never reached for change is not compared") {
   // A change made behind the accessors' back (through a const view) is not seen: the proof that
   // untouched subtrees are skipped, and the reason every change goes through the accessors.
