@@ -1,4 +1,8 @@
 // Built-in validate checks: resources, QoS, limits, registries, tags, replicas.
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
 #include "policy/checks.h"
 #include "policy/image_ref.h"
 #include "policy/quantity.h"
@@ -13,8 +17,22 @@ const json::Value* resourceValue(const json::Value& c, const char* list, const s
   return v && !v->isNull() ? v : nullptr;
 }
 
-std::string quote(const std::string& s) {
-  return "\"" + s + "\"";
+// `container "NAME"` and then `parts`, built in one string: the checks' messages (a review of a
+// pod that misses its requests builds a few, and the temporaries of `+` cost more than the check).
+std::string containerSays(const std::string& name, std::initializer_list<std::string_view> parts) {
+  std::size_t size = name.size() + 12;
+  for (std::string_view p : parts) size += p.size();
+  std::string m;
+  m.reserve(size);
+  m.append("container \"").append(name).append("\"");
+  for (std::string_view p : parts) m.append(p);
+  return m;
+}
+
+// Adds `list.key` to a comma-separated list of what is missing.
+void addMissing(std::string& missing, std::string_view list, std::string_view key) {
+  if (!missing.empty()) missing.append(", ");
+  missing.append(list).append(".").append(key);
 }
 
 class RequireResourcesCheck final : public Check {
@@ -26,14 +44,13 @@ class RequireResourcesCheck final : public Check {
       if (ctx.shouldStop()) return;
       std::string missing;
       for (const std::string& k : requests_)
-        if (!resourceValue(c, "requests", k))
-          missing += (missing.empty() ? "" : ", ") + ("requests." + k);
+        if (!resourceValue(c, "requests", k)) addMissing(missing, "requests", k);
       for (const std::string& k : limits_)
-        if (!resourceValue(c, "limits", k))
-          missing += (missing.empty() ? "" : ", ") + ("limits." + k);
-      if (!missing.empty())
-        out.push_back({"container " + quote(containerName(c, ctx.roots)) + " must set " + missing,
-                       containerName(c, ctx.roots), missing, "resources"});
+        if (!resourceValue(c, "limits", k)) addMissing(missing, "limits", k);
+      if (missing.empty()) return;
+      std::string name = containerName(c, ctx.roots);
+      std::string message = containerSays(name, {" must set ", missing});
+      out.push_back({std::move(message), std::move(name), std::move(missing), "resources"});
     });
   }
 
@@ -57,9 +74,10 @@ class GuaranteedQoSCheck final : public Check {
           ok = a && b && compare(*a, *b) == 0;
         }
         if (!ok) {
-          out.push_back({"container " + quote(containerName(c, ctx.roots)) +
-                             " is not Guaranteed QoS: requests." + k + " must equal limits." + k,
-                         containerName(c, ctx.roots),
+          std::string name = containerName(c, ctx.roots);
+          std::string message = containerSays(
+              name, {" is not Guaranteed QoS: requests.", k, " must equal limits.", k});
+          out.push_back({std::move(message), std::move(name),
                          req && req->isScalar() ? req->scalarText() : "", k});
           return;
         }
@@ -82,14 +100,17 @@ class MaxResourcesCheck final : public Check {
           if (!v || !v->isScalar()) continue;
           auto q = Quantity::parse(v->scalarText());
           if (!q) {
-            ctx.error = "container " + quote(containerName(c, ctx.roots)) + ": " + list + "." +
-                        m.key + " " + v->scalarText() + " is not a quantity";
+            ctx.error =
+                containerSays(containerName(c, ctx.roots),
+                              {": ", list, ".", m.key, " ", v->scalarText(), " is not a quantity"});
             return;
           }
           if (compare(*q, m.max) > 0) {
-            out.push_back({"container " + quote(containerName(c, ctx.roots)) + " " + list + "." +
-                               m.key + " " + v->scalarText() + " exceeds the maximum " + m.text,
-                           containerName(c, ctx.roots), v->scalarText(),
+            std::string name = containerName(c, ctx.roots);
+            std::string value = v->scalarText();
+            std::string message = containerSays(
+                name, {" ", list, ".", m.key, " ", value, " exceeds the maximum ", m.text});
+            out.push_back({std::move(message), std::move(name), std::move(value),
                            std::string(list) + "." + m.key});
             return;
           }
@@ -116,9 +137,10 @@ class AllowedRegistriesCheck final : public Check {
       const std::string* text = img ? img->ifString() : nullptr;
       std::string image = text ? *text : "";
       if (imageMatchAny(globs_, image)) return;
-      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
-                         " is not from an allowed registry",
-                     containerName(c, ctx.roots), image, "image"});
+      std::string name = containerName(c, ctx.roots);
+      std::string message =
+          containerSays(name, {" image \"", image, "\" is not from an allowed registry"});
+      out.push_back({std::move(message), std::move(name), std::move(image), "image"});
     });
   }
 
@@ -140,9 +162,10 @@ class ForbidLatestTagCheck final : public Check {
       std::size_t colon = image.rfind(':');
       bool hasTag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
       if (hasTag && image.substr(colon + 1) != "latest") return;
-      out.push_back({"container " + quote(containerName(c, ctx.roots)) + " image " + quote(image) +
-                         (hasTag ? " uses the latest tag" : " has no tag (latest)"),
-                     containerName(c, ctx.roots), image, "image"});
+      std::string name = containerName(c, ctx.roots);
+      std::string message = containerSays(
+          name, {" image \"", image, hasTag ? "\" uses the latest tag" : "\" has no tag (latest)"});
+      out.push_back({std::move(message), std::move(name), image, "image"});
     });
   }
 };

@@ -227,6 +227,27 @@ spec:
   }
 }
 
+TEST_CASE("engine: a resource that is not a quantity makes maxResources an evaluation error") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: sizes}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: max
+      validate: {maxResources: {cpu: "8"}}
+)");
+  Request r("Pod", "web",
+            R"({"metadata":{"name":"p"},"spec":{"containers":[)"
+            R"({"name":"ok","resources":{"limits":{"cpu":"2"}}},)"
+            R"({"name":"big","resources":{"requests":{"cpu":"huge"}}}]}})");
+  const ValidateOutcome v = validate(*set, r.get(), {});
+  REQUIRE(v.results.size() == 1);
+  CHECK(v.results[0].outcome == Outcome::Error);
+  CHECK(v.results[0].message == R"(container "big": requests.cpu huge is not a quantity)");
+}
+
 TEST_CASE("engine: skip reasons: policy not matched, rule match and exclude, nothing to do") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
