@@ -4,9 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "base/json_special.h"
 
 namespace billet::base {
 
@@ -27,47 +25,12 @@ constexpr std::array<char, 256> makeEscapeTable() {
 }
 constexpr std::array<char, 256> kEscape = makeEscapeTable();
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-inline std::uint64_t hasZeroByte(std::uint64_t x) {
-  return (x - kOnes) & ~x & kHighs;
-}
-
-// Nonzero when any of the eight bytes may need escaping ('"', '\\', or below 0x20). Bytes >= 0x80
-// can make it report a false positive, which only sends the caller to the byte-wise check.
-inline std::uint64_t mayNeedEscape(std::uint64_t w) {
-  return hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
-         ((w - kOnes * 0x20) & ~w & kHighs);
-}
-
-// The first byte in [p, end) that needs escaping; `end` if none. Sixteen bytes at a time where
-// SSE2 is there (a webhook's messages and a patch's values are mostly long plain runs), then
-// eight, then one.
+// The first byte in [p, end) that needs escaping; `end` if none.
 inline const char* findEscape(const char* p, const char* const end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i control = _mm_set1_epi8(0x1f);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // A byte at most 0x1f, unsigned: min(byte, 0x1f) is the byte itself.
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  while (end - p >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    if (mayNeedEscape(w)) break;  // the byte loop below finds which byte, if any
-    p += 8;
-  }
-  while (p < end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
-  return p;
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  const auto* hit = base::findJsonSpecial<false>(u, reinterpret_cast<const unsigned char*>(end),
+                                                 [](unsigned char c) { return kEscape[c] != 0; });
+  return p + (hit - u);
 }
 
 }  // namespace

@@ -13,53 +13,17 @@
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "base/json_special.h"
 
 namespace billet::json::detail {
 namespace {
 
 using Byte = unsigned char;
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-inline std::uint64_t hasZeroByte(std::uint64_t x) {
-  return (x - kOnes) & ~x & kHighs;
-}
-
-inline bool isSpecial(Byte c) {
-  return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
-}
-
 // The first byte in [p, end) that is '"', '\\', a control character or non-ASCII; `end` if none.
 inline const Byte* findSpecial(const Byte* p, const Byte* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches non-ASCII.
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmplt_epi8(v, space));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  while (end - p >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    const std::uint64_t hit = hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\')) |
-                              ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
-    if (hit != 0) break;  // the byte loop below finds which byte
-    p += 8;
-  }
-  while (p < end && !isSpecial(*p)) ++p;
-  return p;
+  return base::findJsonSpecial<true>(
+      p, end, [](Byte c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; });
 }
 
 constexpr std::uint64_t kWhitespace = (std::uint64_t{1} << ' ') | (std::uint64_t{1} << '\n') |
