@@ -25,6 +25,12 @@ std::shared_ptr<const PolicySet> load(const std::string& yaml, const LoadOptions
   return loaded.set;
 }
 
+// A Policy named `name` matching Pods, with `rules` (the YAML list under spec.rules).
+std::shared_ptr<const PolicySet> loadPodPolicy(const std::string& name, const std::string& rules) {
+  return load("apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: " + name +
+              "}\nspec:\n  match: {kinds: [Pod]}\n  rules:\n" + rules);
+}
+
 Value json(const std::string& text) {
   auto parsed = billet::json::parse(text);
   INFO(parsed.error);
@@ -196,13 +202,7 @@ spec:
 TEST_CASE("engine: a rule's message names each violation once, in the order found") {
   // The message has no {container}: containers with the same image read as one violation. A
   // few are compared one by one, many are hashed; both keep the first of each, in order.
-  auto set = load(R"(
-apiVersion: billet.dev/v1alpha1
-kind: Policy
-metadata: {name: words}
-spec:
-  match: {kinds: [Pod]}
-  rules:
+  auto set = loadPodPolicy("words", R"(
     - name: latest
       validate:
         forbidLatestTag: true
@@ -228,13 +228,7 @@ spec:
 }
 
 TEST_CASE("engine: a resource that is not a quantity makes maxResources an evaluation error") {
-  auto set = load(R"(
-apiVersion: billet.dev/v1alpha1
-kind: Policy
-metadata: {name: sizes}
-spec:
-  match: {kinds: [Pod]}
-  rules:
+  auto set = loadPodPolicy("sizes", R"(
     - name: max
       validate: {maxResources: {cpu: "8"}}
 )");
