@@ -5,11 +5,14 @@
 // indented form parses to the same document too. parseDeferred (how admission requests are
 // parsed) gives the same error, or the same document, read in a different order (a member found
 // by key first, then the whole written). As a bonus, a document that is an array of
-// two values checks diff/apply: applying diff(a, b) to a must give b.
+// two values checks diff/apply: applying diff(a, b) to a must give b. Whether the text is JSON at
+// all is judged independently too: nlohmann/json's accept() must agree, except where billet's
+// nesting bound rejects what is otherwise valid.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -24,12 +27,48 @@ namespace {
   std::abort();
 }
 
+enum class Judgement { kValid, kInvalid, kUnsure };
+
+// nlohmann/json's reading of whether `text` is JSON. Unsure when it stops at a number beyond a
+// double's range (error 406), which JSON allows and billet keeps as written. A NUL byte is
+// invalid anywhere in JSON (a control character in a string, not whitespace outside one);
+// nlohmann/json takes it for the end of the input, so it is judged here.
+Judgement judgeWithNlohmann(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return Judgement::kInvalid;
+  struct Sax : nlohmann::json_sax<nlohmann::json> {
+    int errorId = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception& e) override {
+      errorId = e.id;
+      return false;
+    }
+  } sax;
+  if (nlohmann::json::sax_parse(text, &sax)) return Judgement::kValid;
+  return sax.errorId == 406 ? Judgement::kUnsure : Judgement::kInvalid;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace billet::json;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   billet::base::Result<Value> first = parse(text);
+  if (const Judgement other = judgeWithNlohmann(text);
+      other != Judgement::kUnsure && first.error.rfind("JSON nesting deeper than", 0) != 0 &&
+      (other == Judgement::kValid) != first.ok())
+    fail(first.ok() ? "accepted what nlohmann/json rejects" : "rejected what nlohmann/json accepts",
+         first.error);
   {
     Document document;
     billet::base::Result<Value> deferred = parseDeferred(text, document);

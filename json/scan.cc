@@ -117,7 +117,7 @@ class Scanner {
   // member whose address the out-of-line paths take, is written back to memory at every step):
   // they run for every key and string.
   [[gnu::always_inline]] bool scanString(const Byte*& p);
-  [[gnu::always_inline]] bool scanKey(const Byte*& p);
+  [[gnu::always_inline]] bool skipColon(const Byte*& p);
   [[gnu::noinline]] bool scanStringTail(const Byte* quote, const Byte* start);
   bool scanEscapedTail(const Byte* quote, const Byte* start);
   bool decodeEscape(const Byte* quote);
@@ -132,15 +132,6 @@ class Scanner {
   int maxDepth_;
   std::size_t maxValues_;
   std::size_t containers_ = 0;
-  // The open container is complete: its token records how many children it has and where the
-  // tokens after its last descendant start (a deferred build steps over it: DeferredBuilder).
-  void closeContainer() {
-    Token& t = tokens_[frames_.back().token];
-    t.a = frames_.back().count;
-    t.b = static_cast<std::uint32_t>(tokens_.size());
-    ++containers_;
-    frames_.pop();
-  }
   void emit(Kind kind, std::uint32_t a, std::uint32_t b) {
     Token& t = tokens_.push();
     t.kind = kind;
@@ -375,12 +366,17 @@ bool Scanner::scanLiteral() {
   return true;
 }
 
-// `p` is at the opening quote of a member name. Scans the name and the following ':', and
-// leaves `p` at the member's value.
-inline bool Scanner::scanKey(const Byte*& p) {
-  ++p;
-  if (!scanString(p)) return false;
-  ++frames_.back().count;
+// `p` is just past a member name's closing quote. Skips the ':' and the whitespace around it,
+// leaving `p` at the member's value (or at the end of the input, which the value reports).
+inline bool Scanner::skipColon(const Byte*& p) {
+  // The common shapes first: ":" or ": " and then the value.
+  if (end_ - p >= 3 && p[0] == ':') [[likely]] {
+    const Byte* value = p + 1 + (p[1] == ' ');
+    if (*value > ' ') {
+      p = value;
+      return true;
+    }
+  }
   p = skipWhitespace(p, end_);
   if (p >= end_) return fail("unexpected end of input", p);
   if (*p != ':') return fail("expected ':' after object key", p);
@@ -391,7 +387,14 @@ inline bool Scanner::scanKey(const Byte*& p) {
 bool Scanner::run() {
   const Byte* p = skipWhitespace(p_, end_);
   const Byte* const end = end_;
-  std::size_t values = 0;
+  // The budget counts down in a local: one decrement and branch a value.
+  std::size_t valuesLeft = maxValues_;
+  // The innermost open container, kept in locals (registers) rather than read back from
+  // frames_ after every value: whether it is an object, and its children so far. frames_ holds
+  // the enclosing containers' counts while a child is open.
+  enum class In : unsigned char { kRoot, kObject, kArray };
+  In in = In::kRoot;
+  std::uint32_t count = 0;
   if (p >= end) {
     error_ = "invalid JSON: empty input";
     return false;
@@ -401,7 +404,8 @@ value:
   // Scan one value; p is at its first byte (whitespace already skipped).
   if (p >= end) return fail("unexpected end of input", p);
   // Checked during the scan, before the tree is built: the budget bounds its memory.
-  if (++values > maxValues_) return failTooLarge();
+  if (valuesLeft-- == 0) [[unlikely]]
+    return failTooLarge();
   switch (*p) {
     case '{':
       if (static_cast<long long>(frames_.size()) >= maxDepth_) return failDepth();
@@ -411,10 +415,14 @@ value:
         ++p;
         goto after;
       }
+      if (in != In::kRoot) frames_.back().count = count;
       frames_.push() = ScanFrame{static_cast<std::uint32_t>(tokens_.size() - 1), 0, true};
+      in = In::kObject;
+      count = 1;
       if (p >= end) return fail("unexpected end of input", p);
       if (*p != '"') return fail("expected string key", p);
-      if (!scanKey(p)) return false;
+      ++p;
+      if (!scanString(p) || !skipColon(p)) return false;
       goto value;
     case '[':
       if (static_cast<long long>(frames_.size()) >= maxDepth_) return failDepth();
@@ -424,7 +432,10 @@ value:
         ++p;
         goto after;
       }
-      frames_.push() = ScanFrame{static_cast<std::uint32_t>(tokens_.size() - 1), 1, false};
+      if (in != In::kRoot) frames_.back().count = count;
+      frames_.push() = ScanFrame{static_cast<std::uint32_t>(tokens_.size() - 1), 0, false};
+      in = In::kArray;
+      count = 1;
       goto value;
     case '"':
       ++p;
@@ -449,38 +460,88 @@ value:
 
 after:
   // A value is complete; continue in the enclosing container.
-  p = skipWhitespace(p, end);
-  if (frames_.empty()) {
-    if (p != end) return fail("trailing characters after the document", p);
-    return true;
-  }
-  if (p >= end) return fail("unexpected end of input", p);
-  if (frames_.back().object) {
+  if (in == In::kObject) {
+    // The common shapes first: `,"`, `, "` (the next key) or `}` right after the value.
+    if (end - p >= 3) [[likely]] {
+      if (p[0] == ',') {
+        const Byte* key = p + 1 + (p[1] == ' ');
+        if (*key == '"') {
+          p = key + 1;
+          ++count;
+          if (!scanString(p) || !skipColon(p)) return false;
+          goto value;
+        }
+      } else if (p[0] == '}') {
+        ++p;
+        goto close;
+      }
+    }
+    p = skipWhitespace(p, end);
+    if (p >= end) return fail("unexpected end of input", p);
     if (*p == ',') {
       p = skipWhitespace(p + 1, end);
       if (p >= end) return fail("unexpected end of input", p);
       if (*p != '"') return fail("expected string key", p);
-      if (!scanKey(p)) return false;
+      ++p;
+      ++count;
+      if (!scanString(p) || !skipColon(p)) return false;
       goto value;
     }
     if (*p == '}') {
       ++p;
-      closeContainer();
-      goto after;
+      goto close;
     }
     return fail("expected ',' or '}' in object", p);
   }
-  if (*p == ',') {
-    p = skipWhitespace(p + 1, end);
-    ++frames_.back().count;
-    goto value;
+  if (in == In::kArray) {
+    // The common shapes first: `,` or `, ` and the next element, or `]`.
+    if (end - p >= 3) [[likely]] {
+      if (p[0] == ',') {
+        const Byte* element = p + 1 + (p[1] == ' ');
+        if (*element > ' ') {
+          p = element;
+          ++count;
+          goto value;
+        }
+      } else if (p[0] == ']') {
+        ++p;
+        goto close;
+      }
+    }
+    p = skipWhitespace(p, end);
+    if (p >= end) return fail("unexpected end of input", p);
+    if (*p == ',') {
+      p = skipWhitespace(p + 1, end);
+      ++count;
+      goto value;
+    }
+    if (*p == ']') {
+      ++p;
+      goto close;
+    }
+    return fail("expected ',' or ']' in array", p);
   }
-  if (*p == ']') {
-    ++p;
-    closeContainer();
-    goto after;
+  p = skipWhitespace(p, end);
+  if (p != end) return fail("trailing characters after the document", p);
+  return true;
+
+close:
+  // The open container is complete: its token records how many children it has and where the
+  // tokens after its last descendant start (a deferred build steps over it: DeferredBuilder).
+  {
+    Token& t = tokens_[frames_.back().token];
+    t.a = count;
+    t.b = static_cast<std::uint32_t>(tokens_.size());
+    ++containers_;
+    frames_.pop();
+    if (frames_.empty()) {
+      in = In::kRoot;
+    } else {
+      in = frames_.back().object ? In::kObject : In::kArray;
+      count = frames_.back().count;
+    }
   }
-  return fail("expected ',' or ']' in array", p);
+  goto after;
 }
 
 }  // namespace
