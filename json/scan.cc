@@ -459,10 +459,10 @@ value:
   }
 
 after:
-  // A value is complete; continue in the enclosing container.
-  if (in == In::kObject) {
-    // The common shapes first: `,"`, `, "` (the next key) or `}` right after the value.
-    if (end - p >= 3) [[likely]] {
+  // A value is complete; continue in the enclosing container. The common shapes first: `,` or
+  // `, ` and the next key or element, or the closing bracket right after the value.
+  if (end - p >= 3) [[likely]] {
+    if (in == In::kObject) {
       if (p[0] == ',') {
         const Byte* key = p + 1 + (p[1] == ' ');
         if (*key == '"') {
@@ -475,27 +475,7 @@ after:
         ++p;
         goto close;
       }
-    }
-    p = skipWhitespace(p, end);
-    if (p >= end) return fail("unexpected end of input", p);
-    if (*p == ',') {
-      p = skipWhitespace(p + 1, end);
-      if (p >= end) return fail("unexpected end of input", p);
-      if (*p != '"') return fail("expected string key", p);
-      ++p;
-      ++count;
-      if (!scanString(p) || !skipColon(p)) return false;
-      goto value;
-    }
-    if (*p == '}') {
-      ++p;
-      goto close;
-    }
-    return fail("expected ',' or '}' in object", p);
-  }
-  if (in == In::kArray) {
-    // The common shapes first: `,` or `, ` and the next element, or `]`.
-    if (end - p >= 3) [[likely]] {
+    } else if (in == In::kArray) {
       if (p[0] == ',') {
         const Byte* element = p + 1 + (p[1] == ' ');
         if (*element > ' ') {
@@ -508,22 +488,30 @@ after:
         goto close;
       }
     }
+  }
+  if (in == In::kRoot) {
     p = skipWhitespace(p, end);
-    if (p >= end) return fail("unexpected end of input", p);
-    if (*p == ',') {
-      p = skipWhitespace(p + 1, end);
-      ++count;
-      goto value;
-    }
-    if (*p == ']') {
-      ++p;
-      goto close;
-    }
-    return fail("expected ',' or ']' in array", p);
+    if (p != end) return fail("trailing characters after the document", p);
+    return true;
   }
   p = skipWhitespace(p, end);
-  if (p != end) return fail("trailing characters after the document", p);
-  return true;
+  if (p >= end) return fail("unexpected end of input", p);
+  if (*p == ',') {
+    p = skipWhitespace(p + 1, end);
+    ++count;
+    if (in == In::kArray) goto value;
+    if (p >= end) return fail("unexpected end of input", p);
+    if (*p != '"') return fail("expected string key", p);
+    ++p;
+    if (!scanString(p) || !skipColon(p)) return false;
+    goto value;
+  }
+  if (*p == (in == In::kObject ? '}' : ']')) {
+    ++p;
+    goto close;
+  }
+  return fail(in == In::kObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array",
+              p);
 
 close:
   // The open container is complete: its token records how many children it has and where the
