@@ -73,11 +73,12 @@ struct StringFrom {
 #define BILLET_FILL(slot, prvalue) ::new (static_cast<void*>(slot)) Value(prvalue)
 
 // The slot for the value of member `key`: a new member, or the earlier one for a repeated key.
-// `keyFilter` has one bit per key hash seen so far in the object. Inlined into the builds' member
-// loops, as fillScalar is: out of line, each call's saved registers cost 2,000 instructions a
-// review.
+// `keyFilter` has one bit per key hash seen so far in the object. A new member's name reads
+// `key` in place when `borrow` (a Document's build: its text outlives its values), else owns a
+// copy. Inlined into the builds' member loops, as fillScalar is: out of line, each call's saved
+// registers cost 2,000 instructions a review.
 [[gnu::always_inline]] inline Value* memberSlot(Object& members, std::uint64_t& keyFilter,
-                                                std::string_view key) {
+                                                std::string_view key, bool borrow) {
   if (members.size() < kInlineDuplicateCheck) {
     const std::uint64_t bit = keyBit(key);
     if (keyFilter & bit) {
@@ -92,10 +93,10 @@ struct StringFrom {
   }
   // Capacity was reserved for every member, so this never reallocates: earlier slots stay put.
 #if defined(__cpp_aggregate_paren_init)
-  return &members.emplace_back(StringFrom{key}).value;  // the key is built in place
+  return &members.emplace_back(borrow ? Key::borrowed(key) : Key(key)).value;
 #else
   Member& m = members.emplace_back();
-  m.key.assign(key.data(), key.size());
+  m.key = borrow ? Key::borrowed(key) : Key(key);
   return &m.value;
 #endif
 }

@@ -78,7 +78,8 @@ class DeferredBuilder {
     members.reserve(t.a);
     std::uint64_t keyFilter = 0;
     for (std::uint32_t k = 0; k < t.a; ++k) {
-      Value* slot = memberSlot(members, keyFilter, stringOf(tokens[next], text, decoded));
+      Value* slot =
+          memberSlot(members, keyFilter, stringOf(tokens[next], text, decoded), /*borrow=*/true);
       next = fillChild(tape, tokens, text, decoded, slot, next + 1);
     }
     if (members.size() > kInlineDuplicateCheck) {

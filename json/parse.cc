@@ -103,7 +103,8 @@ void Builder::run(Value& root) {
       }
       --top.remaining;
       if (top.members) {
-        slot = memberSlot(*top.members, top.keyFilter, stringOf(tokens_[next++], text_, decoded_));
+        slot = memberSlot(*top.members, top.keyFilter, stringOf(tokens_[next++], text_, decoded_),
+                          /*borrow=*/false);
       } else {
         slot = &top.elements->emplace_back();
       }

@@ -24,7 +24,7 @@ namespace {
 // The location being compared, as a stack of steps; turned into a JSON Pointer only when an
 // operation is emitted, since most of two similar documents is equal.
 struct Step {
-  const std::string* key;  // nullptr for an array index
+  const Key* key;  // nullptr for an array index
   std::size_t index;
 };
 
@@ -156,13 +156,13 @@ class MemberIndex {
   explicit MemberIndex(const Object& members) : members_(members) {}
   // `hint` is where the key sits when both objects list members in the same order (the common
   // case, inlined into the diff's loop; the search out of line).
-  [[gnu::always_inline]] const Value* find(const std::string& key, std::size_t hint) {
+  [[gnu::always_inline]] const Value* find(std::string_view key, std::size_t hint) {
     if (hint < members_.size() && sameKey(members_[hint].key, key)) return &members_[hint].value;
     return search(key);
   }
 
  private:
-  [[gnu::noinline]] const Value* search(const std::string& key) {
+  [[gnu::noinline]] const Value* search(std::string_view key) {
     if (members_.size() > kLinearLimit) {
       if (!map_) {
         map_.emplace();

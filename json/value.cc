@@ -144,12 +144,16 @@ void Value::materialize() {
   Content content;
   if (const Object* o = std::get_if<Object>(&from.v_)) {
     // Each member or element is made in its slot (reserved: nothing moves), as moving a Value
-    // would mark it replaced.
+    // would mark it replaced. The names are read from the original, which outlives the copy.
     Object& members = content.emplace<Object>();
     members.reserve(o->size());
     for (const Member& m : *o) {
+#if defined(__cpp_aggregate_paren_init)
+      Member& to = members.emplace_back(Key::borrowed(m.key));
+#else
       Member& to = members.emplace_back();
-      to.key = m.key;
+      to.key = Key::borrowed(m.key);
+#endif
       borrowInto(to.value, m.value);
     }
   } else if (const Array* a = std::get_if<Array>(&from.v_)) {

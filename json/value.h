@@ -21,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "json/key.h"
+
 namespace billet::json {
 
 class Value;
@@ -61,8 +63,9 @@ class Value {
   // This is the working copy that mutation changes (policy::mutate): the copy of a 3.7 KB review
   // object cost 19,000 instructions, most of them for parts no rule changes.
   //   Lifetime: `original` must outlive the copy, and every value moved out of it, and must not
-  //   change while they live. Copying a lazy copy (constructor or assignment) makes a full copy
-  //   that owns everything and depends on nothing; only moves keep reading from `original`.
+  //   change while they live (a changed level's member names read the original's: json/key.h).
+  //   Copying a lazy copy (constructor or assignment) makes a full copy that owns everything
+  //   and depends on nothing; only moves keep reading from `original`.
   //   Pointers: a pointer found through const accessors where the copy is unchanged points into
   //   `original`, and does not see a change made after it was found: find values again after a
   //   change (a change can also move them, as in any Value).
@@ -240,7 +243,7 @@ class Value {
 };
 
 struct Member {
-  std::string key;
+  Key key;
   Value value;
   friend bool operator==(const Member& a, const Member& b) {
     return a.key == b.key && a.value == b.value;

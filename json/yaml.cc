@@ -9,13 +9,13 @@
 namespace billet::json {
 namespace {
 
-bool looksLikeNumber(const std::string& s) {
+bool looksLikeNumber(std::string_view s) {
   std::size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+' || s[i] == '.')) ++i;
   return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
 }
 
-bool needsQuotes(const std::string& s) {
+bool needsQuotes(std::string_view s) {
   if (s.empty()) return true;
   // Words a YAML 1.1 reader (kubectl's) takes for booleans, null or special floats; all short,
   // so longer strings skip the comparisons (this runs for every key and string audit writes).
@@ -29,7 +29,7 @@ bool needsQuotes(const std::string& s) {
   if (looksLikeNumber(s)) return true;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string_view::npos) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
-  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return true;
+  if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos) return true;
   if (s.back() == ':') return true;
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f) return true;
@@ -51,7 +51,7 @@ bool isEmptyContainer(const Value& v) {
   return (v.isArray() || v.isObject()) && v.size() == 0;
 }
 
-void key(const std::string& k, std::string& out) {
+void key(std::string_view k, std::string& out) {
   if (needsQuotes(k))
     writeString(k, out);
   else

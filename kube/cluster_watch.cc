@@ -134,8 +134,8 @@ void ClusterWatch::onNode(const json::Value& node, bool deleted, bool listing) {
   if (const json::Value* labels = json::dig(node, {"metadata", "labels"});
       labels && labels->isObject()) {
     for (const json::Member& m : labels->asObject())
-      if (labelKeys_.count(m.key) && m.value.isString())
-        n.labels.emplace_back(m.key, m.value.asString());
+      if (labelKeys_.count(m.key.str()) && m.value.isString())
+        n.labels.emplace_back(m.key.str(), m.value.asString());
   }
   auto [it, inserted] = into.try_emplace(name);
   const bool labelsChanged = inserted || it->second.labels != n.labels;

@@ -27,7 +27,7 @@ class ForEachCheck final : public Check {
         if (ctx.shouldStop()) return;
         // Only values that are there: an absent seccompProfile is not an Unconfined one.
         if (!el.value || el.value->isNull()) continue;
-        json::Value key = el.key ? json::Value::string(*el.key) : json::Value();
+        json::Value key = el.key ? json::Value::string(el.key->str()) : json::Value();
         PathRoots roots = ctx.roots;
         roots.element = el.value;
         roots.elementKey = el.key ? &key : nullptr;

@@ -89,8 +89,8 @@ bool ensureContainerResources(json::Value& container, const StringPairs& request
       auto rq = Quantity::parse(m.value.scalarText());
       auto lq = Quantity::parse(l->scalarText());
       if (rq && lq && compare(*lq, *rq) < 0) {
-        notes.push_back("container \"" + containerName(container) + "\": limits." + m.key + " " +
-                        l->scalarText() + " raised to its request " + m.value.scalarText());
+        notes.push_back("container \"" + containerName(container) + "\": limits." + m.key.str() +
+                        " " + l->scalarText() + " raised to its request " + m.value.scalarText());
         *l = json::Value::string(m.value.scalarText());
       }
     }

@@ -21,7 +21,7 @@ std::vector<std::string> selectorKeys(const SpreadSpec& spec, const MutateContex
     if (ctx.request.kind == "CronJob")
       ml = dig(ctx.object, {"spec", "jobTemplate", "spec", "selector", "matchLabels"});
     if (ml && ml->isObject())
-      for (const json::Member& m : ml->asObject()) keys.push_back(m.key);
+      for (const json::Member& m : ml->asObject()) keys.push_back(m.key.str());
     if (!keys.empty()) return keys;
   }
   return {"app.kubernetes.io/name", "app"};

@@ -159,7 +159,7 @@ struct Walk {
 };
 
 void walk(const Walk& w, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key);
+          const json::Key* key);
 
 // The elements a segment selects from, on the stack for the lists a pod has (readPath runs for
 // every condition of every rule: a heap allocation each, and a few more as the list grew, cost
@@ -168,7 +168,7 @@ using Elements = ContainerPointers;
 
 // Applies segment k (an element selector) to a list of candidate elements.
 void walkElements(const Walk& w, std::size_t k, const Elements& elems, bool containers,
-                  const json::Value* container, const std::string* key) {
+                  const json::Value* container, const json::Key* key) {
   const Segment& seg = w.path.segments[k];
   switch (seg.kind) {
     case Segment::Kind::Wildcard:
@@ -216,7 +216,7 @@ bool layoutContainerGroup(const Path& path, std::size_t k, const PodLayout* layo
 }
 
 void walk(const Walk& w, std::size_t k, const json::Value* cur, const json::Value* container,
-          const std::string* key) {
+          const json::Key* key) {
   const Path& path = w.path;
   const std::size_t n = path.segments.size();
   // Field after field in one loop (most segments are fields): a call per segment cost more than

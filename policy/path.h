@@ -72,7 +72,7 @@ struct PathRoots {
 struct Slot {
   const json::Value* value = nullptr;      // nullptr: not present
   const json::Value* container = nullptr;  // the container element passed through, if any
-  const std::string* key = nullptr;        // the map key the last `[*]` passed through, if any
+  const json::Key* key = nullptr;          // the map key the last `[*]` passed through, if any
 };
 
 // What reading a path yields. On the stack up to 8 slots (a path reaches one value, or one per

@@ -161,7 +161,7 @@ struct Collector {
         } else if (v.isObject()) {
           for (const json::Member& m : v.asObject()) {
             appendKey(name, m.key);
-            step(m.key, 0, m.value);
+            step(m.key.str(), 0, m.value);
           }
         }
         return;

@@ -26,9 +26,10 @@ fi
 # benchmarks or the cluster peers). ctest -L sanitize then runs every test these binaries hold
 # (tests of binaries not built are not registered). server_e2e_test depends on billet, so the
 # sanitized billet is built too, and the e2e cases start it (e2e_support: BILLET_BINARY_DIR).
-asan_targets=(json_parse_test json_document_test json_write_test json_value_test json_pointer_test json_patch_test
-  json_base64_test policy_quantity_test policy_path_test policy_condition_test
-  policy_alias_guard_test policy_loader_test policy_match_test policy_overlap_test
+asan_targets=(json_parse_test json_document_test json_write_test json_value_test json_key_test
+  json_pointer_test json_patch_test json_base64_test policy_quantity_test policy_path_test
+  policy_condition_test policy_alias_guard_test policy_loader_test policy_match_test
+  policy_overlap_test
   policy_image_ref_test policy_yaml_scalar_test report_test admission_golden_test
   json_parse_fuzz admission_review_fuzz policy_load_fuzz quantity_fuzz path_condition_fuzz
   patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test base_worker_test

@@ -136,10 +136,10 @@ void checkResults(const Value* expected, const std::vector<policy::RuleResult>& 
     for (const policy::RuleResult& r : results) {
       if (r.policy + "/" + r.rule != m.key) continue;
       found = true;
-      INFO(m.key << " message: " << r.message);
+      INFO(m.key.str() << " message: " << r.message);
       CHECK(std::string(policy::name(r.outcome)) == m.value.asString());
     }
-    INFO("no result for " << m.key);
+    INFO("no result for " << m.key.str());
     CHECK(found);
   }
 }

@@ -274,7 +274,7 @@ const char* kDeployment = R"({"apiVersion": "apps/v1", "kind": "Deployment",
 void collectPointers(const Value& v, const std::string& at, std::vector<std::string>& out) {
   out.push_back(at);
   if (const billet::json::Object* o = v.ifObject())
-    for (const billet::json::Member& m : *o) collectPointers(m.value, at + "/" + m.key, out);
+    for (const billet::json::Member& m : *o) collectPointers(m.value, at + "/" + m.key.str(), out);
   if (const billet::json::Array* a = v.ifArray())
     for (std::size_t i = 0; i < a->size(); ++i)
       collectPointers((*a)[i], at + "/" + std::to_string(i), out);
