@@ -6,7 +6,7 @@
 // parsed) gives the same error, or the same document, read in a different order (a member found
 // by key first, then the whole written). As a bonus, a document that is an array of
 // two values checks diff/apply: applying diff(a, b) to a must give b. Whether the text is JSON at
-// all is judged independently too: nlohmann/json's accept() must agree, except where billet's
+// all is judged independently too: nlohmann/json's parser must agree, except where billet's
 // nesting bound rejects what is otherwise valid.
 #include <cstddef>
 #include <cstdint>

@@ -59,7 +59,8 @@ inline void dedupeObject(Object& members) {
   members.resize(out);
 }
 
-// Converts to std::string, so that a Member's key is constructed in place from the input span.
+// Converts to std::string, so that a string or number is constructed in place from the input span
+// (Value::string(StringFrom{text}) builds its std::string once, with no temporary to move).
 struct StringFrom {
   std::string_view text;
   operator std::string() const { return std::string(text); }  // NOLINT: implicit on purpose

@@ -69,7 +69,7 @@ class Stack {
 
 struct ScanFrame {
   std::uint32_t token;  // the container's token
-  std::uint32_t count;  // children so far
+  std::uint32_t count;  // children so far, written when a child container opens
   bool object;
 };
 
