@@ -28,6 +28,12 @@ struct Step {
   std::size_t index;
 };
 
+// An array index as a JSON Pointer token, written in `digits`.
+std::string_view indexToken(std::size_t index, char (&digits)[24]) {
+  const char* end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  return std::string_view(digits, static_cast<std::size_t>(end - digits));
+}
+
 class Differ {
  public:
   // With `skipUntouched`, a subtree of `to` that is not touched() is taken to equal `from`'s,
@@ -61,9 +67,8 @@ class Differ {
         appendToken(path, *s.key);
       } else {
         char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
         path.push_back('/');
-        path.append(digits, end);
+        path += indexToken(s.index, digits);
       }
     }
     if (withLast) appendToken(path, last);
@@ -82,8 +87,7 @@ class Differ {
         out += *s.key;
       } else {
         char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
-        out.append(digits, end);
+        out += indexToken(s.index, digits);
       }
     }
     if (withLast) {
@@ -263,8 +267,7 @@ void Differ::compareArrays(const Array& a, const Array& b) {
   for (std::size_t i = common; i < b.size(); ++i) emit("add", "-", true, &b[i]);
   for (std::size_t i = a.size(); i > common; --i) {
     char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, i - 1).ptr;
-    emit("remove", std::string_view(digits, static_cast<std::size_t>(end - digits)), true, nullptr);
+    emit("remove", indexToken(i - 1, digits), true, nullptr);
   }
 }
 

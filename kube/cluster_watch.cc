@@ -112,7 +112,7 @@ void ClusterWatch::stop() {
   if (podWatch_) podWatch_->stop();
 }
 
-void ClusterWatch::setNodeLabelKeys(std::set<std::string> keys) {
+void ClusterWatch::setNodeLabelKeys(std::set<std::string, std::less<>> keys) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (keys == labelKeys_) return;
@@ -134,7 +134,7 @@ void ClusterWatch::onNode(const json::Value& node, bool deleted, bool listing) {
   if (const json::Value* labels = json::dig(node, {"metadata", "labels"});
       labels && labels->isObject()) {
     for (const json::Member& m : labels->asObject())
-      if (labelKeys_.count(m.key.str()) && m.value.isString())
+      if (labelKeys_.count(m.key.view()) && m.value.isString())
         n.labels.emplace_back(m.key.str(), m.value.asString());
   }
   auto [it, inserted] = into.try_emplace(name);

@@ -55,7 +55,7 @@ class ClusterWatch {
   void stop();
 
   // The label keys NodePools select on: only these are kept. A change lists the nodes again.
-  void setNodeLabelKeys(std::set<std::string> keys);
+  void setNodeLabelKeys(std::set<std::string, std::less<>> keys);
 
   bool nodesSynced() const;
   bool podsSynced() const;  // false until watchPods() has listed
@@ -86,7 +86,7 @@ class ClusterWatch {
   base::Logger& log_;
   Options options_;
   mutable std::mutex mu_;
-  std::set<std::string> labelKeys_;
+  std::set<std::string, std::less<>> labelKeys_;  // looked up by a node label's name in place
   std::unordered_map<std::string, Node> nodes_, freshNodes_;
   std::unordered_map<std::string, std::unordered_set<std::string>> pods_, freshPods_;
   std::unordered_map<std::string, Hpa> hpas_, freshHpas_;

@@ -161,7 +161,7 @@ void ClusterTracker::tick() {
 void ClusterTracker::loaded(const policy::PolicySet& set) {
   const policy::ClusterSettings cs = policy::clusterSettings(set);
   if (cs.autoSize) watch_.watchPods();
-  std::set<std::string> keys;
+  std::set<std::string, std::less<>> keys;
   for (const auto& labels : cs.poolNodeLabels)
     for (const auto& kv : labels) keys.insert(kv.first);
   watch_.setNodeLabelKeys(std::move(keys));
