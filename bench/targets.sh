@@ -4,11 +4,11 @@
 #
 #   bash bench/targets.sh [BUILD_DIR]     # default build/; builds nothing (build first)
 #
-# About 12 minutes on the project's machine: in process (build/bench/admission_benchmark on the
+# About 7 minutes on the project's machine: in process (build/bench/admission_benchmark on the
 # last core, medians of 5), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
 # the two servers alternating), memory (bench/server/memory.sh), offline at scale
 # (bench/offline.sh: 10,000 and 50,000 objects with the bundled pack, 10,000 objects with 1,000
-# more policies, which is half of the time). Needs wrk, nginx-light and openssl
+# more policies, which is most of the time). Needs wrk, nginx-light and openssl
 # (scripts/deps.sh test) and GNU time.
 #
 # QUICK=1 runs everything briefly (a second a run, small dumps): it shows that this script and the
@@ -33,6 +33,7 @@ tmp="$(mktemp -d /tmp/billet-targets.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 core=$(($(nproc) - 1))
 say() { echo "targets: $*" >&2; }
+thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 # --- in process ------------------------------------------------------------------------------
 say "in process (admission_benchmark on core $core)"
@@ -63,17 +64,20 @@ done
 say "over TLS beside nginx ($runs run(s) of $duration, PIN=1)"
 PIN=1 RUNS="$runs" DURATION="$duration" bash "$root/bench/server/run.sh" "$billet" >"$tmp/tls.txt" 2>&1 ||
   { cat "$tmp/tls.txt" >&2; say "bench/server/run.sh failed"; exit 1; }
-# Per run: the ratio at 32 connections, billet's and nginx's p99 at 8 (the rows end with
-# billet, nginx, ratio).
+# Per run: the ratio at 32 connections, billet's and nginx's p99 at 8, and their CPU time per
+# response (the rows end with billet, nginx, ratio).
 awk '/^run [0-9]/ { r++ }
      /^req\/s, 32 connections/ { ratio[r] = $NF }
      /^p99 latency/ { b[r] = $(NF - 2); n[r] = $(NF - 1) }
-     END { for (i = 1; i <= r; i++) print ratio[i], b[i], n[i] }' "$tmp/tls.txt" >"$tmp/tls-runs.txt"
+     /^server CPU/ { cb[r] = $(NF - 2); cn[r] = $(NF - 1) }
+     END { for (i = 1; i <= r; i++) print ratio[i], b[i], n[i], cb[i], cn[i] }' "$tmp/tls.txt" \
+  >"$tmp/tls-runs.txt"
 [[ $(wc -l <"$tmp/tls-runs.txt") -eq "$runs" ]] ||
   { cat "$tmp/tls.txt" >&2; say "could not read $runs run(s) from bench/server/run.sh"; exit 1; }
-ratios="" ratio_runs=0 p99s="" p99_runs=0
-while read -r ratio b n; do
+ratios="" cpus="" ratio_runs=0 p99s="" p99_runs=0
+while read -r ratio b n cb cn; do
   ratios+="${ratios:+ · }$ratio"
+  cpus+="${cpus:+ · }$cb / $cn µs"
   p99s+="${p99s:+ · }$b / $n µs"
   [[ $(awk -v r="$ratio" 'BEGIN { print (r >= 0.6) }') == 1 ]] && ratio_runs=$((ratio_runs + 1))
   [[ $(awk -v b="$b" -v n="$n" 'BEGIN { print (b < 1000 && b <= 2 * n) }') == 1 ]] &&
@@ -115,14 +119,14 @@ read -r p_lint p_lint_rss p_audit p_audit_rss < <(offline_cell "$small" "bundled
 version="$("$billet" version 2>/dev/null | head -n 1)"
 host="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 rows=(
-  "over TLS, 32 connections: ≥ 0.6 × nginx's req/s in the same run|$ratios (\`PIN=1\`)|$(met_in "$ratio_runs")"
+  "over TLS, 32 connections: ≥ 0.6 × nginx's req/s in the same run|$ratios (\`PIN=1\`; CPU per response, billet / nginx: $cpus)|$(met_in "$ratio_runs")"
   "p99 at 8 connections < 1 ms and ≤ 2 × nginx's|billet / nginx: $p99s|$(met_in "$p99_runs")"
   "in process, \`/mutate\` of the sample with the bundled pack: median ≤ 8 µs|$(us "$mutate") µs (\`/validate\` $(us "$validate") µs)|$inprocess_met"
   "flat cost: 0 to 10,000 other-kind policies within 10 % of the 0 case|$flat_measured|$flat_met"
   "RSS with the bundled pack, idle and under load: < 32 MiB|$pack_idle MiB idle, $pack_peak MiB at peak|$(under "$pack_idle" "$pack_peak" 32)"
   "RSS with 10,000 policies: < 300 MiB|$many_idle MiB idle, $many_peak MiB at peak|$(under "$many_idle" "$many_peak" 300)"
-  "offline: $small objects with the bundled pack under 2 s|\`lint --output json\` $s_lint s, \`audit --output policyreport\` $s_audit s|$(under "$s_lint" "$s_audit" 2)"
-  "offline: under 200 MiB for $large objects, and for $small objects × $policies policies|$l_lint_rss / $l_audit_rss MiB (\`lint\` / \`audit\`); $p_lint_rss / $p_audit_rss MiB ($p_lint s and $p_audit s)|$(under "$(awk -v a="$l_lint_rss" -v b="$l_audit_rss" 'BEGIN { print (a > b ? a : b) }')" "$(awk -v a="$p_lint_rss" -v b="$p_audit_rss" 'BEGIN { print (a > b ? a : b) }')" 200)"
+  "offline: $(thousands "$small") objects with the bundled pack under 2 s|\`lint --output json\` $s_lint s, \`audit --output policyreport\` $s_audit s|$(under "$s_lint" "$s_audit" 2)"
+  "offline: under 200 MiB for $(thousands "$large") objects, and for $(thousands "$small") objects × $(thousands "$policies") policies|$l_lint_rss / $l_audit_rss MiB (\`lint\` / \`audit\`); $p_lint_rss / $p_audit_rss MiB ($p_lint s and $p_audit s)|$(under "$(awk -v a="$l_lint_rss" -v b="$l_audit_rss" 'BEGIN { print (a > b ? a : b) }')" "$(awk -v a="$p_lint_rss" -v b="$p_audit_rss" 'BEGIN { print (a > b ? a : b) }')" 200)"
 )
 echo "$version; $(nproc) CPUs${host:+ ($host)}; $(date -u '+%Y-%m-%d %H:%M UTC')$([[ "$quick" == 1 ]] && echo '; QUICK=1: the figures mean nothing')"
 echo
