@@ -40,16 +40,21 @@ say "in process (admission_benchmark on core $core)"
 taskset -c "$core" "$bench" --benchmark_filter='^BM_(Mutate|Validate)(OtherKind/OtherKind:[0-9]+)?$' \
   --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
   --benchmark_report_aggregates_only >"$tmp/inprocess.txt" 2>/dev/null
-median() {  # benchmark name -> CPU time in ns
-  awk -v n="$1_median" '$1 == n { print $4; found = 1 } END { if (!found) exit 1 }' "$tmp/inprocess.txt" ||
+median() {  # benchmark name -> CPU time in ns (a failure exits the caller's $(…) only)
+  awk -v n="$1_median" '
+    $1 == n { scale = $5 == "ns" ? 1 : $5 == "us" ? 1e3 : $5 == "ms" ? 1e6 : 0
+              if (scale) { print $4 * scale; found = 1 } }
+    END { if (!found) exit 1 }' "$tmp/inprocess.txt" ||
     { say "no median for $1 in admission_benchmark's output"; exit 1; }
 }
 us() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1000 }'; }
-mutate="$(median BM_Mutate)" validate="$(median BM_Validate)"
+mutate="$(median BM_Mutate)"
+validate="$(median BM_Validate)"
 inprocess_met=$(awk -v m="$mutate" 'BEGIN { print (m <= 8000 ? "yes" : "no") }')
 flat_measured="" flat_met=yes
 for endpoint in Mutate Validate; do
-  base="$(median "BM_$endpoint")" worst=0 row="\`/${endpoint,,}\` $(us "$base")"
+  base="$(median "BM_$endpoint")"
+  worst=0 row="\`/${endpoint,,}\` $(us "$base")"
   for n in 10 100 1000 10000; do
     t="$(median "BM_${endpoint}OtherKind/OtherKind:$n")"
     row+=" → $(us "$t")"
