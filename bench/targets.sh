@@ -5,7 +5,8 @@
 #   bash bench/targets.sh [BUILD_DIR]     # default build/; builds nothing (build first)
 #
 # About 7 minutes on the project's machine: in process (build/bench/admission_benchmark on the
-# last core, medians of 5), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
+# last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
+# installed), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
 # the two servers alternating), memory (bench/server/memory.sh), offline at scale
 # (bench/offline.sh: 10,000 and 50,000 objects with the bundled pack, 10,000 objects with 1,000
 # more policies, which is most of the time). Needs wrk, nginx-light and openssl
@@ -51,6 +52,20 @@ us() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1000 }'; }
 mutate="$(median BM_Mutate)"
 validate="$(median BM_Validate)"
 inprocess_met=$(awk -v m="$mutate" 'BEGIN { print (m <= 8000 ? "yes" : "no") }')
+# The noise-free figure beside it: instructions per review, when valgrind is there (the tests
+# do not install it; QUICK=1 skips it).
+instructions="not counted (no valgrind)"
+if [[ "$quick" == 1 ]]; then
+  instructions="not counted (QUICK=1)"
+elif command -v valgrind >/dev/null; then
+  say "instructions per review (bench/callgrind.sh)"
+  CASES="mutate validate" bash "$root/bench/callgrind.sh" "$build" >"$tmp/callgrind.txt" ||
+    { say "bench/callgrind.sh failed"; exit 1; }
+  instructions="$(awk '$1 == "mutate:0:0" { m = $2 } $1 == "validate:0:0" { v = $2 }
+    END { if (m == "" || v == "") exit 1; printf "%s / %s", m, v }' "$tmp/callgrind.txt")" ||
+    { cat "$tmp/callgrind.txt" >&2; say "could not read bench/callgrind.sh's counts"; exit 1; }
+  instructions="$(echo "$instructions" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta') instructions per review"
+fi
 flat_measured="" flat_met=yes
 for endpoint in Mutate Validate; do
   base="$(median "BM_$endpoint")"
@@ -126,7 +141,7 @@ host="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null 
 rows=(
   "over TLS, 32 connections: ≥ 0.6 × nginx's req/s in the same run|$ratios (\`PIN=1\`; CPU per response, billet / nginx: $cpus)|$(met_in "$ratio_runs")"
   "p99 at 8 connections < 1 ms and ≤ 2 × nginx's|billet / nginx: $p99s|$(met_in "$p99_runs")"
-  "in process, \`/mutate\` of the sample with the bundled pack: median ≤ 8 µs|$(us "$mutate") µs (\`/validate\` $(us "$validate") µs)|$inprocess_met"
+  "in process, \`/mutate\` of the sample with the bundled pack: median ≤ 8 µs|$(us "$mutate") µs (\`/validate\` $(us "$validate") µs); $instructions|$inprocess_met"
   "flat cost: 0 to 10,000 other-kind policies within 10 % of the 0 case|$flat_measured|$flat_met"
   "RSS with the bundled pack, idle and under load: < 32 MiB|$pack_idle MiB idle, $pack_peak MiB at peak|$(under "$pack_idle" "$pack_peak" 32)"
   "RSS with 10,000 policies: < 300 MiB|$many_idle MiB idle, $many_peak MiB at peak|$(under "$many_idle" "$many_peak" 300)"
