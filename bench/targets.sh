@@ -64,7 +64,7 @@ elif command -v valgrind >/dev/null; then
   instructions="$(awk '$1 == "mutate:0:0" { m = $2 } $1 == "validate:0:0" { v = $2 }
     END { if (m == "" || v == "") exit 1; printf "%s / %s", m, v }' "$tmp/callgrind.txt")" ||
     { cat "$tmp/callgrind.txt" >&2; say "could not read bench/callgrind.sh's counts"; exit 1; }
-  instructions="$(echo "$instructions" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta') instructions per review"
+  instructions="$(thousands "$instructions") instructions per review"
 fi
 flat_measured="" flat_met=yes
 for endpoint in Mutate Validate; do
