@@ -86,7 +86,9 @@ void writeStatus(std::string& out, const std::string& message) {
 std::string readReview(std::string_view body, Review& review, std::size_t maxValues) {
   base::Result<json::Value> parsed =
       json::parseDeferred(body, review.tape, json::kDefaultMaxDepth, maxValues);
-  if (!parsed.ok()) return "malformed JSON: " + parsed.error;
+  // The parser's errors say what they are ("invalid JSON: … at byte N", "JSON nesting deeper
+  // than 512", "document too large: …"): a prefix would double the first and mislabel the rest.
+  if (!parsed.ok()) return std::move(parsed.error);
   review.document = std::move(parsed.value);
   return readRequest(review.document, review.request, review.apiVersion);
 }

@@ -2,7 +2,7 @@
 // Status (only why not); nothing in billet's libraries throws to report a failure.
 //
 //   base::Result<json::Value> parsed = json::parse(body);
-//   if (!parsed.ok()) return "malformed JSON: " + parsed.error;
+//   if (!parsed.ok()) return "request body: " + parsed.error;
 //   use(parsed.value);
 //
 // `error` is one line naming where the failure is: file:line:col, a field path, or an HTTP

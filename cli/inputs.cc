@@ -12,4 +12,16 @@ std::vector<base::TextFile> readInputs(const std::vector<std::string>& paths) {
   return base::readTextFiles(paths, &stdinText);
 }
 
+std::string joinPaths(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const std::string& p : paths) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+int policyDocuments(const policy::PolicySet& set) {
+  int documents = 0;
+  for (const auto& [kind, count] : set.counts) documents += count;
+  return documents;
+}
+
 }  // namespace billet::cli

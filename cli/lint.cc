@@ -20,12 +20,6 @@
 namespace billet::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& paths) {
-  std::string out;
-  for (const std::string& p : paths) out += (out.empty() ? "" : " ") + p;
-  return out;
-}
-
 // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
 bool useColor(int fd) {
   const char* noColor = std::getenv("NO_COLOR");
@@ -122,11 +116,10 @@ int run(const Args& args, bool audit) {
     std::cerr << loaded.errors.size() << " error(s) in policies\n";
     return 2;
   }
-  int documents = 0;
-  for (const auto& [kind, count] : loaded.set->counts) documents += count;
+  const int documents = policyDocuments(*loaded.set);
   if (documents == 0) {
     // A gate that loads no policy would pass everything.
-    std::cerr << command << ": no policy document in " << join(policyPaths) << "\n";
+    std::cerr << command << ": no policy document in " << joinPaths(policyPaths) << "\n";
     return 2;
   }
 
@@ -229,7 +222,7 @@ int run(const Args& args, bool audit) {
     if (evaluated == 0) {
       // A gate that evaluates nothing would pass; say why there was nothing.
       if (errors == 0)
-        std::cerr << command << ": no Kubernetes object in " << join(filePaths) << "\n";
+        std::cerr << command << ": no Kubernetes object in " << joinPaths(filePaths) << "\n";
       else
         std::cerr << errors << " error(s) in resources, no object to evaluate\n";
       return 2;

@@ -5,6 +5,7 @@
 
 #include "admission/evaluation.h"
 #include "json/patch.h"
+#include "kube/kinds.h"
 #include "policy/source.h"
 
 namespace billet::cli {
@@ -14,8 +15,21 @@ std::string str(const json::Value* v) {
   return v && v->isString() ? v->asString() : "";
 }
 
-// The `request` root offline: what the API server would have sent for a CREATE.
-json::Value syntheticRequest(const Resource& r, const Identity& id) {
+// {group, version, <field>: name}: a request's kind or resource.
+json::Value groupVersion(const std::string& group, const std::string& version, const char* field,
+                         const std::string& name) {
+  json::Value v = json::Value::object();
+  v.set("group", json::Value::string(group));
+  v.set("version", json::Value::string(version));
+  v.set(field, json::Value::string(name));
+  return v;
+}
+
+// The `request` root offline: what the API server would have sent for a CREATE, field for
+// field, so that a rule reading `request.…` decides as it does at the webhook. `object` reads
+// `objectRead` (the resource as written) in place, as the review's request.object does.
+json::Value syntheticRequest(const Resource& r, const Identity& id,
+                             const json::Value* objectRead = nullptr) {
   json::Value req = json::Value::object();
   req.set("uid", json::Value::string("offline"));
   std::string group, version = r.apiVersion;
@@ -23,11 +37,13 @@ json::Value syntheticRequest(const Resource& r, const Identity& id) {
     group = r.apiVersion.substr(0, slash);
     version = r.apiVersion.substr(slash + 1);
   }
-  json::Value& kind = req["kind"];
-  kind.set("group", json::Value::string(group));
-  kind.set("version", json::Value::string(version));
-  kind.set("kind", json::Value::string(r.kind));
-  req.set("name", json::Value::string(r.generateName ? "" : r.name));
+  const std::string resource = kube::resourceOfKind(r.kind);
+  req.set("kind", groupVersion(group, version, "kind", r.kind));
+  req.set("resource", groupVersion(group, version, "resource", resource));
+  req.set("requestKind", groupVersion(group, version, "kind", r.kind));
+  req.set("requestResource", groupVersion(group, version, "resource", resource));
+  // The API server omits an empty name (a CREATE with generateName has none yet).
+  if (!r.generateName && !r.name.empty()) req.set("name", json::Value::string(r.name));
   if (!r.namespace_.empty()) req.set("namespace", json::Value::string(r.namespace_));
   req.set("operation", json::Value::string("CREATE"));
   json::Value& user = req["userInfo"];
@@ -35,6 +51,10 @@ json::Value syntheticRequest(const Resource& r, const Identity& id) {
   json::Array groups;
   for (const std::string& g : id.groups) groups.push_back(json::Value::string(g));
   user.set("groups", json::Value::array(std::move(groups)));
+  if (objectRead) req.set("object", json::Value::lazyCopyOf(*objectRead));
+  json::Value& options = req["options"];
+  options.set("kind", json::Value::string("CreateOptions"));
+  options.set("apiVersion", json::Value::string("meta.k8s.io/v1"));
   req.set("dryRun", json::Value::boolean(false));
   return req;
 }
@@ -70,26 +90,6 @@ json::Value admissionReview(const Resource& r, const Identity& identity,
   return review;
 }
 
-bool isClusterScoped(const std::string& kind) {
-  static const char* kKinds[] = {"Node",
-                                 "Namespace",
-                                 "PersistentVolume",
-                                 "ClusterRole",
-                                 "ClusterRoleBinding",
-                                 "StorageClass",
-                                 "CustomResourceDefinition",
-                                 "PriorityClass",
-                                 "MutatingWebhookConfiguration",
-                                 "ValidatingWebhookConfiguration",
-                                 "RuntimeClass",
-                                 "CSIDriver",
-                                 "IngressClass",
-                                 "APIService",
-                                 "VolumeAttachment",
-                                 "CSINode"};
-  return std::find(std::begin(kKinds), std::end(kKinds), kind) != std::end(kKinds);
-}
-
 std::string Resource::id() const {
   return namespace_.empty() ? kind + "/" + name : kind + "/" + namespace_ + "/" + name;
 }
@@ -97,7 +97,7 @@ std::string Resource::id() const {
 ResourceReport evaluate(const policy::PolicySet& set, const Resource& r, const Identity& identity) {
   ResourceReport rep;
   rep.resource = &r;
-  json::Value requestDoc = syntheticRequest(r, identity);
+  json::Value requestDoc = syntheticRequest(r, identity, &r.object);
   policy::AdmissionRequest req = toRequest(r, identity, r.object, requestDoc);
   policy::EvalOptions options;
   options.explain = true;

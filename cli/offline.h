@@ -83,6 +83,4 @@ void asAudit(ResourceReport& rep);
 // request `evaluate` evaluates (the parity test sends it to /mutate and /validate).
 json::Value admissionReview(const Resource& r, const Identity& identity, const json::Value& object);
 
-bool isClusterScoped(const std::string& kind);
-
 }  // namespace billet::cli

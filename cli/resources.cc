@@ -20,6 +20,7 @@
 #include "cli/offline.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
+#include "kube/kinds.h"
 
 namespace billet::cli {
 namespace {
@@ -151,7 +152,7 @@ struct FileReader {
       r.name = str(meta->find("generateName")) + "*";
       r.generateName = true;
     }
-    if (!isClusterScoped(r.kind)) {
+    if (!kube::isClusterScopedKind(r.kind)) {
       r.namespace_ = str(meta->find("namespace"));
       if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
     }

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -50,13 +52,23 @@ int review(const Args& args) {
     return 2;
   }
   std::string input = parsed->positionals().empty() ? "-" : parsed->positionals()[0];
+  // Standard input can be read once: policies from it would leave the review nothing to read
+  // (which was answered as an empty policy set would be: allowed).
+  for (const std::string& p : parsed->all("policies")) {
+    if (p == "-" && input == "-") {
+      std::cerr << "billet review: standard input (-) is named for the policies and the review; "
+                   "it can be read once: give the review as a file\n"
+                << parser.help();
+      return 2;
+    }
+  }
   std::string body;
   if (input == "-") {
     body.assign(std::istreambuf_iterator<char>(std::cin), {});
   } else {
     std::ifstream in(input, std::ios::binary);
     if (!in) {
-      std::cerr << input << ": cannot read file\n";
+      std::cerr << input << ": cannot read file: " << std::strerror(errno) << "\n";
       return 2;
     }
     std::ostringstream ss;
@@ -72,6 +84,12 @@ int review(const Args& args) {
       policy::loadPolicies(readInputs(parsed->all("policies")), loadOptions);
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
+    return 2;
+  }
+  if (policyDocuments(*loaded.set) == 0) {
+    // As for lint: an answer from no policy at all would admit everything.
+    std::cerr << "billet review: no policy document in " << joinPaths(parsed->all("policies"))
+              << "\n";
     return 2;
   }
   admission::AdmissionReply reply = admission::handleReview(

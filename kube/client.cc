@@ -19,11 +19,12 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
+
+#include "kube/kinds.h"
 
 namespace billet::kube {
 
@@ -108,9 +109,7 @@ std::string resourcePath(const std::string& apiVersion, const std::string& kind,
                          const std::string& namespace_, const std::string& name) {
   if (apiVersion.empty() || kind.empty() || !isName(name)) return "";
   if (!namespace_.empty() && !isName(namespace_)) return "";
-  std::string plural;
-  for (char c : kind) plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  plural += 's';
+  const std::string plural = resourceOfKind(kind);
   std::string path = apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/";
   path += apiVersion;
   if (!namespace_.empty()) path += "/namespaces/" + namespace_;

@@ -54,7 +54,7 @@ std::string parseServerUrl(const std::string& url, KubeConfig& c);
 
 // The API path of an object: "/apis/policy/v1/namespaces/NS/poddisruptionbudgets/NAME",
 // "/api/v1/..." for the core group, no namespace segment for cluster-scoped kinds (namespace
-// ""). The plural is the lowercased kind plus "s", right for every kind billet writes. Empty when
+// ""). The plural is resourceOfKind's (kube/kinds.h). Empty when
 // the namespace or name is not a valid Kubernetes name (so nothing needs escaping).
 std::string resourcePath(const std::string& apiVersion, const std::string& kind,
                          const std::string& namespace_, const std::string& name);

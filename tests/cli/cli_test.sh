@@ -100,7 +100,64 @@ check "the deny is 403 Forbidden" [ "$(jq -r '.response.status | "\(.code) \(.re
 printf '{"kind": "AdmissionReview", ' > "$T/broken.json"
 run review -p "$T/gpu.yaml" "$T/broken.json"
 check "a malformed review exits 2" [ $rc -eq 2 ]
-check "and says it is a 400" grep -q 'HTTP 400: malformed JSON' <<<"$err"
+check "and says it is a 400, once" grep -q ': HTTP 400: invalid JSON: unexpected end of input at byte [0-9]*$' <<<"$err"
+
+# Standard input is read once: policies from it leave nothing for the review (which answered as
+# an empty policy set does, allowed, before it was refused).
+out=$("$BILLET" review -p - - < "$SAMPLE" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+check "review -p - with the review on stdin too is a usage error" [ $rc -eq 2 ]
+check "that says stdin can be read once" grep -q 'can be read once' <<<"$err"
+check "and answers nothing" [ -z "$out" ]
+mkdir -p "$T/no-policies"
+run review -p "$T/no-policies" "$SAMPLE"
+check "review with no policy document exits 2, as lint does" [ $rc -eq 2 ]
+check "naming where it looked" grep -q "no policy document in $T/no-policies" <<<"$err"
+check "and answers nothing" [ -z "$out" ]
+run review -p "$T/gpu.yaml" "$T/absent.json"
+check "review of a missing file says why" grep -q "absent.json: cannot read file: No such file or directory" <<<"$err"
+
+# The `request` root offline is the AdmissionRequest the API server would send for a CREATE:
+# a rule on its fields decides in lint as at the webhook.
+cat > "$T/request-fields.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: request-fields}
+spec:
+  mode: Warn
+  match: {kinds: [Deployment, Job]}
+  rules:
+    - name: resource
+      validate: {message: '{value}', deny: [{path: request.resource.resource, op: Exists}]}
+    - name: request-kind
+      validate: {message: '{value}', deny: [{path: request.requestKind.kind, op: Exists}]}
+    - name: object-name
+      validate: {message: '{value}', deny: [{path: request.object.metadata.name, op: Exists}]}
+    - name: options
+      validate: {message: '{value}', deny: [{path: request.options.kind, op: Exists}]}
+    - name: named
+      validate: {message: 'has a name', deny: [{path: request.name, op: Exists}]}
+YAML
+cat > "$T/generated.yaml" <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata: {generateName: train-, namespace: ml}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: t, image: busybox:1.36}]
+YAML
+run lint -p "$T/request-fields.yaml" -f "$T/deploy.json" -f "$T/generated.yaml" --output json
+message() { jq -r --arg k "$1" --arg r "$2" \
+  '.resources[] | select(.kind == $k) | .results[] | select(.rule == $r) | "\(.result) \(.message // "")"' <<<"$out"; }
+check "request.resource.resource is the kind's plural" [ "$(message Deployment resource)" = "warn deployments" ]
+check "request.requestKind is the kind" [ "$(message Deployment request-kind)" = "warn Deployment" ]
+check "request.object is the object" [ "$(message Deployment object-name)" = "warn gpu-executor" ]
+check "request.options are the CREATE's" [ "$(message Deployment options)" = "warn CreateOptions" ]
+check "a named object's request has its name" [ "$(message Deployment named)" = "warn has a name" ]
+check "a generateName object's request has no name, as the API server omits it" \
+  [ "$(message Job named)" = "pass " ]
+check "and its resource is jobs" [ "$(message Job resource)" = "warn jobs" ]
 
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' > "$T/broken.yaml"
 run lint -p "$T/gpu.yaml" -f "$T/broken.yaml"

@@ -14,6 +14,7 @@
 #include "json/base64.h"
 #include "json/parse.h"
 #include "json/write.h"
+#include "kube/kinds.h"
 #include "policy/policy_set.h"
 
 namespace fs = std::filesystem;
@@ -155,8 +156,9 @@ TEST_CASE("parity: the objects of the AdmissionReview fuzz corpus under the bund
     r.apiVersion = apiVersion->asString();
     r.name = name->asString();
     const Value* ns = json::dig(*object, {"metadata", "namespace"});
-    r.namespace_ =
-        ns && ns->isString() ? ns->asString() : (cli::isClusterScoped(r.kind) ? "" : "default");
+    r.namespace_ = ns && ns->isString()
+                       ? ns->asString()
+                       : (billet::kube::isClusterScopedKind(r.kind) ? "" : "default");
     resources.push_back(std::move(r));
   }
   CHECK(checkParity(*set, resources) >= 3);

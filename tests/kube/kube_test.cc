@@ -13,6 +13,7 @@
 #include "json/write.h"
 #include "kube/client.h"
 #include "kube/generate_applier.h"
+#include "kube/kinds.h"
 #include "kube/report_writer.h"
 #include "report/store.h"
 #include "tests/eventually.h"
@@ -276,6 +277,28 @@ TEST_CASE("resource paths: core and named groups, namespaced and cluster-scoped"
   CHECK(resourcePath("v1", "Pod", "ml", "../etc").empty());
   CHECK(resourcePath("v1", "Pod", "ML", "x").empty());
   CHECK(resourcePath("v1", "Pod", "ml", "").empty());
+  CHECK(resourcePath("networking.k8s.io/v1", "NetworkPolicy", "ml", "deny") ==
+        "/apis/networking.k8s.io/v1/namespaces/ml/networkpolicies/deny");
+}
+
+// The real API server's discovery is the oracle for every built-in kind
+// (tests/cluster/scenarios/cli-parity.sh); these are the rule's cases.
+TEST_CASE("resource names: the API machinery's plural of a kind") {
+  CHECK(resourceOfKind("Deployment") == "deployments");
+  CHECK(resourceOfKind("Ingress") == "ingresses");              // ends in s: +es
+  CHECK(resourceOfKind("NetworkPolicy") == "networkpolicies");  // ends in y: ies
+  CHECK(resourceOfKind("Endpoints") == "endpoints");            // already plural
+  CHECK(resourceOfKind("EndpointSlice") == "endpointslices");
+  CHECK(resourceOfKind("RayCluster") == "rayclusters");
+  CHECK(resourceOfKind("").empty());
+}
+
+TEST_CASE("kind scope: cluster-scoped kinds, and namespaced for anything else") {
+  for (const char* kind : {"Node", "Namespace", "ClusterRole", "CertificateSigningRequest",
+                           "FlowSchema", "ClusterPolicyReport"})
+    CHECK(isClusterScopedKind(kind));
+  for (const char* kind : {"Pod", "Deployment", "Role", "PolicyReport", "RayCluster", "node", ""})
+    CHECK_FALSE(isClusterScopedKind(kind));
 }
 
 namespace {

@@ -1,6 +1,9 @@
 # 1. CLI ≡ cluster: `kubectl apply` of every example manifest stores exactly what
 # `billet lint --patched` says billet makes of it, plus the API server's own defaults; and what
-# lint rejects (an Enforce failure) the API server rejects with billet's message.
+# lint rejects (an Enforce failure) the API server rejects with billet's message. 2. The request
+# lint makes for an object is the one the API server would send: for every kind it serves, the
+# resource name (`request.resource.resource`) is the one discovery gives, and the object has a
+# namespace (`default` when the file gives none) exactly when its kind is namespaced.
 #
 # prepare() runs before the webhooks are registered: lint's patched objects go through a
 # server-side dry run there, which adds the API server's defaults and nothing of billet's.
@@ -72,4 +75,40 @@ scenario() {
   log "$compared objects compared, $denied denials compared"
   check "examples admitted and compared" at_least 10 "$compared"
   check "examples denied and compared" at_least 2 "$denied"
+  served_kinds_as_lint_sees_them
+}
+
+# Every kind the API server serves (discovery, subresources left out), one object of each with
+# no namespace, through lint with a policy that reports each request's resource.
+served_kinds_as_lint_sees_them() {
+  local gv d="$WORK/parity/kinds"
+  mkdir -p "$d"
+  { k get --raw /api/v1 | jq -c '. as $l | .resources[] | {gv: $l.groupVersion, kind, name, namespaced}'
+    for gv in $(k get --raw /apis | jq -r '.groups[].preferredVersion.groupVersion'); do
+      k get --raw "/apis/$gv" | jq -c '. as $l | .resources[] | {gv: $l.groupVersion, kind, name, namespaced}'
+    done
+  } | jq -c 'select(.name | contains("/") | not)' > "$d/served.jsonl"
+  jq -r '"---\napiVersion: \(.gv)\nkind: \(.kind)\nmetadata: {name: probe}"' "$d/served.jsonl" > "$d/objects.yaml"
+  cat > "$d/policy.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: request}
+spec:
+  mode: Warn
+  match: {kinds: ["*"]}
+  rules:
+    - name: resource
+      validate: {message: '{value}', deny: [{path: request.resource.resource, op: Exists}]}
+YAML
+  "$BILLET" lint -p "$d/policy.yaml" -f "$d/objects.yaml" --output json > "$d/lint.json" 2> "$d/lint.err"
+  jq -c '.resources[] | {gv: .apiVersion, kind, name: .results[0].message,
+                         namespaced: (.namespace != null)}' "$d/lint.json" > "$d/lint.jsonl"
+  check "lint read one object of each served kind" same \
+    "$(jq -s 'length' "$d/served.jsonl")" "$(jq -s 'length' "$d/lint.jsonl")"
+  local served kind
+  while IFS= read -r served; do
+    kind=$(jq -r '"\(.gv) \(.kind)"' <<<"$served")
+    check "$kind: lint's request names the resource and scope discovery gives" same \
+      "$served" "$(jq -c --argjson s "$served" 'select(.gv == $s.gv and .kind == $s.kind)' "$d/lint.jsonl")"
+  done < "$d/served.jsonl"
 }
