@@ -1,5 +1,7 @@
 #include "policy/condition.h"
 
+#include <optional>
+
 #include "base/text.h"
 #include "policy/quantity.h"
 
@@ -85,15 +87,22 @@ ConditionOutcome evaluate(const Condition& c, const Slots& slots, Quantifier q) 
       }
     return out;
   }
+  // A value that cannot be compared (a non-quantity under an ordering operator) decides nothing
+  // by itself: under Any one value that holds makes the condition hold, under Every one that
+  // does not makes it fail, wherever they are in the list. Only when no value decides is the
+  // first error the outcome, so the answer does not depend on the order of the elements.
   out.holds = q == Quantifier::Every;
+  std::optional<ConditionOutcome> firstError;
   for (const Slot& s : slots) {
     std::string error;
     std::optional<bool> r = test(c, s, error);
     if (!r) {
-      out.error = error;
-      out.holds = false;
-      out.witness = s;
-      return out;
+      if (!firstError) {
+        firstError.emplace();
+        firstError->error = std::move(error);
+        firstError->witness = s;
+      }
+      continue;
     }
     if (q == Quantifier::Any && *r) {
       out.holds = true;
@@ -106,6 +115,7 @@ ConditionOutcome evaluate(const Condition& c, const Slots& slots, Quantifier q) 
       return out;
     }
   }
+  if (firstError) return std::move(*firstError);  // holds is false
   return out;
 }
 

@@ -43,7 +43,7 @@ struct Condition {
 
 struct ConditionOutcome {
   bool holds = false;
-  std::string error;  // an ordering operand that is not a quantity
+  std::string error;  // an ordering operand that is not a quantity, when no value decided
   Slot witness;  // the slot that decided: the failing one for Every, the satisfying one for Any
 };
 

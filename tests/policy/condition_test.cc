@@ -84,6 +84,32 @@ TEST_CASE("an ordering on a value that is not a quantity is an error, not a matc
   CHECK_THAT(r.error, Catch::Contains("lots is not a number or quantity"));
 }
 
+// A value that cannot be compared decides nothing when another one does: the outcome is the same
+// whichever comes first in the list.
+TEST_CASE("a non-quantity among the values: the values that decide, in any order") {
+  const std::string gt = "{path: 'pod.c[*].cpu', op: GreaterThan, value: '1'}";
+  for (const char* pod : {"c: [{cpu: lots}, {cpu: '2'}]", "c: [{cpu: '2'}, {cpu: lots}]"}) {
+    INFO(pod);
+    auto any = eval(gt, pod, Quantifier::Any);  // 2 > 1 holds: the condition holds
+    CHECK(any.holds);
+    CHECK(any.error.empty());
+    CHECK(any.witness.value->asString() == "2");
+  }
+  for (const char* pod : {"c: [{cpu: lots}, {cpu: '1'}]", "c: [{cpu: '1'}, {cpu: lots}]"}) {
+    INFO(pod);
+    auto every = eval(gt, pod, Quantifier::Every);  // 1 > 1 fails: the condition fails
+    CHECK_FALSE(every.holds);
+    CHECK(every.error.empty());
+    CHECK(every.witness.value->asString() == "1");
+    auto any = eval(gt, pod, Quantifier::Any);  // nothing holds, one cannot be told: an error
+    CHECK_FALSE(any.holds);
+    CHECK_THAT(any.error, Catch::Contains("lots is not a number or quantity"));
+  }
+  auto every = eval(gt, "c: [{cpu: '2'}, {cpu: lots}]", Quantifier::Every);  // 2 holds, lots?
+  CHECK_FALSE(every.holds);
+  CHECK_THAT(every.error, Catch::Contains("lots is not a number or quantity"));
+}
+
 // Found by fuzz/path_condition_fuzz (corpus: regression-newline-in-ordered-value.txt).
 TEST_CASE("an evaluation error is one line whatever the value holds") {
   auto r = eval("{path: pod.x, op: LessThan, value: '2'}", "x: \"many\\nlines\\r\\x01\"",
