@@ -1,4 +1,6 @@
 // Spreading a workload's own pods: pod anti-affinity and topology spread constraints.
+#include <utility>
+
 #include "policy/actions.h"
 #include "policy/workload.h"
 
@@ -65,12 +67,12 @@ class SpreadAction : public MutateAction {
       return;
     }
     json::Value* pod = ctx.ensurePodSpec();
-    if (pod && ensure(*pod, std::move(*sel))) ctx.changed = true;
+    if (pod && ensure(*pod, std::move(*sel), ctx)) ctx.changed = true;
   }
 
  protected:
-  // Adds the term selecting `sel` unless an equal one is there; true when it added one.
-  virtual bool ensure(json::Value& pod, json::Value sel) const = 0;
+  // Adds the term selecting `sel` unless an equal one is there; true when it changed the pod.
+  virtual bool ensure(json::Value& pod, json::Value sel, MutateContext& ctx) const = 0;
   SpreadSpec spec_;
 };
 
@@ -79,7 +81,7 @@ class AntiAffinityAction final : public SpreadAction {
   using SpreadAction::SpreadAction;
 
  private:
-  bool ensure(json::Value& pod, json::Value sel) const override {
+  bool ensure(json::Value& pod, json::Value sel, MutateContext&) const override {
     const char* field = spec_.required ? "requiredDuringSchedulingIgnoredDuringExecution"
                                        : "preferredDuringSchedulingIgnoredDuringExecution";
     json::Value& anti = pod["affinity"]["podAntiAffinity"];
@@ -112,21 +114,45 @@ class TopologySpreadAction final : public SpreadAction {
   using SpreadAction::SpreadAction;
 
  private:
-  bool ensure(json::Value& pod, json::Value sel) const override {
+  bool ensure(json::Value& pod, json::Value sel, MutateContext& ctx) const override {
     json::Value* list = pod.find("topologySpreadConstraints");
     if (list && list->isArray()) {
-      for (const json::Value& e : list->asArray())
-        if (termMatches(&e, spec_.topologyKey, sel)) return false;
+      const json::Array& constraints = std::as_const(*list).asArray();
+      for (std::size_t i = 0; i < constraints.size(); ++i) {
+        if (termMatches(&constraints[i], spec_.topologyKey, sel)) return false;
+        // The API server refuses a pod with two constraints of one topologyKey and
+        // whenUnsatisfiable: another selector there is replaced when overwriting, else kept.
+        if (!samePair(constraints[i])) continue;
+        if (!ctx.overwrite) {
+          ctx.skipReason = "a topologySpreadConstraint for " + spec_.topologyKey + " and " +
+                           spec_.whenUnsatisfiable +
+                           " selects other pods (the API server takes one per pair)";
+          return false;
+        }
+        list->asArray()[i] = constraint(std::move(sel));
+        return true;
+      }
     } else {
       list = &pod.set("topologySpreadConstraints", json::Value::array());
     }
+    list->push(constraint(std::move(sel)));
+    return true;
+  }
+
+  bool samePair(const json::Value& c) const {
+    const json::Value* key = c.find("topologyKey");
+    const json::Value* when = c.find("whenUnsatisfiable");
+    return key && key->isString() && key->asString() == spec_.topologyKey && when &&
+           when->isString() && when->asString() == spec_.whenUnsatisfiable;
+  }
+
+  json::Value constraint(json::Value sel) const {
     json::Value c = json::Value::object();
     c.set("maxSkew", json::Value::number(spec_.maxSkew));
     c.set("topologyKey", json::Value::string(spec_.topologyKey));
     c.set("whenUnsatisfiable", json::Value::string(spec_.whenUnsatisfiable));
     c.set("labelSelector", std::move(sel));
-    list->push(std::move(c));
-    return true;
+    return c;
   }
 };
 
