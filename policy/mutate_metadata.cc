@@ -20,8 +20,10 @@ class MetadataAction final : public MutateAction {
     for (const auto& [k, v] : spec_.values) {
       json::Value* map = meta->find(field);
       if (!map || !map->isObject()) map = &meta->set(field, json::Value::object());
+      // A null value is one nobody set (the API server would store it as "").
       json::Value* cur = map->find(k);
-      if (cur && (!ctx.overwrite || (cur->isString() && cur->asString() == v))) continue;
+      if (cur && !cur->isNull() && (!ctx.overwrite || (cur->isString() && cur->asString() == v)))
+        continue;
       if (cur)
         *cur = json::Value::string(v);
       else

@@ -40,8 +40,10 @@ class NodeSelectorAction final : public MutateAction {
     for (const auto& [k, v] : selector_) {
       json::Value* sel = spec->find("nodeSelector");
       if (!sel || !sel->isObject()) sel = &spec->set("nodeSelector", json::Value::object());
+      // A null value is one nobody set (the API server would store it as "").
       json::Value* cur = sel->find(k);
-      if (cur && (!ctx.overwrite || (cur->isString() && cur->asString() == v))) continue;
+      if (cur && !cur->isNull() && (!ctx.overwrite || (cur->isString() && cur->asString() == v)))
+        continue;
       sel->set(k, json::Value::string(v));
       ctx.changed = true;
     }

@@ -24,8 +24,9 @@ std::string containerName(const json::Value& c) {
 // Sets list[key] = value when missing, or when different and overwriting.
 bool ensureQuantity(json::Value& list, const std::string& key, const std::string& value,
                     bool overwrite) {
+  // A null quantity (what a Helm template renders for an empty value) is one nobody set.
   json::Value* cur = list.find(key);
-  if (cur && (!overwrite || sameQuantity(*cur, value))) return false;
+  if (cur && !cur->isNull() && (!overwrite || sameQuantity(*cur, value))) return false;
   list.set(key, json::Value::string(value));
   return true;
 }
@@ -70,8 +71,13 @@ bool ensureContainerResources(json::Value& container, const StringPairs& request
     if (const json::Value* req = res.find("requests"); req && req->isObject()) {
       json::Value reqCopy = *req;
       for (const json::Member& m : reqCopy.asObject()) {
+        // Only a request that is a quantity is copied (a null one is not set, and its text
+        // would be a limit the API server refuses); a null limit is one still to fill.
+        if (!(m.value.isString() || m.value.isNumber()) || !Quantity::parse(m.value.scalarText()))
+          continue;
         json::Value& l = list("limits");
-        if (!l.find(m.key) && m.value.isScalar()) {
+        const json::Value* have = l.find(m.key);
+        if (!have || have->isNull()) {
           l.set(m.key, json::Value::string(m.value.scalarText()));
           changed = true;
         }
