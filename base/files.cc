@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace billet::base {
@@ -19,12 +20,23 @@ bool isDocumentFile(std::string_view name) {
 Result<std::vector<std::string>> documentFilesUnder(const std::string& directory) {
   Result<std::vector<std::string>> out;
   std::error_code ec;
+  // Symbolic links to directories are followed (a repository may link a shared folder in), each
+  // directory once: a link back up the tree would otherwise be walked until the path is too long,
+  // and its files read again at every level.
+  std::set<fs::path> walked;
+  walked.insert(fs::weakly_canonical(directory, ec));
+  ec.clear();
   for (auto it = fs::recursive_directory_iterator(
            directory, fs::directory_options::follow_directory_symlink, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.rfind('.', 0) == 0) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (std::error_code dec; it->is_directory(dec)) {
+      const fs::path real = fs::canonical(it->path(), dec);
+      if (dec || !walked.insert(real).second) it.disable_recursion_pending();
       continue;
     }
     if (isDocumentFile(name) && it->is_regular_file(ec)) out.value.push_back(it->path().string());

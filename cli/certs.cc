@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "base/names.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 
@@ -51,14 +52,6 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-// DNS-1123 label: what a Service or namespace name must be.
-bool dnsLabel(const std::string& s) {
-  if (s.empty() || s.size() > 63) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  return s.front() != '-' && s.back() != '-';
-}
-
 bool isIpAddress(const std::string& s) {
   unsigned char buf[16];
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
@@ -71,7 +64,7 @@ bool dnsName(const std::string& s) {
   if (rest.empty() || rest.size() > 253) return false;
   while (!rest.empty()) {
     const std::size_t dot = rest.find('.');
-    if (!dnsLabel(std::string(rest.substr(0, dot)))) return false;
+    if (!base::isDns1123Label(rest.substr(0, dot))) return false;
     if (dot == std::string_view::npos) break;
     rest.remove_prefix(dot + 1);
     if (rest.empty()) return false;
@@ -110,8 +103,10 @@ int certs(const Args& args) {
   const std::string out = parsed->get("out", "");
   if (service.empty() || ns.empty() || out.empty())
     return usageError("--service, --namespace and --out are required");
-  if (!dnsLabel(service)) return usageError("--service: not a DNS-1123 label: \"" + service + "\"");
-  if (!dnsLabel(ns)) return usageError("--namespace: not a DNS-1123 label: \"" + ns + "\"");
+  if (!base::isDns1123Label(service))
+    return usageError("--service: not a DNS-1123 label: \"" + service + "\"");
+  if (!base::isDns1123Label(ns))
+    return usageError("--namespace: not a DNS-1123 label: \"" + ns + "\"");
 
   billet::certs::CertRequest req;
   req.commonName = service + "." + ns + ".svc";

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "base/names.h"
 #include "cli/args.h"
 #include "cli/cluster_audit.h"
 #include "cli/cluster_flags.h"
@@ -99,6 +100,8 @@ int run(const Args& args, bool audit) {
   if (kubeconfig && !filePaths.empty())
     return usageError("-f/--file and --kubeconfig exclude each other");
   if (parsed->get("context") && !kubeconfig) return usageError("--context needs --kubeconfig");
+  if (auto ns = parsed->get("namespace"); ns && !base::isDns1123Label(*ns))
+    return usageError("--namespace: not a namespace name (a DNS-1123 label): \"" + *ns + "\"");
   // Standard input can be read once: a second "-" would silently read nothing.
   int stdinCount = 0;
   for (const auto* list : {&policyPaths, &filePaths})

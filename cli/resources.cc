@@ -5,6 +5,8 @@
 // skipped with one note each, never fatal, when met in a directory; a file named on the command
 // line that holds no object at all is an error, and so is YAML or JSON that does not parse (the
 // other files are still read, so a run reports everything it can).
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -165,7 +167,10 @@ struct FileReader {
   int addDocument(json::Value v, const std::string& file, int line, std::string& firstSkip) {
     if (v.isObject() && str(v.find("kind")) == "List") {
       json::Value* items = v.find("items");
-      if (!items || items->isNull()) return 0;
+      if (!items || items->isNull() || (items->isArray() && items->size() == 0)) {
+        if (firstSkip.empty()) firstSkip = "a List without items";
+        return 0;
+      }
       if (!items->isArray()) {
         error({file, line, 1, "items", "a List's items must be a sequence"});
         return 0;
@@ -217,7 +222,7 @@ struct FileReader {
     {
       std::ifstream in(name, std::ios::binary);
       if (!in) {
-        error({name, 0, 0, "", "cannot read file"});
+        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
         return 0;
       }
       streamed = readJsonStream(in, jsonCallbacks(name, n, firstSkip));
@@ -252,7 +257,10 @@ struct FileReader {
     callbacks.listItem = [this, name, n, firstSkip](json::Value v, int line) {
       *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
     };
-    callbacks.list = [](int) {};
+    // A List's end: when nothing of the file was an object, the reason is that it was empty.
+    callbacks.list = [firstSkip](int) {
+      if (firstSkip->empty()) *firstSkip = "a List without items";
+    };
     callbacks.error = [this, name](const YamlStreamError& e) {
       error({name, e.line, e.column, e.field, e.message});
     };
@@ -271,7 +279,10 @@ struct FileReader {
     callbacks.listItem = [&](json::Value v, int line) {
       n += add(std::move(v), name, line, firstSkip) ? 1 : 0;
     };
-    callbacks.list = [&](int) { any = true; };
+    callbacks.list = [&](int) {
+      any = true;
+      if (firstSkip.empty()) firstSkip = "a List without items";
+    };
     callbacks.error = [&](const YamlStreamError& e) {
       error({name, e.line, e.column, e.field, e.message});
     };
@@ -336,13 +347,15 @@ struct FileReader {
     } else {
       std::ifstream in(name, std::ios::binary);
       if (!in)
-        error({name, 0, 0, "", "cannot read file"});
+        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
       else
         n = readYaml(name, in, firstSkip);
     }
     if (named && n == 0 && errors == 0) {
       notes.clear();  // the error says it once
-      error({name, 0, 0, "", "holds no Kubernetes object: " + firstSkip});
+      error({name, 0, 0, "",
+             firstSkip.empty() ? std::string("holds no Kubernetes object")
+                               : "holds no Kubernetes object: " + firstSkip});
     }
     flushNotes();
   }

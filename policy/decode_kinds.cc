@@ -1,24 +1,11 @@
 // Decoding whole documents: Policy, Settings, PolicyException.
 #include <algorithm>
-#include <cctype>
 
+#include "base/names.h"
 #include "policy/loader_internal.h"
 
 namespace billet::policy {
 namespace {
-
-// RFC 1123 subdomain, as Kubernetes names are.
-bool isDns1123(const std::string& s) {
-  if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) ||
-           std::isdigit(static_cast<unsigned char>(c));
-  };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  for (char c : s)
-    if (!alnum(c) && c != '-' && c != '.') return false;
-  return true;
-}
 
 // spec.podTemplates: entries added to the built-in ones, or replacing the built-in entry of the
 // same group and kind (`paths: []` turns one off).
@@ -88,7 +75,7 @@ std::optional<std::string> decodeMetadata(
   if (!d.required(meta, meta["name"], "metadata.name")) return std::nullopt;
   auto name = d.str(meta["name"], "metadata.name");
   if (!name) return std::nullopt;
-  if (!isDns1123(*name)) {
+  if (!base::isDns1123Subdomain(*name)) {
     d.fail(meta["name"], "metadata.name",
            "\"" + *name + "\" is not a DNS-1123 name (lowercase letters, digits, '-' and '.')");
     return std::nullopt;

@@ -116,6 +116,15 @@ check "and answers nothing" [ -z "$out" ]
 run review -p "$T/gpu.yaml" "$T/absent.json"
 check "review of a missing file says why" grep -q "absent.json: cannot read file: No such file or directory" <<<"$err"
 
+printf 'apiVersion: v1\nkind: List\nitems: []\n' > "$T/empty-list.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/empty-list.yaml"
+check "a named file with an empty List is an error" [ $rc -eq 2 ]
+check "that says what it held" grep -q "empty-list.yaml: holds no Kubernetes object: a List without items$" <<<"$err"
+
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --namespace Bad_NS
+check "lint --namespace that is no namespace name is a usage error" [ $rc -eq 2 ]
+check "that names the flag" grep -q -- '--namespace: not a namespace name' <<<"$err"
+
 # The `request` root offline is the AdmissionRequest the API server would send for a CREATE:
 # a rule on its fields decides in lint as at the webhook.
 cat > "$T/request-fields.yaml" <<'YAML'

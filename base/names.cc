@@ -1,0 +1,27 @@
+#include "base/names.h"
+
+namespace billet::base {
+namespace {
+
+bool alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool nameOf(std::string_view s, std::size_t max, bool dots) {
+  if (s.empty() || s.size() > max || !alnum(s.front()) || !alnum(s.back())) return false;
+  for (char c : s)
+    if (!alnum(c) && c != '-' && !(dots && c == '.')) return false;
+  return true;
+}
+
+}  // namespace
+
+bool isDns1123Label(std::string_view s) {
+  return nameOf(s, 63, false);
+}
+
+bool isDns1123Subdomain(std::string_view s) {
+  return nameOf(s, 253, true);
+}
+
+}  // namespace billet::base
