@@ -135,9 +135,15 @@ std::string formatMessage(const std::string& message) {
   return out;
 }
 
+// What a manifest or a policy put in a line of text output (names, messages), its control bytes
+// written as escapes: a terminal or a CI log shows them, it does not obey them.
+std::string shown(std::string_view s) {
+  return base::oneLine(s);
+}
+
 std::string resultLine(const policy::RuleResult& r, bool color) {
-  return "  " + label(r.outcome, color) + r.policy + "/" + r.rule +
-         (r.message.empty() ? "" : formatMessage(r.message)) + "\n";
+  return "  " + label(r.outcome, color) + shown(r.policy) + "/" + shown(r.rule) +
+         (r.message.empty() ? "" : formatMessage(shown(r.message))) + "\n";
 }
 
 // Explained changes, grouped by rule so that a rule's reason (a ServiceGroup's tier) is given
@@ -152,10 +158,10 @@ std::string explainText(const ResourceReport& rep) {
     if (!seen) rules.emplace_back(id, c.detail);
   }
   for (const auto& [id, detail] : rules) {
-    out += "  changed by " + id + (detail.empty() ? "" : " (" + detail + ")") + ":\n";
+    out += "  changed by " + shown(id) + (detail.empty() ? "" : " (" + shown(detail) + ")") + ":\n";
     for (const policy::Change& c : rep.changes)
       if (c.policy + "/" + c.rule == id)
-        out += "    " + c.op + " " + namedPointer(rep.patched, c.pointer) + "\n";
+        out += "    " + c.op + " " + shown(namedPointer(rep.patched, c.pointer)) + "\n";
   }
   return out;
 }
@@ -208,7 +214,7 @@ namespace {
 // One resource's lines in the text output.
 std::string textBlock(const ResourceReport& rep, const OutputOptions& o) {
   using policy::Outcome;
-  std::string out = rep.resource->id() + "  (" + rep.resource->file +
+  std::string out = shown(rep.resource->id()) + "  (" + shown(rep.resource->file) +
                     (rep.resource->line ? ":" + std::to_string(rep.resource->line) : "") + ")\n";
   // What needs attention first, then what held.
   int passes = 0;
@@ -233,9 +239,9 @@ std::string textBlock(const ResourceReport& rep, const OutputOptions& o) {
     out += "  nothing to evaluate: " +
            (rep.idle.empty() ? std::string("no rule matches it") +
                                    (o.showSkips || rep.results.empty() ? "" : " (--show-skips)")
-                             : rep.idle) +
+                             : shown(rep.idle)) +
            "\n";
-  for (const std::string& n : rep.notes) out += "  note  " + n + "\n";
+  for (const std::string& n : rep.notes) out += "  note  " + shown(n) + "\n";
   if (o.explain) out += explainText(rep);
   if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";
   for (const policy::Generated& g : rep.generated)

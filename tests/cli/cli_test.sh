@@ -116,6 +116,13 @@ check "and answers nothing" [ -z "$out" ]
 run review -p "$T/gpu.yaml" "$T/absent.json"
 check "review of a missing file says why" grep -q "absent.json: cannot read file: No such file or directory" <<<"$err"
 
+# A manifest's control bytes reach the text output as escapes, never as themselves: a container
+# named with a terminal escape does not clear the screen of whoever reads the CI log.
+jq -c '.spec.template.spec.containers[1].name = "log\u001b[2Jshipper"' "$T/deploy.json" > "$T/escape.json"
+run lint -p "$T/gpu.yaml" -f "$T/escape.json" --explain
+check "lint's text output holds no escape byte" [ "$(tr -cd '\033' <<<"$out" | wc -c)" -eq 0 ]
+check "it shows the name's control byte as \\x1b" grep -qF 'container "log\x1b[2Jshipper"' <<<"$out"
+
 printf 'apiVersion: v1\nkind: List\nitems: []\n' > "$T/empty-list.yaml"
 run lint -p "$T/gpu.yaml" -f "$T/empty-list.yaml"
 check "a named file with an empty List is an error" [ $rc -eq 2 ]
