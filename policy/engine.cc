@@ -479,10 +479,16 @@ std::string auditKey(const CompiledPolicy& p, const Rule& r) {
 }
 
 std::string truncateWarning(std::string s) {
+  // At most 120 characters (code points, not bytes: a message in another script is not cut
+  // shorter than an English one): past that, the first 117 and "...".
   if (s.size() <= 120) return s;
-  // Cut at 117 bytes without splitting a UTF-8 sequence, then mark the cut.
-  std::size_t cut = 117;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  std::size_t characters = 0, cut = s.size();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // inside a character
+    if (characters == 117) cut = i;
+    ++characters;
+  }
+  if (characters <= 120) return s;
   s.resize(cut);
   return s + "...";
 }

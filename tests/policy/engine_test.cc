@@ -170,6 +170,37 @@ spec:
   CHECK(v.allowed());
 }
 
+// Characters, not bytes: 100 "é" (200 bytes) fit whole; 150 are cut after 117 characters.
+TEST_CASE("engine: a warning is cut by characters, never inside one") {
+  for (int n : {100, 150}) {
+    std::string accents;
+    for (int i = 0; i < n; ++i) accents += "\xc3\xa9";  // é
+    auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: long}
+spec:
+  mode: Warn
+  match: {kinds: [Pod]}
+  rules:
+    - name: words
+      validate:
+        forbidLatestTag: true
+        message: ')" +
+                    accents + R"('
+)");
+    Request r("Pod", "web", kPodLatest);
+    const ValidateOutcome v = validate(*set, r.get(), {});
+    REQUIRE(v.warnings.size() == 1);
+    const std::string prefix = "long/words: ";  // 12 characters
+    if (n == 100) {
+      CHECK(v.warnings[0] == prefix + accents);  // 112 characters
+    } else {
+      CHECK(v.warnings[0] == prefix + accents.substr(0, 2 * (117 - 12)) + "...");
+    }
+  }
+}
+
 TEST_CASE("engine: message placeholders; other braces are kept as written") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
