@@ -52,12 +52,15 @@ std::optional<LabelSelector> decodeSelector(Decoder& d, const YAML::Node& n,
       LabelSelector::Requirement r;
       if (d.required(e, e["key"], childPath(p, "key")))
         r.key = d.str(e["key"], childPath(p, "key")).value_or("");
+      std::optional<int> op;
       if (d.required(e, e["operator"], childPath(p, "operator"))) {
-        auto op = d.oneOf(e["operator"], childPath(p, "operator"),
-                          {"In", "NotIn", "Exists", "DoesNotExist"});
+        op = d.oneOf(e["operator"], childPath(p, "operator"),
+                     {"In", "NotIn", "Exists", "DoesNotExist"});
         if (op) r.op = static_cast<LabelSelector::Requirement::Op>(*op);
       }
       r.values = d.strList(e["values"], childPath(p, "values"));
+      // Without a known operator, what the values should be is unknown: its error is enough.
+      if (!op) continue;
       bool needsValues = r.op == LabelSelector::Requirement::Op::In ||
                          r.op == LabelSelector::Requirement::Op::NotIn;
       if (needsValues && r.values.empty())

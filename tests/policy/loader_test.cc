@@ -44,6 +44,15 @@ TEST_CASE("the error of SPEC §3 names file, line, column and field path") {
         "\"NoSchedul\" (expected NoSchedule, PreferNoSchedule, NoExecute)");
 }
 
+TEST_CASE("an unknown label selector operator is one error, not two") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: p}\nspec:\n"
+      "  match: {labels: {matchExpressions: [{key: tier, operator: Gt, values: ['1']}]}}\n"
+      "  rules: [{name: r, validate: {forbidLatestTag: true}}]\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("matchExpressions[0].operator: unknown value \"Gt\""));
+}
+
 TEST_CASE("every error of a load is reported, across documents") {
   auto errors = errorsOf(R"(apiVersion: billet.dev/v1alpha1
 kind: Policy
