@@ -108,14 +108,18 @@ std::optional<CompiledPolicy> decodePolicy(DecodeState& s, const YAML::Node& doc
   const YAML::Node rules = spec["rules"];
   if (d.required(spec, rules, "spec.rules") && d.seq(rules, "spec.rules")) {
     std::size_t i = 0;
+    // Names as written, so that a rule with errors of its own still claims its name.
+    std::vector<std::string> names;
     for (const YAML::Node& r : rules) {
       std::string rp = indexPath("spec.rules", i++);
+      const YAML::Node name = r.IsMap() ? r["name"] : YAML::Node();
+      if (name && name.IsScalar()) {
+        if (std::find(names.begin(), names.end(), name.Scalar()) != names.end())
+          d.fail(name, childPath(rp, "name"), "duplicate rule name \"" + name.Scalar() + "\"");
+        names.push_back(name.Scalar());
+      }
       auto rule = decodeRule(s, r, rp, p);
-      if (!rule) continue;
-      for (const Rule& other : p.rules)
-        if (other.name == rule->name)
-          d.fail(r["name"], childPath(rp, "name"), "duplicate rule name \"" + rule->name + "\"");
-      p.rules.push_back(std::move(*rule));
+      if (rule) p.rules.push_back(std::move(*rule));
     }
     if (rules.size() == 0) d.fail(rules, "spec.rules", "a policy needs at least one rule");
   }

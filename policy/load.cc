@@ -126,6 +126,13 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
         out.exceptions.push_back(std::move(*e));
       }
     }
+    // A document with errors of its own still claims its name: a duplicate is reported in the
+    // same load, not only once the other errors are fixed.
+    if (name.empty()) {
+      const YAML::Node meta = node["metadata"];
+      const YAML::Node written = meta && meta.IsMap() ? meta["name"] : YAML::Node();
+      if (written && written.IsScalar()) name = written.Scalar();
+    }
     if (name.empty()) continue;
     std::string where = doc.file + ":" + std::to_string(doc.line);
     auto [it, inserted] = names.emplace(std::make_pair(*kind, name), where);

@@ -53,6 +53,25 @@ TEST_CASE("an unknown label selector operator is one error, not two") {
   CHECK_THAT(errors[0], Catch::Contains("matchExpressions[0].operator: unknown value \"Gt\""));
 }
 
+TEST_CASE("a duplicate name is reported in the same load as the other errors of its rule") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: p}\nspec:\n"
+      "  rules:\n"
+      "    - {name: r1, mutate: {labels: {a: b}}}\n"
+      "    - {name: r1, mutate: {labels: {c: d}, patch: [{op: add, path: x, value: 1}]}}\n"
+      "---\n"
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: q}\nspec: {mode: Never, "
+      "rules: [{name: r, validate: {forbidLatestTag: true}}]}\n"
+      "---\n"
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: q}\nspec:\n"
+      "  rules: [{name: r, validate: {forbidLatestTag: true}}]\n");
+  REQUIRE(errors.size() == 4);
+  CHECK_THAT(errors[0], Catch::Contains("duplicate rule name \"r1\""));
+  CHECK_THAT(errors[1], Catch::Contains("invalid JSON pointer"));
+  CHECK_THAT(errors[2], Catch::Contains("spec.mode: unknown value"));
+  CHECK_THAT(errors[3], Catch::Contains("duplicate Policy name \"q\""));
+}
+
 TEST_CASE("every error of a load is reported, across documents") {
   auto errors = errorsOf(R"(apiVersion: billet.dev/v1alpha1
 kind: Policy
