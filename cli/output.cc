@@ -317,9 +317,25 @@ class YamlSink final : public ReportSink {
 class PatchedYamlSink final : public ReportSink {
  public:
   explicit PatchedYamlSink(std::ostream& out) : out_(out) {}
+  // The stream is for `kubectl apply -f -`, which should make what the cluster would. An object
+  // the webhook refuses is never stored, so the objects generated for it are never applied (the
+  // applier finds no owner): they are left out. An object written without a namespace lands in
+  // kubectl's current one: its generated objects are written without one too, to land beside it.
   void add(const ResourceReport& rep) override {
     std::string text = "---\n" + json::writeYaml(rep.patched);
-    for (const policy::Generated& g : rep.generated) text += "---\n" + json::writeYaml(g.object);
+    const json::Value* meta = rep.patched.find("metadata");
+    const bool placedByKubectl = meta && meta->isObject() && !meta->find("namespace");
+    if (!rep.enforceFailure && !rep.refused) {
+      for (const policy::Generated& g : rep.generated) {
+        if (!placedByKubectl) {
+          text += "---\n" + json::writeYaml(g.object);
+          continue;
+        }
+        json::Value object = g.object;
+        if (json::Value* m = object.find("metadata")) m->erase("namespace");
+        text += "---\n" + json::writeYaml(object);
+      }
+    }
     out_ << text;
   }
   void finish() override {}

@@ -116,6 +116,29 @@ check "and answers nothing" [ -z "$out" ]
 run review -p "$T/gpu.yaml" "$T/absent.json"
 check "review of a missing file says why" grep -q "absent.json: cannot read file: No such file or directory" <<<"$err"
 
+# --patched is what kubectl should apply: the generated PodDisruptionBudget of a Deployment
+# written without a namespace has none either; a refused Deployment's is left out.
+cat > "$T/pdb.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: ha}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - name: pdb
+      generate: {podDisruptionBudget: {minAvailable: 1, minReplicas: 2}}
+    - name: no-latest
+      validate: {forbidLatestTag: true}
+YAML
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "web:%s"}]}\n' 1 > "$T/web.yaml"
+run lint -p "$T/pdb.yaml" -f "$T/web.yaml" --namespace prod --patched
+check "--patched prints the Deployment and its PodDisruptionBudget" [ "$(grep -c '^kind: ' <<<"$out")" -eq 2 ]
+check "the PodDisruptionBudget without a namespace, as its Deployment" [ "$(grep -c 'namespace: ' <<<"$out")" -eq 0 ]
+sed -i 's/web:1/web:latest/' "$T/web.yaml"
+run lint -p "$T/pdb.yaml" -f "$T/web.yaml" --patched
+check "a refused Deployment: lint exits 1" [ $rc -eq 1 ]
+check "and --patched prints it alone" [ "$(grep '^kind: ' <<<"$out")" = "kind: Deployment" ]
+
 # A manifest's control bytes reach the text output as escapes, never as themselves: a container
 # named with a terminal escape does not clear the screen of whoever reads the CI log.
 jq -c '.spec.template.spec.containers[1].name = "log\u001b[2Jshipper"' "$T/deploy.json" > "$T/escape.json"
