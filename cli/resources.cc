@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "base/files.h"
+#include "cli/json_sequence.h"
 #include "cli/json_stream.h"
 #include "cli/offline.h"
 #include "cli/yaml_stream.h"
@@ -186,14 +187,27 @@ struct FileReader {
   }
 
   // JSON with billet's own parser (the one `review` and the server use), so that both read the
-  // same text the same way. Parse errors carry a byte offset, turned into line:col here.
+  // same text the same way. Parse errors carry a byte offset, turned into line:col here. Objects
+  // one after another (`jq -c` output) are documents one after another, as kubectl reads them.
   int readJson(const std::string& name, const std::string& text, std::string& firstSkip) {
-    base::Result<json::Value> doc = json::parse(text);
+    std::vector<JsonPiece> pieces = splitJsonSequence(text);
+    if (pieces.empty()) return readJsonDocument(name, text, 0, text, firstSkip);
+    int n = 0;
+    for (const JsonPiece& piece : pieces)
+      n += readJsonDocument(name, text, piece.offset, piece.text, firstSkip);
+    return n;
+  }
+
+  // One document of `whole`, the piece at `start`.
+  int readJsonDocument(const std::string& name, const std::string& whole, std::size_t start,
+                       std::string_view piece, std::string& firstSkip) {
+    const std::string_view text = whole;
+    base::Result<json::Value> doc = json::parse(piece);
     if (!doc.ok()) {
       std::string message = doc.error;
       int line = 0, column = 0;
       if (auto at = message.rfind(" at byte "); at != std::string::npos) {
-        std::size_t offset = std::stoul(message.substr(at + 9));
+        std::size_t offset = start + std::stoul(message.substr(at + 9));
         message.resize(at);
         line = 1;
         column = 1;
@@ -210,7 +224,9 @@ struct FileReader {
       return 0;
     }
     int line = 1;
-    for (char c : text.substr(0, text.find_first_not_of(" \t\r\n"))) line += c == '\n' ? 1 : 0;
+    const std::size_t first =
+        std::min(text.size(), start + std::min(piece.size(), piece.find_first_not_of(" \t\r\n")));
+    for (char c : text.substr(0, first)) line += c == '\n' ? 1 : 0;
     return addDocument(std::move(doc.value), name, line, firstSkip);
   }
 
@@ -239,6 +255,13 @@ struct FileReader {
       return n;
     }
     if (streamed == JsonStreamResult::kNotAnObject) return readJson(name, text.value, firstSkip);
+    // Objects one after another: the stream stopped at the second. A List first had its items
+    // handed over as they came; any other first object was not.
+    if (std::vector<JsonPiece> pieces = splitJsonSequence(text.value); !pieces.empty()) {
+      for (std::size_t k = n > 0 ? 1 : 0; k < pieces.size(); ++k)
+        n += readJsonDocument(name, text.value, pieces[k].offset, pieces[k].text, firstSkip);
+      return n;
+    }
     // Invalid: only the error is wanted from the whole text (what came before it was read).
     if (json::parse(text.value).ok())
       error({name, 0, 0, "", "invalid JSON"});  // cannot happen: the pieces did not parse
@@ -315,7 +338,8 @@ struct FileReader {
     }
     if (in->sgetc() == '{') {
       std::string text = blanks + std::string(std::istreambuf_iterator<char>(in), {});
-      if (json::parse(text).ok()) return readJson("-", text, firstSkip);
+      if (json::parse(text).ok() || !splitJsonSequence(text).empty())
+        return readJson("-", text, firstSkip);
       std::istringstream yaml(text);
       return readYaml("-", yaml, firstSkip);
     }

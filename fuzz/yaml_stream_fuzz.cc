@@ -3,7 +3,9 @@
 //
 // Any input must be read or fail cleanly, on one thread and with a List's entries parsed on
 // workers alike, and both must hand over the same documents, items, lines and errors: the
-// parallel reader may only change how fast the answer comes.
+// parallel reader may only change how fast the answer comes. JSON documents one after another
+// (cli/json_sequence.h) are split into bracketed spans of the text with only whitespace between
+// them, and a text that parses as one object or array, written twice, splits into two of it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -12,10 +14,44 @@
 #include <string>
 #include <vector>
 
+#include "cli/json_sequence.h"
 #include "cli/yaml_stream.h"
+#include "json/parse.h"
 #include "json/write.h"
 
 namespace {
+
+[[noreturn]] void fail(const char* what, const std::string& text) {
+  std::fprintf(stderr, "yaml_stream_fuzz: %s\n%s\n", what, text.c_str());
+  std::abort();
+}
+
+bool blanks(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+void checkJsonSequence(const std::string& text) {
+  const std::vector<billet::cli::JsonPiece> pieces = billet::cli::splitJsonSequence(text);
+  std::size_t at = 0;
+  for (const billet::cli::JsonPiece& p : pieces) {
+    if (p.offset < at || !blanks(std::string_view(text).substr(at, p.offset - at)))
+      fail("json sequence: something other than blanks between pieces", text);
+    if (p.text.empty() || (p.text.front() != '{' && p.text.front() != '[') ||
+        (p.text.back() != '}' && p.text.back() != ']') ||
+        std::string_view(text).substr(p.offset, p.text.size()) != p.text)
+      fail("json sequence: a piece that is not a bracketed span of the text", text);
+    at = p.offset + p.text.size();
+  }
+  if (!pieces.empty() && !blanks(std::string_view(text).substr(at)))
+    fail("json sequence: text after the last piece", text);
+  const billet::base::Result<billet::json::Value> one = billet::json::parse(text);
+  if (!one.ok() || !(one.value.isObject() || one.value.isArray())) return;
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  const std::string trimmed = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  const auto twice = billet::cli::splitJsonSequence(trimmed + "\n" + trimmed);
+  if (twice.size() != 2 || twice[0].text != trimmed || twice[1].text != trimmed)
+    fail("json sequence: a document written twice is not two of it", text);
+}
 
 std::vector<std::string> read(const std::string& text, int workers) {
   using billet::cli::YamlStreamError;
@@ -49,6 +85,7 @@ std::vector<std::string> read(const std::string& text, int workers) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 1 << 20) return 0;  // yaml-cpp's own cost, not the reader's, beyond this
   const std::string text(reinterpret_cast<const char*>(data), size);
+  checkJsonSequence(text);
   const std::vector<std::string> one = read(text, 1);
   const std::vector<std::string> two = read(text, 2);
   if (one != two) {

@@ -116,6 +116,19 @@ check "and answers nothing" [ -z "$out" ]
 run review -p "$T/gpu.yaml" "$T/absent.json"
 check "review of a missing file says why" grep -q "absent.json: cannot read file: No such file or directory" <<<"$err"
 
+# Objects one after another in a .json file or on stdin (jq -c output) are documents one after
+# another, as kubectl reads them; an error in the second is placed in the file.
+{ cat "$T/deploy.json"; jq -c '.metadata.name = "second"' "$T/deploy.json"; } > "$T/sequence.json"
+run lint -p "$T/gpu.yaml" -f "$T/sequence.json"
+check "lint reads both objects of a JSON sequence" [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
+check "the second at its line" grep -q "^Deployment/ml-prod/second  ($T/sequence.json:2)" <<<"$out"
+out=$("$BILLET" lint -p "$T/gpu.yaml" -f - < "$T/sequence.json" 2>"$T/err")
+check "and on stdin" [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
+{ cat "$T/deploy.json"; echo '{"kind": }'; } > "$T/sequence-bad.json"
+run lint -p "$T/gpu.yaml" -f "$T/sequence-bad.json"
+check "a broken second object is an error at its line and column" grep -q "sequence-bad.json:2:10: invalid JSON" <<<"$err"
+check "after the first was evaluated" grep -q '^Deployment/ml-prod/gpu-executor' <<<"$out"
+
 # --patched is what kubectl should apply: the generated PodDisruptionBudget of a Deployment
 # written without a namespace has none either; a refused Deployment's is left out.
 cat > "$T/pdb.yaml" <<'YAML'
