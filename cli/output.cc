@@ -49,6 +49,8 @@ Value reportToJson(const ResourceReport& rep, const OutputOptions& o) {
     for (const policy::Change& c : rep.changes) {
       Value ch = Value::object();
       ch.set("path", str(c.pointer));
+      // The same field as the text output names it: containers by name, not by index.
+      ch.set("field", str(namedPointer(rep.patched, c.pointer)));
       ch.set("policy", str(c.policy));
       ch.set("rule", str(c.rule));
       if (!c.detail.empty()) ch.set("detail", str(c.detail));

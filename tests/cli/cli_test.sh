@@ -82,6 +82,10 @@ check "json output is JSON with the summary" [ "$(jq -c .summary <<<"$out")" = '
 check "json output carries the patch" [ "$(jq -r '.resources[0].patch[1].path' <<<"$out")" = "/spec/template/spec/nodeSelector" ]
 check "json output carries the patched object" [ "$(jq -r '.resources[0].patched.spec.template.spec.nodeSelector["nvidia.com/gpu.present"]' <<<"$out")" = "true" ]
 check "explain names the rule of each change" [ "$(jq -r '.resources[0].changes[0].rule' <<<"$out")" = "gpu-placement" ]
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-job.yaml" --explain -o json
+check "explain gives each change's field with its container named" \
+  [ "$(jq -r '.resources[0].changes[0] | "\(.path) \(.field)"' <<<"$out")" = \
+    "/spec/template/spec/containers/0/resources/limits/cpu /spec/template/spec/containers[name=trainer]/resources/limits/cpu" ]
 
 # One evaluation path: the patch `lint` reports is the patch `review` returns.
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json
