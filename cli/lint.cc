@@ -94,6 +94,12 @@ int run(const Args& args, bool audit) {
   std::string format = parsed->get("output", "text");
   if (!knownFormat(format))
     return usageError("unknown --output " + format + " (valid: " + kFormats + ")");
+  // The reports' formats have no place for objects or changes: asked for there, they would be
+  // dropped without a word.
+  for (const char* flag : {"patched", "patches", "explain"})
+    if (parsed->has(flag) && format != "text" && format != "json" && format != "yaml")
+      return usageError(std::string("--") + flag + " needs --output text, json or yaml (not " +
+                        format + ")");
   const std::optional<std::string> kubeconfig = audit ? parsed->get("kubeconfig") : std::nullopt;
   if (audit && filePaths.empty() && !kubeconfig)
     return usageError("-f/--file or --kubeconfig is required");

@@ -168,6 +168,10 @@ run lint -p "$T/gpu.yaml" -f "$T/empty-list.yaml"
 check "a named file with an empty List is an error" [ $rc -eq 2 ]
 check "that says what it held" grep -q "empty-list.yaml: holds no Kubernetes object: a List without items$" <<<"$err"
 
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --patched -o sarif
+check "--patched with a report format is a usage error" [ $rc -eq 2 ]
+check "that says which formats hold it" grep -q -- '--patched needs --output text, json or yaml (not sarif)' <<<"$err"
+
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --namespace Bad_NS
 check "lint --namespace that is no namespace name is a usage error" [ $rc -eq 2 ]
 check "that names the flag" grep -q -- '--namespace: not a namespace name' <<<"$err"
