@@ -21,6 +21,44 @@ void record(DecodeState& s, const CompiledPolicy& policy, const Rule& rule, std:
   s.assignments->push_back(std::move(a));
 }
 
+// The field a `set` item assigns, named as the typed actions name theirs when it is one of
+// them (`pod.nodeSelector.pool` is the nodeSelector action's `nodeSelector["pool"]`), so that
+// the two are compared for conflicts; any other path with its keys bracketed, however written.
+std::string assignedField(const Path& path) {
+  const std::vector<Segment>& g = path.segments;
+  auto field = [&](std::size_t i, std::string_view key) {
+    return i < g.size() && g[i].kind == Segment::Kind::Field && (key.empty() || g[i].key == key);
+  };
+  auto quoted = [](const std::string& key) { return "[\"" + key + "\"]"; };
+  if (path.root == Root::Pod && g.size() == 2 && field(0, "nodeSelector") && field(1, ""))
+    return "nodeSelector" + quoted(g[1].key);
+  for (const char* map : {"labels", "annotations"}) {
+    if (path.root == Root::PodMetadata && g.size() == 2 && field(0, map) && field(1, ""))
+      return std::string("pod.") + map + quoted(g[1].key);
+    if (path.root == Root::Object && g.size() == 3 && field(0, "metadata") && field(1, map) &&
+        field(2, ""))
+      return std::string("object.") + map + quoted(g[2].key);
+  }
+  std::string out = path.text.substr(0, path.text.find_first_of(".["));  // the root
+  for (const Segment& s : g) {
+    switch (s.kind) {
+      case Segment::Kind::Field:
+        out += quoted(s.key);
+        break;
+      case Segment::Kind::Index:
+        out += "[" + std::to_string(s.index) + "]";
+        break;
+      case Segment::Kind::Select:
+        out += "[" + s.key + "=" + s.value + "]";
+        break;
+      case Segment::Kind::Wildcard:
+      case Segment::Kind::AllContainers:
+        return path.text;  // not recorded: set paths with wildcards are not compared
+    }
+  }
+  return out;
+}
+
 std::optional<TolerationSpec> decodeToleration(Decoder& d, const YAML::Node& n,
                                                const std::string& p) {
   if (!d.map(n, p, {"key", "operator", "value", "effect", "tolerationSeconds"}))
@@ -220,7 +258,7 @@ bool decodeMutate(DecodeState& s, const YAML::Node& n, const std::string& p, Rul
       si.value = toValue(item["value"]);
       si.overwrite = d.boolean(item["overwrite"], childPath(ip, "overwrite"));
       if (!si.path.hasWildcard() && si.value.isScalar())
-        record(s, policy, rule, si.path.text, si.value.scalarText());
+        record(s, policy, rule, assignedField(si.path), si.value.scalarText());
       items.push_back(std::move(si));
     }
     rule.actions.push_back(makeSet(std::move(items)));

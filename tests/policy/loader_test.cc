@@ -182,6 +182,41 @@ spec: {order: 200, match: {kinds: [Node]}, rules: [{name: r, validate: {forbidLa
   CHECK(other == std::vector<std::string>{"z-early"});
 }
 
+// A `set` and a typed action that write one field conflict like two typed actions; two sets
+// of one field written two ways too.
+TEST_CASE("conflicting assignments: set against the typed actions, however the path is written") {
+  LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: a}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - {name: an, mutate: {annotations: {x: "1"}}}
+    - {name: ns, mutate: {nodeSelector: {pool: a}}}
+    - {name: lb, mutate: {labels: {team: a}, target: object}}
+    - {name: s, mutate: {set: [{path: 'object.spec.paused', value: false}]}}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: b}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - {name: an, mutate: {set: [{path: podMetadata.annotations.x, value: "2"}]}}
+    - {name: ns, mutate: {set: [{path: 'pod.nodeSelector["pool"]', value: b}]}}
+    - {name: lb, mutate: {set: [{path: object.metadata.labels.team, value: b}]}}
+    - {name: s, mutate: {set: [{path: 'object["spec"].paused', value: true}]}}
+)");
+  REQUIRE(r.ok());
+  CHECK(r.warnings ==
+        std::vector<std::string>{
+            "conflict: a/an and b/an both set pod.annotations[\"x\"] (\"1\" vs \"2\")",
+            "conflict: a/ns and b/ns both set nodeSelector[\"pool\"] (\"a\" vs \"b\")",
+            "conflict: a/lb and b/lb both set object.labels[\"team\"] (\"a\" vs \"b\")",
+            "conflict: a/s and b/s both set object[\"spec\"][\"paused\"] (\"false\" vs "
+            "\"true\")"});
+}
+
 TEST_CASE("conflicting assignments are load warnings") {
   LoadResult r = loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
 kind: Policy
