@@ -1,4 +1,8 @@
 // Placement actions: tolerations, nodeSelector and node affinity.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "policy/actions.h"
 #include "policy/workload.h"
 
@@ -53,8 +57,22 @@ class NodeSelectorAction final : public MutateAction {
   StringPairs selector_;
 };
 
+// The values of a requirement as a set: the scheduler reads `In [a, b]` as `In [b, a]`, and an
+// absent or empty `values` alike (Exists, DoesNotExist).
+std::vector<std::string> valueSet(const json::Value& requirement) {
+  std::vector<std::string> out;
+  if (const json::Value* values = requirement.find("values"); values && values->isArray())
+    for (const json::Value& v : values->asArray())
+      out.push_back(v.isScalar() ? v.scalarText() : "");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Whether `e` asks what `want` asks: the same key and operator and the same values, in any order.
 bool sameRequirement(const json::Value& e, const json::Value& want) {
-  return e == want;
+  return e.isObject() && text(e.find("key")) == text(want.find("key")) &&
+         text(e.find("operator")) == text(want.find("operator")) && valueSet(e) == valueSet(want);
 }
 
 class NodeAffinityAction final : public MutateAction {
@@ -121,7 +139,7 @@ class NodeAffinityAction final : public MutateAction {
       for (const json::Value& e : list->asArray()) {
         const json::Value* exprs = dig(e, {"preference", "matchExpressions"});
         if (!exprs || !exprs->isArray()) continue;
-        for (const json::Value& x : exprs->asArray()) present = present || x == want;
+        for (const json::Value& x : exprs->asArray()) present = present || sameRequirement(x, want);
       }
       if (present) continue;
       json::Value entry = json::Value::object();
