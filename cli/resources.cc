@@ -79,6 +79,8 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
   if (group == "billet.dev") return "a billet document (kind: " + kind + "), not a cluster object";
   if (endsWith(group, ".config.k8s.io") || group == "kubeadm.k8s.io")
     return "tool configuration (kind: " + kind + ")";
+  // A List is expanded at the top of a document; one among a List's items is not.
+  if (kind == "List") return "a List among a List's items (only the outer List is expanded)";
   const json::Value* meta = v.find("metadata");
   if (meta && !meta->isObject()) return std::nullopt;  // broken: an error, reported by add()
   if (str(meta ? meta->find("name") : nullptr).empty() &&
@@ -300,6 +302,7 @@ struct FileReader {
       n += addDocument(std::move(v), name, line, firstSkip);
     };
     callbacks.listItem = [&](json::Value v, int line) {
+      any = true;
       n += add(std::move(v), name, line, firstSkip) ? 1 : 0;
     };
     callbacks.list = [&](int) {
@@ -307,6 +310,7 @@ struct FileReader {
       if (firstSkip.empty()) firstSkip = "a List without items";
     };
     callbacks.error = [&](const YamlStreamError& e) {
+      any = true;  // the file held something: the error says what
       error({name, e.line, e.column, e.field, e.message});
     };
     YamlStreamError failure;
