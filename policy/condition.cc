@@ -1,7 +1,5 @@
 #include "policy/condition.h"
 
-#include <optional>
-
 #include "base/text.h"
 #include "policy/quantity.h"
 
@@ -92,30 +90,36 @@ ConditionOutcome evaluate(const Condition& c, const Slots& slots, Quantifier q) 
   // does not makes it fail, wherever they are in the list. Only when no value decides is the
   // first error the outcome, so the answer does not depend on the order of the elements.
   out.holds = q == Quantifier::Every;
-  std::optional<ConditionOutcome> firstError;
+  const Slot* errorWitness = nullptr;  // the first value that could not be compared
   for (const Slot& s : slots) {
     std::string error;
     std::optional<bool> r = test(c, s, error);
     if (!r) {
-      if (!firstError) {
-        firstError.emplace();
-        firstError->error = std::move(error);
-        firstError->witness = s;
+      if (!errorWitness) {
+        errorWitness = &s;
+        out.error = std::move(error);
       }
       continue;
     }
     if (q == Quantifier::Any && *r) {
       out.holds = true;
+      out.error.clear();
       out.witness = s;
       return out;
     }
     if (q == Quantifier::Every && !*r) {
       out.holds = false;
+      out.error.clear();
       out.witness = s;
       return out;
     }
   }
-  if (firstError) return std::move(*firstError);  // holds is false
+  // One object returned on every path (returned in place, never copied: conditions are
+  // evaluated dozens of times a review).
+  if (errorWitness) {
+    out.holds = false;
+    out.witness = *errorWitness;
+  }
   return out;
 }
 

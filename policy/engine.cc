@@ -481,16 +481,26 @@ std::string auditKey(const CompiledPolicy& p, const Rule& r) {
 std::string truncateWarning(std::string s) {
   // At most 120 characters (code points, not bytes: a message in another script is not cut
   // shorter than an English one): past that, the first 117 and "...".
-  if (s.size() <= 120) return s;
-  std::size_t characters = 0, cut = s.size();
+  constexpr std::size_t kMax = 120, kKept = 117;
+  if (s.size() <= kMax) return s;
+  // Most messages are ASCII up to there, where bytes are characters (one pass the compiler does
+  // 16 bytes at a time: a warning is made for every Warn failure of a review).
+  unsigned char high = 0;
+  for (std::size_t i = 0; i <= kMax; ++i) high |= static_cast<unsigned char>(s[i]);
+  if (high < 0x80) {
+    s.resize(kKept);
+    return s + "...";
+  }
+  std::size_t characters = 0, cut = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // inside a character
-    if (characters == 117) cut = i;
-    ++characters;
+    if (characters == kKept) cut = i;
+    if (++characters > kMax) {
+      s.resize(cut);
+      return s + "...";
+    }
   }
-  if (characters <= 120) return s;
-  s.resize(cut);
-  return s + "...";
+  return s;
 }
 
 }  // namespace
