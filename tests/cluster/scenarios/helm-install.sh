@@ -1,8 +1,9 @@
 # The Helm chart installs into a real API server: `helm install` with the default values (the
 # bundled pack, certificates generated at install) succeeds, and every object is there and
 # consistent: the webhook configurations trust the CA that signed the serving Secret, for the
-# Service's names. No kubelet runs here, so billet's pods stay Pending; the objects are what is
-# checked.
+# Service's names; the PolicyReport CRDs billet writes to are installed with it (and left to the
+# cluster after an uninstall, as Helm leaves CRDs). No kubelet runs here, so billet's pods stay
+# Pending; the objects are what is checked.
 
 CLUSTER_ONLY=1
 
@@ -19,9 +20,12 @@ scenario() {
     check "$kind is there" k -n billet-system get "$kind"
   done
   for kind in clusterrole/billet clusterrolebinding/billet mutatingwebhookconfiguration/billet \
-              validatingwebhookconfiguration/billet; do
+              validatingwebhookconfiguration/billet crd/policyreports.wgpolicyk8s.io \
+              crd/clusterpolicyreports.wgpolicyk8s.io; do
     check "$kind is there" k get "$kind"
   done
+  served() { k get policyreports -A > /dev/null 2>&1; }
+  check "PolicyReports are served" wait_for policyreports 30 served
   # The caBundle the webhooks hold verifies the serving certificate in the Secret, which names
   # the Service the webhooks call.
   k get mutatingwebhookconfiguration billet -o jsonpath='{.webhooks[0].clientConfig.caBundle}' \
