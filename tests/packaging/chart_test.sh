@@ -109,6 +109,11 @@ check "each render without a cluster generates a new CA (an install keeps its Se
 # Why the CA is not regenerated on upgrade: the template looks the Secret up first.
 check "the template reuses an existing Secret (lookup)" grep -q 'lookup "v1" "Secret"' "$CHART/templates/webhooks.yaml"
 
+render "$T/one.json" --set replicas=1
+check "one replica renders no PodDisruptionBudget (it would block every drain of its node)" \
+  [ "$(count "$T/one.json" PodDisruptionBudget)" -eq 0 ]
+check "two (the default) render one" [ "$(count "$T/default.json" PodDisruptionBudget)" -eq 1 ]
+
 # --- certificates.mode=secret: the user's Secret and CA ---
 bundle=$(base64 -w0 "$T/ca.pem")
 render "$T/secret.json" --set certificates.mode=secret --set certificates.secret.name=my-tls \
