@@ -81,6 +81,14 @@ std::optional<std::string> decodeMetadata(
     return std::nullopt;
   }
   auto ann = d.strMap(meta["annotations"], "metadata.annotations");
+  // The severity goes into PolicyReports as it is, where the CRD takes only these (the API
+  // server would refuse a report holding another, and the namespace would have none).
+  if (const YAML::Node severity = meta["annotations"] && meta["annotations"].IsMap()
+                                      ? meta["annotations"]["billet.dev/severity"]
+                                      : YAML::Node();
+      severity && severity.IsScalar())
+    d.oneOf(severity, "metadata.annotations[\"billet.dev/severity\"]",
+            {"critical", "high", "medium", "low", "info"});
   d.strMap(meta["labels"], "metadata.labels");
   if (annotations) *annotations = std::move(ann);
   return name;

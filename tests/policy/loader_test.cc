@@ -44,6 +44,22 @@ TEST_CASE("the error of SPEC §3 names file, line, column and field path") {
         "\"NoSchedul\" (expected NoSchedule, PreferNoSchedule, NoExecute)");
 }
 
+TEST_CASE("a severity the PolicyReport CRD does not take is a load error") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\n"
+      "metadata: {name: p, annotations: {billet.dev/severity: warning}}\n"
+      "spec: {rules: [{name: r, validate: {forbidLatestTag: true}}]}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("3:56: metadata.annotations[\"billet.dev/severity\"]: "
+                                        "unknown value \"warning\" (expected critical, high, "
+                                        "medium, low, info)"));
+  CHECK(loadPoliciesFromText("p.yaml",
+                             "apiVersion: billet.dev/v1alpha1\nkind: Policy\n"
+                             "metadata: {name: p, annotations: {billet.dev/severity: critical}}\n"
+                             "spec: {rules: [{name: r, validate: {forbidLatestTag: true}}]}\n")
+            .ok());
+}
+
 TEST_CASE("an unknown label selector operator is one error, not two") {
   auto errors = errorsOf(
       "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: p}\nspec:\n"
