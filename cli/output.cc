@@ -395,7 +395,15 @@ std::string renderPatchedYaml(const std::vector<ResourceReport>& reports) {
 std::string escapeMarkup(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    // U+FFFE and U+FFFF are not XML characters at all, escaped or not: U+FFFD stands for them.
+    if (c == '\xef' && i + 2 < s.size() && s[i + 1] == '\xbf' &&
+        (s[i + 2] == '\xbe' || s[i + 2] == '\xbf')) {
+      out += "\xef\xbf\xbd";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -1,9 +1,12 @@
 #include "json/yaml.h"
 
 #include <cctype>
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "json/write.h"
 
 namespace billet::json {
@@ -31,15 +34,55 @@ bool needsQuotes(std::string_view s) {
   if (s.front() == ' ' || s.back() == ' ') return true;
   if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos) return true;
   if (s.back() == ':') return true;
-  for (unsigned char c : s)
+  bool nonAscii = false;
+  for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return true;
-  return false;
+    nonAscii = nonAscii || c >= 0x80;
+  }
+  // C1 controls, U+FFFE and U+FFFF are valid UTF-8 but not YAML text: only escaped.
+  return nonAscii && base::findUnprintableYaml(s).has_value();
+}
+
+// A double-quoted scalar: JSON's escapes, which YAML reads alike, and \uXXXX for the characters
+// YAML may not hold as they are (JSON may: a JSON string is not escaped for them).
+void quoted(std::string_view s, std::string& out) {
+  std::optional<base::TextFault> fault = base::findUnprintableYaml(s);
+  if (!fault) {
+    writeString(s, out);
+    return;
+  }
+  std::string part;
+  out += '"';
+  std::size_t from = 0;
+  while (fault) {
+    const std::size_t at = from + fault->at;
+    const base::Utf8Char c = base::decodeUtf8(s, at);
+    part.clear();
+    writeString(s.substr(from, at - from), part);
+    out.append(part, 1, part.size() - 2);  // without its quotes
+    if (c.size == 0 || c.cp < 0x20) {      // a control byte: JSON's escape for it
+      part.clear();
+      writeString(s.substr(at, 1), part);
+      out.append(part, 1, part.size() - 2);
+      from = at + 1;
+    } else {
+      char escape[16];
+      std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(c.cp));
+      out += escape;
+      from = at + c.size;
+    }
+    fault = base::findUnprintableYaml(s.substr(from));
+  }
+  part.clear();
+  writeString(s.substr(from), part);
+  out.append(part, 1, part.size() - 2);
+  out += '"';
 }
 
 void scalar(const Value& v, std::string& out) {
   if (v.isString()) {
     if (needsQuotes(v.asString()))
-      writeString(v.asString(), out);
+      quoted(v.asString(), out);
     else
       out += v.asString();
   } else {
@@ -53,7 +96,7 @@ bool isEmptyContainer(const Value& v) {
 
 void key(std::string_view k, std::string& out) {
   if (needsQuotes(k))
-    writeString(k, out);
+    quoted(k, out);
   else
     out += k;
 }

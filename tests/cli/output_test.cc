@@ -22,6 +22,13 @@ TEST_CASE("escapeMarkup: control characters XML 1.0 forbids become spaces") {
   CHECK(escapeMarkup("line\nnext\tcell") == "line\nnext\tcell");  // allowed as they are
 }
 
+TEST_CASE("escapeMarkup: U+FFFE and U+FFFF, which XML cannot hold, become U+FFFD") {
+  CHECK(escapeMarkup("x\xef\xbf\xbey\xef\xbf\xbfz") == "x\xef\xbf\xbdy\xef\xbf\xbdz");
+  CHECK(escapeMarkup("\xef\xbf\xbd \xef\xbc\xa1") ==
+        "\xef\xbf\xbd \xef\xbc\xa1");  // U+FFFD, U+FF21 stay
+  CHECK(escapeMarkup("cut \xef\xbf") == "cut \xef\xbf");
+}
+
 TEST_CASE("namedPointer: container indexes become names, other segments stay") {
   auto doc = billet::json::parse(
       R"({"spec":{"template":{"spec":{"containers":[{"name":"web"},{"name":"side/car"}],)"
