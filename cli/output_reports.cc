@@ -21,6 +21,28 @@ Value str(const std::string& s) {
   return Value::string(s);
 }
 
+// A file as SARIF names it: a URI reference (RFC 3986), so every byte a path segment may not
+// hold as it is (a space, '#', '%', '?', '<', non-ASCII...) is percent-encoded; a relative path
+// stays relative (code-scanning tools resolve it against the checkout), an absolute one is a
+// file: URI. ':' is encoded too, so that "c:x.yaml" is not read as a scheme.
+std::string sarifUri(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = !path.empty() && path.front() == '/' ? "file://" : "";
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("-._~/!$&'()*+,;=@").find(ch) != std::string_view::npos;
+    if (keep) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 report::ResourceRef resourceRef(const Resource& r) {
   report::ResourceRef ref{r.apiVersion, r.kind, r.name, r.namespace_, ""};
   const Value* uid = json::dig(r.object, {"metadata", "uid"});
@@ -103,7 +125,7 @@ class SarifSink final : public ReportSink {
       r["message"].set("text", str(rep.resource->id() + ": " + res.message));
       Value loc = Value::object();
       Value& phys = loc["physicalLocation"];
-      phys["artifactLocation"].set("uri", str(rep.resource->file));
+      phys["artifactLocation"].set("uri", str(sarifUri(rep.resource->file)));
       phys["region"].set("startLine",
                          Value::number(rep.resource->line > 0 ? rep.resource->line : 1));
       r.set("locations", Value::array({std::move(loc)}));

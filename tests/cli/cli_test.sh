@@ -278,7 +278,12 @@ check "results name source, policy, rule and result" [ "$(grep -c -e '^- source:
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output sarif
 check "SARIF is 2.1.0" [ "$(jq -r .version <<<"$out")" = "2.1.0" ]
 check "SARIF has the failing result as an error" [ "$(jq -r '.runs[0].results[0] | "\(.ruleId) \(.level)"' <<<"$out")" = "gpu-workloads/require-gpu-limits error" ]
-check "SARIF points at the file and line" [ "$(jq -r '.runs[0].results[0].locations[0].physicalLocation | "\(.artifactLocation.uri):\(.region.startLine)"' <<<"$out")" = "$T/deploy.json:1" ]
+check "SARIF points at the file (a file: URI for an absolute path) and line" [ "$(jq -r '.runs[0].results[0].locations[0].physicalLocation | "\(.artifactLocation.uri):\(.region.startLine)"' <<<"$out")" = "file://$T/deploy.json:1" ]
+mkdir -p "$T/my dir"
+cp "$T/deploy.json" "$T/my dir/a#b%.json"
+out=$(cd "$T" && "$BILLET" lint -p gpu.yaml -f "my dir" --output sarif 2>/dev/null)
+check "SARIF percent-encodes a relative path as a URI reference" \
+  [ "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' <<<"$out")" = "my%20dir/a%23b%25.json" ]
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output junit
 check "JUnit: one test case per resource x rule" [ "$(grep -c '<testcase ' <<<"$out")" -eq 2 ]
 check "JUnit: the failure is a <failure>" grep -q '<failure message="GPU containers must set limits (container &quot;log-shipper&quot;)"' <<<"$out"
