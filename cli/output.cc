@@ -35,7 +35,7 @@ Value reportToJson(const ResourceReport& rep, const OutputOptions& o) {
   if (!r.namespace_.empty()) v.set("namespace", str(r.namespace_));
   v.set("name", str(r.name));
   v.set("file", str(r.file));
-  v.set("line", Value::number(r.line));
+  if (r.line > 0) v.set("line", Value::number(r.line));  // none for an object read from a cluster
   json::Array results;
   for (const policy::RuleResult& res : rep.results) results.push_back(resultToJson(res));
   v.set("results", Value::array(std::move(results)));

@@ -29,9 +29,11 @@ std::string namespaceOf(const Resource& r) {
 }
 
 // file:line, escaped, with a line-break opportunity after each "/" so that long paths wrap
-// between directories rather than inside a name.
+// between directories rather than inside a name. An object read from a cluster has its API
+// path and no line.
 std::string location(const Resource& r) {
-  std::string escaped = escapeMarkup(r.file + ":" + std::to_string(r.line)), out;
+  std::string escaped = escapeMarkup(r.line > 0 ? r.file + ":" + std::to_string(r.line) : r.file),
+              out;
   for (char c : escaped) {
     out += c;
     if (c == '/') out += "<wbr>";
