@@ -18,6 +18,8 @@
 #include <string_view>
 
 #include "base/files.h"
+#include "base/names.h"
+#include "base/text.h"
 #include "cli/json_sequence.h"
 #include "cli/json_stream.h"
 #include "cli/offline.h"
@@ -160,6 +162,13 @@ struct FileReader {
     if (!kube::isClusterScopedKind(r.kind)) {
       r.namespace_ = str(meta->find("namespace"));
       if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
+      // The API server refuses it, and a PolicyReport named after it would be refused too.
+      if (!base::isDns1123Label(r.namespace_)) {
+        error(
+            {file, line, 1, "metadata.namespace",
+             "\"" + base::oneLine(r.namespace_) + "\" is not a namespace name (a DNS-1123 label)"});
+        return false;
+      }
     }
     r.object = std::move(v);
     to.resource(r);

@@ -172,6 +172,11 @@ run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --patched -o sarif
 check "--patched with a report format is a usage error" [ $rc -eq 2 ]
 check "that says which formats hold it" grep -q -- '--patched needs --output text, json or yaml (not sarif)' <<<"$err"
 
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: Upper_Case}\n' > "$T/bad-ns.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/bad-ns.yaml"
+check "an object whose namespace is no namespace name is an invalid resource" [ $rc -eq 2 ]
+check "named with its field" grep -q 'bad-ns.yaml:1:1: metadata.namespace: "Upper_Case" is not a namespace name' <<<"$err"
+
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --namespace Bad_NS
 check "lint --namespace that is no namespace name is a usage error" [ $rc -eq 2 ]
 check "that names the flag" grep -q -- '--namespace: not a namespace name' <<<"$err"

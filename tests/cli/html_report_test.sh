@@ -49,7 +49,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: "<script>document.title='pwned'</script>"
-  namespace: "x&y"
+  namespace: hostile  # a namespace must be a DNS-1123 label (lint refuses another)
 spec:
   containers:
     - name: "<img src=x onerror=alert(1)>"
