@@ -144,7 +144,10 @@ TEST_CASE("engine: each mode answers in its own way; the rule's mode overrides t
         R"(container "web" must set requests.cpu, requests.memory, limits.memory)");
 }
 
-TEST_CASE("engine: a Warn message is cut to 120 characters for the warning, whole in the result") {
+namespace {
+
+// The validate outcome of a Warn rule `long/words` with `message` on a Pod with a :latest image.
+ValidateOutcome warnWith(const std::string& message) {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
 kind: Policy
@@ -156,11 +159,18 @@ spec:
     - name: words
       validate:
         forbidLatestTag: true
-        message: 'container {container} in {namespace}: )" +
-                  std::string(150, 'x') + R"('
+        message: ')" +
+                  message + R"('
 )");
   Request r("Pod", "web", kPodLatest);
-  const ValidateOutcome v = validate(*set, r.get(), {});
+  return validate(*set, r.get(), {});
+}
+
+}  // namespace
+
+TEST_CASE("engine: a Warn message is cut to 120 characters for the warning, whole in the result") {
+  const ValidateOutcome v =
+      warnWith("container {container} in {namespace}: " + std::string(150, 'x'));
   REQUIRE(v.warnings.size() == 1);
   CHECK(v.warnings[0].size() == 120);
   const std::string prefix = "long/words: container web in web: ";
@@ -175,22 +185,7 @@ TEST_CASE("engine: a warning is cut by characters, never inside one") {
   for (int n : {100, 150}) {
     std::string accents;
     for (int i = 0; i < n; ++i) accents += "\xc3\xa9";  // é
-    auto set = load(R"(
-apiVersion: billet.dev/v1alpha1
-kind: Policy
-metadata: {name: long}
-spec:
-  mode: Warn
-  match: {kinds: [Pod]}
-  rules:
-    - name: words
-      validate:
-        forbidLatestTag: true
-        message: ')" +
-                    accents + R"('
-)");
-    Request r("Pod", "web", kPodLatest);
-    const ValidateOutcome v = validate(*set, r.get(), {});
+    const ValidateOutcome v = warnWith(accents);
     REQUIRE(v.warnings.size() == 1);
     const std::string prefix = "long/words: ";  // 12 characters
     if (n == 100) {
