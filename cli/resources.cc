@@ -88,6 +88,14 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
   if (str(meta ? meta->find("name") : nullptr).empty() &&
       str(meta ? meta->find("generateName") : nullptr).empty())
     return "kind " + kind + " without metadata.name: not an object the API server stores";
+  // A namespace that is no namespace name: most often a template's placeholder (`${NAMESPACE}`,
+  // filled in by envsubst before kubectl sees the file). As it is, the API server refuses it
+  // (and a PolicyReport named after it).
+  if (const std::string ns = str(meta ? meta->find("namespace") : nullptr);
+      !ns.empty() && !kube::isClusterScopedKind(kind) && !base::isDns1123Label(ns))
+    return "metadata.namespace \"" + base::oneLine(ns) +
+           "\" is not a namespace name (a template to render first?): not an object the API "
+           "server stores";
   return std::nullopt;
 }
 
@@ -162,13 +170,6 @@ struct FileReader {
     if (!kube::isClusterScopedKind(r.kind)) {
       r.namespace_ = str(meta->find("namespace"));
       if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
-      // The API server refuses it, and a PolicyReport named after it would be refused too.
-      if (!base::isDns1123Label(r.namespace_)) {
-        error(
-            {file, line, 1, "metadata.namespace",
-             "\"" + base::oneLine(r.namespace_) + "\" is not a namespace name (a DNS-1123 label)"});
-        return false;
-      }
     }
     r.object = std::move(v);
     to.resource(r);

@@ -172,10 +172,18 @@ run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --patched -o sarif
 check "--patched with a report format is a usage error" [ $rc -eq 2 ]
 check "that says which formats hold it" grep -q -- '--patched needs --output text, json or yaml (not sarif)' <<<"$err"
 
-printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: Upper_Case}\n' > "$T/bad-ns.yaml"
-run lint -p "$T/gpu.yaml" -f "$T/bad-ns.yaml"
-check "an object whose namespace is no namespace name is an invalid resource" [ $rc -eq 2 ]
-check "named with its field" grep -q 'bad-ns.yaml:1:1: metadata.namespace: "Upper_Case" is not a namespace name' <<<"$err"
+# A namespace that is no namespace name (a template's placeholder) is not an object the API
+# server stores: skipped with a note in a directory, an error in a file named alone.
+mkdir -p "$T/templated"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: "${NAMESPACE}"}\n' > "$T/templated/cm.yaml"
+cp "$T/deploy.json" "$T/templated/"
+run lint -p "$T/gpu.yaml" -f "$T/templated"
+check "in a directory, an object with a placeholder namespace is skipped with a note" \
+  grep -q 'cm.yaml:1: skipped: metadata.namespace "${NAMESPACE}" is not a namespace name' <<<"$err"
+check "and the other objects evaluated" grep -q '^Deployment/ml-prod/gpu-executor' <<<"$out"
+run lint -p "$T/gpu.yaml" -f "$T/templated/cm.yaml"
+check "named alone, it is an error" [ $rc -eq 2 ]
+check "that says why" grep -q 'cm.yaml: holds no Kubernetes object: metadata.namespace "${NAMESPACE}"' <<<"$err"
 
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --namespace Bad_NS
 check "lint --namespace that is no namespace name is a usage error" [ $rc -eq 2 ]
