@@ -1,5 +1,6 @@
 #include "cli/cluster_audit.h"
 
+#include "kube/discovery.h"
 #include "kube/list.h"
 
 namespace billet::cli {
@@ -13,8 +14,13 @@ std::string str(const json::Value* v) {
 }  // namespace
 
 std::string ClusterKind::collection() const {
-  const std::string version = apiVersion;
-  return (version.find('/') == std::string::npos ? "/api/" : "/apis/") + version + "/" + plural;
+  return (apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/") + apiVersion + "/" +
+         plural;
+}
+
+std::string ClusterKind::objectPath(const std::string& namespace_, const std::string& name) const {
+  return (apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/") + apiVersion +
+         (namespaced ? "/namespaces/" + namespace_ : "") + "/" + plural + "/" + name;
 }
 
 const std::vector<ClusterKind>& clusterKinds() {
@@ -44,13 +50,20 @@ std::vector<ClusterKind> kindsToAudit(const policy::PolicySet& set) {
   return out;
 }
 
+std::vector<const policy::PodTemplateKind*> templateKindsToAudit(const policy::PolicySet& set) {
+  std::vector<const policy::PodTemplateKind*> out;
+  for (const policy::PodTemplateKind& t : set.settings.podTemplates)
+    if (!set.forKind(t.kind).empty()) out.push_back(&t);
+  return out;
+}
+
 ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySet& set,
                                 const Identity& identity, const ReportFn& onReport, bool failFast,
                                 const std::atomic<bool>* stop) {
   ClusterAuditResult result;
   auto stopping = [&] { return stop && stop->load(std::memory_order_relaxed); };
-  for (const ClusterKind& k : kindsToAudit(set)) {
-    if (stopping()) break;
+  // Lists one kind and evaluates its objects; false when the audit should end (failFast).
+  auto audit = [&](const ClusterKind& k) {
     const std::string collection = k.collection();
     // A relist after an expired continue token delivers the objects again; they are evaluated
     // again (the callback sees an object twice; counted by uid where it matters).
@@ -63,8 +76,7 @@ ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySe
           const json::Value* meta = item.find("metadata");
           r.name = str(meta ? meta->find("name") : nullptr);
           if (k.namespaced) r.namespace_ = str(meta ? meta->find("namespace") : nullptr);
-          r.file = kube::resourcePath(r.apiVersion, r.kind, r.namespace_, r.name);
-          if (r.file.empty()) r.file = collection + "/" + r.name;
+          r.file = k.objectPath(r.namespace_, r.name);
           // The object as `kubectl get -o yaml` shows it: apiVersion and kind first.
           r.object = json::Value::object();
           r.object.set("apiVersion", json::Value::string(r.apiVersion));
@@ -78,15 +90,34 @@ ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySe
         });
     if (listed.ok()) {
       ++result.kinds;
-      continue;
+      return true;
     }
     if (listed.status == 404) {  // not served here: a CRD that is not installed
       result.absent.push_back(k.kind);
-      continue;
+      return true;
     }
     result.failures.push_back(
         {k.kind, listed.status, "listing " + collection + ": " + listed.error});
-    if (failFast) break;
+    return !failFast;
+  };
+  bool going = true;
+  for (const ClusterKind& k : kindsToAudit(set)) {
+    if (stopping() || !(going = audit(k))) break;
+  }
+  kube::Discovery discovery(client);
+  for (const policy::PodTemplateKind* t : templateKindsToAudit(set)) {
+    if (!going || stopping()) break;
+    const kube::DiscoveredKind found = discovery.find(t->group, t->kind);
+    if (found.failed()) {
+      result.failures.push_back({t->kind, found.status, found.error});
+      going = !failFast;
+      continue;
+    }
+    if (!found.served()) {
+      if (!t->builtin) result.absent.push_back(t->kind);
+      continue;
+    }
+    going = audit(ClusterKind{found.apiVersion, t->kind, found.plural, found.namespaced});
   }
   result.stopped = stopping();
   return result;

@@ -7,6 +7,12 @@
 // on its own, the moment it arrives, through the function `audit -f` uses (offline.h evaluate,
 // then asAudit), and handed to `onReport`. Nothing is kept here: memory holds one page's item at
 // a time plus what the callback keeps.
+//
+// Then the kinds of Settings.podTemplates (RayCluster, Workflow, ...: the workloads the webhook
+// evaluates for the ML operators) that have a policy, each where the API server's discovery says
+// it is served (kube/discovery.h): their versions and resource names are the CRDs', not
+// billet's. A built-in entry whose CRD is not installed is passed over in silence (an operator
+// the cluster does not run); an entry of the user's own Settings is reported as absent.
 #pragma once
 
 #include <atomic>
@@ -16,23 +22,28 @@
 
 #include "cli/offline.h"
 #include "kube/client.h"
+#include "policy/pod_templates.h"
 #include "report/store.h"
 #include "server/background_audit.h"
 
 namespace billet::cli {
 
 struct ClusterKind {
-  const char* apiVersion;
-  const char* kind;
-  const char* plural;
-  bool namespaced;
+  std::string apiVersion;
+  std::string kind;
+  std::string plural;
+  bool namespaced = true;
   std::string collection() const;  // "/api/v1/pods", "/apis/apps/v1/deployments"
+  // "/api/v1/namespaces/NS/pods/NAME"; the names are the API server's, valid as they are.
+  std::string objectPath(const std::string& namespace_, const std::string& name) const;
 };
 
-// Every kind the cluster audit can list, workloads first.
+// Every built-in kind the cluster audit can list, workloads first.
 const std::vector<ClusterKind>& clusterKinds();
 // Those the policy set has a policy for.
 std::vector<ClusterKind> kindsToAudit(const policy::PolicySet& set);
+// The Settings.podTemplates kinds the policy set has a policy for, listed after them.
+std::vector<const policy::PodTemplateKind*> templateKindsToAudit(const policy::PolicySet& set);
 
 struct KindFailure {
   std::string kind;

@@ -185,7 +185,7 @@ int run(const Args& args, bool audit) {
   std::size_t errors = 0;
   if (kubeconfig) {
     // The objects of a live cluster, listed in pages and evaluated one by one.
-    if (kindsToAudit(*loaded.set).empty()) {
+    if (kindsToAudit(*loaded.set).empty() && templateKindsToAudit(*loaded.set).empty()) {
       std::cerr << command << ": no policy matches a kind billet lists from a cluster\n";
       return 2;
     }

@@ -11,26 +11,16 @@
 #include <thread>
 #include <vector>
 
-#include "tests/kube/fake_api_server.h"
+#include "tests/kube/api_fixture.h"
 
 using namespace billet::kube;
 using billet::test::ApiAnswer;
 using billet::test::ApiRequest;
+using billet::test::configFor;
 using billet::test::FakeApiServer;
 using namespace std::chrono_literals;
 
 namespace {
-
-KubeConfig configFor(const FakeApiServer& api) {
-  auto resolved = resolveKubeApi(api.url(), "/nonexistent");
-  REQUIRE(resolved.ok());
-  REQUIRE(resolved.value.has_value());
-  KubeConfig c = *resolved.value;
-  c.caPem = api.caPem();
-  c.token = "t0ken";
-  c.timeout = 2s;
-  return c;
-}
 
 // The answers the reader gave, by target, as they arrive from its thread.
 class Answers {

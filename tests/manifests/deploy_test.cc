@@ -229,6 +229,24 @@ TEST_CASE("billet's service account may make the API calls --kube-api auto makes
   CHECK(allows("", "pods", "list"));
   CHECK(allows("batch", "jobs", "list"));
   CHECK(allows("batch", "cronjobs", "list"));
+  // Every kind the webhooks evaluate, the ML operators' included (listed where discovery finds
+  // their CRDs), and nothing more for the other groups of the webhooks' rules.
+  auto webhookDocs = documents(kRoot / "deploy" / "webhooks.yaml");
+  const Value& mutating = byKind(webhookDocs, "MutatingWebhookConfiguration");
+  std::set<std::string> groups;
+  for (const Value& rule : mutating.find("webhooks")->asArray().at(0).find("rules")->asArray())
+    for (const Value& group : rule.find("apiGroups")->asArray())
+      for (const Value& resource : rule.find("resources")->asArray()) {
+        INFO(group.asString() << " " << resource.asString());
+        CHECK(allows(group.asString(), resource.asString(), "list"));
+        CHECK_FALSE(allows(group.asString(), resource.asString(), "get") !=
+                    (group.asString() == "apps" && (resource.asString() == "deployments" ||
+                                                    resource.asString() == "statefulsets")));
+        groups.insert(group.asString());
+      }
+  CHECK(groups.count("ray.io"));
+  CHECK(groups.count("argoproj.io"));
+  CHECK_FALSE(allows("jobset.x-k8s.io", "leaderworkersets", "list"));
   // One writer among replicas (kube/lease.cc): the Lease in billet's namespace, named by POD_NAME.
   const Value& leaseRole = byKind(docs, "Role");
   const Value& leaseBinding = byKind(docs, "RoleBinding");

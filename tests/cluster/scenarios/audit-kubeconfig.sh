@@ -1,13 +1,15 @@
 # `billet audit --kubeconfig`: the objects of a live cluster, read with each kind of credential a
 # kubeconfig holds (a bearer token, a client certificate, an exec plugin printing a token or a
 # certificate), audited exactly as `billet audit -f` audits a `kubectl get -o yaml` dump of the
-# same objects; bad credentials, missing permissions, an unreachable server and a kubeconfig
+# same objects, the ML operators' kinds included (found by discovery); bad credentials, missing permissions, an unreachable server and a kubeconfig
 # billet refuses each end with one line on stderr and exit 2.
 
 CLUSTER_ONLY=1  # no billet server: the objects are created as they are, without its webhooks
 
-# The kinds the bundled pack has policies for, as `kubectl get` names them.
+# The kinds the bundled pack has policies for, as `kubectl get` names them: the built-in ones, and
+# those of Settings.podTemplates whose CRDs the test cluster has (lib.sh install_operator_crds).
 KINDS=nodes,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,replicationcontrollers,prometheuses,prometheusagents
+OPERATOR_KINDS=rayclusters.ray.io,rayjobs.ray.io,rayservices.ray.io,pytorchjobs.kubeflow.org,workflows.argoproj.io,inferenceservices.serving.kserve.io,leaderworkersets.leaderworkerset.x-k8s.io,jobsets.jobset.x-k8s.io
 
 # audit_json ARGS...: `billet audit -o json` with what depends on where objects came from left
 # out (file, line), resources in one order.
@@ -43,7 +45,7 @@ EOF
 scenario() {
   # The example workloads, in their namespaces; Deployments, Jobs and the rest get their
   # ReplicaSets and Pods from the controller manager (Pending: no node runs them).
-  for f in "$ROOT"/manifests/examples/*.yaml; do
+  for f in "$ROOT"/manifests/examples/*.yaml "$ROOT"/manifests/examples/ml-operators/*.yaml; do
     k create --dry-run=client -o json -f "$f" | jq -c 'if .kind == "List" then .items[] else . end'
   done > "$T/objects.jsonl"
   ns_create $(jq -r '.metadata.namespace // "default"' "$T/objects.jsonl" | sort -u)
@@ -67,7 +69,7 @@ scenario() {
   # Who audits: a ServiceAccount (token), a user with a client certificate, and whoever the exec
   # plugin says, all bound to a role that may list these kinds and nothing else.
   k create clusterrole billet-auditor --verb=list \
-    --resource=nodes,pods,replicationcontrollers,deployments.apps,replicasets.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,prometheuses.monitoring.coreos.com,prometheusagents.monitoring.coreos.com \
+    --resource=nodes,pods,replicationcontrollers,deployments.apps,replicasets.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,prometheuses.monitoring.coreos.com,prometheusagents.monitoring.coreos.com,$OPERATOR_KINDS \
     > /dev/null
   k create serviceaccount auditor -n default > /dev/null
   k create clusterrolebinding billet-auditor --clusterrole billet-auditor \
@@ -76,14 +78,27 @@ scenario() {
   openssl_cert auditor-cert "/CN=auditor-cert"
   openssl_cert nobody "/CN=nobody"  # authenticated, allowed nothing
 
-  k get "$KINDS" -A -o yaml > "$T/dump.yaml"
+  k get "$KINDS,$OPERATOR_KINDS" -A -o yaml > "$T/dump.yaml"
   audit_json -f "$T/dump.yaml" > "$T/want.json"
   check "the dump audits to results" at_least 10 "$(jq '.resources | length' "$T/want.json")"
+  check "the dump holds the ML operators' objects, with findings" holds \
+    '[.resources[] | select(.kind == "RayCluster" or .kind == "Workflow" or .kind == "PyTorchJob"
+      or .kind == "LeaderWorkerSet" or .kind == "InferenceService" or .kind == "JobSet")
+      | select(.results | length > 0)] | length == 6' "$T/want.json"
 
   # 1. A bearer token (tokenFile) and a CA file.
   kubeconfig_with "$T/token.kubeconfig" "    tokenFile: $T/token"
   audit_json --kubeconfig "$T/token.kubeconfig" > "$T/token.json"
   check "token: the same results as the dump" same_json "$T/want.json" "$T/token.json"
+  # Discovery found each CRD's version and resource; the built-in podTemplates kinds this cluster
+  # has no CRD for (MPIJob, TrainJob, Volcano's Job, ...) are passed over without a note.
+  check "no note on stderr" not grep -q . "$T/audit.err"
+  check "a RayCluster is named by the path its CRD serves it at" holds \
+    '.resources[] | select(.kind == "RayCluster") | .apiVersion == "ray.io/v1"' "$T/token.json"
+  "$BILLET" audit -p "$ROOT/manifests/policies" --kubeconfig "$T/token.kubeconfig" --output text \
+    > "$T/paths.txt" 2>/dev/null || true
+  check "a Workflow's path is the one the API server serves it at" \
+    grep -qF '(/apis/argoproj.io/v1alpha1/namespaces/ml-research/workflows/eval-nightly' "$T/paths.txt"
 
   # 2. A client certificate and key, inline (-data), for mutual TLS.
   kubeconfig_with "$T/cert.kubeconfig" "    client-certificate-data: $(base64 -w0 < "$WORK/pki/auditor-cert.crt")

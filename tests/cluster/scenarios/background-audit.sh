@@ -1,7 +1,9 @@
 # Background audit: pods created before billet's webhooks are registered (so admission never saw
 # them: 500 pods across 10 namespaces, Pending since no node runs them) appear in the
 # PolicyReports billet writes, with the counts `billet audit` gives for a dump of the same
-# objects (kubectl get -o yaml), and the pass is logged with its size, time and memory.
+# objects (kubectl get -o yaml), and the pass is logged with its size, time and memory. A
+# RayCluster made then too is audited as well (its CRD found by discovery, listed with the
+# shipped RBAC).
 
 NAMESPACES=10
 PODS_PER_NAMESPACE=50
@@ -33,6 +35,8 @@ prepare() {
   done
   for p in "${pids[@]}"; do wait "$p" || die "pods not created"; done
   log "$(cat "$T"/pods-*.json | jq -s 'map(.items | length) | add') pods created before the webhooks"
+  ns_create ml-prod
+  k apply -f "$ROOT/manifests/examples/ml-operators/ray-cluster.yaml" > /dev/null
 }
 
 # counts NS FILE: pass/fail/warn/error of a PolicyReport list (stored) in namespace NS.
@@ -73,4 +77,14 @@ scenario() {
   check "the pass is logged with its size" holds '.objects >= 500' "$T/pass.json"
   log "last pass: $(jq -c '{objects, kinds, ms, maxRssKiB}' "$T/pass.json")"
   check "no kind failed to list" not grep -q 'some kinds could not be listed' "$WORK/billet.log"
+  ray_reported() {
+    k -n ml-prod get policyreports -o json > "$T/ml-prod.json"
+    jq -e '[.items[].results[]?.resources[]? | select(.kind == "RayCluster")
+            | select(.apiVersion == "ray.io/v1" and .name == "llm-serving")] | length > 0' \
+      "$T/ml-prod.json" > /dev/null
+  }
+  check "the RayCluster's findings are in its namespace's report" wait_for "RayCluster report" 30 ray_reported
+  check "the RayCluster's finding is its GPU worker group's placement" holds \
+    '[.items[].results[] | select(.resources[0].kind == "RayCluster") | .message]
+     | any(test("workerGroupSpecs"))' "$T/ml-prod.json"
 }
