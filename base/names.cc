@@ -21,7 +21,15 @@ bool isDns1123Label(std::string_view s) {
 }
 
 bool isDns1123Subdomain(std::string_view s) {
-  return nameOf(s, 253, true);
+  if (!nameOf(s, 253, true)) return false;
+  // Each part between dots starts and ends with a letter or digit: no "a..b", "a.-b", "a-.b".
+  for (std::size_t at = 0;;) {
+    const std::size_t dot = s.find('.', at);
+    const std::string_view part = s.substr(at, dot == std::string_view::npos ? dot : dot - at);
+    if (!nameOf(part, 253, false)) return false;
+    if (dot == std::string_view::npos) return true;
+    at = dot + 1;
+  }
 }
 
 }  // namespace billet::base

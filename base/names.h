@@ -8,8 +8,8 @@ namespace billet::base {
 
 // Lowercase letters, digits and '-', starting and ending with a letter or digit; 1 to 63 bytes.
 bool isDns1123Label(std::string_view s);
-// Labels joined by '.' as Kubernetes checks them (lowercase letters, digits, '-' and '.',
-// starting and ending with a letter or digit); 1 to 253 bytes.
+// Labels joined by '.' as Kubernetes checks them (each part lowercase letters, digits and '-',
+// starting and ending with a letter or digit, of any length); 1 to 253 bytes in all.
 bool isDns1123Subdomain(std::string_view s);
 
 }  // namespace billet::base

@@ -1,7 +1,9 @@
 #include "kube/discovery.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "base/names.h"
 #include "json/parse.h"
 #include "kube/list.h"
 
@@ -18,6 +20,13 @@ const std::string* stringAt(const json::Value& v, std::string_view key) {
   return m ? m->ifString() : nullptr;
 }
 
+// "GROUP/VERSION" as the API machinery names them; anything else is not put into a path.
+bool isGroupVersion(std::string_view gv) {
+  const std::size_t slash = gv.find('/');
+  return slash != std::string_view::npos && base::isDns1123Subdomain(gv.substr(0, slash)) &&
+         base::isDns1123Label(gv.substr(slash + 1));
+}
+
 }  // namespace
 
 bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, std::string& plural,
@@ -28,7 +37,9 @@ bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, 
   for (const json::Value& r : *list) {
     const std::string* name = stringAt(r, "name");
     const std::string* k = stringAt(r, "kind");
-    if (!name || !k || *k != kind || name->find('/') != std::string::npos) continue;
+    // A subresource ("rayclusters/status") is not a label; neither is a name that would not
+    // make a path.
+    if (!name || !k || *k != kind || !base::isDns1123Label(*name)) continue;
     plural = *name;
     const json::Value* ns = r.find("namespaced");
     namespaced = !(ns && ns->isBool() && !ns->asBool());
@@ -39,13 +50,15 @@ bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, 
 
 std::vector<std::string> groupVersionsOf(const json::Value& group) {
   std::vector<std::string> out;
-  if (const json::Value* preferred = group.find("preferredVersion"))
-    if (const std::string* gv = stringAt(*preferred, "groupVersion")) out.push_back(*gv);
+  auto add = [&](const json::Value& v) {
+    const std::string* gv = stringAt(v, "groupVersion");
+    if (gv && isGroupVersion(*gv) && std::find(out.begin(), out.end(), *gv) == out.end())
+      out.push_back(*gv);
+  };
+  if (const json::Value* preferred = group.find("preferredVersion")) add(*preferred);
   const json::Value* versions = group.find("versions");
   if (const json::Array* list = versions ? versions->ifArray() : nullptr)
-    for (const json::Value& v : *list)
-      if (const std::string* gv = stringAt(v, "groupVersion"); gv && (out.empty() || *gv != out[0]))
-        out.push_back(*gv);
+    for (const json::Value& v : *list) add(v);
   return out;
 }
 

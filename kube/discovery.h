@@ -37,10 +37,12 @@ struct DiscoveredKind {
 };
 
 // The resource serving `kind` in an APIResourceList document (the resources of one version),
-// skipping subresources ("rayclusters/status"); false when the list has none.
+// skipping subresources ("rayclusters/status") and any name that is not a DNS label; false when
+// the list has none.
 bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, std::string& plural,
                         bool& namespaced);
-// The group versions of an APIGroup document, the preferred one first.
+// The group versions of an APIGroup document, the preferred one first, each once; only
+// "GROUP/VERSION" names (a DNS subdomain and a DNS label), since they become request paths.
 std::vector<std::string> groupVersionsOf(const json::Value& group);
 
 class Discovery {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/text.h"
 #include "json/parse.h"
 #include "json/write.h"
 
@@ -48,17 +49,23 @@ std::optional<std::chrono::system_clock::time_point> parseTime(const std::string
   }
   if (*rest) return std::nullopt;
   const std::time_t t = timegm(&tm) - offset;
-  return std::chrono::system_clock::from_time_t(t);
+  // The clock counts nanoseconds in 64 bits, about 292 years either side of 1970: a plugin's
+  // "year 6100" means "does not expire", not an overflow.
+  using Clock = std::chrono::system_clock;
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count() - 1;
+  if (t >= kLimit) return Clock::time_point::max();
+  if (t <= -kLimit) return Clock::time_point::min();
+  return Clock::from_time_t(t);
 }
 
 std::string describe(const ExecConfig& c) {
   return "exec plugin \"" + c.command + "\"";
 }
 
-}  // namespace
-
-base::Result<ExecCredential> parseExecCredential(const std::string& text,
-                                                 const std::string& apiVersion) {
+// parseExecCredential, whose errors may quote the plugin's output as it is.
+base::Result<ExecCredential> parseUnescaped(const std::string& text,
+                                            const std::string& apiVersion) {
   auto doc = json::parse(text);
   if (!doc.ok()) return {{}, "its output is not JSON: " + doc.error};
   const json::Value& v = doc.value;
@@ -81,6 +88,16 @@ base::Result<ExecCredential> parseExecCredential(const std::string& text,
     if (!c.expires) return {{}, "status.expirationTimestamp \"" + exp + "\" is not RFC 3339"};
   }
   return {std::move(c), ""};
+}
+
+}  // namespace
+
+base::Result<ExecCredential> parseExecCredential(const std::string& text,
+                                                 const std::string& apiVersion) {
+  // A plugin's kind or apiVersion may hold a line break or a terminal escape: errors are one line.
+  base::Result<ExecCredential> r = parseUnescaped(text, apiVersion);
+  if (!r.ok()) r.error = base::oneLine(r.error);
+  return r;
 }
 
 base::Result<ExecCredential> ExecPlugin::credential() {

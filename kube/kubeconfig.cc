@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/text.h"
 #include "json/base64.h"
 
 namespace billet::kube {
@@ -65,9 +66,8 @@ base::Result<std::string> pemOf(const YAML::Node& map, const std::string& key,
   return {"", ""};
 }
 
-}  // namespace
-
-Result parseKubeConfig(const std::string& text, const std::string& dir, const std::string& wanted) {
+// parseKubeConfig, whose errors may quote the file's bytes as they are.
+Result parseUnescaped(const std::string& text, const std::string& dir, const std::string& wanted) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -161,6 +161,16 @@ Result parseKubeConfig(const std::string& text, const std::string& dir, const st
   } catch (const YAML::Exception& e) {
     return {{}, "malformed kubeconfig: " + e.msg};
   }
+}
+
+}  // namespace
+
+Result parseKubeConfig(const std::string& text, const std::string& dir, const std::string& wanted) {
+  // Names and yaml-cpp's messages quote the file, which may hold a line break or a terminal
+  // escape: errors are one line.
+  Result r = parseUnescaped(text, dir, wanted);
+  if (!r.ok()) r.error = base::oneLine(r.error);
+  return r;
 }
 
 Result loadKubeConfig(const std::string& path, const std::string& context) {

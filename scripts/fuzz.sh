@@ -2,8 +2,8 @@
 # Fuzzes one target under libFuzzer for N minutes (default 2):
 #   scripts/fuzz.sh TARGET [MINUTES]
 # TARGET is a directory of fuzz/corpus/: json_parse, admission_review, policy_load, quantity,
-# path_condition or patch. Needs Clang and its runtimes (Debian: apt-get install clang
-# libclang-rt-14-dev). Builds build-fuzz/ (instrumented, AddressSanitizer + UBSan), starts from
+# path_condition, patch, server_request, yaml_stream or kube_response. Needs Clang and its
+# runtimes (Debian: apt-get install clang libclang-rt-14-dev). Builds build-fuzz/ (instrumented, AddressSanitizer + UBSan), starts from
 # the checked-in corpus, keeps what it discovers in build-fuzz/new-inputs/TARGET/, and writes a
 # crash, leak or timeout to build-fuzz/findings/; once the bug is fixed, copy the input into
 # fuzz/corpus/TARGET/ so that ctest replays it.

@@ -18,8 +18,9 @@ TEST_CASE("DNS-1123 labels: namespace and Service names") {
 TEST_CASE("DNS-1123 subdomains: object names") {
   for (const char* ok : {"a", "gpu-workloads", "billet.dev", "x-pdb.v1"})
     CHECK(isDns1123Subdomain(ok));
-  for (const char* bad : {"", ".a", "a.", "A.b", "a_b", "a/b"})
+  for (const char* bad : {"", ".a", "a.", "A.b", "a_b", "a/b", "a..b", "a.-b", "a-.b"})
     CHECK_FALSE(isDns1123Subdomain(bad));
   CHECK(isDns1123Subdomain(std::string(253, 'a')));
+  CHECK(isDns1123Subdomain(std::string(100, 'a') + "." + std::string(100, 'b')));
   CHECK_FALSE(isDns1123Subdomain(std::string(254, 'a')));
 }

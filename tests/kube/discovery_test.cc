@@ -129,7 +129,15 @@ TEST_CASE("discovery documents: odd shapes read as absent, not as a crash") {
                            "X", plural, namespaced));
   CHECK(plural == "xs");
   CHECK_FALSE(namespaced);
+  CHECK_FALSE(findResourceOfKind(doc(R"({"resources":[{"name":"","kind":"X"},
+                                                       {"name":"../secrets?x=","kind":"X"},
+                                                       {"name":"Xs","kind":"X"}]})"),
+                                 "X", plural, namespaced));
   CHECK(groupVersionsOf(doc("[]")).empty());
+  CHECK(groupVersionsOf(doc(R"({"versions":[{"groupVersion":"v1"},{"groupVersion":"g/v1/x"},
+                                            {"groupVersion":"../g/v1"},{"groupVersion":"g/v1"},
+                                            {"groupVersion":"g/v1"}]})")) ==
+        std::vector<std::string>{"g/v1"});
   CHECK(groupVersionsOf(doc(R"({"versions":[{"groupVersion":"g/v2"},{"groupVersion":"g/v1"}],
                                 "preferredVersion":{"groupVersion":"g/v1"}})")) ==
         std::vector<std::string>{"g/v1", "g/v2"});

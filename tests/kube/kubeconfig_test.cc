@@ -89,6 +89,9 @@ TEST_CASE("kubeconfig: what billet refuses says so in one line") {
   CHECK(parseKubeConfig(config("    server: https://x\n", "    auth-provider: {name: gcp}\n"), "")
             .error.find("exec") != std::string::npos);
   CHECK(parseKubeConfig("[", "").error.find("not YAML") != std::string::npos);
+  // Names quoted from the file keep the error on one line, control bytes escaped.
+  CHECK(parseKubeConfig(config("    server: https://x\n", token), "", "a\nb\x1b[2J").error ==
+        "no context \"a\\nb\\x1b[2J\"");
   CHECK(loadKubeConfig("/nonexistent/kubeconfig").error ==
         "cannot read kubeconfig /nonexistent/kubeconfig");
 }
@@ -135,6 +138,14 @@ TEST_CASE("exec plugin: expired, malformed and failing plugins") {
   REQUIRE(expired.ok());
   REQUIRE(expired.value.expires);
   CHECK(std::chrono::system_clock::to_time_t(*expired.value.expires) == 978303600);
+  // Past what the clock counts (year 2262): never expires, rather than an overflow.
+  auto later = parseExecCredential(
+      R"({"apiVersion":")" + v1 +
+          R"(","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"6100-01-01T00:00:00Z"}})",
+      v1);
+  REQUIRE(later.ok());
+  REQUIRE(later.value.expires);
+  CHECK(*later.value.expires == std::chrono::system_clock::time_point::max());
   CHECK(parseExecCredential(R"({"apiVersion":")" + v1 + R"(","kind":"ExecCredential","status":{}})",
                             v1)
             .error.find("neither a token") != std::string::npos);
