@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/cluster_audit.h"
 #include "cli/offline.h"
 #include "policy/compiled.h"
 #include "policy/source.h"
@@ -244,6 +245,14 @@ TEST_CASE("billet's service account may make the API calls --kube-api auto makes
                                                     resource.asString() == "statefulsets")));
         groups.insert(group.asString());
       }
+  // And every built-in kind the audit lists when a policy is for it (cli/cluster_audit.cc).
+  for (const billet::cli::ClusterKind& k : billet::cli::clusterKinds()) {
+    const std::string group = k.apiVersion.find('/') == std::string::npos
+                                  ? ""
+                                  : k.apiVersion.substr(0, k.apiVersion.find('/'));
+    INFO(k.kind);
+    CHECK(allows(group, k.plural, "list"));
+  }
   CHECK(groups.count("ray.io"));
   CHECK(groups.count("argoproj.io"));
   CHECK_FALSE(allows("jobset.x-k8s.io", "leaderworkersets", "list"));
