@@ -177,6 +177,95 @@ void ReportStore::clear() {
   ++version_;
 }
 
+std::unique_ptr<ReportStore> ReportStore::takeAll() {
+  auto out = std::make_unique<ReportStore>(maxKeys_, examplesPerKey_, objectsPerKey_, maxBytes_,
+                                           maxOutputBytes_);
+  out->recordEnforce_ = recordEnforce_;
+  std::lock_guard<std::mutex> lock(mu_);
+  out->entries_.swap(entries_);
+  std::swap(out->dropped_, dropped_);
+  std::swap(out->bytes_, bytes_);
+  ++version_;
+  return out;
+}
+
+std::size_t ReportStore::entryCost(const Key& key, const Entry& e) {
+  std::size_t n = cost(key) + e.severity.size() + e.category.size();
+  for (const Example& ex : e.examples) n += cost(ex);
+  for (const std::string& object : e.objects) n += objectCost(object);
+  return n;
+}
+
+void ReportStore::restoreOlder(ReportStore& older) {
+  std::lock_guard<std::mutex> olderLock(older.mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [key, old] : older.entries_) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      if (entries_.size() >= maxKeys_) {
+        for (std::uint64_t c : old.counts) dropped_ += c;
+        continue;
+      }
+      entries_.emplace(key, std::move(old));
+      continue;
+    }
+    Entry& e = it->second;
+    // An object both hold counts with its newer result only.
+    auto seenAgain = [&](const std::string& object) { return e.outcomeOf.count(object) > 0; };
+    for (const auto& [object, outcome] : old.outcomeOf)
+      if (seenAgain(object)) --old.counts[outcome];
+    for (std::size_t i = 0; i < 5; ++i) e.counts[i] += old.counts[i];
+    std::deque<Example> examples;
+    for (Example& ex : old.examples)
+      if (!seenAgain(ex.objectUid.empty() ? "request/" + ex.uid : "object/" + ex.objectUid))
+        examples.push_back(std::move(ex));
+    for (Example& ex : e.examples) examples.push_back(std::move(ex));
+    while (examples.size() > examplesPerKey_) examples.pop_front();
+    e.examples = std::move(examples);
+    std::deque<std::string> objects;
+    for (std::string& object : old.objects)
+      if (!seenAgain(object)) {
+        e.outcomeOf.emplace(object, old.outcomeOf[object]);
+        objects.push_back(std::move(object));
+      }
+    for (std::string& object : e.objects) objects.push_back(std::move(object));
+    while (objects.size() > objectsPerKey_) {
+      e.outcomeOf.erase(objects.front());
+      objects.pop_front();
+    }
+    e.objects = std::move(objects);
+  }
+  dropped_ += older.dropped_;
+  older.entries_.clear();
+  older.dropped_ = 0;
+  older.bytes_ = 0;
+  ++older.version_;
+  bytes_ = 0;
+  for (const auto& [key, e] : entries_) bytes_ += entryCost(key, e);
+  shrinkToBound();
+  ++version_;
+}
+
+void ReportStore::shrinkToBound() {
+  for (bool objects : {false, true}) {
+    for (auto& [key, e] : entries_) {
+      if (bytes_ <= maxBytes_) return;
+      if (!objects) {
+        while (bytes_ > maxBytes_ && !e.examples.empty()) {
+          bytes_ -= cost(e.examples.front());
+          e.examples.pop_front();
+        }
+      } else {
+        while (bytes_ > maxBytes_ && !e.objects.empty()) {
+          bytes_ -= objectCost(e.objects.front());
+          e.outcomeOf.erase(e.objects.front());
+          e.objects.pop_front();
+        }
+      }
+    }
+  }
+}
+
 std::size_t ReportStore::keys() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();

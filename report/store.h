@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
@@ -44,8 +45,17 @@ class ReportStore {
   // Also record Enforce-mode results (a background audit's store: an existing object that breaks
   // an Enforce rule is a finding). Set before the first record().
   void setRecordEnforce(bool on) { recordEnforce_ = on; }
-  // Forgets every entry (a background audit pass supersedes what admission saw before it).
+  // Forgets every entry.
   void clear();
+  // Moves every entry into a new store with the same bounds and leaves this one empty: a
+  // background audit pass sets aside what admission saw before it began, which the pass
+  // supersedes when it completes.
+  std::unique_ptr<ReportStore> takeAll();
+  // Puts back what takeAll() set aside, as if it had been recorded before what this store holds
+  // now (a pass that failed supersedes nothing): counts add up, an object recorded in both
+  // counts once with its newer result, each entry keeps its newest examples and objects, and
+  // the byte bound holds (examples, then remembered objects, are dropped until it does).
+  void restoreOlder(ReportStore& older);
 
   // {"since": ..., "dropped": N, "namespaces": [{"namespace", "summary", "results": [...]}]}
   std::string json() const;
@@ -80,6 +90,9 @@ class ReportStore {
   static std::size_t cost(const Example& ex);
   static std::size_t cost(const Key& key);
   static std::size_t objectCost(const std::string& object);
+  static std::size_t entryCost(const Key& key, const Entry& e);
+  // Drops the oldest examples, then the oldest remembered objects, until bytes_ is in bounds.
+  void shrinkToBound();
 
   const std::size_t maxKeys_;
   const std::size_t examplesPerKey_;

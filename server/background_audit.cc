@@ -29,12 +29,15 @@ void BackgroundAudit::stop() {
 }
 
 std::vector<json::Value> BackgroundAudit::policyReports() const {
-  std::shared_ptr<const report::ReportStore> last;
+  std::shared_ptr<const report::ReportStore> last, setAside;
   {
     std::lock_guard<std::mutex> lock(mu_);
     last = last_;
+    setAside = setAside_;
   }
   std::vector<json::Value> docs = admission_.policyReports();
+  // During a pass, what admission saw before it began is still reported.
+  if (setAside) docs = report::mergePolicyReports(setAside->policyReports(), std::move(docs));
   if (!last) return docs;
   // The pass's findings first: they describe every object; admission's follow.
   return report::mergePolicyReports(last->policyReports(), std::move(docs));
@@ -71,9 +74,27 @@ void BackgroundAudit::runPass(const std::atomic<bool>& stop) {
   // Bounded like admission's store; no per-object memory (a pass sees each object once).
   auto store = std::make_shared<report::ReportStore>(10'000, 5, 0);
   store->setRecordEnforce(true);
-  admission_.clear();
+  // What admission saw before the pass is superseded by it once it completes: set aside (and
+  // still reported) until then, and put back if the pass does not complete.
+  std::shared_ptr<report::ReportStore> setAside = admission_.takeAll();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    setAside_ = setAside;
+  }
   const AuditPassResult result = pass_(client_, *set, *store, stop);
+  // Failed: not one kind could be listed (the API server unreachable, every list refused).
+  const bool failed = result.kinds == 0 && !result.error.empty();
+  if (result.stopped || failed) {
+    admission_.restoreOlder(*setAside);
+    std::lock_guard<std::mutex> lock(mu_);
+    setAside_.reset();
+  }
   if (result.stopped) return;
+  if (failed) {
+    logger_.warn("background audit pass failed; the previous pass's findings are kept",
+                 {{"error", result.error}});
+    return;
+  }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
@@ -82,6 +103,7 @@ void BackgroundAudit::runPass(const std::atomic<bool>& stop) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_ = std::move(store);
+    setAside_.reset();
     ++passes_;
   }
   logger_.info("background audit pass", {{"objects", static_cast<unsigned long>(result.objects)},

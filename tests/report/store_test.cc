@@ -228,3 +228,63 @@ TEST_CASE(
   CHECK(docs.size() == store.keys());
   CHECK(docs.back()["metadata"]["labels"]["billet.dev/truncated"].as<std::string>() == "true");
 }
+
+TEST_CASE("reports: set aside and put back, as around a background audit pass that fails",
+          "[webhook][reports]") {
+  ReportStore store(10, 2, 8);
+  auto audit = [](policy::Outcome o, std::string msg) {
+    return result("base", "req", policy::Mode::Audit, o, std::move(msg));
+  };
+  auto objectReply = [&](std::string name, policy::Outcome o, std::string msg) {
+    AdmissionReply r = reply("ml", name, {audit(o, std::move(msg))});
+    r.objectUid = "obj-" + r.name;
+    return r;
+  };
+  store.record(objectReply("a", policy::Outcome::Fail, "a before"));
+  store.record(objectReply("b", policy::Outcome::Fail, "b before"));
+  store.record(reply("other", "x", {audit(policy::Outcome::Warn, "x before")}));
+  const std::string before = store.json();
+
+  std::unique_ptr<ReportStore> setAside = store.takeAll();
+  CHECK(store.keys() == 0);
+  CHECK(setAside->json().substr(setAside->json().find(",\"dropped\"")) ==
+        before.substr(before.find(",\"dropped\"")));
+
+  // During the pass: a's newer result, and a new object c.
+  store.record(objectReply("a", policy::Outcome::Pass, "a during"));
+  store.record(objectReply("c", policy::Outcome::Fail, "c during"));
+  store.restoreOlder(*setAside);
+  CHECK(setAside->keys() == 0);
+  CHECK(store.keys() == 2);
+  const std::string json = store.json();
+  // a counts once, with its newer result; b and c fail: 1 pass, 2 fail in ml.
+  CHECK(json.find("\"summary\":{\"pass\":1,\"fail\":2,") != std::string::npos);
+  CHECK(json.find("a before") == std::string::npos);
+  // Two examples a key: the newest, c's; then b's (a passes now, so it has none).
+  CHECK(json.find("c during") != std::string::npos);
+  CHECK(json.find("b before") != std::string::npos);
+  // The namespace only the older store had is back.
+  CHECK(json.find("x before") != std::string::npos);
+  // Put back, then b reviewed again: still one result for b.
+  store.record(objectReply("b", policy::Outcome::Pass, "b again"));
+  CHECK(store.json().find("\"summary\":{\"pass\":2,\"fail\":1,") != std::string::npos);
+}
+
+TEST_CASE("reports: what is put back stays within the byte bound", "[webhook][reports]") {
+  ReportStore store(100, 5, 8, 6000);
+  for (int i = 0; i < 5; ++i)
+    store.record(reply("ml", "old-" + std::to_string(i),
+                       {result("base", "req", policy::Mode::Audit, policy::Outcome::Fail,
+                               std::string(500, 'o'))}));
+  std::unique_ptr<ReportStore> setAside = store.takeAll();
+  for (int i = 0; i < 5; ++i)
+    store.record(reply("ml", "new-" + std::to_string(i),
+                       {result("base", "other", policy::Mode::Audit, policy::Outcome::Fail,
+                               std::string(500, 'n'))}));
+  const std::size_t eachAlone = store.bytes();
+  CHECK(eachAlone > 3000);
+  store.restoreOlder(*setAside);
+  CHECK(store.bytes() <= 6000);
+  // Counts are never dropped, only examples.
+  CHECK(count(store.json(), "\"fail\":5") == 2);
+}

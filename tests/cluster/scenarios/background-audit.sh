@@ -3,7 +3,7 @@
 # PolicyReports billet writes, with the counts `billet audit` gives for a dump of the same
 # objects (kubectl get -o yaml), and the pass is logged with its size, time and memory. A
 # RayCluster made then too is audited as well (its CRD found by discovery, listed with the
-# shipped RBAC).
+# shipped RBAC). Once billet may list nothing, its passes fail and the reports keep the findings.
 
 NAMESPACES=10
 PODS_PER_NAMESPACE=50
@@ -87,4 +87,21 @@ scenario() {
   check "the RayCluster's finding is its GPU worker group's placement" holds \
     '[.items[].results[] | select(.resources[0].kind == "RayCluster") | .message]
      | any(test("workerGroupSpecs"))' "$T/ml-prod.json"
+  # Every list refused from now on (the role keeps its writes): each pass fails, and the reports
+  # written after that still count what the last complete pass found.
+  k get clusterrole billet -o json | jq '.rules |= map(select(.verbs | index("list") | not))' \
+    | k replace -f - > /dev/null
+  failed_twice() { [ "$(grep -c '"msg":"background audit pass failed' "$WORK/billet.log")" -ge 2 ]; }
+  check "with nothing listable, passes are logged as failed" wait_for "failed passes" 30 failed_twice
+  # A pod admitted now makes billet write audit-1's report again: the pass's findings and its.
+  jq '.metadata += {name: "late", namespace: "audit-1"}' "$T/shell.json" | k create -f - > /dev/null
+  local want_warn
+  want_warn=$(jq '.["audit-1"].warn' "$T/want-counts.json")
+  rewritten() {
+    k -n audit-1 get policyreports -o json > "$T/late.json"
+    [ "$(jq '[.items[].summary.warn] | add' "$T/late.json")" -gt "$want_warn" ]
+  }
+  check "audit-1's report, written again, counts the last complete pass and the new pod" \
+    wait_for "audit-1 rewritten" 30 rewritten
+
 }
