@@ -1,5 +1,6 @@
 // ServiceGroup and NodePool documents (SPEC §3.4, §3.5): strict decoding into their
 // definitions, then compiled by service_group.cc and node_pool.cc.
+#include <algorithm>
 #include <cctype>
 
 #include "policy/loader_internal.h"
@@ -153,6 +154,57 @@ std::optional<CompiledPolicy> decodeServiceGroup(DecodeState& s, const YAML::Nod
                              s.warnings ? *s.warnings : ignored);
 }
 
+namespace {
+
+// The outsider check asks `members` again of every object that tolerates the taint, the
+// ReplicaSets and Pods that controllers make from a member workload included: a criterion those
+// cannot meet (their names are generated, a controller creates them, a Pod has no replicas, a
+// kind not listed) makes them outsiders, denied under `outsiders: Deny`, and the member
+// workload never runs. Namespaces, pod labels and annotations, images, container names and
+// conditions on the pod carry over; names, users and groups, replicas, and kinds that leave
+// out what a listed controller makes are warned about.
+void warnUnheritedMembership(Decoder& d, const YAML::Node& members, const NodePoolDef& def,
+                             std::vector<std::string>& warnings) {
+  const Match& m = def.members;
+  std::vector<std::string> unheld;
+  if (!m.names.empty()) unheld.push_back("names");
+  if (!m.users.empty() || !m.groups.empty()) unheld.push_back("users/groups");
+  if (m.replicasMin || m.replicasMax) unheld.push_back("replicas");
+  if (!m.workloads) {
+    // What each controller kind makes: the kinds the chain down to its Pods passes through.
+    static const std::pair<std::string_view, std::vector<std::string_view>> kMakes[] = {
+        {"Deployment", {"ReplicaSet", "Pod"}},
+        {"CronJob", {"Job", "Pod"}},
+        {"StatefulSet", {"Pod"}},
+        {"DaemonSet", {"Pod"}},
+        {"Job", {"Pod"}},
+        {"ReplicaSet", {"Pod"}},
+        {"ReplicationController", {"Pod"}}};
+    std::vector<std::string_view> missing;
+    for (const auto& [kind, made] : kMakes)
+      if (m.matchesKind(kind))
+        for (std::string_view k : made)
+          if (!m.matchesKind(k) && std::find(missing.begin(), missing.end(), k) == missing.end())
+            missing.push_back(k);
+    if (!missing.empty()) {
+      std::string kinds = "kinds without ";
+      for (std::size_t i = 0; i < missing.size(); ++i)
+        kinds += std::string(i ? ", " : "") + std::string(missing[i]);
+      unheld.push_back(kinds);
+    }
+  }
+  if (unheld.empty()) return;
+  std::string list;
+  for (const std::string& u : unheld) list += (list.empty() ? "" : ", ") + u;
+  warnings.push_back(d.file() + ":" + std::to_string(members.Mark().line + 1) + ": NodePool " +
+                     def.name + ": spec.members uses " + list +
+                     ", which the ReplicaSets, Jobs and Pods a member workload's controllers "
+                     "create do not meet: they will be outsiders (match members by namespace and "
+                     "pod labels)");
+}
+
+}  // namespace
+
 std::optional<CompiledPolicy> decodeNodePool(DecodeState& s, const YAML::Node& doc) {
   Decoder& d = s.d;
   std::size_t before = d.errorCount();
@@ -211,6 +263,8 @@ std::optional<CompiledPolicy> decodeNodePool(DecodeState& s, const YAML::Node& d
   }
   def.overwrite = d.boolean(spec["overwrite"], "spec.overwrite").value_or(false);
   if (d.errorCount() != before) return std::nullopt;
+  if (s.warnings && def.outsiders != Outsiders::Ignore)
+    warnUnheritedMembership(d, spec["members"], def, *s.warnings);
 
   if (s.assignments && !def.preferred) {
     for (const auto& [k, v] : def.nodeLabels)

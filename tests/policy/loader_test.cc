@@ -438,6 +438,32 @@ std::string policy(const std::string& name, const std::string& spec) {
 
 }  // namespace
 
+TEST_CASE("node pools: members the Pods of a member workload cannot match are warned about") {
+  // Pods that tolerate the taint are asked `members` again: a Deployment matched by name places
+  // Pods named runtime-7c9f-x2x, which would be denied as outsiders.
+  LoadResult r = loadPoliciesFromText(
+      "pools.yaml",
+      nodePool("by-name", "{namespaces: [hetida], names: [runtime]}") +
+          nodePool("by-user", "{users: [ci-bot]}") +
+          nodePool("by-kind", "{kinds: [Deployment, Pod], namespaces: [hetida]}") +
+          nodePool("ignored", "{names: [runtime]}\n  outsiders: Ignore") +
+          nodePool("fine", "{namespaces: [hetida], labels: {matchLabels: {app: runtime}}}") +
+          nodePool("fine-kinds", "{kinds: [CronJob, Job, Pod], namespaces: [batch]}"));
+  REQUIRE(r.ok());
+  const std::string tail =
+      ", which the ReplicaSets, Jobs and Pods a member workload's controllers create do not "
+      "meet: they will be outsiders (match members by namespace and pod labels)";
+  std::vector<std::string> members;  // the pools overlap too: their conflicts are not this test's
+  for (const std::string& w : r.warnings)
+    if (w.rfind("pools.yaml:", 0) == 0) members.push_back(w);
+  CHECK(members == std::vector<std::string>{
+                       "pools.yaml:7: NodePool by-name: spec.members uses names" + tail,
+                       "pools.yaml:15: NodePool by-user: spec.members uses users/groups" + tail,
+                       "pools.yaml:23: NodePool by-kind: spec.members uses kinds without "
+                       "ReplicaSet" +
+                           tail});
+}
+
 TEST_CASE("conflicts: 125 node pools for distinct namespaces warn of nothing") {
   std::string text;
   for (int i = 0; i < 125; ++i)
@@ -464,7 +490,7 @@ TEST_CASE("conflicts: members apart by labels or kinds, policies apart by kinds 
       nodePool("a", "{labels: {matchLabels: {pool: a}}}") +
       nodePool("b", "{labels: {matchExpressions: [{key: pool, operator: In, values: [b, c]}]}}") +
       nodePool("c", "{labels: {matchExpressions: [{key: pool, operator: DoesNotExist}]}}") +
-      nodePool("d", "{kinds: [Job], namespaces: [batch], labels: {matchLabels: {pool: d}}}") +
+      nodePool("d", "{kinds: [Job, Pod], namespaces: [batch], labels: {matchLabels: {pool: d}}}") +
       policy("nodes",
              "{match: {kinds: [Node]}, rules: [{name: r, mutate: {nodeSelector: "
              "{billet.dev/pool: x}}}]}") +
