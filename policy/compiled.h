@@ -169,6 +169,7 @@ struct PolicyExceptionSpec {
   std::vector<Entry> exceptions;
   Match match;
   std::optional<Match> exclude;
+  std::string where;  // "file:line" of the document, for load warnings
 };
 
 }  // namespace billet::policy

@@ -178,6 +178,7 @@ std::optional<Settings> decodeSettings(Decoder& d, const YAML::Node& doc) {
 std::optional<PolicyExceptionSpec> decodeException(Decoder& d, const YAML::Node& doc) {
   std::size_t before = d.errorCount();
   PolicyExceptionSpec e;
+  e.where = d.file() + ":" + std::to_string(doc.Mark().line + 1);
   e.name = decodeMetadata(d, doc, nullptr).value_or("");
   const YAML::Node spec = doc["spec"];
   if (!d.required(doc, spec, "spec") || !d.map(spec, "spec", {"exceptions", "match", "exclude"}))

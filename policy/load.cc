@@ -141,14 +141,32 @@ LoadResult loadPolicies(const std::vector<base::TextFile>& files, const LoadOpti
              "duplicate " + *kind + " name \"" + name + "\" (also at " + it->second + ")");
   }
 
-  std::set<std::string> policyNames;
+  // Exceptions that cannot do what they say, or do more than one would think.
+  std::map<std::string, const CompiledPolicy*> policiesByName;
   for (const auto& group : {&out.serviceGroups, &out.nodePools, &out.policies})
-    for (const CompiledPolicy& p : *group) policyNames.insert(p.name);
-  for (const PolicyExceptionSpec& e : out.exceptions)
-    for (const auto& entry : e.exceptions)
-      if (!policyNames.count(entry.policy))
-        result.warnings.push_back("PolicyException " + e.name + " names unknown policy \"" +
-                                  entry.policy + "\"");
+    for (const CompiledPolicy& p : *group) policiesByName.emplace(p.name, &p);
+  for (const PolicyExceptionSpec& e : out.exceptions) {
+    const std::string who = e.where + ": PolicyException " + e.name;
+    if (e.exceptions.empty())
+      result.warnings.push_back(who + " excepts nothing (spec.exceptions is empty)");
+    for (const auto& entry : e.exceptions) {
+      const auto found = policiesByName.find(entry.policy);
+      if (found == policiesByName.end()) {
+        result.warnings.push_back(who + " names unknown policy \"" + entry.policy + "\"");
+        continue;
+      }
+      for (const std::string& rule : entry.rules) {
+        const auto& rules = found->second->rules;
+        if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.name == rule; }))
+          result.warnings.push_back(who + " names unknown rule \"" + rule + "\" of policy \"" +
+                                    entry.policy + "\"");
+      }
+    }
+    if (!e.exceptions.empty() && e.match.empty() && !e.exclude)
+      result.warnings.push_back(who +
+                                " has no spec.match: it applies to every request in every "
+                                "namespace");
+  }
 
   checkConflicts(assignments, result.warnings);
   // Report in reading order: by file, then position (documents are decoded settings-first).

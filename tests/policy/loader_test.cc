@@ -512,3 +512,34 @@ TEST_CASE("conflicts: members apart by labels or kinds, policies apart by kinds 
                                  "conflict: c/place-members and deployments/r both set "
                                  "nodeSelector[\"billet.dev/pool\"] (\"c\" vs \"y\")"});
 }
+
+TEST_CASE("exceptions: what cannot do what it says, or does more than it seems, is warned about") {
+  const std::string pol = policy("gpu",
+                                 "{rules: [{name: limits, validate: {message: m, deny: "
+                                 "[{path: pod.hostNetwork, op: Equals, value: true}]}}]}");
+  auto exception = [](const std::string& name, const std::string& spec) {
+    return "apiVersion: billet.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: " + name +
+           "}\nspec: " + spec + "\n---\n";
+  };
+  LoadResult r = loadPoliciesFromText(
+      "ex.yaml", pol +
+                     exception("typo-policy",
+                               "{exceptions: [{policy: gpo}], match: "
+                               "{namespaces: [a]}}") +
+                     exception("typo-rule",
+                               "{exceptions: [{policy: gpu, rules: [limitz]}], "
+                               "match: {namespaces: [a]}}") +
+                     exception("everywhere", "{exceptions: [{policy: gpu}]}") +
+                     exception("nothing", "{exceptions: [], match: {namespaces: [a]}}") +
+                     exception("fine",
+                               "{exceptions: [{policy: gpu, rules: [limits]}], match: "
+                               "{namespaces: [a]}}"));
+  REQUIRE(r.ok());
+  CHECK(r.warnings ==
+        std::vector<std::string>{
+            "ex.yaml:6: PolicyException typo-policy names unknown policy \"gpo\"",
+            "ex.yaml:11: PolicyException typo-rule names unknown rule \"limitz\" of policy \"gpu\"",
+            "ex.yaml:16: PolicyException everywhere has no spec.match: it applies to every "
+            "request in every namespace",
+            "ex.yaml:21: PolicyException nothing excepts nothing (spec.exceptions is empty)"});
+}
