@@ -130,6 +130,23 @@ std::string unknownName(const Case& c, const policy::PolicySet& set,
   return "no policy " + c.policy + " in the Test's policies";
 }
 
+// Why a case's expected files cannot be compared with anything: "" when they can. A file that
+// is missing or does not parse is the Test's mistake (exit 2), not the policy's.
+std::string unreadableExpectation(const Case& c) {
+  for (const auto& [what, file] : {std::pair<const char*, const std::string&>{"patched", c.patched},
+                                   {"generated", c.generated}}) {
+    if (file.empty()) continue;
+    Identity identity;
+    std::vector<policy::LoadError> errors;
+    std::vector<Resource> expected = loadResources({file}, identity, errors);
+    if (!errors.empty()) return std::string(what) + ": " + errors[0].format();
+    if (std::string(what) == "patched" && expected.size() != 1)
+      return "patched: " + file + " holds " + std::to_string(expected.size()) +
+             " objects; the mutated object is one";
+  }
+  return "";
+}
+
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
 bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& passed, int& failed) {
   policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies), loadOptions);
@@ -148,7 +165,9 @@ bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& pas
   for (const Resource& r : resources) reports.push_back(evaluate(*loaded.set, r, identity));
   bool valid = true;
   for (const Case& c : t.cases) {
-    if (std::string why = unknownName(c, *loaded.set, reports); !why.empty()) {
+    std::string why = unknownName(c, *loaded.set, reports);
+    if (why.empty()) why = unreadableExpectation(c);
+    if (!why.empty()) {
       std::cerr << t.file << ":" << c.line << ": invalid case " << c.resource << " " << c.policy
                 << "/" << c.rule << ": " << why << "\n";
       valid = false;
