@@ -50,8 +50,8 @@ const ArgParser& parser() {
            "ADDR:PORT"},
           {"log-level", 0, true, false, "debug, info, warn or error (default info)", "L"},
           {"kube-api", 0, true, false,
-           "apply generated objects through the API server: auto (in cluster), off, or an https:// "
-           "URL (default off)",
+           "talk to the API server: generated objects, PolicyReports, cluster size, background "
+           "audit; auto (in cluster), off, or an https:// URL (default off)",
            "MODE"},
       });
   return p;
