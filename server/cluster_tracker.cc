@@ -182,6 +182,18 @@ void ClusterTracker::loaded(const policy::PolicySet& set) {
     tierFamily_.Add({{"group", group}, {"tier", tier}}).Set(1);
     tiers_[group] = tier;
   }
+  // A group that is gone (or no longer has tiers) applies no tier any more.
+  for (auto it = tiers_.begin(); it != tiers_.end();) {
+    const bool kept = std::any_of(cs.tiers.begin(), cs.tiers.end(), [&](const auto& gt) {
+      return gt.first == it->first && !gt.second.empty();
+    });
+    if (kept) {
+      ++it;
+      continue;
+    }
+    tierFamily_.Add({{"group", it->first}, {"tier", it->second}}).Set(0);
+    it = tiers_.erase(it);
+  }
 }
 
 }  // namespace billet::server

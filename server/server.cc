@@ -239,6 +239,7 @@ struct Server::Impl {
     std::lock_guard<std::mutex> lock(loadMu);
     policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
     if (!loaded.ok() || !loaded.set) {
+      state->metrics.policyReload(false);
       log().error("policy load for the cluster's size rejected; the previous policies keep serving",
                   {{"error", joinErrors(loaded.errors, 10)}});
       return state->currentPolicies();

@@ -1,8 +1,17 @@
 // The settling rule of `cluster: auto` (server/cluster_tracker.h): a size moves only once the
-// live size has stayed beyond it for the whole window, in either direction; no flapping.
+// live size has stayed beyond it for the whole window, in either direction; no flapping. And the
+// tier gauge as policy sets come and go.
 #include "server/cluster_tracker.h"
 
+#include <prometheus/registry.h>
+
 #include <catch2/catch.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/logging.h"
+#include "policy/policy_set.h"
 
 using billet::policy::ClusterSize;
 using billet::server::SizeSettler;
@@ -42,4 +51,53 @@ TEST_CASE("SizeSettler: settle 0 follows the live size at once") {
   const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
   s.sample(t0, {1, 1}, 0s);
   CHECK(s.sample(t0 + 1s, {7, 9}, 0s) == ClusterSize{7, 9});
+}
+
+namespace {
+
+std::shared_ptr<const billet::policy::PolicySet> withGroups(const std::string& groups) {
+  std::string text =
+      "apiVersion: billet.dev/v1alpha1\nkind: Settings\nmetadata: {name: s}\n"
+      "spec: {cluster: {nodes: 50, workloads: 10}}\n---\n";
+  for (const std::string name : {"a", "b"}) {
+    if (groups.find(name) == std::string::npos) continue;
+    text += "apiVersion: billet.dev/v1alpha1\nkind: ServiceGroup\nmetadata: {name: " + name +
+            "}\nspec:\n  members: {namespaces: [x]}\n  tiers:\n"
+            "    - {name: small, maxNodes: 30, requests: {cpu: 100m}}\n"
+            "    - {name: medium, maxNodes: 100, requests: {cpu: 200m}}\n---\n";
+  }
+  billet::policy::LoadResult r = billet::policy::loadPoliciesFromText("groups.yaml", text);
+  REQUIRE(r.ok());
+  return r.set;
+}
+
+// The gauge's value for (group, tier), or -1 when the series does not exist.
+double tierGauge(prometheus::Registry& registry, const std::string& group,
+                 const std::string& tier) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "billet_servicegroup_tier") continue;
+    for (const auto& m : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& l : m.label) labels[l.name] = l.value;
+      if (labels["group"] == group && labels["tier"] == tier) return m.gauge.value;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("ClusterTracker: the tier gauge follows the loaded groups, a removed one drops to 0") {
+  billet::base::Logger log(billet::base::LogLevel::kError);
+  prometheus::Registry registry;
+  billet::server::ClusterTracker tracker(
+      billet::kube::KubeConfig{}, log, registry, [] { return nullptr; }, [] { return nullptr; });
+  tracker.loaded(*withGroups("a b"));
+  CHECK(tierGauge(registry, "a", "medium") == 1);
+  CHECK(tierGauge(registry, "b", "medium") == 1);
+  tracker.loaded(*withGroups("a"));  // b was deleted from the policy files
+  CHECK(tierGauge(registry, "a", "medium") == 1);
+  CHECK(tierGauge(registry, "b", "medium") == 0);
+  tracker.loaded(*withGroups("a b"));  // and comes back
+  CHECK(tierGauge(registry, "b", "medium") == 1);
 }
