@@ -1,6 +1,9 @@
 #include "kube/report_writer.h"
 
+#include <algorithm>
+
 #include "json/write.h"
+#include "kube/list.h"
 
 namespace billet::kube {
 
@@ -55,12 +58,14 @@ void ReportWriter::pass() {
   const std::uint64_t version = options_.version ? options_.version() : store_.version();
   if (version == writtenVersion_) return;
   bool allWritten = true;
+  std::set<std::string> current;
   for (const json::Value& doc :
        options_.documents ? options_.documents() : store_.policyReports()) {
     const std::string path =
         resourcePath(stringAt(doc, {"apiVersion"}), stringAt(doc, {"kind"}),
                      stringAt(doc, {"metadata", "namespace"}), stringAt(doc, {"metadata", "name"}));
     if (path.empty()) continue;  // not a valid name: nothing the API server would take
+    current.insert(path);
     std::string fingerprint = withoutTimes(doc);
     auto known = written_.find(path);
     if (known != written_.end() && known->second == fingerprint) continue;
@@ -86,7 +91,45 @@ void ReportWriter::pass() {
     // deadline (at shutdown that could outlast the pod's grace period).
     if (r.status == 0) break;
   }
-  if (allWritten) writtenVersion_ = version;
+  if (!allWritten) return;
+  const std::uint64_t passes = options_.completePasses ? options_.completePasses() : 0;
+  if (passes > prunedAfter_ && !prune(current)) return;
+  prunedAfter_ = std::max(prunedAfter_, passes);
+  writtenVersion_ = version;
+}
+
+bool ReportWriter::prune(const std::set<std::string>& current) {
+  ListOptions mine;
+  mine.labelSelector = "app.kubernetes.io/managed-by=billet";
+  std::vector<std::string> stale;
+  for (const char* kind : {"PolicyReport", "ClusterPolicyReport"}) {
+    const bool cluster = std::string_view(kind) == "ClusterPolicyReport";
+    const std::string collection = std::string("/apis/wgpolicyk8s.io/v1alpha2/") +
+                                   (cluster ? "clusterpolicyreports" : "policyreports");
+    const ListResult listed = listAll(client_, collection, mine, [&](const json::Value& item) {
+      const std::string path = resourcePath(
+          "wgpolicyk8s.io/v1alpha2", kind, cluster ? "" : stringAt(item, {"metadata", "namespace"}),
+          stringAt(item, {"metadata", "name"}));
+      if (!path.empty() && !current.count(path)) stale.push_back(path);
+    });
+    if (!listed.ok()) {
+      logger_.error("cannot list PolicyReports to delete stale ones",
+                    {{"path", collection}, {"error", listed.error}});
+      return false;
+    }
+  }
+  for (const std::string& path : stale) {
+    const KubeResponse r = client_.send("DELETE", path);
+    if (r.status == 200 || r.status == 202 || r.status == 404) {
+      written_.erase(path);
+      logger_.info("stale PolicyReport deleted", {{"path", path}});
+      continue;
+    }
+    logger_.error("cannot delete stale PolicyReport",
+                  {{"path", path}, {"status", r.status}, {"error", describeFailure(r)}});
+    return false;
+  }
+  return true;
 }
 
 }  // namespace billet::kube

@@ -48,6 +48,11 @@ std::uint64_t BackgroundAudit::version() const {
   return admission_.version() + (passes_ << 40);
 }
 
+std::uint64_t BackgroundAudit::completePasses() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return passes_;
+}
+
 void BackgroundAudit::run(base::Worker& worker) {
   // Not leading: look again every few seconds.
   constexpr std::chrono::seconds kIdleCheck{5};

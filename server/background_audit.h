@@ -60,6 +60,8 @@ class BackgroundAudit {
   // what the report writer writes.
   std::vector<json::Value> policyReports() const;
   std::uint64_t version() const;
+  // Passes that completed: from the first one on, the reports describe the whole cluster.
+  std::uint64_t completePasses() const;
 
   void stop();  // ends a pass in progress early; idempotent
 

@@ -228,6 +228,7 @@ struct Server::Impl {
     if (s.audit) {
       wo.documents = [&s] { return s.audit->policyReports(); };
       wo.version = [&s] { return s.audit->version(); };
+      wo.completePasses = [&s] { return s.audit->completePasses(); };
     }
     s.reportWriter =
         std::make_unique<kube::ReportWriter>(kube::KubeClient(config), s.reports, s.logger, wo);

@@ -2,6 +2,7 @@
 // (tests/kube/fake_api_server.h): the requests are checked as the API server would see them.
 #include <stdlib.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -388,6 +389,54 @@ TEST_CASE("report writer: the last results are written at stop; a missing CRD is
     pending.record(auditReply("team-c", "Deployment", "job", "m"));
   }
   CHECK(patchesTo(later, "billet-team-c").size() == 1);
+}
+
+TEST_CASE("report writer: billet's reports the documents no longer hold are deleted after a pass") {
+  // The cluster holds billet's reports for ml-prod (current) and gone (its objects were deleted),
+  // and one of another tool's that the label selector leaves out.
+  FakeApiServer api([](const ApiRequest& r) {
+    if (r.method == "GET" && r.target.rfind("/apis/wgpolicyk8s.io/v1alpha2/policyreports?", 0) == 0)
+      return ApiAnswer{200, R"({"metadata":{},"items":[
+        {"metadata":{"name":"billet-ml-prod","namespace":"ml-prod"}},
+        {"metadata":{"name":"billet-gone","namespace":"gone"}}]})"};
+    if (r.method == "GET") return ApiAnswer{200, R"({"metadata":{},"items":[]})"};
+    return ApiAnswer{200, r.body.empty() ? "{}" : r.body};
+  });
+  ReportStore store;
+  store.record(auditReply("ml-prod", "Deployment", "gpu-executor", "needs requests"));
+  NullLog log;
+  std::atomic<std::uint64_t> passes{0};
+  ReportWriter::Options options{20ms};
+  options.completePasses = [&] { return passes.load(); };
+  auto deletes = [&] {
+    std::vector<std::string> out;
+    for (const ApiRequest& r : api.requests())
+      if (r.method == "DELETE") out.push_back(r.target);
+    return out;
+  };
+  auto lists = [&] {
+    std::size_t n = 0;
+    for (const ApiRequest& r : api.requests())
+      n += r.method == "GET" &&
+           r.target.find("labelSelector=app.kubernetes.io%2Fmanaged-by%3Dbillet") !=
+               std::string::npos;
+    return n;
+  };
+  {
+    ReportWriter writer(KubeClient(configFor(api)), store, log.logger, options);
+    REQUIRE(api.waitForRequests(1, 5s));
+    // Deliberately a fixed window: before a complete pass nothing is listed or deleted.
+    std::this_thread::sleep_for(150ms);
+    CHECK(lists() == 0);
+    CHECK(deletes().empty());
+    passes = 1;
+    store.record(auditReply("ml-prod", "Deployment", "trainer", "needs limits"));
+    REQUIRE(api.waitForRequests(5, 5s));  // the rewrite, two lists, one delete
+  }
+  CHECK(lists() == 2);  // PolicyReports and ClusterPolicyReports, once for the pass
+  CHECK(deletes() ==
+        std::vector<std::string>{
+            "/apis/wgpolicyk8s.io/v1alpha2/namespaces/gone/policyreports/billet-gone"});
 }
 
 TEST_CASE("kube client: a rotated service account token is picked up") {

@@ -223,6 +223,11 @@ TEST_CASE("billet's service account may make the API calls --kube-api auto makes
   // And of webhook/report_writer.cc: apply PolicyReports and the ClusterPolicyReport.
   CHECK(allows("wgpolicyk8s.io", "policyreports", "patch"));
   CHECK(allows("wgpolicyk8s.io", "clusterpolicyreports", "patch"));
+  // And deletes the stale ones it finds in a listing (kube/report_writer.cc prune).
+  for (const char* verb : {"list", "delete"}) {
+    CHECK(allows("wgpolicyk8s.io", "policyreports", verb));
+    CHECK(allows("wgpolicyk8s.io", "clusterpolicyreports", verb));
+  }
   CHECK_FALSE(allows("", "secrets", "get"));
   // The background audit lists the workloads (cli/cluster_audit.cc).
   for (const char* r : {"deployments", "statefulsets", "daemonsets", "replicasets"})

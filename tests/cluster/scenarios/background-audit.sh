@@ -3,7 +3,8 @@
 # PolicyReports billet writes, with the counts `billet audit` gives for a dump of the same
 # objects (kubectl get -o yaml), and the pass is logged with its size, time and memory. A
 # RayCluster made then too is audited as well (its CRD found by discovery, listed with the
-# shipped RBAC). Once billet may list nothing, its passes fail and the reports keep the findings.
+# shipped RBAC). A namespace emptied of its objects loses its report at the next pass. Once
+# billet may list nothing, its passes fail and the reports keep the findings.
 
 NAMESPACES=10
 PODS_PER_NAMESPACE=50
@@ -87,9 +88,18 @@ scenario() {
   check "the RayCluster's finding is its GPU worker group's placement" holds \
     '[.items[].results[] | select(.resources[0].kind == "RayCluster") | .message]
      | any(test("workerGroupSpecs"))' "$T/ml-prod.json"
+  # A namespace emptied of its objects: the next pass finds nothing there, and billet deletes the
+  # report it wrote for it.
+  k -n audit-10 delete pods --all --wait=false > /dev/null
+  report_gone() { ! k -n audit-10 get policyreport billet-audit-10 > /dev/null 2>&1; }
+  check "an emptied namespace's report is deleted after the next pass" \
+    wait_for "stale report" 30 report_gone
+  check "and the deletion is logged" grep -q '"msg":"stale PolicyReport deleted".*audit-10' "$WORK/billet.log"
+  check "the other namespaces' reports stay" k -n audit-9 get policyreport billet-audit-9
+
   # Every list refused from now on (the role keeps its writes): each pass fails, and the reports
   # written after that still count what the last complete pass found.
-  k get clusterrole billet -o json | jq '.rules |= map(select(.verbs | index("list") | not))' \
+  k get clusterrole billet -o json | jq '.rules |= map(.verbs -= ["list"] | select(.verbs != []))' \
     | k replace -f - > /dev/null
   failed_twice() { [ "$(grep -c '"msg":"background audit pass failed' "$WORK/billet.log")" -ge 2 ]; }
   check "with nothing listable, passes are logged as failed" wait_for "failed passes" 30 failed_twice
