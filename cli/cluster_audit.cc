@@ -1,5 +1,7 @@
 #include "cli/cluster_audit.h"
 
+#include "base/logging.h"
+#include "kube/cluster_watch.h"
 #include "kube/discovery.h"
 #include "kube/list.h"
 
@@ -121,6 +123,27 @@ ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySe
   }
   result.stopped = stopping();
   return result;
+}
+
+base::Result<LiveCluster> readLiveCluster(kube::KubeClient& client, const policy::PolicySet& set,
+                                          int& status) {
+  const policy::ClusterSettings cs = policy::clusterSettings(set);
+  // The watch's own client and logger are not used: the snapshot lists through `client`.
+  static base::Logger quiet(base::LogLevel::kError, stderr);
+  kube::ClusterWatch watch(kube::KubeConfig{}, quiet, kube::ClusterWatch::Options{});
+  std::set<std::string, std::less<>> keys;
+  for (const auto& labels : cs.poolNodeLabels)
+    for (const auto& kv : labels) keys.insert(kv.first);
+  watch.setNodeLabelKeys(std::move(keys));
+  const base::Result<bool> read = watch.snapshot(client, cs.autoSize, status);
+  if (!read.ok()) return base::Result<LiveCluster>::failure(read.error);
+  LiveCluster out;
+  if (cs.autoSize)
+    out.size = policy::ClusterSize{watch.readyNodes(), watch.workloads([&](std::string_view ns) {
+                                     return policy::excludedNamespace(set, ns);
+                                   })};
+  out.facts = std::make_shared<kube::FixedClusterFacts>(watch.facts());
+  return {std::move(out), ""};
 }
 
 server::AuditPassResult backgroundAuditPass(kube::KubeClient& client, const policy::PolicySet& set,

@@ -17,11 +17,14 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/offline.h"
 #include "kube/client.h"
+#include "policy/cluster.h"
 #include "policy/pod_templates.h"
 #include "report/store.h"
 #include "server/background_audit.h"
@@ -69,6 +72,18 @@ using ReportFn = std::function<void(Resource& resource, ResourceReport& report)>
 ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySet& set,
                                 const Identity& identity, const ReportFn& onReport, bool failFast,
                                 const std::atomic<bool>* stop = nullptr);
+
+// What `billet serve` knows of the cluster from its watches, read once (kube::ClusterWatch
+// snapshot): the cluster's size when Settings.cluster is `auto`, the HPAs' minReplicas and the
+// labels of the nodes NodePools select on. `billet audit --kubeconfig` loads the policies again
+// with them, so that it evaluates as the server in that cluster does (without the settle window:
+// the size is the one of that moment). `status` is the HTTP status of a list that failed.
+struct LiveCluster {
+  std::optional<policy::ClusterSize> size;  // set when Settings.cluster is auto
+  std::shared_ptr<const policy::ClusterFacts> facts;
+};
+base::Result<LiveCluster> readLiveCluster(kube::KubeClient& client, const policy::PolicySet& set,
+                                          int& status);
 
 // The server's background audit pass (server/background_audit.h): auditCluster as the anonymous
 // CREATE `billet audit` evaluates, every listable kind tried, each object's results recorded in

@@ -118,7 +118,9 @@ int run(const Args& args, bool audit) {
 
   policy::LoadOptions loadOptions;
   if (std::string err; !applyClusterSizeFlags(*parsed, loadOptions, err)) return usageError(err);
-  policy::LoadResult loaded = policy::loadPolicies(readInputs(policyPaths), loadOptions);
+  // Read once: a second load (with a live cluster's facts) cannot read standard input again.
+  const std::vector<base::TextFile> policyFiles = readInputs(policyPaths);
+  policy::LoadResult loaded = policy::loadPolicies(policyFiles, loadOptions);
   for (const std::string& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
   if (!loaded.ok()) {
     for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
@@ -195,6 +197,27 @@ int run(const Args& args, bool audit) {
       return 2;
     }
     kube::KubeClient client(config.value.config);
+    auto refused = [&](int status, const std::string& failure) {
+      std::string why = failure;
+      if (status == 401) why = "the API server refused the credentials (401 Unauthorized): " + why;
+      if (status == 403) why = "not allowed (403 Forbidden): " + why;
+      std::cerr << command << ": " << config.value.server << " (context " << config.value.context
+                << "): " << why << "\n";
+      return 2;
+    };
+    // What the server would know from its watches (the size for `cluster: auto`, autoscaled
+    // replicas, NodePool nodes): the policies are loaded again with it, as the server does.
+    int status = 0;
+    const base::Result<LiveCluster> live = readLiveCluster(client, *loaded.set, status);
+    if (!live.ok()) return refused(status, live.error);
+    policy::LoadOptions withLive = loadOptions;
+    if (live.value.size && !withLive.clusterSize) withLive.clusterSize = live.value.size;
+    withLive.facts = live.value.facts;
+    loaded = policy::loadPolicies(policyFiles, withLive);
+    if (!loaded.ok()) {
+      for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << "\n";
+      return 2;
+    }
     ClusterAuditResult result = auditCluster(
         client, *loaded.set, identity,
         [&](Resource&, ResourceReport& rep) {
@@ -203,16 +226,8 @@ int run(const Args& args, bool audit) {
           ++evaluated;
         },
         /*failFast=*/true);
-    if (!result.failures.empty()) {
-      const KindFailure& f = result.failures.front();
-      std::string why = f.error;
-      if (f.status == 401)
-        why = "the API server refused the credentials (401 Unauthorized): " + why;
-      if (f.status == 403) why = "not allowed (403 Forbidden): " + why;
-      std::cerr << command << ": " << config.value.server << " (context " << config.value.context
-                << "): " << why << "\n";
-      return 2;
-    }
+    if (!result.failures.empty())
+      return refused(result.failures.front().status, result.failures.front().error);
     for (const std::string& kind : result.absent)
       std::cerr << "note: " << kind
                 << " is not served by this cluster (its CRD is not installed)\n";

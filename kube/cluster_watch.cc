@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kube/list.h"
+
 namespace billet::kube {
 
 namespace {
@@ -28,6 +30,25 @@ bool readyAndSchedulable(const json::Value& node) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> ClusterFactsData::autoscaledMinReplicas(std::string_view namespace_,
+                                                                    std::string_view kind,
+                                                                    std::string_view name) const {
+  std::string k;
+  k.append(namespace_).append("/").append(kind).append("/").append(name);
+  const auto it = minReplicas.find(k);
+  if (it == minReplicas.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<bool> ClusterFactsData::nodeHasLabels(std::string_view node,
+                                                    const Labels& labels) const {
+  const auto it = nodeLabels.find(std::string(node));
+  if (it == nodeLabels.end()) return std::nullopt;
+  for (const auto& want : labels)
+    if (std::find(it->second.begin(), it->second.end(), want) == it->second.end()) return false;
+  return true;
+}
 
 ClusterWatch::ClusterWatch(KubeConfig config, base::Logger& log, Options options)
     : config_(std::move(config)), log_(log), options_(options) {}
@@ -174,6 +195,56 @@ void ClusterWatch::onHpa(const json::Value& hpa, bool deleted, bool listing) {
     into[k] = std::move(h);
   }
   if (!listing) factsVersion_.fetch_add(1);
+}
+
+base::Result<bool> ClusterWatch::snapshot(KubeClient& client, bool pods, int& status) {
+  struct Collection {
+    const char* path;
+    void (ClusterWatch::*on)(const json::Value&, bool, bool);
+    std::string fieldSelector;
+  };
+  std::vector<Collection> collections = {
+      {"/api/v1/nodes", &ClusterWatch::onNode, ""},
+      {"/apis/autoscaling/v2/horizontalpodautoscalers", &ClusterWatch::onHpa, ""}};
+  // The pods the watch would count: finished ones are left out by the API server.
+  if (pods)
+    collections.push_back(
+        {"/api/v1/pods", &ClusterWatch::onPod, "status.phase!=Succeeded,status.phase!=Failed"});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    freshNodes_.clear();
+    freshHpas_.clear();
+    freshPods_.clear();
+  }
+  for (const Collection& c : collections) {
+    ListOptions o;
+    o.fieldSelector = c.fieldSelector;
+    // Restarted after an expired continue token: the items come again, into emptied maps.
+    const ListResult listed = listAll(
+        client, c.path, o, [&](const json::Value& item) { (this->*c.on)(item, false, true); },
+        [&] {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (c.on == &ClusterWatch::onNode)
+            freshNodes_.clear();
+          else if (c.on == &ClusterWatch::onHpa)
+            freshHpas_.clear();
+          else
+            freshPods_.clear();
+        });
+    if (!listed.ok()) {
+      status = listed.status;
+      return base::Result<bool>::failure("listing " + std::string(c.path) + ": " + listed.error);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  nodes_.swap(freshNodes_);
+  hpas_.swap(freshHpas_);
+  if (pods) pods_.swap(freshPods_);
+  freshNodes_.clear();
+  freshHpas_.clear();
+  freshPods_.clear();
+  factsVersion_.fetch_add(1);
+  return {true, ""};
 }
 
 bool ClusterWatch::nodesSynced() const {

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,8 +27,10 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "base/result.h"
 #include "kube/client.h"
 #include "kube/watch.h"
+#include "policy/cluster.h"
 
 namespace billet::kube {
 
@@ -39,6 +42,29 @@ struct ClusterFactsData {
   std::unordered_map<std::string, std::int64_t> minReplicas;
   // node name -> its labels whose keys some NodePool selects on
   std::unordered_map<std::string, Labels> nodeLabels;
+
+  // The lookups of policy::ClusterFacts, on this data.
+  std::optional<std::int64_t> autoscaledMinReplicas(std::string_view namespace_,
+                                                    std::string_view kind,
+                                                    std::string_view name) const;
+  std::optional<bool> nodeHasLabels(std::string_view node, const Labels& labels) const;
+};
+
+// Facts that do not change: one snapshot of the cluster (`billet audit --kubeconfig`).
+class FixedClusterFacts final : public policy::ClusterFacts {
+ public:
+  explicit FixedClusterFacts(ClusterFactsData data) : data_(std::move(data)) {}
+  std::optional<std::int64_t> autoscaledMinReplicas(std::string_view namespace_,
+                                                    std::string_view kind,
+                                                    std::string_view name) const override {
+    return data_.autoscaledMinReplicas(namespace_, kind, name);
+  }
+  std::optional<bool> nodeHasLabels(std::string_view node, const Labels& labels) const override {
+    return data_.nodeHasLabels(node, labels);
+  }
+
+ private:
+  const ClusterFactsData data_;
 };
 
 class ClusterWatch {
@@ -53,6 +79,11 @@ class ClusterWatch {
   void start();      // the node and HPA watches
   void watchPods();  // the pod watch, once (only `cluster: auto` needs it); thread-safe
   void stop();
+  // Instead of watching: lists the Nodes, the HPAs and (with `pods`) the Pods once through
+  // `client`, read as the watches' lists are; then readyNodes(), workloads() and facts() describe
+  // that moment. A collection that cannot be listed is an error naming it, with its HTTP status
+  // in `status`. For `billet audit --kubeconfig`, which evaluates one snapshot.
+  base::Result<bool> snapshot(KubeClient& client, bool pods, int& status);
 
   // The label keys NodePools select on: only these are kept. A change lists the nodes again.
   void setNodeLabelKeys(std::set<std::string, std::less<>> keys);

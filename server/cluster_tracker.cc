@@ -17,23 +17,13 @@ class FactsSlot final : public policy::ClusterFacts {
   std::optional<std::int64_t> autoscaledMinReplicas(std::string_view ns, std::string_view kind,
                                                     std::string_view name) const override {
     const auto data = slot_.load();
-    if (!data) return std::nullopt;
-    std::string key;
-    key.append(ns).append("/").append(kind).append("/").append(name);
-    const auto it = data->minReplicas.find(key);
-    if (it == data->minReplicas.end()) return std::nullopt;
-    return it->second;
+    return data ? data->autoscaledMinReplicas(ns, kind, name) : std::nullopt;
   }
   std::optional<bool> nodeHasLabels(
       std::string_view node,
       const std::vector<std::pair<std::string, std::string>>& labels) const override {
     const auto data = slot_.load();
-    if (!data) return std::nullopt;
-    const auto it = data->nodeLabels.find(std::string(node));
-    if (it == data->nodeLabels.end()) return std::nullopt;
-    for (const auto& want : labels)
-      if (std::find(it->second.begin(), it->second.end(), want) == it->second.end()) return false;
-    return true;
+    return data ? data->nodeHasLabels(node, labels) : std::nullopt;
   }
 
  private:

@@ -69,7 +69,7 @@ scenario() {
   # Who audits: a ServiceAccount (token), a user with a client certificate, and whoever the exec
   # plugin says, all bound to a role that may list these kinds and nothing else.
   k create clusterrole billet-auditor --verb=list \
-    --resource=nodes,pods,replicationcontrollers,deployments.apps,replicasets.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,prometheuses.monitoring.coreos.com,prometheusagents.monitoring.coreos.com,$OPERATOR_KINDS \
+    --resource=nodes,pods,replicationcontrollers,deployments.apps,replicasets.apps,statefulsets.apps,daemonsets.apps,jobs.batch,cronjobs.batch,horizontalpodautoscalers.autoscaling,prometheuses.monitoring.coreos.com,prometheusagents.monitoring.coreos.com,$OPERATOR_KINDS \
     > /dev/null
   k create serviceaccount auditor -n default > /dev/null
   k create clusterrolebinding billet-auditor --clusterrole billet-auditor \

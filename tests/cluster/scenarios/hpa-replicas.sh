@@ -1,7 +1,9 @@
 # 18. Autoscaled replicas: a Deployment targeted by a HorizontalPodAutoscaler (autoscaling/v2)
 # counts as max(spec.replicas, minReplicas) — the API server defaults an omitted spec.replicas to
 # 1 before admission — so the shipped high-availability policy's anti-affinity and PDB reach it.
-# A Deployment without an HPA stays at 1 replica and gets neither.
+# A Deployment without an HPA stays at 1 replica and gets neither. `billet audit --kubeconfig`
+# reads the HPAs too, and finds what the webhook would do to a stored Deployment an HPA now
+# scales.
 
 deployment() {  # deployment NAME: a Deployment without spec.replicas
   cat <<DEP
@@ -46,4 +48,20 @@ scenario() {
   k -n web delete hpa solo-hpa > /dev/null
   gone() { ! relabel; }
   check "the HPA deleted, the update is no longer spread" wait_for deleted 20 gone
+
+  # The audit from a laptop: solo is stored without the spread; with an HPA of min 2 again, the
+  # audit says high-availability would spread it, as the webhook would on its next update.
+  hpa solo-hpa solo 2
+  result_of() {  # result_of NAME RULE: the audit's result for Deployment web/NAME
+    "$BILLET" audit -p "$ROOT/manifests/policies" --kubeconfig "$WORK/admin.kubeconfig" --output json \
+      2>/dev/null | jq -r --arg n "$1" --arg r "$2" '.resources[]
+        | select(.kind == "Deployment" and .namespace == "web" and .name == $n)
+        | .results[] | select(.policy == "high-availability" and .rule == $r) | .result'
+  }
+  check "audit --kubeconfig: the autoscaled, unspread Deployment would be spread" \
+    same warn "$(result_of solo spread-replicas)"
+  check "audit --kubeconfig: ... and given its PodDisruptionBudget (not skipped as 1 replica)" \
+    same pass "$(result_of solo pod-disruption-budget)"
+  check "audit --kubeconfig: the other autoscaled Deployment's budget too" \
+    same pass "$(result_of api pod-disruption-budget)"
 }
