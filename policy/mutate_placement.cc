@@ -46,8 +46,13 @@ class NodeSelectorAction final : public MutateAction {
       if (!sel || !sel->isObject()) sel = &spec->set("nodeSelector", json::Value::object());
       // A null value is one nobody set (the API server would store it as "").
       json::Value* cur = sel->find(k);
-      if (cur && !cur->isNull() && (!ctx.overwrite || (cur->isString() && cur->asString() == v)))
+      if (cur && !cur->isNull() && (!ctx.overwrite || (cur->isString() && cur->asString() == v))) {
+        // Another value kept: the pod is not placed where the rule says; say so.
+        if (!(cur->isString() && cur->asString() == v))
+          ctx.notes.push_back("nodeSelector " + k + " is " + cur->scalarText() + ", not " + v +
+                              ": left alone (overwrite: true replaces it)");
         continue;
+      }
       sel->set(k, json::Value::string(v));
       ctx.changed = true;
     }

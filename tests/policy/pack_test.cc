@@ -805,6 +805,27 @@ spec:
             "(overwrite: true on the NodePool replaces it)"});
 }
 
+TEST_CASE("a member whose nodeSelector names another pool keeps it, and a note says so") {
+  const std::string pool = R"(apiVersion: billet.dev/v1alpha1
+kind: NodePool
+metadata: {name: runtime}
+spec:
+  nodeLabels: {billet.dev/pool: runtime}
+  taint: {key: billet.dev/pool, value: runtime, effect: NoSchedule}
+  members: {namespaces: [hetida]}
+)";
+  Value patched;
+  std::vector<std::string> notes;
+  mutateWith(pool,
+             R"({apiVersion: v1, kind: Pod, metadata: {name: p, namespace: hetida},
+                 spec: {nodeSelector: {billet.dev/pool: batch}, containers: [{name: c, image: i}]}})",
+             &patched, &notes);
+  CHECK(at(patched, {"spec", "nodeSelector", "billet.dev/pool"}).asString() == "batch");
+  CHECK(notes == std::vector<std::string>{
+                     "runtime/place-members: nodeSelector billet.dev/pool is batch, not runtime: "
+                     "left alone (overwrite: true replaces it)"});
+}
+
 TEST_CASE("a NodePool with required placement takes part in conflict detection") {
   policy::LoadResult loaded =
       policy::loadPoliciesFromText("p.yaml", R"(apiVersion: billet.dev/v1alpha1
