@@ -1,5 +1,6 @@
 #include "cli/output.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "base/text.h"
@@ -213,6 +214,34 @@ std::string namedPointer(const json::Value& object, const std::string& pointer) 
 
 namespace {
 
+// Why no rule passed, failed or warned: nothing matches it, or what matched was excepted or had
+// nothing to do (a Node already tainted); an exception that silences every rule must show.
+std::string whyNothing(const ResourceReport& rep, const OutputOptions& o) {
+  if (!rep.idle.empty()) return shown(rep.idle);
+  constexpr std::string_view kExcepted = "excepted by ";
+  std::size_t excepted = 0, idle = 0;
+  std::vector<std::string> by;
+  for (const policy::RuleResult& r : rep.results) {
+    if (r.message.rfind(kExcepted, 0) == 0) {
+      ++excepted;
+      std::string name = r.message.substr(kExcepted.size());
+      if (std::find(by.begin(), by.end(), name) == by.end()) by.push_back(std::move(name));
+    } else if (r.message != "not matched") {
+      ++idle;
+    }
+  }
+  const std::string more = o.showSkips || rep.results.empty() ? "" : " (--show-skips)";
+  if (excepted == 0 && idle == 0) return "no rule matches it" + more;
+  auto rules = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " rule" : " rules"); };
+  std::string out;
+  if (excepted) {
+    out += rules(excepted) + " excepted by ";
+    for (std::size_t i = 0; i < by.size(); ++i) out += (i ? ", " : "") + shown(by[i]);
+  }
+  if (idle) out += std::string(excepted ? "; " : "") + rules(idle) + " matched with nothing to do";
+  return out + more;
+}
+
 // One resource's lines in the text output.
 std::string textBlock(const ResourceReport& rep, const OutputOptions& o) {
   using policy::Outcome;
@@ -237,12 +266,7 @@ std::string textBlock(const ResourceReport& rep, const OutputOptions& o) {
   bool evaluated = false;
   for (const policy::RuleResult& r : rep.results)
     evaluated = evaluated || r.outcome != Outcome::Skip;
-  if (!evaluated)
-    out += "  nothing to evaluate: " +
-           (rep.idle.empty() ? std::string("no rule matches it") +
-                                   (o.showSkips || rep.results.empty() ? "" : " (--show-skips)")
-                             : shown(rep.idle)) +
-           "\n";
+  if (!evaluated) out += "  nothing to evaluate: " + whyNothing(rep, o) + "\n";
   for (const std::string& n : rep.notes) out += "  note  " + shown(n) + "\n";
   if (o.explain) out += explainText(rep);
   if (o.patches) out += "  patch: " + json::write(rep.patch) + "\n";

@@ -71,7 +71,11 @@ void logResults(ServerState& state, admission::Endpoint endpoint,
     } else if (r.outcome == policy::Outcome::Warn) {
       msg = "policy warning";
     } else if (r.outcome == policy::Outcome::Fail) {
-      msg = r.mode == policy::Mode::Enforce ? "admission denied" : "policy audit failure";
+      // A denial is what an operator looks for when a deploy fails: still logged at
+      // --log-level warn.
+      const bool denied = r.mode == policy::Mode::Enforce;
+      msg = denied ? "admission denied" : "policy audit failure";
+      if (denied) level = base::LogLevel::kWarn;
     } else {
       continue;
     }

@@ -512,6 +512,17 @@ printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: web}\n--
 run lint -p "$SRC/manifests/policies" -f "$T/idle.yaml"
 check "says when no policy is for a kind" grep -q '^  nothing to evaluate: no policy applies to kind ConfigMap$' <<<"$out"
 check "says when a namespace is excluded" grep -q '^  nothing to evaluate: namespace kube-system is excluded' <<<"$out"
+cat > "$T/except-gpu.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: PolicyException
+metadata: {name: legacy}
+spec:
+  exceptions: [{policy: gpu-workloads}]
+  match: {namespaces: [ml-prod]}
+YAML
+run lint -p "$T/gpu.yaml" -p "$T/except-gpu.yaml" -f "$T/deploy.json"
+check "says when what matched was excepted, and by what" \
+  grep -q '^  nothing to evaluate: 2 rules excepted by legacy (--show-skips)$' <<<"$out"
 run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/runai-scheduler.yaml" --explain
 check "--explain names containers by name" grep -q '/spec/template/spec/containers\[name=[a-z-]*\]/resources' <<<"$out"
 check "--explain gives the tier reason once" [ "$(grep -c 'tier "large"' <<<"$(grep -v '^  pass' <<<"$out")")" -eq 1 ]

@@ -730,6 +730,9 @@ TEST_CASE("serve: denials, warnings and audit failures are logged, counted and r
     CHECK(line.find("\"rule\":") != std::string::npos);
     CHECK(line.find("\"message\":") != std::string::npos);
     CHECK(line.find("\"ts\":") == 1);
+    // A denial is a warning, so --log-level warn keeps it; an audit failure is information.
+    const bool denial = line.find("\"msg\":\"admission denied\"") != std::string::npos;
+    CHECK(line.find(denial ? "\"level\":\"warn\"" : "\"level\":\"info\"") != std::string::npos);
   }
   const std::string all = s->output();
   CHECK(all.find("\"policy\":\"gpu-workloads\",\"rule\":\"require-gpu-limits\"") !=
