@@ -57,14 +57,28 @@ std::optional<TestFile> decodeTest(const policy::Document& doc,
   d.map(n, "", {"apiVersion", "kind", "metadata", "policies", "resources", "cases"});
   TestFile t;
   t.file = doc.file;
-  if (const YAML::Node meta = n["metadata"]; meta && d.map(meta, "metadata", {"name"}))
+  // The same header as every billet document (docs/reference.md).
+  if (d.required(n, n["apiVersion"], "apiVersion"))
+    if (auto v = d.str(n["apiVersion"], "apiVersion"); v && *v != "billet.dev/v1alpha1")
+      d.fail(n["apiVersion"], "apiVersion",
+             "unknown apiVersion \"" + *v + "\" (expected billet.dev/v1alpha1)");
+  const YAML::Node meta = n["metadata"];
+  if (d.required(n, meta, "metadata") &&
+      d.map(meta, "metadata", {"name", "labels", "annotations"}) &&
+      d.required(meta, meta["name"], "metadata.name")) {
     t.name = d.str(meta["name"], "metadata.name").value_or("");
+    d.strMap(meta["labels"], "metadata.labels");
+    d.strMap(meta["annotations"], "metadata.annotations");
+  }
   for (const std::string& p : d.strList(n["policies"], "policies"))
     t.policies.push_back(relativeTo(doc.file, p));
   for (const std::string& r : d.strList(n["resources"], "resources"))
     t.resources.push_back(relativeTo(doc.file, r));
-  if (t.policies.empty()) d.fail(n, "policies", "a Test needs at least one policy file");
-  if (t.resources.empty()) d.fail(n, "resources", "a Test needs at least one resource file");
+  // (A value that is not a list was reported as such already.)
+  if (t.policies.empty() && (!n["policies"] || n["policies"].IsSequence()))
+    d.fail(n, "policies", "a Test needs at least one policy file");
+  if (t.resources.empty() && (!n["resources"] || n["resources"].IsSequence()))
+    d.fail(n, "resources", "a Test needs at least one resource file");
   const YAML::Node cases = n["cases"];
   if (d.required(n, cases, "cases") && d.seq(cases, "cases")) {
     std::size_t i = 0;
@@ -87,6 +101,7 @@ std::optional<TestFile> decodeTest(const policy::Document& doc,
         k.generated = relativeTo(doc.file, *generated);
       t.cases.push_back(std::move(k));
     }
+    if (cases.size() == 0) d.fail(cases, "cases", "a Test needs at least one case");
   }
   if (errors.size() != before) return std::nullopt;
   return t;
@@ -149,18 +164,17 @@ std::string unreadableExpectation(const Case& c) {
 
 // Runs one Test; prints a row per case. Returns false on invalid input (exit 2).
 bool runTest(const TestFile& t, const policy::LoadOptions& loadOptions, int& passed, int& failed) {
+  // Errors in the files a Test names say which Test named them, and both sets are reported.
+  auto report = [&](const char* what, const std::vector<policy::LoadError>& errors) {
+    for (const auto& e : errors) std::cerr << t.file << ": " << what << ": " << e.format() << "\n";
+  };
   policy::LoadResult loaded = policy::loadPolicies(readInputs(t.policies), loadOptions);
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) std::cerr << e.format() << "\n";
-    return false;
-  }
+  if (!loaded.ok()) report("policies", loaded.errors);
   Identity identity;
   std::vector<policy::LoadError> errors;
   std::vector<Resource> resources = loadResources(t.resources, identity, errors);
-  if (!errors.empty()) {
-    for (const auto& e : errors) std::cerr << e.format() << "\n";
-    return false;
-  }
+  if (!errors.empty()) report("resources", errors);
+  if (!loaded.ok() || !errors.empty()) return false;
   std::vector<ResourceReport> reports;
   for (const Resource& r : resources) reports.push_back(evaluate(*loaded.set, r, identity));
   bool valid = true;

@@ -366,6 +366,15 @@ printf 'apiVersion: billet.dev/v1alpha1\nkind: Test\nmetadata: {name: x}\ncases:
 run test "$T/bad-test.yaml"
 check "an invalid test file exits 2" [ $rc -eq 2 ]
 check "naming the bad result" grep -q 'bad-test.yaml:4:[0-9]*: cases\[0\].result: unknown value "maybe"' <<<"$err"
+printf 'apiVersion: wrong/v9\nkind: Test\nmetadata: {name: x, labels: {team: ml}}\npolicies: [gpu.yaml]\nresources: [nowhere.yaml]\ncases: []\n' > "$T/odd-test.yaml"
+run test "$T/odd-test.yaml"
+check "a Test's apiVersion is checked" grep -q 'odd-test.yaml:1:[0-9]*: apiVersion: unknown apiVersion "wrong/v9"' <<<"$err"
+check "a Test without a case is invalid" grep -q 'odd-test.yaml:6:[0-9]*: cases: a Test needs at least one case' <<<"$err"
+check "labels in a Test's metadata are fine" bash -c "! grep -q 'metadata' <<<\"\$1\"" _ "$err"
+sed -i 's|wrong/v9|billet.dev/v1alpha1|; s|cases: \[\]|cases: [{resource: Deployment/ml-prod/gpu-executor, policy: gpu-workloads, rule: gpu-placement, result: pass}]|' "$T/odd-test.yaml"
+run test "$T/odd-test.yaml"
+check "a missing resource file names the Test that names it" \
+  grep -q '^.*odd-test.yaml: resources: .*nowhere.yaml: no such file or directory$' <<<"$err"
 
 # The AdmissionReviews shipped for trying the webhook answer as the README says, and the patch
 # /mutate returns is the one lint reports for the same manifest.
