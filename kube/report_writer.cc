@@ -1,7 +1,5 @@
 #include "kube/report_writer.h"
 
-#include <algorithm>
-
 #include "json/write.h"
 #include "kube/list.h"
 
@@ -92,13 +90,17 @@ void ReportWriter::pass() {
     if (r.status == 0) break;
   }
   if (!allWritten) return;
+  // Once per complete pass, whether it works or not: a listing refused (an older role without
+  // list) is logged once a pass, not at every write, and the next pass tries again.
   const std::uint64_t passes = options_.completePasses ? options_.completePasses() : 0;
-  if (passes > prunedAfter_ && !prune(current)) return;
-  prunedAfter_ = std::max(prunedAfter_, passes);
+  if (passes > prunedAfter_) {
+    prunedAfter_ = passes;
+    prune(current);
+  }
   writtenVersion_ = version;
 }
 
-bool ReportWriter::prune(const std::set<std::string>& current) {
+void ReportWriter::prune(const std::set<std::string>& current) {
   ListOptions mine;
   mine.labelSelector = "app.kubernetes.io/managed-by=billet";
   std::vector<std::string> stale;
@@ -115,7 +117,7 @@ bool ReportWriter::prune(const std::set<std::string>& current) {
     if (!listed.ok()) {
       logger_.error("cannot list PolicyReports to delete stale ones",
                     {{"path", collection}, {"error", listed.error}});
-      return false;
+      return;
     }
   }
   for (const std::string& path : stale) {
@@ -127,9 +129,7 @@ bool ReportWriter::prune(const std::set<std::string>& current) {
     }
     logger_.error("cannot delete stale PolicyReport",
                   {{"path", path}, {"status", r.status}, {"error", describeFailure(r)}});
-    return false;
   }
-  return true;
 }
 
 }  // namespace billet::kube

@@ -57,8 +57,8 @@ class ReportWriter {
  private:
   void run(base::Worker& worker);
   void pass();
-  // Deletes billet's reports whose API path is not in `current`; false when it could not list.
-  bool prune(const std::set<std::string>& current);
+  // Deletes billet's reports whose API path is not in `current`; failures are logged.
+  void prune(const std::set<std::string>& current);
 
   KubeClient client_;
   const report::ReportStore& store_;
