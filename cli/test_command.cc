@@ -243,8 +243,8 @@ Runs every `kind: Test` document in the files or directories given:
 
 Prints one PASS/FAIL row per case (a unified diff under a patched or generated mismatch) and
 "N passed, M failed". Exit codes: 0 every case passed, 1 a case failed, 2 invalid input (a Test,
-policy or resource that does not load, or a case naming a resource, policy or rule that does not
-exist).
+policy or resource that does not load, a case naming a resource, policy or rule that does not
+exist, or an expected file that cannot be read).
 )";
 
 }  // namespace
