@@ -29,18 +29,15 @@ void BackgroundAudit::stop() {
 }
 
 std::vector<json::Value> BackgroundAudit::policyReports() const {
-  std::shared_ptr<const report::ReportStore> last, setAside;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    last = last_;
-    setAside = setAside_;
-  }
+  // Under mu_ throughout: a pass moves results between admission's store and setAside_ under
+  // it, and a report read between the two would miss them or count them twice.
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<json::Value> docs = admission_.policyReports();
   // During a pass, what admission saw before it began is still reported.
-  if (setAside) docs = report::mergePolicyReports(setAside->policyReports(), std::move(docs));
-  if (!last) return docs;
+  if (setAside_) docs = report::mergePolicyReports(setAside_->policyReports(), std::move(docs));
+  if (!last_) return docs;
   // The pass's findings first: they describe every object; admission's follow.
-  return report::mergePolicyReports(last->policyReports(), std::move(docs));
+  return report::mergePolicyReports(last_->policyReports(), std::move(docs));
 }
 
 std::uint64_t BackgroundAudit::version() const {
@@ -81,17 +78,16 @@ void BackgroundAudit::runPass(const std::atomic<bool>& stop) {
   store->setRecordEnforce(true);
   // What admission saw before the pass is superseded by it once it completes: set aside (and
   // still reported) until then, and put back if the pass does not complete.
-  std::shared_ptr<report::ReportStore> setAside = admission_.takeAll();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    setAside_ = setAside;
+    setAside_ = admission_.takeAll();
   }
   const AuditPassResult result = pass_(client_, *set, *store, stop);
   // Failed: not one kind could be listed (the API server unreachable, every list refused).
   const bool failed = result.kinds == 0 && !result.error.empty();
   if (result.stopped || failed) {
-    admission_.restoreOlder(*setAside);
     std::lock_guard<std::mutex> lock(mu_);
+    admission_.restoreOlder(*setAside_);
     setAside_.reset();
   }
   if (result.stopped) return;

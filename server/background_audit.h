@@ -79,8 +79,9 @@ class BackgroundAudit {
 
   mutable std::mutex mu_;
   std::shared_ptr<const report::ReportStore> last_;  // the last complete pass (under mu_)
-  // During a pass, what admission had seen before it began (under mu_).
-  std::shared_ptr<const report::ReportStore> setAside_;
+  // During a pass, what admission had seen before it began (under mu_, as are the moves of
+  // results between it and admission's store).
+  std::shared_ptr<report::ReportStore> setAside_;
   std::uint64_t passes_ = 0;  // complete passes (under mu_)
   base::Worker worker_;
 };
