@@ -776,8 +776,8 @@ spec:
                    });
 }
 
-TEST_CASE("a node whose taint has another value is left alone, with a note") {
-  std::string pool = R"(apiVersion: billet.dev/v1alpha1
+// A pool for the hetida namespace, as the bundled one but for its pod-label criterion.
+const char* const kHetidaPool = R"(apiVersion: billet.dev/v1alpha1
 kind: NodePool
 metadata: {name: runtime}
 spec:
@@ -785,7 +785,9 @@ spec:
   taint: {key: billet.dev/pool, value: runtime, effect: NoSchedule}
   members: {namespaces: [hetida]}
 )";
-  policy::LoadResult loaded = policy::loadPoliciesFromText("p.yaml", pool);
+
+TEST_CASE("a node whose taint has another value is left alone, with a note") {
+  policy::LoadResult loaded = policy::loadPoliciesFromText("p.yaml", kHetidaPool);
   REQUIRE(loaded.ok());
   cli::Resource r;
   r.object =
@@ -806,17 +808,9 @@ spec:
 }
 
 TEST_CASE("a member whose nodeSelector names another pool keeps it, and a note says so") {
-  const std::string pool = R"(apiVersion: billet.dev/v1alpha1
-kind: NodePool
-metadata: {name: runtime}
-spec:
-  nodeLabels: {billet.dev/pool: runtime}
-  taint: {key: billet.dev/pool, value: runtime, effect: NoSchedule}
-  members: {namespaces: [hetida]}
-)";
   Value patched;
   std::vector<std::string> notes;
-  mutateWith(pool,
+  mutateWith(kHetidaPool,
              R"({apiVersion: v1, kind: Pod, metadata: {name: p, namespace: hetida},
                  spec: {nodeSelector: {billet.dev/pool: batch}, containers: [{name: c, image: i}]}})",
              &patched, &notes);
