@@ -67,8 +67,8 @@ ClusterAuditResult auditCluster(kube::KubeClient& client, const policy::PolicySe
   // Lists one kind and evaluates its objects; false when the audit should end (failFast).
   auto audit = [&](const ClusterKind& k) {
     const std::string collection = k.collection();
-    // A relist after an expired continue token delivers the objects again; they are evaluated
-    // again (the callback sees an object twice; counted by uid where it matters).
+    // Past an expired continue token the list goes on without handing an object over twice
+    // (kube/list.h): what was evaluated and reported stays so.
     kube::ListResult listed =
         kube::listAll(client, collection, kube::ListOptions{}, [&](const json::Value& item) {
           if (stopping() || !item.isObject()) return;

@@ -152,11 +152,50 @@ bool ListBodySplitter::finish() {
   return error_.empty();
 }
 
+namespace {
+
+// Where an item sits in the API server's key order: "namespace/name", or "name" for a
+// cluster-scoped object. Lists come in this order (etcd's keys and the watch cache's index are
+// both "<prefix>/<namespace>/<name>", compared byte by byte: "a-b/x" comes before "a/x").
+std::string itemKey(const json::Value& item) {
+  const json::Value* meta = item.isObject() ? item.find("metadata") : nullptr;
+  const json::Value* ns = meta ? meta->find("namespace") : nullptr;
+  const json::Value* name = meta ? meta->find("name") : nullptr;
+  std::string key;
+  if (ns && ns->isString() && !ns->asString().empty()) key = ns->asString() + "/";
+  if (name && name->isString()) key += name->asString();
+  return key;
+}
+
+// The continue token a 410 answer offers for going on from the next key at the latest snapshot
+// (the API server's "inconsistent continue"); empty when it offers none.
+std::string inconsistentContinue(const KubeResponse& response) {
+  auto doc = json::parse(response.body, 32);
+  if (!doc.ok()) return "";
+  const json::Value* token = json::dig(doc.value, {"metadata", "continue"});
+  return token && token->isString() ? token->asString() : "";
+}
+
+}  // namespace
+
 ListResult listAll(KubeClient& client, const std::string& path, const ListOptions& options,
                    const ItemFn& onItem, const std::function<void()>& onRestart) {
   ListResult result;
   std::string next;  // the continue token
   int restarts = 0;
+  // Without onRestart, items already handed over are never handed over again: `delivered` is the
+  // key of the last one, and `skipThrough` the key up to which a list started over skips.
+  std::string delivered, skipThrough;
+  const ItemFn deliver = [&](const json::Value& item) {
+    if (!onRestart) {
+      std::string key = itemKey(item);
+      if (!skipThrough.empty() && key <= skipThrough) return;
+      skipThrough.clear();  // past it: the keys only grow from here
+      delivered = std::move(key);
+    }
+    ++result.items;
+    onItem(item);
+  };
   for (;;) {
     std::string target = path + "?limit=" + std::to_string(options.pageSize);
     if (!options.labelSelector.empty())
@@ -164,7 +203,7 @@ ListResult listAll(KubeClient& client, const std::string& path, const ListOption
     if (!options.fieldSelector.empty())
       target += "&fieldSelector=" + queryEscape(options.fieldSelector);
     if (!next.empty()) target += "&continue=" + queryEscape(next);
-    ListBodySplitter splitter(onItem, options.maxItemBytes);
+    ListBodySplitter splitter(deliver, options.maxItemBytes);
     const KubeResponse response = client.stream(
         target, [&](std::string_view data) { return splitter.feed(data); }, options.idleTimeout);
     result.status = response.status;
@@ -174,12 +213,20 @@ ListResult listAll(KubeClient& client, const std::string& path, const ListOption
       return result;
     }
     if (response.status == 410 && !next.empty() && restarts < options.maxRestarts) {
-      // The continue token expired: the snapshot is gone; start over from a fresh one.
+      // The continue token expired: the snapshot the pages came from was compacted away.
       ++restarts;
-      next.clear();
-      result.items = 0;
-      result.pages = 0;
-      if (onRestart) onRestart();
+      result.resumed = true;
+      if (onRestart) {  // the consumer starts over: so does the list, from a fresh snapshot
+        next.clear();
+        result.items = 0;
+        result.pages = 0;
+        onRestart();
+        continue;
+      }
+      // Go on from the next key, at the latest snapshot, as the API server offers; or, when it
+      // offers no token, from the first page, skipping what was handed over already.
+      next = inconsistentContinue(response);
+      if (next.empty()) skipThrough = delivered;
       continue;
     }
     if (response.status != 200) {
@@ -191,7 +238,6 @@ ListResult listAll(KubeClient& client, const std::string& path, const ListOption
       return result;
     }
     ++result.pages;
-    result.items += splitter.items();
     const json::Value& meta = splitter.metadata();
     const json::Value* rv = meta.find("resourceVersion");
     const json::Value* cont = meta.find("continue");

@@ -8,11 +8,18 @@
 //   if (!listed.ok()) log.warn("cannot list pods", {{"error", listed.error}});
 //   // listed.resourceVersion: where a WATCH continues from (kube/watch.h)
 //
-// Pages are requested with `limit` and followed through `metadata.continue`. An expired continue
-// token (410 Gone: the snapshot the pages came from was compacted away) starts the list again
-// from the first page, after `onRestart` (items already delivered will come again: the consumer
-// starts over). Every page of one list is read from the same snapshot, so the resourceVersion
-// returned is the list's.
+// Pages are requested with `limit` and followed through `metadata.continue`; every page of one
+// list is read from the same snapshot, so the resourceVersion returned is the list's. When a
+// continue token has expired (410 Gone: that snapshot was compacted away, after a list slower
+// than etcd's compaction interval):
+//   - with `onRestart` (a consumer that needs one consistent snapshot, such as a watch's list),
+//     the list starts again from the first page of a fresh snapshot, after `onRestart`: items
+//     already delivered come again, and the consumer starts over;
+//   - without it (an audit, which has already acted on what it was handed), the list goes on
+//     from the next key at the latest snapshot, with the token the API server's 410 answer
+//     offers, or, when it offers none, from the first page, skipping every item up to the last
+//     one delivered (lists come in key order). No item is delivered twice; objects changed
+//     during the list may be seen as they were or as they are (`resumed` says so).
 #pragma once
 
 #include <chrono>
@@ -40,7 +47,8 @@ struct ListResult {
   std::string resourceVersion;  // the list's
   std::size_t items = 0;        // items delivered (after the last restart)
   std::size_t pages = 0;
-  std::string error;  // empty on success
+  bool resumed = false;  // went on past an expired continue token (see above)
+  std::string error;     // empty on success
   bool ok() const { return error.empty(); }
 };
 

@@ -185,7 +185,8 @@ POLICY
   etcd_peer=$(free_port)
   api_port=$(free_port)
   APISERVER=https://127.0.0.1:$api_port
-  export APISERVER
+  ETCD_URL=http://127.0.0.1:$etcd_port  # etcd's JSON gateway, for scenarios that compact it
+  export APISERVER ETCD_URL
 
   start etcd "$CLUSTER_BIN/etcd" --name test --data-dir "$WORK/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" \
@@ -234,12 +235,14 @@ POLICY
   log "control plane ready at $APISERVER ($(k version -o json | jq -r .serverVersion.gitVersion))"
 }
 
-# apiserver_restart [PAUSE]: stops kube-apiserver (SIGTERM), waits PAUSE seconds (default 1), and
-# starts it again with the same flags on the same port; returns once it is ready. Clients see
-# their connections and watches drop, then the same API server (same etcd) come back.
+# apiserver_restart [PAUSE [FLAG...]]: stops kube-apiserver (SIGTERM), waits PAUSE seconds
+# (default 1), and starts it again with the same flags on the same port, and the FLAGs added for
+# this and later starts; returns once it is ready. Clients see their connections and watches
+# drop, then the same API server (same etcd) come back.
 apiserver_restart() {
   stop kube-apiserver
   sleep "${1:-1}"
+  APISERVER_ARGS+=("${@:2}")
   start kube-apiserver "$CLUSTER_BIN/kube-apiserver" "${APISERVER_ARGS[@]}"
   wait_for "kube-apiserver /readyz" "$CLUSTER_DEADLINE" ready_or_gone kube-apiserver readyz \
     && alive kube-apiserver || die "kube-apiserver did not come back"

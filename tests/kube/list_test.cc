@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "json/write.h"
@@ -129,8 +130,102 @@ TEST_CASE("listAll starts over when the continue token has expired (410 Gone)") 
       });
   REQUIRE(r.ok());
   CHECK(restarts == 1);
+  CHECK(r.resumed);
+  CHECK(r.items == 3);
   CHECK(names(items) == std::vector<std::string>{"a", "b", "c"});
   CHECK(r.resourceVersion == "99");
+  CHECK(api.requests().size() == 4);
+}
+
+// The API server's answer to an expired continue token while paging from etcd: a Status with a
+// token for going on from the next key at the latest snapshot (apiserver's etcd3 store,
+// handleCompactedErrorForPaging).
+std::string expired(const std::string& token) {
+  return R"({"kind":"Status","apiVersion":"v1","metadata":{)" +
+         (token.empty() ? "" : R"("continue":")" + token + R"(")") +
+         R"(},"status":"Failure","reason":"Expired","code":410,)"
+         R"("message":"The provided continue parameter is too old"})";
+}
+
+// A page of namespaced pods, keyed "namespace/name".
+std::string nsPage(const std::vector<std::pair<std::string, std::string>>& pods,
+                   const std::string& cont) {
+  std::string body = R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7")" +
+                     (cont.empty() ? "" : R"(,"continue":")" + cont + R"(")") + R"(},"items":[)";
+  for (std::size_t i = 0; i < pods.size(); ++i)
+    body += std::string(i ? "," : "") + R"({"metadata":{"namespace":")" + pods[i].first +
+            R"(","name":")" + pods[i].second + R"("}})";
+  return body + "]}";
+}
+
+std::vector<std::string> keys(std::vector<json::Value>& items) {
+  std::vector<std::string> out;
+  for (const json::Value& v : items)
+    out.push_back(json::dig(v, {"metadata", "namespace"})->asString() + "/" +
+                  json::dig(v, {"metadata", "name"})->asString());
+  return out;
+}
+
+// Lists /api/v1/pods without onRestart, as the audits do: the result and the items delivered.
+std::pair<ListResult, std::vector<json::Value>> listPods(FakeApiServer& api) {
+  KubeClient client(configFor(api));
+  std::vector<json::Value> items;
+  ListResult r = listAll(client, "/api/v1/pods", ListOptions{},
+                         [&](const json::Value& v) { items.push_back(v); });
+  return {std::move(r), std::move(items)};
+}
+
+TEST_CASE("without onRestart, an expired token goes on with the token the 410 offers") {
+  FakeApiServer api([&](const ApiRequest& r) {
+    if (r.target.find("continue=p2") != std::string::npos) return ApiAnswer{410, expired("next")};
+    if (r.target.find("continue=next") != std::string::npos)
+      return ApiAnswer{200, page({"c", "d"}, "", "120")};
+    return ApiAnswer{200, page({"a", "b"}, "p2", "99")};
+  });
+  auto [r, items] = listPods(api);
+  REQUIRE(r.ok());
+  CHECK(r.resumed);
+  CHECK(names(items) == std::vector<std::string>{"a", "b", "c", "d"});
+  CHECK(r.items == 4);
+  CHECK(r.resourceVersion == "120");
+  const auto requests = api.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[2].target == "/api/v1/pods?limit=500&continue=next");
+}
+
+TEST_CASE("without onRestart or an offered token, the list starts over and skips what it gave") {
+  // Keys compare byte by byte, as the API server orders them: "a-b/…" comes before "a/…".
+  int firstPages = 0;
+  FakeApiServer api([&](const ApiRequest& r) {
+    if (r.target.find("continue=p2") != std::string::npos) return ApiAnswer{410, expired("")};
+    if (r.target.find("continue=q2") != std::string::npos)
+      return ApiAnswer{200, nsPage({{"a", "y"}, {"b", "a"}}, "")};
+    if (++firstPages == 1) return ApiAnswer{200, nsPage({{"a-b", "z"}, {"a", "x"}}, "p2")};
+    // The fresh snapshot: a pod created before the last one handed over is not handed over.
+    return ApiAnswer{200, nsPage({{"a-b", "z"}, {"a", "w"}, {"a", "x"}}, "q2")};
+  });
+  auto [r, items] = listPods(api);
+  REQUIRE(r.ok());
+  CHECK(r.resumed);
+  CHECK(keys(items) == std::vector<std::string>{"a-b/z", "a/x", "a/y", "b/a"});
+  CHECK(r.items == 4);
+  CHECK(api.requests().size() == 4);
+}
+
+TEST_CASE("expired tokens end the list after maxRestarts") {
+  FakeApiServer api([&](const ApiRequest& r) {
+    if (r.target.find("continue=") != std::string::npos) return ApiAnswer{410, expired("again")};
+    return ApiAnswer{200, page({"a"}, "p2")};
+  });
+  KubeClient client(configFor(api));
+  ListOptions o;
+  o.maxRestarts = 2;
+  int seen = 0;
+  const ListResult r = listAll(client, "/api/v1/pods", o, [&](const json::Value&) { ++seen; });
+  CHECK_FALSE(r.ok());
+  CHECK(r.status == 410);
+  CHECK(r.error.find("LIST /api/v1/pods: HTTP 410: The provided continue parameter") == 0);
+  CHECK(seen == 1);
   CHECK(api.requests().size() == 4);
 }
 
