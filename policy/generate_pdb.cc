@@ -28,19 +28,28 @@ class PodDisruptionBudgetGenerator final : public Generator {
       return out;
     }
     std::string name = expandMessage(spec_.nameTemplate, Violation{}, req, &object);
-    json::Value pdb = json::Value::object();
-    pdb.set("apiVersion", json::Value::string("policy/v1"));
-    pdb.set("kind", json::Value::string("PodDisruptionBudget"));
-    json::Value& meta = pdb["metadata"];
-    meta.set("name", json::Value::string(name));
-    meta.set("namespace", json::Value::string(req.namespace_));
-    json::Value& labels = meta["labels"];
-    labels.set("app.kubernetes.io/managed-by", json::Value::string("billet"));
-    labels.set("billet.dev/policy", json::Value::string(spec_.policy));
-    json::Value& spec = pdb["spec"];
-    if (!spec_.minAvailable.isNull()) spec.set("minAvailable", spec_.minAvailable);
-    if (!spec_.maxUnavailable.isNull()) spec.set("maxUnavailable", spec_.maxUnavailable);
-    spec.set("selector", *selector);
+    // Built member by member into storage of its final size: no lookups, no regrowth.
+    json::Object labels;
+    labels.reserve(2);
+    labels.push_back({"app.kubernetes.io/managed-by", json::Value::string("billet")});
+    labels.push_back({"billet.dev/policy", json::Value::string(spec_.policy)});
+    json::Object meta;
+    meta.reserve(3);
+    meta.push_back({"name", json::Value::string(std::move(name))});
+    meta.push_back({"namespace", json::Value::string(req.namespace_)});
+    meta.push_back({"labels", json::Value::object(std::move(labels))});
+    json::Object spec;
+    spec.reserve(3);
+    if (!spec_.minAvailable.isNull()) spec.push_back({"minAvailable", spec_.minAvailable});
+    if (!spec_.maxUnavailable.isNull()) spec.push_back({"maxUnavailable", spec_.maxUnavailable});
+    spec.push_back({"selector", *selector});
+    json::Object members;
+    members.reserve(4);
+    members.push_back({"apiVersion", json::Value::string("policy/v1")});
+    members.push_back({"kind", json::Value::string("PodDisruptionBudget")});
+    members.push_back({"metadata", json::Value::object(std::move(meta))});
+    members.push_back({"spec", json::Value::object(std::move(spec))});
+    json::Value pdb = json::Value::object(std::move(members));
     out.object = std::move(pdb);
     return out;
   }
