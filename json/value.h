@@ -304,6 +304,18 @@ inline Value Value::object(Object o = {}) {
   return Value(std::move(o));
 }
 
+// An object of exactly these members, in this order, in storage of its final size: no lookup
+// and no regrowth per member, for objects whose names the caller knows to differ.
+//   Value term = objectOf(Member{"labelSelector", std::move(sel)},
+//                         Member{"topologyKey", Value::string(key)});
+template <typename... M>
+Value objectOf(M&&... members) {
+  Object o;
+  o.reserve(sizeof...(M));
+  (o.push_back(std::forward<M>(members)), ...);
+  return Value::object(std::move(o));
+}
+
 // Convenience: a pointer to a nested member, following object keys; nullptr when any is missing.
 const Value* dig(const Value& v, std::initializer_list<std::string_view> keys);
 

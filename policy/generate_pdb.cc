@@ -28,28 +28,22 @@ class PodDisruptionBudgetGenerator final : public Generator {
       return out;
     }
     std::string name = expandMessage(spec_.nameTemplate, Violation{}, req, &object);
-    // Built member by member into storage of its final size: no lookups, no regrowth.
-    json::Object labels;
-    labels.reserve(2);
-    labels.push_back({"app.kubernetes.io/managed-by", json::Value::string("billet")});
-    labels.push_back({"billet.dev/policy", json::Value::string(spec_.policy)});
-    json::Object meta;
-    meta.reserve(3);
-    meta.push_back({"name", json::Value::string(std::move(name))});
-    meta.push_back({"namespace", json::Value::string(req.namespace_)});
-    meta.push_back({"labels", json::Value::object(std::move(labels))});
+    // Built in storage of its final size: no lookups, no regrowth.
+    using json::Member, json::Value;
     json::Object spec;
     spec.reserve(3);
     if (!spec_.minAvailable.isNull()) spec.push_back({"minAvailable", spec_.minAvailable});
     if (!spec_.maxUnavailable.isNull()) spec.push_back({"maxUnavailable", spec_.maxUnavailable});
     spec.push_back({"selector", *selector});
-    json::Object members;
-    members.reserve(4);
-    members.push_back({"apiVersion", json::Value::string("policy/v1")});
-    members.push_back({"kind", json::Value::string("PodDisruptionBudget")});
-    members.push_back({"metadata", json::Value::object(std::move(meta))});
-    members.push_back({"spec", json::Value::object(std::move(spec))});
-    json::Value pdb = json::Value::object(std::move(members));
+    Value labels = json::objectOf(Member{"app.kubernetes.io/managed-by", Value::string("billet")},
+                                  Member{"billet.dev/policy", Value::string(spec_.policy)});
+    Value meta = json::objectOf(Member{"name", Value::string(std::move(name))},
+                                Member{"namespace", Value::string(req.namespace_)},
+                                Member{"labels", std::move(labels)});
+    Value pdb = json::objectOf(Member{"apiVersion", Value::string("policy/v1")},
+                               Member{"kind", Value::string("PodDisruptionBudget")},
+                               Member{"metadata", std::move(meta)},
+                               Member{"spec", Value::object(std::move(spec))});
     out.object = std::move(pdb);
     return out;
   }

@@ -15,24 +15,27 @@ std::string text(const json::Value* v) {
 
 class TolerationsAction final : public MutateAction {
  public:
-  explicit TolerationsAction(std::vector<TolerationSpec> t) : tolerations_(std::move(t)) {}
+  explicit TolerationsAction(std::vector<TolerationSpec> t) : tolerations_(std::move(t)) {
+    for (const TolerationSpec& s : tolerations_) json_.push_back(s.toJson());
+  }
   void apply(MutateContext& ctx) const override {
     json::Value* spec = ctx.ensurePodSpec();
     if (!spec) return;
-    for (const TolerationSpec& t : tolerations_) {
+    for (std::size_t i = 0; i < tolerations_.size(); ++i) {
       json::Value* list = spec->find("tolerations");
       bool present = false;
       if (list && list->isArray())
-        for (const json::Value& e : list->asArray()) present = present || t.sameAs(e);
+        for (const json::Value& e : list->asArray()) present = present || tolerations_[i].sameAs(e);
       if (present) continue;
       if (!list || !list->isArray()) list = &spec->set("tolerations", json::Value::array());
-      list->push(t.toJson());
+      list->push(json_[i]);
       ctx.changed = true;
     }
   }
 
  private:
   std::vector<TolerationSpec> tolerations_;
+  std::vector<json::Value> json_;  // each toleration as it is added, made once at load
 };
 
 class NodeSelectorAction final : public MutateAction {

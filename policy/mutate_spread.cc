@@ -1,4 +1,7 @@
 // Spreading a workload's own pods: pod anti-affinity and topology spread constraints.
+#include <algorithm>
+#include <boost/container/small_vector.hpp>
+#include <string_view>
 #include <utility>
 
 #include "policy/actions.h"
@@ -7,45 +10,52 @@
 namespace billet::policy {
 namespace {
 
-// The keys that identify the workload's own pods: given, else the controller's selector keys,
-// else (bare Pod) app.kubernetes.io/name or app.
 // A Deployment, Job, ... (not a Pod, not a kind of Settings.podTemplates, whose pods have no
 // selector of the object's to go by).
 bool builtinController(const MutateContext& ctx) {
   return ctx.pod && ctx.pod->create && isPodController(ctx.request.kind);
 }
 
-std::vector<std::string> selectorKeys(const SpreadSpec& spec, const MutateContext& ctx) {
-  if (!spec.labelKeys.empty()) return spec.labelKeys;
-  std::vector<std::string> keys;
+using KeyViews = boost::container::small_vector<std::string_view, 4>;
+
+// The keys that identify the workload's own pods: given, else the controller's selector keys,
+// else (bare Pod) app.kubernetes.io/name or app.
+void selectorKeys(const SpreadSpec& spec, const MutateContext& ctx, KeyViews& keys) {
+  for (const std::string& k : spec.labelKeys) keys.push_back(k);
+  if (!keys.empty()) return;
   if (builtinController(ctx)) {
     const json::Value* ml = dig(ctx.object, {"spec", "selector", "matchLabels"});
     if (ctx.request.kind == "CronJob")
       ml = dig(ctx.object, {"spec", "jobTemplate", "spec", "selector", "matchLabels"});
     if (ml && ml->isObject())
-      for (const json::Member& m : ml->asObject()) keys.push_back(m.key.str());
-    if (!keys.empty()) return keys;
+      for (const json::Member& m : ml->asObject()) keys.push_back(m.key.view());
+    if (!keys.empty()) return;
   }
-  return {"app.kubernetes.io/name", "app"};
+  keys.push_back("app.kubernetes.io/name");
+  keys.push_back("app");
 }
 
 // {matchLabels: {...}} from the pod's labels for those keys; nullopt when the pod has none.
+// (The keys are views into the object or the policy: nothing changes while they are read.)
 std::optional<json::Value> ownSelector(const SpreadSpec& spec, const MutateContext& ctx) {
-  std::vector<std::string> keys = selectorKeys(spec, ctx);
+  KeyViews keys;
+  selectorKeys(spec, ctx, keys);
   const json::Value* meta = ctx.podMetadata();
   const json::Value* labels = meta ? meta->find("labels") : nullptr;
-  json::Value ml = json::Value::object();
+  json::Object ml;
+  ml.reserve(keys.size());
   bool defaultAppKeys = spec.labelKeys.empty() && !builtinController(ctx);
-  for (const std::string& k : keys) {
+  for (std::string_view k : keys) {
     const json::Value* v = labels ? labels->find(k) : nullptr;
     if (!v || !v->isString()) continue;
-    ml.set(k, *v);
+    // A key listed twice in labelKeys is taken once.
+    if (std::any_of(ml.begin(), ml.end(), [&](const json::Member& m) { return m.key == k; }))
+      continue;
+    ml.push_back({k, *v});
     if (defaultAppKeys) break;  // the first of app.kubernetes.io/name, app
   }
-  if (ml.size() == 0) return std::nullopt;
-  json::Value sel = json::Value::object();
-  sel.set("matchLabels", std::move(ml));
-  return sel;
+  if (ml.empty()) return std::nullopt;
+  return json::objectOf(json::Member{"matchLabels", json::Value::object(std::move(ml))});
 }
 
 bool termMatches(const json::Value* term, const std::string& topologyKey, const json::Value& sel) {
@@ -94,16 +104,14 @@ class AntiAffinityAction final : public SpreadAction {
     } else {
       list = &anti.set(field, json::Value::array());
     }
-    json::Value term = json::Value::object();
-    term.set("labelSelector", std::move(sel));
-    term.set("topologyKey", json::Value::string(spec_.topologyKey));
+    json::Value term =
+        json::objectOf(json::Member{"labelSelector", std::move(sel)},
+                       json::Member{"topologyKey", json::Value::string(spec_.topologyKey)});
     if (spec_.required) {
       list->push(std::move(term));
     } else {
-      json::Value entry = json::Value::object();
-      entry.set("weight", json::Value::number(spec_.weight));
-      entry.set("podAffinityTerm", std::move(term));
-      list->push(std::move(entry));
+      list->push(json::objectOf(json::Member{"weight", json::Value::number(spec_.weight)},
+                                json::Member{"podAffinityTerm", std::move(term)}));
     }
     return true;
   }
@@ -147,12 +155,11 @@ class TopologySpreadAction final : public SpreadAction {
   }
 
   json::Value constraint(json::Value sel) const {
-    json::Value c = json::Value::object();
-    c.set("maxSkew", json::Value::number(spec_.maxSkew));
-    c.set("topologyKey", json::Value::string(spec_.topologyKey));
-    c.set("whenUnsatisfiable", json::Value::string(spec_.whenUnsatisfiable));
-    c.set("labelSelector", std::move(sel));
-    return c;
+    return json::objectOf(
+        json::Member{"maxSkew", json::Value::number(spec_.maxSkew)},
+        json::Member{"topologyKey", json::Value::string(spec_.topologyKey)},
+        json::Member{"whenUnsatisfiable", json::Value::string(spec_.whenUnsatisfiable)},
+        json::Member{"labelSelector", std::move(sel)});
   }
 };
 
