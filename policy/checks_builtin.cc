@@ -31,7 +31,10 @@ std::string containerSays(const std::string& name, std::initializer_list<std::st
 
 // Adds `list.key` to a comma-separated list of what is missing.
 void addMissing(std::string& missing, std::string_view list, std::string_view key) {
-  if (!missing.empty()) missing.append(", ");
+  if (missing.empty())
+    missing.reserve(64);  // most containers that miss one miss several: grown once
+  else
+    missing.append(", ");
   missing.append(list).append(".").append(key);
 }
 

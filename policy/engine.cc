@@ -373,7 +373,9 @@ std::optional<std::string> joinUnique(const std::vector<std::string>& parts, Dea
   constexpr std::size_t kCompareUpTo = 8;
   std::unordered_set<std::string_view> seen;
   if (parts.size() > kCompareUpTo) seen.reserve(parts.size());
-  std::size_t shown = 0, more = 0;
+  std::size_t shown = 0, more = 0, total = 0;
+  for (std::size_t i = 0; i < parts.size() && i < kMaxMessages; ++i) total += parts[i].size() + 2;
+  out.reserve(std::min(total, kMaxMessageBytes));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& s = parts[i];
     if (deadline.passed()) return std::nullopt;
@@ -384,7 +386,10 @@ std::optional<std::string> joinUnique(const std::vector<std::string>& parts, Dea
     }
     bool fits = more == 0 && shown < kMaxMessages && out.size() + s.size() <= kMaxMessageBytes;
     if (shown == 0) {
-      out = utf8Prefix(s, kMaxMessageBytes);
+      if (s.size() <= kMaxMessageBytes)
+        out.append(s);  // into the room reserved above
+      else
+        out = utf8Prefix(s, kMaxMessageBytes);
     } else if (fits) {
       out.append("; ").append(s);
     } else {
