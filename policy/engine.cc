@@ -204,10 +204,13 @@ void addExpired(std::vector<RuleResult>& results, const CompiledPolicy& p, const
 }
 
 // Whether a rule can stop after part of its change: an action that can fail, after another
-// action or on a later pod template; or the deadline, checked between pod templates. The object
-// as it was before the rule is then kept, to be put back.
-bool canStopHalfWay(const Rule& r, std::size_t templates, const EvalOptions& options) {
-  if (templates > 1 && options.deadline) return true;
+// action or on a later pod template; the deadline, checked between pod templates; or, on a
+// later pod template, a `when` of the rule's blocks or of an exception that cannot be evaluated.
+// The object as it was before the rule is then kept, to be put back.
+bool canStopHalfWay(const PolicySet& set, const Rule& r, std::size_t templates,
+                    const EvalOptions& options) {
+  if (templates > 1 && (options.deadline || r.match || r.exclude || !set.exceptions.empty()))
+    return true;
   for (std::size_t k = 0; k < r.actions.size(); ++k)
     if (r.actions[k]->canFail() && (k > 0 || templates > 1)) return true;
   return false;
@@ -238,8 +241,10 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
     // The policy's match is decided per pod template, before its rules run.
     Flags applies(templates.views());
     bool anyApplies = false;
+    std::string matchError;  // a `when` of the policy's blocks that could not be evaluated
     for (std::size_t i = 0; i < applies.size() && !deadline.passed(); ++i) {
       MatchInput in{req, set.settings, &work, templates.roots(i)};
+      in.whenError = &matchError;
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
     }
@@ -248,6 +253,10 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       Mode mode = effectiveMode(*p, r, options);
       if (deadline.passed()) {
         addExpired(out.results, *p, r, mode);
+        continue;
+      }
+      if (!matchError.empty()) {
+        addResult(out.results, *p, r, mode, Outcome::Error, matchError);
         continue;
       }
       if (!anyApplies) {
@@ -265,7 +274,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       std::optional<PodTemplates> copied;
       if (audit) copied.emplace(kinds, req.group, req.kind, &target);
       const PodTemplates& now = audit ? *copied : templates.pods();
-      bool kept = !audit && (podUpdate(req) || canStopHalfWay(r, viewCount(now), options));
+      bool kept = !audit && (podUpdate(req) || canStopHalfWay(set, r, viewCount(now), options));
       if (kept) scratch = json::Value::copySharingOriginals(work);
       MutateContext ctx{target, req, set.settings, r.overwrite};
       ctx.kindHasPods = now.kindHasPods();
@@ -276,9 +285,18 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
         const PathRoots roots =
             audit || ran ? rootsFor(set.settings, req, &target, now, i) : templates.roots(i);
         MatchInput in{req, set.settings, &target, roots};
-        if (i < applies.size() ? !applies.get(i) : !policyApplies(*p, in)) continue;
+        in.whenError = &error;
+        if (i < applies.size() ? !applies.get(i) : !policyApplies(*p, in)) {
+          if (!error.empty()) break;
+          continue;
+        }
         const std::string& name = templateName(now, i);
-        if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+        std::string why = ruleSkip(set, *p, r, in);
+        if (!error.empty()) {
+          error = named(name, error);
+          break;
+        }
+        if (!why.empty()) {
           if (skipped.empty()) skipped = named(name, why);
           continue;
         }
@@ -564,8 +582,10 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
     if (!hasRules(*p, Stage::Validate)) continue;
     Flags applies(n);
     bool anyApplies = false;
+    std::string matchError;  // a `when` of the policy's blocks that could not be evaluated
     for (std::size_t i = 0; i < n && !deadline.passed(); ++i) {
       MatchInput in{req, set.settings, &object, templates.roots(i)};
+      in.whenError = &matchError;
       applies.set(i, policyApplies(*p, in));
       anyApplies = anyApplies || applies.get(i);
     }
@@ -574,6 +594,10 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
       Mode mode = effectiveMode(*p, r, options);
       if (deadline.passed()) {
         evaluationError(*p, r, mode, std::string(kDeadlineExceeded));
+        continue;
+      }
+      if (!matchError.empty()) {
+        evaluationError(*p, r, mode, matchError);
         continue;
       }
       if (!anyApplies) {
@@ -589,8 +613,14 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         if (!applies.get(i)) continue;
         const PathRoots& roots = templates.roots(i);
         MatchInput in{req, set.settings, &object, roots};
+        in.whenError = &error;
         const std::string& name = templateName(pods, i);
-        if (std::string why = ruleSkip(set, *p, r, in); !why.empty()) {
+        std::string why = ruleSkip(set, *p, r, in);
+        if (!error.empty()) {
+          error = named(name, error);
+          break;
+        }
+        if (!why.empty()) {
           if (skipped.empty()) skipped = named(name, why);
           continue;
         }
@@ -602,12 +632,12 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         runChecks(r, req, set.settings, object, roots, name, deadline, found, error);
         if (!error.empty() && error != kDeadlineExceeded) error = named(name, error);
       }
-      if (!ran) {
-        addResult(out.results, *p, r, mode, Outcome::Skip, skipped);
-        continue;
-      }
       if (!error.empty()) {
         evaluationError(*p, r, mode, std::move(error));
+        continue;
+      }
+      if (!ran) {
+        addResult(out.results, *p, r, mode, Outcome::Skip, skipped);
         continue;
       }
       if (found.empty()) {
@@ -675,11 +705,14 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
     // Generated objects belong to the object, not to one of its pods: the policy applies when
     // it matches any of them, and the rule is judged on the first it matches.
     MatchInput in{req, set.settings, &object, templates.roots(0)};
+    std::string matchError;  // a `when` of the policy's or a rule's blocks not evaluated
+    in.whenError = &matchError;
     bool applies = false;
     for (std::size_t i = 0; i < templates.views() && !applies && !deadline.passed(); ++i) {
       in.roots = templates.roots(i);
       applies = policyApplies(*p, in);
     }
+    const std::string policyError = matchError;
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Generate) continue;
       Mode mode = effectiveMode(*p, r, options);
@@ -687,7 +720,12 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
         addExpired(out.results, *p, r, mode);
         continue;
       }
-      std::string why = !applies ? "not matched" : ruleSkip(set, *p, r, in);
+      matchError = policyError;
+      std::string why = !applies || !matchError.empty() ? "not matched" : ruleSkip(set, *p, r, in);
+      if (!matchError.empty()) {
+        addResult(out.results, *p, r, mode, Outcome::Error, matchError);
+        continue;
+      }
       if (why.empty() && req.dryRun) why = "dry run: nothing is generated";
       if (!why.empty()) {
         addResult(out.results, *p, r, mode, Outcome::Skip, why);

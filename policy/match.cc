@@ -154,7 +154,10 @@ bool matches(const Match& m, const MatchInput& in) {
   for (const Condition& c : m.when) {
     slots.clear();
     readPath(c.path, in.roots, slots);
-    if (!evaluate(c, slots, Quantifier::Any).holds) return false;
+    ConditionOutcome o = evaluate(c, slots, Quantifier::Any);
+    if (!o.error.empty() && in.whenError && in.whenError->empty())
+      *in.whenError = "when: " + o.error;
+    if (!o.holds) return false;
   }
   return true;
 }

@@ -53,6 +53,10 @@ struct MatchInput {
   const Settings& settings;
   const json::Value* object;  // may be null (DELETE)
   PathRoots roots;
+  // Where matches() records the first `when` condition it could not evaluate (an ordering
+  // operand that is not a quantity): such a condition is false, and the rule reports `error`.
+  // Null: not recorded.
+  std::string* whenError = nullptr;
 };
 
 bool matches(const Match& m, const MatchInput& in);

@@ -295,6 +295,80 @@ std::size_t evaluateAll(const PolicySet& set, const AdmissionRequest& req) {
 
 }  // namespace
 
+TEST_CASE("engine errors: a match or exclude `when` that cannot be evaluated is an error") {
+  // SPEC §3.2: an ordering operand that is not a number or quantity makes the condition false
+  // and is reported as an error result, in match and exclude blocks as anywhere else.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: by-policy}
+spec:
+  match:
+    kinds: [Pod]
+    when: [{path: 'object.metadata.annotations["gpu-count"]', op: GreaterThan, value: 1}]
+  rules:
+    - name: label
+      mutate: {labels: {many: gpus}}
+    - name: check
+      validate: {forbidLatestTag: true}
+---
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: by-rule}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: excluded
+      exclude:
+        when: [{path: 'object.metadata.annotations["gpu-count"]', op: LessThan, value: 1}]
+      mutate: {annotations: {checked: "yes"}}
+    - name: other
+      mutate: {nodeSelector: {pool: gpu}}
+)");
+  auto podWith = [](const std::string& count) {
+    return parse(R"({"apiVersion": "v1", "kind": "Pod",
+      "metadata": {"name": "x", "namespace": "ml", "annotations": {"gpu-count": ")" +
+                 count + R"("}},
+      "spec": {"containers": [{"name": "c", "image": "registry.example/c:1"}]}})");
+  };
+  const std::string why =
+      "when: object.metadata.annotations[\"gpu-count\"]: many is not a "
+      "number or quantity";
+
+  Value pod = podWith("many");
+  AdmissionRequest req = request("", "Pod", pod);
+  MutateOutcome m = mutate(*set, req, {});
+  INFO(describe(m.results));
+  CHECK(resultOf(m.results, "by-policy/label").outcome == Outcome::Error);
+  CHECK(resultOf(m.results, "by-policy/label").message == why);
+  CHECK(resultOf(m.results, "by-rule/excluded").outcome == Outcome::Error);
+  CHECK(resultOf(m.results, "by-rule/excluded").message == why);
+  CHECK(resultOf(m.results, "by-rule/other").outcome == Outcome::Pass);
+  CHECK_FALSE(m.denied);  // evaluationErrors.mutate: Allow by default
+  // Nothing of the rules in error: only `other`'s node selector.
+  Value want = pod;
+  want["spec"]["nodeSelector"].set("pool", Value::string("gpu"));
+  CHECK(m.object == want);
+
+  // Validate: the error denies (evaluationErrors.validate: Deny by default, the rule Enforce).
+  ValidateOutcome v = validate(*set, req, {});
+  INFO(describe(v.results));
+  CHECK(resultOf(v.results, "by-policy/check").outcome == Outcome::Error);
+  CHECK_FALSE(v.allowed());
+  CHECK(v.denials == std::vector<std::string>{"by-policy/check: evaluation error: " + why});
+
+  // A number: the conditions decide as usual.
+  Value three = podWith("3");
+  MutateOutcome ok = mutate(*set, request("", "Pod", three), {});
+  INFO(describe(ok.results));
+  CHECK(resultOf(ok.results, "by-policy/label").outcome == Outcome::Pass);
+  CHECK(resultOf(ok.results, "by-rule/excluded").outcome == Outcome::Pass);
+  Value one = podWith("0");
+  MutateOutcome skipped = mutate(*set, request("", "Pod", one), {});
+  CHECK(resultOf(skipped.results, "by-policy/label").outcome == Outcome::Skip);
+  CHECK(resultOf(skipped.results, "by-rule/excluded").outcome == Outcome::Skip);
+}
+
 TEST_CASE("engine errors: request fields of a wrong type yield results, never an exception") {
   auto set = load(kEverything);
   const Value deployment = parse(kDeployment);
