@@ -705,14 +705,15 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
     // Generated objects belong to the object, not to one of its pods: the policy applies when
     // it matches any of them, and the rule is judged on the first it matches.
     MatchInput in{req, set.settings, &object, templates.roots(0)};
-    std::string matchError;  // a `when` of the policy's or a rule's blocks not evaluated
+    std::string matchError;  // a `when` of the policy's blocks that could not be evaluated
     in.whenError = &matchError;
     bool applies = false;
     for (std::size_t i = 0; i < templates.views() && !applies && !deadline.passed(); ++i) {
       in.roots = templates.roots(i);
       applies = policyApplies(*p, in);
     }
-    const std::string policyError = matchError;
+    std::string ruleError;  // the same in a rule's blocks or an exception's
+    in.whenError = &ruleError;
     for (const Rule& r : p->rules) {
       if (r.stage != Stage::Generate) continue;
       Mode mode = effectiveMode(*p, r, options);
@@ -720,10 +721,14 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
         addExpired(out.results, *p, r, mode);
         continue;
       }
-      matchError = policyError;
-      std::string why = !applies || !matchError.empty() ? "not matched" : ruleSkip(set, *p, r, in);
       if (!matchError.empty()) {
         addResult(out.results, *p, r, mode, Outcome::Error, matchError);
+        continue;
+      }
+      ruleError.clear();
+      std::string why = !applies ? "not matched" : ruleSkip(set, *p, r, in);
+      if (!ruleError.empty()) {
+        addResult(out.results, *p, r, mode, Outcome::Error, std::move(ruleError));
         continue;
       }
       if (why.empty() && req.dryRun) why = "dry run: nothing is generated";
