@@ -1,9 +1,13 @@
 #include "policy/engine.h"
 
 #include <algorithm>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "json/patch.h"
 #include "policy/checks.h"
@@ -87,6 +91,24 @@ void addResult(std::vector<RuleResult>& results, const CompiledPolicy& p, const 
   x.category = p.category;
   x.ruleId = r.serial;
 #endif
+}
+
+// SPEC §4.8: an exception inside a rule's evaluation never escapes the rule; what it says
+// becomes the rule's error. billet's errors are values, so this only catches what should never
+// be thrown (an allocation failure, a bug). True when `f` threw; `error` then says what.
+template <typename F>
+bool threw(F&& f, std::string& error) {
+  try {
+    f();
+    return false;
+  } catch (const std::bad_alloc&) {
+    error = "internal error: out of memory";
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+  } catch (...) {
+    error = "internal error";
+  }
+  return true;
 }
 
 // Which exception, if any, exempts this rule for this request.
@@ -216,11 +238,15 @@ bool canStopHalfWay(const PolicySet& set, const Rule& r, std::size_t templates,
   return false;
 }
 
+// A rule that threw after changing the object, with what it threw: it does not run again.
+using DisabledRules = std::vector<std::pair<const Rule*, std::string>>;
+
 // Every mutate rule in order, each on the object the rules before it left (SPEC §4.1). A rule
 // that cannot apply reports error and leaves the object as it found it (SPEC §4.8); the rules
-// after it go on.
-void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
-                 Deadline& deadline, MutateOutcome& out) {
+// after it go on. False when a rule threw having changed the object with nothing kept to undo
+// it: it is added to `disabled`, and the stage must run again from the request's object.
+bool mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOptions& options,
+                 Deadline& deadline, MutateOutcome& out, DisabledRules& disabled) {
   json::Value& work = out.object;
   const std::vector<PodTemplateKind>& kinds = set.settings.podTemplates;
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
@@ -258,6 +284,14 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       if (!matchError.empty()) {
         addResult(out.results, *p, r, mode, Outcome::Error, matchError);
         continue;
+      }
+      if (!disabled.empty()) {
+        auto off = std::find_if(disabled.begin(), disabled.end(),
+                                [&](const auto& d) { return d.first == &r; });
+        if (off != disabled.end()) {
+          addResult(out.results, *p, r, mode, Outcome::Error, off->second);
+          continue;
+        }
       }
       if (!anyApplies) {
         addResult(out.results, *p, r, mode, Outcome::Skip, "not matched");
@@ -309,9 +343,19 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
         bool before = ctx.changed;
         std::string reason = ctx.skipReason;
         ctx.changed = false;
-        for (const auto& action : r.actions) {
-          action->apply(ctx);
-          if (!ctx.error.empty()) break;
+        const bool thrown = threw(
+            [&] {
+              for (const auto& action : r.actions) {
+                action->apply(ctx);
+                if (!ctx.error.empty()) break;
+              }
+            },
+            ctx.error);
+        if (thrown && !audit && !kept) {
+          // Whatever the rule changed before it threw cannot be undone here: the stage runs
+          // again without it (mutate()).
+          disabled.push_back({&r, named(name, ctx.error)});
+          return false;
         }
         if (!ctx.error.empty()) {
           error = named(name, ctx.error);
@@ -368,6 +412,7 @@ void mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
       }
     }
   }
+  return true;
 }
 
 // A rule broken by every container of a very wide object would otherwise answer megabytes: the
@@ -438,7 +483,7 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
   ctx.roots.object = &object;
   std::vector<Violation> violations;
   for (const auto& c : r.checks) {
-    c->check(ctx, violations);
+    threw([&] { c->check(ctx, violations); }, ctx.error);
     if (!ctx.error.empty()) {
       error = ctx.error;
       return false;
@@ -547,7 +592,13 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
   }
   if (ignored(set, req, Stage::Mutate) || !req.object) return out;
   Deadline deadline(options.deadline, options.budget);
-  mutateRules(set, req, options, deadline, out);
+  // Each run that stops disables one more rule: at most one run more than there are rules.
+  DisabledRules disabled;
+  while (!mutateRules(set, req, options, deadline, out, disabled)) {
+    out = MutateOutcome{};
+    out.object = json::Value::lazyCopyOf(*req.object);
+    json::markUntouched(out.object);
+  }
   if (!set.settings.mutateErrorsDeny) return out;
   std::vector<std::string> parts;
   for (const RuleResult& r : out.results)
@@ -736,7 +787,9 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
         addResult(out.results, *p, r, mode, Outcome::Skip, why);
         continue;
       }
-      GeneratorResult g = r.generator->generate(req, object);
+      GeneratorResult g;
+      if (std::string thrown; threw([&] { g = r.generator->generate(req, object); }, thrown))
+        g.error = std::move(thrown);
       if (!g.error.empty()) {
         addResult(out.results, *p, r, mode, Outcome::Error, std::move(g.error));
         continue;

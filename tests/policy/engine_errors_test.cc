@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -367,6 +369,91 @@ spec:
   MutateOutcome skipped = mutate(*set, request("", "Pod", one), {});
   CHECK(resultOf(skipped.results, "by-policy/label").outcome == Outcome::Skip);
   CHECK(resultOf(skipped.results, "by-rule/excluded").outcome == Outcome::Skip);
+}
+
+namespace {
+
+// Parts that throw, as a bug would (billet's own report errors as values): SPEC §4.8 says the
+// exception never escapes, the rule reports error.
+class ThrowingAction final : public MutateAction {
+ public:
+  void apply(MutateContext& ctx) const override {
+    ctx.object["metadata"]["labels"].set("half", Value::string("done"));  // a change, then
+    throw std::runtime_error("action broke");
+  }
+};
+class ThrowingCheck final : public Check {
+ public:
+  void check(ValidateContext&, std::vector<Violation>&) const override {
+    throw std::length_error("check broke");
+  }
+};
+
+// The loaded set's rule `policy/rule`, to give it a part that throws (the set is built mutable
+// and shared as const: changing it before any evaluation is safe).
+Rule& ruleOf(const PolicySet& set, const std::string& policy, const std::string& rule) {
+  for (const CompiledPolicy& p : set.policies)
+    for (const Rule& r : p.rules)
+      if (p.name == policy && r.name == rule) return const_cast<Rule&>(r);
+  FAIL("no rule " << policy << "/" << rule);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("engine errors: an exception inside a rule is the rule's error (SPEC §4.8)") {
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: a}
+spec:
+  match: {kinds: [Pod]}
+  rules:
+    - name: before
+      mutate: {annotations: {before: "yes"}}
+    - name: throws
+      mutate: {labels: {first: action}}
+    - name: after
+      mutate: {nodeSelector: {pool: gpu}}
+    - name: checks
+      validate: {forbidLatestTag: true}
+    - name: checks-after
+      validate: {forbidLatestTag: true}
+)");
+  ruleOf(*set, "a", "throws").actions.push_back(std::make_unique<ThrowingAction>());
+  ruleOf(*set, "a", "checks").checks.push_back(std::make_unique<ThrowingCheck>());
+  Value pod = parse(kPod);
+  AdmissionRequest req = request("", "Pod", pod);
+
+  MutateOutcome m = mutate(*set, req, {});
+  INFO(describe(m.results));
+  REQUIRE(m.results.size() == 3);
+  CHECK(resultOf(m.results, "a/before").outcome == Outcome::Pass);
+  CHECK(resultOf(m.results, "a/throws").outcome == Outcome::Error);
+  CHECK(resultOf(m.results, "a/throws").message == "internal error: action broke");
+  CHECK(resultOf(m.results, "a/after").outcome == Outcome::Pass);
+  CHECK_FALSE(m.denied);
+  // Nothing of the rule that threw (neither its label nor the one its first action set), the
+  // others' changes once.
+  Value want = pod;
+  want["metadata"]["annotations"].set("before", Value::string("yes"));
+  want["spec"]["nodeSelector"].set("pool", Value::string("gpu"));
+  INFO(billet::json::write(m.object));
+  CHECK(m.object == want);
+
+  ValidateOutcome v = validate(*set, req, {});
+  INFO(describe(v.results));
+  CHECK(resultOf(v.results, "a/checks").outcome == Outcome::Error);
+  CHECK(resultOf(v.results, "a/checks").message == "internal error: check broke");
+  CHECK(resultOf(v.results, "a/checks-after").outcome == Outcome::Pass);
+  CHECK(v.denials ==
+        std::vector<std::string>{"a/checks: evaluation error: internal error: check broke"});
+
+  // Through the one evaluation path: the patch without the rule, the request denied by the
+  // validate error (evaluationErrors.validate: Deny).
+  admission::Evaluation e = admission::evaluate(*set, req, admission::Stages::kAll);
+  CHECK(e.mutate.patch == billet::json::write(billet::json::diff(pod, want)));
+  CHECK_FALSE(e.validate.allowed);
 }
 
 TEST_CASE("engine errors: request fields of a wrong type yield results, never an exception") {
