@@ -90,9 +90,25 @@ struct Server::Impl {
     return lo;
   }
 
+  // The policies at the paths, as every load reads them. A set without a single policy document
+  // (an empty directory, a ConfigMap emptied by mistake) is refused like one that does not load:
+  // a webhook serving it would admit everything unchecked, as `lint` would pass it.
+  policy::LoadResult loadPolicies() {
+    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    if (!loaded.ok() || !loaded.set) return loaded;
+    int documents = 0;
+    for (const auto& [kind, n] : loaded.set->counts) documents += n;
+    if (documents > 0) return loaded;
+    std::string paths;
+    for (const std::string& p : opts().policyPaths) paths += (paths.empty() ? "" : " ") + p;
+    loaded.set = nullptr;
+    loaded.errors.push_back({paths, 0, 0, "", "no policy document"});
+    return loaded;
+  }
+
   bool loadInitialPolicies() {
     policyPrint = fingerprint(opts().policyPaths);
-    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    policy::LoadResult loaded = loadPolicies();
     if (!loaded.ok() || !loaded.set) {
       for (const policy::LoadError& e : loaded.errors) std::cerr << e.format() << '\n';
       log().error("cannot load policies", {{"errors", static_cast<int>(loaded.errors.size())},
@@ -238,7 +254,7 @@ struct Server::Impl {
   // size and facts. A set that fails to load keeps the previous one serving.
   PolicySetPtr reloadForCluster() {
     std::lock_guard<std::mutex> lock(loadMu);
-    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    policy::LoadResult loaded = loadPolicies();
     if (!loaded.ok() || !loaded.set) {
       state->metrics.policyReload(false);
       log().error("policy load for the cluster's size rejected; the previous policies keep serving",
@@ -257,7 +273,7 @@ struct Server::Impl {
     std::lock_guard<std::mutex> lock(loadMu);
     const std::string before = fingerprint(opts().policyPaths);
     if (before == policyPrint) return;
-    policy::LoadResult loaded = loader(opts().policyPaths, loadOptions());
+    policy::LoadResult loaded = loadPolicies();
     if (fingerprint(opts().policyPaths) != before) return;  // still being written: next tick
     policyPrint = before;
     if (!loaded.ok() || !loaded.set) {

@@ -74,6 +74,12 @@ class ProjectedVolume {
       if (!fs::is_symlink(dir_ + "/" + name))
         fs::create_symlink("..data/" + name, dir_ + "/" + name);
     }
+    // As the kubelet does, the links of files the new version no longer has go.
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind("..", 0) != 0 && fs::is_symlink(e.symlink_status()) && !fs::exists(e.path()))
+        fs::remove(e.path());
+    }
   }
   std::string path(const std::string& name) const { return dir_ + "/" + name; }
   const std::string& dir() const { return dir_; }
@@ -545,6 +551,17 @@ spec:
   CHECK(httpCode(post + url(*s, "/validate")) == 200);
   CHECK(s->waitForLine("\"policy\":\"reload-probe\"", 5s, mark));
   CHECK(httpCode(curl(*s, url(*s, "/readyz"))) == 200);
+
+  // Emptied: no policy document at all is refused too (it would admit everything unchecked).
+  mark = s->lineCount();
+  config.publish({});
+  REQUIRE(s->waitForLine("policy reload rejected", 10s, mark));
+  CHECK(s->waitForLine("no policy document", 1s, mark));
+  metrics = run("curl -sS " + metricsUrl).output;
+  CHECK(metricValue(metrics, "billet_policy_reloads_total{result=\"failure\"}") == "2");
+  mark = s->lineCount();
+  CHECK(httpCode(post + url(*s, "/validate")) == 200);
+  CHECK(s->waitForLine("\"policy\":\"reload-probe\"", 5s, mark));
 }
 
 TEST_CASE("serve: SIGTERM drains in-flight requests and exits 0", "[e2e][server][drain]") {
@@ -607,6 +624,8 @@ TEST_CASE("serve: bad flags, certificates and addresses exit 2", "[e2e][server]"
                   tmp / "b.key"}) == 2);  // key of another certificate
   writeFile(tmp / "broken.yaml", "apiVersion: billet.dev/v1alpha1\nkind: Policy\nspec: [\n");
   CHECK(exitCode({"--policies", tmp / "broken.yaml", "--self-signed"}) == 2);
+  fs::create_directories(tmp / "empty");  // no policy: nothing would be checked
+  CHECK(exitCode({"--policies", tmp / "empty", "--self-signed"}) == 2);
   // The port is taken.
   auto s = startServer();
   CHECK(exitCode({"--policies", policiesDir(), "--self-signed", "--listen",
