@@ -25,7 +25,10 @@ struct Resource {
   std::string apiVersion, kind, namespace_;
   std::string name;           // metadata.name, or metadata.generateName followed by "*"
   bool generateName = false;  // the API server names it: the request carries no name
-  std::string id() const;     // Kind/namespace/name, or Kind/name when cluster-scoped
+  // The object had no namespace: `object` has the one it is evaluated in, as the API server
+  // writes the request's into it before admission; what is printed for kubectl leaves it out.
+  bool namespacePlaced = false;
+  std::string id() const;  // Kind/namespace/name, or Kind/name when cluster-scoped
 };
 
 struct LoadedResources {

@@ -346,11 +346,18 @@ class PatchedYamlSink final : public ReportSink {
   // The stream is for `kubectl apply -f -`, which should make what the cluster would. An object
   // the webhook refuses is never stored, so the objects generated for it are never applied (the
   // applier finds no owner): they are left out. An object written without a namespace lands in
-  // kubectl's current one: its generated objects are written without one too, to land beside it.
+  // kubectl's current one: it is printed without the one it was evaluated in, and its generated
+  // objects without one too, to land beside it.
   void add(const ResourceReport& rep) override {
-    std::string text = "---\n" + json::writeYaml(rep.patched);
-    const json::Value* meta = rep.patched.find("metadata");
-    const bool placedByKubectl = meta && meta->isObject() && !meta->find("namespace");
+    const bool placedByKubectl = rep.resource && rep.resource->namespacePlaced;
+    std::string text = "---\n";
+    if (placedByKubectl) {
+      json::Value object = rep.patched;
+      if (json::Value* m = object.find("metadata")) m->erase("namespace");
+      text += json::writeYaml(object);
+    } else {
+      text += json::writeYaml(rep.patched);
+    }
     if (!rep.enforceFailure && !rep.refused) {
       for (const policy::Generated& g : rep.generated) {
         if (!placedByKubectl) {

@@ -169,7 +169,13 @@ struct FileReader {
     }
     if (!kube::isClusterScopedKind(r.kind)) {
       r.namespace_ = str(meta->find("namespace"));
-      if (r.namespace_.empty()) r.namespace_ = identity.defaultNamespace;
+      if (r.namespace_.empty()) {
+        // The API server writes the request's namespace into an object sent without one before
+        // admission, so rules reading object.metadata.namespace find it at the webhook: here too.
+        r.namespace_ = identity.defaultNamespace;
+        v["metadata"].set("namespace", json::Value::string(r.namespace_));
+        r.namespacePlaced = true;
+      }
     }
     r.object = std::move(v);
     to.resource(r);

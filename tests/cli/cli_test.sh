@@ -151,6 +151,26 @@ printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  r
 run lint -p "$T/pdb.yaml" -f "$T/web.yaml" --namespace prod --patched
 check "--patched prints the Deployment and its PodDisruptionBudget" [ "$(grep -c '^kind: ' <<<"$out")" -eq 2 ]
 check "the PodDisruptionBudget without a namespace, as its Deployment" [ "$(grep -c 'namespace: ' <<<"$out")" -eq 0 ]
+# The API server writes the request's namespace into an object sent without one before
+# admission: a rule reading it finds it offline too, while --patched leaves it to kubectl.
+cat > "$T/ns.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: ns}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - name: in-prod
+      validate:
+        require: [{path: object.metadata.namespace, op: Equals, value: prod}]
+YAML
+run lint -p "$T/ns.yaml" -f "$T/web.yaml" --namespace prod
+check "a rule reads the namespace the object is evaluated in" [ $rc -eq 0 ]
+run lint -p "$T/ns.yaml" -f "$T/web.yaml" --namespace prod --patched
+check "--patched leaves it out, as written" [ "$(grep -c 'namespace: ' <<<"$out")" -eq 0 ]
+run lint -p "$T/ns.yaml" -f "$T/web.yaml" --namespace prod --output json --patched
+check "the JSON's patched object is the one the cluster stores, with it" \
+  [ "$(jq -r '.resources[0].patched.metadata.namespace' <<<"$out")" = prod ]
 sed -i 's/web:1/web:latest/' "$T/web.yaml"
 run lint -p "$T/pdb.yaml" -f "$T/web.yaml" --patched
 check "a refused Deployment: lint exits 1" [ $rc -eq 1 ]
