@@ -49,8 +49,8 @@ std::vector<FlagSpec> flags(bool audit) {
         {"context", 0, true, false, "with --kubeconfig: the context (default: current)", "NAME"});
   } else {
     f.push_back({"patched", 0, false, false,
-                 "print the mutated and generated objects (YAML for kubectl apply; results to "
-                 "stderr)",
+                 "print the mutated and generated objects for kubectl apply (YAML, or a JSON "
+                 "List with -o json); results to stderr",
                  ""});
     f.push_back({"patches", 0, false, false, "print the JSON Patch of each resource", ""});
     f.push_back({"explain", 0, false, false, "print which policy/rule changed each field", ""});
@@ -155,11 +155,12 @@ int run(const Args& args, bool audit) {
   o.verbose = parsed->has("verbose");
   // Each resource is evaluated as it is read and handed to the outputs; none is kept.
   SinkList sinks;
-  if (o.patched && format == "text") {
-    // stdout is what `kubectl apply -f -` reads: the objects alone; the results go to stderr.
+  if (o.patched) {
+    // stdout is what `kubectl apply -f -` reads: the objects alone (a JSON List with --output
+    // json); the results go to stderr, in the chosen format.
     o.patched = false;
-    o.color = useColor(STDERR_FILENO);
-    sinks.push(patchedYamlSink(std::cout));
+    o.color = format == "text" && useColor(STDERR_FILENO);
+    sinks.push(patchedObjectsSink(std::cout, format == "json"));
     sinks.push(outputSink(format, o, std::cerr));
   } else {
     o.color = format == "text" && useColor(STDOUT_FILENO);

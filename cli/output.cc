@@ -340,9 +340,11 @@ class YamlSink final : public ReportSink {
   policy::Summary summary_;
 };
 
-class PatchedYamlSink final : public ReportSink {
+// The objects `kubectl apply -f -` should get (--patched): a YAML stream, or with --output json
+// one JSON List, written as each resource comes.
+class PatchedObjectsSink final : public ReportSink {
  public:
-  explicit PatchedYamlSink(std::ostream& out) : out_(out) {}
+  PatchedObjectsSink(std::ostream& out, bool json) : out_(out), json_(json) {}
   // The stream is for `kubectl apply -f -`, which should make what the cluster would. An object
   // the webhook refuses is never stored, so the objects generated for it are never applied (the
   // applier finds no owner): they are left out. An object written without a namespace lands in
@@ -350,31 +352,46 @@ class PatchedYamlSink final : public ReportSink {
   // objects without one too, to land beside it.
   void add(const ResourceReport& rep) override {
     const bool placedByKubectl = rep.resource && rep.resource->namespacePlaced;
-    std::string text = "---\n";
     if (placedByKubectl) {
       json::Value object = rep.patched;
       if (json::Value* m = object.find("metadata")) m->erase("namespace");
-      text += json::writeYaml(object);
+      put(object);
     } else {
-      text += json::writeYaml(rep.patched);
+      put(rep.patched);
     }
-    if (!rep.enforceFailure && !rep.refused) {
-      for (const policy::Generated& g : rep.generated) {
-        if (!placedByKubectl) {
-          text += "---\n" + json::writeYaml(g.object);
-          continue;
-        }
-        json::Value object = g.object;
-        if (json::Value* m = object.find("metadata")) m->erase("namespace");
-        text += "---\n" + json::writeYaml(object);
+    if (rep.enforceFailure || rep.refused) return;
+    for (const policy::Generated& g : rep.generated) {
+      if (!placedByKubectl) {
+        put(g.object);
+        continue;
       }
+      json::Value object = g.object;
+      if (json::Value* m = object.find("metadata")) m->erase("namespace");
+      put(object);
     }
-    out_ << text;
   }
-  void finish() override {}
+  void finish() override {
+    if (json_)
+      out_ << (count_ ? "\n]}\n"
+                      : R"({"apiVersion": "v1", "kind": "List", "items": []})"
+                        "\n");
+  }
 
  private:
+  void put(const json::Value& object) {
+    if (!json_) {
+      out_ << "---\n" << json::writeYaml(object);
+    } else {
+      out_ << (count_ ? ",\n"
+                      : R"({"apiVersion": "v1", "kind": "List", "items": [)"
+                        "\n")
+           << json::write(object);
+    }
+    ++count_;
+  }
   std::ostream& out_;
+  bool json_;
+  std::size_t count_ = 0;
 };
 
 std::string renderAll(ReportSink& sink, const std::ostringstream& out,
@@ -386,8 +403,8 @@ std::string renderAll(ReportSink& sink, const std::ostringstream& out,
 
 }  // namespace
 
-std::unique_ptr<ReportSink> patchedYamlSink(std::ostream& out) {
-  return std::make_unique<PatchedYamlSink>(out);
+std::unique_ptr<ReportSink> patchedObjectsSink(std::ostream& out, bool json) {
+  return std::make_unique<PatchedObjectsSink>(out, json);
 }
 
 std::unique_ptr<ReportSink> outputSink(const std::string& format, const OutputOptions& o,
@@ -420,7 +437,7 @@ std::string renderYaml(const std::vector<ResourceReport>& reports, const OutputO
 
 std::string renderPatchedYaml(const std::vector<ResourceReport>& reports) {
   std::ostringstream out;
-  return renderAll(*patchedYamlSink(out), out, reports);
+  return renderAll(*patchedObjectsSink(out, false), out, reports);
 }
 
 std::string escapeMarkup(std::string_view s) {

@@ -32,8 +32,9 @@ std::unique_ptr<ReportSink> outputSink(const std::string& format, const OutputOp
 std::unique_ptr<ReportSink> policyReportSink(std::ostream& out);  // one per namespace
 std::unique_ptr<ReportSink> sarifSink(std::ostream& out);         // SARIF 2.1.0
 std::unique_ptr<ReportSink> junitSink(std::ostream& out);         // one case per resource x rule
-// The mutated resources and their generated objects as one YAML stream (--patched).
-std::unique_ptr<ReportSink> patchedYamlSink(std::ostream& out);
+// The mutated resources and their generated objects (--patched), for `kubectl apply -f -`: one
+// YAML stream, or with `json` one JSON List.
+std::unique_ptr<ReportSink> patchedObjectsSink(std::ostream& out, bool json);
 // The HTML page (`audit --html`), written to `out` by finish().
 std::unique_ptr<ReportSink> htmlSink(std::ostream& out,
                                      std::chrono::system_clock::time_point ranAt);

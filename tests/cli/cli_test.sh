@@ -76,12 +76,18 @@ check "an Enforce failure exits 1" [ $rc -eq 1 ]
 check "text ends with the summary line" [ "$(tail -n1 <<<"$out")" = "pass: 1, fail: 1, warn: 0, error: 0, skip: 0" ]
 check "the failure names policy, rule and container" grep -q 'fail  gpu-workloads/require-gpu-limits: GPU containers must set limits (container "log-shipper")' <<<"$out"
 
-run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json --patched --explain
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json --explain
 check "json output exits 1 too" [ $rc -eq 1 ]
 check "json output is JSON with the summary" [ "$(jq -c .summary <<<"$out")" = '{"pass":1,"fail":1,"warn":0,"error":0,"skip":0}' ]
 check "json output carries the patch" [ "$(jq -r '.resources[0].patch[1].path' <<<"$out")" = "/spec/template/spec/nodeSelector" ]
-check "json output carries the patched object" [ "$(jq -r '.resources[0].patched.spec.template.spec.nodeSelector["nvidia.com/gpu.present"]' <<<"$out")" = "true" ]
 check "explain names the rule of each change" [ "$(jq -r '.resources[0].changes[0].rule' <<<"$out")" = "gpu-placement" ]
+# --patched with --output json: stdout is one JSON List for kubectl, the results JSON on stderr.
+run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --output json --patched
+check "--patched -o json exits as lint" [ $rc -eq 1 ]
+check "--patched -o json writes a List of the objects to stdout" [ "$(jq -r '.kind' <<<"$out")" = List ]
+check "holding the mutated object" [ "$(jq -r '.items[0].spec.template.spec.nodeSelector["nvidia.com/gpu.present"]' <<<"$out")" = "true" ]
+check "and the results as JSON on stderr" [ "$(jq -c .summary <<<"$err")" = '{"pass":1,"fail":1,"warn":0,"error":0,"skip":0}' ]
+check "which does not repeat the objects" [ "$(jq '.resources[0] | has("patched")' <<<"$err")" = false ]
 run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-job.yaml" --explain -o json
 check "explain gives each change's field with its container named" \
   [ "$(jq -r '.resources[0].changes[0] | "\(.path) \(.field)"' <<<"$out")" = \
@@ -169,8 +175,7 @@ check "a rule reads the namespace the object is evaluated in" [ $rc -eq 0 ]
 run lint -p "$T/ns.yaml" -f "$T/web.yaml" --namespace prod --patched
 check "--patched leaves it out, as written" [ "$(grep -c 'namespace: ' <<<"$out")" -eq 0 ]
 run lint -p "$T/ns.yaml" -f "$T/web.yaml" --namespace prod --output json --patched
-check "the JSON's patched object is the one the cluster stores, with it" \
-  [ "$(jq -r '.resources[0].patched.metadata.namespace' <<<"$out")" = prod ]
+check "and so does the JSON List" [ "$(jq -r '.items[0].metadata | has("namespace")' <<<"$out")" = false ]
 sed -i 's/web:1/web:latest/' "$T/web.yaml"
 run lint -p "$T/pdb.yaml" -f "$T/web.yaml" --patched
 check "a refused Deployment: lint exits 1" [ $rc -eq 1 ]
@@ -475,9 +480,9 @@ for why in "kustomization.yaml:1: skipped: kustomize configuration (kind: Kustom
   check "note: $why" grep -qF "note: $REPO/${why}" <<<"$err"
 done
 run lint -p "$T/gpu.yaml" -f "$REPO/apps/greeting.json" --output json --patched
-check "a surrogate pair in JSON is one character" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+check "a surrogate pair in JSON is one character" [ "$(jq -r '.items[0].data.hello' <<<"$out")" = "😀" ]
 run lint -p "$T/gpu.yaml" -f - --output json --patched <"$REPO/apps/greeting.json"
-check "JSON on stdin is read as JSON too" [ "$(jq -r '.resources[0].patched.data.hello' <<<"$out")" = "😀" ]
+check "JSON on stdin is read as JSON too" [ "$(jq -r '.items[0].data.hello' <<<"$out")" = "😀" ]
 run lint -p "$T/gpu.yaml" -f - <<<'{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}'
 check "a YAML flow mapping on stdin is still YAML" grep -q '^ConfigMap/default/flow' <<<"$out"
 printf '{"apiVersion": "v1",\n  "kind": "Pod", "metadata": {"name": "x"},, }\n' >"$T/bad.json"
@@ -512,7 +517,15 @@ patched_docs=$(grep -c '^---$' <<<"$out")
 check "the stream reads back: no document skipped or broken" bash -c "! grep -qv '^warning: ' '$T/reread.err'"
 check "the stream reads back: one object per document ($patched_docs)" [ "$(grep -c '^[A-Za-z]*/.*  (-:' "$T/reread.out")" -eq "$patched_docs" ]
 run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --patched --output json
-check "--patched --output json is JSON on stdout" [ "$(jq -r '.resources[0].patched.kind' <<<"$out")" = Deployment ]
+check "--patched --output json is one JSON List on stdout" [ "$(jq -r '[.kind, .items[0].kind] | join(" ")' <<<"$out")" = "List Deployment" ]
+check "with the generated PodDisruptionBudget" [ "$(jq '[.items[] | select(.kind == "PodDisruptionBudget")] | length' <<<"$out")" -eq 1 ]
+json_items=$(jq '.items | length' <<<"$out")
+check "the same objects as the YAML stream ($patched_docs)" [ "$json_items" -eq "$patched_docs" ]
+"$BILLET" lint -p "$SRC/manifests/policies" -f - <<<"$out" >"$T/reread.out" 2>"$T/reread.err"
+check "the List reads back: every object evaluated" [ "$(grep -c '^[A-Za-z]*/.*  (-:' "$T/reread.out")" -eq "$json_items" ]
+run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples/gpu-deployment.yaml" --patched --output yaml
+check "--patched --output yaml: the YAML stream on stdout" [ "$(grep -c '^kind: ' <<<"$out")" -eq "$json_items" ]
+check "the results as YAML on stderr" grep -q '^summary:' <<<"$err"
 
 # audit agrees with lint and the webhook on the examples: its failures are lint's Enforce failures.
 run lint -p "$SRC/manifests/policies" -f "$SRC/manifests/examples" --output json
@@ -559,7 +572,7 @@ check "--explain gives the tier reason once" [ "$(grep -c 'tier "large"' <<<"$(g
 # billet test: a diff on mismatch, invalid cases, a missing expected file is an invalid case.
 mkdir -p "$T/t/expected"
 run lint -p "$T/gpu.yaml" -f "$T/deploy.json" --patched --output json
-jq '.resources[0].patched' <<<"$out" | sed 's/"nvidia.com\/gpu.present": "true"/"nvidia.com\/gpu.present": "false"/' >"$T/t/expected/wrong.json"
+jq '.items[0]' <<<"$out" | sed 's/"nvidia.com\/gpu.present": "true"/"nvidia.com\/gpu.present": "false"/' >"$T/t/expected/wrong.json"
 cat > "$T/t/diff-test.yaml" <<YAML
 apiVersion: billet.dev/v1alpha1
 kind: Test

@@ -24,10 +24,12 @@ prepare() {
     echo "$obj" > "$d/in.json"
     set +e
     "$BILLET" lint -p "$ROOT/manifests/policies" -f "$d/in.json" --patched --output json \
-      > "$d/lint.json" 2> "$d/lint.err"
+      > "$d/lint.objects.json" 2> "$d/lint.err"
     echo $? > "$d/lint.rc"
     set -e
-    jq '.resources[0].patched' "$d/lint.json" > "$d/patched.json"
+    # stdout: the objects for kubectl; stderr: the results (after any load warning).
+    jq '.items[0]' "$d/lint.objects.json" > "$d/patched.json"
+    grep -v '^warning: ' "$d/lint.err" > "$d/lint.json"
     if [ "$(cat "$d/lint.rc")" = 0 ]; then
       k create --dry-run=server -o json -f "$d/patched.json" > "$d/expected.json"
     fi

@@ -30,7 +30,7 @@ scenario() {
   # Denial: kubectl's line is the API server's wording around billet's message.
   example gpu-executor > "$T/executor.json"
   "$BILLET" lint -p "$T/pack" -f "$T/executor.json" --patched --output json \
-    | jq '.resources[0].patched' > "$T/executor.patched.json" || true
+    | jq '.items[0]' > "$T/executor.patched.json" || true
   review_of "$T/executor.patched.json" > "$T/executor.review.json"
   local message
   message=$("$BILLET" review -p "$T/pack" --endpoint validate "$T/executor.review.json" \
@@ -47,7 +47,7 @@ scenario() {
   # Warnings: a pod with a :latest image and no requests (the baseline pack is in Warn mode).
   example debug-shell > "$T/pod.json"
   "$BILLET" lint -p "$T/pack" -f "$T/pod.json" --patched --output json \
-    | jq '.resources[0].patched' > "$T/pod.patched.json" || true
+    | jq '.items[0]' > "$T/pod.patched.json" || true
   review_of "$T/pod.json" > "$T/pod.mutate-review.json"
   review_of "$T/pod.patched.json" > "$T/pod.review.json"
   { "$BILLET" review -p "$T/pack" --endpoint mutate "$T/pod.mutate-review.json"

@@ -19,7 +19,7 @@ scenario() {
   check "RayCluster: the worker's limits were completed from its requests" same 48Gi \
     "$(jq -r '.spec.workerGroupSpecs[0].template.spec.containers[0].resources.limits.memory' "$T/ray.json")"
   "$BILLET" lint -p "$ROOT/manifests/policies" -f "$ex/ray-cluster.yaml" --patched --output json \
-    | jq '.resources[0].patched' > "$T/ray.lint.json"
+    | jq '.items[0]' > "$T/ray.lint.json"
   check "RayCluster: stored exactly as lint --patched says" same_objects "$T/ray.lint.json" "$T/ray.json"
 
   if k apply -f "$ex/pytorch-job.yaml" > /dev/null 2> "$T/deny.err"; then

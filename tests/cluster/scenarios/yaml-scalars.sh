@@ -13,7 +13,7 @@ scenario() {
   wait_for "Scalars served" 30 k get scalars || true
   k create --dry-run=server -o json -f "$data" | jq -S .spec > "$T/kubectl.json"
   "$BILLET" lint -p "$ROOT/manifests/policies" -f "$data" --patched --output json \
-    | jq -S '.resources[0].patched.spec' > "$T/billet.json"
+    | jq -S '.items[0].spec' > "$T/billet.json"
   check "kubectl read the table" at_least 40 "$(jq 'length' "$T/kubectl.json")"
   local key
   for key in $(jq -r 'keys[]' "$T/kubectl.json"); do
