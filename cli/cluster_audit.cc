@@ -13,16 +13,20 @@ std::string str(const json::Value* v) {
   return v && v->isString() ? v->asString() : "";
 }
 
+// "/api/v1" for the core group, "/apis/GROUP/VERSION" for the others.
+std::string groupVersionPath(const std::string& apiVersion) {
+  return (apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/") + apiVersion;
+}
+
 }  // namespace
 
 std::string ClusterKind::collection() const {
-  return (apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/") + apiVersion + "/" +
-         plural;
+  return groupVersionPath(apiVersion) + "/" + plural;
 }
 
 std::string ClusterKind::objectPath(const std::string& namespace_, const std::string& name) const {
-  return (apiVersion.find('/') == std::string::npos ? "/api/" : "/apis/") + apiVersion +
-         (namespaced ? "/namespaces/" + namespace_ : "") + "/" + plural + "/" + name;
+  return groupVersionPath(apiVersion) + (namespaced ? "/namespaces/" + namespace_ : "") + "/" +
+         plural + "/" + name;
 }
 
 const std::vector<ClusterKind>& clusterKinds() {
