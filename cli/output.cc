@@ -352,23 +352,9 @@ class PatchedObjectsSink final : public ReportSink {
   // objects without one too, to land beside it.
   void add(const ResourceReport& rep) override {
     const bool placedByKubectl = rep.resource && rep.resource->namespacePlaced;
-    if (placedByKubectl) {
-      json::Value object = rep.patched;
-      if (json::Value* m = object.find("metadata")) m->erase("namespace");
-      put(object);
-    } else {
-      put(rep.patched);
-    }
+    put(rep.patched, placedByKubectl);
     if (rep.enforceFailure || rep.refused) return;
-    for (const policy::Generated& g : rep.generated) {
-      if (!placedByKubectl) {
-        put(g.object);
-        continue;
-      }
-      json::Value object = g.object;
-      if (json::Value* m = object.find("metadata")) m->erase("namespace");
-      put(object);
-    }
+    for (const policy::Generated& g : rep.generated) put(g.object, placedByKubectl);
   }
   void finish() override {
     if (json_)
@@ -378,7 +364,13 @@ class PatchedObjectsSink final : public ReportSink {
   }
 
  private:
-  void put(const json::Value& object) {
+  void put(const json::Value& object, bool withoutNamespace) {
+    if (withoutNamespace) {
+      json::Value copy = object;
+      if (json::Value* m = copy.find("metadata")) m->erase("namespace");
+      put(copy, false);
+      return;
+    }
     if (!json_) {
       out_ << "---\n" << json::writeYaml(object);
     } else {
