@@ -371,6 +371,44 @@ spec:
   CHECK(resultOf(skipped.results, "by-rule/excluded").outcome == Outcome::Skip);
 }
 
+TEST_CASE("engine errors: a `when` error on a later pod template undoes the rule on the first") {
+  // The rule's match reads each worker group's own annotation: a number on the first group (the
+  // rule runs there), not one on the second (an error). Nothing of the rule stays.
+  auto set = load(R"(
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: groups}
+spec:
+  match: {kinds: [RayCluster]}
+  rules:
+    - name: big
+      match:
+        when: [{path: 'podMetadata.annotations["gpus"]', op: GreaterThan, value: 1}]
+      mutate: {nodeSelector: {pool: big}}
+    - name: after
+      mutate: {labels: {seen: "yes"}}
+)");
+  Value ray = parse(R"({"apiVersion": "ray.io/v1", "kind": "RayCluster",
+    "metadata": {"name": "x", "namespace": "ml"},
+    "spec": {"workerGroupSpecs": [
+      {"groupName": "a", "template": {"metadata": {"annotations": {"gpus": "4"}},
+                                      "spec": {"containers": [{"name": "w", "image": "r:1"}]}}},
+      {"groupName": "b", "template": {"metadata": {"annotations": {"gpus": "many"}},
+                                      "spec": {"containers": [{"name": "w", "image": "r:1"}]}}}]}})");
+  MutateOutcome m = mutate(*set, request("ray.io", "RayCluster", ray), {});
+  INFO(describe(m.results));
+  const RuleResult& big = resultOf(m.results, "groups/big");
+  CHECK(big.outcome == Outcome::Error);
+  CHECK(big.message.find("gpus") != std::string::npos);
+  CHECK(big.message.find("many is not a number or quantity") != std::string::npos);
+  CHECK(resultOf(m.results, "groups/after").outcome == Outcome::Pass);
+  Value want = ray;
+  for (Value& g : want["spec"]["workerGroupSpecs"].asArray())
+    g["template"]["metadata"]["labels"].set("seen", Value::string("yes"));
+  INFO(billet::json::write(m.object));
+  CHECK(m.object == want);  // no nodeSelector on group a
+}
+
 namespace {
 
 // Parts that throw, as a bug would (billet's own report errors as values): SPEC §4.8 says the
@@ -386,6 +424,12 @@ class ThrowingCheck final : public Check {
  public:
   void check(ValidateContext&, std::vector<Violation>&) const override {
     throw std::length_error("check broke");
+  }
+};
+class ThrowingGenerator final : public Generator {
+ public:
+  GeneratorResult generate(const AdmissionRequest&, const Value&) const override {
+    throw std::bad_alloc();
   }
 };
 
@@ -419,6 +463,8 @@ spec:
       validate: {forbidLatestTag: true}
     - name: checks-after
       validate: {forbidLatestTag: true}
+    - name: pdb
+      generate: {podDisruptionBudget: {minAvailable: 1}}
 )");
   ruleOf(*set, "a", "throws").actions.push_back(std::make_unique<ThrowingAction>());
   ruleOf(*set, "a", "checks").checks.push_back(std::make_unique<ThrowingCheck>());
@@ -448,6 +494,14 @@ spec:
   CHECK(resultOf(v.results, "a/checks-after").outcome == Outcome::Pass);
   CHECK(v.denials ==
         std::vector<std::string>{"a/checks: evaluation error: internal error: check broke"});
+
+  // A generator that throws: its rule's error, nothing generated.
+  ruleOf(*set, "a", "pdb").generator = std::make_unique<ThrowingGenerator>();
+  GenerateOutcome g = generate(*set, req, {});
+  INFO(describe(g.results));
+  CHECK(resultOf(g.results, "a/pdb").outcome == Outcome::Error);
+  CHECK(resultOf(g.results, "a/pdb").message == "internal error: out of memory");
+  CHECK(g.generated.empty());
 
   // Through the one evaluation path: the patch without the rule, the request denied by the
   // validate error (evaluationErrors.validate: Deny).
