@@ -75,6 +75,9 @@ class PodTemplates {
   bool kindHasPods() const { return hasPods_; }
   std::size_t size() const { return single_ ? 1 : many_.size(); }
   const PodTemplateRef& operator[](std::size_t i) const { return single_ ? one_ : many_[i]; }
+  // Whether the templates were found by reading the object (a kind of Settings.podTemplates),
+  // and may differ once it changes; a built-in workload's one template is where its kind says.
+  bool readTheObject() const { return hasPods_ && !single_; }
 
  private:
   bool hasPods_ = false, single_ = false;

@@ -22,7 +22,10 @@ PathRoots rootsFor(const Settings& settings, const AdmissionRequest& req, const 
 }
 
 void TemplateRoots::find() {
-  pods_.emplace(settings_.podTemplates, req_.group, req_.kind, object_);
+  // A built-in workload's template is where its kind says, whatever the object: only the roots
+  // are followed again.
+  if (!pods_ || pods_->readTheObject())
+    pods_.emplace(settings_.podTemplates, req_.group, req_.kind, object_);
   const std::size_t n = viewCount(*pods_);
   roots_.clear();
   roots_.reserve(n);
