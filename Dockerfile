@@ -10,10 +10,8 @@ WORKDIR /src
 COPY scripts/deps.sh scripts/deps.sh
 RUN bash scripts/deps.sh image && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_WERROR=ON \
-          -DBILLET_TESTS=OFF -DBILLET_BENCH=OFF \
- && cmake --build build --target billet \
- && build/billet version
+# The release build: profile-guided and link-time optimized (scripts/build-release.sh).
+RUN bash scripts/build-release.sh build && build/billet version
 RUN bash scripts/image-rootfs.sh build/billet /rootfs
 
 FROM scratch

@@ -2,7 +2,11 @@
 # Every target of issue 12 in one run, each measured by the benchmark the README names for it,
 # printed as the README's table: the target, what this machine measured, met or not.
 #
-#   bash bench/targets.sh [BUILD_DIR]     # default build/; builds nothing (build first)
+#   BENCH=1 bash scripts/build-release.sh  # the release build, with its benchmarks (~6 min)
+#   bash bench/targets.sh [BUILD_DIR]     # default build-release/; builds nothing
+#
+# The targets are measured on the release build, the binary the image ships (profile-guided and
+# link-time optimized). `bash bench/targets.sh build` measures the development build.
 #
 # About 7 minutes on the project's machine: in process (build/bench/admission_benchmark on the
 # last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
@@ -16,7 +20,8 @@
 # benchmarks under it still work together, and its figures mean nothing (the test suite runs it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="$(cd "${1:-$root/build}" && pwd)"
+build="$(cd "${1:-$root/build-release}" 2>/dev/null && pwd)" ||
+  { echo "targets: no ${1:-$root/build-release} (BENCH=1 bash scripts/build-release.sh first)" >&2; exit 1; }
 billet="$build/billet"
 bench="$build/bench/admission_benchmark"
 for f in "$billet" "$bench"; do

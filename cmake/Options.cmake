@@ -43,3 +43,21 @@ if(BILLET_TCMALLOC AND NOT billet_sanitizer_flags)
   find_library(BILLET_TCMALLOC_LIB NAMES tcmalloc_minimal REQUIRED)
   target_link_libraries(billet_allocator INTERFACE ${BILLET_TCMALLOC_LIB})
 endif()
+
+# BILLET_PGO: profile-guided optimization, the release build's two phases
+# (scripts/build-release.sh runs both). `generate` instruments every object: the runs of the
+# binaries built from them add their counts to a .gcda file beside each object. `use` compiles
+# again in the same directory with those counts; what the training never ran is compiled as
+# without them (-fprofile-partial-training), not as cold code.
+set(BILLET_PGO "" CACHE STRING "Profile-guided optimization phase: generate, use, or empty")
+if(BILLET_PGO STREQUAL "generate")
+  if(billet_sanitizer_flags)
+    message(FATAL_ERROR "BILLET_PGO and the sanitizers cannot share a build directory")
+  endif()
+  add_compile_options(-fprofile-generate -fprofile-update=atomic)
+  add_link_options(-fprofile-generate)
+elseif(BILLET_PGO STREQUAL "use")
+  add_compile_options(-fprofile-use -fprofile-partial-training -Wno-missing-profile)
+elseif(BILLET_PGO)
+  message(FATAL_ERROR "BILLET_PGO is generate, use or empty, not '${BILLET_PGO}'")
+endif()

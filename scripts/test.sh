@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, build (warnings are errors), build the test control plane, and run
-# every test with ctest. Then build again with AddressSanitizer + UndefinedBehaviorSanitizer
+# every test with ctest. Then build the release build the image ships (build-release/,
+# scripts/build-release.sh) and compare its answers with build/'s (BILLET_RELEASE=0 skips it).
+# Then build again with AddressSanitizer + UndefinedBehaviorSanitizer
 # (build-asan/) and run the unit tests, the golden cases, the fuzz corpora and the server tests
 # (the e2e cases drive build-asan's own billet) there (label `sanitize`); and with
 # ThreadSanitizer (build-tsan/) the server's concurrency tests (label `tsan`).
@@ -11,6 +13,17 @@ bash scripts/deps.sh test
 bash scripts/build.sh
 bash tests/cluster/build.sh > /dev/null
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
+
+# The release build the image ships (profile-guided and link-time optimized) answers every sample
+# as the build above does (tests/packaging/release_build_test.sh).
+if [[ ${BILLET_RELEASE:-1} != 0 ]]; then
+  SECONDS=0
+  mkdir -p build-release
+  bash scripts/build-release.sh build-release > build-release/build.log 2>&1 ||
+    { tail -40 build-release/build.log; echo "release build failed (build-release/build.log)"; exit 1; }
+  bash tests/packaging/release_build_test.sh build/billet build-release/billet "$PWD"
+  echo "Release build: built, trained, rebuilt and compared in $((SECONDS / 60)) min $((SECONDS % 60)) s"
+fi
 
 [[ ${BILLET_SANITIZERS:-1} == 0 ]] && exit 0
 

@@ -38,8 +38,11 @@ run=$(grep -E '^RUN .*scripts/image-rootfs\.sh' "$T/build" || true)
 check "the build stage runs scripts/image-rootfs.sh" [ -n "$run" ]
 read -r built root_arg < <(sed -E 's/.*scripts\/image-rootfs\.sh\s+(\S+)\s+(\S+).*/\1 \2/' <<<"$run")
 check "into the directory the final stage copies ($root_arg = $rootfs)" [ "$root_arg" = "$rootfs" ]
+# Built by scripts/build-release.sh DIR (DIR/billet), or by cmake -B DIR … --target billet.
 check "from the binary the build stage builds ($built)" \
-  grep -Eq -- "-B $(dirname "$built")( |$).*--target $(basename "$built")" "$T/build"
+  grep -Eq -- "(-B $(dirname "$built")( |$).*--target $(basename "$built")|scripts/build-release\.sh $(dirname "$built")( |$))" \
+  "$T/build"
+check "which is billet" [ "$(basename "$built")" = billet ]
 check "the image runs as 65532:65532" grep -qx 'USER 65532:65532' "$T/final"
 check "the image runs /billet" grep -qx 'ENTRYPOINT \["/billet"\]' "$T/final"
 check "no ENV in the final stage that this test would not apply" bash -c "! grep -qi '^ENV' '$T/final'"
