@@ -25,7 +25,7 @@ struct Tape {
     Tape* tape;
     std::uint32_t token;
   };
-  std::string text;
+  std::string text;  // followed by kScanPadding '\0' bytes (scanPadded)
   std::vector<Token> tokens;
   std::string decoded;
   // One per container below the root at most, reserved so that nothing moves: the values read
@@ -136,9 +136,14 @@ base::Result<Value> parseDeferred(std::string_view text, Document& into, int max
   ScanScratch& scratch = threadScanScratch();
   base::Result<Value> result = guardedParse(text, [&](base::Result<Value>& root) {
     auto tape = std::make_unique<Tape>();
+    // The copy ends in the padding scanPadded reads ahead into.
+    tape->text.reserve(text.size() + kScanPadding);
     tape->text.assign(text.data(), text.size());
+    tape->text.append(kScanPadding, '\0');
     std::size_t containers = 0;
-    if (!scan(tape->text, maxDepth, maxValues, scratch, root.error, containers)) return;
+    if (!scanPadded(std::string_view(tape->text.data(), text.size()), maxDepth, maxValues, scratch,
+                    root.error, containers))
+      return;
     tape->tokens.assign(scratch.tokens.data(), scratch.tokens.data() + scratch.tokens.size());
     tape->decoded = scratch.decoded;
     tape->nodes.reserve(containers);

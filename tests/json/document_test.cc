@@ -148,3 +148,25 @@ TEST_CASE("parseDeferred: values changed through the non-const accessors") {
   CHECK(write(r.value) == R"({"n":[[1],[2]]})");
   CHECK(write(first) == R"({"a":{"b":{"c":[1,{"d":5}]}},"g":[{"h":4},"x"]})");
 }
+
+TEST_CASE("parseDeferred: every prefix of a review is judged as parse judges it") {
+  // parseDeferred scans a padded copy and reads past the shapes it expects without checking
+  // what is left (json/scan.h, scanPadded): the text may end at any byte, inside a string, a key,
+  // a number, a literal, or just after a ':' or ','; each end must give parse's own error.
+  const std::string pretty = sampleReview();
+  const auto compactParsed = parse(pretty);
+  REQUIRE(compactParsed.ok());
+  const std::string compact = write(compactParsed.value);  // ":" and "," with no space after
+  for (const std::string& text :
+       {pretty, compact, std::string(R"({"a":[true,false,null,-0.5e+7,"x\"y"]})")}) {
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+      const std::string prefix = text.substr(0, n);
+      const auto eager = parse(prefix);
+      Document doc;
+      const auto deferred = parseDeferred(prefix, doc);
+      INFO("prefix of " << n << " bytes: ..." << prefix.substr(n > 60 ? n - 60 : 0));
+      REQUIRE(deferred.ok() == eager.ok());
+      REQUIRE(deferred.error == eager.error);
+    }
+  }
+}
