@@ -43,7 +43,7 @@ class Differ {
       : ops_(&ops), skipUntouched_(skipUntouched), borrowValues_(borrowValues) {}
   // The operations written as JSON text onto `text` instead, without building them: the bytes
   // write() gives for the array the other constructor fills, less the brackets.
-  Differ(std::string& text, bool skipUntouched)
+  Differ(Writer& text, bool skipUntouched)
       : text_(&text), skipUntouched_(skipUntouched), borrowValues_(false) {}
   void run(const Value& from, const Value& to) {
     root_ = &to;
@@ -77,30 +77,30 @@ class Differ {
   // The pointer of the current location (plus `last`), written onto `out` as writeString would
   // write pointer(last, withLast), without building it first: most keys hold no byte that either
   // escaping changes, and those are copied as they are; a path with one is written the long way.
-  void writePointer(std::string& out, std::string_view last, bool withLast) const {
+  void writePointer(Writer& out, std::string_view last, bool withLast) const {
     const std::size_t start = out.size();
-    out += '"';
+    out.raw('"');
     for (const Step& s : steps_) {
-      out += '/';
+      out.raw('/');
       if (s.key) {
         if (!plainToken(*s.key)) return writeEscapedPointer(out, start, last, withLast);
-        out += *s.key;
+        out.raw(*s.key);
       } else {
         char digits[24];
-        out += indexToken(s.index, digits);
+        out.raw(indexToken(s.index, digits));
       }
     }
     if (withLast) {
       if (!plainToken(last)) return writeEscapedPointer(out, start, last, withLast);
-      out += '/';
-      out += last;
+      out.raw('/');
+      out.raw(last);
     }
-    out += '"';
+    out.raw('"');
   }
-  [[gnu::noinline]] void writeEscapedPointer(std::string& out, std::size_t start,
-                                             std::string_view last, bool withLast) const {
-    out.resize(start);
-    writeString(pointer(last, withLast), out);
+  [[gnu::noinline]] void writeEscapedPointer(Writer& out, std::size_t start, std::string_view last,
+                                             bool withLast) const {
+    out.rewind(start);
+    out.string(pointer(last, withLast));
   }
   // Whether a key is written the same in a JSON Pointer (no '~', '/') and in a JSON string (no
   // '"', '\\', control character).
@@ -117,17 +117,17 @@ class Differ {
     ++operations_;
     if (text_) {
       // Members in the order the object below is written in.
-      std::string& out = *text_;
-      if (operations_ > 1) out += ',';
-      out += R"({"op":")";
-      out += op;
-      out += R"(","path":)";
+      Writer& out = *text_;
+      if (operations_ > 1) out.raw(',');
+      out.raw(R"({"op":")");
+      out.raw(op);
+      out.raw(R"(","path":)");
       writePointer(out, last, withLast);
       if (value) {
-        out += R"(,"value":)";
-        write(*value, out);
+        out.raw(R"(,"value":)");
+        out.value(*value);
       }
-      out += '}';
+      out.raw('}');
       return;
     }
     Object o;
@@ -143,7 +143,7 @@ class Differ {
   }
 
   Array* ops_ = nullptr;
-  std::string* text_ = nullptr;
+  Writer* text_ = nullptr;
   std::size_t operations_ = 0;
   bool skipUntouched_;
   bool borrowValues_;
@@ -566,12 +566,12 @@ Value diffFromCopy(const Value& original, const Value& copy) {
 }
 
 std::size_t writeDiffFromCopy(const Value& original, const Value& copy, std::string& out) {
-  // A patch of a few operations fits; one write of a value makes room for 1 KiB at once anyway.
-  out.reserve(out.size() + 1024);
-  out += '[';
-  Differ differ(out, true);
+  // A patch of a few operations fits in the first 1 KiB.
+  Writer text(out, 1024);
+  text.raw('[');
+  Differ differ(text, true);
   differ.run(original, copy);
-  out += ']';
+  text.raw(']');
   return differ.operations();
 }
 

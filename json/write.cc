@@ -11,70 +11,37 @@
 namespace billet::json {
 namespace {
 
-// Appends to a std::string through a raw cursor: room is made in large steps (`reserve`), and
-// the bytes are then stored without a capacity check each. `finish` trims to what was written.
-class Sink {
- public:
-  // `expected`: the bytes the caller expects to write, room made up front.
-  Sink(std::string& out, std::size_t expected) : out_(out) {
-    const std::size_t used = out_.size();
-    out_.resize(used + expected);
-    cur_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-  ~Sink() { finish(); }
-  Sink(const Sink&) = delete;
-  Sink& operator=(const Sink&) = delete;
+// These assume the room was reserved.
+[[gnu::always_inline]] inline void put(Writer& w, char c) {
+  *w.cursor()++ = c;
+}
+[[gnu::always_inline]] inline void put(Writer& w, const char* s, std::size_t n) {
+  std::memcpy(w.cursor(), s, n);
+  w.cursor() += n;
+}
 
-  // Makes room for at least n more bytes.
-  [[gnu::always_inline]] void reserve(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - cur_) < n) grow(n);
-  }
-  // These assume the room was reserved.
-  void put(char c) { *cur_++ = c; }
-  void put(const char* s, std::size_t n) {
-    std::memcpy(cur_, s, n);
-    cur_ += n;
-  }
-  char*& cursor() { return cur_; }
-
-  void finish() { out_.resize(static_cast<std::size_t>(cur_ - out_.data())); }
-
- private:
-  [[gnu::noinline]] void grow(std::size_t n) {
-    const std::size_t used = static_cast<std::size_t>(cur_ - out_.data());
-    out_.resize(std::max(out_.size() * 2, used + n + 256));
-    cur_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-
-  std::string& out_;
-  char* cur_;
-  char* end_;
-};
-
-void putString(std::string_view s, Sink& sink) {
+void putString(std::string_view s, Writer& sink) {
   sink.reserve(base::kJsonStringWorstCase * s.size() + 2);
   sink.cursor() = base::writeJsonString(s, sink.cursor());
 }
 
-void putValue(const Value& v, Sink& sink) {
+void putValue(const Value& v, Writer& sink) {
   switch (v.type()) {
     case Type::kNull:
       sink.reserve(4);
-      sink.put("null", 4);
+      put(sink, "null", 4);
       return;
     case Type::kBool:
       sink.reserve(5);
       if (v.asBool())
-        sink.put("true", 4);
+        put(sink, "true", 4);
       else
-        sink.put("false", 5);
+        put(sink, "false", 5);
       return;
     case Type::kNumber: {
       const std::string& t = v.asNumberText();
       sink.reserve(t.size());
-      sink.put(t.data(), t.size());
+      put(sink, t.data(), t.size());
       return;
     }
     case Type::kString:
@@ -83,40 +50,40 @@ void putValue(const Value& v, Sink& sink) {
     case Type::kArray: {
       const Array& a = v.asArray();
       sink.reserve(2);
-      sink.put('[');
+      put(sink, '[');
       for (std::size_t i = 0; i < a.size(); ++i) {
         if (i > 0) {
           sink.reserve(1);
-          sink.put(',');
+          put(sink, ',');
         }
         putValue(a[i], sink);
       }
       sink.reserve(1);
-      sink.put(']');
+      put(sink, ']');
       return;
     }
     case Type::kObject: {
       const Object& o = v.asObject();
       sink.reserve(2);
-      sink.put('{');
+      put(sink, '{');
       for (std::size_t i = 0; i < o.size(); ++i) {
         if (i > 0) {
           sink.reserve(1);
-          sink.put(',');
+          put(sink, ',');
         }
         putString(o[i].key, sink);
         sink.reserve(1);
-        sink.put(':');
+        put(sink, ':');
         putValue(o[i].value, sink);
       }
       sink.reserve(1);
-      sink.put('}');
+      put(sink, '}');
       return;
     }
   }
 }
 
-void newline(Sink& sink, std::size_t spaces) {
+void newline(Writer& sink, std::size_t spaces) {
   sink.reserve(spaces + 1);
   char*& out = sink.cursor();
   *out++ = '\n';
@@ -124,42 +91,42 @@ void newline(Sink& sink, std::size_t spaces) {
   out += spaces;
 }
 
-void putPretty(const Value& v, Sink& sink, std::size_t indent, std::size_t depth) {
+void putPretty(const Value& v, Writer& sink, std::size_t indent, std::size_t depth) {
   if (v.isArray() && !v.asArray().empty()) {
     const Array& a = v.asArray();
     sink.reserve(1);
-    sink.put('[');
+    put(sink, '[');
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (i > 0) {
         sink.reserve(1);
-        sink.put(',');
+        put(sink, ',');
       }
       newline(sink, indent * (depth + 1));
       putPretty(a[i], sink, indent, depth + 1);
     }
     newline(sink, indent * depth);
     sink.reserve(1);
-    sink.put(']');
+    put(sink, ']');
     return;
   }
   if (v.isObject() && !v.asObject().empty()) {
     const Object& o = v.asObject();
     sink.reserve(1);
-    sink.put('{');
+    put(sink, '{');
     for (std::size_t i = 0; i < o.size(); ++i) {
       if (i > 0) {
         sink.reserve(1);
-        sink.put(',');
+        put(sink, ',');
       }
       newline(sink, indent * (depth + 1));
       putString(o[i].key, sink);
       sink.reserve(2);
-      sink.put(": ", 2);
+      put(sink, ": ", 2);
       putPretty(o[i].value, sink, indent, depth + 1);
     }
     newline(sink, indent * depth);
     sink.reserve(1);
-    sink.put('}');
+    put(sink, '}');
     return;
   }
   putValue(v, sink);  // scalars, [] and {}
@@ -167,14 +134,29 @@ void putPretty(const Value& v, Sink& sink, std::size_t indent, std::size_t depth
 
 }  // namespace
 
+void Writer::grow(std::size_t n) {
+  const std::size_t used = size();
+  out_.resize(std::max(out_.size() * 2, used + n + 256));
+  cur_ = out_.data() + used;
+  end_ = out_.data() + out_.size();
+}
+
+void Writer::string(std::string_view s) {
+  putString(s, *this);
+}
+
+void Writer::value(const Value& v) {
+  putValue(v, *this);
+}
+
 void writeString(std::string_view s, std::string& out) {
-  Sink sink(out, s.size() * 6 + 2);
-  putString(s, sink);
+  Writer w(out, s.size() * 6 + 2);
+  putString(s, w);
 }
 
 void write(const Value& v, std::string& out) {
-  Sink sink(out, v.isScalar() ? 32 : 1024);
-  putValue(v, sink);
+  Writer w(out, v.isScalar() ? 32 : 1024);
+  putValue(v, w);
 }
 
 std::string write(const Value& v) {
@@ -188,8 +170,8 @@ std::string write(const Value& v) {
 std::string writePretty(const Value& v, int indent) {
   std::string out;
   {
-    Sink sink(out, 1024);
-    putPretty(v, sink, indent < 0 ? 0 : static_cast<std::size_t>(indent), 0);
+    Writer w(out, 1024);
+    putPretty(v, w, indent < 0 ? 0 : static_cast<std::size_t>(indent), 0);
   }
   return out;
 }
