@@ -230,9 +230,8 @@ bool Scanner<kPadded>::validateUtf8Sequence() {
 template <bool kPadded>
 inline bool Scanner<kPadded>::scanString(const Byte*& p) {
   const Byte* const close = findSpecialIn<kPadded>(p, end_);
-  // Padded, a close at the end is the padding's '\0'.
-  if ((kPadded || close < end_) && *close == '"')
-      [[likely]] {  // the common case: the closing quote
+  // The common case: the closing quote (padded, a close at the end is the padding's '\0').
+  if ((kPadded || close < end_) && *close == '"') [[likely]] {
     emit(Kind::kString, offset32(p), offset32(close) - offset32(p));
     p = close + 1;
     return true;

@@ -107,7 +107,7 @@ inline constexpr std::size_t kScanPadding = 32;
 // parseDeferred does): the same tokens and the same errors, but reading ahead needs no bounds
 // checks, since a '\0' can neither close nor continue a token. Strings are searched 16 bytes at
 // a time to their end, and the shapes after a value are tested without first measuring what
-// is left (about 5 % of a review's instructions).
+// is left (about 2.5 % of a review's instructions).
 bool scanPadded(std::string_view text, int maxDepth, std::size_t maxValues, ScanScratch& scratch,
                 std::string& error, std::size_t& containers);
 

@@ -47,7 +47,9 @@ echo "build-release: training" >&2
 for review in fuzz/corpus/admission_review/*.json manifests/reviews/*.json; do
   for endpoint in mutate validate; do
     "$dir/bench/review_loop" "$endpoint" 2000 0 0 "$review" > /dev/null
-    "$dir/billet" review -p manifests/policies --endpoint "$endpoint" "$review" > /dev/null
+    # A malformed review: the server answers 400, `billet review` says so and exits 2.
+    "$dir/billet" review -p manifests/policies --endpoint "$endpoint" "$review" > /dev/null 2>&1 ||
+      [[ $? == 2 ]]
   done
 done
 # lint exits 1 when a resource breaks an Enforce rule, as some examples do on purpose.
