@@ -224,3 +224,37 @@ TEST_CASE("write: large documents grow the output correctly") {
   CHECK(back.value == big);
   CHECK(out.substr(0, 35) == R"([{"index":0,"text":"\""},{"index":1)");
 }
+
+TEST_CASE("Writer: pieces appended through one cursor, past the room made up front") {
+  std::string out = "[";
+  {
+    billet::json::Writer w(out, 4);  // far less room than what follows: it grows
+    CHECK(w.size() == 1);            // the bytes written so far, "[" included
+    for (int i = 0; i < 200; ++i) {
+      if (i > 0) w.raw(',');
+      w.raw(R"({"n":)");
+      w.value(Value::number(static_cast<std::int64_t>(i)));
+      w.raw(R"(,"s":)");
+      w.string("a\"b\n" + std::string(static_cast<std::size_t>(i), 'x'));
+      w.raw('}');
+    }
+  }
+  out += ']';
+  const auto parsed = parse(out);
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed.value.size() == 200);
+  CHECK(write(parsed.value) == out);
+  CHECK(parsed.value.asArray()[199].find("s")->asString() == "a\"b\n" + std::string(199, 'x'));
+}
+
+TEST_CASE("Writer: rewind writes a piece again another way") {
+  std::string out = "x";
+  {
+    billet::json::Writer w(out);
+    const std::size_t start = w.size();
+    w.raw("\"plain/");
+    w.rewind(start);
+    w.string("esc\"aped");
+  }
+  CHECK(out == R"(x"esc\"aped")");
+}
