@@ -8,7 +8,7 @@
 # The targets are measured on the release build, the binary the image ships (profile-guided and
 # link-time optimized). `bash bench/targets.sh build` measures the development build.
 #
-# About 7 minutes on the project's machine: in process (build/bench/admission_benchmark on the
+# About 7 minutes on the project's machine: in process (BUILD_DIR/bench/admission_benchmark on the
 # last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
 # installed), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
 # the two servers alternating), memory (bench/server/memory.sh), offline at scale
