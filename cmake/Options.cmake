@@ -61,3 +61,16 @@ elseif(BILLET_PGO STREQUAL "use")
 elseif(BILLET_PGO)
   message(FATAL_ERROR "BILLET_PGO is generate, use or empty, not '${BILLET_PGO}'")
 endif()
+
+# Debug information is written compressed (-gz, zlib): RelWithDebInfo's DWARF is most of a build
+# directory (about 3 GB for build/ with its tests and benchmarks; a third of that compressed),
+# and a test run holds three such directories beside the release build. gdb, valgrind, perf and
+# the sanitizers' symbolizer read compressed sections; compiling and linking take no longer.
+include(CheckCXXCompilerFlag)
+include(CheckLinkerFlag)
+check_cxx_compiler_flag(-gz BILLET_COMPILER_GZ)
+check_linker_flag(CXX -gz BILLET_LINKER_GZ)
+if(BILLET_COMPILER_GZ AND BILLET_LINKER_GZ)
+  add_compile_options(-gz)
+  add_link_options(-gz)
+endif()

@@ -28,7 +28,10 @@ fi
 [[ ${BILLET_SANITIZERS:-1} == 0 ]] && exit 0
 
 # The same ccache as scripts/build.sh. No -Werror here: the warnings gate is the build above, and
-# the sanitizers' instrumentation makes GCC warn about code it did not warn about before.
+# the sanitizers' instrumentation makes GCC warn about code it did not warn about before. Debug
+# information is line tables only (-g1): what a sanitizer's report needs for its stack traces
+# (file, line and inlined frames), a quarter of -g's size and a third less compile time.
+sanitizer_flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
 launcher=()
 if command -v ccache > /dev/null; then
   export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
@@ -51,7 +54,7 @@ asan_targets=(json_parse_test json_document_test json_write_test json_value_test
   cli_json_stream_test cli_spool_test cli_yaml_parallel_test cli_yaml_block_entry_test
   yaml_stream_fuzz kube_response_fuzz kubeconfig_test)
 SECONDS=0
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_SANITIZE=ON \
+cmake -S . -B build-asan -G Ninja "${sanitizer_flags[@]}" -DBILLET_SANITIZE=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
 cmake --build build-asan -j"$(nproc)" --target "${asan_targets[@]}"
 ctest --test-dir build-asan -L sanitize --output-on-failure -j"$(nproc)" --timeout 600
@@ -62,7 +65,7 @@ echo "ASan+UBSan: built and tested in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 # thread every background loop runs on; and the threads that parse a List's YAML entries.
 tsan_targets=(billet server_e2e_test server_shared_slot_test base_worker_test cli_yaml_parallel_test)
 SECONDS=0
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_TSAN=ON \
+cmake -S . -B build-tsan -G Ninja "${sanitizer_flags[@]}" -DBILLET_TSAN=ON \
   -DBILLET_BENCH=OFF "${launcher[@]}" > /dev/null
 cmake --build build-tsan -j"$(nproc)" --target "${tsan_targets[@]}"
 ctest --test-dir build-tsan -L tsan --output-on-failure -j"$(nproc)" --timeout 900
