@@ -9,6 +9,13 @@
 # BILLET_SANITIZERS=0 skips both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A first run needs about 8 GB free: the clone, ~/.cache, ~/go and the Debian packages (README:
+# Testing, the disk a run needs). Say so up front when less is free, so that a full disk is not
+# first seen as a linker's error in the middle of a build.
+free_mb=$(df -Pm . | awk 'NR == 2 { print $4 }')
+if [[ "$free_mb" =~ ^[0-9]+$ ]] && ((free_mb < 8192)); then
+  echo "scripts/test.sh: ${free_mb} MB free on this disk; a first run needs about 8 GB" >&2
+fi
 bash scripts/deps.sh test
 bash scripts/build.sh
 bash tests/cluster/build.sh > /dev/null
