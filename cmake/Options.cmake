@@ -64,8 +64,8 @@ endif()
 
 # Debug information is written compressed (-gz, zlib): RelWithDebInfo's DWARF is most of a build
 # directory (about 3 GB for build/ with its tests and benchmarks; a third of that compressed),
-# and a test run holds three such directories beside the release build. gdb, valgrind, perf and
-# the sanitizers' symbolizer read compressed sections; compiling and linking take no longer.
+# and a test run holds three such directories beside the release build. gdb, valgrind and the
+# sanitizers' symbolizer read compressed sections.
 include(CheckCXXCompilerFlag)
 include(CheckLinkerFlag)
 check_cxx_compiler_flag(-gz BILLET_COMPILER_GZ)

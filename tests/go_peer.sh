@@ -13,7 +13,7 @@
 # Go's build cache is a private one, removed when the build ends: compiling kube-apiserver and its
 # friends leaves about 4 GB of compiled packages that no later run reads (the binaries are what
 # is cached), and on a small CI disk those gigabytes decide whether the sanitizer builds fit.
-# The module cache (the downloaded sources, about 0.6 GB) stays where `go env GOMODCACHE` says.
+# The module cache (the downloaded sources, about 1 GB) stays where `go env GOMODCACHE` says.
 
 go_peer() {
   local name=$1 dir=$2 build=$3
