@@ -1,6 +1,6 @@
 #include "json/yaml.h"
 
-#include <cctype>
+#include <array>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -12,32 +12,68 @@
 namespace billet::json {
 namespace {
 
+// Bytes a plain scalar's first byte may not be: YAML indicators, and the start of a number.
+constexpr bool indicatorOrNumber(unsigned char c) {
+  return std::string_view("-?:,[]{}#&*!|>'\"%@`+.0123456789").find(static_cast<char>(c)) !=
+         std::string_view::npos;
+}
+
+// Bytes that need a closer look inside a scalar: ':' and ' ' (": " and " #" end a plain
+// scalar), controls and DEL (only escaped), and the bytes of non-ASCII characters.
+constexpr bool notPlain(unsigned char c) {
+  return c == ':' || c == ' ' || c < 0x20 || c >= 0x7f;
+}
+
+template <bool (*Test)(unsigned char)>
+constexpr std::array<bool, 256> byteTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[static_cast<std::size_t>(c)] = Test(static_cast<unsigned char>(c));
+  return table;
+}
+
+constexpr std::array<bool, 256> kIndicatorOrNumber = byteTable<indicatorOrNumber>();
+constexpr std::array<bool, 256> kNotPlain = byteTable<notPlain>();
+
+// A number: an optional sign or '.', then a digit (".5", "-1", "0755", "1e3").
 bool looksLikeNumber(std::string_view s) {
   std::size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+' || s[i] == '.')) ++i;
-  return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]));
+  return i < s.size() && s[i] >= '0' && s[i] <= '9';
 }
 
+// Whether a string must be double-quoted to read back as the same string. This runs for every
+// key and string audit writes (millions in a large report), so it looks at each byte once, and
+// at the word list only for short strings that start like one of its words.
 bool needsQuotes(std::string_view s) {
   if (s.empty()) return true;
-  // Words a YAML 1.1 reader (kubectl's) takes for booleans, null or special floats; all short,
-  // so longer strings skip the comparisons (this runs for every key and string audit writes).
+  const auto first = static_cast<unsigned char>(s.front());
+  if (kIndicatorOrNumber[first]) {
+    if (first != '+' && first != '.') return true;  // an indicator, or a digit
+    if (looksLikeNumber(s)) return true;            // "+1", ".5"
+  }
+  // Words a YAML 1.1 reader (kubectl's) takes for booleans, null or special floats.
   static constexpr std::string_view kWords[] = {
       "true", "false", "True", "False", "TRUE", "FALSE", "null", "Null", "NULL", "~",
       "yes",  "no",    "Yes",  "No",    "YES",  "NO",    "on",   "off",  "On",   "Off",
       "ON",   "OFF",   "y",    "n",     "Y",    "N",     ".inf", ".nan"};
-  if (s.size() <= 5)
+  if (s.size() <= 5 && std::string_view("tTfFnNyYoO~.").find(s.front()) != std::string_view::npos)
     for (std::string_view w : kWords)
       if (s == w) return true;
-  if (looksLikeNumber(s)) return true;
-  if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string_view::npos) return true;
-  if (s.front() == ' ' || s.back() == ' ') return true;
-  if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos) return true;
-  if (s.back() == ':') return true;
   bool nonAscii = false;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-    nonAscii = nonAscii || c >= 0x80;
+  const std::size_t last = s.size() - 1;
+  for (std::size_t i = 0; i <= last; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!kNotPlain[c]) continue;
+    if (c == ':') {
+      if (i == last || s[i + 1] == ' ') return true;  // "a: b", "key:"
+    } else if (c == ' ') {
+      if (i == 0 || i == last || s[i + 1] == '#') return true;  // " lead", "tail ", "x #y"
+    } else if (c < 0x20 || c == 0x7f) {
+      return true;
+    } else {
+      nonAscii = true;
+    }
   }
   // C1 controls, U+FFFE and U+FFFF are valid UTF-8 but not YAML text: only escaped.
   return nonAscii && base::findUnprintableYaml(s).has_value();

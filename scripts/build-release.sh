@@ -15,7 +15,9 @@
 #      RayCluster, an Argo Workflow, a KServe service, a Node, a Pod, a scale, an update, a
 #      delete, a v1beta1 review, malformed ones) 2,000 times on each endpoint, all weighed
 #      alike so that no one request steers the compiler; `billet review` answers each once
-#      (the CLI's path), and `lint` and `audit` read the bundled examples;
+#      (the CLI's path), and `lint` and `audit` read the bundled examples and a generated
+#      cluster dump of 2,000 objects (tests/cli/gen_cluster_dump.sh: the offline path at scale,
+#      which a handful of examples would leave compiled as if it never ran);
 #   3. the same sources again with those counts (-DBILLET_PGO=use) and LTO.
 # The server's TLS and HTTP code is not in the training; it is compiled as without a profile.
 #
@@ -55,6 +57,12 @@ done
 # lint exits 1 when a resource breaks an Enforce rule, as some examples do on purpose.
 "$dir/billet" lint -p manifests/policies -f manifests/examples --output json > /dev/null || [[ $? == 1 ]]
 "$dir/billet" audit -p manifests/policies -f manifests/examples > /dev/null
+bash tests/cli/gen_cluster_dump.sh 2000 > "$dir/training-dump.yaml"
+"$dir/billet" lint -p manifests/policies -f "$dir/training-dump.yaml" --output json > /dev/null ||
+  [[ $? == 1 ]]
+"$dir/billet" audit -p manifests/policies -f "$dir/training-dump.yaml" --output policyreport \
+  > /dev/null
+rm "$dir/training-dump.yaml"
 
 configure -DBILLET_PGO=use -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
 targets=(billet)
