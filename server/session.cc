@@ -136,8 +136,10 @@ class HttpSession {
     const Defer defer = [this, after]() -> Later {
       std::shared_ptr<HttpSession> keep = self().shared_from_this();
       return [keep, after](Response res) {
+        // Already behind what the loop had queued: written at once.
         net::post(keep->tcp().get_executor(), [keep, after, res = std::move(res)]() mutable {
-          keep->send(std::move(res), after);
+          keep->prepare(std::move(res), after);
+          keep->write();
         });
       };
     };
@@ -175,6 +177,19 @@ class HttpSession {
   enum class After { kKeepAlive, kClose, kLinger };
 
   void send(Response&& res, After after) {
+    prepare(std::move(res), after);
+    // Written after the handlers already queued on this loop, not now: when several requests
+    // are ready together, all of them are answered before the first response wakes a client.
+    // Each write wakes the client it answers; written one by one between the reviews, those
+    // wake-ups cost the kernel more (a client already awake needs none) and, on a machine where
+    // the clients run beside the server, let them preempt the loop in the middle of a batch, so
+    // that the next review ran on caches and branch predictors another process had used
+    // (docs/performance.md, 2026-12-06: about 30 % less CPU a response).
+    net::post(tcp().get_executor(), [keep = self().shared_from_this()] { keep->write(); });
+  }
+
+  // The response's bytes in wire_, and what follows them.
+  void prepare(Response&& res, After after) {
     reading_ = false;
     if (after == After::kKeepAlive && port_ == Port::kAdmission && state_->draining.load())
       after = After::kClose;
@@ -184,17 +199,11 @@ class HttpSession {
     wire_.clear();
     appendResponseBytes(res, wire_);
     tcp().expires_after(state_->options.readTimeout);
-    // Written after the handlers already queued on this loop, not now: when several requests
-    // are ready together, all of them are answered before the first response wakes a client.
-    // Each write wakes the client it answers; written one by one between the reviews, those
-    // wake-ups cost the kernel more (a client already awake needs none) and, on a machine where
-    // the clients run beside the server, let them preempt the loop in the middle of a batch, so
-    // that the next review ran on caches and branch predictors another process had used
-    // (docs/performance.md, 2026-12-06: about 30 % less CPU a response).
-    net::post(tcp().get_executor(), [keep = self().shared_from_this()] {
-      net::async_write(keep->stream(), net::buffer(keep->wire_),
-                       beast::bind_front_handler(&HttpSession::onWrite, keep));
-    });
+  }
+
+  void write() {
+    net::async_write(self().stream(), net::buffer(wire_),
+                     beast::bind_front_handler(&HttpSession::onWrite, self().shared_from_this()));
   }
 
   void onWrite(error_code ec, std::size_t) {
