@@ -121,12 +121,15 @@ bool matches(const Match& m, const MatchInput& in) {
   }
   const json::Value* podSpec = in.roots.pod;
   const json::Value* podMeta = in.roots.podMetadata;
-  const json::Value* objMeta = in.object ? in.object->find("metadata") : nullptr;
+  // Looked up only by the criteria that read it: most matches have neither.
+  auto objectMeta = [&in] { return in.object ? in.object->find("metadata") : nullptr; };
   if (m.labels) {
     // A kind that keeps pods has its roots' layout set, even when this object has none.
-    const json::Value* meta = isWorkloadKind(req.kind) || in.roots.podLayout ? podMeta : objMeta;
+    const json::Value* meta =
+        isWorkloadKind(req.kind) || in.roots.podLayout ? podMeta : objectMeta();
     if (!m.labels->matches(meta ? meta->find("labels") : nullptr)) return false;
   }
+  const json::Value* objMeta = m.annotations.empty() ? nullptr : objectMeta();
   for (const auto& [key, glob] : m.annotations) {
     // The object's own annotations or, for workloads, its pod template's.
     bool found = false;
