@@ -12,7 +12,8 @@
 namespace billet::json {
 namespace {
 
-// Bytes a plain scalar's first byte may not be: YAML indicators, and the start of a number.
+// First bytes that call for a closer look: YAML indicators and digits (quoted at once), and '+'
+// and '.', which start a number only when a digit follows.
 constexpr bool indicatorOrNumber(unsigned char c) {
   return std::string_view("-?:,[]{}#&*!|>'\"%@`+.0123456789").find(static_cast<char>(c)) !=
          std::string_view::npos;
