@@ -1,6 +1,7 @@
 # billet reads YAML as kubectl does: every plain scalar of testdata/scalars.yaml (octal modes,
 # YAML 1.1 booleans, underscores, exponents, keys) gets the value kubectl sends to the API server,
-# and a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file.
+# a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file, and
+# a key given twice keeps its last value in both.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -33,6 +34,17 @@ scenario() {
     check "key '$key_text': kubectl refuses the file" refused_by_kubectl "$T/key-$n.yaml"
     check "key '$key_text': billet lint refuses it at the key (6:3)" refused_by_billet "$T/key-$n.yaml"
   done
+  # A key given twice in one mapping: kubectl sends the last value, whole (a mapping is not
+  # merged), and does not complain; billet reads the same object.
+  printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: twice, namespace: default}\nspec:\n  twice: 1\n  other: x\n  twice: 2\n  nested:\n    a: 1\n  nested:\n    b: 2\n  flow: {k: 1, k: 3}\n' \
+    > "$T/twice.yaml"
+  k create --dry-run=server -o json -f "$T/twice.yaml" | jq -S -c .spec > "$T/twice-kubectl.json"
+  check "keys given twice: kubectl sends the last values" same \
+    '{"flow":{"k":3},"nested":{"b":2},"other":"x","twice":2}' "$(cat "$T/twice-kubectl.json")"
+  check "keys given twice: billet lint reads what kubectl sends" same \
+    "$(cat "$T/twice-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/twice.yaml" --patched --output json \
+      2> /dev/null | jq -S -c '.items[0].spec')"
 }
 
 sent_by_kubectl() { k create --dry-run=server -f "$1" > /dev/null; }
