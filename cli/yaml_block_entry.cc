@@ -198,7 +198,9 @@ Key readKey(std::string_view s, std::string& key, std::size_t& valueAt) {
       colon = s.size() - 1;
     }
     const std::string_view plain = s.substr(0, colon);
-    if (!isSimplePlain(plain) || plain.back() == ' ' || plain.size() > kMaxKeyBytes)
+    // The merge key `<<` puts other members here (policy::isMergeKey): left to yaml-cpp.
+    if (!isSimplePlain(plain) || plain.back() == ' ' || plain.size() > kMaxKeyBytes ||
+        plain == "<<")
       return Key::kOutside;
     key = policy::resolvePlainKey(plain);
     // A null key (`~:`, `null:`) is an error (policy::kNullKeyError): the yaml-cpp reader says so

@@ -14,12 +14,12 @@
 //
 // Anything else makes it give up on the whole entry: a tab, a carriage return, a control byte,
 // text that is not UTF-8 or holds a character YAML treats apart (C1 controls, U+2028, U+2029,
-// U+FEFF), a comment, an anchor, alias or tag, other flow collections, folded block scalars, a
-// quoted scalar not closed in the entry, a continuation line that could start another node, a
-// key over 1,000 bytes, nesting deeper than 64, an escape it does not know. The caller then
-// reads the entry with yaml-cpp. Within its part of YAML it gives what the yaml-cpp reader gives
-// (tests/cli/yaml_block_entry_test.cc and fuzz/yaml_stream_fuzz.cc compare the two), and outside
-// it, it never guesses.
+// U+FEFF), a comment, an anchor, alias or tag, a merge key (`<<`), other flow collections,
+// folded block scalars, a quoted scalar not closed in the entry, a continuation line that could
+// start another node, a key over 1,000 bytes, nesting deeper than 64, an escape it does not
+// know. The caller then reads the entry with yaml-cpp. Within its part of YAML it gives what the
+// yaml-cpp reader gives (tests/cli/yaml_block_entry_test.cc and fuzz/yaml_stream_fuzz.cc compare
+// the two), and outside it, it never guesses.
 #pragma once
 
 #include <string_view>

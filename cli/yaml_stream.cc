@@ -89,8 +89,16 @@ class Builder final : public YAML::EventHandler {
       fail(m, fault->message);
       return;
     }
-    if (!isPlain(tag)) {
+    if (expectingKey() && policy::isMergeKey(tag, value)) {
       complete(json::Value::string(value), value, anchor, m);
+      if (!failed()) stack_.back().merging = true;
+    } else if (!isPlain(tag)) {
+      base::Result<json::Value> tagged = policy::resolveTaggedScalar(tag, value);
+      if (!tagged.ok()) {
+        fail(m, tagged.error);
+        return;
+      }
+      complete(std::move(tagged.value), value, anchor, m);
     } else if (expectingKey() && !anchor) {
       complete(json::Value(), policy::resolvePlainKey(value), anchor, m);
     } else {
@@ -168,6 +176,7 @@ class Builder final : public YAML::EventHandler {
     int line = 0, column = 0;  // where it starts, 1-based
     YAML::anchor_t anchor = 0;
     bool haveKey = false;  // a map's key read, its value not yet
+    bool merging = false;  // that key is the merge key `<<`
     std::string key;
     bool streamItems = false;
     YamlMembers members;  // a map's
@@ -245,6 +254,11 @@ class Builder final : public YAML::EventHandler {
     }
     if (parent.isMap) {
       parent.haveKey = false;
+      if (parent.merging) {
+        parent.merging = false;
+        merge(parent, std::move(v), m);
+        return;
+      }
       if (stack_.size() == 1) noteTopLevel(parent.key, v);
       parent.members.add(parent.value.asObject(), std::move(parent.key), std::move(v));
       return;
@@ -254,6 +268,34 @@ class Builder final : public YAML::EventHandler {
       return;
     }
     parent.value.push(std::move(v));
+  }
+
+  // The value of a merge key (`<<: *defaults`), as kubectl reads it (policy::isMergeKey): the
+  // members of a mapping, or of each mapping of a sequence from the last to the first, are added
+  // where the key is, replacing earlier members of the same name.
+  void merge(Frame& into, json::Value v, const YAML::Mark& m) {
+    std::vector<json::Value*> sources;
+    if (v.isObject()) {
+      sources.push_back(&v);
+    } else if (v.isArray()) {
+      json::Array& list = v.asArray();
+      for (auto it = list.rbegin(); it != list.rend(); ++it) sources.push_back(&*it);
+    } else {
+      fail(m, std::string(policy::kMergeValueError));
+      return;
+    }
+    for (json::Value* source : sources) {
+      json::Object* members = source->ifObject();
+      if (!members) {
+        fail(m, std::string(policy::kMergeValueError));
+        return;
+      }
+      for (json::Member& member : *members) {
+        std::string key(std::string_view(member.key));
+        if (stack_.size() == 1) noteTopLevel(key, member.value);
+        into.members.add(into.value.asObject(), std::move(key), std::move(member.value));
+      }
+    }
   }
 
   void noteTopLevel(const std::string& key, const json::Value& v) {

@@ -27,17 +27,36 @@ std::string keyText(const YAML::Node& key) {
   return resolvePlainKey(key.Scalar());
 }
 
-// The first map key in `node` kubectl would refuse (kNullKeyError, kCollectionKeyError): its
-// node and message, or an undefined node.
-std::pair<YAML::Node, std::string_view> refusedKey(const YAML::Node& node) {
-  if (node.IsSequence()) {
+bool isMerge(const YAML::Node& key) {
+  return key.IsScalar() && isMergeKey(key.Tag(), key.Scalar());
+}
+
+// Whether a merge key's value is what kubectl merges: a mapping or a sequence of mappings.
+bool mergeable(const YAML::Node& value) {
+  if (value.IsMap()) return true;
+  if (!value.IsSequence()) return false;
+  for (const YAML::Node& item : value)
+    if (!item.IsMap()) return false;
+  return true;
+}
+
+// The first node in `node` that makes kubectl refuse the file: a map key it cannot name
+// (kNullKeyError, kCollectionKeyError), a merge key's value that is not mappings, a tagged scalar
+// that is not of its tag's type. Its node and message, or an undefined node.
+std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
+  if (node.IsScalar() && !isPlain(node)) {
+    base::Result<json::Value> tagged = resolveTaggedScalar(node.Tag(), node.Scalar());
+    if (!tagged.ok()) return {node, tagged.error};
+  } else if (node.IsSequence()) {
     for (const YAML::Node& item : node)
-      if (auto bad = refusedKey(item); bad.first.IsDefined()) return bad;
+      if (auto bad = refusedNode(item); bad.first.IsDefined()) return bad;
   } else if (node.IsMap()) {
     for (const auto& kv : node) {
-      if (kv.first.IsNull()) return {kv.first, kNullKeyError};
-      if (!kv.first.IsScalar()) return {kv.first, kCollectionKeyError};
-      if (auto bad = refusedKey(kv.second); bad.first.IsDefined()) return bad;
+      if (kv.first.IsNull()) return {kv.first, std::string(kNullKeyError)};
+      if (!kv.first.IsScalar()) return {kv.first, std::string(kCollectionKeyError)};
+      if (isMerge(kv.first) && !mergeable(kv.second))
+        return {kv.first, std::string(kMergeValueError)};
+      if (auto bad = refusedNode(kv.second); bad.first.IsDefined()) return bad;
     }
   }
   return {YAML::Node(YAML::NodeType::Undefined), {}};
@@ -56,8 +75,10 @@ json::Value toValue(const YAML::Node& node) {
     case YAML::NodeType::Null:
       return json::Value::null();
     case YAML::NodeType::Scalar: {
-      if (!isPlain(node)) return json::Value::string(node.Scalar());
-      return resolvePlainScalar(node.Scalar());
+      if (isPlain(node)) return resolvePlainScalar(node.Scalar());
+      // A tag that does not fit its text was refused when the file was loaded (loadYaml).
+      base::Result<json::Value> tagged = resolveTaggedScalar(node.Tag(), node.Scalar());
+      return tagged.ok() ? std::move(tagged.value) : json::Value::string(node.Scalar());
     }
     case YAML::NodeType::Sequence: {
       json::Array a;
@@ -72,13 +93,30 @@ json::Value toValue(const YAML::Node& node) {
       // that a mapping with many keys costs linear time, not quadratic.
       std::unordered_map<std::string, std::size_t> index;
       index.reserve(node.size());
-      for (const auto& kv : node) {
-        std::string key = keyText(kv.first);
+      auto add = [&](std::string key, json::Value value) {
         auto [at, fresh] = index.emplace(key, o.size());
         if (!fresh)
-          o[at->second].value = toValue(kv.second);
+          o[at->second].value = std::move(value);
         else
-          o.push_back({std::move(key), toValue(kv.second)});
+          o.push_back({std::move(key), std::move(value)});
+      };
+      for (const auto& kv : node) {
+        if (!isMerge(kv.first)) {
+          add(keyText(kv.first), toValue(kv.second));
+          continue;
+        }
+        // `<<: *defaults` (isMergeKey): the members of the mapping, or of each mapping of the
+        // sequence from the last to the first, here; loadYaml refused any other value.
+        std::vector<YAML::Node> sources;
+        if (kv.second.IsMap()) sources.push_back(kv.second);
+        if (kv.second.IsSequence())
+          for (std::size_t i = kv.second.size(); i-- > 0;) sources.push_back(kv.second[i]);
+        for (const YAML::Node& source : sources) {
+          json::Value merged = toValue(source);
+          if (json::Object* members = merged.ifObject())
+            for (json::Member& m : *members)
+              add(std::string(std::string_view(m.key)), std::move(m.value));
+        }
       }
       return json::Value::object(std::move(o));
     }
@@ -116,7 +154,7 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
     return false;
   }
   for (const YAML::Node& n : nodes) {
-    auto [key, message] = refusedKey(n);
+    auto [key, message] = refusedNode(n);
     if (!key.IsDefined()) continue;
     const YAML::Mark m = key.Mark();
     errors.push_back({source.name, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",

@@ -5,7 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "base/utf8.h"
+#include "json/base64.h"
 
 namespace billet::policy {
 namespace {
@@ -110,17 +114,28 @@ std::string goJsonFloat(double value) {
   return out;
 }
 
-json::Value resolvePlainScalar(std::string_view s) {
+namespace {
+
+// What go-yaml v2 resolves a plain scalar to: the tag its resolver gives it, and its JSON value.
+enum class Resolved { kNull, kBool, kInt, kFloat, kStr };
+
+json::Value resolve(std::string_view s, Resolved& as) {
   if (s.size() <= 5) {  // the words below; most scalars are longer and skip them
+    as = Resolved::kNull;
     if (oneOf(s, {"", "~", "null", "Null", "NULL"})) return json::Value::null();
+    as = Resolved::kBool;
     if (oneOf(s, {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}))
       return json::Value::boolean(true);
     if (oneOf(s, {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}))
       return json::Value::boolean(false);
   }
+  as = Resolved::kStr;
   if (s[0] == '.') {  // ".5"; .inf and .nan have no JSON form and stay text
     double v = 0;
-    if (parseDouble(s, v) && std::isfinite(v)) return floatValue(v);
+    if (parseDouble(s, v) && std::isfinite(v)) {
+      as = Resolved::kFloat;
+      return floatValue(v);
+    }
     return json::Value::string(std::string(s));
   }
   if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(std::string(s));
@@ -130,10 +145,100 @@ json::Value resolvePlainScalar(std::string_view s) {
   for (char c : s)
     if (c != '_') plain += c;
   std::string digits;
-  if (parseGoInteger(plain, digits)) return json::Value::number(std::move(digits));
+  if (parseGoInteger(plain, digits)) {
+    as = Resolved::kInt;
+    return json::Value::number(std::move(digits));
+  }
   double v = 0;
-  if (yamlStyleFloat(plain) && parseDouble(plain, v) && std::isfinite(v)) return floatValue(v);
+  if (yamlStyleFloat(plain) && parseDouble(plain, v) && std::isfinite(v)) {
+    as = Resolved::kFloat;
+    return floatValue(v);
+  }
   return json::Value::string(std::string(s));
+}
+
+std::string_view shortTag(Resolved r) {
+  switch (r) {
+    case Resolved::kNull:
+      return "!!null";
+    case Resolved::kBool:
+      return "!!bool";
+    case Resolved::kInt:
+      return "!!int";
+    case Resolved::kFloat:
+      return "!!float";
+    case Resolved::kStr:
+      break;
+  }
+  return "!!str";
+}
+
+// Decoded !!binary bytes as Go's JSON encoder writes a string: each byte that does not start a
+// UTF-8 character becomes U+FFFD.
+std::string asGoJsonText(std::string bytes) {
+  if (!base::findInvalidUtf8(bytes)) return bytes;
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size();) {
+    const base::Utf8Char c = base::decodeUtf8(bytes, i);
+    if (c.size == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(bytes, i, c.size);
+      i += c.size;
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+
+}  // namespace
+
+json::Value resolvePlainScalar(std::string_view s) {
+  Resolved as;
+  return resolve(s, as);
+}
+
+base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_view text) {
+  using Out = base::Result<json::Value>;
+  const std::string_view name =
+      tag.starts_with(kCoreTagPrefix) ? tag.substr(kCoreTagPrefix.size()) : std::string_view();
+  Resolved wanted;
+  if (name == "null") {
+    wanted = Resolved::kNull;
+  } else if (name == "bool") {
+    wanted = Resolved::kBool;
+  } else if (name == "int") {
+    wanted = Resolved::kInt;
+  } else if (name == "float") {
+    wanted = Resolved::kFloat;
+  } else if (name == "binary") {
+    // Base64 as Go's StdEncoding reads it: line breaks ignored, padding required.
+    std::string compact;
+    for (char c : text)
+      if (c != '\n' && c != '\r') compact += c;
+    std::optional<std::string> bytes = json::base64Decode(compact);
+    if (!bytes) return Out::failure("!!binary value contains invalid base64 data");
+    return {json::Value::string(asGoJsonText(std::move(*bytes))), ""};
+  } else {
+    // !!str, !!timestamp (kept as written, as an untagged timestamp is), and tags of the
+    // document's own (`!local`): the text.
+    return {json::Value::string(std::string(text)), ""};
+  }
+  Resolved as;
+  json::Value v = resolve(text, as);
+  if (as == wanted) return {std::move(v), ""};
+  if (wanted == Resolved::kFloat && as == Resolved::kInt) {
+    double d = 0;
+    if (parseDouble(v.asNumberText(), d) && std::isfinite(d)) return {floatValue(d), ""};
+  }
+  return Out::failure("cannot decode " + std::string(shortTag(as)) + " `" + std::string(text) +
+                      "` as a " + std::string(shortTag(wanted)));
+}
+
+bool isMergeKey(std::string_view tag, std::string_view text) {
+  return text == "<<" && (tag == "?" || tag.empty() || tag == "tag:yaml.org,2002:merge");
 }
 
 std::string resolvePlainKey(std::string_view text) {

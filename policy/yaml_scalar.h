@@ -9,18 +9,37 @@
 //   2024-01-02 → "2024-01-02" (timestamps stay strings)    .inf, .nan → "<text>" (kubectl
 //   refuses them: JSON has no infinity)
 //
-// Quoted scalars are never resolved: "0755" is the string "0755".
+// Quoted scalars are never resolved: "0755" is the string "0755". Tagged ones are resolved as
+// their tag says (resolveTaggedScalar).
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
 #include "json/value.h"
 
 namespace billet::policy {
 
 // The JSON value of a plain (unquoted, untagged) YAML scalar.
 json::Value resolvePlainScalar(std::string_view text);
+
+// A scalar with an explicit tag, as kubectl's reader makes it: the core tags !!null, !!bool, !!int
+// and !!float resolve the text as a plain scalar would be and require that type (an integer is
+// also a !!float: `!!int "7"` is 7, `!!float 1` is 1, `!!bool "off"` false); !!binary decodes its
+// base64; !!str, !!timestamp and any other tag (`!local`) keep the text. `tag` as yaml-cpp gives
+// it ("tag:yaml.org,2002:int"). Where kubectl refuses the file, an error (after "invalid YAML: "):
+//   cannot decode !!str `abc` as a !!int        !!binary value contains invalid base64 data
+base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_view text);
+
+// Whether a mapping key is YAML's merge key: `<<`, plain or tagged !!merge (a quoted "<<" is a
+// name). As kubectl reads it, its value, a mapping or a sequence of mappings, puts its members
+// into the mapping the key is in, where the key is: a member read later (after the key, or from
+// a later `<<`) replaces one of the same name, and of a sequence's mappings the first wins.
+// Anything else as its value is an error:
+inline constexpr std::string_view kMergeValueError =
+    "map merge requires map or sequence of maps as the value";
+bool isMergeKey(std::string_view tag, std::string_view text);
 
 // A plain map key as kubectl's YAML reader makes it a JSON member name: resolved like a value
 // (`yes:` is the key "true", `0755:` the key "493"). `~:` gives "null" here, but kubectl refuses

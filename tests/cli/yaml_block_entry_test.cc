@@ -224,6 +224,7 @@ TEST_CASE("yaml block entry: what it does not read is left to yaml-cpp") {
            "- # note\n  a: 1\n",           //
            "- a: &x 1\n  b: *x\n",         // anchors, aliases
            "- a: !!str 1\n",               // a tag
+           "- <<:\n    a: 1\n  b: 2\n",    // a merge key
            "- a: [1, 2]\n",                // flow collections other than {} and []
            "- a: {b: 1}\n",                //
            "- a: >\n    folded\n",         // a folded scalar

@@ -153,6 +153,85 @@ TEST_CASE("yaml stream: a null or a collection as a mapping key is an error at t
   }
 }
 
+TEST_CASE("yaml stream: merge keys and tagged scalars read as kubectl reads them") {
+  // What kubectl sent a real API server for the same text (the yaml-scalars cluster scenario
+  // compares them again): members merged where the key is, later ones replacing earlier ones;
+  // of a sequence of mappings the first wins; core tags resolved, !!binary decoded.
+  const std::string text = R"(base: &b {a: 2, c: 3}
+before: {a: 1, <<: *b}
+after: {<<: *b, a: 1}
+x: &x {a: 1, b: 1}
+z: &z {b: 2, c: 2}
+several:
+  <<: [*x, *z]
+  d: 4
+twice: {<<: {a: 1}, <<: {b: 2}}
+empty: {<<: {}, a: 1}
+tagged: {!!merge <<: {a: 1}}
+quoted: {"<<": {a: 1}}
+tags: [!!int "7", !!float 1, !!bool "off", !!null "", !!binary aGVsbG8=, !!str 12, !local 3]
+)";
+  const Read r = read(text);
+  REQUIRE(r.ok);
+  REQUIRE(r.events.size() == 1);
+  CHECK(r.events[0] ==
+        R"(doc@1 {"base":{"a":2,"c":3},"before":{"a":2,"c":3},"after":{"a":1,"c":3},)"
+        R"("x":{"a":1,"b":1},"z":{"b":2,"c":2},"several":{"b":1,"c":2,"a":1,"d":4},)"
+        R"("twice":{"a":1,"b":2},"empty":{"a":1},"tagged":{"a":1},"quoted":{"<<":{"a":1}},)"
+        R"("tags":[7,1,false,null,"hello","12","3"]})");
+  // The whole-file loader (policy documents' values) reads the same.
+  std::vector<YAML::Node> nodes = YAML::LoadAll(text);
+  REQUIRE(nodes.size() == 1);
+  CHECK(r.events[0] == "doc@1 " + billet::json::write(billet::policy::toValue(nodes[0])));
+  // At the top level, a merged kind counts as the document's.
+  const Read top = read("<<: {apiVersion: v1, kind: List}\nitems:\n- {kind: A}\n");
+  REQUIRE(top.ok);
+  CHECK(top.events == std::vector<std::string>{R"(item@3 {"kind":"A"})", "list@1"});
+}
+
+TEST_CASE("yaml stream: a merge key's value that is not mappings, a tag its text does not fit") {
+  struct Case {
+    std::string text;
+    int line, column;
+    std::string message;
+  };
+  const std::string merge(billet::policy::kMergeValueError);
+  const std::vector<Case> cases = {
+      {"m:\n  <<: ~\n  a: 1\n", 2, 7, merge},
+      {"m:\n  <<: 1\n", 2, 7, merge},
+      {"m: {<<: [{a: 1}, 2]}\n", 1, 9, merge},
+      {"a: !!int abc\n", 1, 4, "cannot decode !!str `abc` as a !!int"},
+      {"a: [1, !!bool maybe]\n", 1, 8, "cannot decode !!str `maybe` as a !!bool"},
+      {"a: !!binary \"%%%%\"\n", 1, 4, "!!binary value contains invalid base64 data"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    const Read r = read("kind: A\n---\n" + c.text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+    CHECK(r.failure.line == c.line + 2);
+    CHECK(r.failure.column == c.column);
+    CHECK(r.failure.message == "invalid YAML: " + c.message);
+  }
+  // In a List's entry, merged or refused, on one thread or more (the block-style reader leaves
+  // the merge key to yaml-cpp).
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads);
+    std::vector<std::string> events;
+    YamlStreamError failure;
+    std::istringstream good(
+        "apiVersion: v1\nkind: List\nitems:\n- kind: C\n  <<:\n    a: 1\n    kind: D\n");
+    CHECK(readYamlStream(good, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(events == std::vector<std::string>{R"(item@4 {"kind":"D","a":1})", "list@1"});
+    events.clear();
+    std::istringstream bad("apiVersion: v1\nkind: List\nitems:\n- kind: C\n  <<: [1]\n");
+    CHECK_FALSE(readYamlStream(bad, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(failure.line == 5);
+    CHECK(failure.column == 7);
+    CHECK(failure.message == "invalid YAML: " + merge);
+  }
+}
+
 TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {
   const Read r = read("kind: A\n---\nkind: B\nmetadata: {name: x\n");
   CHECK_FALSE(r.ok);

@@ -1,7 +1,8 @@
 # billet reads YAML as kubectl does: every plain scalar of testdata/scalars.yaml (octal modes,
 # YAML 1.1 booleans, underscores, exponents, keys) gets the value kubectl sends to the API server,
 # a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file, and
-# a key given twice keeps its last value in both.
+# a key given twice keeps its last value in both, merge keys and tagged scalars (testdata/merges.yaml)
+# read the same in both, and a merge or a tag kubectl refuses is refused by both.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -9,8 +10,9 @@ prepare() {
 }
 
 scenario() {
-  local data
-  data="$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars.yaml"
+  local data data_dir
+  data_dir="$(dirname "${BASH_SOURCE[0]}")/../testdata"
+  data="$data_dir/scalars.yaml"
   wait_for "Scalars served" 30 k get scalars || true
   k create --dry-run=server -o json -f "$data" | jq -S .spec > "$T/kubectl.json"
   "$BILLET" lint -p "$ROOT/manifests/policies" -f "$data" --patched --output json \
@@ -45,12 +47,38 @@ scenario() {
     "$(cat "$T/twice-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/twice.yaml" --patched --output json \
       2> /dev/null | jq -S -c '.items[0].spec')"
+
+  # Merge keys (`<<: *defaults`) and tagged scalars (`!!int "7"`, `!!binary`): the same object.
+  k create --dry-run=server -o json -f "$data_dir/merges.yaml" | jq -S -c .spec > "$T/merges-kubectl.json"
+  check "merge keys and tags: kubectl read them" at_least 20 "$(jq 'length' "$T/merges-kubectl.json")"
+  check "merge keys and tags: billet lint reads what kubectl sends" same \
+    "$(cat "$T/merges-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/merges.yaml" --patched \
+      --output json 2> /dev/null | jq -S -c '.items[0].spec')"
+  # A merge key's value that is not mappings, a tag its text does not fit: both refuse the file.
+  local bad
+  n=0
+  for bad in '<<: ~' '<<: [1]' 'v: !!int abc' 'v: !!bool maybe' 'v: !!binary "%%%%"'; do
+    n=$((n + 1))
+    printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: bad-%s, namespace: default}\nspec:\n  ok: 1\n  %s\n' \
+      "$n" "$bad" > "$T/bad-$n.yaml"
+    check "'$bad': kubectl refuses the file" refused_yaml_by_kubectl "$T/bad-$n.yaml"
+    check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml"
+  done
 }
 
 sent_by_kubectl() { k create --dry-run=server -f "$1" > /dev/null; }
 refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anything
   ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
     grep -Eq "unsupported map key|invalid map key" "$1.kubectl-err"
+}
+refused_yaml_by_kubectl() {  # FILE: kubectl fails turning the YAML into JSON
+  ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
+    grep -Eq "error converting YAML to JSON: yaml: (map merge|cannot decode|!!binary)" "$1.kubectl-err"
+}
+refused_yaml_by_billet() {  # FILE: lint fails, naming the line
+  ! "$BILLET" lint -p "$ROOT/manifests/policies" -f "$1" > /dev/null 2> "$1.err" &&
+    grep -Eq "$(basename "$1"):6:[0-9]+: invalid YAML: (map merge|cannot decode|!!binary)" "$1.err"
 }
 refused_by_billet() {  # FILE: lint fails, naming the key's line and column
   ! "$BILLET" lint -p "$ROOT/manifests/policies" -f "$1" > /dev/null 2> "$1.err" &&
