@@ -248,6 +248,17 @@ struct FileReader {
     return addDocument(std::move(doc.value), name, line, firstSkip);
   }
 
+  // A JSON file may start with a UTF-8 byte order mark (Windows editors write one): kubectl reads
+  // the file after it, and so does billet; positions on the first line are counted after it.
+  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  static void skipUtf8Bom(std::istream& in) {
+    char head[3] = {};
+    in.read(head, 3);
+    if (in.gcount() == 3 && std::string_view(head, 3) == kUtf8Bom) return;
+    in.clear();
+    in.seekg(0);
+  }
+
   // A JSON file whose top level is an object, a List's items one at a time (json_stream.h);
   // any other, and the position of an error, from the whole text.
   int readJsonFile(const std::string& name, std::string& firstSkip) {
@@ -259,6 +270,7 @@ struct FileReader {
         error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
         return 0;
       }
+      skipUtf8Bom(in);
       streamed = readJsonStream(in, jsonCallbacks(name, n, firstSkip));
     }
     if (streamed == JsonStreamResult::kDone) return n;
@@ -272,6 +284,7 @@ struct FileReader {
       error({name, 0, 0, "", text.error});
       return n;
     }
+    if (text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
     if (streamed == JsonStreamResult::kNotAnObject) return readJson(name, text.value, firstSkip);
     // Objects one after another: the stream stopped at the second. A List first had its items
     // handed over as they came; any other first object was not.

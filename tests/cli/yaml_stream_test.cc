@@ -322,3 +322,35 @@ TEST_CASE("streamResources: files read one by one, a named file without an objec
         (dir / "empty.yaml").string() + ": holds no Kubernetes object: empty or comments only");
   fs::remove_all(dir);
 }
+
+TEST_CASE("streamResources: a JSON file after a UTF-8 byte order mark, as kubectl reads it") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "billet-json-bom-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string bom = "\xEF\xBB\xBF";
+  // A List (read as a stream), two objects one after another (read whole), a broken one.
+  std::ofstream(dir / "list.json") << bom << R"({"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "n"}}]})";
+  std::ofstream(dir / "two.json")
+      << bom << R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}}
+{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b"}})";
+  std::ofstream(dir / "broken.json") << bom << R"({"a":)";
+  std::vector<std::string> seen;
+  std::vector<billet::policy::LoadError> errors;
+  billet::cli::ResourceCallbacks cb;
+  cb.resource = [&](billet::cli::Resource& r) {
+    seen.push_back(r.id() + "@" + std::to_string(r.line));
+  };
+  cb.note = [](const std::string&) {};
+  cb.error = [&](const billet::policy::LoadError& e) { errors.push_back(e); };
+  billet::cli::streamResources(
+      {(dir / "list.json").string(), (dir / "two.json").string(), (dir / "broken.json").string()},
+      {}, cb);
+  CHECK(seen == std::vector<std::string>{"Service/n/s@1", "Pod/default/a@1", "Pod/default/b@2"});
+  REQUIRE(errors.size() == 1);
+  // The position on the first line is counted after the mark.
+  CHECK(errors[0].format() ==
+        (dir / "broken.json").string() + ":1:6: invalid JSON: unexpected end of input");
+  fs::remove_all(dir);
+}

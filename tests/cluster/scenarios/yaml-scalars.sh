@@ -1,8 +1,11 @@
-# billet reads YAML as kubectl does: every plain scalar of testdata/scalars.yaml (octal modes,
-# YAML 1.1 booleans, underscores, exponents, keys) gets the value kubectl sends to the API server,
-# a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file, and
-# a key given twice keeps its last value in both, merge keys and tagged scalars (testdata/merges.yaml)
-# read the same in both, and a merge or a tag kubectl refuses is refused by both.
+# billet reads its inputs as kubectl does:
+# - every plain scalar of testdata/scalars.yaml (octal modes, YAML 1.1 booleans, underscores,
+#   exponents, keys) gets the value kubectl sends to the API server;
+# - a key kubectl cannot make a member name of (a null, a sequence) makes both refuse the file;
+# - a key given twice keeps its last value in both;
+# - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
+#   tag kubectl refuses is refused by both;
+# - a JSON file after a UTF-8 byte order mark is read by both.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -55,6 +58,15 @@ scenario() {
     "$(cat "$T/merges-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/merges.yaml" --patched \
       --output json 2> /dev/null | jq -S -c '.items[0].spec')"
+  # A JSON file saved with a UTF-8 byte order mark (as Windows editors write it): kubectl reads
+  # the object after it, and so does billet.
+  printf '\xef\xbb\xbf{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"bom","namespace":"default"},"spec":{"a":[1,"x"]}}\n' \
+    > "$T/bom.json"
+  check "a JSON file after a byte order mark: kubectl sends it" same '{"a":[1,"x"]}' \
+    "$(k create --dry-run=server -o json -f "$T/bom.json" | jq -c .spec)"
+  check "a JSON file after a byte order mark: billet lint reads it" same '{"a":[1,"x"]}' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/bom.json" --patched --output json \
+      2> /dev/null | jq -c '.items[0].spec')"
   # A merge key's value that is not mappings, a tag its text does not fit: both refuse the file.
   local bad
   n=0
