@@ -92,6 +92,33 @@ bool parseDouble(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
+// Whether the text of a float (yamlStyleFloat) that a double cannot hold is too close to zero
+// rather than too large: Go's ParseFloat rounds it to zero without an error, and kubectl sends 0
+// (while a float too large stays text). From the decimal exponent of its first significant digit.
+bool underflows(std::string_view s) {
+  std::size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
+  long long beforePoint = 0, firstSignificant = -1, digit = 0;
+  bool point = false;
+  for (; i < s.size() && s[i] != 'e' && s[i] != 'E'; ++i) {
+    if (s[i] == '.') {
+      point = true;
+      continue;
+    }
+    if (!point) ++beforePoint;
+    if (s[i] != '0' && firstSignificant < 0) firstSignificant = digit;
+    ++digit;
+  }
+  if (firstSignificant < 0) return false;  // zero: a double holds it
+  long long exponent = 0;
+  if (i < s.size()) {
+    const bool negative = i + 1 < s.size() && s[i + 1] == '-';
+    for (std::size_t k = i + 1; k < s.size(); ++k)
+      if (isDigit(s[k]) && exponent < 1'000'000'000) exponent = exponent * 10 + (s[k] - '0');
+    if (negative) exponent = -exponent;
+  }
+  return beforePoint - 1 - firstSignificant + exponent < 0;
+}
+
 json::Value floatValue(double v) {
   if (!std::isfinite(v)) return json::Value();  // caller keeps the text
   return json::Value::number(goJsonFloat(v));
@@ -136,6 +163,10 @@ json::Value resolve(std::string_view s, Resolved& as) {
       as = Resolved::kFloat;
       return floatValue(v);
     }
+    if (yamlStyleFloat(s) && underflows(s)) {
+      as = Resolved::kFloat;
+      return floatValue(0.0);  // no sign: it starts with '.'
+    }
     return json::Value::string(std::string(s));
   }
   if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(std::string(s));
@@ -150,9 +181,15 @@ json::Value resolve(std::string_view s, Resolved& as) {
     return json::Value::number(std::move(digits));
   }
   double v = 0;
-  if (yamlStyleFloat(plain) && parseDouble(plain, v) && std::isfinite(v)) {
-    as = Resolved::kFloat;
-    return floatValue(v);
+  if (yamlStyleFloat(plain)) {
+    if (parseDouble(plain, v) && std::isfinite(v)) {
+      as = Resolved::kFloat;
+      return floatValue(v);
+    }
+    if (underflows(plain)) {
+      as = Resolved::kFloat;
+      return floatValue(plain[0] == '-' ? -0.0 : 0.0);
+    }
   }
   return json::Value::string(std::string(s));
 }
@@ -191,13 +228,22 @@ std::string asGoJsonText(std::string bytes) {
   return out;
 }
 
+// A resolved scalar as a value or a member name: a float zero is 0 whatever its sign, as the API
+// server stores it and a webhook receives it (kubectl sends -0.0 as -0, and names a member
+// `-0.0:` "0").
+json::Value asValue(json::Value v, Resolved as) {
+  if (as == Resolved::kFloat && v.asNumberText() == "-0") return json::Value::number("0");
+  return v;
+}
+
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
 
 }  // namespace
 
 json::Value resolvePlainScalar(std::string_view s) {
   Resolved as;
-  return resolve(s, as);
+  json::Value v = resolve(s, as);
+  return asValue(std::move(v), as);
 }
 
 base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_view text) {
@@ -228,10 +274,11 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
   }
   Resolved as;
   json::Value v = resolve(text, as);
-  if (as == wanted) return {std::move(v), ""};
+  if (as == wanted) return {asValue(std::move(v), as), ""};
   if (wanted == Resolved::kFloat && as == Resolved::kInt) {
     double d = 0;
-    if (parseDouble(v.asNumberText(), d) && std::isfinite(d)) return {floatValue(d), ""};
+    if (parseDouble(v.asNumberText(), d) && std::isfinite(d))
+      return {asValue(floatValue(d), Resolved::kFloat), ""};
   }
   return Out::failure("cannot decode " + std::string(shortTag(as)) + " `" + std::string(text) +
                       "` as a " + std::string(shortTag(wanted)));

@@ -5,6 +5,7 @@
 // (and `--patched` would print) an object other than the one `kubectl apply` sends:
 //
 //   0755 → 493 (octal)    0x1F → 31    0b101 → 5    1_000 → 1000    +1 → 1    1e3 → 1000
+//   1e-400 → 0 (rounded as Go rounds it)    -0.0 → 0    1e400 → "1e400" (too large: text)
 //   yes, y, on, true → true    no, n, off, false → false    ~, null, (empty) → null
 //   2024-01-02 → "2024-01-02" (timestamps stay strings)    .inf, .nan → "<text>" (kubectl
 //   refuses them: JSON has no infinity)

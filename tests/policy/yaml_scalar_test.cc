@@ -59,6 +59,24 @@ TEST_CASE("floats are written as Go's encoding/json writes them") {
   CHECK(number("1e-7") == "1e-7");
   CHECK(number("1e21") == "1e+21");
   CHECK(number("99999999999999999999") == "100000000000000000000");
+  // Too close to zero for a double: Go's ParseFloat gives 0 and kubectl sends it; too large
+  // stays text (kubectl sends the string). A zero of either sign is the 0 the API server stores.
+  CHECK(number("1e-310") == "1e-310");  // subnormal
+  CHECK(number("1e-400") == "0");
+  CHECK(number("2e-324") == "0");
+  CHECK(number("-1e-400") == "0");
+  CHECK(number("-0.0") == "0");
+  // As member names too (kubectl names both members "0").
+  CHECK(billet::policy::resolvePlainKey("-0.0") == "0");
+  CHECK(billet::policy::resolvePlainKey("1e-400") == "0");
+  CHECK(number("0.00001e-400") == "0");
+  CHECK(number("100000e-405") == "0");
+  CHECK(number("." + std::string(400, '0') + "1") == "0");
+  CHECK(number("1_0e-400") == "0");
+  CHECK(isString("1e400"));
+  CHECK(isString("-1e400"));
+  CHECK(isString("0.001e312"));
+  CHECK(isString("1e99999999999999999999"));
   CHECK(goJsonFloat(0.000001) == "0.000001");
   CHECK(goJsonFloat(-0.5) == "-0.5");
 }
