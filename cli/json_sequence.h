@@ -2,7 +2,9 @@
 // write them: kubectl applies such a file document by document, and so does lint.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,5 +20,10 @@ struct JsonPiece {
 // parse of the whole text then says what is wrong). The pieces are found by their brackets and
 // strings only: each is still parsed, and checked, on its own.
 std::vector<JsonPiece> splitJsonSequence(std::string_view text);
+// The pieces are views of `text`: splitting a temporary std::string would leave them dangling,
+// so that does not compile (string literals and strings that outlive the pieces do).
+template <class T>
+requires std::same_as<T, std::string> std::vector<JsonPiece> splitJsonSequence(T&& text)
+= delete;
 
 }  // namespace billet::cli

@@ -48,7 +48,9 @@ void checkJsonSequence(const std::string& text) {
   if (!one.ok() || !(one.value.isObject() || one.value.isArray())) return;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   const std::string trimmed = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-  const auto twice = billet::cli::splitJsonSequence(trimmed + "\n" + trimmed);
+  // The pieces are views of the text they were split from: it must outlive them.
+  const std::string written = trimmed + "\n" + trimmed;
+  const auto twice = billet::cli::splitJsonSequence(written);
   if (twice.size() != 2 || twice[0].text != trimmed || twice[1].text != trimmed)
     fail("json sequence: a document written twice is not two of it", text);
 }
