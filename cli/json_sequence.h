@@ -2,7 +2,6 @@
 // write them: kubectl applies such a file document by document, and so does lint.
 #pragma once
 
-#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -21,9 +20,10 @@ struct JsonPiece {
 // strings only: each is still parsed, and checked, on its own.
 std::vector<JsonPiece> splitJsonSequence(std::string_view text);
 // The pieces are views of `text`: splitting a temporary std::string would leave them dangling,
-// so that does not compile (string literals and strings that outlive the pieces do).
-template <class T>
-requires std::same_as<T, std::string> std::vector<JsonPiece> splitJsonSequence(T&& text)
-= delete;
+// so that does not compile.
+std::vector<JsonPiece> splitJsonSequence(std::string&& text) = delete;
+inline std::vector<JsonPiece> splitJsonSequence(const char* text) {
+  return splitJsonSequence(std::string_view(text));
+}
 
 }  // namespace billet::cli
