@@ -203,9 +203,9 @@ Key readKey(std::string_view s, std::string& key, std::size_t& valueAt) {
         plain == "<<")
       return Key::kOutside;
     key = policy::resolvePlainKey(plain);
-    // A null key (`~:`, `null:`) is an error (policy::kNullKeyError): the yaml-cpp reader says so
-    // with its position.
-    if (key == "null") return Key::kOutside;
+    // A null key (`~:`, `null:`) is an error (policy::kNullKeyError), and so is an integer past
+    // int64 (kUnsignedKeyError): the yaml-cpp reader says so with its position.
+    if (key == "null" || policy::isUnsignedOnlyKey(plain)) return Key::kOutside;
   }
   valueAt = colon + 1;
   while (valueAt < s.size() && s[valueAt] == ' ') ++valueAt;

@@ -89,6 +89,10 @@ class Builder final : public YAML::EventHandler {
       fail(m, fault->message);
       return;
     }
+    if (expectingKey() && isPlain(tag) && policy::isUnsignedOnlyKey(value)) {
+      fail(m, std::string(policy::kUnsignedKeyError));
+      return;
+    }
     if (expectingKey() && policy::isMergeKey(tag, value)) {
       complete(json::Value::string(value), value, anchor, m);
       if (!failed()) stack_.back().merging = true;

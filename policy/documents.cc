@@ -41,8 +41,9 @@ bool mergeable(const YAML::Node& value) {
 }
 
 // The first node in `node` that makes kubectl refuse the file: a map key it cannot name
-// (kNullKeyError, kCollectionKeyError), a merge key's value that is not mappings, a tagged scalar
-// that is not of its tag's type. Its node and message, or an undefined node.
+// (kNullKeyError, kCollectionKeyError, kUnsignedKeyError), a merge key's value that is not
+// mappings, a tagged scalar that is not of its tag's type. Its node and message, or an undefined
+// node.
 std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
   if (node.IsScalar() && !isPlain(node)) {
     base::Result<json::Value> tagged = resolveTaggedScalar(node.Tag(), node.Scalar());
@@ -54,6 +55,8 @@ std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
     for (const auto& kv : node) {
       if (kv.first.IsNull()) return {kv.first, std::string(kNullKeyError)};
       if (!kv.first.IsScalar()) return {kv.first, std::string(kCollectionKeyError)};
+      if (isPlain(kv.first) && isUnsignedOnlyKey(kv.first.Scalar()))
+        return {kv.first, std::string(kUnsignedKeyError)};
       if (isMerge(kv.first) && !mergeable(kv.second))
         return {kv.first, std::string(kMergeValueError)};
       if (auto bad = refusedNode(kv.second); bad.first.IsDefined()) return bad;

@@ -228,15 +228,49 @@ std::string asGoJsonText(std::string bytes) {
   return out;
 }
 
-// A resolved scalar as a value or a member name: a float zero is 0 whatever its sign, as the API
-// server stores it and a webhook receives it (kubectl sends -0.0 as -0, and names a member
-// `-0.0:` "0").
+// A resolved scalar as a value: a float zero is 0 whatever its sign, as the API server stores it
+// and a webhook receives it (kubectl sends -0.0 as -0).
 json::Value asValue(json::Value v, Resolved as) {
   if (as == Resolved::kFloat && v.asNumberText() == "-0") return json::Value::number("0");
   return v;
 }
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+
+// A float key as kubectl names the member (sigs.k8s.io/yaml: strconv.FormatFloat(f, 'g', -1, 32)):
+// the nearest float32 in its shortest digits, with an exponent (two digits at least) when it is
+// below -4 or 6 and above, ±Inf as ±.inf. `123456789.5:` is "1.2345679e+08", `1e-7:` "1e-07".
+std::string goFloatKey(double value) {
+  const auto f = static_cast<float>(value);
+  if (std::isinf(f)) return f > 0 ? ".inf" : "-.inf";
+  if (f == 0) return std::signbit(f) ? "-0" : "0";
+  std::array<char, 64> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), f,
+                                       std::chars_format::scientific);  // "-1.2345679e+08"
+  const std::string_view sci(buf.data(), ec == std::errc() ? end : buf.data());
+  const std::size_t e = sci.find('e');
+  if (e == std::string_view::npos) return std::string(sci);
+  const bool negative = sci[0] == '-';
+  std::string digits;
+  for (char c : sci.substr(negative ? 1 : 0, e - (negative ? 1 : 0)))
+    if (c != '.') digits += c;
+  int exponent = 0;
+  std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exponent);
+  std::string out = negative ? "-" : "";
+  if (exponent < -4 || exponent >= 6) {
+    out += digits[0];
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    out += exponent < 0 ? "e-" : "e+";
+    const int magnitude = exponent < 0 ? -exponent : exponent;
+    if (magnitude < 10) out += '0';
+    return out + std::to_string(magnitude);
+  }
+  if (exponent < 0)
+    return out + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+  const auto point = static_cast<std::size_t>(exponent) + 1;
+  if (digits.size() <= point) return out + digits + std::string(point - digits.size(), '0');
+  return out + digits.substr(0, point) + "." + digits.substr(point);
+}
 
 }  // namespace
 
@@ -284,13 +318,29 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
                       "` as a " + std::string(shortTag(wanted)));
 }
 
+bool isUnsignedOnlyKey(std::string_view text) {
+  if (text.empty() || text[0] == '-') return false;
+  Resolved as;
+  const json::Value v = resolve(text, as);
+  if (as != Resolved::kInt) return false;
+  const std::string& digits = v.asNumberText();
+  constexpr std::string_view kInt64Max = "9223372036854775807";
+  return digits.size() > kInt64Max.size() ||
+         (digits.size() == kInt64Max.size() && digits > kInt64Max);
+}
+
 bool isMergeKey(std::string_view tag, std::string_view text) {
   return text == "<<" && (tag == "?" || tag.empty() || tag == "tag:yaml.org,2002:merge");
 }
 
 std::string resolvePlainKey(std::string_view text) {
-  json::Value v = resolvePlainScalar(text);
+  Resolved as;
+  json::Value v = resolve(text, as);
   if (v.isNull()) return "null";
+  if (as == Resolved::kFloat) {
+    double d = 0;
+    if (parseDouble(v.asNumberText(), d)) return goFloatKey(d);
+  }
   return v.isString() ? std::move(v.asString()) : v.scalarText();
 }
 

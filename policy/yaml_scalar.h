@@ -56,6 +56,13 @@ inline constexpr std::string_view kCollectionKeyError =
     "a sequence or mapping as a mapping key (kubectl accepts strings, numbers and booleans as "
     "keys)";
 
+// go-yaml v2 reads an integer past int64's range, up to uint64's, as an unsigned integer, and
+// kubectl cannot make a member name of one ("unsupported map key of type: uint64"): as a plain
+// mapping key, billet's readers refuse it too, with this message.
+bool isUnsignedOnlyKey(std::string_view text);
+inline constexpr std::string_view kUnsignedKeyError =
+    "an integer mapping key past 9223372036854775807 (kubectl refuses unsigned 64-bit keys)";
+
 // A number as Go's encoding/json writes a float64: fixed notation for 1e-6 <= |x| < 1e21, else
 // exponent notation ("1e+21", "1e-7"), shortest text that reads back exactly.
 std::string goJsonFloat(double value);

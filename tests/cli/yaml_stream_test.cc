@@ -232,6 +232,27 @@ TEST_CASE("yaml stream: a merge key's value that is not mappings, a tag its text
   }
 }
 
+TEST_CASE("yaml stream: an integer key past int64 is an error at the key, in every reader") {
+  const std::string message = "invalid YAML: " + std::string(billet::policy::kUnsignedKeyError);
+  const Read r = read("kind: A\n---\na: {12345678901234567890: 1}\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.failure.line == 3);
+  CHECK(r.failure.column == 5);
+  CHECK(r.failure.message == message);
+  CHECK(read("a: {\"12345678901234567890\": 1, 9223372036854775807: 2}\n").ok);  // names
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads);
+    std::vector<std::string> events;
+    YamlStreamError failure;
+    std::istringstream in(
+        "apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  18446744073709551615: 1\n");
+    CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(failure.line == 6);
+    CHECK(failure.column == 3);
+    CHECK(failure.message == message);
+  }
+}
+
 TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {
   const Read r = read("kind: A\n---\nkind: B\nmetadata: {name: x\n");
   CHECK_FALSE(r.ok);
