@@ -319,7 +319,9 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
 }
 
 bool isUnsignedOnlyKey(std::string_view text) {
-  if (text.empty() || text[0] == '-') return false;
+  // Every key is asked: most are names, and such an integer takes 18 characters at least
+  // ("0x8000000000000000").
+  if (text.size() < 18 || !(isDigit(text[0]) || text[0] == '+')) return false;
   Resolved as;
   const json::Value v = resolve(text, as);
   if (as != Resolved::kInt) return false;
