@@ -230,9 +230,8 @@ std::string asGoJsonText(std::string bytes) {
 
 // A resolved scalar as a value: a float zero is 0 whatever its sign, as the API server stores it
 // and a webhook receives it (kubectl sends -0.0 as -0).
-json::Value asValue(json::Value v, Resolved as) {
-  if (as == Resolved::kFloat && v.asNumberText() == "-0") return json::Value::number("0");
-  return v;
+void zeroWithoutSign(json::Value& v, Resolved as) {
+  if (as == Resolved::kFloat && v.asNumberText() == "-0") v = json::Value::number("0");
 }
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
@@ -277,7 +276,8 @@ std::string goFloatKey(double value) {
 json::Value resolvePlainScalar(std::string_view s) {
   Resolved as;
   json::Value v = resolve(s, as);
-  return asValue(std::move(v), as);
+  zeroWithoutSign(v, as);
+  return v;
 }
 
 base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_view text) {
@@ -308,20 +308,19 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
   }
   Resolved as;
   json::Value v = resolve(text, as);
-  if (as == wanted) return {asValue(std::move(v), as), ""};
+  if (as == wanted) {
+    zeroWithoutSign(v, as);
+    return {std::move(v), ""};
+  }
   if (wanted == Resolved::kFloat && as == Resolved::kInt) {
     double d = 0;
-    if (parseDouble(v.asNumberText(), d) && std::isfinite(d))
-      return {asValue(floatValue(d), Resolved::kFloat), ""};
+    if (parseDouble(v.asNumberText(), d) && std::isfinite(d)) return {floatValue(d), ""};
   }
   return Out::failure("cannot decode " + std::string(shortTag(as)) + " `" + std::string(text) +
                       "` as a " + std::string(shortTag(wanted)));
 }
 
-bool isUnsignedOnlyKey(std::string_view text) {
-  // Every key is asked: most are names, and such an integer takes 18 characters at least
-  // ("0x8000000000000000").
-  if (text.size() < 18 || !(isDigit(text[0]) || text[0] == '+')) return false;
+bool isUnsignedIntegerText(std::string_view text) {
   Resolved as;
   const json::Value v = resolve(text, as);
   if (as != Resolved::kInt) return false;

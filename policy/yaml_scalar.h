@@ -59,7 +59,13 @@ inline constexpr std::string_view kCollectionKeyError =
 // go-yaml v2 reads an integer past int64's range, up to uint64's, as an unsigned integer, and
 // kubectl cannot make a member name of one ("unsupported map key of type: uint64"): as a plain
 // mapping key, billet's readers refuse it too, with this message.
-bool isUnsignedOnlyKey(std::string_view text);
+bool isUnsignedIntegerText(std::string_view text);  // the whole check, out of line
+inline bool isUnsignedOnlyKey(std::string_view text) {
+  // Every key is asked: most are names, and such an integer takes 18 characters at least
+  // ("0x8000000000000000").
+  return text.size() >= 18 && ((text[0] >= '0' && text[0] <= '9') || text[0] == '+') &&
+         isUnsignedIntegerText(text);
+}
 inline constexpr std::string_view kUnsignedKeyError =
     "an integer mapping key past 9223372036854775807 (kubectl refuses unsigned 64-bit keys)";
 
