@@ -36,6 +36,33 @@ Read read(const std::string& text) {
   return r;
 }
 
+// `text`, after a first document that is read, is refused at line:column (of `text`).
+void checkRefused(const std::string& text, int line, int column, const std::string& message) {
+  INFO(text);
+  const Read r = read("kind: A\n---\n" + text);
+  CHECK_FALSE(r.ok);
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+  CHECK(r.failure.line == line + 2);
+  CHECK(r.failure.column == column);
+  CHECK(r.failure.message == "invalid YAML: " + message);
+}
+
+// The same in a List's entry, read by the block-style reader or by yaml-cpp, on one thread or
+// more: `stream` is refused at line:column.
+void checkRefusedInList(const std::string& stream, int line, int column,
+                        const std::string& message) {
+  for (unsigned threads : {1u, 3u}) {
+    INFO(threads << " " << stream);
+    std::vector<std::string> events;
+    YamlStreamError failure;
+    std::istringstream in(stream);
+    CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(failure.line == line);
+    CHECK(failure.column == column);
+    CHECK(failure.message == "invalid YAML: " + message);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("yaml stream: each document is what the whole-file loader makes of it") {
@@ -129,28 +156,12 @@ TEST_CASE("yaml stream: a null or a collection as a mapping key is an error at t
       {"a: &n\nb: 1\n*n : 2\n", 3, 1, true},  {"a: 1\n? [x]\n: 2\n", 2, 3, false},
       {"a: 1\n? {b: 1}\n: 2\n", 2, 3, false}, {"a: &s [1]\n*s : 2\n", 2, 1, false},
   };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    const Read r = read("kind: A\n---\n" + c.text);
-    CHECK_FALSE(r.ok);
-    CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
-    CHECK(r.failure.line == c.line + 2);
-    CHECK(r.failure.column == c.column);
-    CHECK(r.failure.message ==
-          "invalid YAML: " + std::string(c.null ? billet::policy::kNullKeyError
-                                                : billet::policy::kCollectionKeyError));
-  }
-  // In a List's entry, read by the block-style reader or by yaml-cpp, on one thread or more.
-  for (unsigned threads : {1u, 3u}) {
-    INFO(threads);
-    std::vector<std::string> events;
-    YamlStreamError failure;
-    std::istringstream in("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  ~: 1\n");
-    CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
-    CHECK(failure.line == 6);
-    CHECK(failure.column == 3);
-    CHECK(failure.message == "invalid YAML: " + std::string(billet::policy::kNullKeyError));
-  }
+  for (const Case& c : cases)
+    checkRefused(
+        c.text, c.line, c.column,
+        std::string(c.null ? billet::policy::kNullKeyError : billet::policy::kCollectionKeyError));
+  checkRefusedInList("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  ~: 1\n", 6, 3,
+                     std::string(billet::policy::kNullKeyError));
 }
 
 TEST_CASE("yaml stream: merge keys and tagged scalars read as kubectl reads them") {
@@ -204,15 +215,7 @@ TEST_CASE("yaml stream: a merge key's value that is not mappings, a tag its text
       {"a: [1, !!bool maybe]\n", 1, 8, "cannot decode !!str `maybe` as a !!bool"},
       {"a: !!binary \"%%%%\"\n", 1, 4, "!!binary value contains invalid base64 data"},
   };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    const Read r = read("kind: A\n---\n" + c.text);
-    CHECK_FALSE(r.ok);
-    CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
-    CHECK(r.failure.line == c.line + 2);
-    CHECK(r.failure.column == c.column);
-    CHECK(r.failure.message == "invalid YAML: " + c.message);
-  }
+  for (const Case& c : cases) checkRefused(c.text, c.line, c.column, c.message);
   // In a List's entry, merged or refused, on one thread or more (the block-style reader leaves
   // the merge key to yaml-cpp).
   for (unsigned threads : {1u, 3u}) {
@@ -223,34 +226,17 @@ TEST_CASE("yaml stream: a merge key's value that is not mappings, a tag its text
         "apiVersion: v1\nkind: List\nitems:\n- kind: C\n  <<:\n    a: 1\n    kind: D\n");
     CHECK(readYamlStream(good, billet::cli::testing::recordEvents(events), failure, threads));
     CHECK(events == std::vector<std::string>{R"(item@4 {"kind":"D","a":1})", "list@1"});
-    events.clear();
-    std::istringstream bad("apiVersion: v1\nkind: List\nitems:\n- kind: C\n  <<: [1]\n");
-    CHECK_FALSE(readYamlStream(bad, billet::cli::testing::recordEvents(events), failure, threads));
-    CHECK(failure.line == 5);
-    CHECK(failure.column == 7);
-    CHECK(failure.message == "invalid YAML: " + merge);
   }
+  checkRefusedInList("apiVersion: v1\nkind: List\nitems:\n- kind: C\n  <<: [1]\n", 5, 7, merge);
 }
 
 TEST_CASE("yaml stream: an integer key past int64 is an error at the key, in every reader") {
-  const std::string message = "invalid YAML: " + std::string(billet::policy::kUnsignedKeyError);
-  const Read r = read("kind: A\n---\na: {12345678901234567890: 1}\n");
-  CHECK_FALSE(r.ok);
-  CHECK(r.failure.line == 3);
-  CHECK(r.failure.column == 5);
-  CHECK(r.failure.message == message);
+  const std::string message(billet::policy::kUnsignedKeyError);
+  checkRefused("a: {12345678901234567890: 1}\n", 1, 5, message);
   CHECK(read("a: {\"12345678901234567890\": 1, 9223372036854775807: 2}\n").ok);  // names
-  for (unsigned threads : {1u, 3u}) {
-    INFO(threads);
-    std::vector<std::string> events;
-    YamlStreamError failure;
-    std::istringstream in(
-        "apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  18446744073709551615: 1\n");
-    CHECK_FALSE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
-    CHECK(failure.line == 6);
-    CHECK(failure.column == 3);
-    CHECK(failure.message == message);
-  }
+  checkRefusedInList(
+      "apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  18446744073709551615: 1\n", 6, 3,
+      message);
 }
 
 TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {
