@@ -43,8 +43,9 @@ inline constexpr std::string_view kMergeValueError =
 bool isMergeKey(std::string_view tag, std::string_view text);
 
 // A plain map key as kubectl's YAML reader makes it a JSON member name: resolved like a value
-// (`yes:` is the key "true", `0755:` the key "493"). `~:` gives "null" here, but kubectl refuses
-// a null key, and so do billet's readers, before they ask (kNullKeyError).
+// (`yes:` is the key "true", `0755:` the key "493"), a float from the nearest 32-bit float in Go's
+// %g (`1e-7:` is "1e-07", `1.5e300:` ".inf"). `~:` gives "null" here, but kubectl refuses a null
+// key, and so do billet's readers, before they ask (kNullKeyError).
 std::string resolvePlainKey(std::string_view text);
 
 // kubectl turns YAML into JSON and refuses a key it cannot make a member name of: a null (`~:`,
