@@ -274,32 +274,15 @@ class Builder final : public YAML::EventHandler {
     parent.value.push(std::move(v));
   }
 
-  // The value of a merge key (`<<: *defaults`), as kubectl reads it (policy::isMergeKey): the
-  // members of a mapping, or of each mapping of a sequence from the last to the first, are added
-  // where the key is, replacing earlier members of the same name.
+  // The value of a merge key (`<<: *defaults`): its members where the key is, as kubectl adds
+  // them (policy::addMergedMembers).
   void merge(Frame& into, json::Value v, const YAML::Mark& m) {
-    std::vector<json::Value*> sources;
-    if (v.isObject()) {
-      sources.push_back(&v);
-    } else if (v.isArray()) {
-      json::Array& list = v.asArray();
-      for (auto it = list.rbegin(); it != list.rend(); ++it) sources.push_back(&*it);
-    } else {
-      fail(m, std::string(policy::kMergeValueError));
-      return;
-    }
-    for (json::Value* source : sources) {
-      json::Object* members = source->ifObject();
-      if (!members) {
-        fail(m, std::string(policy::kMergeValueError));
-        return;
-      }
-      for (json::Member& member : *members) {
-        std::string key(std::string_view(member.key));
-        if (stack_.size() == 1) noteTopLevel(key, member.value);
-        into.members.add(into.value.asObject(), std::move(key), std::move(member.value));
-      }
-    }
+    const bool top = stack_.size() == 1;
+    const bool merged = policy::addMergedMembers(v, [&](std::string key, json::Value value) {
+      if (top) noteTopLevel(key, value);
+      into.members.add(into.value.asObject(), std::move(key), std::move(value));
+    });
+    if (!merged) fail(m, std::string(policy::kMergeValueError));
   }
 
   void noteTopLevel(const std::string& key, const json::Value& v) {

@@ -108,18 +108,10 @@ json::Value toValue(const YAML::Node& node) {
           add(keyText(kv.first), toValue(kv.second));
           continue;
         }
-        // `<<: *defaults` (isMergeKey): the members of the mapping, or of each mapping of the
-        // sequence from the last to the first, here; loadYaml refused any other value.
-        std::vector<YAML::Node> sources;
-        if (kv.second.IsMap()) sources.push_back(kv.second);
-        if (kv.second.IsSequence())
-          for (std::size_t i = kv.second.size(); i-- > 0;) sources.push_back(kv.second[i]);
-        for (const YAML::Node& source : sources) {
-          json::Value merged = toValue(source);
-          if (json::Object* members = merged.ifObject())
-            for (json::Member& m : *members)
-              add(std::string(std::string_view(m.key)), std::move(m.value));
-        }
+        // `<<: *defaults`: its members here (addMergedMembers); loadYaml refused a value that
+        // is not mappings.
+        json::Value merged = toValue(kv.second);
+        addMergedMembers(merged, add);
       }
       return json::Value::object(std::move(o));
     }

@@ -16,6 +16,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/result.h"
 #include "json/value.h"
@@ -41,6 +43,30 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
 inline constexpr std::string_view kMergeValueError =
     "map merge requires map or sequence of maps as the value";
 bool isMergeKey(std::string_view tag, std::string_view text);
+
+// The members a merge key's value (read) gives, each moved to `add(std::string key, json::Value
+// value)` in the order kubectl adds them: a mapping's in order, a sequence's mappings from the last
+// to the first. `add` replaces a member of the same name. False, adding nothing, when the value is
+// not a mapping or a sequence of mappings (kMergeValueError).
+template <class Add>
+bool addMergedMembers(json::Value& value, Add&& add) {
+  std::vector<json::Value*> sources;
+  if (value.isObject()) {
+    sources.push_back(&value);
+  } else if (value.isArray()) {
+    json::Array& list = value.asArray();
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
+      if (!it->isObject()) return false;
+      sources.push_back(&*it);
+    }
+  } else {
+    return false;
+  }
+  for (json::Value* source : sources)
+    for (json::Member& m : source->asObject())
+      add(std::string(std::string_view(m.key)), std::move(m.value));
+  return true;
+}
 
 // A plain map key as kubectl's YAML reader makes it a JSON member name: resolved like a value
 // (`yes:` is the key "true", `0755:` the key "493"), a float from the nearest 32-bit float in Go's
