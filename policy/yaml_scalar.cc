@@ -124,6 +124,20 @@ json::Value floatValue(double v) {
   return json::Value::number(goJsonFloat(v));
 }
 
+// The value of a YAML float (go-yaml v2's pattern) as kubectl sends it: the nearest double, or
+// zero for one too close to zero. False for other text, and for a float too large (it stays text).
+bool goFloat(std::string_view text, json::Value& out) {
+  if (!yamlStyleFloat(text)) return false;
+  double v = 0;
+  if (parseDouble(text, v) && std::isfinite(v))
+    out = floatValue(v);
+  else if (underflows(text))
+    out = floatValue(text[0] == '-' ? -0.0 : 0.0);
+  else
+    return false;
+  return true;
+}
+
 }  // namespace
 
 std::string goJsonFloat(double value) {
@@ -158,16 +172,10 @@ json::Value resolve(std::string_view s, Resolved& as) {
   }
   as = Resolved::kStr;
   if (s[0] == '.') {  // ".5"; .inf and .nan have no JSON form and stay text
-    double v = 0;
-    if (parseDouble(s, v) && std::isfinite(v)) {
-      as = Resolved::kFloat;
-      return floatValue(v);
-    }
-    if (yamlStyleFloat(s) && underflows(s)) {
-      as = Resolved::kFloat;
-      return floatValue(0.0);  // no sign: it starts with '.'
-    }
-    return json::Value::string(std::string(s));
+    json::Value number;
+    if (!goFloat(s, number)) return json::Value::string(std::string(s));
+    as = Resolved::kFloat;
+    return number;
   }
   if (!isDigit(s[0]) && s[0] != '+' && s[0] != '-') return json::Value::string(std::string(s));
   // Integers and floats, with underscores as digit separators (1_000).
@@ -180,16 +188,9 @@ json::Value resolve(std::string_view s, Resolved& as) {
     as = Resolved::kInt;
     return json::Value::number(std::move(digits));
   }
-  double v = 0;
-  if (yamlStyleFloat(plain)) {
-    if (parseDouble(plain, v) && std::isfinite(v)) {
-      as = Resolved::kFloat;
-      return floatValue(v);
-    }
-    if (underflows(plain)) {
-      as = Resolved::kFloat;
-      return floatValue(plain[0] == '-' ? -0.0 : 0.0);
-    }
+  if (json::Value number; goFloat(plain, number)) {
+    as = Resolved::kFloat;
+    return number;
   }
   return json::Value::string(std::string(s));
 }
