@@ -157,7 +157,8 @@ std::string goJsonFloat(double value) {
 
 namespace {
 
-// What go-yaml v2 resolves a plain scalar to: the tag its resolver gives it, and its JSON value.
+// What go-yaml v2 resolves a plain scalar to: the tag its resolver gives it (shortTag names them
+// in this order), and its JSON value.
 enum class Resolved { kNull, kBool, kInt, kFloat, kStr };
 
 json::Value resolve(std::string_view s, Resolved& as) {
@@ -196,19 +197,8 @@ json::Value resolve(std::string_view s, Resolved& as) {
 }
 
 std::string_view shortTag(Resolved r) {
-  switch (r) {
-    case Resolved::kNull:
-      return "!!null";
-    case Resolved::kBool:
-      return "!!bool";
-    case Resolved::kInt:
-      return "!!int";
-    case Resolved::kFloat:
-      return "!!float";
-    case Resolved::kStr:
-      break;
-  }
-  return "!!str";
+  constexpr std::string_view kTags[] = {"!!null", "!!bool", "!!int", "!!float", "!!str"};
+  return kTags[static_cast<int>(r)];  // in the order of Resolved
 }
 
 // Decoded !!binary bytes as Go's JSON encoder writes a string: each byte that does not start a
