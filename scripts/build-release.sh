@@ -7,8 +7,8 @@
 #   scripts/build-release.sh [DIR]    # default build-release/; DIR/billet is the binary
 #   BENCH=1 scripts/build-release.sh  # also the in-process benchmark, built the same way
 #
-# Three steps in DIR, about 6 minutes on 2 cores (nothing is cached: objects compiled with a
-# profile cannot be shared with other builds):
+# Three steps in DIR, 6 to 20 minutes on 2 cores (ccache cannot help: objects compiled with a
+# profile cannot be shared with other builds; the binaries are cached instead, below):
 #   1. an instrumented billet and bench/review_loop (-DBILLET_PGO=generate, cmake/Options.cmake);
 #   2. the training, billet's own work with the bundled pack: review_loop answers each sample
 #      review of the tests (fuzz/corpus/admission_review, manifests/reviews: a GPU Deployment, a
@@ -21,21 +21,26 @@
 #   3. the same sources again with those counts (-DBILLET_PGO=use) and LTO.
 # The server's TLS and HTTP code is not in the training; it is compiled as without a profile.
 #
-# In a git clone, a build of the same sources (commit and uncommitted changes) is not repeated:
-# DIR/release.stamp records what it was built from.
+# In a git clone, a build of the same sources (commit, uncommitted changes, untracked files) is not
+# repeated: DIR/release.stamp records what it was built from, and the binaries are kept outside the
+# clone too (scripts/release_cache.sh), so that another clone of the same commit on this machine
+# copies them (seconds) instead of building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/release_cache.sh
 dir="${1:-build-release}"
-stamp=""
-if git rev-parse --git-dir > /dev/null 2>&1; then
-  stamp="$({ git rev-parse HEAD; git status --porcelain; git diff HEAD; echo "BENCH=${BENCH:-0}"; } |
-    sha256sum | cut -d' ' -f1)"
-  if [[ -x "$dir/billet" && -f "$dir/release.stamp" && "$(cat "$dir/release.stamp")" == "$stamp" ]]; then
-    echo "build-release: $dir is built from these sources" >&2
-    exit 0
-  fi
+stamp="$(release_key)"
+if [[ -n "$stamp" && -x "$dir/billet" && -f "$dir/release.stamp" &&
+      "$(cat "$dir/release.stamp")" == "$stamp" ]]; then
+  echo "build-release: $dir is built from these sources" >&2
+  exit 0
 fi
 rm -f "$dir/release.stamp"
+if release_restore "$dir" "$stamp"; then
+  echo "$stamp" > "$dir/release.stamp"
+  echo "build-release: $dir copied from $(release_cache_root)/$stamp, built from these sources" >&2
+  exit 0
+fi
 configure() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLET_WERROR=ON \
     -DBILLET_TESTS=OFF -DBILLET_BENCH=ON "$@" > /dev/null
@@ -69,4 +74,7 @@ targets=(billet)
 [[ "${BENCH:-0}" == 1 ]] && targets+=(admission_benchmark review_loop)
 cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
 "$dir/billet" version > /dev/null
-[[ -z "$stamp" ]] || echo "$stamp" > "$dir/release.stamp"
+if [[ -n "$stamp" ]]; then
+  release_save "$dir" "$stamp"
+  echo "$stamp" > "$dir/release.stamp"
+fi
