@@ -356,7 +356,10 @@ class EntryReader {
       if (!isSimplePlain(text)) return false;
       std::string s;
       if (!plain(text, parent, s)) return false;
-      out = policy::resolvePlainScalar(s);
+      // A value kubectl refuses (`.inf`) is left to the reader, which says where it is.
+      std::string error;
+      out = policy::resolvePlainScalar(s, error);
+      if (!error.empty()) return false;
     }
     // A deeper line after it would continue it or be an error.
     skipBlank();

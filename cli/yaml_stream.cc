@@ -106,8 +106,14 @@ class Builder final : public YAML::EventHandler {
     } else if (expectingKey() && !anchor) {
       complete(json::Value(), policy::resolvePlainKey(value), anchor, m);
     } else {
-      complete(policy::resolvePlainScalar(value),
-               anchor ? policy::resolvePlainKey(value) : std::string(), anchor, m);
+      std::string error;
+      json::Value plain = policy::resolvePlainScalar(value, error);
+      if (!error.empty()) {
+        fail(m, error);
+        return;
+      }
+      complete(std::move(plain), anchor ? policy::resolvePlainKey(value) : std::string(), anchor,
+               m);
     }
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {

@@ -45,9 +45,13 @@ bool mergeable(const YAML::Node& value) {
 // mappings, a tagged scalar that is not of its tag's type. Its node and message, or an undefined
 // node.
 std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
-  if (node.IsScalar() && !isPlain(node)) {
-    base::Result<json::Value> tagged = resolveTaggedScalar(node.Tag(), node.Scalar());
-    if (!tagged.ok()) return {node, tagged.error};
+  if (node.IsScalar()) {
+    std::string error;
+    if (isPlain(node))
+      resolvePlainScalar(node.Scalar(), error);
+    else
+      error = resolveTaggedScalar(node.Tag(), node.Scalar()).error;
+    if (!error.empty()) return {node, error};
   } else if (node.IsSequence()) {
     for (const YAML::Node& item : node)
       if (auto bad = refusedNode(item); bad.first.IsDefined()) return bad;
@@ -78,8 +82,10 @@ json::Value toValue(const YAML::Node& node) {
     case YAML::NodeType::Null:
       return json::Value::null();
     case YAML::NodeType::Scalar: {
-      if (isPlain(node)) return resolvePlainScalar(node.Scalar());
-      // A tag that does not fit its text was refused when the file was loaded (loadYaml).
+      // A scalar kubectl refuses (a tag that does not fit its text, `.inf`) was refused when the
+      // file was loaded (loadYaml).
+      std::string error;
+      if (isPlain(node)) return resolvePlainScalar(node.Scalar(), error);
       base::Result<json::Value> tagged = resolveTaggedScalar(node.Tag(), node.Scalar());
       return tagged.ok() ? std::move(tagged.value) : json::Value::string(node.Scalar());
     }

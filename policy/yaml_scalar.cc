@@ -172,7 +172,15 @@ json::Value resolve(std::string_view s, Resolved& as) {
       return json::Value::boolean(false);
   }
   as = Resolved::kStr;
-  if (s[0] == '.') {  // ".5"; .inf and .nan have no JSON form and stay text
+  if (s[0] == '.' || ((s[0] == '+' || s[0] == '-') && s.size() > 1 && s[1] == '.')) {
+    // go-yaml's words for infinities and NaN are floats that JSON cannot hold: their text, as
+    // a float (the callers refuse it, or name a key after it).
+    if (!nonJsonFloat(s).empty()) {
+      as = Resolved::kFloat;
+      return json::Value::string(std::string(s));
+    }
+  }
+  if (s[0] == '.') {  // ".5"
     json::Value number;
     if (!goFloat(s, number)) return json::Value::string(std::string(s));
     as = Resolved::kFloat;
@@ -264,9 +272,27 @@ std::string goFloatKey(double value) {
 
 }  // namespace
 
-json::Value resolvePlainScalar(std::string_view s) {
+std::string_view nonJsonFloat(std::string_view text) {
+  if (text.size() < 4 || text.size() > 5) return {};
+  if (oneOf(text, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) return "+Inf";
+  if (oneOf(text, {"-.inf", "-.Inf", "-.INF"})) return "-Inf";
+  if (oneOf(text, {".nan", ".NaN", ".NAN"})) return "NaN";
+  return {};
+}
+
+std::string nonJsonFloatError(std::string_view text) {
+  return "`" + std::string(text) +
+         "` is a float JSON cannot hold (kubectl: json: unsupported value: " +
+         std::string(nonJsonFloat(text)) + ")";
+}
+
+json::Value resolvePlainScalar(std::string_view s, std::string& error) {
   Resolved as;
   json::Value v = resolve(s, as);
+  if (as == Resolved::kFloat && v.isString()) [[unlikely]] {
+    error = nonJsonFloatError(s);
+    return v;
+  }
   zeroWithoutSign(v, as);
   return v;
 }
@@ -300,6 +326,7 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
   Resolved as;
   json::Value v = resolve(text, as);
   if (as == wanted) {
+    if (as == Resolved::kFloat && v.isString()) return Out::failure(nonJsonFloatError(text));
     zeroWithoutSign(v, as);
     return {std::move(v), ""};
   }
@@ -329,6 +356,10 @@ std::string resolvePlainKey(std::string_view text) {
   Resolved as;
   json::Value v = resolve(text, as);
   if (v.isNull()) return "null";
+  if (as == Resolved::kFloat && v.isString()) {  // as sigs.k8s.io/yaml names them
+    const std::string_view f = nonJsonFloat(text);
+    return f == "+Inf" ? ".inf" : f == "-Inf" ? "-.inf" : ".nan";
+  }
   if (as == Resolved::kFloat) {
     double d = 0;
     if (parseDouble(v.asNumberText(), d)) return goFloatKey(d);

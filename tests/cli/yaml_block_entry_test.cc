@@ -133,10 +133,10 @@ TEST_CASE("yaml block entry: an object as kubectl prints it") {
 
 TEST_CASE("yaml block entry: scalars resolve as the yaml-cpp reader resolves them") {
   CHECK(same("- a: 0755\n  b: 0x1F\n  c: yes\n  d: ~\n  e: 1e3\n  f: 1_000\n  g: +1\n"
-             "  h: .5\n  i: .inf\n  j: 2024-01-02\n  k: \"0755\"\n  l: 'yes'\n  m:\n  nn: Null\n"
+             "  h: .5\n  i: .info\n  j: 2024-01-02\n  k: \"0755\"\n  l: 'yes'\n  m:\n  nn: Null\n"
              "  o: -1\n  p: -x\n  q: =\n  r: a:b\n  s: a,b\n  t: a  b\n  u: 1.0\n") ==
         "{\"a\":493,\"b\":31,\"c\":true,\"d\":null,\"e\":1000,\"f\":1000,\"g\":1,\"h\":0.5,"
-        "\"i\":\".inf\",\"j\":\"2024-01-02\",\"k\":\"0755\",\"l\":\"yes\",\"m\":null,\"nn\":null,"
+        "\"i\":\".info\",\"j\":\"2024-01-02\",\"k\":\"0755\",\"l\":\"yes\",\"m\":null,\"nn\":null,"
         "\"o\":-1,\"p\":\"-x\",\"q\":\"=\",\"r\":\"a:b\",\"s\":\"a,b\",\"t\":\"a  b\",\"u\":1}");
   // Keys resolve too; later duplicates replace earlier ones in place. A null key is an error
   // (kubectl refuses it), which yaml-cpp's reader reports with its position.
@@ -145,6 +145,11 @@ TEST_CASE("yaml block entry: scalars resolve as the yaml-cpp reader resolves the
         "{\"true\":1,\"493\":2,\"null\":3,\"no\":4,\"x y\":5,\"a\":7,\"false\":8,\"\":9}");
   leftToYamlCpp("- a: 1\n  ~: 3\n");
   leftToYamlCpp("- a: 1\n  Null: 3\n");
+  // A float JSON cannot hold: the reader refuses it where it is. As a key it is a name.
+  leftToYamlCpp("- a: 1\n  b: .inf\n");
+  leftToYamlCpp("- a: 1\n  b: .NaN\n");
+  CHECK(same("- .Inf: 1\n  -.inf: 2\n  .nan: 3\n  '.inf': x\n") ==
+        "{\".inf\":\"x\",\"-.inf\":2,\".nan\":3}");
   // Escapes in double quotes.
   same("- a: \"tab\\there \\\"q\\\" back\\\\slash \\/ \\u00e9\\u20ac \\x41 \\0 \\e \\ \"\n");
   same("- \"k\\ty\": \"\"\n  '': ''\n");

@@ -70,7 +70,7 @@ TEST_CASE("yaml stream: each document is what the whole-file loader makes of it"
   // place, keys resolved like values, anchors and aliases expanded, empty documents dropped.
   const std::string text = R"(a: 0755
 b: "0755"
-c: [yes, 'no', ~, 1_000, 1e3, 2024-01-02, .inf]
+c: [yes, 'no', ~, 1_000, 1e3, 2024-01-02, .5, '.inf', .info]
 d: {x: 1, x: 2, y: 3}
 yes: 1
 0x1F: k
@@ -162,6 +162,23 @@ TEST_CASE("yaml stream: a null or a collection as a mapping key is an error at t
         std::string(c.null ? billet::policy::kNullKeyError : billet::policy::kCollectionKeyError));
   checkRefusedInList("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  ~: 1\n", 6, 3,
                      std::string(billet::policy::kNullKeyError));
+}
+
+TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
+  checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
+               "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");
+  checkRefused("a: !!float -.INF\n", 1, 4,
+               "`-.INF` is a float JSON cannot hold (kubectl: json: unsupported value: -Inf)");
+  checkRefused("a: &n .NaN\n", 1, 4,
+               "`.NaN` is a float JSON cannot hold (kubectl: json: unsupported value: NaN)");
+  checkRefusedInList(
+      "apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  v: +.inf\n", 6, 6,
+      "`+.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");
+  // Quoted, or as keys (named as kubectl names them), they are read.
+  const Read r = read("a: '.inf'\nb: \".nan\"\n.Inf: 1\n-.INF: 2\n.NaN: 3\n");
+  REQUIRE(r.ok);
+  CHECK(r.events ==
+        std::vector<std::string>{R"(doc@1 {"a":".inf","b":".nan",".inf":1,"-.inf":2,".nan":3})"});
 }
 
 TEST_CASE("yaml stream: merge keys and tagged scalars read as kubectl reads them") {

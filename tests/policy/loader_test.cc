@@ -329,6 +329,22 @@ TEST_CASE("a null or a collection as a mapping key in a policy file is an error 
   CHECK(quoted.ok());
 }
 
+// kubectl cannot send go-yaml's infinities and NaN as JSON; in a policy's value they were the
+// text ".inf" before.
+TEST_CASE("an infinity or NaN in a policy file is an error where it is; as a key, a name") {
+  const std::string head =
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    mutate:\n      patch:\n"
+      "      - {op: add, path: /metadata/labels, value: {a: ";
+  auto errors = errorsOf(head + "-.Inf}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::StartsWith("policies/gpu.yaml:10:"));
+  CHECK_THAT(errors[0], Catch::Contains("invalid YAML: `-.Inf` is a float JSON cannot hold "
+                                        "(kubectl: json: unsupported value: -Inf)"));
+  LoadResult named = loadPoliciesFromText("policies/gpu.yaml", head + "'.nan', .nan: 1}}\n");
+  CHECK(named.ok());
+}
+
 // yaml-cpp reads bytes that are not UTF-8 into scalars as they are: they reached patches and
 // responses. kubectl's reader refuses such a file, and so does billet's.
 TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their line and column") {
