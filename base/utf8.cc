@@ -94,4 +94,9 @@ LineColumn lineColumnAt(std::string_view text, std::size_t at) {
   return lc;
 }
 
+bool startsWithWideBom(std::string_view text) {
+  return text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
+         text.starts_with(std::string_view("\0\0\xfe\xff", 4));
+}
+
 }  // namespace billet::base

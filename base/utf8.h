@@ -33,6 +33,10 @@ std::optional<TextFault> findInvalidUtf8(std::string_view text);
 // U+E000–U+FFFD, U+10000–U+10FFFF), which is the set kubectl's reader accepts.
 std::optional<TextFault> findUnprintableYaml(std::string_view text);
 
+// Whether `text` starts with a UTF-16 or UTF-32 byte order mark: YAML in those encodings is
+// yaml-cpp's to decode (kubectl reads UTF-16 too), and its bytes are not checked as UTF-8.
+bool startsWithWideBom(std::string_view text);
+
 // 1-based line and column (in bytes) of the byte at `at`.
 struct LineColumn {
   int line = 1;

@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "base/utf8.h"
 #include "cli/yaml_block_entry.h"
+#include "cli/yaml_control_characters.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
 #include "policy/alias_guard.h"
@@ -63,6 +64,7 @@ class Builder final : public YAML::EventHandler {
     // yaml-cpp 0.7 reads a stray token (",", "&a ,") as an empty document without consuming it,
     // and would do so forever: a document that starts where the previous one did is an error.
     if (started_ && m.pos == lastStart_.pos) fail(m, "unexpected token");
+    if (callbacks_.documentStart && !failed()) callbacks_.documentStart(inputLine(m.line + 1));
     started_ = true;
     lastStart_ = m;
     anchors_.clear();
@@ -402,8 +404,26 @@ bool parseListEntry(const YamlPiece& entry, json::Value& item) {
 
 }  // namespace
 
-bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, YamlStreamError& error,
-                    int workers) {
+namespace {
+bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
+                           YamlStreamError& error, int workers);
+}  // namespace
+
+bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
+                    YamlStreamError& error, int workers) {
+  // kubectl refuses a document holding a control character; the check reads the bytes before
+  // anything else does (yaml_control_characters.h).
+  ControlCharacterCheck check(input.rdbuf());
+  std::istream in(&check);
+  HeldCallbacks held(callbacks, check);
+  const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);
+  return held.finish(ok, error);
+}
+
+namespace {
+
+bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
+                           YamlStreamError& error, int workers) {
   Builder builder(callbacks);
   std::optional<ParallelYamlSource> parallel;
   std::optional<std::istream> parallelIn;
@@ -440,6 +460,8 @@ bool readYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks, Yaml
   }
   return true;
 }
+
+}  // namespace
 
 int yamlReadWorkers() {
   const unsigned cores = std::thread::hardware_concurrency();

@@ -35,6 +35,9 @@ struct YamlStreamCallbacks {
   std::function<void(int line)> list;
   // A problem in one document; reading goes on.
   std::function<void(const YamlStreamError&)> error;
+  // Where a document starts (its `---` line, else its first token), before anything in it is
+  // handed over; optional (readYamlStream's control character check is what reads it).
+  std::function<void(int line)> documentStart;
 };
 
 // Reads every document of `in`. Returns false, with the error, when the text stops being YAML

@@ -5,7 +5,8 @@
 // workers alike, and both must hand over the same documents, items, lines and errors: the
 // parallel reader may only change how fast the answer comes. JSON documents one after another
 // (cli/json_sequence.h) are split into bracketed spans of the text with only whitespace between
-// them, and a text that parses as one object or array, written twice, splits into two of it.
+// them, and a text that parses as one object or array, written twice, splits into two of it. A
+// control character fails the read, and nothing from its line on is handed over.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "cli/json_sequence.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -82,6 +84,47 @@ std::vector<std::string> read(const std::string& text, int workers) {
   return events;
 }
 
+// The line of the first character outside YAML's printable set (bytes that are not UTF-8 are
+// skipped: kubectl reads them in comments), or 0. Written apart from the reader's check.
+int controlCharacterLine(const std::string& text) {
+  int line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const billet::base::Utf8Char c = billet::base::decodeUtf8(text, i);
+    if (c.size == 0) {
+      ++i;
+      continue;
+    }
+    const std::uint32_t cp = c.cp;
+    const bool printable = cp == 0x09 || cp == 0x0a || cp == 0x0d || (cp >= 0x20 && cp <= 0x7e) ||
+                           cp == 0x85 || (cp >= 0xa0 && cp <= 0xfffd && cp != 0xfffe) ||
+                           cp >= 0x10000;
+    if (!printable) return line;
+    if (cp == '\n') ++line;
+    i += c.size;
+  }
+  return 0;
+}
+
+// kubectl refuses the document holding a control character: nothing from its line on is handed
+// over, and the read fails (with the character's error, or the reader's on an earlier line).
+void checkControlCharacters(const std::string& text, const std::vector<std::string>& events) {
+  // UTF-16 and UTF-32 after a byte order mark are yaml-cpp's to decode, and not checked.
+  const std::string_view head(text);
+  if (head.starts_with("\xff\xfe") || head.starts_with("\xfe\xff") ||
+      head.starts_with(std::string_view("\0\0\xfe\xff", 4)))
+    return;
+  const int at = controlCharacterLine(text);
+  if (at == 0) return;
+  if (events.empty() || events.back().rfind("failed@", 0) != 0)
+    fail("a control character, and the read did not fail", text);
+  for (const std::string& e : events) {
+    const std::size_t sign = e.find('@');
+    if (e.rfind("doc@", 0) != 0 && e.rfind("item@", 0) != 0) continue;
+    if (std::atoi(e.c_str() + sign + 1) >= at)
+      fail("a document or item handed over from a control character's line on", text);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -89,6 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   checkJsonSequence(text);
   const std::vector<std::string> one = read(text, 1);
+  checkControlCharacters(text, one);
   const std::vector<std::string> two = read(text, 2);
   if (one != two) {
     std::fprintf(stderr, "yaml_stream_fuzz: one thread and two workers differ\n");

@@ -69,11 +69,6 @@ std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
   return {YAML::Node(YAML::NodeType::Undefined), {}};
 }
 
-bool startsWithWideBom(std::string_view text) {
-  return text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
-         text.starts_with(std::string_view("\0\0\xfe\xff", 4));
-}
-
 }  // namespace
 
 json::Value toValue(const YAML::Node& node) {
@@ -130,7 +125,7 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
   // yaml-cpp reads bytes that are not UTF-8, and control characters, into scalars; kubectl's
   // reader refuses them. A file that starts with a UTF-16 or UTF-32 byte order mark is left to
   // yaml-cpp, which decodes it.
-  if (!startsWithWideBom(source.text)) {
+  if (!base::startsWithWideBom(source.text)) {
     if (auto fault = base::findUnprintableYaml(source.text)) {
       const base::LineColumn at = base::lineColumnAt(source.text, fault->at);
       errors.push_back({source.name, at.line, at.column, "", "invalid YAML: " + fault->message});

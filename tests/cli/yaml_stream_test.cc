@@ -264,14 +264,6 @@ TEST_CASE("yaml stream: a syntax error stops the file; what came before was hand
   CHECK(r.failure.message.rfind("invalid YAML: ", 0) == 0);
 }
 
-TEST_CASE("yaml stream: an error that quotes a control character stays on one line") {
-  // yaml-cpp reads a NUL before a line break as an escape and quotes the line break.
-  const Read r = read(std::string("a: 1\0\nb: 2\n", 11));
-  CHECK_FALSE(r.ok);
-  CHECK(r.failure.line == 2);
-  CHECK(r.failure.message == "invalid YAML: unknown escape character: \\n");
-}
-
 TEST_CASE("yaml stream: a scalar that is not UTF-8 is an error at the scalar") {
   // A value, double-quoted, after a document that was handed over.
   Read r = read("kind: A\n---\nkind: B\ndata:\n  k: \"ab\xff\"\n");

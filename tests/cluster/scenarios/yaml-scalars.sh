@@ -6,6 +6,8 @@
 # - a key given twice keeps its last value in both;
 # - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
 #   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`);
+# - a control character in a document, comments included, makes both refuse that document and
+#   read the one before it;
 # - a JSON file after a UTF-8 byte order mark is read by both.
 
 prepare() {
@@ -85,9 +87,44 @@ scenario() {
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
   done
+  # A control character anywhere in a document, comments included: both refuse it. The document
+  # before it in the file is read by both (kubectl creates it; billet evaluates it).
+  local where
+  n=0
+  for where in 'value' 'quoted' 'comment' 'trailing-comment' 'c1'; do
+    n=$((n + 1))
+    {
+      printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before-%s, namespace: default}\n---\n' "$n"
+      printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: ctl-%s, namespace: default}\nspec:\n' "$n"
+      case "$where" in
+        value) printf '  v: a\001b\n' ;;
+        quoted) printf '  v: "a\033[0m"\n' ;;
+        comment) printf '  # a \177 here\n  v: 1\n' ;;
+        trailing-comment) printf '  v: 1\n# \033[31m\n' ;;
+        c1) printf '  v: a\302\206b\n' ;;
+      esac
+    } > "$T/ctl-$n.yaml"
+    check "control character ($where): kubectl refuses the document" refused_control_by_kubectl \
+      "$T/ctl-$n.yaml"
+    check "control character ($where): billet lint refuses it on its line, after the first document" \
+      refused_control_by_billet "$T/ctl-$n.yaml"
+  done
 }
 
 sent_by_kubectl() { k create --dry-run=server -f "$1" > /dev/null; }
+refused_control_by_kubectl() {  # FILE: the first document is sent, the second refused
+  ! k create --dry-run=server -f "$1" > "$1.kubectl-out" 2> "$1.kubectl-err" &&
+    grep -q "control characters are not allowed" "$1.kubectl-err" &&
+    grep -q "configmap/before-" "$1.kubectl-out"
+}
+refused_control_by_billet() {  # FILE: the ConfigMap evaluated, the control character's line named
+  local line n
+  n=$(basename "$1" .yaml)
+  line=$(LC_ALL=C grep -naP '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]' "$1" | head -1 | cut -d: -f1)
+  ! "$BILLET" lint -p "$ROOT/manifests/policies" -f "$1" --output json > "$1.out" 2> "$1.err" &&
+    grep -Eq "$(basename "$1"):$line:[0-9]+: invalid YAML: control character U\+[0-9A-F]{4} is not allowed in YAML" "$1.err" &&
+    [ "$(jq -r '[.resources[].name] | join(",")' "$1.out")" = "before-${n#ctl-}" ]
+}
 refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anything
   ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
     grep -Eq "unsupported map key|invalid map key" "$1.kubectl-err"
