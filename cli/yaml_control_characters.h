@@ -13,7 +13,8 @@
 //     report what the cut breaks (an unclosed quote) instead.
 //   - HeldCallbacks sits between the reader and the callbacks: it holds each document or List
 //     item until the next one begins (a document's `---`, the next item, or the stream's end),
-//     and hands it over only when no control character was found before that beginning. A
+//     and hands it over only when no control character was found before that beginning's
+//     line ends (what begins on the character's line may begin after it, in the same line). A
 //     character after a document's last node, in a comment before the next `---`, is in that
 //     document as kubectl cuts the stream; the check at the next beginning finds it, since the
 //     reader has read past it by then.

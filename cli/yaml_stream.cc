@@ -402,26 +402,7 @@ bool parseListEntry(const YamlPiece& entry, json::Value& item) {
   return !builder.failed() && placed && items == (nextIsEntry ? 2 : 1);
 }
 
-}  // namespace
-
-namespace {
-bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
-                           YamlStreamError& error, int workers);
-}  // namespace
-
-bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
-                    YamlStreamError& error, int workers) {
-  // kubectl refuses a document holding a control character; the check reads the bytes before
-  // anything else does (yaml_control_characters.h).
-  ControlCharacterCheck check(input.rdbuf());
-  std::istream in(&check);
-  HeldCallbacks held(callbacks, check);
-  const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);
-  return held.finish(ok, error);
-}
-
-namespace {
-
+// The reader itself, on a stream whose control characters readYamlStream checks.
 bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callbacks,
                            YamlStreamError& error, int workers) {
   Builder builder(callbacks);
@@ -462,6 +443,17 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
 }
 
 }  // namespace
+
+bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
+                    YamlStreamError& error, int workers) {
+  // kubectl refuses a document holding a control character; the check reads the bytes before
+  // anything else does (yaml_control_characters.h).
+  ControlCharacterCheck check(input.rdbuf());
+  std::istream in(&check);
+  HeldCallbacks held(callbacks, check);
+  const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);
+  return held.finish(ok, error);
+}
 
 int yamlReadWorkers() {
   const unsigned cores = std::thread::hardware_concurrency();
