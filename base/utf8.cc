@@ -29,11 +29,7 @@ std::optional<TextFault> scan(std::string_view text) {
     }
     const Utf8Char d = decodeUtf8(text, at);
     if (d.size == 0) return notUtf8(text, at);
-    if (kPrintableOnly && !printable(d.cp)) {
-      char name[16];
-      std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(d.cp));
-      return TextFault{at, std::string("control character ") + name + " is not allowed in YAML"};
-    }
+    if (kPrintableOnly && !printable(d.cp)) return TextFault{at, unprintableInYaml(d.cp)};
     at += d.size;
   }
   return std::nullopt;
@@ -92,6 +88,12 @@ LineColumn lineColumnAt(std::string_view text, std::size_t at) {
     }
   }
   return lc;
+}
+
+std::string unprintableInYaml(std::uint32_t codePoint) {
+  char name[16];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(codePoint));
+  return std::string("control character ") + name + " is not allowed in YAML";
 }
 
 bool startsWithWideBom(std::string_view text) {

@@ -37,6 +37,10 @@ std::optional<TextFault> findUnprintableYaml(std::string_view text);
 // yaml-cpp's to decode (kubectl reads UTF-16 too), and its bytes are not checked as UTF-8.
 bool startsWithWideBom(std::string_view text);
 
+// The message for a character outside YAML's printable set: "control character U+0001 is not
+// allowed in YAML".
+std::string unprintableInYaml(std::uint32_t codePoint);
+
 // 1-based line and column (in bytes) of the byte at `at`.
 struct LineColumn {
   int line = 1;

@@ -1,6 +1,5 @@
 #include "cli/yaml_control_characters.h"
 
-#include <cstdio>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -44,20 +43,11 @@ ControlCharacterCheck::ControlCharacterCheck(std::streambuf* source)
 }
 
 void ControlCharacterCheck::foundAt(std::size_t at, unsigned codePoint) {
-  int line = line_;
-  std::size_t start = 0;  // where the character's line starts in buffer_, if it does there
-  bool inBuffer = false;
-  for (std::size_t i = 0; i < at; ++i)
-    if (buffer_[i] == '\n') {
-      ++line;
-      start = i + 1;
-      inBuffer = true;
-    }
-  const std::size_t column = inBuffer ? at - start : lineStart_ + at;
-  char name[16];
-  std::snprintf(name, sizeof name, "U+%04X", codePoint);
-  found_ = {line, static_cast<int>(column) + 1, "",
-            std::string("invalid YAML: control character ") + name + " is not allowed in YAML"};
+  // Its place in this read; on the read's first line, after what came before on that line.
+  const base::LineColumn lc = base::lineColumnAt({buffer_.data(), at}, at);
+  const std::size_t column = lc.line == 1 ? lineStart_ + at + 1 : lc.column;
+  found_ = {line_ + lc.line - 1, static_cast<int>(column), "",
+            "invalid YAML: " + base::unprintableInYaml(codePoint)};
 }
 
 bool ControlCharacterCheck::scan(std::size_t from, std::size_t end) {
