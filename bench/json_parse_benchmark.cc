@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "json/document.h"
 #include "json/parse.h"
 #include "json/patch.h"
 #include "json/write.h"
@@ -53,6 +54,23 @@ void BM_Parse(benchmark::State& state) {
                           static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_Parse);
+
+// What every review pays before anything is evaluated: the validating scan of the whole text
+// into tokens, and the root's members (json::parseDeferred, as admission::readReview calls it).
+// Beside BM_SimdjsonDomOnly, simdjson's validating parse into its own tape, this is the floor
+// of a review's time on a host.
+void BM_ParseDeferred(benchmark::State& state) {
+  if (!haveSample(state)) return;
+  const std::string& text = sample();
+  for (auto _ : state) {
+    billet::json::Document doc;
+    auto r = billet::json::parseDeferred(text, doc);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_ParseDeferred);
 
 void BM_WriteCompact(benchmark::State& state) {
   if (!haveSample(state)) return;
