@@ -10,7 +10,8 @@
 #
 # About 7 minutes on the project's machine: in process (BUILD_DIR/bench/admission_benchmark on the
 # last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
-# installed), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
+# installed; under the table, the parse every review starts with beside simdjson's parse of the
+# same text, from BUILD_DIR/bench/json_parse_benchmark), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
 # the two servers alternating), memory (bench/server/memory.sh), offline at scale
 # (bench/offline.sh: 10,000 and 50,000 objects with the bundled pack, 10,000 objects with 1,000
 # more policies, which is most of the time). Needs wrk, nginx-light and openssl
@@ -24,7 +25,8 @@ build="$(cd "${1:-$root/build-release}" 2>/dev/null && pwd)" ||
   { echo "targets: no ${1:-$root/build-release} (BENCH=1 bash scripts/build-release.sh first)" >&2; exit 1; }
 billet="$build/billet"
 bench="$build/bench/admission_benchmark"
-for f in "$billet" "$bench"; do
+parse_bench="$build/bench/json_parse_benchmark"
+for f in "$billet" "$bench" "$parse_bench"; do
   [[ -x "$f" ]] || { echo "targets: no $f (build first)" >&2; exit 1; }
 done
 quick="${QUICK:-0}"
@@ -46,17 +48,25 @@ say "in process (admission_benchmark on core $core)"
 taskset -c "$core" "$bench" --benchmark_filter='^BM_(Mutate|Validate)(OtherKind/OtherKind:[0-9]+)?$' \
   --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
   --benchmark_report_aggregates_only >"$tmp/inprocess.txt" 2>/dev/null
-median() {  # benchmark name -> CPU time in ns (a failure exits the caller's $(…) only)
+median() {  # benchmark name [output file] -> CPU time in ns (a failure exits the caller's $(…) only)
   awk -v n="$1_median" '
     $1 == n { scale = $5 == "ns" ? 1 : $5 == "us" ? 1e3 : $5 == "ms" ? 1e6 : 0
               if (scale) { print $4 * scale; found = 1 } }
-    END { if (!found) exit 1 }' "$tmp/inprocess.txt" ||
-    { say "no median for $1 in admission_benchmark's output"; exit 1; }
+    END { if (!found) exit 1 }' "${2:-$tmp/inprocess.txt}" ||
+    { say "no median for $1 in ${2:-$tmp/inprocess.txt}"; exit 1; }
 }
 us() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1000 }'; }
 mutate="$(median BM_Mutate)"
 validate="$(median BM_Validate)"
 inprocess_met=$(awk -v m="$mutate" 'BEGIN { print (m <= 8000 ? "yes" : "no") }')
+# Where every review starts, printed under the table: the validating scan of the sample and its
+# top level, beside simdjson's validating parse of the same text on the same core.
+say "the parse alone (json_parse_benchmark on core $core)"
+taskset -c "$core" "$parse_bench" --benchmark_filter='^BM_(ParseDeferred|SimdjsonDomOnly)$' \
+  --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
+  --benchmark_report_aggregates_only >"$tmp/parse.txt" 2>/dev/null
+parse="$(median BM_ParseDeferred "$tmp/parse.txt")"
+simdjson="$(median BM_SimdjsonDomOnly "$tmp/parse.txt")"
 # The noise-free figure beside it: instructions per review, when valgrind is there (the tests
 # do not install it; QUICK=1 skips it).
 instructions="not counted (no valgrind)"
@@ -165,3 +175,5 @@ for row in "${rows[@]}"; do
 done
 echo
 echo "$met of ${#rows[@]} targets met"
+echo
+echo "Before any policy is read, a review parses the sample (json::parseDeferred: the validating scan and the top level): $(us "$parse") µs; simdjson's validating parse of it on the same core: $(us "$simdjson") µs."

@@ -5,7 +5,7 @@
 # Performance). The test command checks that both builds answer every sample alike.
 #
 #   scripts/build-release.sh [DIR]    # default build-release/; DIR/billet is the binary
-#   BENCH=1 scripts/build-release.sh  # also the in-process benchmark, built the same way
+#   BENCH=1 scripts/build-release.sh  # also the in-process benchmarks, built the same way
 #
 # Three steps in DIR, 6 to 20 minutes on 2 cores (ccache cannot help: objects compiled with a
 # profile cannot be shared with other builds; the binaries are cached instead, below):
@@ -71,7 +71,7 @@ rm "$dir/training-dump.yaml"
 
 configure -DBILLET_PGO=use -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
 targets=(billet)
-[[ "${BENCH:-0}" == 1 ]] && targets+=(admission_benchmark review_loop)
+[[ "${BENCH:-0}" == 1 ]] && targets+=(admission_benchmark json_parse_benchmark review_loop)
 cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}"
 "$dir/billet" version > /dev/null
 if [[ -n "$stamp" ]]; then

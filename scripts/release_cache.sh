@@ -37,6 +37,7 @@ release_files() {
   echo billet
   if [[ "${BENCH:-0}" == 1 ]]; then
     echo bench/admission_benchmark
+    echo bench/json_parse_benchmark
     echo bench/review_loop
   fi
 }

@@ -40,4 +40,6 @@ for target in "over TLS, 32 connections" "p99 at 8 connections" "in process, \`/
 done
 grep -qx "$yes of 8 targets met" "$work/out" || fail "the closing count is not the rows' ($yes)"
 grep -q 'QUICK=1: the figures mean nothing' "$work/out" || fail "a quick run does not say so"
+grep -Eq "^Before any policy is read, a review parses the sample .*: [0-9.]+ µs; simdjson's validating parse of it on the same core: [0-9.]+ µs\.$" \
+  "$work/out" || fail "no line for the parse alone"
 echo "ok: 8 rows, $yes met"

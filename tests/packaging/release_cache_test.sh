@@ -74,11 +74,13 @@ check "no partial copy is left behind" [ -z "$(find "$BILLET_CACHE/release" -nam
 mkdir -p "$T/bench-built/bench"
 fake_build "$T/bench-built" "billet with benchmarks"
 cp "$T/bench-built/billet" "$T/bench-built/bench/admission_benchmark"
+cp "$T/bench-built/billet" "$T/bench-built/bench/json_parse_benchmark"
 cp "$T/bench-built/billet" "$T/bench-built/bench/review_loop"
 BENCH=1 release_save "$T/bench-built" kb1
 BENCH=1 release_restore "$T/rb" kb1
 check "BENCH=1 keeps and restores the benchmarks" \
-  bash -c "[ -x '$T/rb/bench/admission_benchmark' ] && [ -x '$T/rb/bench/review_loop' ]"
+  bash -c "[ -x '$T/rb/bench/admission_benchmark' ] && [ -x '$T/rb/bench/json_parse_benchmark' ] &&
+           [ -x '$T/rb/bench/review_loop' ]"
 
 # build-release.sh in clone a, with its key's build in the cache: copied, not built.
 fake_build "$T/for-a" "billet for clone a"
