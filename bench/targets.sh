@@ -11,11 +11,11 @@
 # About 7 minutes on the project's machine: in process (BUILD_DIR/bench/admission_benchmark on the
 # last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
 # installed; under the table, the parse every review starts with beside simdjson's parse of the
-# same text, from BUILD_DIR/bench/json_parse_benchmark), over TLS beside nginx (bench/server/run.sh with PIN=1: three runs,
-# the two servers alternating), memory (bench/server/memory.sh), offline at scale
-# (bench/offline.sh: 10,000 and 50,000 objects with the bundled pack, 10,000 objects with 1,000
-# more policies, which is most of the time). Needs wrk, nginx-light and openssl
-# (scripts/deps.sh test) and GNU time.
+# same text, from BUILD_DIR/bench/json_parse_benchmark), over TLS beside nginx
+# (bench/server/run.sh with PIN=1: three runs, the two servers alternating), memory
+# (bench/server/memory.sh), offline at scale (bench/offline.sh: 10,000 and 50,000 objects with the
+# bundled pack, 10,000 objects with 1,000 more policies, which is most of the time). Needs wrk,
+# nginx-light and openssl (scripts/deps.sh test) and GNU time.
 #
 # QUICK=1 runs everything briefly (a second a run, small dumps): it shows that this script and the
 # benchmarks under it still work together, and its figures mean nothing (the test suite runs it).
