@@ -1,6 +1,10 @@
 // What the admission benchmarks share: the sample review, and policy sets built from the bundled
 // pack (manifests/policies, as `billet serve -p manifests/policies` loads it) plus generated
 // policies that either cannot match the sample's kind or do match it.
+//
+// BILLET_BENCH_POLICIES=PATH (a file or directory) replaces the bundled pack, to measure another
+// set: your own policies, or `manifests/policies/settings.yaml` alone for what a review costs
+// with no policy at all.
 #pragma once
 
 #include <unistd.h>
@@ -51,11 +55,13 @@ inline std::string generatedPolicies(int n, bool matching) {
   return text;
 }
 
-// The bundled pack plus `otherKind` non-matching and `matching` matching generated policies,
-// loaded as `billet serve -p manifests/policies -p generated.yaml` would load them. Aborts on a
-// load error: a benchmark of a broken set would measure nothing.
+// The bundled pack (or BILLET_BENCH_POLICIES) plus `otherKind` non-matching and `matching`
+// matching generated policies, loaded as `billet serve -p manifests/policies -p generated.yaml`
+// would load them. Aborts on a load error: a benchmark of a broken set would measure nothing.
 inline std::shared_ptr<const policy::PolicySet> loadPack(int otherKind = 0, int matching = 0) {
-  std::vector<std::string> paths{BILLET_SOURCE_DIR "/manifests/policies"};
+  const char* chosen = std::getenv("BILLET_BENCH_POLICIES");
+  std::vector<std::string> paths{chosen && *chosen ? chosen
+                                                   : BILLET_SOURCE_DIR "/manifests/policies"};
   std::string generatedFile;
   if (otherKind + matching > 0) {
     char name[] = "/tmp/billet-bench-XXXXXX.yaml";
