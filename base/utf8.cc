@@ -69,6 +69,36 @@ Utf8Char decodeUtf8(std::string_view text, std::size_t at) {
   return {};
 }
 
+std::size_t invalidUtf8Length(std::string_view text, std::size_t at) {
+  if (at >= text.size() || decodeUtf8(text, at).size != 0) return 0;
+  const auto b0 = static_cast<unsigned char>(text[at]);
+  // The second byte's range after each lead (no overlong form, no surrogate, nothing past
+  // U+10FFFF), and how many bytes the lead's sequence has; other bytes start nothing.
+  unsigned low = 0x80, high = 0xbf;
+  std::size_t size = 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    size = 2;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    size = 3;
+    if (b0 == 0xe0) low = 0xa0;
+    if (b0 == 0xed) high = 0x9f;
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    size = 4;
+    if (b0 == 0xf0) low = 0x90;
+    if (b0 == 0xf4) high = 0x8f;
+  } else {
+    return 1;
+  }
+  std::size_t n = 1;
+  for (; n < size && at + n < text.size(); ++n) {
+    const auto b = static_cast<unsigned char>(text[at + n]);
+    if (b < low || b > high) break;
+    low = 0x80;
+    high = 0xbf;
+  }
+  return n;  // fewer than `size`: the sequence is cut short or broken there
+}
+
 std::optional<TextFault> findInvalidUtf8(std::string_view text) {
   return scan<false>(text);
 }

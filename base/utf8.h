@@ -28,6 +28,16 @@ Utf8Char decodeUtf8(std::string_view text, std::size_t at);
 // The first place `text` is not UTF-8 (an invalid, overlong, surrogate or cut-short sequence).
 std::optional<TextFault> findInvalidUtf8(std::string_view text);
 
+// Where no character starts at text[at]: how many bytes there one U+FFFD stands for when text is
+// read with replacement, as kubectl reads its inputs (a UTF-8 decoder that follows Unicode's
+// "maximal subpart" practice, as the WHATWG Encoding Standard does): the longest start of a valid
+// sequence there, at least the byte itself. `E2 82` cut short is one U+FFFD; the overlong
+// `C0 AF` two; the surrogate `ED A0 80` three. 0 when a character starts at text[at].
+std::size_t invalidUtf8Length(std::string_view text, std::size_t at);
+
+// The UTF-8 of U+FFFD, which stands for what invalidUtf8Length() measures.
+inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+
 // The first character `text` may not hold as a YAML stream: not UTF-8, or outside YAML 1.2's
 // printable set (§5.1: tab, line feed, carriage return, U+0020–U+007E, U+0085, U+00A0–U+D7FF,
 // U+E000–U+FFFD, U+10000–U+10FFFF), which is the set kubectl's reader accepts.

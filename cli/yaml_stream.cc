@@ -22,6 +22,7 @@
 #include "cli/yaml_control_characters.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
+#include "cli/yaml_utf8_replacement.h"
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
 
@@ -84,9 +85,13 @@ class Builder final : public YAML::EventHandler {
     complete(json::Value::null(), "", anchor, m);
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
+                const std::string& read) override {
     if (passedPending(m)) return;
-    // yaml-cpp passes bytes that are not UTF-8 into scalars; kubectl's reader refuses the file.
+    // The stream is UTF-8 by the time yaml-cpp reads it (Utf8Replacement): a byte that is not
+    // came from yaml-cpp's reading of `\N` or `\_`.
+    const std::optional<std::string> restored = policy::restoreNelAndNbspEscapes(read);
+    const std::string& value = restored ? *restored : read;
+    // What else is not UTF-8 would be yaml-cpp's own doing (a stream it decoded from UTF-16).
     if (auto fault = base::findInvalidUtf8(value)) {
       fail(m, fault->message);
       return;
@@ -446,9 +451,11 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
 
 bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
                     YamlStreamError& error, int workers) {
-  // kubectl refuses a document holding a control character; the check reads the bytes before
-  // anything else does (yaml_control_characters.h).
-  ControlCharacterCheck check(input.rdbuf());
+  // kubectl reads bytes that are not UTF-8 as U+FFFD (yaml_utf8_replacement.h), then refuses a
+  // document holding a control character; the check reads the bytes before the reader does
+  // (yaml_control_characters.h).
+  Utf8Replacement utf8(input.rdbuf());
+  ControlCharacterCheck check(&utf8);
   std::istream in(&check);
   HeldCallbacks held(callbacks, check);
   const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);

@@ -6,7 +6,8 @@
 // parallel reader may only change how fast the answer comes. JSON documents one after another
 // (cli/json_sequence.h) are split into bracketed spans of the text with only whitespace between
 // them, and a text that parses as one object or array, written twice, splits into two of it. A
-// control character fails the read, and nothing from its line on is handed over.
+// control character fails the read, and nothing from its line on is handed over. What is handed
+// over is UTF-8 (bytes that are not are read as U+FFFD).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -85,7 +86,8 @@ std::vector<std::string> read(const std::string& text, int workers) {
 }
 
 // The line of the first character outside YAML's printable set (bytes that are not UTF-8 are
-// skipped: kubectl reads them in comments), or 0. Written apart from the reader's check.
+// skipped: they are read as U+FFFD, which is printable), or 0. Written apart from the reader's
+// check.
 int controlCharacterLine(const std::string& text) {
   int line = 1;
   for (std::size_t i = 0; i < text.size();) {
@@ -105,14 +107,26 @@ int controlCharacterLine(const std::string& text) {
   return 0;
 }
 
+bool startsWithWideBom(std::string_view text) {
+  return text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
+         text.starts_with(std::string_view("\0\0\xfe\xff", 4));
+}
+
+// Bytes that are not UTF-8 are read as U+FFFD, as kubectl reads them, and yaml-cpp's reading of
+// `\N` and `\_` is put right: what is handed over is UTF-8.
+void checkUtf8(const std::string& text, const std::vector<std::string>& events) {
+  if (startsWithWideBom(text)) return;  // yaml-cpp's to decode
+  for (const std::string& e : events)
+    if ((e.rfind("doc@", 0) == 0 || e.rfind("item@", 0) == 0) &&
+        billet::base::findInvalidUtf8(e).has_value())
+      fail("a document or item handed over that is not UTF-8", text);
+}
+
 // kubectl refuses the document holding a control character: nothing from its line on is handed
 // over, and the read fails (with the character's error, or the reader's on an earlier line).
 void checkControlCharacters(const std::string& text, const std::vector<std::string>& events) {
   // UTF-16 and UTF-32 after a byte order mark are yaml-cpp's to decode, and not checked.
-  const std::string_view head(text);
-  if (head.starts_with("\xff\xfe") || head.starts_with("\xfe\xff") ||
-      head.starts_with(std::string_view("\0\0\xfe\xff", 4)))
-    return;
+  if (startsWithWideBom(text)) return;
   const int at = controlCharacterLine(text);
   if (at == 0) return;
   if (events.empty() || events.back().rfind("failed@", 0) != 0)
@@ -133,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkJsonSequence(text);
   const std::vector<std::string> one = read(text, 1);
   checkControlCharacters(text, one);
+  checkUtf8(text, one);
   const std::vector<std::string> two = read(text, 2);
   if (one != two) {
     std::fprintf(stderr, "yaml_stream_fuzz: one thread and two workers differ\n");

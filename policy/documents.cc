@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -67,6 +68,28 @@ std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
     }
   }
   return {YAML::Node(YAML::NodeType::Undefined), {}};
+}
+
+// Puts right yaml-cpp's reading of `\N` and `\_` (restoreNelAndNbspEscapes) in every scalar
+// of `node`, keys included. Safe because the file was checked to be UTF-8 before it was read.
+void restoreEscapes(YAML::Node node) {
+  if (node.IsScalar()) {
+    if (std::optional<std::string> text = restoreNelAndNbspEscapes(node.Scalar()))
+      node = *text;  // in place: the tag and mark stay
+  } else if (node.IsSequence()) {
+    for (YAML::Node item : node) restoreEscapes(item);
+  } else if (node.IsMap()) {
+    for (auto kv : node) {
+      restoreEscapes(kv.first);
+      restoreEscapes(kv.second);
+    }
+  }
+}
+
+bool mayHoldNelOrNbspEscape(std::string_view text) {
+  for (std::size_t at = text.find('\\'); at != std::string_view::npos; at = text.find('\\', at + 2))
+    if (at + 1 < text.size() && (text[at + 1] == 'N' || text[at + 1] == '_')) return true;
+  return false;
 }
 
 }  // namespace
@@ -149,6 +172,9 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
                       e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + e.msg});
     return false;
   }
+  // (A file in UTF-16 or UTF-32 is not searched for the escapes: it is walked.)
+  if (base::startsWithWideBom(source.text) || mayHoldNelOrNbspEscape(source.text))
+    for (const YAML::Node& n : nodes) restoreEscapes(n);
   for (const YAML::Node& n : nodes) {
     auto [key, message] = refusedNode(n);
     if (!key.IsDefined()) continue;

@@ -367,4 +367,31 @@ std::string resolvePlainKey(std::string_view text) {
   return v.isString() ? std::move(v.asString()) : v.scalarText();
 }
 
+std::optional<std::string> restoreNelAndNbspEscapes(std::string_view scalar) {
+  // Most scalars hold neither byte: one pass to find out, and nothing copied.
+  if (scalar.find_first_of("\x85\xA0") == std::string_view::npos) return std::nullopt;
+  std::string out;
+  std::size_t copied = 0;
+  bool changed = false;
+  for (std::size_t i = 0; i < scalar.size();) {
+    const base::Utf8Char c = base::decodeUtf8(scalar, i);
+    if (c.size != 0) {
+      i += c.size;
+      continue;
+    }
+    const char byte = scalar[i];
+    if (byte == '\x85' || byte == '\xA0') {
+      out.append(scalar.substr(copied, i - copied));
+      out += '\xC2';
+      out += byte;
+      copied = i + 1;
+      changed = true;
+    }
+    ++i;
+  }
+  if (!changed) return std::nullopt;
+  out.append(scalar.substr(copied));
+  return out;
+}
+
 }  // namespace billet::policy

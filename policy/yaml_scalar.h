@@ -15,6 +15,7 @@
 // their tag says (resolveTaggedScalar).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,13 @@ std::string nonJsonFloatError(std::string_view text);
 // it ("tag:yaml.org,2002:int"). Where kubectl refuses the file, an error (after "invalid YAML: "):
 //   cannot decode !!str `abc` as a !!int        !!binary value contains invalid base64 data
 base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_view text);
+
+// yaml-cpp reads the escapes `\N` and `\_` of a double-quoted scalar as the single bytes 0x85 and
+// 0xA0, not as the UTF-8 of U+0085 and U+00A0 (kubectl reads "a\_b" as "a\u00a0b"). In a scalar
+// read from text that is UTF-8, such a byte where no character starts can only have come from
+// one of them: each is rewritten as its character's UTF-8. The scalar so rewritten, or nullopt
+// when it holds no such byte.
+std::optional<std::string> restoreNelAndNbspEscapes(std::string_view scalar);
 
 // Whether a mapping key is YAML's merge key: `<<`, plain or tagged !!merge (a quoted "<<" is a
 // name). As kubectl reads it, its value, a mapping or a sequence of mappings, puts its members

@@ -2,6 +2,7 @@
 
 #include "policy/compiled.h"
 #include "policy/policy_set.h"
+#include "policy/source.h"
 
 using namespace billet::policy;
 
@@ -346,7 +347,8 @@ TEST_CASE("an infinity or NaN in a policy file is an error where it is; as a key
 }
 
 // yaml-cpp reads bytes that are not UTF-8 into scalars as they are: they reached patches and
-// responses. kubectl's reader refuses such a file, and so does billet's.
+// responses. kubectl would read each as U+FFFD (as `lint` reads resources); a policy's text is
+// its author's, and billet names the mistake rather than replace it.
 TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their line and column") {
   const std::string policy =
       "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
@@ -362,6 +364,35 @@ TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their lin
   // UTF-8 itself, NEL and a byte order mark are text.
   errors = errorsOf("\xef\xbb\xbf# caf\xc3\xa9 \xc2\x85 \xe2\x80\xa6\nkind: Policy\n");
   for (const std::string& e : errors) CHECK(e.find("invalid YAML") == std::string::npos);
+}
+
+// yaml-cpp reads `\N` and `\_` as the lone bytes 0x85 and 0xA0, which are not UTF-8: they reached
+// messages and patches so. They are U+0085 and U+00A0, as kubectl reads them.
+TEST_CASE("the escapes \\N and \\_ in a policy file are the characters NEL and no-break space") {
+  const std::string text =
+      "a: \"x\\Ny \xc3\xa0\\_\"\n\"k\\_\": [\"\\_\"]\nb: &m \"\\N\"\nc: *m\nd: 'x\\_'\ne: !!str "
+      "\"\\_\"\n";
+  std::vector<YAML::Node> nodes;
+  std::vector<LoadError> errors;
+  REQUIRE(loadYaml({"p.yaml", text, true, ""}, nodes, errors));
+  REQUIRE(nodes.size() == 1);
+  CHECK(nodes[0]["a"].Scalar() == "x\xc2\x85y \xc3\xa0\xc2\xa0");
+  CHECK(nodes[0]["k\xc2\xa0"][0].Scalar() == "\xc2\xa0");
+  CHECK(nodes[0]["b"].Scalar() == "\xc2\x85");
+  CHECK(nodes[0]["c"].Scalar() == "\xc2\x85");
+  CHECK(nodes[0]["d"].Scalar() == "x\\_");                // single quotes: no escapes
+  CHECK(nodes[0]["e"].Tag() == "tag:yaml.org,2002:str");  // the tag stays
+  CHECK(nodes[0]["e"].Scalar() == "\xc2\xa0");
+  CHECK(nodes[0]["a"].Tag() == "!");  // still a quoted scalar: never resolved as a plain one
+  // In a policy, where they reach answers: a deny message.
+  LoadResult r = loadPoliciesFromText(
+      "p.yaml",
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    validate:\n"
+      "      message: \"no\\_way\"\n      deny:\n      - {path: object.kind, op: Equals, value: "
+      "Pod}\n");
+  REQUIRE(r.ok());
+  CHECK(r.set->policies[0].rules[0].message == "no\xc2\xa0way");
 }
 
 // Found by fuzz/path_condition_fuzz: the condition's value was converted forever (a crash).

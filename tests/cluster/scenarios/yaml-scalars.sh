@@ -1,6 +1,7 @@
 # billet reads its inputs as kubectl does:
 # - every plain scalar of testdata/scalars.yaml (octal modes, YAML 1.1 booleans, underscores,
-#   exponents, keys, float keys) gets the value, or the name, kubectl sends to the API server;
+#   exponents, keys, float keys) and of its double-quoted escapes gets the value, or the name,
+#   kubectl sends to the API server;
 # - a key kubectl cannot make a member name of (a null, a sequence, an integer past int64) makes
 #   both refuse the file;
 # - a key given twice keeps its last value in both;
@@ -8,7 +9,9 @@
 #   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`);
 # - a control character in a document, comments included, makes both refuse that document and
 #   read the one before it;
-# - a JSON file after a UTF-8 byte order mark is read by both.
+# - a JSON file after a UTF-8 byte order mark is read by both;
+# - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
+#   each maximal subpart.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -70,6 +73,17 @@ scenario() {
   check "a JSON file after a byte order mark: billet lint reads it" same '{"a":[1,"x"]}' \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/bom.json" --patched --output json \
       2> /dev/null | jq -c '.items[0].spec')"
+  # Bytes that are not UTF-8: kubectl reads its input as UTF-8 with replacement, and sends U+FFFD
+  # for each maximal subpart (2 + 1 + 1 + 5 + 3 + 4 + 1 of them here); billet reads the same.
+  printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: not-utf8, namespace: default}  # caf\351\nspec:\n  latin1: "caf\351 \240"\n  plain: x\377y\n  cut: "\342\202"\n  overlong: "\300\257 \340\200\257"\n  surrogate: "\355\240\200"\n  past: "\364\220\200\200"\n  "k\351y": 1\n' \
+    > "$T/not-utf8.yaml"
+  k create --dry-run=server -o json -f "$T/not-utf8.yaml" | jq -S -c .spec > "$T/not-utf8-kubectl.json"
+  check "bytes that are not UTF-8: kubectl sends 17 U+FFFD for them" same 17 \
+    "$(grep -o $'\xef\xbf\xbd' "$T/not-utf8-kubectl.json" | wc -l)"
+  check "bytes that are not UTF-8: billet lint reads what kubectl sends" same \
+    "$(cat "$T/not-utf8-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.yaml" --patched --output json \
+      2> /dev/null | jq -S -c '.items[0].spec')"
   # A merge key's value that is not mappings, a tag its text does not fit: both refuse the file.
   local bad
   n=0

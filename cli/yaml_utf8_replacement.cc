@@ -1,0 +1,94 @@
+#include "cli/yaml_utf8_replacement.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "base/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace billet::cli {
+namespace {
+
+// The first byte at or after `from` that is not ASCII; `end` when there is none. Most of a
+// manifest is ASCII: 16 bytes at a time.
+std::size_t firstNonAscii(const char* b, std::size_t from, std::size_t end) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  for (; i + 16 <= end; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+    if (const int mask = _mm_movemask_epi8(v); mask != 0)
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < end; ++i)
+    if (static_cast<unsigned char>(b[i]) >= 0x80) return i;
+  return end;
+}
+
+}  // namespace
+
+Utf8Replacement::Utf8Replacement(std::streambuf* source, std::size_t chunk)
+    : source_(source), chunk_(chunk < 8 ? 8 : chunk), in_(chunk_ + 4) {
+  setg(in_.data(), in_.data(), in_.data());
+}
+
+std::size_t Utf8Replacement::passOn(std::size_t end, bool last) {
+  const char* b = in_.data();
+  const std::string_view text(b, end);
+  std::size_t i = firstNonAscii(b, 0, end);
+  std::size_t copied = 0;
+  out_.clear();
+  while (i < end) {
+    const std::size_t size = base::decodeUtf8(text, i).size;
+    if (size != 0) {
+      i = firstNonAscii(b, i + size, end);
+      continue;
+    }
+    const std::size_t bad = base::invalidUtf8Length(text, i);
+    if (!last && i + bad == end) break;  // perhaps a character the read cut: the next read says
+    if (copied == 0 && out_.empty()) out_.reserve(end + 64);
+    out_.append(b + copied, i - copied);
+    out_ += base::kReplacementCharacter;
+    ++replaced_;
+    i += bad;
+    copied = i;
+    i = firstNonAscii(b, i, end);
+  }
+  const std::size_t ready = i < end ? i : end;
+  if (copied == 0) {
+    setg(in_.data(), in_.data(), in_.data() + ready);
+  } else {
+    out_.append(b + copied, ready - copied);
+    setg(out_.data(), out_.data(), out_.data() + out_.size());
+  }
+  return end - ready;
+}
+
+Utf8Replacement::int_type Utf8Replacement::underflow() {
+  if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+  if (ended_) return traits_type::eof();
+  // The bytes held back (a sequence the last read may have cut) move to the front.
+  std::memmove(in_.data(), in_.data() + next_, held_);
+  const std::streamsize got =
+      source_->sgetn(in_.data() + held_, static_cast<std::streamsize>(chunk_));
+  const std::size_t end = held_ + static_cast<std::size_t>(got > 0 ? got : 0);
+  // A short read is the source's end (std::filebuf and std::stringbuf read all they can).
+  const bool last = got < static_cast<std::streamsize>(chunk_);
+  if (first_ && base::startsWithWideBom({in_.data(), end})) decode_ = false;
+  first_ = false;
+  if (last) ended_ = true;
+  if (!decode_) {
+    held_ = 0;
+    setg(in_.data(), in_.data(), in_.data() + end);
+  } else {
+    held_ = passOn(end, last);
+    next_ = end - held_;
+  }
+  if (gptr() == egptr()) return ended_ ? traits_type::eof() : underflow();
+  return traits_type::to_int_type(*gptr());
+}
+
+}  // namespace billet::cli

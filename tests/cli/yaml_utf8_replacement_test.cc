@@ -1,0 +1,117 @@
+// Bytes that are not UTF-8 in `lint`/`audit` YAML: read as U+FFFD, one for each maximal subpart,
+// as kubectl reads them (the yaml-scalars cluster test compares with kubectl itself), whatever
+// the reads cut.
+#include "cli/yaml_utf8_replacement.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "base/utf8.h"
+#include "cli/yaml_stream.h"
+#include "tests/cli/stream_events.h"
+
+using billet::cli::Utf8Replacement;
+
+namespace {
+
+constexpr const char* kFffd = "\xef\xbf\xbd";
+
+// `text` read through the replacement, asking the source for `chunk` bytes at a time.
+std::string through(const std::string& text, std::size_t chunk = 1 << 16,
+                    std::size_t* replaced = nullptr) {
+  std::stringbuf source(text);
+  Utf8Replacement utf8(&source, chunk);
+  std::istream in(&utf8);
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (replaced) *replaced = utf8.replaced();
+  return out;
+}
+
+std::string fffd(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += kFffd;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("utf8 replacement: one U+FFFD for each maximal subpart, as kubectl reads it") {
+  // Each row: the bytes, and how many U+FFFD stand for them. The counts are those of a decoder
+  // following Unicode's maximal-subpart practice (Python's bytes.decode("utf-8", "replace")
+  // agrees with every row); the cluster test checks rows of them against kubectl.
+  const std::vector<std::pair<std::string, int>> rows = {
+      {"\xe9", 1},                  // Latin-1 é
+      {"\xa0", 1},                  // Latin-1 no-break space: not U+00A0
+      {"\x80", 1},                  // a continuation byte alone
+      {"\xff", 1},                  // never in UTF-8
+      {"\xc0\xaf", 2},              // overlong: C0 starts nothing
+      {"\xe0\x80\xaf", 3},          // overlong: E0 wants A0–BF next
+      {"\xed\xa0\x80", 3},          // a surrogate: ED wants 80–9F next
+      {"\xf4\x90\x80\x80", 4},      // past U+10FFFF
+      {"\xe2\x82", 1},              // cut short, before a quote
+      {"\xf0\x9f\x9a", 1},          // cut short, before a quote
+      {"\xe2\x82\xe2\x82\xac", 1},  // cut short, then a whole € (E2 82 AC)
+  };
+  for (const auto& [bytes, n] : rows) {
+    INFO("row of " << bytes.size() << " bytes, first 0x" << std::hex
+                   << static_cast<int>(static_cast<unsigned char>(bytes[0])));
+    std::size_t replaced = 0;
+    const std::string out = through("v: \"x" + bytes + "\"\n", 1 << 16, &replaced);
+    const std::string tail = bytes == "\xe2\x82\xe2\x82\xac" ? "\xe2\x82\xac" : "";
+    CHECK(out == "v: \"x" + fffd(n) + tail + "\"\n");
+    CHECK(replaced == static_cast<std::size_t>(n));
+    // At the very end of the input too: a sequence cut short by the end is one U+FFFD.
+    CHECK(through(bytes) == fffd(n) + tail);
+  }
+  // UTF-8 passes untouched, NEL, U+FFFD and a four-byte character included.
+  const std::string text = "caf\xc3\xa9 \xc2\x85 \xe2\x80\xa6 \xef\xbf\xbd \xf0\x9f\x9a\x80\n";
+  std::size_t replaced = 1;
+  CHECK(through(text, 1 << 16, &replaced) == text);
+  CHECK(replaced == 0);
+}
+
+TEST_CASE("utf8 replacement: the same bytes whatever the reads cut") {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {
+      "a",    "key: value\n", "\xc3\xa9",     "\xe2\x80\xa6",     "\xf0\x9f\x9a\x80",
+      "\x80", "\xc3",         "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe0\x80\xaf",
+      "\xff", "\xe2\x82"};
+  for (int i = 0; i < 2'000; ++i) {
+    std::string s;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+    const std::string whole = through(s);
+    INFO("text of " << s.size() << " bytes");
+    REQUIRE_FALSE(billet::base::findInvalidUtf8(whole).has_value());
+    if (!billet::base::findInvalidUtf8(s)) REQUIRE(whole == s);
+    for (std::size_t chunk : {8u, 9u, 10u, 11u, 13u, 17u}) REQUIRE(through(s, chunk) == whole);
+  }
+}
+
+TEST_CASE("utf8 replacement: a stream in UTF-16 or UTF-32 passes as it is") {
+  const std::string utf16("\xff\xfek\0:\0 \0\xe9\0\n\0", 12);
+  CHECK(through(utf16) == utf16);
+  CHECK(through(utf16, 8) == utf16);
+}
+
+TEST_CASE(
+    "utf8 replacement: lint reads the object kubectl sends, U+FFFD where bytes were not UTF-8") {
+  std::vector<std::string> events;
+  billet::cli::YamlStreamError failure;
+  // A value, a key (in a List's entry, which other threads read ahead) and a comment.
+  for (int workers : {1, 3}) {
+    events.clear();
+    std::istringstream in(
+        "apiVersion: v1\nkind: List\nitems:\n- kind: C  # caf\xe9\n  d\xe9: \"x\xe2\x82\"\n"
+        "  e: caf\xe9\n");
+    REQUIRE(billet::cli::readYamlStream(in, billet::cli::testing::recordEvents(events), failure,
+                                        workers));
+    CHECK(events ==
+          std::vector<std::string>{"item@4 {\"kind\":\"C\",\"d\xef\xbf\xbd\":\"x\xef\xbf\xbd\","
+                                   "\"e\":\"caf\xef\xbf\xbd\"}",
+                                   "list@1"});
+  }
+}
