@@ -20,9 +20,9 @@
 #include "base/utf8.h"
 #include "cli/yaml_block_entry.h"
 #include "cli/yaml_control_characters.h"
+#include "cli/yaml_kubectl_decoding.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
-#include "cli/yaml_utf8_replacement.h"
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
 
@@ -82,12 +82,17 @@ class Builder final : public YAML::EventHandler {
       fail(m, std::string(policy::kNullKeyError));
       return;
     }
+    if (!stack_.empty() && stack_.back().isMap && m.pos == keyStart_) {
+      fail(m, std::string(policy::kKeyWithoutColonError));
+      return;
+    }
     complete(json::Value::null(), "", anchor, m);
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& read) override {
     if (passedPending(m)) return;
-    // The stream is UTF-8 by the time yaml-cpp reads it (Utf8Replacement): a byte that is not
+    if (expectingKey()) keyStart_ = m.pos;
+    // The stream is UTF-8 by the time yaml-cpp reads it (KubectlDecoding): a byte that is not
     // came from yaml-cpp's reading of `\N` or `\_`.
     const std::optional<std::string> restored = policy::restoreNelAndNbspEscapes(read);
     const std::string& value = restored ? *restored : read;
@@ -342,6 +347,8 @@ class Builder final : public YAML::EventHandler {
   bool started_ = false;
   YAML::Mark lastStart_;
   std::vector<Frame> stack_;
+  // Where the last scalar key began: a null value placed there had no `:` before it.
+  int keyStart_ = -1;
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   std::unordered_map<YAML::anchor_t, bool> open_;
   std::uint64_t documentAdded_ = 0, fileAdded_ = 0;
@@ -451,11 +458,11 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
 
 bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
                     YamlStreamError& error, int workers) {
-  // kubectl reads bytes that are not UTF-8 as U+FFFD (yaml_utf8_replacement.h), then refuses a
-  // document holding a control character; the check reads the bytes before the reader does
-  // (yaml_control_characters.h).
-  Utf8Replacement utf8(input.rdbuf());
-  ControlCharacterCheck check(&utf8);
+  // The bytes as kubectl's decoding leaves them (U+FFFD for bytes that are not UTF-8, NEL as a
+  // line feed: yaml_kubectl_decoding.h); then kubectl refuses a document holding a control
+  // character, and the check reads the bytes before the reader does (yaml_control_characters.h).
+  KubectlDecoding decoding(input.rdbuf());
+  ControlCharacterCheck check(&decoding);
   std::istream in(&check);
   HeldCallbacks held(callbacks, check);
   const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);

@@ -101,7 +101,7 @@ int controlCharacterLine(const std::string& text) {
                            cp == 0x85 || (cp >= 0xa0 && cp <= 0xfffd && cp != 0xfffe) ||
                            cp >= 0x10000;
     if (!printable) return line;
-    if (cp == '\n') ++line;
+    if (cp == '\n' || cp == 0x85) ++line;  // NEL is a line break to kubectl, and to billet
     i += c.size;
   }
   return 0;

@@ -62,6 +62,8 @@ std::pair<YAML::Node, std::string> refusedNode(const YAML::Node& node) {
       if (!kv.first.IsScalar()) return {kv.first, std::string(kCollectionKeyError)};
       if (isPlain(kv.first) && isUnsignedOnlyKey(kv.first.Scalar()))
         return {kv.first, std::string(kUnsignedKeyError)};
+      if (kv.second.IsNull() && kv.second.Mark().pos == kv.first.Mark().pos)
+        return {kv.first, std::string(kKeyWithoutColonError)};
       if (isMerge(kv.first) && !mergeable(kv.second))
         return {kv.first, std::string(kMergeValueError)};
       if (auto bad = refusedNode(kv.second); bad.first.IsDefined()) return bad;
@@ -160,7 +162,19 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
     return false;
   }
   try {
-    nodes = YAML::LoadAll(source.text);
+    // NEL is a line break to a YAML 1.1 reader (kubectl's), as a line feed is; yaml-cpp keeps it
+    // as a character, or drops it. Read as the line feed it is (as lint reads resources:
+    // cli/yaml_kubectl_decoding.h).
+    if (!base::startsWithWideBom(source.text) &&
+        source.text.find("\xC2\x85") != std::string::npos) {
+      std::string text = source.text;
+      for (std::size_t at = text.find("\xC2\x85"); at != std::string::npos;
+           at = text.find("\xC2\x85", at))
+        text.replace(at, 2, "\n");
+      nodes = YAML::LoadAll(text);
+    } else {
+      nodes = YAML::LoadAll(source.text);
+    }
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's depth guard reports "bad file"; say what happened.
     errors.push_back({source.name, e.mark.is_null() ? 0 : e.mark.line + 1,

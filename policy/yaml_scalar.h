@@ -95,6 +95,11 @@ std::string resolvePlainKey(std::string_view text);
 // kubectl turns YAML into JSON and refuses a key it cannot make a member name of: a null (`~:`,
 // `null:`, `? ` alone) or a sequence or mapping. billet's YAML readers refuse them too, with
 // these messages after "invalid YAML: ", rather than read the member under the name "".
+// A key of a block mapping with no `:` after it (`labels` alone on its line): yaml-cpp reads it as
+// a key with a null value, where kubectl refuses the file. yaml-cpp places that null where the key
+// is; a null after `:` or `?` is placed elsewhere, as in a flow mapping (`{a, b: 1}`).
+inline constexpr std::string_view kKeyWithoutColonError =
+    "a mapping key without `:` after it (kubectl: could not find expected ':')";
 inline constexpr std::string_view kNullKeyError =
     "a null mapping key (kubectl accepts strings, numbers and booleans as keys)";
 inline constexpr std::string_view kCollectionKeyError =

@@ -81,10 +81,10 @@ TEST_CASE("control characters: in comments too, in the document kubectl cuts the
 }
 
 TEST_CASE("control characters: what YAML allows is read") {
-  // Escapes in double quotes, tab and carriage return, NEL (U+0085), other two-byte characters,
-  // and the characters next to U+FFFE.
+  // Escapes in double quotes, tab and carriage return, NEL (U+0085, a line break: the comment
+  // ends there), other two-byte characters, and the characters next to U+FFFE.
   const Read r = read(
-      "a: \"\\x01\\e\"\r\nb:\t2\n# \xc2\x85 \xc2\xa0 \xc2\xa9\n"
+      "a: \"\\x01\\e\"\r\nb:\t2\n# \xc2\x85# \xc2\xa0 \xc2\xa9\n"
       "c: \"\xef\xbf\xbd\xef\xbf\xbc\xef\xbb\xbf\"\n");
   CHECK(r.ok);
   CHECK(r.events == std::vector<std::string>{"doc@1 {\"a\":\"\\u0001\\u001b\",\"b\":2,\"c\":"

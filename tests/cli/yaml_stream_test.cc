@@ -164,6 +164,23 @@ TEST_CASE("yaml stream: a null or a collection as a mapping key is an error at t
                      std::string(billet::policy::kNullKeyError));
 }
 
+// yaml-cpp reads a key with no `:` after it, last in its mapping, as a key with a null value
+// (`labels` alone on a line: `labels: null`); kubectl refuses the file ("could not find expected
+// ':'").
+TEST_CASE("yaml stream: a mapping key without a colon is an error at the key") {
+  const std::string error(billet::policy::kKeyWithoutColonError);
+  checkRefused("a: 1\nstray\n", 2, 1, error);
+  checkRefused("a: 1\nspec:\n  b: 1\n  labels\n---\nc: 1\n", 4, 3, error);
+  checkRefused("a: 1\n&k stray\n", 2, 1, error);
+  checkRefusedInList("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  stray\n", 6, 3,
+                     error);
+  // A null after `:`, after `?`, or in a flow mapping is a value.
+  const Read r = read("a:\nb: \n? c\nd: {e, f: 1}\ng:");
+  REQUIRE(r.ok);
+  CHECK(r.events == std::vector<std::string>{
+                        R"(doc@1 {"a":null,"b":null,"c":null,"d":{"e":null,"f":1},"g":null})"});
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

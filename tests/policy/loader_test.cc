@@ -362,7 +362,7 @@ TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their lin
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "policies/gpu.yaml:1:6: invalid YAML: byte 0xe9 is not UTF-8");
   // UTF-8 itself, NEL and a byte order mark are text.
-  errors = errorsOf("\xef\xbb\xbf# caf\xc3\xa9 \xc2\x85 \xe2\x80\xa6\nkind: Policy\n");
+  errors = errorsOf("\xef\xbb\xbf# caf\xc3\xa9 \xc2\x85# \xe2\x80\xa6\nkind: Policy\n");
   for (const std::string& e : errors) CHECK(e.find("invalid YAML") == std::string::npos);
 }
 
@@ -384,6 +384,10 @@ TEST_CASE("the escapes \\N and \\_ in a policy file are the characters NEL and n
   CHECK(nodes[0]["e"].Tag() == "tag:yaml.org,2002:str");  // the tag stays
   CHECK(nodes[0]["e"].Scalar() == "\xc2\xa0");
   CHECK(nodes[0]["a"].Tag() == "!");  // still a quoted scalar: never resolved as a plain one
+  // A raw NEL is the line break it is to kubectl's YAML 1.1 reader: folded into a space here.
+  nodes.clear();
+  REQUIRE(loadYaml({"p.yaml", "a: \"x\xc2\x85y\"\n", true, ""}, nodes, errors));
+  CHECK(nodes[0]["a"].Scalar() == "x y");
   // In a policy, where they reach answers: a deny message.
   LoadResult r = loadPoliciesFromText(
       "p.yaml",
@@ -393,6 +397,23 @@ TEST_CASE("the escapes \\N and \\_ in a policy file are the characters NEL and n
       "Pod}\n");
   REQUIRE(r.ok());
   CHECK(r.set->policies[0].rules[0].message == "no\xc2\xa0way");
+}
+
+// yaml-cpp reads a key with no `:` after it, last in its mapping, as a key with a null value;
+// kubectl's reader refuses the file, and so does billet's, at the key.
+TEST_CASE("a mapping key without a colon in a policy file is an error at the key") {
+  auto errors = errorsOf(
+      "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
+      "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    mutate:\n      labels: {a: b}\n"
+      "      overwrite\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] ==
+        "policies/gpu.yaml:10:7: invalid YAML: a mapping key without `:` after it "
+        "(kubectl: could not find expected ':')");
+  std::vector<YAML::Node> nodes;
+  std::vector<LoadError> none;
+  CHECK(loadYaml({"p.yaml", "a:\nb: \n? c\nd: {e, f: 1}\n", true, ""}, nodes, none));
+  CHECK(none.empty());
 }
 
 // Found by fuzz/path_condition_fuzz: the condition's value was converted forever (a crash).

@@ -6,12 +6,13 @@
 #   both refuse the file;
 # - a key given twice keeps its last value in both;
 # - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
-#   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`);
+#   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`) and
+#   a key with no `:` after it;
 # - a control character in a document, comments included, makes both refuse that document and
 #   read the one before it;
 # - a JSON file after a UTF-8 byte order mark is read by both;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
-#   each maximal subpart.
+#   each maximal subpart, and NEL as a line break.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -84,11 +85,21 @@ scenario() {
     "$(cat "$T/not-utf8-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.yaml" --patched --output json \
       2> /dev/null | jq -S -c '.items[0].spec')"
+  # NEL (U+0085) is a line break to kubectl's YAML 1.1 reader: it ends a comment, folds into a
+  # space in a quoted scalar, and is a line feed in a block scalar; billet reads the same.
+  printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: nel, namespace: default}\nspec:\n  a: 1 # c\302\205  b: "x\302\205y"\n  c: |\n    p\302\205    q\n' \
+    > "$T/nel.yaml"
+  k create --dry-run=server -o json -f "$T/nel.yaml" | jq -S -c .spec > "$T/nel-kubectl.json"
+  check "NEL: kubectl reads it as a line break" same '{"a":1,"b":"x y","c":"p\nq\n"}' \
+    "$(cat "$T/nel-kubectl.json")"
+  check "NEL: billet lint reads what kubectl sends" same "$(cat "$T/nel-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/nel.yaml" --patched --output json \
+      2> /dev/null | jq -S -c '.items[0].spec')"
   # A merge key's value that is not mappings, a tag its text does not fit: both refuse the file.
   local bad
   n=0
   for bad in '<<: ~' '<<: [1]' 'v: !!int abc' 'v: !!bool maybe' 'v: !!binary "%%%%"' 'v: .inf' \
-    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF'; do
+    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF' 'stray'; do
     n=$((n + 1))
     printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: bad-%s, namespace: default}\nspec:\n  ok: 1\n  %s\n' \
       "$n" "$bad" > "$T/bad-$n.yaml"
@@ -98,6 +109,9 @@ scenario() {
     case "$bad" in
       *inf* | *Inf* | *INF* | *NaN*) check "'$bad': billet lint refuses it as a float JSON cannot hold" \
         refused_yaml_by_billet "$T/bad-$n.yaml" "is a float JSON cannot hold" ;;
+      # A key with no `:` after it, last in its mapping, which yaml-cpp reads as `stray: null`.
+      stray) check "'$bad': billet lint refuses it as a key without ':'" \
+        refused_yaml_by_billet "$T/bad-$n.yaml" "a mapping key without" ;;
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
   done
@@ -145,7 +159,7 @@ refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anythin
 }
 refused_yaml_by_kubectl() {  # FILE: kubectl fails turning the YAML into JSON
   ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
-    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary)|json: unsupported value)" \
+    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary|line [0-9]+: could not find expected ':')|json: unsupported value)" \
       "$1.kubectl-err"
 }
 refused_yaml_by_billet() {  # FILE [MESSAGE]: lint fails, naming the line (and saying MESSAGE)

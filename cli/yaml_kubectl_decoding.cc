@@ -1,4 +1,4 @@
-#include "cli/yaml_utf8_replacement.h"
+#include "cli/yaml_kubectl_decoding.h"
 
 #include <cstring>
 #include <string_view>
@@ -30,35 +30,43 @@ std::size_t firstNonAscii(const char* b, std::size_t from, std::size_t end) {
 
 }  // namespace
 
-Utf8Replacement::Utf8Replacement(std::streambuf* source, std::size_t chunk)
+KubectlDecoding::KubectlDecoding(std::streambuf* source, std::size_t chunk)
     : source_(source), chunk_(chunk < 8 ? 8 : chunk), in_(chunk_ + 4) {
   setg(in_.data(), in_.data(), in_.data());
 }
 
-std::size_t Utf8Replacement::passOn(std::size_t end, bool last) {
+std::size_t KubectlDecoding::passOn(std::size_t end, bool last) {
   const char* b = in_.data();
   const std::string_view text(b, end);
   std::size_t i = firstNonAscii(b, 0, end);
   std::size_t copied = 0;
   out_.clear();
-  while (i < end) {
-    const std::size_t size = base::decodeUtf8(text, i).size;
-    if (size != 0) {
-      i = firstNonAscii(b, i + size, end);
-      continue;
-    }
-    const std::size_t bad = base::invalidUtf8Length(text, i);
-    if (!last && i + bad == end) break;  // perhaps a character the read cut: the next read says
-    if (copied == 0 && out_.empty()) out_.reserve(end + 64);
+  bool changed = false;
+  // Passes on what is before text[i] as it is, then `with` in place of `size` bytes.
+  auto change = [&](std::size_t size, std::string_view with) {
+    if (!changed) out_.reserve(end + 64);
+    changed = true;
     out_.append(b + copied, i - copied);
-    out_ += base::kReplacementCharacter;
-    ++replaced_;
-    i += bad;
+    out_ += with;
+    i += size;
     copied = i;
+  };
+  while (i < end) {
+    const base::Utf8Char c = base::decodeUtf8(text, i);
+    if (c.cp == 0x85 && c.size == 2) {
+      change(2, "\n");  // NEL, a line break to kubectl's reader
+    } else if (c.size != 0) {
+      i += c.size;
+    } else {
+      const std::size_t bad = base::invalidUtf8Length(text, i);
+      if (!last && i + bad == end) break;  // perhaps a character the read cut: the next read says
+      change(bad, base::kReplacementCharacter);
+      ++replaced_;
+    }
     i = firstNonAscii(b, i, end);
   }
   const std::size_t ready = i < end ? i : end;
-  if (copied == 0) {
+  if (!changed) {
     setg(in_.data(), in_.data(), in_.data() + ready);
   } else {
     out_.append(b + copied, ready - copied);
@@ -67,7 +75,7 @@ std::size_t Utf8Replacement::passOn(std::size_t end, bool last) {
   return end - ready;
 }
 
-Utf8Replacement::int_type Utf8Replacement::underflow() {
+KubectlDecoding::int_type KubectlDecoding::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   if (ended_) return traits_type::eof();
   // The bytes held back (a sequence the last read may have cut) move to the front.

@@ -1,7 +1,7 @@
 // Bytes that are not UTF-8 in `lint`/`audit` YAML: read as U+FFFD, one for each maximal subpart,
 // as kubectl reads them (the yaml-scalars cluster test compares with kubectl itself), whatever
 // the reads cut.
-#include "cli/yaml_utf8_replacement.h"
+#include "cli/yaml_kubectl_decoding.h"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -13,7 +13,7 @@
 #include "cli/yaml_stream.h"
 #include "tests/cli/stream_events.h"
 
-using billet::cli::Utf8Replacement;
+using billet::cli::KubectlDecoding;
 
 namespace {
 
@@ -23,7 +23,7 @@ constexpr const char* kFffd = "\xef\xbf\xbd";
 std::string through(const std::string& text, std::size_t chunk = 1 << 16,
                     std::size_t* replaced = nullptr) {
   std::stringbuf source(text);
-  Utf8Replacement utf8(&source, chunk);
+  KubectlDecoding utf8(&source, chunk);
   std::istream in(&utf8);
   std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (replaced) *replaced = utf8.replaced();
@@ -38,7 +38,7 @@ std::string fffd(int n) {
 
 }  // namespace
 
-TEST_CASE("utf8 replacement: one U+FFFD for each maximal subpart, as kubectl reads it") {
+TEST_CASE("kubectl decoding: one U+FFFD for each maximal subpart, as kubectl reads it") {
   // Each row: the bytes, and how many U+FFFD stand for them. The counts are those of a decoder
   // following Unicode's maximal-subpart practice (Python's bytes.decode("utf-8", "replace")
   // agrees with every row); the cluster test checks rows of them against kubectl.
@@ -66,14 +66,35 @@ TEST_CASE("utf8 replacement: one U+FFFD for each maximal subpart, as kubectl rea
     // At the very end of the input too: a sequence cut short by the end is one U+FFFD.
     CHECK(through(bytes) == fffd(n) + tail);
   }
-  // UTF-8 passes untouched, NEL, U+FFFD and a four-byte character included.
-  const std::string text = "caf\xc3\xa9 \xc2\x85 \xe2\x80\xa6 \xef\xbf\xbd \xf0\x9f\x9a\x80\n";
+  // UTF-8 passes untouched, U+FFFD, U+2028 and a four-byte character included.
+  const std::string text =
+      "caf\xc3\xa9 \xe2\x80\xa6 \xef\xbf\xbd \xe2\x80\xa8 \xf0\x9f\x9a\x80 \xc2\xa0\n";
   std::size_t replaced = 1;
   CHECK(through(text, 1 << 16, &replaced) == text);
   CHECK(replaced == 0);
 }
 
-TEST_CASE("utf8 replacement: the same bytes whatever the reads cut") {
+TEST_CASE("kubectl decoding: NEL is the line break kubectl's reader reads it as") {
+  std::size_t replaced = 1;
+  CHECK(through("a: 1 # c\xc2\x85"
+                "b: \"x\xc2\x85y\xe9\"\xc2\x85",
+                1 << 16, &replaced) == "a: 1 # c\nb: \"x\ny\xef\xbf\xbd\"\n");
+  CHECK(replaced == 1);
+  // Cut by a read or not.
+  for (std::size_t chunk : {8u, 9u, 10u})
+    CHECK(through("abcdefg\xc2\x85hijklmn\xc2\x85", chunk) == "abcdefg\nhijklmn\n");
+  // As yaml-cpp reads it then: a comment ends there, a quoted scalar folds it into a space, and a
+  // block scalar holds a line feed (kubectl sends {"a":1,"b":"x y","c":"p\nq\n"}).
+  std::vector<std::string> events;
+  billet::cli::YamlStreamError failure;
+  std::istringstream in(
+      "a: 1 # c\xc2\x85"
+      "b: \"x\xc2\x85y\"\nc: |\n  p\xc2\x85  q\n");
+  REQUIRE(billet::cli::readYamlStream(in, billet::cli::testing::recordEvents(events), failure, 1));
+  CHECK(events == std::vector<std::string>{R"(doc@1 {"a":1,"b":"x y","c":"p\nq\n"})"});
+}
+
+TEST_CASE("kubectl decoding: the same bytes whatever the reads cut") {
   std::mt19937 rng(7);
   const std::vector<std::string> pieces = {
       "a",    "key: value\n", "\xc3\xa9",     "\xe2\x80\xa6",     "\xf0\x9f\x9a\x80",
@@ -91,14 +112,14 @@ TEST_CASE("utf8 replacement: the same bytes whatever the reads cut") {
   }
 }
 
-TEST_CASE("utf8 replacement: a stream in UTF-16 or UTF-32 passes as it is") {
+TEST_CASE("kubectl decoding: a stream in UTF-16 or UTF-32 passes as it is") {
   const std::string utf16("\xff\xfek\0:\0 \0\xe9\0\n\0", 12);
   CHECK(through(utf16) == utf16);
   CHECK(through(utf16, 8) == utf16);
 }
 
 TEST_CASE(
-    "utf8 replacement: lint reads the object kubectl sends, U+FFFD where bytes were not UTF-8") {
+    "kubectl decoding: lint reads the object kubectl sends, U+FFFD where bytes were not UTF-8") {
   std::vector<std::string> events;
   billet::cli::YamlStreamError failure;
   // A value, a key (in a List's entry, which other threads read ahead) and a comment.
