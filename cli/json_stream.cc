@@ -88,10 +88,6 @@ bool captureString(Bytes& bytes, std::string& raw) {
   }
 }
 
-std::string stringOr(const base::Result<json::Value>& v) {
-  return v.ok() && v.value.isString() ? v.value.asString() : std::string();
-}
-
 }  // namespace
 
 JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& callbacks) {
@@ -106,8 +102,7 @@ JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& cal
   // The members other than a List's items, as text: parsed once at the end, so that the
   // document is what json::parse makes of it (duplicate members included).
   std::string skeleton = "{";
-  std::string apiVersion, kind;
-  bool kindSeen = false, streamed = false;
+  bool streamed = false;
   for (bool firstMember = true;; firstMember = false) {
     int c = bytes.skipBlanks();
     if (c == '}' && firstMember) {
@@ -122,8 +117,7 @@ JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& cal
     if (!name.ok() || !name.value.isString()) return JsonStreamResult::kInvalid;
 
     std::string valueText;
-    const bool listItems = name.value.asString() == "items" && bytes.skipBlanks() == '[' &&
-                           (kindSeen ? kind == "List" : apiVersion.empty() || apiVersion == "v1");
+    const bool listItems = name.value.asString() == "items" && bytes.skipBlanks() == '[';
     if (listItems) {
       bytes.next();  // "["
       streamed = true;
@@ -146,11 +140,6 @@ JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& cal
     } else if (captureValue(bytes, valueText) < 0 || bytes.peek() == ']') {
       return JsonStreamResult::kInvalid;
     }
-    if (name.value.asString() == "apiVersion") apiVersion = stringOr(json::parse(valueText));
-    if (name.value.asString() == "kind") {
-      kind = stringOr(json::parse(valueText));
-      kindSeen = true;
-    }
     skeleton += (firstMember ? "" : ",") + key + ":" + valueText;
     if (bytes.next() == '}') break;  // else ","
   }
@@ -159,16 +148,10 @@ JsonStreamResult readJsonStream(std::istream& in, const YamlStreamCallbacks& cal
 
   base::Result<json::Value> doc = json::parse(skeleton);
   if (!doc.ok()) return JsonStreamResult::kInvalid;
-  if (!streamed) {
+  if (!streamed)
     callbacks.document(std::move(doc.value), line);
-  } else if (kind == "List") {
+  else
     callbacks.list(line);
-  } else {
-    callbacks.error({line, 1, "items",
-                     "a top-level items sequence before kind " +
-                         (kind.empty() ? std::string("(none)") : kind) +
-                         " was read as a List's items"});
-  }
   return JsonStreamResult::kDone;
 }
 

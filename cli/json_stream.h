@@ -1,10 +1,10 @@
-// A JSON file whose top level is an object, read in pieces: the items of a `kind: List`
+// A JSON file whose top level is an object, read in pieces: the items of a List
 // (`kubectl get -o json`) are parsed one at a time with billet's JSON parser (json/parse.h) and
 // handed over as each ends, so a cluster dump is never held whole, as text or as a tree. The
 // other members are kept as text and parsed at the end, as one document.
 //
-// A List's items come before its kind in kubectl's output; they are taken for a List's as
-// yaml_stream.h says (apiVersion so far "v1" or absent, no other kind yet).
+// A top-level `items` array is a List's items, whatever the kind, as kubectl reads it and as
+// yaml_stream.h says.
 #pragma once
 
 #include <istream>

@@ -182,9 +182,12 @@ struct FileReader {
     return true;
   }
 
-  // A document: a `kind: List` adds its items.
+  // A document: a list adds its items. kubectl takes any object whose `items` is a sequence for
+  // one, whatever its kind (a `PodList` from the API), and a `kind: List` without items for an
+  // empty one.
   int addDocument(json::Value v, const std::string& file, int line, std::string& firstSkip) {
-    if (v.isObject() && str(v.find("kind")) == "List") {
+    const json::Value* listItems = v.isObject() ? v.find("items") : nullptr;
+    if (v.isObject() && (str(v.find("kind")) == "List" || (listItems && listItems->isArray()))) {
       json::Value* items = v.find("items");
       if (!items || items->isNull() || (items->isArray() && items->size() == 0)) {
         if (firstSkip.empty()) firstSkip = "a List without items";

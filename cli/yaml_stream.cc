@@ -169,11 +169,11 @@ class Builder final : public YAML::EventHandler {
     f.line = m.line + 1;
     f.column = m.column + 1;
     f.anchor = anchor;
-    // A List's items, handed over one by one (see the header for the guess on key order).
-    f.streamItems =
-        stack_.size() == 1 && stack_[0].isMap && stack_[0].haveKey && stack_[0].key == "items" &&
-        !anchor &&
-        (top_.kindSeen ? top_.kind == "List" : top_.apiVersion.empty() || top_.apiVersion == "v1");
+    // A List's items, handed over one by one: any top-level `items` sequence (see the header).
+    // An anchored one is kept whole, for its aliases; the document is a List all the same
+    // (resources.cc).
+    f.streamItems = stack_.size() == 1 && stack_[0].isMap && stack_[0].haveKey &&
+                    stack_[0].key == "items" && !anchor;
     if (f.streamItems) top_.streamed = true;
     push(std::move(f));
   }
@@ -210,8 +210,6 @@ class Builder final : public YAML::EventHandler {
   };
   // What the document's top-level mapping said so far.
   struct TopLevel {
-    std::string apiVersion, kind;
-    bool kindSeen = false;
     bool streamed = false;  // its items were handed over as a List's
   };
 
@@ -281,7 +279,6 @@ class Builder final : public YAML::EventHandler {
         merge(parent, std::move(v), m);
         return;
       }
-      if (stack_.size() == 1) noteTopLevel(parent.key, v);
       parent.members.add(parent.value.asObject(), std::move(parent.key), std::move(v));
       return;
     }
@@ -295,34 +292,16 @@ class Builder final : public YAML::EventHandler {
   // The value of a merge key (`<<: *defaults`): its members where the key is, as kubectl adds
   // them (policy::addMergedMembers).
   void merge(Frame& into, json::Value v, const YAML::Mark& m) {
-    const bool top = stack_.size() == 1;
     const bool merged = policy::addMergedMembers(v, [&](std::string key, json::Value value) {
-      if (top) noteTopLevel(key, value);
       into.members.add(into.value.asObject(), std::move(key), std::move(value));
     });
     if (!merged) fail(m, std::string(policy::kMergeValueError));
   }
 
-  void noteTopLevel(const std::string& key, const json::Value& v) {
-    const std::string text = v.isString() ? v.asString() : "";
-    if (key == "apiVersion") top_.apiVersion = text;
-    if (key == "kind") {
-      top_.kind = text;
-      top_.kindSeen = true;
-    }
-  }
-
   void finishDocument(json::Value v, int line) {
     if (v.isNull()) return;  // an empty document, e.g. after a final "---"
     if (top_.streamed) {
-      if (top_.kind == "List") {
-        callbacks_.list(line);
-      } else {
-        callbacks_.error({line, 1, "items",
-                          "a top-level items sequence before kind " +
-                              (top_.kind.empty() ? std::string("(none)") : top_.kind) +
-                              " was read as a List's items"});
-      }
+      callbacks_.list(line);
       return;
     }
     callbacks_.document(std::move(v), line);

@@ -6,10 +6,12 @@
 // resolves them, quoted scalars strings, later duplicate keys replacing earlier ones. Aliases are
 // expanded, bounded as policy/alias_guard.h bounds them.
 //
-// A List's items usually come before its kind (kubectl prints keys in order: apiVersion, items,
-// kind). A top-level `items` sequence met before `kind` is therefore read as a List's items when
-// the document's apiVersion so far is "v1" or absent; should the kind then not be List, the
-// document is an error (its items were already handed over).
+// kubectl takes any document whose top-level `items` is a sequence for a list, whatever its kind
+// (`kind: List`, a `PodList` read from the API, any other), and reads its items as the objects,
+// never the document itself. So does billet: a top-level `items` sequence is a List's items,
+// handed over as they are read (a List's items usually come before its kind: kubectl prints
+// keys in order, apiVersion, items, kind), and the document ends as a List. Until 2026-12-06 only
+// `kind: List` was one, and a `PodList` was evaluated as an object of its own.
 #pragma once
 
 #include <functional>

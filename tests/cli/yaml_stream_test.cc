@@ -124,22 +124,29 @@ TEST_CASE("yaml stream: kind before items, and a List without items") {
   Read r = read("kind: List\napiVersion: v1\nitems:\n- {kind: Pod}\n---\nkind: List\nitems: []\n");
   REQUIRE(r.ok);
   CHECK(r.events == std::vector<std::string>{R"(item@4 {"kind":"Pod"})", "list@1", "list@6"});
-  // Not a List: its items stay inside the document.
+  // Whatever the kind and apiVersion, a top-level items sequence makes a list, as kubectl reads
+  // it: its items are the objects (items that are not are refused later, as kubectl refuses
+  // them), never the document itself.
   r = read("kind: Thing\nitems: [1, 2]\n");
-  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"Thing","items":[1,2]})"});
-  // items under another apiVersion, before kind: not guessed to be a List's.
+  CHECK(r.events == std::vector<std::string>{"item@2 1", "item@2 2", "list@1"});
   r = read("apiVersion: example.com/v1\nitems: [1]\nkind: Thing\n");
-  CHECK(r.events == std::vector<std::string>{
-                        R"(doc@1 {"apiVersion":"example.com/v1","items":[1],"kind":"Thing"})"});
+  CHECK(r.events == std::vector<std::string>{"item@2 1", "list@1"});
+  // items that are not a sequence: a document.
+  r = read("kind: Thing\nitems: {a: 1}\n");
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"Thing","items":{"a":1}})"});
 }
 
-TEST_CASE("yaml stream: items read as a List's before a kind that is not List is an error") {
-  const Read r = read("apiVersion: v1\nitems:\n- {a: 1}\nkind: PodList\n");
-  REQUIRE(r.ok);
-  REQUIRE(r.events.size() == 2);
-  CHECK(r.events[0] == R"(item@3 {"a":1})");
-  CHECK(r.events[1] ==
-        "error@1 items: a top-level items sequence before kind PodList was read as a List's items");
+// A list read from the API (`kubectl get --raw /api/v1/pods`) is a PodList: kubectl applies its
+// items, and billet reads them as a List's, before or after the kind.
+TEST_CASE("yaml stream: a PodList is a list, as kubectl reads it") {
+  for (const auto& [text, line] :
+       {std::pair{"apiVersion: v1\nitems:\n- {a: 1}\nkind: PodList\n", 3},
+        std::pair{"kind: PodList\napiVersion: v1\nitems:\n- {a: 1}\n", 4}}) {
+    const Read r = read(text);
+    REQUIRE(r.ok);
+    CHECK(r.events ==
+          std::vector<std::string>{"item@" + std::to_string(line) + R"( {"a":1})", "list@1"});
+  }
 }
 
 // kubectl refuses a key it cannot make a JSON member name of (policy::kNullKeyError,

@@ -11,6 +11,7 @@
 # - a control character in a document, comments included, makes both refuse that document and
 #   read the one before it;
 # - a JSON file after a UTF-8 byte order mark is read by both;
+# - a document whose top-level items are a sequence is a list to both, whatever its kind;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -74,6 +75,22 @@ scenario() {
   check "a JSON file after a byte order mark: billet lint reads it" same '{"a":[1,"x"]}' \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/bom.json" --patched --output json \
       2> /dev/null | jq -c '.items[0].spec')"
+  # A document whose top-level items are a sequence is a list to kubectl, whatever its kind (a
+  # ConfigMapList as the API returns it, or a kind of its own, as long as the cluster knows it):
+  # it sends the items, never the document. billet evaluates the same objects, from YAML and
+  # from JSON.
+  printf 'apiVersion: v1\nkind: ConfigMapList\nmetadata: {resourceVersion: "1"}\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: listed-a, namespace: default}}\n---\napiVersion: billet.test/v1\nkind: Scalars\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: listed-b, namespace: default}}\n' \
+    > "$T/lists.yaml"
+  printf '{"kind": "ConfigMapList", "apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "listed-c", "namespace": "default"}}]}\n' \
+    > "$T/lists.json"
+  local f
+  for f in lists.yaml lists.json; do
+    check "lists ($f): kubectl sends their items" same \
+      "$(k create --dry-run=server -o json -f "$T/$f" | jq -s -c '[.[] | if .kind == "List" then .items[] else . end | .metadata.name]')" \
+      "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/$f" --patched --output json 2> /dev/null | jq -c '[.items[].metadata.name]')"
+  done
+  check "lists: the names are the items'" same '["listed-c"]' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/lists.json" --patched --output json 2> /dev/null | jq -c '[.items[].metadata.name]')"
   # Bytes that are not UTF-8: kubectl reads its input as UTF-8 with replacement, and sends U+FFFD
   # for each maximal subpart (2 + 1 + 1 + 5 + 3 + 4 + 1 of them here); billet reads the same.
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: not-utf8, namespace: default}  # caf\351\nspec:\n  latin1: "caf\351 \240"\n  plain: x\377y\n  cut: "\342\202"\n  overlong: "\300\257 \340\200\257"\n  surrogate: "\355\240\200"\n  past: "\364\220\200\200"\n  "k\351y": 1\n' \
