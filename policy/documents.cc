@@ -167,10 +167,18 @@ bool loadYaml(const base::TextFile& source, std::vector<YAML::Node>& nodes,
     // cli/yaml_kubectl_decoding.h).
     if (!base::startsWithWideBom(source.text) &&
         source.text.find("\xC2\x85") != std::string::npos) {
-      std::string text = source.text;
-      for (std::size_t at = text.find("\xC2\x85"); at != std::string::npos;
-           at = text.find("\xC2\x85", at))
-        text.replace(at, 2, "\n");
+      // One pass, copying between them: a replace() per NEL would move the rest of the text
+      // each time, quadratic in a file made of them.
+      std::string text;
+      text.reserve(source.text.size());
+      std::size_t from = 0;
+      for (std::size_t at = source.text.find("\xC2\x85"); at != std::string::npos;
+           at = source.text.find("\xC2\x85", from)) {
+        text.append(source.text, from, at - from);
+        text += '\n';
+        from = at + 2;
+      }
+      text.append(source.text, from, std::string::npos);
       nodes = YAML::LoadAll(text);
     } else {
       nodes = YAML::LoadAll(source.text);

@@ -388,6 +388,15 @@ TEST_CASE("the escapes \\N and \\_ in a policy file are the characters NEL and n
   nodes.clear();
   REQUIRE(loadYaml({"p.yaml", "a: \"x\xc2\x85y\"\n", true, ""}, nodes, errors));
   CHECK(nodes[0]["a"].Scalar() == "x y");
+  // Many of them, one after another and between other text: each a line break, none lost.
+  std::string many = "a: \"";
+  for (int i = 0; i < 200'000; ++i) many += "\xc2\x85x";
+  many += "\"\n";
+  nodes.clear();
+  REQUIRE(loadYaml({"p.yaml", many, true, ""}, nodes, errors));
+  const std::string folded = nodes[0]["a"].Scalar();
+  CHECK(folded.size() == 2 * 200'000);
+  CHECK(folded.substr(0, 6) == " x x x");
   // In a policy, where they reach answers: a deny message.
   LoadResult r = loadPoliciesFromText(
       "p.yaml",
