@@ -20,6 +20,7 @@
 #include "base/files.h"
 #include "base/names.h"
 #include "base/text.h"
+#include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
 #include "cli/json_stream.h"
 #include "cli/offline.h"
@@ -207,6 +208,15 @@ struct FileReader {
     return add(std::move(v), file, line, firstSkip) ? 1 : 0;
   }
 
+  // A JSON input's object with its numbers as kubectl sends them (json_kubectl_numbers.h); false,
+  // with the error given, for one kubectl refuses.
+  bool numbersAsSent(json::Value& v, const std::string& file, int line) {
+    std::optional<RefusedNumber> refused = numbersAsKubectlSends(v);
+    if (!refused) return true;
+    error({file, line, 1, std::move(refused->path), std::move(refused->message)});
+    return false;
+  }
+
   // JSON with billet's own parser (the one `review` and the server use), so that both read the
   // same text the same way. Parse errors carry a byte offset, turned into line:col here. Objects
   // one after another (`jq -c` output) are documents one after another, as kubectl reads them.
@@ -248,6 +258,7 @@ struct FileReader {
     const std::size_t first =
         std::min(text.size(), start + std::min(piece.size(), piece.find_first_not_of(" \t\r\n")));
     for (char c : text.substr(0, first)) line += c == '\n' ? 1 : 0;
+    if (!numbersAsSent(doc.value, name, line)) return 0;
     return addDocument(std::move(doc.value), name, line, firstSkip);
   }
 
@@ -309,10 +320,10 @@ struct FileReader {
     int* n = &count;
     std::string* firstSkip = &skip;
     callbacks.document = [this, name, n, firstSkip](json::Value v, int line) {
-      *n += addDocument(std::move(v), name, line, *firstSkip);
+      if (numbersAsSent(v, name, line)) *n += addDocument(std::move(v), name, line, *firstSkip);
     };
     callbacks.listItem = [this, name, n, firstSkip](json::Value v, int line) {
-      *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
+      if (numbersAsSent(v, name, line)) *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
     };
     // A List's end: when nothing of the file was an object, the reason is that it was empty.
     callbacks.list = [firstSkip](int) {

@@ -7,7 +7,10 @@
 // (cli/json_sequence.h) are split into bracketed spans of the text with only whitespace between
 // them, and a text that parses as one object or array, written twice, splits into two of it. A
 // control character fails the read, and nothing from its line on is handed over. What is handed
-// over is UTF-8 (bytes that are not are read as U+FFFD).
+// over is UTF-8 (bytes that are not are read as U+FFFD). A JSON text's numbers rewritten as
+// kubectl sends them keep their value (as a double), are refused only past a float64's range,
+// and are rewritten no further a second time.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "base/utf8.h"
+#include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -139,12 +143,48 @@ void checkControlCharacters(const std::string& text, const std::vector<std::stri
   }
 }
 
+void collectNumbers(const billet::json::Value& v, std::vector<std::string>& out) {
+  if (const std::string* text = v.ifNumberText()) {
+    out.push_back(*text);
+  } else if (v.isArray()) {
+    for (const billet::json::Value& item : v.asArray()) collectNumbers(item, out);
+  } else if (v.isObject()) {
+    for (const billet::json::Member& m : v.asObject()) collectNumbers(m.value, out);
+  }
+}
+
+void checkJsonNumbers(const std::string& text) {
+  billet::base::Result<billet::json::Value> parsed = billet::json::parse(text);
+  if (!parsed.ok()) return;
+  std::vector<std::string> before, after, again;
+  collectNumbers(parsed.value, before);
+  const auto refused = billet::cli::numbersAsKubectlSends(parsed.value);
+  bool pastRange = false;
+  for (const std::string& n : before)
+    pastRange = pastRange || std::isinf(std::strtod(n.c_str(), nullptr));
+  if (refused.has_value() != pastRange)
+    fail(pastRange ? "json numbers: one past a float64's range not refused"
+                   : "json numbers: one within range refused",
+         text);
+  if (refused) return;
+  collectNumbers(parsed.value, after);
+  if (after.size() != before.size()) fail("json numbers: a number lost or added", text);
+  for (std::size_t i = 0; i < after.size(); ++i)
+    if (std::strtod(after[i].c_str(), nullptr) != std::strtod(before[i].c_str(), nullptr))
+      fail("json numbers: a number's value changed", text);
+  if (billet::cli::numbersAsKubectlSends(parsed.value))
+    fail("json numbers: refused once rewritten", text);
+  collectNumbers(parsed.value, again);
+  if (again != after) fail("json numbers: rewritten again", text);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 1 << 20) return 0;  // yaml-cpp's own cost, not the reader's, beyond this
   const std::string text(reinterpret_cast<const char*>(data), size);
   checkJsonSequence(text);
+  checkJsonNumbers(text);
   const std::vector<std::string> one = read(text, 1);
   checkControlCharacters(text, one);
   checkUtf8(text, one);

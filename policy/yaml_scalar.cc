@@ -58,6 +58,21 @@ bool parseGoInteger(std::string_view s, std::string& out) {
   return true;
 }
 
+// A decimal float's text without its underscores when Go's ParseFloat allows them there (each
+// between two digits: `.1_000` is .1000), else the text itself, which no float pattern matches.
+std::string goUnderscoresRemoved(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '_') {
+      out += s[i];
+      continue;
+    }
+    if (i == 0 || !isDigit(s[i - 1]) || i + 1 == s.size() || !isDigit(s[i + 1]))
+      return std::string(s);
+  }
+  return out;
+}
+
 // go-yaml v2's float pattern: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 bool yamlStyleFloat(std::string_view s) {
   std::size_t i = 0;
@@ -141,18 +156,38 @@ bool goFloat(std::string_view text, json::Value& out) {
 }  // namespace
 
 std::string goJsonFloat(double value) {
+  // The shortest digits that read back exactly, as Go chooses them: C++'s shortest scientific
+  // form. Go's fixed notation pads those digits with zeros (12345678901234567890 is written
+  // 12345678901234567000), where C++'s would print the double's exact integer part.
   std::array<char, 64> buf{};
-  const double abs = std::fabs(value);
-  const bool exponent = abs != 0 && (abs < 1e-6 || abs >= 1e21);
   auto [end, ec] =
-      std::to_chars(buf.data(), buf.data() + buf.size(), value,
-                    exponent ? std::chars_format::scientific : std::chars_format::fixed);
-  std::string out(buf.data(), ec == std::errc() ? end : buf.data());
-  // Go writes "e-7" where C++ writes "e-07".
-  const std::size_t n = out.size();
-  if (exponent && n >= 4 && out[n - 4] == 'e' && out[n - 3] == '-' && out[n - 2] == '0')
-    out.erase(n - 2, 1);
-  return out;
+      std::to_chars(buf.data(), buf.data() + buf.size(), value, std::chars_format::scientific);
+  if (ec != std::errc()) return "";
+  std::string out(buf.data(), end);
+  const double abs = std::fabs(value);
+  if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+    // Go writes "e-7" where C++ writes "e-07".
+    const std::size_t n = out.size();
+    if (n >= 4 && out[n - 4] == 'e' && out[n - 3] == '-' && out[n - 2] == '0') out.erase(n - 2, 1);
+    return out;
+  }
+  const std::size_t e = out.find('e');
+  int exponent = 0;
+  std::from_chars(out.data() + e + (out[e + 1] == '+' ? 2 : 1), out.data() + out.size(), exponent);
+  const bool negative = out[0] == '-';
+  std::string digits;
+  for (std::size_t i = negative ? 1 : 0; i < e; ++i)
+    if (out[i] != '.') digits += out[i];
+  std::string fixed = negative ? "-" : "";
+  if (exponent < 0) {
+    fixed += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+  } else if (static_cast<std::size_t>(exponent) + 1 >= digits.size()) {
+    fixed += digits + std::string(static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
+  } else {
+    const auto point = static_cast<std::size_t>(exponent) + 1;
+    fixed += digits.substr(0, point) + "." + digits.substr(point);
+  }
+  return fixed;
 }
 
 namespace {
@@ -180,9 +215,11 @@ json::Value resolve(std::string_view s, Resolved& as) {
       return json::Value::string(std::string(s));
     }
   }
-  if (s[0] == '.') {  // ".5"
+  if (s[0] == '.') {  // ".5"; go-yaml reads these with Go's ParseFloat, underscores and all
     json::Value number;
-    if (!goFloat(s, number)) return json::Value::string(std::string(s));
+    if (!goFloat(s.find('_') == std::string_view::npos ? std::string(s) : goUnderscoresRemoved(s),
+                 number))
+      return json::Value::string(std::string(s));
     as = Resolved::kFloat;
     return number;
   }
@@ -227,10 +264,25 @@ std::string asGoJsonText(std::string bytes) {
   return out;
 }
 
-// A resolved scalar as a value: a float zero is 0 whatever its sign, as the API server stores it
-// and a webhook receives it (kubectl sends -0.0 as -0).
-void zeroWithoutSign(json::Value& v, Resolved as) {
-  if (as == Resolved::kFloat && v.asNumberText() == "-0") v = json::Value::number("0");
+// Whether the decimal text of a non-negative integer is past int64's range.
+bool pastInt64(std::string_view digits) {
+  constexpr std::string_view kInt64Max = "9223372036854775807";
+  return digits.size() > kInt64Max.size() ||
+         (digits.size() == kInt64Max.size() && digits > kInt64Max);
+}
+
+// A resolved scalar as the API server stores it and a webhook receives it. A float zero is 0
+// whatever its sign (kubectl sends -0.0 as -0). An integer past int64's range, which go-yaml
+// reads as an unsigned one, is a float64 by the time kubectl sends it (its JSON decoder keeps
+// integers only within int64's range): 9223372036854775808 is sent as 9223372036854776000.
+void asSent(json::Value& v, Resolved as) {
+  if (as == Resolved::kFloat && v.asNumberText() == "-0") {
+    v = json::Value::number("0");
+  } else if (as == Resolved::kInt && v.asNumberText().size() >= 19 && v.asNumberText()[0] != '-' &&
+             pastInt64(v.asNumberText())) [[unlikely]] {
+    double d = 0;
+    if (parseDouble(v.asNumberText(), d)) v = floatValue(d);
+  }
 }
 
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
@@ -293,7 +345,7 @@ json::Value resolvePlainScalar(std::string_view s, std::string& error) {
     error = nonJsonFloatError(s);
     return v;
   }
-  zeroWithoutSign(v, as);
+  asSent(v, as);
   return v;
 }
 
@@ -327,7 +379,7 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
   json::Value v = resolve(text, as);
   if (as == wanted) {
     if (as == Resolved::kFloat && v.isString()) return Out::failure(nonJsonFloatError(text));
-    zeroWithoutSign(v, as);
+    asSent(v, as);
     return {std::move(v), ""};
   }
   if (wanted == Resolved::kFloat && as == Resolved::kInt) {
@@ -341,11 +393,19 @@ base::Result<json::Value> resolveTaggedScalar(std::string_view tag, std::string_
 bool isUnsignedIntegerText(std::string_view text) {
   Resolved as;
   const json::Value v = resolve(text, as);
-  if (as != Resolved::kInt) return false;
-  const std::string& digits = v.asNumberText();
-  constexpr std::string_view kInt64Max = "9223372036854775807";
-  return digits.size() > kInt64Max.size() ||
-         (digits.size() == kInt64Max.size() && digits > kInt64Max);
+  return as == Resolved::kInt && v.asNumberText()[0] != '-' && pastInt64(v.asNumberText());
+}
+
+std::optional<std::string> goJsonNumber(std::string_view text) {
+  if (text.find_first_of(".eE") == std::string_view::npos) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && end == text.data() + text.size()) return std::to_string(n);
+  }
+  double v = 0;
+  if (parseDouble(text, v) && std::isfinite(v)) return goJsonFloat(v == 0 ? 0.0 : v);
+  if (underflows(text)) return std::string("0");
+  return std::nullopt;
 }
 
 bool isMergeKey(std::string_view tag, std::string_view text) {

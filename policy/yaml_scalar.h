@@ -8,6 +8,7 @@
 //   1e-400 → 0 (rounded as Go rounds it)    -0.0 → 0    1e400 → "1e400" (too large: text)
 //   yes, y, on, true → true    no, n, off, false → false    ~, null, (empty) → null
 //   2024-01-02 → "2024-01-02" (timestamps stay strings)
+//   9223372036854775808 → 9223372036854776000 (past int64: a float64 by the time kubectl sends it)
 //   .inf, -.Inf, .NaN (go-yaml's words for them) → an error, as kubectl refuses them: JSON has no
 //   infinity or NaN; as keys they are named `.inf`, `-.inf`, `.nan`, as kubectl names them
 //
@@ -118,6 +119,14 @@ inline bool isUnsignedOnlyKey(std::string_view text) {
 }
 inline constexpr std::string_view kUnsignedKeyError =
     "an integer mapping key past 9223372036854775807 (kubectl refuses unsigned 64-bit keys)";
+
+// A JSON number's text as kubectl sends it. kubectl decodes a manifest into Go values before it
+// sends it, a number that is an integer within int64's range as an int64 and any other as a
+// float64 (sigs.k8s.io/json), and encodes them again: `1.0` is sent as 1, `1e3` as 1000, `-0` as
+// 0, 12345678901234567890 as 12345678901234567000 (and a float zero as the API server stores it,
+// 0). nullopt for a number past float64's range (`1e400`), which kubectl refuses ("json: cannot
+// unmarshal number 1e400 into Go value of type float64"). `text` is a valid JSON number.
+std::optional<std::string> goJsonNumber(std::string_view text);
 
 // A number as Go's encoding/json writes a float64: fixed notation for 1e-6 <= |x| < 1e21, else
 // exponent notation ("1e+21", "1e-7"), shortest text that reads back exactly.

@@ -139,6 +139,38 @@ run lint -p "$T/gpu.yaml" -f "$T/sequence-bad.json"
 check "a broken second object is an error at its line and column" grep -q "sequence-bad.json:2:10: invalid JSON" <<<"$err"
 check "after the first was evaluated" grep -q '^Deployment/ml-prod/gpu-executor' <<<"$out"
 
+# A .json manifest's numbers are judged as kubectl sends them: `replicas: 1.0` arrives as 1, so a
+# condition `Equals 1` holds, and --patched prints 1; a number past a float64's range, which
+# kubectl refuses, is an error at its field path, and the other objects are evaluated.
+cat > "$T/one-replica.yaml" <<'YAML'
+apiVersion: billet.dev/v1alpha1
+kind: Policy
+metadata: {name: one-replica}
+spec:
+  match: {kinds: [Deployment]}
+  rules:
+    - name: exactly-one
+      validate:
+        message: 'one replica, not {value}'
+        require:
+          - {path: 'object.spec.replicas', op: Equals, value: 1}
+YAML
+jq -c '.spec.replicas = 1 | .spec.template.metadata.annotations.x = "1e3"' "$T/deploy.json" |
+  sed 's/"replicas":1,/"replicas":1.0,/' > "$T/replicas.json"
+check "the file says 1.0" grep -q '"replicas":1.0' "$T/replicas.json"
+run lint -p "$T/one-replica.yaml" -f "$T/replicas.json" --patched -o json
+check "replicas 1.0 equals 1, as the cluster judges it" [ $rc -eq 0 ]
+check "--patched prints the number kubectl sends" grep -q '"replicas":1,' <<<"$out"
+check "and leaves strings alone" grep -q '"x":"1e3"' <<<"$out"
+printf '{"kind": "List", "items": [%s, %s]}\n' \
+  "$(jq -c '.metadata.name = "huge" | .spec.template.spec.containers[0].args = ["a", 77077]' "$T/deploy.json" | sed 's/77077/1e400/')" \
+  "$(jq -c '.metadata.name = "fine" | .spec.replicas = 1' "$T/deploy.json")" > "$T/huge.json"
+check "the file says 1e400" grep -q '"a",1e400' "$T/huge.json"
+run lint -p "$T/one-replica.yaml" -f "$T/huge.json"
+check "a number past a float64's range is an error (exit 2)" [ $rc -eq 2 ]
+check "named at its field path" grep -q "huge.json:1:1: spec.template.spec.containers\[0\].args\[1\]: invalid JSON: number 1e400 is past a float64's range" <<<"$err"
+check "the List's other item is evaluated" grep -q '^Deployment/ml-prod/fine' <<<"$out"
+
 # --patched is what kubectl should apply: the generated PodDisruptionBudget of a Deployment
 # written without a namespace has none either; a refused Deployment's is left out.
 cat > "$T/pdb.yaml" <<'YAML'

@@ -10,6 +10,7 @@
 
 using billet::json::Value;
 using billet::policy::goJsonFloat;
+using billet::policy::goJsonNumber;
 using billet::policy::isMergeKey;
 using billet::policy::resolvePlainScalar;
 using billet::policy::resolveTaggedScalar;
@@ -53,7 +54,12 @@ TEST_CASE("integers: decimal, octal, hex, binary, underscores, signs") {
   CHECK(number("-0") == "0");
   CHECK(number("-42") == "-42");
   CHECK(number("9223372036854775807") == "9223372036854775807");
-  CHECK(number("9223372036854775808") == "9223372036854775808");  // uint64
+  // go-yaml reads these as uint64; kubectl's JSON decoder keeps integers only within int64, so
+  // the API server receives a float64.
+  CHECK(number("9223372036854775808") == "9223372036854776000");
+  CHECK(number("12345678901234567890") == "12345678901234567000");
+  CHECK(number("18446744073709551615") == "18446744073709552000");
+  CHECK(number("0xFFFFFFFFFFFFFFFF") == "18446744073709552000");
   CHECK(number("-9223372036854775808") == "-9223372036854775808");
 }
 
@@ -79,12 +85,44 @@ TEST_CASE("floats are written as Go's encoding/json writes them") {
   CHECK(number("100000e-405") == "0");
   CHECK(number("." + std::string(400, '0') + "1") == "0");
   CHECK(number("1_0e-400") == "0");
+  // Beginning with a dot, read with Go's ParseFloat, which allows an underscore between digits.
+  CHECK(number(".1_000") == "0.1");
+  CHECK(number(".5_5e1_0") == "5500000000");
+  CHECK(isString(".1__0"));
+  CHECK(isString("._1"));
+  CHECK(isString(".1_"));
+  CHECK(isString(".1_e3"));
   CHECK(isString("1e400"));
   CHECK(isString("-1e400"));
   CHECK(isString("0.001e312"));
   CHECK(isString("1e99999999999999999999"));
   CHECK(goJsonFloat(0.000001) == "0.000001");
   CHECK(goJsonFloat(-0.5) == "-0.5");
+}
+
+TEST_CASE("JSON numbers are sent as kubectl's JSON decoder and encoder leave them") {
+  CHECK(goJsonNumber("0") == "0");
+  CHECK(goJsonNumber("-0") == "0");
+  CHECK(goJsonNumber("-42") == "-42");
+  CHECK(goJsonNumber("9223372036854775807") == "9223372036854775807");
+  CHECK(goJsonNumber("-9223372036854775808") == "-9223372036854775808");
+  CHECK(goJsonNumber("9223372036854775808") == "9223372036854776000");
+  CHECK(goJsonNumber("12345678901234567890") == "12345678901234567000");
+  CHECK(goJsonNumber("-12345678901234567890") == "-12345678901234567000");
+  CHECK(goJsonNumber("1.0") == "1");
+  CHECK(goJsonNumber("1.50") == "1.5");
+  CHECK(goJsonNumber("1e3") == "1000");
+  CHECK(goJsonNumber("1E+3") == "1000");
+  CHECK(goJsonNumber("2.5E-3") == "0.0025");
+  CHECK(goJsonNumber("1e-7") == "1e-7");
+  CHECK(goJsonNumber("1e21") == "1e+21");
+  CHECK(goJsonNumber("0.1") == "0.1");
+  CHECK(goJsonNumber("-0.0") == "0");
+  CHECK(goJsonNumber("1e-310") == "1e-310");  // subnormal
+  CHECK(goJsonNumber("1e-400") == "0");
+  CHECK(goJsonNumber("-1e-400") == "0");
+  CHECK_FALSE(goJsonNumber("1e400"));
+  CHECK_FALSE(goJsonNumber("-1.5e309"));
 }
 
 TEST_CASE("YAML 1.1 booleans and nulls") {

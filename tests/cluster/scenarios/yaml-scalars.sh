@@ -10,7 +10,11 @@
 #   a key with no `:` after it;
 # - a control character in a document, comments included, makes both refuse that document and
 #   read the one before it;
-# - a JSON file after a UTF-8 byte order mark is read by both;
+# - a JSON file after a UTF-8 byte order mark is read by both, and its numbers (and the table's)
+#   have the texts the API server stores: `1.0` is 1, 12345678901234567890 is 12345678901234567000;
+#   a number past a float64's range makes both refuse it;
+# - generated tables of plain YAML scalars and JSON numbers (testdata/gen_scalars.sh) are read,
+#   member by member, as the API server stores them;
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
@@ -36,6 +40,50 @@ scenario() {
   done
   check "billet reads no field kubectl does not send" same \
     "$(jq -c 'keys' "$T/kubectl.json")" "$(jq -c 'keys' "$T/billet.json")"
+  # jq reads numbers as doubles, so the checks above cannot tell 9223372036854775808 from
+  # 9223372036854776000: the numbers' texts are compared as written.
+  k create --dry-run=server -o json -f "$data" | number_texts > "$T/kubectl-numbers"
+  "$BILLET" lint -p "$ROOT/manifests/policies" -f "$data" --patched --output json 2> /dev/null |
+    number_texts > "$T/billet-numbers"
+  check "the table's numbers: kubectl sent 20 at least" at_least 20 "$(wc -l < "$T/kubectl-numbers")"
+  check "the table's numbers: billet reads the texts the API server stores" same \
+    "$(cat "$T/kubectl-numbers")" "$(cat "$T/billet-numbers")"
+  # A .json manifest's numbers: kubectl decodes them into Go values and sends what Go writes.
+  printf '{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"json-numbers","namespace":"default"},"spec":{"one":1.0,"thousand":1e3,"minusZero":-0,"minusZeroFloat":-0.0,"big":12345678901234567890,"pastInt64":9223372036854775808,"int64Min":-9223372036854775808,"tiny":1E-7,"huge":1e21,"half":2.50,"under":1e-400,"list":[0.10,5e0]}}\n' \
+    > "$T/numbers.json"
+  k create --dry-run=server -o json -f "$T/numbers.json" | number_texts > "$T/numbers-kubectl"
+  check "JSON numbers: kubectl sent 11 members" same 11 "$(wc -l < "$T/numbers-kubectl")"
+  check "JSON numbers: billet lint reads the texts the API server stores" same \
+    "$(cat "$T/numbers-kubectl")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/numbers.json" --patched --output json \
+      2> /dev/null | number_texts)"
+  check "JSON numbers: the list's too" same '[0.1,5]' \
+    "$(k create --dry-run=server -o json -f "$T/numbers.json" | tr -d ' \n' | grep -o '"list":\[[^]]*\]' | cut -d: -f2)"
+  check "JSON numbers: billet's list" same '[0.1,5]' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/numbers.json" --patched --output json \
+      2> /dev/null | grep -o '"list":\[[^]]*\]' | cut -d: -f2)"
+  # Generated tables (testdata/gen_scalars.sh, fixed seeds): plain YAML scalars made of the
+  # pieces readers disagree on, and JSON numbers near the ends of int64 and float64, each member's
+  # text as the API server stores it and as billet reads it.
+  local mode seed
+  for mode in yaml json; do
+    for seed in 1 2 3; do
+      bash "$data_dir/gen_scalars.sh" "$mode" "$seed" 500 > "$T/generated-$mode-$seed.$mode"
+      k create --dry-run=server -o json -f "$T/generated-$mode-$seed.$mode" | generated_members \
+        > "$T/generated-$mode-$seed.kubectl"
+      check "generated $mode ($seed): the API server stored 500 members" same 500 \
+        "$(wc -l < "$T/generated-$mode-$seed.kubectl")"
+      check "generated $mode ($seed): billet reads each as the API server stores it" same \
+        "$(cat "$T/generated-$mode-$seed.kubectl")" \
+        "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/generated-$mode-$seed.$mode" \
+          --patched --output json 2> /dev/null | generated_members)"
+    done
+  done
+  printf '{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"json-huge","namespace":"default"},"spec":{"a":[1,1e400]}}\n' \
+    > "$T/huge.json"
+  check "a JSON number past a float64's range: kubectl refuses the file" \
+    refused_number_by_kubectl "$T/huge.json"
+  check "and billet lint refuses it at its field path" refused_number_by_billet "$T/huge.json"
   local key_text n=0
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: key-0, namespace: default}\nspec:\n  ok: 1\n  fine: 2\n' \
     > "$T/key-0.yaml"
@@ -156,6 +204,22 @@ scenario() {
   done
 }
 
+number_texts() {  # the members whose value is a number, as written: "name":text, sorted
+  grep -oE '"[A-Za-z0-9]+": ?-?[0-9][-+.0-9eE]*' | grep -v '^"generation"' | sed 's/": /":/' |
+    sort
+}
+generated_members() {  # "kN":value as written, sorted; Go's escapes of <, > and & read back
+  grep -oE '"k[0-9]+": ?("([^"\\]|\\.)*"|[-+.0-9eE]+|true|false|null)' |
+    sed 's/": /":/; s/\\u003c/</g; s/\\u003e/>/g; s/\\u0026/\&/g' | sort
+}
+refused_number_by_kubectl() {
+  ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
+    grep -q "json: cannot unmarshal number 1e400 into Go value of type float64" "$1.kubectl-err"
+}
+refused_number_by_billet() {
+  ! "$BILLET" lint -p "$ROOT/manifests/policies" -f "$1" > /dev/null 2> "$1.err" &&
+    grep -q "$(basename "$1"):1:1: spec.a\[1\]: invalid JSON: number 1e400 is past a float64's range" "$1.err"
+}
 sent_by_kubectl() { k create --dry-run=server -f "$1" > /dev/null; }
 refused_control_by_kubectl() {  # FILE: the first document is sent, the second refused
   ! k create --dry-run=server -f "$1" > "$1.kubectl-out" 2> "$1.kubectl-err" &&
