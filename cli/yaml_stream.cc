@@ -23,6 +23,7 @@
 #include "cli/yaml_kubectl_decoding.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
+#include "cli/yaml_recent_bytes.h"
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
 
@@ -56,6 +57,9 @@ class Builder final : public YAML::EventHandler {
   // Where the lines of the text the parser reads are in the input, when they differ (each
   // placeholder stands on one line for an entry of many); 1-based both.
   void mapLines(std::function<int(int)> inputLine) { inputLine_ = std::move(inputLine); }
+  // The byte of the text the parser reads at a Mark's position, -1 when unknown: asked only for
+  // a null in a flow sequence, to tell an empty entry from `~`.
+  void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
     if (!pending_.empty() && !failed()) misplaced(pending_.front().line);
@@ -85,6 +89,15 @@ class Builder final : public YAML::EventHandler {
     if (!stack_.empty() && stack_.back().isMap && m.pos == keyStart_) {
       fail(m, std::string(policy::kKeyWithoutColonError));
       return;
+    }
+    // An empty entry (`[1, , 2]`): yaml-cpp places its null at the ',' or ']' after it, where a
+    // `~` has its own position. kubectl refuses it; an anchored one (`[1, &a , 2]`) it reads.
+    if (!anchor && !stack_.empty() && stack_.back().flowSequence && byteAt_) {
+      const int c = byteAt_(static_cast<std::size_t>(m.pos));
+      if (c == ',' || c == ']') {
+        fail(m, "an empty entry in a flow sequence (kubectl: did not find expected node content)");
+        return;
+      }
     }
     complete(json::Value::null(), "", anchor, m);
   }
@@ -162,10 +175,11 @@ class Builder final : public YAML::EventHandler {
     complete(std::move(copy), key, 0, m);
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
+                       YAML::EmitterStyle::value style) override {
     if (passedPending(m)) return;
     Frame f;
     f.value = json::Value::array({});
+    f.flowSequence = style == YAML::EmitterStyle::Flow;
     f.line = m.line + 1;
     f.column = m.column + 1;
     f.anchor = anchor;
@@ -195,7 +209,8 @@ class Builder final : public YAML::EventHandler {
   struct Frame {
     json::Value value;
     bool isMap = false;
-    int line = 0, column = 0;  // where it starts, 1-based
+    bool flowSequence = false;  // `[...]`
+    int line = 0, column = 0;   // where it starts, 1-based
     YAML::anchor_t anchor = 0;
     bool haveKey = false;  // a map's key read, its value not yet
     bool merging = false;  // that key is the merge key `<<`
@@ -328,6 +343,7 @@ class Builder final : public YAML::EventHandler {
   std::vector<Frame> stack_;
   // Where the last scalar key began: a null value placed there had no `:` before it.
   int keyStart_ = -1;
+  std::function<int(std::size_t)> byteAt_;
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   std::unordered_map<YAML::anchor_t, bool> open_;
   std::uint64_t documentAdded_ = 0, fileAdded_ = 0;
@@ -381,6 +397,9 @@ bool parseListEntry(const YamlPiece& entry, json::Value& item) {
   callbacks.list = [](int) {};
   callbacks.error = [](const YamlStreamError&) {};
   Builder builder(callbacks);
+  builder.textAt([&text](std::size_t pos) {
+    return pos < text.size() ? static_cast<unsigned char>(text[pos]) : -1;
+  });
   try {
     MemoryInput memory(text);
     std::istream in(&memory);
@@ -410,8 +429,11 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
   }
   // A line of the text the parser read, as a line of the input.
   auto inputLine = [&parallel](int line) { return parallel ? parallel->inputLine(line) : line; };
+  RecentBytes recent(source->rdbuf());
+  std::istream parserIn(&recent);
+  builder.textAt([&recent](std::size_t pos) { return recent.at(pos); });
   try {
-    YAML::Parser parser(*source);
+    YAML::Parser parser(parserIn);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {
     }
     builder.checkAllPlaced();

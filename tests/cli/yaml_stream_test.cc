@@ -188,6 +188,38 @@ TEST_CASE("yaml stream: a mapping key without a colon is an error at the key") {
                         R"(doc@1 {"a":null,"b":null,"c":null,"d":{"e":null,"f":1},"g":null})"});
 }
 
+// yaml-cpp reads an empty entry of a flow sequence as a null, placed at the ',' or ']' after it;
+// kubectl refuses the file ("did not find expected node content"). `~`, an anchored empty node
+// and a trailing comma are read by both.
+TEST_CASE("yaml stream: an empty entry in a flow sequence is an error where it is") {
+  const std::string error =
+      "an empty entry in a flow sequence (kubectl: did not find expected node content)";
+  checkRefused("a: [1, , 2]\n", 1, 8, error);
+  checkRefused("a: [1,,2]\n", 1, 7, error);
+  checkRefused("a: [, 1]\n", 1, 5, error);
+  checkRefused("a: [ ]\nb: [ , ]\n", 2, 6, error);
+  checkRefused("a: [\"x,y\", [1, ,]]\n", 1, 16, error);
+  checkRefused("a: [1,\n  , 2]\n", 2, 3, error);
+  checkRefusedInList("apiVersion: v1\nkind: List\nitems:\n- kind: C\n- kind: D\n  a: [1, , 2]\n", 6,
+                     10, error);
+  // After a byte order mark (yaml-cpp's positions start after it), and far into a stream.
+  const Read bom = read(
+      "\xEF\xBB\xBF"
+      "a: [1, , 2]\n");
+  CHECK_FALSE(bom.ok);
+  CHECK(bom.failure.message == "invalid YAML: " + error);
+  std::string far;
+  for (int i = 0; i < 5000; ++i)
+    far += "k" + std::to_string(i) + ": \"" + std::string(40, 'x') + "\"\n";
+  checkRefused(far + "a: [1, , 2]\n", 5001, 8, error);
+  // `~`, an anchored empty node, a trailing comma, an empty value in a pair: read by both.
+  const Read ok = read("a: [1, ~, null, 2]\nb: [1, &x , 2]\nc: [1, 2, ]\nd: [x: , z]\ne: []\n");
+  REQUIRE(ok.ok);
+  CHECK(ok.events ==
+        std::vector<std::string>{
+            R"(doc@1 {"a":[1,null,null,2],"b":[1,null,2],"c":[1,2],"d":[{"x":null},"z"],"e":[]})"});
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

@@ -6,8 +6,8 @@
 #   both refuse the file;
 # - a key given twice keeps its last value in both;
 # - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
-#   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`) and
-#   a key with no `:` after it;
+#   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`), a
+#   key with no `:` after it and an empty entry in a flow sequence (`[1, , 2]`);
 # - a control character in a document, comments included, makes both refuse that document and
 #   read the one before it;
 # - a JSON file after a UTF-8 byte order mark is read by both, and its numbers (and the table's)
@@ -164,7 +164,7 @@ scenario() {
   local bad
   n=0
   for bad in '<<: ~' '<<: [1]' 'v: !!int abc' 'v: !!bool maybe' 'v: !!binary "%%%%"' 'v: .inf' \
-    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF' 'stray'; do
+    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF' 'stray' 'v: [1, , 2]'; do
     n=$((n + 1))
     printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: bad-%s, namespace: default}\nspec:\n  ok: 1\n  %s\n' \
       "$n" "$bad" > "$T/bad-$n.yaml"
@@ -177,6 +177,9 @@ scenario() {
       # A key with no `:` after it, last in its mapping, which yaml-cpp reads as `stray: null`.
       stray) check "'$bad': billet lint refuses it as a key without ':'" \
         refused_yaml_by_billet "$T/bad-$n.yaml" "a mapping key without" ;;
+      # yaml-cpp reads the empty entry as a null, as it reads `~`.
+      *', ,'*) check "'$bad': billet lint refuses it as an empty entry" \
+        refused_yaml_by_billet "$T/bad-$n.yaml" "an empty entry in a flow sequence" ;;
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
   done
@@ -240,7 +243,7 @@ refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anythin
 }
 refused_yaml_by_kubectl() {  # FILE: kubectl fails turning the YAML into JSON
   ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
-    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary|line [0-9]+: could not find expected ':')|json: unsupported value)" \
+    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary|line [0-9]+: (could not find expected ':'|did not find expected node content))|json: unsupported value)" \
       "$1.kubectl-err"
 }
 refused_yaml_by_billet() {  # FILE [MESSAGE]: lint fails, naming the line (and saying MESSAGE)

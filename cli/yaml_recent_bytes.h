@@ -1,0 +1,46 @@
+// The bytes yaml-cpp read most recently, by the position its marks give them.
+//
+// yaml-cpp gives an empty entry of a flow sequence (`[1, , 2]`) the same event as `~`: a null at
+// the position of the token after it. kubectl refuses the first ("did not find expected node
+// content") and reads the second; telling them apart needs the byte at that position, a ',' or
+// ']' for the empty entry. The reader keeps no text, so this stream, the last one before
+// yaml-cpp, keeps a window of what it passed on (a few chunks: yaml-cpp reads ahead of the
+// events it gives by far less).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <streambuf>
+#include <vector>
+
+namespace billet::cli {
+
+class RecentBytes final : public std::streambuf {
+ public:
+  explicit RecentBytes(std::streambuf* source);
+
+  // The byte at `pos` as a yaml-cpp Mark counts it (UTF-8 bytes after a byte order mark), or -1
+  // when it is outside the window or the stream is not UTF-8 (yaml-cpp decodes UTF-16 and
+  // UTF-32, and its positions are not bytes).
+  int at(std::size_t pos) const;
+
+ protected:
+  int_type underflow() override;
+
+ private:
+  static constexpr std::size_t kChunk = 16 << 10;
+  static constexpr std::size_t kChunks = 4;
+
+  std::streambuf* source_;
+  std::vector<char> window_;  // kChunks chunks, a ring; the one being read is current_
+  std::array<std::uint64_t, kChunks> chunkAt_{};  // each chunk's first byte, as a stream offset
+  std::array<std::size_t, kChunks> chunkSize_{};  // and how many bytes it holds (0: none yet)
+  std::size_t current_ = 0;
+  std::uint64_t read_ = 0;    // bytes read from the source
+  std::uint64_t offset_ = 0;  // stream offset of the first byte yaml-cpp counts (after a BOM)
+  bool first_ = true;
+  bool utf8_ = true;
+};
+
+}  // namespace billet::cli
