@@ -356,6 +356,11 @@ struct FileReader {
       any = true;  // the file held something: the error says what
       error({name, e.line, e.column, e.field, e.message});
     };
+    callbacks.skipped = [&](int line, const std::string& why) {
+      any = true;
+      note(name, line, why);
+      if (firstSkip.empty()) firstSkip = why;
+    };
     YamlStreamError failure;
     if (!readYamlStream(in, callbacks, failure, yamlReadWorkers())) {
       error({name, failure.line, failure.column, failure.field, failure.message});

@@ -164,6 +164,9 @@ HeldCallbacks::HeldCallbacks(const YamlStreamCallbacks& target, const ControlCha
   };
   // A document's `---` line ends the one before, comments and all, as kubectl cuts the stream.
   callbacks_.documentStart = [this](int line) { begin(line); };
+  callbacks_.skipped = [this](int line, const std::string& why) {
+    hold({Held::Kind::kSkipped, json::Value(), line, {line, 0, "", why}});
+  };
 }
 
 void HeldCallbacks::hold(Held held) {
@@ -183,6 +186,9 @@ void HeldCallbacks::handOver(Held& held) {
       break;
     case Held::Kind::kError:
       if (target_.error) target_.error(held.error);
+      break;
+    case Held::Kind::kSkipped:
+      if (target_.skipped) target_.skipped(held.line, held.error.message);
       break;
   }
 }

@@ -83,7 +83,7 @@ class HeldCallbacks {
 
  private:
   struct Held {
-    enum class Kind { kDocument, kItem, kList, kError } kind;
+    enum class Kind { kDocument, kItem, kList, kError, kSkipped } kind;
     json::Value value;
     int line = 0;
     YamlStreamError error;

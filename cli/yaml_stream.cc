@@ -70,6 +70,15 @@ class Builder final : public YAML::EventHandler {
     // and would do so forever: a document that starts where the previous one did is an error.
     if (started_ && m.pos == lastStart_.pos) fail(m, "unexpected token");
     if (callbacks_.documentStart && !failed()) callbacks_.documentStart(inputLine(m.line + 1));
+    // A document that does not start at a `---` line follows a `...` line: kubectl reads it only
+    // when nothing came before it since the last `---` line (or the stream's start).
+    const int first = byteAt_ ? byteAt_(static_cast<std::size_t>(m.pos)) : -1;
+    if (first == '-') pieceHasDocument_ = false;
+    dropped_ = first >= 0 && first != '-' && pieceHasDocument_;
+    if (dropped_ && callbacks_.skipped && !failed())
+      callbacks_.skipped(inputLine(m.line + 1),
+                         "a document after `...` with no `---` line before it: kubectl does not "
+                         "send it");
     started_ = true;
     lastStart_ = m;
     anchors_.clear();
@@ -298,7 +307,8 @@ class Builder final : public YAML::EventHandler {
       return;
     }
     if (parent.streamItems) {
-      callbacks_.listItem(std::move(v), inputLine(m.line + 1));
+      if (!dropped_) callbacks_.listItem(std::move(v), inputLine(m.line + 1));
+      pieceHasDocument_ = true;
       return;
     }
     parent.value.push(std::move(v));
@@ -315,6 +325,8 @@ class Builder final : public YAML::EventHandler {
 
   void finishDocument(json::Value v, int line) {
     if (v.isNull()) return;  // an empty document, e.g. after a final "---"
+    if (dropped_) return;
+    pieceHasDocument_ = true;
     if (top_.streamed) {
       callbacks_.list(line);
       return;
@@ -344,6 +356,8 @@ class Builder final : public YAML::EventHandler {
   // Where the last scalar key began: a null value placed there had no `:` before it.
   int keyStart_ = -1;
   std::function<int(std::size_t)> byteAt_;
+  bool pieceHasDocument_ = false;  // a document read since the last `---` line
+  bool dropped_ = false;           // the document being read is one kubectl does not send
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   std::unordered_map<YAML::anchor_t, bool> open_;
   std::uint64_t documentAdded_ = 0, fileAdded_ = 0;

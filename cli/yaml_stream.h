@@ -40,6 +40,10 @@ struct YamlStreamCallbacks {
   // Where a document starts (its `---` line, else its first token), before anything in it is
   // handed over; optional (readYamlStream's control character check is what reads it).
   std::function<void(int line)> documentStart;
+  // A document kubectl does not send, skipped, and why: one after a `...` line with no `---`
+  // line before it, in the same piece as a document before it (kubectl cuts a stream at its
+  // `---` lines and reads the first document of each piece). Optional.
+  std::function<void(int line, const std::string& why)> skipped;
 };
 
 // Reads every document of `in`. Returns false, with the error, when the text stops being YAML

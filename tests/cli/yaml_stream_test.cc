@@ -220,6 +220,33 @@ TEST_CASE("yaml stream: an empty entry in a flow sequence is an error where it i
             R"(doc@1 {"a":[1,null,null,2],"b":[1,null,2],"c":[1,2],"d":[{"x":null},"z"],"e":[]})"});
 }
 
+// kubectl cuts a stream at its `---` lines and reads the first document of each piece: one after
+// a `...` line with no `---` before it, in the same piece as a document, is never sent.
+TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kubectl drops it") {
+  const std::string why =
+      "a document after `...` with no `---` line before it: kubectl does not send it";
+  const Read r =
+      read("a: 1\n...\nb: 2\n---\nc: 3\n...\n...\nd: 4\n---\n# e\n...\n%YAML 1.2\n---\nf: 5\n");
+  REQUIRE(r.ok);
+  CHECK(r.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,
+                                             R"(doc@5 {"c":3})", "skipped@8 " + why,
+                                             R"(doc@14 {"f":5})"});
+  // A piece that begins with `...` is refused by kubectl ("did not find expected node content");
+  // billet reads its first document (docs/decisions.md).
+  const Read first = read("# c\n...\nb: 2\n");
+  REQUIRE(first.ok);
+  CHECK(first.events == std::vector<std::string>{R"(doc@3 {"b":2})"});
+  // A List's items are not handed over either, on one thread or more.
+  for (int threads : {1, 3}) {
+    INFO(threads);
+    std::vector<std::string> events;
+    YamlStreamError failure;
+    std::istringstream in("kind: List\nitems:\n- a: 1\n...\nkind: List\nitems:\n- b: 2\n- c: 3\n");
+    REQUIRE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
+    CHECK(events == std::vector<std::string>{R"(item@3 {"a":1})", "list@1", "skipped@5 " + why});
+  }
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

@@ -16,6 +16,7 @@
 # - generated tables of plain YAML scalars and JSON numbers (testdata/gen_scalars.sh) are read,
 #   member by member, as the API server stores them;
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
+# - a document after a `...` line with no `---` line before it is sent by neither;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -139,6 +140,18 @@ scenario() {
   done
   check "lists: the names are the items'" same '["listed-c"]' \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/lists.json" --patched --output json 2> /dev/null | jq -c '[.items[].metadata.name]')"
+  # A document after a `...` line with no `---` line before it: kubectl reads the first document
+  # of each piece between `---` lines and drops it without a word; billet skips it with a note.
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ended-a, namespace: default}\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ended-b, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ended-c, namespace: default}\n' \
+    > "$T/ended.yaml"
+  check "after '...': kubectl sends the documents before it and after the next ---" same \
+    '["ended-a","ended-c"]' \
+    "$(k create --dry-run=server -o json -f "$T/ended.yaml" | jq -s -c '[.[].metadata.name]')"
+  check "after '...': billet lint evaluates the same" same '["ended-a","ended-c"]' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/ended.yaml" --patched --output json \
+      2> "$T/ended.err" | jq -c '[.items[].metadata.name]')"
+  check "after '...': and says which it skipped" grep -q \
+    "ended.yaml:5: skipped: a document after \`...\` with no \`---\` line before it" "$T/ended.err"
   # Bytes that are not UTF-8: kubectl reads its input as UTF-8 with replacement, and sends U+FFFD
   # for each maximal subpart (2 + 1 + 1 + 5 + 3 + 4 + 1 of them here); billet reads the same.
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: not-utf8, namespace: default}  # caf\351\nspec:\n  latin1: "caf\351 \240"\n  plain: x\377y\n  cut: "\342\202"\n  overlong: "\300\257 \340\200\257"\n  surrogate: "\355\240\200"\n  past: "\364\220\200\200"\n  "k\351y": 1\n' \
