@@ -58,7 +58,8 @@ class Builder final : public YAML::EventHandler {
   // placeholder stands on one line for an entry of many); 1-based both.
   void mapLines(std::function<int(int)> inputLine) { inputLine_ = std::move(inputLine); }
   // The byte of the text the parser reads at a Mark's position, -1 when unknown: asked only for
-  // a null in a flow sequence, to tell an empty entry from `~`.
+  // a null in a flow sequence, to tell an empty entry from `~`, and where a document starts, to
+  // tell a `---` line from a document after `...`.
   void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
@@ -73,8 +74,9 @@ class Builder final : public YAML::EventHandler {
     // A document that does not start at a `---` line follows a `...` line: kubectl reads it only
     // when nothing came before it since the last `---` line (or the stream's start).
     const int first = byteAt_ ? byteAt_(static_cast<std::size_t>(m.pos)) : -1;
-    if (first == '-') pieceHasDocument_ = false;
-    dropped_ = first >= 0 && first != '-' && pieceHasDocument_;
+    const bool explicitStart = first >= 0 && startsWithDashes(static_cast<std::size_t>(m.pos));
+    if (explicitStart) pieceHasDocument_ = false;
+    dropped_ = first >= 0 && !explicitStart && pieceHasDocument_;
     if (dropped_ && callbacks_.skipped && !failed())
       callbacks_.skipped(inputLine(m.line + 1),
                          "a document after `...` with no `---` line before it: kubectl does not "
@@ -236,6 +238,13 @@ class Builder final : public YAML::EventHandler {
   struct TopLevel {
     bool streamed = false;  // its items were handed over as a List's
   };
+
+  // Whether `---` and a blank or the end are at `pos` (a block sequence's `- ` is not).
+  bool startsWithDashes(std::size_t pos) const {
+    const int after = byteAt_(pos + 3);
+    return byteAt_(pos) == '-' && byteAt_(pos + 1) == '-' && byteAt_(pos + 2) == '-' &&
+           (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
+  }
 
   bool expectingKey() const {
     return !stack_.empty() && stack_.back().isMap && !stack_.back().haveKey;

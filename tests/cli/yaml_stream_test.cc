@@ -231,6 +231,12 @@ TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kube
   CHECK(r.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,
                                              R"(doc@5 {"c":3})", "skipped@8 " + why,
                                              R"(doc@14 {"f":5})"});
+  // A document after `...` that is a block sequence (`- x`, not a `---` line) is skipped too, and
+  // does not start a piece.
+  const Read dashes = read("a: 1\n...\n- x\n...\nb: 2\n---\nc: 3\n");
+  REQUIRE(dashes.ok);
+  CHECK(dashes.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,
+                                                  "skipped@5 " + why, R"(doc@7 {"c":3})"});
   // A piece that begins with `...` is refused by kubectl ("did not find expected node content");
   // billet reads its first document (docs/decisions.md).
   const Read first = read("# c\n...\nb: 2\n");
