@@ -24,6 +24,7 @@
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
 #include "cli/yaml_recent_bytes.h"
+#include "cli/yaml_scalar_tails.h"
 #include "policy/alias_guard.h"
 #include "policy/yaml_scalar.h"
 
@@ -58,8 +59,8 @@ class Builder final : public YAML::EventHandler {
   // placeholder stands on one line for an entry of many); 1-based both.
   void mapLines(std::function<int(int)> inputLine) { inputLine_ = std::move(inputLine); }
   // The byte of the text the parser reads at a Mark's position, -1 when unknown: asked only for
-  // a null in a flow sequence, to tell an empty entry from `~`, and where a document starts, to
-  // tell a `---` line from a document after `...`.
+  // a null in a flow sequence, to tell an empty entry from `~`, where a document starts, to tell
+  // a `---` line from a document after `...`, and for the end of a quoted or folded scalar.
   void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
@@ -118,7 +119,13 @@ class Builder final : public YAML::EventHandler {
     if (expectingKey()) keyStart_ = m.pos;
     // The stream is UTF-8 by the time yaml-cpp reads it (KubectlDecoding): a byte that is not
     // came from yaml-cpp's reading of `\N` or `\_`.
-    const std::optional<std::string> restored = policy::restoreNelAndNbspEscapes(read);
+    std::optional<std::string> restored = policy::restoreNelAndNbspEscapes(read);
+    // yaml-cpp drops line breaks at the end of some quoted and folded scalars (plain ones have
+    // none there).
+    if (!isPlain(tag))
+      if (std::optional<std::string> whole = restoreTrailingBreaks(
+              restored ? *restored : read, static_cast<std::size_t>(m.pos), byteAt_))
+        restored = std::move(whole);
     const std::string& value = restored ? *restored : read;
     // What else is not UTF-8 would be yaml-cpp's own doing (a stream it decoded from UTF-16).
     if (auto fault = base::findInvalidUtf8(value)) {

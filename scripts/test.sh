@@ -61,7 +61,7 @@ asan_targets=(json_parse_test json_document_test json_write_test json_value_test
   patch_fuzz server_request_fuzz server_unit_test server_e2e_test kube_test base_worker_test
   base_logging_test policy_engine_test policy_engine_errors_test policy_glob_test policy_set_test
   policy_pod_templates_test policy_cluster_test admission_scale_test cli_yaml_stream_test
-  cli_json_stream_test cli_json_kubectl_numbers_test cli_spool_test cli_yaml_parallel_test
+  cli_json_stream_test cli_json_kubectl_numbers_test cli_yaml_scalar_tails_test cli_spool_test cli_yaml_parallel_test
   cli_yaml_block_entry_test
   cli_yaml_control_characters_test
   yaml_stream_fuzz kube_response_fuzz kubeconfig_test)

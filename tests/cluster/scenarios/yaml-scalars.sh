@@ -5,6 +5,8 @@
 # - a key kubectl cannot make a member name of (a null, a sequence, an integer past int64) makes
 #   both refuse the file;
 # - a key given twice keeps its last value in both;
+# - quoted and folded scalars that end with blank lines (testdata/scalar-ends.yaml) read the same
+#   in both;
 # - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
 #   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`), a
 #   key with no `:` after it and an empty entry in a flow sequence (`[1, , 2]`);
@@ -114,6 +116,17 @@ scenario() {
   check "merge keys and tags: billet lint reads what kubectl sends" same \
     "$(cat "$T/merges-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/merges.yaml" --patched \
+      --output json 2> /dev/null | jq -S -c '.items[0].spec')"
+  # Quoted and folded scalars ending with blank lines (yaml-cpp drops line breaks there): the
+  # same object.
+  k create --dry-run=server -o json -f "$data_dir/scalar-ends.yaml" | jq -S -c .spec \
+    > "$T/scalar-ends-kubectl.json"
+  check "scalars ending with blank lines: kubectl keeps a line feed for each" same \
+    '"x\n\n" "x\n\n\n\n\n" "x\n\n"' \
+    "$(jq -r '[.single, .escapes, .folded] | map(tojson) | join(" ")' "$T/scalar-ends-kubectl.json")"
+  check "scalars ending with blank lines: billet lint reads what kubectl sends" same \
+    "$(cat "$T/scalar-ends-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/scalar-ends.yaml" --patched \
       --output json 2> /dev/null | jq -S -c '.items[0].spec')"
   # A JSON file saved with a UTF-8 byte order mark (as Windows editors write it): kubectl reads
   # the object after it, and so does billet.
