@@ -1,6 +1,6 @@
 // The bytes yaml-cpp read most recently, by the position its marks give them.
 //
-// Three of kubectl's readings need bytes that yaml-cpp's events do not give:
+// Four of kubectl's readings need bytes that yaml-cpp's events do not give:
 // - yaml-cpp gives an empty entry of a flow sequence (`[1, , 2]`) the same event as `~`: a null
 //   at the position of the token after it. kubectl refuses the first ("did not find expected
 //   node content") and reads the second: a ',' or ']' at that position tells them apart.
@@ -9,6 +9,8 @@
 //   `---` line.
 // - yaml-cpp drops line breaks at the end of some quoted and folded scalars; how many blank lines
 //   end one is in its bytes (cli/yaml_scalar_tails.h).
+// - yaml-cpp ends a plain scalar in a flow collection at a `:` before `,`, `]` or `}`, where
+//   kubectl keeps the `:` in it: the byte after the scalar says (cli/yaml_flow_colon.h).
 // The reader keeps no text, so this stream, the last one before yaml-cpp, keeps a window of what
 // it passed on (a few chunks: yaml-cpp reads ahead of the events it gives by far less).
 #pragma once

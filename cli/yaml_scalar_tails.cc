@@ -210,15 +210,20 @@ std::optional<std::string> foldedTail(std::string_view read, std::size_t pos, co
 
 }  // namespace
 
-std::optional<std::string> restoreTrailingBreaks(std::string_view read, std::size_t pos,
-                                                 const ByteAt& byteAt) {
-  // Only a value that ends with a line feed, or an empty one, can have lost some.
-  if (!byteAt || (!read.empty() && read.back() != '\n')) return std::nullopt;
-  // A scalar's position is that of its node, at an anchor or a tag before it.
+std::size_t nodeTextStart(std::size_t pos, const ByteAt& byteAt) {
+  if (!byteAt) return pos;
   for (int c = byteAt(pos); c == '&' || c == '!'; c = byteAt(pos)) {
     while ((c = byteAt(pos)) >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') ++pos;
     while ((c = byteAt(pos)) == ' ' || c == '\t' || c == '\n' || c == '\r') ++pos;
   }
+  return pos;
+}
+
+std::optional<std::string> restoreTrailingBreaks(std::string_view read, std::size_t pos,
+                                                 const ByteAt& byteAt) {
+  // Only a value that ends with a line feed, or an empty one, can have lost some.
+  if (!byteAt || (!read.empty() && read.back() != '\n')) return std::nullopt;
+  pos = nodeTextStart(pos, byteAt);
   switch (byteAt(pos)) {
     case '\'':
     case '"':

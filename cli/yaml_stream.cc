@@ -20,6 +20,7 @@
 #include "base/utf8.h"
 #include "cli/yaml_block_entry.h"
 #include "cli/yaml_control_characters.h"
+#include "cli/yaml_flow_colon.h"
 #include "cli/yaml_kubectl_decoding.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
@@ -60,7 +61,8 @@ class Builder final : public YAML::EventHandler {
   void mapLines(std::function<int(int)> inputLine) { inputLine_ = std::move(inputLine); }
   // The byte of the text the parser reads at a Mark's position, -1 when unknown: asked only for
   // a null in a flow sequence, to tell an empty entry from `~`, where a document starts, to tell
-  // a `---` line from a document after `...`, and for the end of a quoted or folded scalar.
+  // a `---` line from a document after `...`, for the end of a quoted or folded scalar, and after
+  // a plain key in a flow collection.
   void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
@@ -126,7 +128,14 @@ class Builder final : public YAML::EventHandler {
       if (std::optional<std::string> whole = restoreTrailingBreaks(
               restored ? *restored : read, static_cast<std::size_t>(m.pos), byteAt_))
         restored = std::move(whole);
-    const std::string& value = restored ? *restored : read;
+    const std::string& scalar = restored ? *restored : read;
+    // `a:` before `,`, `]` or `}` in a flow collection is one scalar to kubectl: a key, or the
+    // whole of what yaml-cpp reads as a pair in a flow sequence (cli/yaml_flow_colon.h).
+    std::optional<std::string> withColon;
+    if (expectingKey() && stack_.back().flowMap &&
+        (withColon = colonClosedPlainScalar(scalar, static_cast<std::size_t>(m.pos), byteAt_)))
+      stack_.back().pairIsScalar = stack_.back().implicitPair;
+    const std::string& value = withColon ? *withColon : scalar;
     // What else is not UTF-8 would be yaml-cpp's own doing (a stream it decoded from UTF-16).
     if (auto fault = base::findInvalidUtf8(value)) {
       fail(m, fault->message);
@@ -211,11 +220,17 @@ class Builder final : public YAML::EventHandler {
   }
   void OnSequenceEnd() override { pop(); }
   void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
+                  YAML::EmitterStyle::value style) override {
     if (passedPending(m)) return;
     Frame f;
     f.value = json::Value::object({});
     f.isMap = true;
+    f.flowMap = style == YAML::EmitterStyle::Flow;
+    // A pair in a flow sequence (`[a: 1]`) is a mapping without braces (or `?`, `[? a: 1]`).
+    if (f.flowMap && !stack_.empty() && stack_.back().flowSequence && byteAt_) {
+      const int first = byteAt_(nodeTextStart(static_cast<std::size_t>(m.pos), byteAt_));
+      f.implicitPair = first != '{' && first != '?';
+    }
     f.line = m.line + 1;
     f.column = m.column + 1;
     f.anchor = anchor;
@@ -228,6 +243,9 @@ class Builder final : public YAML::EventHandler {
     json::Value value;
     bool isMap = false;
     bool flowSequence = false;  // `[...]`
+    bool flowMap = false;       // `{...}`, or a pair in a flow sequence
+    bool implicitPair = false;  // the second
+    bool pairIsScalar = false;  // and it is kubectl's scalar `a:` (its key's text)
     int line = 0, column = 0;   // where it starts, 1-based
     YAML::anchor_t anchor = 0;
     bool haveKey = false;  // a map's key read, its value not yet
@@ -267,6 +285,9 @@ class Builder final : public YAML::EventHandler {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
     if (f.anchor) open_.erase(f.anchor);
+    // `[a:]`: the string "a:", where yaml-cpp read a mapping (of the key "a:", kubectl's scalar).
+    if (f.pairIsScalar && f.value.size() == 1 && f.value.asObject()[0].value.isNull())
+      f.value = json::Value::string(std::string(f.value.asObject()[0].key));
     YAML::Mark m;
     m.line = f.line - 1;
     m.column = f.column - 1;

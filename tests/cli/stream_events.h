@@ -2,7 +2,10 @@
 // "doc@line json", "item@line json", "list@line", "error@line field: message", "skipped@line why".
 #pragma once
 
+#include <initializer_list>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/yaml_stream.h"
@@ -26,6 +29,25 @@ inline YamlStreamCallbacks recordEvents(std::vector<std::string>& events) {
     events.push_back("skipped@" + std::to_string(line) + " " + why);
   };
   return cb;
+}
+
+// The member at `path` of the one document in `text`, as the reader reads it, written as JSON;
+// "absent" when it has none, "error: ..." when the reader refuses the document.
+inline std::string readMember(const std::string& text, std::initializer_list<std::string_view> path,
+                              int threads = 1) {
+  std::istringstream in(text);
+  std::string out;
+  YamlStreamCallbacks cb;
+  cb.document = [&](json::Value v, int) {
+    const json::Value* member = json::dig(v, path);
+    out = member ? json::write(*member) : "absent";
+  };
+  cb.list = [](int) {};
+  cb.listItem = [](json::Value, int) {};
+  cb.error = [&](const YamlStreamError& e) { out = "error: " + e.message; };
+  YamlStreamError error;
+  if (!readYamlStream(in, cb, error, threads)) return "error: " + error.message;
+  return out;
 }
 
 }  // namespace billet::cli::testing

@@ -4,13 +4,13 @@
 #include "cli/yaml_scalar_tails.h"
 
 #include <catch2/catch.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/yaml_stream.h"
 #include "json/value.h"
 #include "json/write.h"
+#include "tests/cli/stream_events.h"
 
 namespace json = billet::json;
 using billet::cli::restoreTrailingBreaks;
@@ -20,19 +20,7 @@ namespace {
 // The value of `spec.a` in a document made of `spec` (lines after "spec:\n"), as the reader
 // reads it, written as JSON; "error: ..." when it refuses the document.
 std::string specA(const std::string& spec, int threads = 1) {
-  std::istringstream in("kind: S\nspec:\n" + spec);
-  std::string out;
-  billet::cli::YamlStreamCallbacks cb;
-  cb.document = [&](json::Value v, int) {
-    const json::Value* a = json::dig(v, {"spec", "a"});
-    out = a ? json::write(*a) : "absent";
-  };
-  cb.list = [](int) {};
-  cb.listItem = [](json::Value, int) {};
-  cb.error = [&](const billet::cli::YamlStreamError& e) { out = "error: " + e.message; };
-  billet::cli::YamlStreamError error;
-  if (!billet::cli::readYamlStream(in, cb, error, threads)) return "error: " + error.message;
-  return out;
+  return billet::cli::testing::readMember("kind: S\nspec:\n" + spec, {"spec", "a"}, threads);
 }
 
 // restoreTrailingBreaks on `text`, whose scalar starts at `pos`, as yaml-cpp read it.

@@ -5,8 +5,9 @@
 # - a key kubectl cannot make a member name of (a null, a sequence, an integer past int64) makes
 #   both refuse the file;
 # - a key given twice keeps its last value in both;
-# - quoted and folded scalars that end with blank lines (testdata/scalar-ends.yaml) read the same
-#   in both;
+# - quoted and folded scalars that end with blank lines (testdata/scalar-ends.yaml), and a plain
+#   scalar before `:` and `,`, `]` or `}` in a flow collection (testdata/flow-colons.yaml), read the
+#   same in both;
 # - merge keys and tagged scalars (testdata/merges.yaml) read the same in both, and a merge or a
 #   tag kubectl refuses is refused by both, as is an infinity or NaN (`.inf`, `-.Inf`, `.NaN`), a
 #   key with no `:` after it and an empty entry in a flow sequence (`[1, , 2]`);
@@ -127,6 +128,17 @@ scenario() {
   check "scalars ending with blank lines: billet lint reads what kubectl sends" same \
     "$(cat "$T/scalar-ends-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/scalar-ends.yaml" --patched \
+      --output json 2> /dev/null | jq -S -c '.items[0].spec')"
+  # A plain scalar followed by `:` and then `,`, `]` or `}` in a flow collection: one scalar to
+  # kubectl (a key `a:`, a string in a sequence), where yaml-cpp reads a key and a value.
+  k create --dry-run=server -o json -f "$data_dir/flow-colons.yaml" | jq -S -c .spec \
+    > "$T/flow-colons-kubectl.json"
+  check "a colon before a flow indicator: kubectl keeps it in the scalar" same \
+    '{"a:":null,"b":1,"c:":null} ["x","a:",{"b":1},"c d:"]' \
+    "$(jq -c '.keys, .entries' "$T/flow-colons-kubectl.json" | paste -sd ' ')"
+  check "a colon before a flow indicator: billet lint reads what kubectl sends" same \
+    "$(cat "$T/flow-colons-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$data_dir/flow-colons.yaml" --patched \
       --output json 2> /dev/null | jq -S -c '.items[0].spec')"
   # A JSON file saved with a UTF-8 byte order mark (as Windows editors write it): kubectl reads
   # the object after it, and so does billet.
