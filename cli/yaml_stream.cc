@@ -79,6 +79,10 @@ class Builder final : public YAML::EventHandler {
     const int first = byteAt_ ? byteAt_(static_cast<std::size_t>(m.pos)) : -1;
     const bool explicitStart = first >= 0 && startsWithDashes(static_cast<std::size_t>(m.pos));
     if (explicitStart) pieceHasDocument_ = false;
+    // kubectl cuts a stream at its `---` lines, and refuses one with more than a comment after the
+    // dashes (`--- {a: 1}`, `--- |`), which YAML allows.
+    if (explicitStart && !failed() && !onlyCommentAfter(static_cast<std::size_t>(m.pos) + 3))
+      fail(m, "a node on a `---` line (kubectl: invalid Yaml document separator)");
     dropped_ = first >= 0 && !explicitStart && pieceHasDocument_;
     if (dropped_ && callbacks_.skipped && !failed())
       callbacks_.skipped(inputLine(m.line + 1),
@@ -269,6 +273,13 @@ class Builder final : public YAML::EventHandler {
     const int after = byteAt_(pos + 3);
     return byteAt_(pos) == '-' && byteAt_(pos + 1) == '-' && byteAt_(pos + 2) == '-' &&
            (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
+  }
+
+  // Whether the line goes on from `pos` with nothing but blanks and a comment.
+  bool onlyCommentAfter(std::size_t pos) const {
+    int c = byteAt_(pos);
+    while (c == ' ' || c == '\t') c = byteAt_(++pos);
+    return c < 0 || c == '\n' || c == '\r' || c == '#';
   }
 
   bool expectingKey() const {

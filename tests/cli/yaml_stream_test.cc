@@ -253,6 +253,18 @@ TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kube
   }
 }
 
+TEST_CASE("yaml stream: a node on a `---` line is refused, as kubectl refuses the file") {
+  for (const char* text : {"--- {kind: B}\n", "--- |\n  x\n", "---\t!!map\nkind: B\n"})
+    checkRefused(text, 1, 1, "a node on a `---` line (kubectl: invalid Yaml document separator)");
+  // A comment, blanks or nothing after the dashes: a separator to both.
+  for (const char* line : {"--- # a comment", "---  \t", "---"}) {
+    INFO(line);
+    const Read r = read(std::string("kind: A\n") + line + "\nkind: B\n");
+    CHECK(r.ok);
+    CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})", R"(doc@3 {"kind":"B"})"});
+  }
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

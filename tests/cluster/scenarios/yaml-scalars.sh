@@ -19,7 +19,8 @@
 # - generated tables of plain YAML scalars and JSON numbers (testdata/gen_scalars.sh) are read,
 #   member by member, as the API server stores them;
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
-# - a document after a `...` line with no `---` line before it is sent by neither;
+# - a document after a `...` line with no `---` line before it is sent by neither, and a `---`
+#   line with a node after its dashes (`--- {a: 1}`) is refused by both;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -220,6 +221,27 @@ scenario() {
         refused_yaml_by_billet "$T/bad-$n.yaml" "an empty entry in a flow sequence" ;;
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
+  done
+  # kubectl cuts a stream at its `---` lines and refuses one with a node after the dashes (YAML
+  # allows `--- {a: 1}`); a comment there it reads, and so does billet.
+  local after
+  n=0
+  for after in '{a: 1}' '|' '!!map' '# a comment'; do
+    n=$((n + 1))
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sep-%s, namespace: default}\n--- %s\n' \
+      "$n" "$after" > "$T/sep-$n.yaml"
+    if [ "$after" = '# a comment' ]; then
+      check "'--- $after': kubectl reads the file" same "configmap/sep-$n" \
+        "$(k create --dry-run=server -o name -f "$T/sep-$n.yaml" 2>&1)"
+      check "'--- $after': billet lint reads it" same 0 \
+        "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/sep-$n.yaml" > /dev/null 2>&1; echo $?)"
+    else
+      check "'--- $after': kubectl refuses the file" same 1 \
+        "$(k create --dry-run=server -f "$T/sep-$n.yaml" 2>&1 | grep -c 'invalid Yaml document separator')"
+      check "'--- $after': billet lint refuses it at its line" same 1 \
+        "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/sep-$n.yaml" 2>&1 |
+          grep -c "sep-$n.yaml:4:1: invalid YAML: a node on a \`---\` line")"
+    fi
   done
   # A control character anywhere in a document, comments included: both refuse it. The document
   # before it in the file is read by both (kubectl creates it; billet evaluates it).
