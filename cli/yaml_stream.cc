@@ -74,15 +74,40 @@ class Builder final : public YAML::EventHandler {
     // and would do so forever: a document that starts where the previous one did is an error.
     if (started_ && m.pos == lastStart_.pos) fail(m, "unexpected token");
     if (callbacks_.documentStart && !failed()) callbacks_.documentStart(inputLine(m.line + 1));
-    // A document that does not start at a `---` line follows a `...` line: kubectl reads it only
-    // when nothing came before it since the last `---` line (or the stream's start).
+    // kubectl cuts a stream into pieces at its `---` lines before it parses any YAML, and sends
+    // the first document of each piece. A `---` line is kept, as the first line of the piece it
+    // begins, when nothing came before it since the stream's start or the last `---` line cut
+    // away; otherwise it is cut away. A document that does not start at a `---` line follows a
+    // `...` line: kubectl reads it only when no document (an empty one included) came before it
+    // in its piece.
     const int first = byteAt_ ? byteAt_(static_cast<std::size_t>(m.pos)) : -1;
     const bool explicitStart = first >= 0 && startsWithDashes(static_cast<std::size_t>(m.pos));
-    if (explicitStart) pieceHasDocument_ = false;
-    // kubectl cuts a stream at its `---` lines, and refuses one with more than a comment after the
-    // dashes (`--- {a: 1}`, `--- |`), which YAML allows.
+    bool cutAway = false;
+    if (explicitStart) {
+      const bool kept = m.line == 0 || (lastSeparator_.line == m.line - 1 && !lastSeparator_.kept);
+      lastSeparator_ = {m.line, kept};
+      cutAway = !kept;
+      pieceHasDocument_ = false;
+    }
+    // kubectl refuses a `---` line with more than a comment after the dashes (`--- {a: 1}`,
+    // `--- |`), which YAML allows.
     if (explicitStart && !failed() && !onlyCommentAfter(static_cast<std::size_t>(m.pos) + 3))
       fail(m, "a node on a `---` line (kubectl: invalid Yaml document separator)");
+    // kubectl reads each piece as a stream of its own, which cannot begin with `...` (unless after
+    // a `---` line of its own); yaml-cpp reads an empty document there.
+    if ((cutAway || !started_) && first >= 0 && !failed()) {
+      YAML::Mark start = m;
+      if (cutAway) {
+        start.pos += 3;
+        start.column += 3;
+      } else {
+        start.pos = start.line = start.column = 0;
+      }
+      if (std::optional<YAML::Mark> end = documentEndFirst(start, cutAway))
+        fail(*end,
+             "a `...` line first in a piece of the stream (kubectl: did not find expected "
+             "node content)");
+    }
     dropped_ = first >= 0 && !explicitStart && pieceHasDocument_;
     if (dropped_ && callbacks_.skipped && !failed())
       callbacks_.skipped(inputLine(m.line + 1),
@@ -96,7 +121,7 @@ class Builder final : public YAML::EventHandler {
     documentAdded_ = 0;
     top_ = TopLevel{};
   }
-  void OnDocumentEnd() override {}
+  void OnDocumentEnd() override { pieceHasDocument_ = true; }
 
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
     if (passedPending(m)) return;
@@ -275,6 +300,44 @@ class Builder final : public YAML::EventHandler {
            (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
   }
 
+  // Where a `...` line is, when it is the first line with more than blanks and a comment from
+  // `from` (past the rest of its line when `restOfLine`).
+  std::optional<YAML::Mark> documentEndFirst(YAML::Mark from, bool restOfLine) const {
+    std::size_t pos = static_cast<std::size_t>(from.pos);
+    int line = from.line;
+    if (restOfLine) {
+      for (int c = byteAt_(pos); c >= 0 && c != '\n'; c = byteAt_(++pos)) {
+      }
+      if (byteAt_(pos) < 0) return std::nullopt;
+      ++pos;
+      ++line;
+    }
+    for (;;) {
+      const std::size_t lineStart = pos;
+      int c = byteAt_(pos);
+      while (c == ' ' || c == '\t' || c == '\r') c = byteAt_(++pos);
+      if (c == '#') {
+        while (c >= 0 && c != '\n') c = byteAt_(++pos);
+      }
+      if (c == '\n') {
+        ++pos;
+        ++line;
+        continue;
+      }
+      if (c < 0 || pos != lineStart || c != '.' || byteAt_(pos + 1) != '.' ||
+          byteAt_(pos + 2) != '.')
+        return std::nullopt;
+      const int after = byteAt_(pos + 3);
+      if (after >= 0 && after != ' ' && after != '\t' && after != '\n' && after != '\r')
+        return std::nullopt;
+      YAML::Mark at;
+      at.pos = static_cast<int>(pos);
+      at.line = line;
+      at.column = 0;
+      return at;
+    }
+  }
+
   // Whether the line goes on from `pos` with nothing but blanks and a comment.
   bool onlyCommentAfter(std::size_t pos) const {
     int c = byteAt_(pos);
@@ -356,7 +419,6 @@ class Builder final : public YAML::EventHandler {
     }
     if (parent.streamItems) {
       if (!dropped_) callbacks_.listItem(std::move(v), inputLine(m.line + 1));
-      pieceHasDocument_ = true;
       return;
     }
     parent.value.push(std::move(v));
@@ -374,7 +436,6 @@ class Builder final : public YAML::EventHandler {
   void finishDocument(json::Value v, int line) {
     if (v.isNull()) return;  // an empty document, e.g. after a final "---"
     if (dropped_) return;
-    pieceHasDocument_ = true;
     if (top_.streamed) {
       callbacks_.list(line);
       return;
@@ -405,7 +466,12 @@ class Builder final : public YAML::EventHandler {
   int keyStart_ = -1;
   std::function<int(std::size_t)> byteAt_;
   bool pieceHasDocument_ = false;  // a document read since the last `---` line
-  bool dropped_ = false;           // the document being read is one kubectl does not send
+  struct Separator {
+    int line = -2;      // a `---` line (0-based)
+    bool kept = false;  // kept in the piece it begins, or cut away (see OnDocumentStart)
+  };
+  Separator lastSeparator_;
+  bool dropped_ = false;  // the document being read is one kubectl does not send
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   std::unordered_map<YAML::anchor_t, bool> open_;
   std::uint64_t documentAdded_ = 0, fileAdded_ = 0;

@@ -225,23 +225,25 @@ TEST_CASE("yaml stream: an empty entry in a flow sequence is an error where it i
 TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kubectl drops it") {
   const std::string why =
       "a document after `...` with no `---` line before it: kubectl does not send it";
-  const Read r =
-      read("a: 1\n...\nb: 2\n---\nc: 3\n...\n...\nd: 4\n---\n# e\n...\n%YAML 1.2\n---\nf: 5\n");
+  const Read r = read("a: 1\n...\nb: 2\n---\nc: 3\n...\n...\nd: 4\n---\nf: 5\n");
   REQUIRE(r.ok);
   CHECK(r.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,
                                              R"(doc@5 {"c":3})", "skipped@8 " + why,
-                                             R"(doc@14 {"f":5})"});
+                                             R"(doc@10 {"f":5})"});
   // A document after `...` that is a block sequence (`- x`, not a `---` line) is skipped too, and
   // does not start a piece.
   const Read dashes = read("a: 1\n...\n- x\n...\nb: 2\n---\nc: 3\n");
   REQUIRE(dashes.ok);
   CHECK(dashes.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,
                                                   "skipped@5 " + why, R"(doc@7 {"c":3})"});
-  // A piece that begins with `...` is refused by kubectl ("did not find expected node content");
-  // billet reads its first document (docs/decisions.md).
-  const Read first = read("# c\n...\nb: 2\n");
-  REQUIRE(first.ok);
-  CHECK(first.events == std::vector<std::string>{R"(doc@3 {"b":2})"});
+  // A `---` line first in the stream, or right after one kubectl cut the stream at, stays in its
+  // piece: the empty document it begins is the one kubectl reads there, not the next.
+  for (const char* text : {"---\n...\nb: 2\n", "a: 1\n---\n---\n...\nb: 2\n"}) {
+    INFO(text);
+    const Read kept = read(text);
+    REQUIRE(kept.ok);
+    CHECK(kept.events.back() == "skipped@" + std::string(text[0] == '-' ? "3 " : "5 ") + why);
+  }
   // A List's items are not handed over either, on one thread or more.
   for (int threads : {1, 3}) {
     INFO(threads);
@@ -250,6 +252,28 @@ TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kube
     std::istringstream in("kind: List\nitems:\n- a: 1\n...\nkind: List\nitems:\n- b: 2\n- c: 3\n");
     REQUIRE(readYamlStream(in, billet::cli::testing::recordEvents(events), failure, threads));
     CHECK(events == std::vector<std::string>{R"(item@3 {"a":1})", "list@1", "skipped@5 " + why});
+  }
+}
+
+TEST_CASE("yaml stream: a piece of the stream that begins with `...` is refused, as by kubectl") {
+  // kubectl reads each piece between `---` lines as a stream of its own, which cannot begin with
+  // `...` ("did not find expected node content"); blank and comment lines before it count not.
+  const std::string message =
+      "invalid YAML: a `...` line first in a piece of the stream (kubectl: did not find expected "
+      "node content)";
+  for (const auto& [text, line] : std::vector<std::pair<std::string, int>>{
+           {"# c\n...\nb: 2\n", 2},
+           {"...\nb: 2\n", 1},
+           {"a: 1\n---\n...\nb: 2\n", 3},
+           {"a: 1\n--- # c\n\n  # e\n... # f\nb: 2\n", 5},
+           {"\n---\n...\nb: 2\n", 3},
+           {"a: 1\n---\n# e\n...\n%YAML 1.2\n---\nf: 5\n", 4}}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure.line == line);
+    CHECK(r.failure.column == 1);
+    CHECK(r.failure.message == message);
   }
 }
 

@@ -19,8 +19,9 @@
 # - generated tables of plain YAML scalars and JSON numbers (testdata/gen_scalars.sh) are read,
 #   member by member, as the API server stores them;
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
-# - a document after a `...` line with no `---` line before it is sent by neither, and a `---`
-#   line with a node after its dashes (`--- {a: 1}`) is refused by both;
+# - a document after a `...` line with no `---` line before it is sent by neither (nor one after
+#   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
+#   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -178,6 +179,23 @@ scenario() {
       2> "$T/ended.err" | jq -c '[.items[].metadata.name]')"
   check "after '...': and says which it skipped" grep -q \
     "ended.yaml:5: skipped: a document after \`...\` with no \`---\` line before it" "$T/ended.err"
+  # A `---` line first in the file stays in the piece it begins (kubectl cuts at a `---` line only
+  # after something): its empty document is the piece's first, and the next is dropped. After a
+  # cut, a piece that begins with `...` is refused by both.
+  printf -- '---\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept-a, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept-b, namespace: default}\n' \
+    > "$T/kept.yaml"
+  check "'---' then '...' first: kubectl sends the document after the next ---" same '["kept-b"]' \
+    "$(k create --dry-run=server -o json -f "$T/kept.yaml" | jq -s -c '[.[].metadata.name]')"
+  check "'---' then '...' first: billet lint evaluates the same" same '["kept-b"]' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/kept.yaml" --patched --output json \
+      2> /dev/null | jq -c '[.items[].metadata.name]')"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cut-a, namespace: default}\n---\n# c\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cut-b, namespace: default}\n' \
+    > "$T/cut.yaml"
+  check "a piece beginning with '...': kubectl refuses the file" same 1 \
+    "$(k create --dry-run=server -f "$T/cut.yaml" 2>&1 | grep -c 'did not find expected node content')"
+  check "a piece beginning with '...': billet lint refuses it at its line" same 1 \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/cut.yaml" 2>&1 |
+      grep -c 'cut.yaml:6:1: invalid YAML: a `...` line first in a piece of the stream')"
   # Bytes that are not UTF-8: kubectl reads its input as UTF-8 with replacement, and sends U+FFFD
   # for each maximal subpart (2 + 1 + 1 + 5 + 3 + 4 + 1 of them here); billet reads the same.
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: not-utf8, namespace: default}  # caf\351\nspec:\n  latin1: "caf\351 \240"\n  plain: x\377y\n  cut: "\342\202"\n  overlong: "\300\257 \340\200\257"\n  surrogate: "\355\240\200"\n  past: "\364\220\200\200"\n  "k\351y": 1\n' \
