@@ -1,5 +1,6 @@
 #include "cli/yaml_recent_bytes.h"
 
+#include <cstring>
 #include <string_view>
 
 #include "base/utf8.h"
@@ -22,6 +23,12 @@ RecentBytes::int_type RecentBytes::underflow() {
     if (base::startsWithWideBom(head)) utf8_ = false;
     if (head.starts_with("\xEF\xBB\xBF")) offset_ = 3;
   }
+  if (firstTab_ == SIZE_MAX && n > 0 && utf8_)
+    if (const void* tab = std::memchr(chunk, '\t', n)) {
+      const std::uint64_t at =
+          read_ + static_cast<std::size_t>(static_cast<const char*>(tab) - chunk);
+      firstTab_ = at >= offset_ ? static_cast<std::size_t>(at - offset_) : 0;
+    }
   chunkAt_[current_] = read_;
   chunkSize_[current_] = n;
   read_ += n;

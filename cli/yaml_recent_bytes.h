@@ -31,6 +31,9 @@ class RecentBytes final : public std::streambuf {
   // when it is outside the window or the stream is not UTF-8 (yaml-cpp decodes UTF-16 and
   // UTF-32, and its positions are not bytes).
   int at(std::size_t pos) const;
+  // The position of the first tab read so far (as at() counts), or SIZE_MAX: checks about tabs
+  // (kubectl allows fewer than yaml-cpp) cost nothing in the many files that hold none.
+  std::size_t firstTab() const { return firstTab_; }
 
  protected:
   int_type underflow() override;
@@ -46,6 +49,7 @@ class RecentBytes final : public std::streambuf {
   std::size_t current_ = 0;
   std::uint64_t read_ = 0;    // bytes read from the source
   std::uint64_t offset_ = 0;  // stream offset of the first byte yaml-cpp counts (after a BOM)
+  std::size_t firstTab_ = SIZE_MAX;
   bool first_ = true;
   bool utf8_ = true;
 };

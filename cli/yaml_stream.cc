@@ -64,6 +64,8 @@ class Builder final : public YAML::EventHandler {
   // a `---` line from a document after `...`, for the end of a quoted or folded scalar, and after
   // a plain key in a flow collection.
   void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
+  // Where the first tab of that text is, as far as read (SIZE_MAX: none yet).
+  void firstTabAt(std::function<std::size_t()> firstTab) { firstTab_ = std::move(firstTab); }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
     if (!pending_.empty() && !failed()) misplaced(pending_.front().line);
@@ -124,7 +126,7 @@ class Builder final : public YAML::EventHandler {
   void OnDocumentEnd() override { pieceHasDocument_ = true; }
 
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
-    if (passedPending(m)) return;
+    if (passedPending(m) || tabBeforeNode(m)) return;
     if (expectingKey()) {
       fail(m, std::string(policy::kNullKeyError));
       return;
@@ -146,7 +148,7 @@ class Builder final : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& read) override {
-    if (passedPending(m)) return;
+    if (passedPending(m) || tabBeforeNode(m)) return;
     if (expectingKey()) keyStart_ = m.pos;
     // The stream is UTF-8 by the time yaml-cpp reads it (KubectlDecoding): a byte that is not
     // came from yaml-cpp's reading of `\N` or `\_`.
@@ -198,7 +200,7 @@ class Builder final : public YAML::EventHandler {
     }
   }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
-    if (failed() || passedPending(m)) return;
+    if (failed() || passedPending(m) || tabBeforeNode(m)) return;
     if (open_.count(anchor)) {
       fail(m, "an alias inside the node it refers to (a cycle)");
       return;
@@ -232,7 +234,7 @@ class Builder final : public YAML::EventHandler {
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value style) override {
-    if (passedPending(m)) return;
+    if (passedPending(m) || tabBeforeNode(m)) return;
     Frame f;
     f.value = json::Value::array({});
     f.flowSequence = style == YAML::EmitterStyle::Flow;
@@ -250,7 +252,7 @@ class Builder final : public YAML::EventHandler {
   void OnSequenceEnd() override { pop(); }
   void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value style) override {
-    if (passedPending(m)) return;
+    if (passedPending(m) || tabBeforeNode(m)) return;
     Frame f;
     f.value = json::Value::object({});
     f.isMap = true;
@@ -298,6 +300,72 @@ class Builder final : public YAML::EventHandler {
     const int after = byteAt_(pos + 3);
     return byteAt_(pos) == '-' && byteAt_(pos + 1) == '-' && byteAt_(pos + 2) == '-' &&
            (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
+  }
+
+  // Whether a tab comes between the node at `m`, in a block collection, and what it follows,
+  // where kubectl's reader allows none: after `-`, `?` or an explicit value's `:` (`-<tab>a`,
+  // `- <tab>a`, `-<tab># c`, `?<tab>k`), and at the start of a line in between, blank or a
+  // comment (`key:`, a line holding a tab, the value). kubectl refuses the file ("found character
+  // that cannot start any token"); yaml-cpp refuses tabs before keys and indicators at the start
+  // of a line, but reads these. Then the document fails at the node.
+  bool tabBeforeNode(const YAML::Mark& m) {
+    if (stack_.empty() || !byteAt_ || failed()) return false;
+    if (firstTab_ && firstTab_() >= static_cast<std::size_t>(m.pos)) return false;
+    const Frame& parent = stack_.back();
+    if (parent.flowSequence || parent.flowMap) return false;
+    // A key is read by yaml-cpp from the start of its line: only a `?` before it is left.
+    const bool key = parent.isMap && !parent.haveKey;
+    const bool tab = tabBefore(static_cast<std::size_t>(m.pos), !key);
+    if (tab)
+      fail(m,
+           "a tab after `-`, `?` or `:` before a node, or at the start of a line before it "
+           "(kubectl: found character that cannot start any token)");
+    return tab;
+  }
+  bool tabBefore(std::size_t pos, bool linesBefore) const {
+    // The node's own line, back to an indicator or the line's start.
+    bool tab = false;
+    for (int c; pos > 0 && ((c = byteAt_(pos - 1)) == ' ' || c == '\t'); --pos)
+      tab = tab || c == '\t';
+    if (pos > 0 && byteAt_(pos - 1) != '\n') return tab && followsIndicator(pos - 1);
+    if (!linesBefore) return false;
+    // Lines before it: blank or a comment alone, then the line it follows.
+    while (!tab && pos > 0) {
+      const std::size_t end = pos - 1;  // the line break
+      std::size_t start = end;
+      while (start > 0 && byteAt_(start - 1) >= 0 && byteAt_(start - 1) != '\n') --start;
+      if (start > 0 && byteAt_(start - 1) < 0) return false;  // no longer in the window
+      std::size_t text = start;
+      for (int c; text < end && ((c = byteAt_(text)) == ' ' || c == '\t'); ++text)
+        tab = tab || c == '\t';
+      if (text < end && byteAt_(text) != '#' && byteAt_(text) != '\r') {
+        // The line it follows: where its text ends, before a comment and blanks.
+        std::size_t last = text;
+        for (std::size_t i = text; i < end; ++i) {
+          const int c = byteAt_(i);
+          if (c == '#' && (byteAt_(i - 1) == ' ' || byteAt_(i - 1) == '\t')) break;
+          if (c != ' ' && c != '\t' && c != '\r') last = i;
+        }
+        bool trailing = false;
+        for (std::size_t i = last + 1; i < end; ++i) {
+          const int c = byteAt_(i);
+          if (c == '#') break;
+          trailing = trailing || c == '\t';
+        }
+        return trailing && followsIndicator(last);
+      }
+      pos = start;
+    }
+    return tab;
+  }
+  // Whether the byte at `at` is `-` or `?`, or a `:` with nothing but spaces before it on its line
+  // (an explicit value's): after those kubectl allows no tab.
+  bool followsIndicator(std::size_t at) const {
+    const int c = byteAt_(at);
+    if (c == '-' || c == '?') return true;
+    if (c != ':') return false;
+    while (at > 0 && byteAt_(at - 1) == ' ') --at;
+    return at == 0 || byteAt_(at - 1) == '\n';
   }
 
   // Where a `...` line is, when it is the first line with more than blanks and a comment from
@@ -465,6 +533,7 @@ class Builder final : public YAML::EventHandler {
   // Where the last scalar key began: a null value placed there had no `:` before it.
   int keyStart_ = -1;
   std::function<int(std::size_t)> byteAt_;
+  std::function<std::size_t()> firstTab_;
   bool pieceHasDocument_ = false;  // a document read since the last `---` line
   struct Separator {
     int line = -2;      // a `---` line (0-based)
@@ -528,6 +597,8 @@ bool parseListEntry(const YamlPiece& entry, json::Value& item) {
   builder.textAt([&text](std::size_t pos) {
     return pos < text.size() ? static_cast<unsigned char>(text[pos]) : -1;
   });
+  const std::size_t firstTab = text.find('\t');
+  builder.firstTabAt([firstTab] { return firstTab == std::string::npos ? SIZE_MAX : firstTab; });
   try {
     MemoryInput memory(text);
     std::istream in(&memory);
@@ -560,6 +631,7 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
   RecentBytes recent(source->rdbuf());
   std::istream parserIn(&recent);
   builder.textAt([&recent](std::size_t pos) { return recent.at(pos); });
+  builder.firstTabAt([&recent] { return recent.firstTab(); });
   try {
     YAML::Parser parser(parserIn);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {

@@ -289,6 +289,34 @@ TEST_CASE("yaml stream: a node on a `---` line is refused, as kubectl refuses th
   }
 }
 
+TEST_CASE("yaml stream: a tab where kubectl allows none before a node is refused there") {
+  // After `-`, `?` or an explicit value's `:`, and at the start of a blank or comment line
+  // between a node and what it follows; yaml-cpp reads these.
+  const std::string message =
+      "a tab after `-`, `?` or `:` before a node, or at the start of a line before it (kubectl: "
+      "found character that cannot start any token)";
+  checkRefused("k:\n-\ta\n", 2, 3, message);
+  checkRefused("k:\n- \ta\n", 2, 4, message);
+  checkRefused("k:\n- - \ta\n", 2, 6, message);
+  checkRefused("k:\n-\t# c\n  a: 1\n", 3, 3, message);
+  checkRefused("k:\n-\t\n  a: 1\n", 3, 3, message);
+  checkRefused("k:\n-\n\t\n  a: 1\n", 4, 3, message);
+  checkRefused("k:\n\t\n  a: 1\n", 3, 3, message);
+  checkRefused("k:\n  \t# c\n  a: 1\n", 3, 3, message);
+  checkRefused("?\tk\n: a\n", 1, 3, message);
+  checkRefused("? k\n:\ta\n", 2, 3, message);
+  // Elsewhere a tab is a blank to both: after a key's `:`, in a comment, in a block scalar or a
+  // flow collection, after a value.
+  for (const char* text : {"k:\ta\n", "k: \ta\n", "k:\t\n  a: 1\n", "k:\n- # c\t\n  a: 1\n",
+                           "k:\n-\n  # c\t\n  a: 1\n", "k: |\n  -\tx\n", "k: [a,\tb]\n",
+                           "k:\n- a\t\n", "k:\n- a:\tb\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK(r.ok);
+    CHECK(r.events.size() == 1);
+  }
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

@@ -21,7 +21,8 @@
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
 # - a document after a `...` line with no `---` line before it is sent by neither (nor one after
 #   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
-#   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both;
+#   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both, as is a tab after
+#   `-` or `?` before a node (or at the start of a line between them);
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -239,6 +240,20 @@ scenario() {
         refused_yaml_by_billet "$T/bad-$n.yaml" "an empty entry in a flow sequence" ;;
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
+  done
+  # A tab after `-`, `?` or an explicit value's `:`, or at the start of a line between a node and
+  # what it follows: kubectl refuses the file, yaml-cpp reads it, billet refuses it at the node.
+  local tabbed
+  n=0
+  for tabbed in '  -\tx' '  - \tx' '  -\n\t\n    x: 1' '  ?\tx\n  : 1'; do
+    n=$((n + 1))
+    printf "apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: tab-%s, namespace: default}\nspec:\n  k:\n$tabbed\n" \
+      "$n" > "$T/tab-$n.yaml"
+    check "tab layout $n: kubectl refuses the file" same 1 \
+      "$(k create --dry-run=server -f "$T/tab-$n.yaml" 2>&1 | grep -c 'found character that cannot start any token')"
+    check "tab layout $n: billet lint refuses it" same 1 \
+      "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/tab-$n.yaml" 2>&1 |
+        grep -c 'tab-'"$n"'.yaml:[678]:[0-9]*: invalid YAML: a tab after')"
   done
   # kubectl cuts a stream at its `---` lines and refuses one with a node after the dashes (YAML
   # allows `--- {a: 1}`); a comment there it reads, and so does billet.
