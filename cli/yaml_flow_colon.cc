@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "cli/yaml_layout_bytes.h"
+
 namespace billet::cli {
 
 std::optional<std::string> colonClosedPlainScalar(std::string_view read, std::size_t pos,

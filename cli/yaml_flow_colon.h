@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/yaml_scalar_tails.h"
+#include "cli/yaml_recent_bytes.h"
 
 namespace billet::cli {
 

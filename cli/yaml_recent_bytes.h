@@ -18,10 +18,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <streambuf>
 #include <vector>
 
 namespace billet::cli {
+
+// The byte at a yaml-cpp Mark's position; -1 past the end of the text, or when unknown (what the
+// readers of cli/yaml_layout_bytes.h and cli/yaml_scalar_tails.h ask RecentBytes::at, or a text).
+using ByteAt = std::function<int(std::size_t)>;
 
 class RecentBytes final : public std::streambuf {
  public:

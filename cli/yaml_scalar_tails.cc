@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/yaml_layout_bytes.h"
+
 namespace billet::cli {
 namespace {
 
@@ -209,15 +211,6 @@ std::optional<std::string> foldedTail(std::string_view read, std::size_t pos, co
 }
 
 }  // namespace
-
-std::size_t nodeTextStart(std::size_t pos, const ByteAt& byteAt) {
-  if (!byteAt) return pos;
-  for (int c = byteAt(pos); c == '&' || c == '!'; c = byteAt(pos)) {
-    while ((c = byteAt(pos)) >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r') ++pos;
-    while ((c = byteAt(pos)) == ' ' || c == '\t' || c == '\n' || c == '\r') ++pos;
-  }
-  return pos;
-}
 
 std::optional<std::string> restoreTrailingBreaks(std::string_view read, std::size_t pos,
                                                  const ByteAt& byteAt) {

@@ -13,19 +13,13 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "cli/yaml_recent_bytes.h"
+
 namespace billet::cli {
-
-// The byte at a yaml-cpp Mark's position; -1 past the end of the text, or when unknown.
-using ByteAt = std::function<int(std::size_t)>;
-
-// Where the text of the node at `pos` starts: yaml-cpp places a node at its anchor or tag when it
-// has them (`&a !!str 'x'`), and they are skipped here.
-std::size_t nodeTextStart(std::size_t pos, const ByteAt& byteAt);
 
 // The scalar yaml-cpp read as `read`, starting at `pos`, with the line breaks it dropped at its
 // end; nullopt when it dropped none, and when the bytes cannot say (no longer in the window; a

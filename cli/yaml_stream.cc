@@ -22,6 +22,7 @@
 #include "cli/yaml_control_characters.h"
 #include "cli/yaml_flow_colon.h"
 #include "cli/yaml_kubectl_decoding.h"
+#include "cli/yaml_layout_bytes.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
 #include "cli/yaml_recent_bytes.h"
@@ -83,7 +84,8 @@ class Builder final : public YAML::EventHandler {
     // `...` line: kubectl reads it only when no document (an empty one included) came before it
     // in its piece.
     const int first = byteAt_ ? byteAt_(static_cast<std::size_t>(m.pos)) : -1;
-    const bool explicitStart = first >= 0 && startsWithDashes(static_cast<std::size_t>(m.pos));
+    const bool explicitStart =
+        first >= 0 && startsWithDashes(static_cast<std::size_t>(m.pos), byteAt_);
     bool cutAway = false;
     if (explicitStart) {
       const bool kept = m.line == 0 || (lastSeparator_.line == m.line - 1 && !lastSeparator_.kept);
@@ -93,7 +95,8 @@ class Builder final : public YAML::EventHandler {
     }
     // kubectl refuses a `---` line with more than a comment after the dashes (`--- {a: 1}`,
     // `--- |`), which YAML allows.
-    if (explicitStart && !failed() && !onlyCommentAfter(static_cast<std::size_t>(m.pos) + 3))
+    if (explicitStart && !failed() &&
+        !onlyCommentAfter(static_cast<std::size_t>(m.pos) + 3, byteAt_))
       fail(m, "a node on a `---` line (kubectl: invalid Yaml document separator)");
     // kubectl reads each piece as a stream of its own, which cannot begin with `...` (unless after
     // a `---` line of its own); yaml-cpp reads an empty document there.
@@ -105,7 +108,7 @@ class Builder final : public YAML::EventHandler {
       } else {
         start.pos = start.line = start.column = 0;
       }
-      if (std::optional<YAML::Mark> end = documentEndFirst(start, cutAway))
+      if (std::optional<YAML::Mark> end = documentEndFirst(start, cutAway, byteAt_))
         fail(*end,
              "a `...` line first in a piece of the stream (kubectl: did not find expected "
              "node content)");
@@ -295,13 +298,6 @@ class Builder final : public YAML::EventHandler {
     bool streamed = false;  // its items were handed over as a List's
   };
 
-  // Whether `---` and a blank or the end are at `pos` (a block sequence's `- ` is not).
-  bool startsWithDashes(std::size_t pos) const {
-    const int after = byteAt_(pos + 3);
-    return byteAt_(pos) == '-' && byteAt_(pos + 1) == '-' && byteAt_(pos + 2) == '-' &&
-           (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
-  }
-
   // Whether a tab comes between the node at `m`, in a block collection, and what it follows,
   // where kubectl's reader allows none: after `-`, `?` or an explicit value's `:` (`-<tab>a`,
   // `- <tab>a`, `-<tab># c`, `?<tab>k`), and at the start of a line in between, blank or a
@@ -315,104 +311,13 @@ class Builder final : public YAML::EventHandler {
     if (parent.flowSequence || parent.flowMap) return false;
     // A key is read by yaml-cpp from the start of its line: only a `?` before it is left.
     const bool key = parent.isMap && !parent.haveKey;
-    const bool tab = tabBefore(static_cast<std::size_t>(m.pos), !key);
+    const bool tab = tabBefore(static_cast<std::size_t>(m.pos), !key, byteAt_);
     if (tab)
       fail(m,
            "a tab after `-`, `?` or `:` before a node, or at the start of a line before it "
            "(kubectl: found character that cannot start any token)");
     return tab;
   }
-  bool tabBefore(std::size_t pos, bool linesBefore) const {
-    // The node's own line, back to an indicator or the line's start.
-    bool tab = false;
-    for (int c; pos > 0 && ((c = byteAt_(pos - 1)) == ' ' || c == '\t'); --pos)
-      tab = tab || c == '\t';
-    if (pos > 0 && byteAt_(pos - 1) != '\n') return tab && followsIndicator(pos - 1);
-    if (!linesBefore) return false;
-    // Lines before it: blank or a comment alone, then the line it follows.
-    while (!tab && pos > 0) {
-      const std::size_t end = pos - 1;  // the line break
-      std::size_t start = end;
-      while (start > 0 && byteAt_(start - 1) >= 0 && byteAt_(start - 1) != '\n') --start;
-      if (start > 0 && byteAt_(start - 1) < 0) return false;  // no longer in the window
-      std::size_t text = start;
-      for (int c; text < end && ((c = byteAt_(text)) == ' ' || c == '\t'); ++text)
-        tab = tab || c == '\t';
-      if (text < end && byteAt_(text) != '#' && byteAt_(text) != '\r') {
-        // The line it follows: where its text ends, before a comment and blanks.
-        std::size_t last = text;
-        for (std::size_t i = text; i < end; ++i) {
-          const int c = byteAt_(i);
-          if (c == '#' && (byteAt_(i - 1) == ' ' || byteAt_(i - 1) == '\t')) break;
-          if (c != ' ' && c != '\t' && c != '\r') last = i;
-        }
-        bool trailing = false;
-        for (std::size_t i = last + 1; i < end; ++i) {
-          const int c = byteAt_(i);
-          if (c == '#') break;
-          trailing = trailing || c == '\t';
-        }
-        return trailing && followsIndicator(last);
-      }
-      pos = start;
-    }
-    return tab;
-  }
-  // Whether the byte at `at` is `-` or `?`, or a `:` with nothing but spaces before it on its line
-  // (an explicit value's): after those kubectl allows no tab.
-  bool followsIndicator(std::size_t at) const {
-    const int c = byteAt_(at);
-    if (c == '-' || c == '?') return true;
-    if (c != ':') return false;
-    while (at > 0 && byteAt_(at - 1) == ' ') --at;
-    return at == 0 || byteAt_(at - 1) == '\n';
-  }
-
-  // Where a `...` line is, when it is the first line with more than blanks and a comment from
-  // `from` (past the rest of its line when `restOfLine`).
-  std::optional<YAML::Mark> documentEndFirst(YAML::Mark from, bool restOfLine) const {
-    std::size_t pos = static_cast<std::size_t>(from.pos);
-    int line = from.line;
-    if (restOfLine) {
-      for (int c = byteAt_(pos); c >= 0 && c != '\n'; c = byteAt_(++pos)) {
-      }
-      if (byteAt_(pos) < 0) return std::nullopt;
-      ++pos;
-      ++line;
-    }
-    for (;;) {
-      const std::size_t lineStart = pos;
-      int c = byteAt_(pos);
-      while (c == ' ' || c == '\t' || c == '\r') c = byteAt_(++pos);
-      if (c == '#') {
-        while (c >= 0 && c != '\n') c = byteAt_(++pos);
-      }
-      if (c == '\n') {
-        ++pos;
-        ++line;
-        continue;
-      }
-      if (c < 0 || pos != lineStart || c != '.' || byteAt_(pos + 1) != '.' ||
-          byteAt_(pos + 2) != '.')
-        return std::nullopt;
-      const int after = byteAt_(pos + 3);
-      if (after >= 0 && after != ' ' && after != '\t' && after != '\n' && after != '\r')
-        return std::nullopt;
-      YAML::Mark at;
-      at.pos = static_cast<int>(pos);
-      at.line = line;
-      at.column = 0;
-      return at;
-    }
-  }
-
-  // Whether the line goes on from `pos` with nothing but blanks and a comment.
-  bool onlyCommentAfter(std::size_t pos) const {
-    int c = byteAt_(pos);
-    while (c == ' ' || c == '\t') c = byteAt_(++pos);
-    return c < 0 || c == '\n' || c == '\r' || c == '#';
-  }
-
   bool expectingKey() const {
     return !stack_.empty() && stack_.back().isMap && !stack_.back().haveKey;
   }
