@@ -17,6 +17,14 @@ char* writeJsonString(std::string_view s, char* out);
 // The same, appended to `out`.
 void appendJsonString(std::string& out, std::string_view s);
 
+// The value of a hex digit, -1 for another byte (JSON's `\u`, YAML's `\x`, `\u`, `\U`).
+inline int hexDigitValue(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // s cut to at most max bytes, on a UTF-8 character boundary, ending in "…" when cut: what a
 // client sends must not decide how much memory the server keeps. max must be at least 3.
 std::string truncated(std::string_view s, std::size_t max);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/text.h"
 #include "base/utf8.h"
 #include "cli/yaml_members.h"
 #include "policy/yaml_scalar.h"
@@ -48,19 +49,12 @@ bool isSimplePlain(std::string_view s) {
   return s.substr(0, 3) != "---" && s.substr(0, 3) != "...";
 }
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // `count` hex digits at s[at..]; -1 when they are not.
 long hexNumber(std::string_view s, std::size_t at, int count) {
   if (at + count > s.size()) return -1;
   long v = 0;
   for (int i = 0; i < count; ++i) {
-    const int d = hexDigit(s[at + i]);
+    const int d = base::hexDigitValue(static_cast<unsigned char>(s[at + i]));
     if (d < 0) return -1;
     v = v * 16 + d;
   }

@@ -11,10 +11,19 @@ std::size_t nodeTextStart(std::size_t pos, const ByteAt& byteAt) {
   return pos;
 }
 
-bool startsWithDashes(std::size_t pos, const ByteAt& byteAt) {
+namespace {
+
+// Whether three `c` and then a blank or the end are at `pos`: a `---` or `...` marker.
+bool markerAt(std::size_t pos, char c, const ByteAt& byteAt) {
   const int after = byteAt(pos + 3);
-  return byteAt(pos) == '-' && byteAt(pos + 1) == '-' && byteAt(pos + 2) == '-' &&
+  return byteAt(pos) == c && byteAt(pos + 1) == c && byteAt(pos + 2) == c &&
          (after < 0 || after == ' ' || after == '\t' || after == '\n' || after == '\r');
+}
+
+}  // namespace
+
+bool startsWithDashes(std::size_t pos, const ByteAt& byteAt) {
+  return markerAt(pos, '-', byteAt);
 }
 
 bool followsIndicator(std::size_t at, const ByteAt& byteAt) {
@@ -82,11 +91,7 @@ std::optional<YAML::Mark> documentEndFirst(YAML::Mark from, bool restOfLine, con
       ++line;
       continue;
     }
-    if (c < 0 || pos != lineStart || c != '.' || byteAt(pos + 1) != '.' || byteAt(pos + 2) != '.')
-      return std::nullopt;
-    const int after = byteAt(pos + 3);
-    if (after >= 0 && after != ' ' && after != '\t' && after != '\n' && after != '\r')
-      return std::nullopt;
+    if (pos != lineStart || !markerAt(pos, '.', byteAt)) return std::nullopt;
     YAML::Mark at;
     at.pos = static_cast<int>(pos);
     at.line = line;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "cli/yaml_layout_bytes.h"
 
 namespace billet::cli {
@@ -40,11 +41,7 @@ std::size_t hexDigitsOf(int escape) {
 bool hexIsLineFeed(std::size_t i, std::size_t digits, const ByteAt& at) {
   unsigned long value = 0;
   for (std::size_t d = 0; d < digits; ++d) {
-    const int c = at(i + d);
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    const int v = base::hexDigitValue(at(i + d));
     if (v < 0) return false;
     value = value * 16 + static_cast<unsigned long>(v);
   }

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "base/json_special.h"
+#include "base/text.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -61,13 +62,6 @@ inline bool isWhitespace(Byte c) {
 }
 inline bool isDigit(Byte c) {
   return c >= '0' && c <= '9';
-}
-
-inline int hexValue(Byte c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 inline void appendUtf8(std::string& out, std::uint32_t cp) {
@@ -296,7 +290,7 @@ bool Scanner<kPadded>::readHex4(const Byte* at, std::uint32_t& cp) const {
   if (end_ - at < 4) return false;
   cp = 0;
   for (int i = 0; i < 4; ++i) {
-    const int h = hexValue(at[i]);
+    const int h = base::hexDigitValue(at[i]);
     if (h < 0) return false;
     cp = (cp << 4) | static_cast<std::uint32_t>(h);
   }
