@@ -7,8 +7,16 @@ bool blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-// The end of the object or array starting at `start`, or npos when the text ends first.
-std::size_t valueEnd(std::string_view text, std::size_t start) {
+}  // namespace
+
+std::size_t skipJsonBlanks(std::string_view text, std::size_t i) {
+  while (i < text.size() && blank(text[i])) ++i;
+  return i;
+}
+
+std::size_t jsonValueEnd(std::string_view text, std::size_t start) {
+  if (start >= text.size() || (text[start] != '{' && text[start] != '['))
+    return std::string_view::npos;
   std::size_t depth = 0;
   bool inString = false;
   for (std::size_t i = start; i < text.size(); ++i) {
@@ -30,24 +38,6 @@ std::size_t valueEnd(std::string_view text, std::size_t start) {
     }
   }
   return std::string_view::npos;
-}
-
-}  // namespace
-
-std::vector<JsonPiece> splitJsonSequence(std::string_view text) {
-  std::vector<JsonPiece> pieces;
-  std::size_t i = 0;
-  for (;;) {
-    while (i < text.size() && blank(text[i])) ++i;
-    if (i == text.size()) break;
-    if (text[i] != '{' && text[i] != '[') return {};
-    const std::size_t end = valueEnd(text, i);
-    if (end == std::string_view::npos) return {};
-    pieces.push_back({i, text.substr(i, end - i)});
-    i = end;
-  }
-  if (pieces.size() < 2) return {};
-  return pieces;
 }
 
 }  // namespace billet::cli

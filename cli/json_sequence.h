@@ -1,29 +1,19 @@
-// JSON objects one after another in one file or stream, as `jq -c '.items[]'` and log shippers
-// write them: kubectl applies such a file document by document, and so does lint.
+// JSON values one after another in one file or stream, as `jq -c '.items[]'` and log shippers
+// write them: kubectl applies such a file value by value (cli/kubectl_json_or_yaml.h), and so
+// does lint. A value's end is found by its brackets and strings only; each is then parsed, and
+// checked, on its own.
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
-#include <vector>
 
 namespace billet::cli {
 
-struct JsonPiece {
-  std::size_t offset = 0;  // where the document starts in the text
-  std::string_view text;
-};
+// Past JSON's blanks (space, tab, line feed, carriage return) from `i`.
+std::size_t skipJsonBlanks(std::string_view text, std::size_t i);
 
-// The documents of `text` when it holds two or more JSON objects or arrays separated only by
-// whitespace; empty otherwise (one document, or text that is not such a sequence: the caller's
-// parse of the whole text then says what is wrong). The pieces are found by their brackets and
-// strings only: each is still parsed, and checked, on its own.
-std::vector<JsonPiece> splitJsonSequence(std::string_view text);
-// The pieces are views of `text`: splitting a temporary std::string would leave them dangling,
-// so that does not compile.
-std::vector<JsonPiece> splitJsonSequence(std::string&& text) = delete;
-inline std::vector<JsonPiece> splitJsonSequence(const char* text) {
-  return splitJsonSequence(std::string_view(text));
-}
+// The end of the object or array that starts at `start`, or npos when none starts there or the
+// text ends first.
+std::size_t jsonValueEnd(std::string_view text, std::size_t start);
 
 }  // namespace billet::cli

@@ -5,10 +5,12 @@
 // skipped with one note each, never fatal, when met in a directory; a file named on the command
 // line that holds no object at all is an error, and so is YAML or JSON that does not parse (the
 // other files are still read, so a run reports everything it can).
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -20,9 +22,11 @@
 #include "base/files.h"
 #include "base/names.h"
 #include "base/text.h"
+#include "base/utf8.h"
 #include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
 #include "cli/json_stream.h"
+#include "cli/kubectl_json_or_yaml.h"
 #include "cli/offline.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -217,112 +221,110 @@ struct FileReader {
     return false;
   }
 
-  // JSON with billet's own parser (the one `review` and the server use), so that both read the
-  // same text the same way. Parse errors carry a byte offset, turned into line:col here. Objects
-  // one after another (`jq -c` output) are documents one after another, as kubectl reads them.
-  int readJson(const std::string& name, const std::string& text, std::string& firstSkip) {
-    std::vector<JsonPiece> pieces = splitJsonSequence(text);
-    if (pieces.empty()) return readJsonDocument(name, text, 0, text, firstSkip);
-    int n = 0;
-    for (const JsonPiece& piece : pieces)
-      n += readJsonDocument(name, text, piece.offset, piece.text, firstSkip);
-    return n;
-  }
+  // Where a YAML text read by readYaml() is in its file, when it is not the whole of it.
+  struct YamlPlace {
+    int lines = 0;    // before its first line
+    int columns = 0;  // before its first column, on its first line
+    std::function<void(policy::LoadError&)> firstError;  // may change an error before it is given
+    std::function<void()> handed;                        // a document was handed over
+  };
 
-  // One document of `whole`, the piece at `start`.
-  int readJsonDocument(const std::string& name, const std::string& whole, std::size_t start,
-                       std::string_view piece, std::string& firstSkip) {
-    const std::string_view text = whole;
-    base::Result<json::Value> doc = json::parse(piece);
-    if (!doc.ok()) {
-      std::string message = doc.error;
-      int line = 0, column = 0;
-      if (auto at = message.rfind(" at byte "); at != std::string::npos) {
-        std::size_t offset = start + std::stoul(message.substr(at + 9));
-        message.resize(at);
-        line = 1;
-        column = 1;
-        for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-          if (text[i] == '\n') {
-            ++line;
-            column = 1;
-          } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++column;
-          }
+  // Where a JSON error is, as file:line:col: billet's parser gives a byte offset in `piece`, which
+  // starts at `start` in `text`.
+  policy::LoadError jsonError(const std::string& name, std::string_view text, std::size_t start,
+                              std::string message) {
+    int line = 0, column = 0;
+    if (auto at = message.rfind(" at byte "); at != std::string::npos) {
+      const std::size_t offset = start + std::stoul(message.substr(at + 9));
+      message.resize(at);
+      line = 1;
+      column = 1;
+      for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+          ++column;
         }
       }
-      error({name, line, column, "", message});
-      return 0;
     }
-    int line = 1;
-    const std::size_t first =
-        std::min(text.size(), start + std::min(piece.size(), piece.find_first_not_of(" \t\r\n")));
-    for (char c : text.substr(0, first)) line += c == '\n' ? 1 : 0;
-    if (!numbersAsSent(doc.value, name, line)) return 0;
-    return addDocument(std::move(doc.value), name, line, firstSkip);
+    return {name, line, column, "", std::move(message)};
   }
 
-  // A JSON file may start with a UTF-8 byte order mark (Windows editors write one): kubectl reads
-  // the file after it, and so does billet; positions on the first line are counted after it.
-  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-  static void skipUtf8Bom(std::istream& in) {
-    char head[3] = {};
-    in.read(head, 3);
-    if (in.gcount() == 3 && std::string_view(head, 3) == kUtf8Bom) return;
-    in.clear();
-    in.seekg(0);
-  }
-
-  // A JSON file whose top level is an object, a List's items one at a time (json_stream.h);
-  // any other, and the position of an error, from the whole text.
-  int readJsonFile(const std::string& name, std::string& firstSkip) {
-    int n = 0;
-    JsonStreamResult streamed = JsonStreamResult::kInvalid;
-    {
-      std::ifstream in(name, std::ios::binary);
-      if (!in) {
-        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
-        return 0;
+  // An input kubectl reads as JSON first (kubectl_json_or_yaml.h), whole in `text` (after a
+  // byte order mark), with billet's own JSON parser (the one `review` and the server use), so
+  // that both read the same text the same way. `firstHanded`: the first value was a List whose
+  // items the file's stream has already handed over.
+  int readJsonThenYaml(const std::string& name, const std::string& text, bool firstHanded,
+                       std::string& firstSkip) {
+    int n = 0, decoded = 0;
+    std::size_t pos = 0, lastEnd = 0;
+    int line = 1;  // of `pos`
+    for (;;) {
+      const std::size_t start = skipJsonBlanks(text, pos);
+      line += static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos),
+                                          text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+      pos = start;
+      if (pos == text.size()) return n;
+      const std::size_t end = jsonValueEnd(text, pos);
+      const std::string_view piece =
+          std::string_view(text).substr(pos, end == std::string_view::npos ? end : end - pos);
+      base::Result<json::Value> doc = json::parse(piece);
+      if (doc.ok()) {
+        if (++decoded > 1 || !firstHanded)
+          if (numbersAsSent(doc.value, name, line))
+            n += addDocument(std::move(doc.value), name, line, firstSkip);
+        lastEnd = end == std::string_view::npos ? text.size() : end;
+        line += static_cast<int>(std::count(piece.begin(), piece.end(), '\n'));
+        pos = lastEnd;
+        continue;
       }
-      skipUtf8Bom(in);
-      streamed = readJsonStream(in, jsonCallbacks(name, n, firstSkip));
+      policy::LoadError refused = jsonError(name, text, pos, std::move(doc.error));
+      // After two values the input is JSON for kubectl, and the error ends it; so it does when
+      // the List's items already evaluated would be read again as YAML.
+      if (decoded >= 2 || (decoded == 0 && firstHanded)) {
+        error(std::move(refused));
+        return n;
+      }
+      const std::optional<std::size_t> yaml = yamlStartAfterJson(text, lastEnd);
+      if (!yaml) {
+        error(std::move(refused));
+        return n;
+      }
+      return n + readYamlAfterJson(name, text, *yaml, std::move(refused), firstSkip);
     }
-    if (streamed == JsonStreamResult::kDone) return n;
-    if (streamed == JsonStreamResult::kEmpty) {
-      firstSkip = "empty or comments only";  // an empty .json file is not broken JSON
-      note(name, 0, firstSkip);
-      return 0;
-    }
-    base::Result<std::string> text = base::readFile(name);
-    if (!text.ok()) {
-      error({name, 0, 0, "", text.error});
-      return n;
-    }
-    if (text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
-    if (streamed == JsonStreamResult::kNotAnObject) return readJson(name, text.value, firstSkip);
-    // Objects one after another: the stream stopped at the second. A List first had its items
-    // handed over as they came; any other first object was not.
-    if (std::vector<JsonPiece> pieces = splitJsonSequence(text.value); !pieces.empty()) {
-      for (std::size_t k = n > 0 ? 1 : 0; k < pieces.size(); ++k)
-        n += readJsonDocument(name, text.value, pieces[k].offset, pieces[k].text, firstSkip);
-      return n;
-    }
-    // Invalid: only the error is wanted from the whole text (what came before it was read).
-    if (json::parse(text.value).ok())
-      error({name, 0, 0, "", "invalid JSON"});  // cannot happen: the pieces did not parse
-    else
-      readJson(name, text.value, firstSkip);
-    return n;
   }
 
-  YamlStreamCallbacks jsonCallbacks(const std::string& name, int& count, std::string& skip) {
+  // The rest of `text` from `from` as YAML, kubectl's reading after JSON values: positions are
+  // the file's, and the first document's error, if it has one, is the JSON error `refused`.
+  int readYamlAfterJson(const std::string& name, const std::string& text, std::size_t from,
+                        policy::LoadError refused, std::string& firstSkip) {
+    const base::LineColumn at = base::lineColumnAt(text, from);
+    std::istringstream rest(text.substr(from));
+    bool handedAny = false;
+    YamlPlace place;
+    place.lines = at.line - 1;
+    place.columns = at.column - 1;
+    place.firstError = [&](policy::LoadError& e) {
+      if (!handedAny) e = refused;
+    };
+    place.handed = [&] { handedAny = true; };
+    return readYaml(name, rest, firstSkip, &place);
+  }
+
+  // One value of a JSON file after another, as each ends; a List's items are handed over one at
+  // a time (json_stream.h). `handed` is set when a List's item was.
+  YamlStreamCallbacks jsonCallbacks(const std::string& name, int& count, std::string& skip,
+                                    bool& handed) {
     YamlStreamCallbacks callbacks;
     int* n = &count;
     std::string* firstSkip = &skip;
+    bool* itemHanded = &handed;
     callbacks.document = [this, name, n, firstSkip](json::Value v, int line) {
       if (numbersAsSent(v, name, line)) *n += addDocument(std::move(v), name, line, *firstSkip);
     };
-    callbacks.listItem = [this, name, n, firstSkip](json::Value v, int line) {
+    callbacks.listItem = [this, name, n, firstSkip, itemHanded](json::Value v, int line) {
+      *itemHanded = true;
       if (numbersAsSent(v, name, line)) *n += add(std::move(v), name, line, *firstSkip) ? 1 : 0;
     };
     // A List's end: when nothing of the file was an object, the reason is that it was empty.
@@ -335,69 +337,120 @@ struct FileReader {
     return callbacks;
   }
 
-  // YAML one document, or one List item, at a time (yaml_stream.h).
-  int readYaml(const std::string& name, std::istream& in, std::string& firstSkip) {
+  // A UTF-8 byte order mark (Windows editors write one) is dropped before kubectl reads a file,
+  // and billet's positions on the first line are counted after it.
+  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+  // A file kubectl reads as JSON first. One object, a List's most of all (a cluster dump), is
+  // streamed, never held whole; anything else is read again, whole.
+  int readJsonFile(const std::string& name, std::string& firstSkip) {
+    int n = 0;
+    bool handed = false;
+    {
+      std::ifstream in(name, std::ios::binary);
+      if (!in) {
+        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
+        return 0;
+      }
+      char head[3] = {};
+      in.read(head, 3);
+      if (in.gcount() != 3 || std::string_view(head, 3) != kUtf8Bom) {
+        in.clear();
+        in.seekg(0);
+      }
+      if (readJsonStream(in, jsonCallbacks(name, n, firstSkip, handed)) == JsonStreamResult::kDone)
+        return n;
+    }
+    base::Result<std::string> text = base::readFile(name);
+    if (!text.ok()) {
+      error({name, 0, 0, "", text.error});
+      return n;
+    }
+    if (text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
+    return n + readJsonThenYaml(name, text.value, handed, firstSkip);
+  }
+
+  // YAML one document, or one List item, at a time (yaml_stream.h); `place` when the text is
+  // only the end of its file.
+  int readYaml(const std::string& name, std::istream& in, std::string& firstSkip,
+               YamlPlace* place = nullptr) {
     int n = 0;
     bool any = false;
+    bool errorGiven = false;
+    auto give = [&](policy::LoadError e) {
+      if (place) {
+        if (e.line == 1) e.column += place->columns;
+        if (e.line > 0) e.line += place->lines;
+        if (!errorGiven && place->firstError) place->firstError(e);
+      }
+      errorGiven = true;
+      error(std::move(e));
+    };
+    auto handed = [&] {
+      any = true;
+      if (place && place->handed) place->handed();
+    };
+    auto at = [&](int line) { return place && line > 0 ? line + place->lines : line; };
     YamlStreamCallbacks callbacks;
     callbacks.document = [&](json::Value v, int line) {
-      any = true;
-      n += addDocument(std::move(v), name, line, firstSkip);
+      handed();
+      n += addDocument(std::move(v), name, at(line), firstSkip);
     };
     callbacks.listItem = [&](json::Value v, int line) {
-      any = true;
-      n += add(std::move(v), name, line, firstSkip) ? 1 : 0;
+      handed();
+      n += add(std::move(v), name, at(line), firstSkip) ? 1 : 0;
     };
     callbacks.list = [&](int) {
-      any = true;
+      handed();
       if (firstSkip.empty()) firstSkip = "a List without items";
     };
     callbacks.error = [&](const YamlStreamError& e) {
       any = true;  // the file held something: the error says what
-      error({name, e.line, e.column, e.field, e.message});
+      give({name, e.line, e.column, e.field, e.message});
     };
     callbacks.skipped = [&](int line, const std::string& why) {
-      any = true;
-      note(name, line, why);
+      handed();
+      note(name, at(line), why);
       if (firstSkip.empty()) firstSkip = why;
     };
     YamlStreamError failure;
     if (!readYamlStream(in, callbacks, failure, yamlReadWorkers())) {
-      error({name, failure.line, failure.column, failure.field, failure.message});
+      give({name, failure.line, failure.column, failure.field, failure.message});
       return n;
     }
-    if (!any) {
+    if (!any && !place) {
       note(name, 0, "empty or comments only");
       firstSkip = "empty or comments only";
     }
     return n;
   }
 
-  // Standard input has no name to tell JSON (`kubectl get -o json`) from YAML: JSON when it
-  // parses as JSON, else YAML (which also reads a YAML flow mapping starting with "{"). Only
-  // what starts with "{" is read whole to find out; YAML is read as it comes.
+  // Standard input, read as kubectl reads it (kubectl_json_or_yaml.h): JSON first when it starts
+  // like JSON, whole; YAML as it comes otherwise.
   int readStdin(std::string& firstSkip) {
-    std::string blanks;
+    std::string head(kJsonSniffBytes + kUtf8Bom.size(), '\0');
     std::streambuf* in = std::cin.rdbuf();
-    for (int c = in->sgetc(); c != EOF && std::string_view(" \t\r\n").find(static_cast<char>(c)) !=
-                                              std::string_view::npos;
-         c = in->snextc())
-      blanks += static_cast<char>(c);
-    if (in->sgetc() == EOF) {
-      firstSkip = "empty or comments only";
-      note("-", 0, firstSkip);
-      return 0;
+    const std::streamsize got = in->sgetn(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    const std::size_t bom = head.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
+    if (startsLikeJson(std::string_view(head).substr(bom))) {
+      std::string text = head.substr(bom) + std::string(std::istreambuf_iterator<char>(in), {});
+      return readJsonThenYaml("-", text, false, firstSkip);
     }
-    if (in->sgetc() == '{') {
-      std::string text = blanks + std::string(std::istreambuf_iterator<char>(in), {});
-      if (json::parse(text).ok() || !splitJsonSequence(text).empty())
-        return readJson("-", text, firstSkip);
-      std::istringstream yaml(text);
-      return readYaml("-", yaml, firstSkip);
-    }
-    PrefixedInput prefixed(std::move(blanks), in);
+    PrefixedInput prefixed(std::move(head), in);
     std::istream yaml(&prefixed);
     return readYaml("-", yaml, firstSkip);
+  }
+
+  // Whether the file `in` reads is one kubectl reads as JSON first; `in` is left at its start.
+  static bool fileStartsLikeJson(std::istream& in) {
+    std::string head(kJsonSniffBytes + kUtf8Bom.size(), '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    in.clear();
+    in.seekg(0);
+    const std::size_t bom = head.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
+    return startsLikeJson(std::string_view(head).substr(bom));
   }
 
   void read(const std::string& name, bool named) {
@@ -418,14 +471,13 @@ struct FileReader {
     } else if (fs::path(name).filename() == "Chart.yaml") {
       firstSkip = "Helm chart metadata, not a Kubernetes object";
       note(name, 0, firstSkip);
-    } else if (endsWith(name, ".json")) {
+    } else if (std::ifstream in(name, std::ios::binary); !in) {
+      error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
+    } else if (fileStartsLikeJson(in)) {  // whatever its name, as kubectl reads it
+      in.close();
       n = readJsonFile(name, firstSkip);
     } else {
-      std::ifstream in(name, std::ios::binary);
-      if (!in)
-        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
-      else
-        n = readYaml(name, in, firstSkip);
+      n = readYaml(name, in, firstSkip);
     }
     if (named && n == 0 && errors == 0) {
       notes.clear();  // the error says it once

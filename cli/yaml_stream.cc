@@ -116,8 +116,8 @@ class Builder final : public YAML::EventHandler {
     dropped_ = first >= 0 && !explicitStart && pieceHasDocument_;
     if (dropped_ && callbacks_.skipped && !failed())
       callbacks_.skipped(inputLine(m.line + 1),
-                         "a document after `...` with no `---` line before it: kubectl does not "
-                         "send it");
+                         "a document after another with no `---` line between them: kubectl "
+                         "does not send it");
     started_ = true;
     lastStart_ = m;
     anchors_.clear();

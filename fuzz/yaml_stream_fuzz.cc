@@ -3,9 +3,10 @@
 //
 // Any input must be read or fail cleanly, on one thread and with a List's entries parsed on
 // workers alike, and both must hand over the same documents, items, lines and errors: the
-// parallel reader may only change how fast the answer comes. JSON documents one after another
-// (cli/json_sequence.h) are split into bracketed spans of the text with only whitespace between
-// them, and a text that parses as one object or array, written twice, splits into two of it. A
+// parallel reader may only change how fast the answer comes. JSON values one after another
+// (cli/json_sequence.h) are bracketed spans of the text with only blanks between them, and a
+// text that parses as one object or array, written twice, is two of it (and starts like JSON to
+// kubectl when it is an object: cli/kubectl_json_or_yaml.h). A
 // control character fails the read, and nothing from its line on is handed over. What is handed
 // over is UTF-8 (bytes that are not are read as U+FFFD). A JSON text's numbers rewritten as
 // kubectl sends them keep their value (as a double), are refused only past a float64's range,
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "base/utf8.h"
 #include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
+#include "cli/kubectl_json_or_yaml.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
 #include "json/write.h"
@@ -33,33 +36,47 @@ namespace {
   std::abort();
 }
 
-bool blanks(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+// The values of a text one after another (bracketed spans with only blanks between them), up to
+// the first place where none ends.
+std::vector<std::string_view> jsonValues(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = billet::cli::skipJsonBlanks(text, 0); i < text.size();
+       i = billet::cli::skipJsonBlanks(text, i)) {
+    const std::size_t end = billet::cli::jsonValueEnd(text, i);
+    if (end == std::string_view::npos) break;
+    if (end <= i || end > text.size())
+      fail("json sequence: a value's end outside the text", std::string(text));
+    out.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return out;
 }
 
 void checkJsonSequence(const std::string& text) {
-  const std::vector<billet::cli::JsonPiece> pieces = billet::cli::splitJsonSequence(text);
-  std::size_t at = 0;
-  for (const billet::cli::JsonPiece& p : pieces) {
-    if (p.offset < at || !blanks(std::string_view(text).substr(at, p.offset - at)))
-      fail("json sequence: something other than blanks between pieces", text);
-    if (p.text.empty() || (p.text.front() != '{' && p.text.front() != '[') ||
-        (p.text.back() != '}' && p.text.back() != ']') ||
-        std::string_view(text).substr(p.offset, p.text.size()) != p.text)
-      fail("json sequence: a piece that is not a bracketed span of the text", text);
-    at = p.offset + p.text.size();
-  }
-  if (!pieces.empty() && !blanks(std::string_view(text).substr(at)))
-    fail("json sequence: text after the last piece", text);
+  for (std::string_view v : jsonValues(text))
+    if (v.empty() || (v.front() != '{' && v.front() != '[') || (v.back() != '}' && v.back() != ']'))
+      fail("json sequence: a value that is not a bracketed span of the text", text);
   const billet::base::Result<billet::json::Value> one = billet::json::parse(text);
   if (!one.ok() || !(one.value.isObject() || one.value.isArray())) return;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   const std::string trimmed = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-  // The pieces are views of the text they were split from: it must outlive them.
   const std::string written = trimmed + "\n" + trimmed;
-  const auto twice = billet::cli::splitJsonSequence(written);
-  if (twice.size() != 2 || twice[0].text != trimmed || twice[1].text != trimmed)
+  const std::vector<std::string_view> twice = jsonValues(written);
+  if (twice.size() != 2 || twice[0] != trimmed || twice[1] != trimmed)
     fail("json sequence: a document written twice is not two of it", text);
+  // kubectl reads such a text as JSON first.
+  if (trimmed.front() == '{' && first < billet::cli::kJsonSniffBytes &&
+      !billet::cli::startsLikeJson(text))
+    fail("json or yaml: an object after blanks does not start like JSON", text);
+}
+
+// Where YAML starts after JSON is past `from`, within the text.
+void checkYamlStart(const std::string& text) {
+  for (std::size_t from : {std::size_t{0}, text.size() / 2}) {
+    const std::optional<std::size_t> at = billet::cli::yamlStartAfterJson(text, from);
+    if (at && (*at < from || *at > text.size()))
+      fail("json or yaml: YAML starts outside the text", text);
+  }
 }
 
 std::vector<std::string> read(const std::string& text, int workers) {
@@ -184,6 +201,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > 1 << 20) return 0;  // yaml-cpp's own cost, not the reader's, beyond this
   const std::string text(reinterpret_cast<const char*>(data), size);
   checkJsonSequence(text);
+  checkYamlStart(text);
   checkJsonNumbers(text);
   const std::vector<std::string> one = read(text, 1);
   checkControlCharacters(text, one);

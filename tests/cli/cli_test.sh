@@ -134,10 +134,35 @@ check "lint reads both objects of a JSON sequence" [ "$(grep -c '^Deployment/' <
 check "the second at its line" grep -q "^Deployment/ml-prod/second  ($T/sequence.json:2)" <<<"$out"
 out=$("$BILLET" lint -p "$T/gpu.yaml" -f - < "$T/sequence.json" 2>"$T/err")
 check "and on stdin" [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
-{ cat "$T/deploy.json"; echo '{"kind": }'; } > "$T/sequence-bad.json"
+{ cat "$T/deploy.json"; echo '{"kind": "Pod",, }'; } > "$T/sequence-bad.json"
 run lint -p "$T/gpu.yaml" -f "$T/sequence-bad.json"
-check "a broken second object is an error at its line and column" grep -q "sequence-bad.json:2:10: invalid JSON" <<<"$err"
+check "a second object that is neither JSON nor YAML is the JSON error, at its line and column" \
+  grep -q "sequence-bad.json:2:16: invalid JSON" <<<"$err"
 check "after the first was evaluated" grep -q '^Deployment/ml-prod/gpu-executor' <<<"$out"
+
+# kubectl decides between JSON and YAML by what a file holds, not by its name
+# (cli/kubectl_json_or_yaml.h), and turns to YAML when JSON fails before a third value.
+cp "$T/sequence.json" "$T/sequence.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/sequence.yaml"
+check "JSON objects one after another in a .yaml file are two documents" \
+  [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
+check "and nothing is skipped" [ -z "$err" ]
+{ cat "$T/deploy.json"; jq -c '.metadata.annotations.note = "TAB"' "$T/deploy.json" | sed "s/TAB/a$(printf '\t')b/"; } > "$T/tab-second.json"
+check "the second object holds a raw tab" grep -qP '"a\tb"' "$T/tab-second.json"
+run lint -p "$T/gpu.yaml" -f "$T/tab-second.json" --patched -o json
+check "a second object that is not JSON but is YAML is read as YAML, as kubectl reads it" \
+  [ "$(jq -r '[.items[].metadata.annotations.note // empty] | join(",")' <<<"$out")" = "$(printf 'a\tb')" ]
+{ cat "$T/deploy.json"; jq -c '.metadata.name = "second"' "$T/deploy.json";
+  jq -c '.metadata.annotations.note = "TAB"' "$T/deploy.json" | sed "s/TAB/a$(printf '\t')b/"; } > "$T/tab-third.json"
+run lint -p "$T/gpu.yaml" -f "$T/tab-third.json"
+check "after two JSON objects, a third that is not JSON is an error" grep -q "tab-third.json:3:[0-9]*: invalid JSON: control character in string" <<<"$err"
+check "and the two before it are evaluated" [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
+{ cat "$T/deploy.json"; printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after-json}\n'; } > "$T/json-then-yaml.yaml"
+run lint -p "$T/gpu.yaml" -f "$T/json-then-yaml.yaml"
+check "YAML documents after a JSON object are read" grep -q '^ConfigMap/default/after-json  (.*json-then-yaml.yaml:3)' <<<"$out"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: yaml-in-json}\n' > "$T/yaml-named.json"
+run lint -p "$T/gpu.yaml" -f "$T/yaml-named.json"
+check "a .json file that holds YAML is read as YAML" grep -q '^ConfigMap/default/yaml-in-json' <<<"$out"
 
 # A .json manifest's numbers are judged as kubectl sends them: `replicas: 1.0` arrives as 1, so a
 # condition `Equals 1` holds, and --patched prints 1; a number past a float64's range, which

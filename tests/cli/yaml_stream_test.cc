@@ -224,7 +224,7 @@ TEST_CASE("yaml stream: an empty entry in a flow sequence is an error where it i
 // a `...` line with no `---` before it, in the same piece as a document, is never sent.
 TEST_CASE("yaml stream: a document after `...` with no `---` is skipped, as kubectl drops it") {
   const std::string why =
-      "a document after `...` with no `---` line before it: kubectl does not send it";
+      "a document after another with no `---` line between them: kubectl does not send it";
   const Read r = read("a: 1\n...\nb: 2\n---\nc: 3\n...\n...\nd: 4\n---\nf: 5\n");
   REQUIRE(r.ok);
   CHECK(r.events == std::vector<std::string>{R"(doc@1 {"a":1})", "skipped@3 " + why,

@@ -19,6 +19,8 @@
 # - generated tables of plain YAML scalars and JSON numbers (testdata/gen_scalars.sh) are read,
 #   member by member, as the API server stores them;
 # - a document whose top-level items are a sequence is a list to both, whatever its kind;
+# - a file is JSON or YAML to both by what it holds, not its name: JSON objects one after another
+#   in a .yaml file, YAML from where JSON fails before a third value, YAML in a .json file;
 # - a document after a `...` line with no `---` line before it is sent by neither (nor one after
 #   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
 #   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both, as is a tab after
@@ -179,7 +181,7 @@ scenario() {
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/ended.yaml" --patched --output json \
       2> "$T/ended.err" | jq -c '[.items[].metadata.name]')"
   check "after '...': and says which it skipped" grep -q \
-    "ended.yaml:5: skipped: a document after \`...\` with no \`---\` line before it" "$T/ended.err"
+    "ended.yaml:5: skipped: a document after another with no \`---\` line between them" "$T/ended.err"
   # A `---` line first in the file stays in the piece it begins (kubectl cuts at a `---` line only
   # after something): its empty document is the piece's first, and the next is dropped. After a
   # cut, a piece that begins with `...` is refused by both.
@@ -197,6 +199,29 @@ scenario() {
   check "a piece beginning with '...': billet lint refuses it at its line" same 1 \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/cut.yaml" 2>&1 |
       grep -c 'cut.yaml:6:1: invalid YAML: a `...` line first in a piece of the stream')"
+  # JSON or YAML by what a file holds, not its name: JSON values one after another when it
+  # starts with `{`, and YAML from where JSON fails, unless two values came before it.
+  local tab
+  cm() { printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s","namespace":"default"},"data":{"a":"%s"}}' "$1" "$2"; }
+  tab=$(printf '\t')
+  { cm seq-a 1; echo; cm seq-b 'x\/y'; echo; } > "$T/seq.yaml"
+  { cm fb-a 1; echo; cm fb-b "x${tab}y"; echo; } > "$T/fallback.yaml"
+  { cm jy-a 1; printf '\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: jy-b, namespace: default}\n'; } > "$T/json-yaml.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: yj-a, namespace: default}\n' > "$T/yaml-named.json"
+  for f in seq.yaml fallback.yaml json-yaml.yaml yaml-named.json; do
+    check "JSON or YAML ($f): billet lint evaluates what kubectl sends" same \
+      "$(k create --dry-run=server -o json -f "$T/$f" | jq -s -c '[.[].metadata.name]')" \
+      "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/$f" --patched --output json 2> /dev/null | jq -c '[.items[].metadata.name]')"
+  done
+  check "JSON or YAML: the names are both objects'" same '["fb-a","fb-b"]' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/fallback.yaml" --patched --output json 2> /dev/null | jq -c '[.items[].metadata.name]')"
+  { cm third-a 1; cm third-b 2; cm third-c "x${tab}y"; echo; } > "$T/third.yaml"
+  check "JSON or YAML: after two JSON values, kubectl sends them and refuses the third" same \
+    '["third-a","third-b"] 1' \
+    "$(k create --dry-run=server -o json -f "$T/third.yaml" 2> "$T/third.kubectl-err" | jq -s -c '[.[].metadata.name]') $(grep -c "invalid character" "$T/third.kubectl-err")"
+  check "JSON or YAML: billet lint evaluates the two and refuses the third" same \
+    '["third-a","third-b"] 1' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/third.yaml" --patched --output json 2> "$T/third.err" | jq -c '[.items[].metadata.name]') $(grep -c "third.yaml:1:[0-9]*: invalid JSON: control character in string" "$T/third.err")"
   # Bytes that are not UTF-8: kubectl reads its input as UTF-8 with replacement, and sends U+FFFD
   # for each maximal subpart (2 + 1 + 1 + 5 + 3 + 4 + 1 of them here); billet reads the same.
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: not-utf8, namespace: default}  # caf\351\nspec:\n  latin1: "caf\351 \240"\n  plain: x\377y\n  cut: "\342\202"\n  overlong: "\300\257 \340\200\257"\n  surrogate: "\355\240\200"\n  past: "\364\220\200\200"\n  "k\351y": 1\n' \
