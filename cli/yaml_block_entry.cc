@@ -80,7 +80,7 @@ enum class Quoted { kClosed, kOpen, kEscapedBreak, kOutside };
 // closing quote (kClosed; `after` is past it), or to the end of the line (kOpen, with the spaces
 // before the line break dropped, as folding drops them; kEscapedBreak when a backslash escapes the
 // line break). kOutside for an escape this reader does not take (\x above 0x7F, \U, \u of a
-// surrogate, \N, \_, \L, \P).
+// surrogate, \N, \_, \L, \P, and \/, which kubectl refuses and the yaml-cpp reader refuses too).
 Quoted decodeQuoted(std::string_view s, std::size_t from, char quote, std::string& out,
                     std::size_t& after) {
   std::size_t kept = out.size();  // what stays if the line ends here: not its trailing spaces
@@ -105,7 +105,6 @@ Quoted decodeQuoted(std::string_view s, std::size_t from, char quote, std::strin
     switch (s[i]) {
       case '"':
       case '\\':
-      case '/':
       case ' ':
         out += s[i];
         break;

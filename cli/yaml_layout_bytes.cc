@@ -106,4 +106,34 @@ bool onlyCommentAfter(std::size_t pos, const ByteAt& byteAt) {
   return c < 0 || c == '\n' || c == '\r' || c == '#';
 }
 
+std::optional<YAML::Mark> slashEscapeIn(const YAML::Mark& node, const ByteAt& byteAt) {
+  if (!byteAt) return std::nullopt;
+  YAML::Mark at = node;
+  // Moves `at` over the byte at its position: a line feed starts a line, any other byte is a
+  // column (yaml-cpp counts them so).
+  auto step = [&at, &byteAt] {
+    const int c = byteAt(static_cast<std::size_t>(at.pos));
+    ++at.pos;
+    if (c == '\n') {
+      ++at.line;
+      at.column = 0;
+    } else {
+      ++at.column;
+    }
+  };
+  const std::size_t start = nodeTextStart(static_cast<std::size_t>(node.pos), byteAt);
+  while (static_cast<std::size_t>(at.pos) < start) step();
+  if (byteAt(start) != '"') return std::nullopt;
+  step();
+  for (;;) {
+    const int c = byteAt(static_cast<std::size_t>(at.pos));
+    if (c < 0 || c == '"') return std::nullopt;
+    if (c == '\\') {
+      if (byteAt(static_cast<std::size_t>(at.pos) + 1) == '/') return at;
+      step();  // the escaped character, whatever it is, is not the closing quote
+    }
+    step();
+  }
+}
+
 }  // namespace billet::cli

@@ -1,6 +1,7 @@
 // What the bytes around a yaml-cpp event say about the layout kubectl reads: `---` and `...`
-// lines, and tabs where kubectl's reader allows none. The reader keeps no text; these look at the
-// window of bytes yaml-cpp read (cli/yaml_recent_bytes.h), by the positions of its marks.
+// lines, tabs where kubectl's reader allows none, and an escape it does not know. The reader keeps
+// no text; these look at the window of bytes yaml-cpp read (cli/yaml_recent_bytes.h), by the
+// positions of its marks.
 #pragma once
 
 #include <yaml-cpp/mark.h>
@@ -35,5 +36,11 @@ bool followsIndicator(std::size_t at, const ByteAt& byteAt);
 // at the start of a blank or comment line before it, or after such an indicator ending the line
 // it follows.
 bool tabBefore(std::size_t pos, bool linesBefore, const ByteAt& byteAt);
+
+// Where a `\/` escape is in the double-quoted scalar that yaml-cpp placed at `node` (its mark),
+// or nullopt when the node is not double-quoted, holds none, or is no longer in the window.
+// yaml-cpp (YAML 1.2) reads it as `/`; kubectl's reader (YAML 1.1) refuses the file ("found
+// unknown escape character").
+std::optional<YAML::Mark> slashEscapeIn(const YAML::Mark& node, const ByteAt& byteAt);
 
 }  // namespace billet::cli

@@ -29,6 +29,12 @@ RecentBytes::int_type RecentBytes::underflow() {
           read_ + static_cast<std::size_t>(static_cast<const char*>(tab) - chunk);
       firstTab_ = at >= offset_ ? static_cast<std::size_t>(at - offset_) : 0;
     }
+  if (n > 0 && utf8_)
+    if (const void* slash = ::memrchr(chunk, '\\', n)) {
+      const std::uint64_t at =
+          read_ + static_cast<std::size_t>(static_cast<const char*>(slash) - chunk);
+      lastBackslash_ = at >= offset_ ? static_cast<std::size_t>(at - offset_) : 0;
+    }
   chunkAt_[current_] = read_;
   chunkSize_[current_] = n;
   read_ += n;

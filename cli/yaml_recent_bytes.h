@@ -1,6 +1,6 @@
 // The bytes yaml-cpp read most recently, by the position its marks give them.
 //
-// Four of kubectl's readings need bytes that yaml-cpp's events do not give:
+// Five of kubectl's readings need bytes that yaml-cpp's events do not give:
 // - yaml-cpp gives an empty entry of a flow sequence (`[1, , 2]`) the same event as `~`: a null
 //   at the position of the token after it. kubectl refuses the first ("did not find expected
 //   node content") and reads the second: a ',' or ']' at that position tells them apart.
@@ -11,6 +11,8 @@
 //   end one is in its bytes (cli/yaml_scalar_tails.h).
 // - yaml-cpp ends a plain scalar in a flow collection at a `:` before `,`, `]` or `}`, where
 //   kubectl keeps the `:` in it: the byte after the scalar says (cli/yaml_flow_colon.h).
+// - yaml-cpp reads `\/` in a double-quoted scalar as `/` (YAML 1.2), where kubectl's reader
+//   (YAML 1.1) refuses it: only the scalar's bytes say it was written so.
 // The reader keeps no text, so this stream, the last one before yaml-cpp, keeps a window of what
 // it passed on (a few chunks: yaml-cpp reads ahead of the events it gives by far less).
 #pragma once
@@ -39,6 +41,9 @@ class RecentBytes final : public std::streambuf {
   // The position of the first tab read so far (as at() counts), or SIZE_MAX: checks about tabs
   // (kubectl allows fewer than yaml-cpp) cost nothing in the many files that hold none.
   std::size_t firstTab() const { return firstTab_; }
+  // The position of the last backslash read so far, or SIZE_MAX: the check of a double-quoted
+  // scalar's escapes (`\/`, which kubectl refuses) looks at bytes only when one is in it.
+  std::size_t lastBackslash() const { return lastBackslash_; }
 
  protected:
   int_type underflow() override;
@@ -55,6 +60,7 @@ class RecentBytes final : public std::streambuf {
   std::uint64_t read_ = 0;    // bytes read from the source
   std::uint64_t offset_ = 0;  // stream offset of the first byte yaml-cpp counts (after a BOM)
   std::size_t firstTab_ = SIZE_MAX;
+  std::size_t lastBackslash_ = SIZE_MAX;
   bool first_ = true;
   bool utf8_ = true;
 };

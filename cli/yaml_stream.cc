@@ -67,6 +67,10 @@ class Builder final : public YAML::EventHandler {
   void textAt(std::function<int(std::size_t)> byteAt) { byteAt_ = std::move(byteAt); }
   // Where the first tab of that text is, as far as read (SIZE_MAX: none yet).
   void firstTabAt(std::function<std::size_t()> firstTab) { firstTab_ = std::move(firstTab); }
+  // Where the last backslash of that text is, as far as read (SIZE_MAX: none yet).
+  void lastBackslashAt(std::function<std::size_t()> lastBackslash) {
+    lastBackslash_ = std::move(lastBackslash);
+  }
   // Whether a substituted entry was never placed: reported as an error, never dropped.
   void checkAllPlaced() {
     if (!pending_.empty() && !failed()) misplaced(pending_.front().line);
@@ -151,7 +155,7 @@ class Builder final : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& read) override {
-    if (passedPending(m) || tabBeforeNode(m)) return;
+    if (passedPending(m) || tabBeforeNode(m) || slashEscaped(m, tag, read)) return;
     if (expectingKey()) keyStart_ = m.pos;
     // The stream is UTF-8 by the time yaml-cpp reads it (KubectlDecoding): a byte that is not
     // came from yaml-cpp's reading of `\N` or `\_`.
@@ -298,6 +302,21 @@ class Builder final : public YAML::EventHandler {
     bool streamed = false;  // its items were handed over as a List's
   };
 
+  // Whether the scalar at `m` is double-quoted and holds `\/`, which yaml-cpp reads as `/` and
+  // kubectl refuses (YAML 1.1 has no such escape); then the document fails there. The bytes are
+  // looked at only when the value has a `/` and a backslash was read since the scalar began.
+  bool slashEscaped(const YAML::Mark& m, const std::string& tag, const std::string& read) {
+    if (isPlain(tag) || !byteAt_ || failed() || read.find('/') == std::string::npos) return false;
+    const std::size_t backslash = lastBackslash_ ? lastBackslash_() : 0;
+    if (backslash == SIZE_MAX || backslash < static_cast<std::size_t>(m.pos)) return false;
+    const std::optional<YAML::Mark> at = slashEscapeIn(m, byteAt_);
+    if (at)
+      fail(*at,
+           "`\\/` in a double-quoted scalar, an escape YAML 1.1 does not have (kubectl: found "
+           "unknown escape character)");
+    return at.has_value();
+  }
+
   // Whether a tab comes between the node at `m`, in a block collection, and what it follows,
   // where kubectl's reader allows none: after `-`, `?` or an explicit value's `:` (`-<tab>a`,
   // `- <tab>a`, `-<tab># c`, `?<tab>k`), and at the start of a line in between, blank or a
@@ -439,6 +458,7 @@ class Builder final : public YAML::EventHandler {
   int keyStart_ = -1;
   std::function<int(std::size_t)> byteAt_;
   std::function<std::size_t()> firstTab_;
+  std::function<std::size_t()> lastBackslash_;
   bool pieceHasDocument_ = false;  // a document read since the last `---` line
   struct Separator {
     int line = -2;      // a `---` line (0-based)
@@ -504,6 +524,9 @@ bool parseListEntry(const YamlPiece& entry, json::Value& item) {
   });
   const std::size_t firstTab = text.find('\t');
   builder.firstTabAt([firstTab] { return firstTab == std::string::npos ? SIZE_MAX : firstTab; });
+  const std::size_t lastBackslash = text.rfind('\\');
+  builder.lastBackslashAt(
+      [lastBackslash] { return lastBackslash == std::string::npos ? SIZE_MAX : lastBackslash; });
   try {
     MemoryInput memory(text);
     std::istream in(&memory);
@@ -537,6 +560,7 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
   std::istream parserIn(&recent);
   builder.textAt([&recent](std::size_t pos) { return recent.at(pos); });
   builder.firstTabAt([&recent] { return recent.firstTab(); });
+  builder.lastBackslashAt([&recent] { return recent.lastBackslash(); });
   try {
     YAML::Parser parser(parserIn);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {

@@ -151,7 +151,9 @@ TEST_CASE("yaml block entry: scalars resolve as the yaml-cpp reader resolves the
   CHECK(same("- .Inf: 1\n  -.inf: 2\n  .nan: 3\n  '.inf': x\n") ==
         "{\".inf\":\"x\",\"-.inf\":2,\".nan\":3}");
   // Escapes in double quotes.
-  same("- a: \"tab\\there \\\"q\\\" back\\\\slash \\/ \\u00e9\\u20ac \\x41 \\0 \\e \\ \"\n");
+  same("- a: \"tab\\there \\\"q\\\" back\\\\slash \\u00e9\\u20ac \\x41 \\0 \\e \\ \"\n");
+  // `\/`, which kubectl refuses, is left to yaml-cpp's reader, which refuses it too.
+  leftToYamlCpp("- a: \"x\\/y\"\n");
   same("- \"k\\ty\": \"\"\n  '': ''\n");
   // UTF-8 text, in plain and quoted scalars and keys.
   same(

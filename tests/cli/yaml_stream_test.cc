@@ -317,6 +317,29 @@ TEST_CASE("yaml stream: a tab where kubectl allows none before a node is refused
   }
 }
 
+TEST_CASE(
+    "yaml stream: a slash escaped in a double-quoted scalar is refused there, as by kubectl") {
+  // yaml-cpp (YAML 1.2) reads it as `/`; kubectl's reader (YAML 1.1) refuses the file.
+  const std::string message =
+      "`\\/` in a double-quoted scalar, an escape YAML 1.1 does not have (kubectl: found unknown "
+      "escape character)";
+  checkRefused("k: \"a\\/b\"\n", 1, 6, message);
+  checkRefused("k: [x, \"\\/\"]\n", 1, 9, message);
+  checkRefused("k: &a !!str \"\\/\"\n", 1, 14, message);
+  checkRefused("\"a\\/\": 1\n", 1, 3, message);
+  checkRefused("k: \"a b\n  c é \\/\"\n", 2, 8, message);  // columns in bytes, as yaml-cpp's
+  checkRefused("k: \"a\\\"\\/\"\n", 1, 8, message);
+  checkRefusedInList("kind: List\nitems:\n- a: 1\n- a: \"x\\/y\"\n", 4, 8, message);
+  // A `/` of its own, an escaped backslash before it, single quotes, a block scalar: read by both.
+  for (const char* text : {"k: \"a/b\"\n", "k: \"a\\\\/b\"\n", "k: 'a\\/b'\n", "k: |\n  a\\/b\n",
+                           "k: a\\/b\n", "k: \"\\\\\"\nj: \"/\"\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK(r.ok);
+    CHECK(r.events.size() == 1);
+  }
+}
+
 TEST_CASE("yaml stream: infinities and NaN are refused where they are, as kubectl refuses them") {
   checkRefused("a: 1\nb: [x, .inf]\n", 2, 8,
                "`.inf` is a float JSON cannot hold (kubectl: json: unsupported value: +Inf)");

@@ -24,7 +24,8 @@
 # - a document after a `...` line with no `---` line before it is sent by neither (nor one after
 #   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
 #   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both, as is a tab after
-#   `-` or `?` before a node (or at the start of a line between them);
+#   `-` or `?` before a node (or at the start of a line between them), and `\/` in a
+#   double-quoted scalar;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break.
 
@@ -247,7 +248,7 @@ scenario() {
   local bad
   n=0
   for bad in '<<: ~' '<<: [1]' 'v: !!int abc' 'v: !!bool maybe' 'v: !!binary "%%%%"' 'v: .inf' \
-    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF' 'stray' 'v: [1, , 2]'; do
+    'v: [-.Inf]' 'v: {w: .NaN}' 'v: !!float +.INF' 'stray' 'v: [1, , 2]' 'v: "a\/b"'; do
     n=$((n + 1))
     printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: bad-%s, namespace: default}\nspec:\n  ok: 1\n  %s\n' \
       "$n" "$bad" > "$T/bad-$n.yaml"
@@ -263,6 +264,9 @@ scenario() {
       # yaml-cpp reads the empty entry as a null, as it reads `~`.
       *', ,'*) check "'$bad': billet lint refuses it as an empty entry" \
         refused_yaml_by_billet "$T/bad-$n.yaml" "an empty entry in a flow sequence" ;;
+      # yaml-cpp (YAML 1.2) reads `\/` as `/`; kubectl's reader (YAML 1.1) knows no such escape.
+      *'\/'*) check "'$bad': billet lint refuses the escape" \
+        refused_yaml_by_billet "$T/bad-$n.yaml" "an escape YAML 1.1 does not have" ;;
       *) check "'$bad': billet lint refuses it, naming line 6" refused_yaml_by_billet "$T/bad-$n.yaml" ;;
     esac
   done
@@ -361,7 +365,7 @@ refused_by_kubectl() {  # FILE: kubectl fails on the key, before sending anythin
 }
 refused_yaml_by_kubectl() {  # FILE: kubectl fails turning the YAML into JSON
   ! k create --dry-run=server -f "$1" > /dev/null 2> "$1.kubectl-err" &&
-    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary|line [0-9]+: (could not find expected ':'|did not find expected node content))|json: unsupported value)" \
+    grep -Eq "error converting YAML to JSON: (yaml: (map merge|cannot decode|!!binary|line [0-9]+: (could not find expected ':'|did not find expected node content|found unknown escape character))|json: unsupported value)" \
       "$1.kubectl-err"
 }
 refused_yaml_by_billet() {  # FILE [MESSAGE]: lint fails, naming the line (and saying MESSAGE)
