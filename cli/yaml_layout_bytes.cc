@@ -106,6 +106,36 @@ bool onlyCommentAfter(std::size_t pos, const ByteAt& byteAt) {
   return c < 0 || c == '\n' || c == '\r' || c == '#';
 }
 
+int directiveOpeningPiece(std::size_t dashes, const ByteAt& byteAt) {
+  if (!byteAt) return 0;
+  int back = 0, directive = 0;
+  // `end` is the start of the line after the one looked at next.
+  for (std::size_t end = dashes; end > 0;) {
+    if (byteAt(end - 1) != '\n') return 0;  // not a line's start, or no longer in the window
+    std::size_t start = end - 1;
+    for (int c; start > 0 && (c = byteAt(start - 1)) != '\n'; --start)
+      if (c < 0) return 0;
+    ++back;
+    std::size_t i = start;
+    while (byteAt(i) == ' ' || byteAt(i) == '\t') ++i;
+    const int first = byteAt(i);
+    const int next = byteAt(start + 1);
+    if (i == start && first == '%' &&
+        ((next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z'))) {
+      directive = back;
+    } else if (first == '#' || first == '\n' || first == '\r') {
+      // a comment or a blank line
+    } else {
+      // Something else ends the lines looked at: a `---` line kubectl cuts away opens the piece;
+      // anything else (a document, `...`, a `---` line first in the stream and so kept in its
+      // piece) was before the directive in it.
+      return startsWithDashes(start, byteAt) && start > 0 ? directive : 0;
+    }
+    end = start;
+  }
+  return directive;  // the start of the stream
+}
+
 std::optional<YAML::Mark> slashEscapeIn(const YAML::Mark& node, const ByteAt& byteAt) {
   if (!byteAt) return std::nullopt;
   YAML::Mark at = node;

@@ -37,6 +37,15 @@ bool followsIndicator(std::size_t at, const ByteAt& byteAt);
 // it follows.
 bool tabBefore(std::size_t pos, bool linesBefore, const ByteAt& byteAt);
 
+// How many lines before the `---` line at `dashes` a directive line (`%YAML`, `%TAG`: a `%` and
+// a letter at its start) stands, when directives, blank lines and comments are all that come
+// before that `---` line since the start of the stream or a `---` line that kubectl cuts away (one
+// that is not the stream's first line); the topmost directive's, or 0 when there is none there.
+// kubectl cuts a stream at its `---` lines before it parses any YAML, so such a piece holds a
+// directive and no document, which it refuses ("did not find expected <document start>"); yaml-cpp
+// reads the directive for the document after the `---`.
+int directiveOpeningPiece(std::size_t dashes, const ByteAt& byteAt);
+
 // Where a `\/` escape is in the double-quoted scalar that yaml-cpp placed at `node` (its mark),
 // or nullopt when the node is not double-quoted, holds none, or is no longer in the window.
 // yaml-cpp (YAML 1.2) reads it as `/`; kubectl's reader (YAML 1.1) refuses the file ("found

@@ -97,6 +97,17 @@ class Builder final : public YAML::EventHandler {
       cutAway = !kept;
       pieceHasDocument_ = false;
     }
+    // kubectl refuses a piece of the stream that holds a directive and no document: a `%YAML`
+    // or `%TAG` line before the first `---` line.
+    if (explicitStart && !failed())
+      if (const int back = directiveOpeningPiece(static_cast<std::size_t>(m.pos), byteAt_)) {
+        YAML::Mark directive = m;
+        directive.line -= back;
+        directive.column = 0;
+        fail(directive,
+             "a `%` directive before a `---` line (kubectl cuts the stream at `---` lines first, "
+             "and a directive alone is no document: did not find expected <document start>)");
+      }
     // kubectl refuses a `---` line with more than a comment after the dashes (`--- {a: 1}`,
     // `--- |`), which YAML allows.
     if (explicitStart && !failed() &&

@@ -289,6 +289,35 @@ TEST_CASE("yaml stream: a node on a `---` line is refused, as kubectl refuses th
   }
 }
 
+TEST_CASE("yaml stream: a directive alone in a piece of the stream is refused, as by kubectl") {
+  // kubectl cuts a stream at its `---` lines before it parses: the directives before a `---` line
+  // are a piece with no document, which it refuses; yaml-cpp reads them for the next document.
+  const std::string message =
+      "a `%` directive before a `---` line (kubectl cuts the stream at `---` lines first, and a "
+      "directive alone is no document: did not find expected <document start>)";
+  for (const auto& [text, line] : std::vector<std::pair<std::string, int>>{
+           {"%YAML 1.1\n---\na: 1\n", 1},
+           {"# c\n\n%TAG ! tag:x.org,2000:\n--- # d\na: 1\n", 3},
+           {"  \n%YAML 1.1\n# x\n%TAG ! tag:x.org,2000:\n---\na: 1\n", 2},
+           {"a: 1\n---\n%YAML 1.1\n---\nb: 1\n", 3}}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure.line == line);
+    CHECK(r.failure.column == 1);
+    CHECK(r.failure.message == "invalid YAML: " + message);
+  }
+  // After a document in its piece (`...`), or after a `---` line first in the stream, which
+  // kubectl keeps in the piece it begins: kubectl reads the piece's first document, and so does
+  // billet; a `%` in a comment or a scalar is no directive.
+  for (const char* text : {"a: 1\n...\n%YAML 1.1\n---\nb: 1\n", "---\n%YAML 1.1\n---\nb: 1\n",
+                           "# %YAML 1.1\n---\na: 1\n", "a: |\n  %YAML\n---\nb: 1\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK(r.ok);
+  }
+}
+
 TEST_CASE("yaml stream: a tab where kubectl allows none before a node is refused there") {
   // After `-`, `?` or an explicit value's `:`, and at the start of a blank or comment line
   // between a node and what it follows; yaml-cpp reads these.

@@ -23,7 +23,8 @@
 #   in a .yaml file, YAML from where JSON fails before a third value, YAML in a .json file;
 # - a document after a `...` line with no `---` line before it is sent by neither (nor one after
 #   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
-#   `---` line with a node after its dashes (`--- {a: 1}`), is refused by both, as is a tab after
+#   `---` line with a node after its dashes (`--- {a: 1}`), or a `%YAML` directive before the
+#   first `---` line, is refused by both, as is a tab after
 #   `-` or `?` before a node (or at the start of a line between them), and `\/` in a
 #   double-quoted scalar;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
@@ -200,6 +201,15 @@ scenario() {
   check "a piece beginning with '...': billet lint refuses it at its line" same 1 \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/cut.yaml" 2>&1 |
       grep -c 'cut.yaml:6:1: invalid YAML: a `...` line first in a piece of the stream')"
+  # A directive before the first `---` line is a piece with no document to kubectl, which cuts
+  # the stream first: it refuses the file, where yaml-cpp reads the directive for the document.
+  printf '# header\n%%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: directive-a, namespace: default}\n' \
+    > "$T/directive.yaml"
+  check "a directive before '---': kubectl refuses the file" same 1 \
+    "$(k create --dry-run=server -f "$T/directive.yaml" 2>&1 | grep -c 'did not find expected <document start>')"
+  check "a directive before '---': billet lint refuses it at its line" same 1 \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/directive.yaml" 2>&1 |
+      grep -c 'directive.yaml:2:1: invalid YAML: a `%` directive before a `---` line')"
   # JSON or YAML by what a file holds, not its name: JSON values one after another when it
   # starts with `{`, and YAML from where JSON fails, unless two values came before it.
   local tab
