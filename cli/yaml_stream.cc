@@ -52,6 +52,8 @@ class Builder final : public YAML::EventHandler {
   explicit Builder(const YamlStreamCallbacks& callbacks) : callbacks_(callbacks) {}
 
   bool failed() const { return !error_.message.empty(); }
+  // Whether what failed was a document's start, judged from its bytes.
+  bool failedAtDocumentStart() const { return failedAtDocumentStart_; }
   const YamlStreamError& error() const { return error_; }
 
   // The value of the List entry whose placeholder (ParallelYamlSource) is on `line` of the text
@@ -128,6 +130,7 @@ class Builder final : public YAML::EventHandler {
              "a `...` line first in a piece of the stream (kubectl: did not find expected "
              "node content)");
     }
+    failedAtDocumentStart_ = failed();
     dropped_ = first >= 0 && !explicitStart && pieceHasDocument_;
     if (dropped_ && callbacks_.skipped && !failed())
       callbacks_.skipped(inputLine(m.line + 1),
@@ -470,7 +473,8 @@ class Builder final : public YAML::EventHandler {
   std::function<int(std::size_t)> byteAt_;
   std::function<std::size_t()> firstTab_;
   std::function<std::size_t()> lastBackslash_;
-  bool pieceHasDocument_ = false;  // a document read since the last `---` line
+  bool pieceHasDocument_ = false;
+  bool failedAtDocumentStart_ = false;  // a document read since the last `---` line
   struct Separator {
     int line = -2;      // a `---` line (0-based)
     bool kept = false;  // kept in the piece it begins, or cut away (see OnDocumentStart)
@@ -572,6 +576,7 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
   builder.textAt([&recent](std::size_t pos) { return recent.at(pos); });
   builder.firstTabAt([&recent] { return recent.firstTab(); });
   builder.lastBackslashAt([&recent] { return recent.lastBackslash(); });
+  bool stopped = false;  // by yaml-cpp
   try {
     YAML::Parser parser(parserIn);
     while (!builder.failed() && parser.HandleNextDocument(builder)) {
@@ -582,17 +587,22 @@ bool readCheckedYamlStream(std::istream& in, const YamlStreamCallbacks& callback
     error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
              e.mark.is_null() ? 0 : e.mark.column + 1, "",
              "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"};
-    return false;
+    stopped = true;
   } catch (const YAML::Exception& e) {
     error = {e.mark.is_null() ? 0 : inputLine(e.mark.line + 1),
              e.mark.is_null() ? 0 : e.mark.column + 1, "", "invalid YAML: " + base::oneLine(e.msg)};
-    return false;
+    stopped = true;
   }
-  if (builder.failed()) {
+  // What the reader refused at a document's start (its `---` line, the directives before it)
+  // is earlier in the text than what then stopped yaml-cpp, and is what kubectl names: `--- x`
+  // and a mapping is a node on the `---` line, not the mapping yaml-cpp could not place after it.
+  // Elsewhere yaml-cpp's own error is the one to give: the events it gave on its way to it may
+  // not be the text's.
+  if (builder.failed() && (!stopped || builder.failedAtDocumentStart())) {
     error = builder.error();
     return false;
   }
-  return true;
+  return !stopped;
 }
 
 }  // namespace

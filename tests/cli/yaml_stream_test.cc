@@ -278,8 +278,15 @@ TEST_CASE("yaml stream: a piece of the stream that begins with `...` is refused,
 }
 
 TEST_CASE("yaml stream: a node on a `---` line is refused, as kubectl refuses the file") {
-  for (const char* text : {"--- {kind: B}\n", "--- |\n  x\n", "---\t!!map\nkind: B\n"})
+  // yaml-cpp then cannot place the mapping after `--- x`: the `---` line is still what is named.
+  for (const char* text :
+       {"--- {kind: B}\n", "--- |\n  x\n", "---\t!!map\nkind: B\n", "--- x\nkind: B\n"})
     checkRefused(text, 1, 1, "a node on a `---` line (kubectl: invalid Yaml document separator)");
+  // Where yaml-cpp stops inside a document, its own error is the one given.
+  const Read open = read("a: [1\n");
+  CHECK_FALSE(open.ok);
+  CHECK(open.failure.line == 2);
+  CHECK(open.failure.message == "invalid YAML: end of sequence flow not found");
   // A comment, blanks or nothing after the dashes: a separator to both.
   for (const char* line : {"--- # a comment", "---  \t", "---"}) {
     INFO(line);
