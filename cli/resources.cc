@@ -28,6 +28,7 @@
 #include "cli/json_stream.h"
 #include "cli/kubectl_json_or_yaml.h"
 #include "cli/offline.h"
+#include "cli/spool.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
 #include "kube/kinds.h"
@@ -104,7 +105,7 @@ std::optional<std::string> notAnObject(const json::Value& v, const std::string& 
   return std::nullopt;
 }
 
-// Standard input with the blanks read before deciding what it holds put back in front.
+// An input with the bytes read to decide what it holds put back in front.
 class PrefixedInput final : public std::streambuf {
  public:
   PrefixedInput(std::string prefix, std::streambuf* rest)
@@ -131,6 +132,27 @@ class PrefixedInput final : public std::streambuf {
   std::streambuf* rest_;
   std::vector<char> buffer_;
   bool prefixServed_ = false;
+};
+
+// An input whose bytes are also kept, as they are read, for a pipe that may have to be read again.
+class KeptInput final : public std::streambuf {
+ public:
+  KeptInput(std::streambuf* source, Spool& kept) : source_(source), kept_(kept), buffer_(1 << 16) {}
+
+ protected:
+  int_type underflow() override {
+    const std::streamsize n =
+        source_->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    if (n <= 0) return traits_type::eof();
+    kept_.append(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::streambuf* source_;
+  Spool& kept_;
+  std::vector<char> buffer_;
 };
 
 struct FileReader {
@@ -341,32 +363,21 @@ struct FileReader {
   // and billet's positions on the first line are counted after it.
   static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-  // A file kubectl reads as JSON first. One object, a List's most of all (a cluster dump), is
-  // streamed, never held whole; anything else is read again, whole.
-  int readJsonFile(const std::string& name, std::string& firstSkip) {
+  // JSON read as kubectl reads it, from `in` (after a byte order mark): one object, a List's most
+  // of all (a cluster dump), is handed over as it is read, never held whole; anything else needs
+  // the input's whole text, which `whole` gives.
+  int readJsonStreamed(const std::string& name, std::istream& in,
+                       const std::function<base::Result<std::string>()>& whole,
+                       std::string& firstSkip) {
     int n = 0;
     bool handed = false;
-    {
-      std::ifstream in(name, std::ios::binary);
-      if (!in) {
-        error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
-        return 0;
-      }
-      char head[3] = {};
-      in.read(head, 3);
-      if (in.gcount() != 3 || std::string_view(head, 3) != kUtf8Bom) {
-        in.clear();
-        in.seekg(0);
-      }
-      if (readJsonStream(in, jsonCallbacks(name, n, firstSkip, handed)) == JsonStreamResult::kDone)
-        return n;
-    }
-    base::Result<std::string> text = base::readFile(name);
+    if (readJsonStream(in, jsonCallbacks(name, n, firstSkip, handed)) == JsonStreamResult::kDone)
+      return n;
+    base::Result<std::string> text = whole();
     if (!text.ok()) {
       error({name, 0, 0, "", text.error});
       return n;
     }
-    if (text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
     return n + readJsonThenYaml(name, text.value, handed, firstSkip);
   }
 
@@ -425,32 +436,49 @@ struct FileReader {
     return n;
   }
 
-  // Standard input, read as kubectl reads it (kubectl_json_or_yaml.h): JSON first when it starts
-  // like JSON, whole; YAML as it comes otherwise.
-  int readStdin(std::string& firstSkip) {
+  // An input read as kubectl reads it (kubectl_json_or_yaml.h): JSON first when it starts like
+  // JSON, YAML as it comes otherwise. The bytes read to decide are put back in front, so that a
+  // pipe (standard input, `-f <(kubectl get …)`) is read once; a regular file that starts like
+  // JSON is read again by its name, so that a List in it is streamed, never held whole.
+  int readInput(const std::string& name, std::streambuf* in, bool regularFile,
+                std::string& firstSkip) {
     std::string head(kJsonSniffBytes + kUtf8Bom.size(), '\0');
-    std::streambuf* in = std::cin.rdbuf();
     const std::streamsize got = in->sgetn(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     const std::size_t bom = head.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
-    if (startsLikeJson(std::string_view(head).substr(bom))) {
-      std::string text = head.substr(bom) + std::string(std::istreambuf_iterator<char>(in), {});
-      return readJsonThenYaml("-", text, false, firstSkip);
+    if (!startsLikeJson(std::string_view(head).substr(bom))) {
+      PrefixedInput prefixed(std::move(head), in);
+      std::istream yaml(&prefixed);
+      return readYaml(name, yaml, firstSkip);
     }
-    PrefixedInput prefixed(std::move(head), in);
-    std::istream yaml(&prefixed);
-    return readYaml("-", yaml, firstSkip);
-  }
-
-  // Whether the file `in` reads is one kubectl reads as JSON first; `in` is left at its start.
-  static bool fileStartsLikeJson(std::istream& in) {
-    std::string head(kJsonSniffBytes + kUtf8Bom.size(), '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-    in.clear();
-    in.seekg(0);
-    const std::size_t bom = head.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
-    return startsLikeJson(std::string_view(head).substr(bom));
+    PrefixedInput afterBom(head.substr(bom), in);
+    if (regularFile) {
+      std::istream json(&afterBom);
+      return readJsonStreamed(
+          name, json,
+          [&name] {
+            base::Result<std::string> text = base::readFile(name);
+            if (text.ok() && text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
+            return text;
+          },
+          firstSkip);
+    }
+    // A pipe is read once: what the stream reads is kept aside (in a temporary file past a few
+    // megabytes), in case the whole text is needed after all.
+    Spool kept;
+    KeptInput keeping(&afterBom, kept);
+    std::istream json(&keeping);
+    return readJsonStreamed(
+        name, json,
+        [&kept, &afterBom] {
+          std::ostringstream all;
+          kept.copyTo(all);
+          all << std::string(std::istreambuf_iterator<char>(&afterBom), {});
+          base::Result<std::string> text;
+          text.value = std::move(all).str();
+          return text;
+        },
+        firstSkip);
   }
 
   void read(const std::string& name, bool named) {
@@ -467,17 +495,15 @@ struct FileReader {
     int n = 0;
     errors = 0;
     if (name == "-") {
-      n = readStdin(firstSkip);
+      n = readInput("-", std::cin.rdbuf(), false, firstSkip);
     } else if (fs::path(name).filename() == "Chart.yaml") {
       firstSkip = "Helm chart metadata, not a Kubernetes object";
       note(name, 0, firstSkip);
     } else if (std::ifstream in(name, std::ios::binary); !in) {
       error({name, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)});
-    } else if (fileStartsLikeJson(in)) {  // whatever its name, as kubectl reads it
-      in.close();
-      n = readJsonFile(name, firstSkip);
     } else {
-      n = readYaml(name, in, firstSkip);
+      std::error_code ec;  // whatever its name, as kubectl reads it
+      n = readInput(name, in.rdbuf(), fs::is_regular_file(name, ec), firstSkip);
     }
     if (named && n == 0 && errors == 0) {
       notes.clear();  // the error says it once

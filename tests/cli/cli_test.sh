@@ -160,6 +160,14 @@ check "and the two before it are evaluated" [ "$(grep -c '^Deployment/' <<<"$out
 { cat "$T/deploy.json"; printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after-json}\n'; } > "$T/json-then-yaml.yaml"
 run lint -p "$T/gpu.yaml" -f "$T/json-then-yaml.yaml"
 check "YAML documents after a JSON object are read" grep -q '^ConfigMap/default/after-json  (.*json-then-yaml.yaml:3)' <<<"$out"
+# A pipe (`-f <(kubectl get …)`) is read once, whatever it holds.
+out=$("$BILLET" lint -p "$T/gpu.yaml" -f <(cat "$T/json-then-yaml.yaml") 2>"$T/err")
+check "a pipe of JSON then YAML is read whole" \
+  [ "$(grep -c '^Deployment/\|^ConfigMap/default/after-json' <<<"$out")" -eq 2 ]
+out=$("$BILLET" lint -p "$T/gpu.yaml" -f <(cat "$T/tab-second.json") 2>"$T/err")
+check "a pipe of two JSON objects, the second read as YAML" [ "$(grep -c '^Deployment/' <<<"$out")" -eq 2 ]
+out=$("$BILLET" lint -p "$T/gpu.yaml" -f <(printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: piped}\n') 2>"$T/err")
+check "a pipe of YAML is read" grep -q '^ConfigMap/default/piped' <<<"$out"
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: yaml-in-json}\n' > "$T/yaml-named.json"
 run lint -p "$T/gpu.yaml" -f "$T/yaml-named.json"
 check "a .json file that holds YAML is read as YAML" grep -q '^ConfigMap/default/yaml-in-json' <<<"$out"
