@@ -52,7 +52,7 @@ TEST_CASE("logging: a 4 MB field is cut to the bound and marked with its size") 
   CHECK(v.find("msg")->asString() == "admission denied");
 }
 
-TEST_CASE("logging: a field at the bound is whole; a cut never splits a UTF-8 character") {
+TEST_CASE("logging: a field at the bound is whole, a cut never splits a UTF-8 character") {
   std::FILE* f = std::tmpfile();
   REQUIRE(f);
   Logger log(LogLevel::kInfo, f, 8);

@@ -111,7 +111,7 @@ TEST_CASE("worker: sleepFor is not cut short by wake(), only by stop") {
   CHECK_FALSE(answered);
 }
 
-TEST_CASE("worker: the destructor stops and joins; the stop token is seen by a long pass") {
+TEST_CASE("worker: the destructor stops and joins, the stop token is seen by a long pass") {
   std::atomic<bool> started{false}, finished{false};
   {
     Worker w;
@@ -144,7 +144,7 @@ TEST_CASE("worker: stop is idempotent, and harmless before start") {
   CHECK(ends == 1);
 }
 
-TEST_CASE("worker: requestStop ends the body without joining; stop then joins") {
+TEST_CASE("worker: requestStop ends the body without joining, stop then joins") {
   std::atomic<bool> ended{false};
   Worker w;
   w.start("two-step", [&](Worker& self) {

@@ -52,7 +52,7 @@ TEST_CASE("args: an inline value keeps everything after the first =") {
   CHECK(p.args->has("output"));
 }
 
-TEST_CASE("args: repeatable flags keep every value in order; others keep one") {
+TEST_CASE("args: repeatable flags keep every value in order, others keep one") {
   const Parsed p = parse({"-p", "a.yaml", "--policies", "dir/", "--policies=b.yaml"});
   REQUIRE(p.args);
   CHECK(p.args->all("policies") == std::vector<std::string>{"a.yaml", "dir/", "b.yaml"});

@@ -468,7 +468,7 @@ TEST_CASE("yaml stream: an integer key past int64 is an error at the key, in eve
       message);
 }
 
-TEST_CASE("yaml stream: a syntax error stops the file; what came before was handed over") {
+TEST_CASE("yaml stream: a syntax error stops the file, what came before was handed over") {
   const Read r = read("kind: A\n---\nkind: B\nmetadata: {name: x\n");
   CHECK_FALSE(r.ok);
   CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
@@ -495,7 +495,9 @@ TEST_CASE("yaml stream: bytes that are not UTF-8 are read as U+FFFD, as kubectl 
 }
 
 // yaml-cpp reads `\N` and `\_` as the lone bytes 0x85 and 0xA0; kubectl reads U+0085 and U+00A0.
-TEST_CASE("yaml stream: the escapes \\N and \\_ are the characters NEL and no-break space") {
+TEST_CASE(
+    "yaml stream: the escapes N and _ after a backslash are the characters NEL and no-break "
+    "space") {
   const Read r = read(
       "a: \"x\\Ny\"\nb: \"x\\_y\"\nc: \"\xc3\xa0\\_\\N\xe2\x80\xa6\"\n\"k\\_\": 1\n"
       "d: \"\\L\\P\\x85\\xa0\\u00a0\"\ne: x\\Ny\nf: 'x\\_y'\n");

@@ -106,7 +106,7 @@ TEST_CASE("parseDeferred: an object or array is built when it is first read, and
   CHECK(doc.containersBuilt() == doc.containers());
 }
 
-TEST_CASE("parseDeferred: copies own what they hold; the document lives as long as its values") {
+TEST_CASE("parseDeferred: copies own what they hold, the document lives as long as its values") {
   const std::string text = sampleReview();
   const Value expected = parse(text).value;
   Value spec;

@@ -50,7 +50,7 @@ TEST_CASE("a key assigned part of itself keeps the right bytes") {
   CHECK(heap == "renamed");
 }
 
-TEST_CASE("a borrowed key reads its bytes in place; copies own them, moves keep them") {
+TEST_CASE("a borrowed key reads its bytes in place, copies own them, moves keep them") {
   std::string text = "spec";
   Key borrowed = Key::borrowed(text);
   CHECK(borrowed.isBorrowed());
@@ -65,7 +65,7 @@ TEST_CASE("a borrowed key reads its bytes in place; copies own them, moves keep 
   CHECK(copy == "spec");   // its own bytes
 }
 
-TEST_CASE("a Document's member names are read from its text; what is copied out owns them") {
+TEST_CASE("a Document's member names are read from its text, what is copied out owns them") {
   const std::string longName = "an-annotation-name-longer-than-nineteen-bytes";
   auto document = std::make_unique<Document>();
   const std::string text =
@@ -93,7 +93,7 @@ TEST_CASE("json::parse owns its names: the text may go") {
   CHECK(billet::json::write(parsed.value) == R"({"kind":"Pod","spec":{"nodeName":"n"}})");
 }
 
-TEST_CASE("a lazy copy's changed level reads names from its original; a copy of it owns them") {
+TEST_CASE("a lazy copy's changed level reads names from its original, a copy of it owns them") {
   Value original = billet::json::parse(R"({"spec":{"replicas":1,"paused":false}})").value;
   Value work = Value::lazyCopyOf(original);
   work["spec"].set("replicas", Value::number(3));

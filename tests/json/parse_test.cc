@@ -167,7 +167,7 @@ TEST_CASE("parse: invalid escapes and surrogates") {
   bad(R"("ab\uD83D)");
 }
 
-TEST_CASE("parse: raw UTF-8 passes through; invalid UTF-8 is rejected") {
+TEST_CASE("parse: raw UTF-8 passes through, invalid UTF-8 is rejected") {
   CHECK(ok("\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"").asString() ==
         "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
   CHECK(ok("\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\xED\x9F\xBF\"").asString().size() == 10);

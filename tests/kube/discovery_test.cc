@@ -55,7 +55,7 @@ struct Served {
 
 }  // namespace
 
-TEST_CASE("discovery: the preferred version first, then the others; subresources skipped") {
+TEST_CASE("discovery: the preferred version first, then the others, subresources skipped") {
   Served s;
   Discovery& discovery = s.discovery;
 

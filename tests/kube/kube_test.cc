@@ -207,7 +207,7 @@ TEST_CASE("applier: waits for the new controller, then applies with an ownerRefe
   CHECK(counted(metrics, "applied", 1));
 }
 
-TEST_CASE("applier: a known owner uid needs no lookup; rejections are not retried") {
+TEST_CASE("applier: a known owner uid needs no lookup, rejections are not retried") {
   FakeApiServer api([](const ApiRequest& r) {
     return r.target.find("forbidden") != std::string::npos ? ApiAnswer{403, R"({"code":403})"}
                                                            : ApiAnswer{200, r.body};
@@ -364,7 +364,7 @@ TEST_CASE("report writer: one PolicyReport per namespace, rewritten only when it
   CHECK(patchesTo(api, "billet-ml-prod").back().body.find("needs limits") != std::string::npos);
 }
 
-TEST_CASE("report writer: the last results are written at stop; a missing CRD is retried") {
+TEST_CASE("report writer: the last results are written at stop, a missing CRD is retried") {
   int calls = 0;
   FakeApiServer api([&](const ApiRequest& r) {
     // No PolicyReport CRD at first (404), installed later.

@@ -246,7 +246,7 @@ TEST_CASE("listAll reports the API server's refusal and transport failures") {
   CHECK_FALSE(l.ok());
 }
 
-TEST_CASE("a streamed GET hands over chunked bodies piece by piece; cancel stops it") {
+TEST_CASE("a streamed GET hands over chunked bodies piece by piece, cancel stops it") {
   FakeApiServer api([](const ApiRequest&) {
     ApiAnswer a;
     a.chunks = {"one\n", "two\n"};

@@ -95,7 +95,7 @@ TEST_CASE("object reader: GETs with the token, answers on its own thread") {
   CHECK(requests[0].authorization == "Bearer t0ken");
 }
 
-TEST_CASE("object reader: the queue is bounded; a read that waited too long makes no call") {
+TEST_CASE("object reader: the queue is bounded, a read that waited too long makes no call") {
   Answerer answerer;
   FakeApiServer api([&](const ApiRequest& r) { return answerer(r); });
   ObjectReader::Options options;

@@ -114,7 +114,7 @@ std::string deployment(const std::string& image, int replicas = 3) {
 
 }  // namespace
 
-TEST_CASE("engine: each mode answers in its own way; the rule's mode overrides the policy's") {
+TEST_CASE("engine: each mode answers in its own way, the rule's mode overrides the policy's") {
   auto set = load(kModes);
   Request r("Pod", "web", kPodLatest);
   const ValidateOutcome v = validate(*set, r.get(), {});
@@ -196,7 +196,7 @@ TEST_CASE("engine: a warning is cut by characters, never inside one") {
   }
 }
 
-TEST_CASE("engine: message placeholders; other braces are kept as written") {
+TEST_CASE("engine: message placeholders, other braces are kept as written") {
   auto set = load(R"(
 apiVersion: billet.dev/v1alpha1
 kind: Policy

@@ -145,7 +145,7 @@ TEST_CASE("YAML syntax errors carry their position") {
   CHECK_THAT(errors[0], Catch::Contains("invalid YAML"));
 }
 
-TEST_CASE("names are unique per kind; a second Settings is an error") {
+TEST_CASE("names are unique per kind, a second Settings is an error") {
   auto errors = errorsOf(R"(apiVersion: billet.dev/v1alpha1
 kind: Policy
 metadata: {name: same}
@@ -332,7 +332,7 @@ TEST_CASE("a null or a collection as a mapping key in a policy file is an error 
 
 // kubectl cannot send go-yaml's infinities and NaN as JSON; in a policy's value they were the
 // text ".inf" before.
-TEST_CASE("an infinity or NaN in a policy file is an error where it is; as a key, a name") {
+TEST_CASE("an infinity or NaN in a policy file is an error where it is, as a key, a name") {
   const std::string head =
       "apiVersion: billet.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec:\n"
       "  match: {kinds: [Pod]}\n  rules:\n  - name: r\n    mutate:\n      patch:\n"
@@ -368,7 +368,9 @@ TEST_CASE("bytes that are not UTF-8 in a policy file are an error with their lin
 
 // yaml-cpp reads `\N` and `\_` as the lone bytes 0x85 and 0xA0, which are not UTF-8: they reached
 // messages and patches so. They are U+0085 and U+00A0, as kubectl reads them.
-TEST_CASE("the escapes \\N and \\_ in a policy file are the characters NEL and no-break space") {
+TEST_CASE(
+    "the escapes N and _ after a backslash in a policy file are the characters NEL and no-break "
+    "space") {
   const std::string text =
       "a: \"x\\Ny \xc3\xa0\\_\"\n\"k\\_\": [\"\\_\"]\nb: &m \"\\N\"\nc: *m\nd: 'x\\_'\ne: !!str "
       "\"\\_\"\n";

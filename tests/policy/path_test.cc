@@ -105,7 +105,7 @@ TEST_CASE("a kept container list is found by the first read and read by the next
   CHECK(read("pod.containers[*].name", pod, &kept) == std::vector<std::string>{"a=a", "b=b"});
 }
 
-TEST_CASE("missing values are slots without a value; wildcards below them reach nothing") {
+TEST_CASE("missing values are slots without a value, wildcards below them reach nothing") {
   Value pod = yaml(kPod);
   CHECK(read(R"(pod.containers[*].resources.limits["nvidia.com/gpu"])", pod) ==
         std::vector<std::string>{"a=1", "b=<absent>"});

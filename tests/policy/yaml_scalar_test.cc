@@ -263,7 +263,7 @@ TEST_CASE("float keys are named as kubectl names them: float32, shortest, Go's %
   CHECK(billet::policy::resolvePlainKey("0755") == "493");
 }
 
-TEST_CASE("integer keys past int64 are refused as kubectl refuses them; others are names") {
+TEST_CASE("integer keys past int64 are refused as kubectl refuses them, others are names") {
   using billet::policy::isUnsignedOnlyKey;
   for (const char* key : {"9223372036854775808", "12345678901234567890", "18446744073709551615",
                           "0xFFFFFFFFFFFFFFFF", "1_000_000_000_000_000_000_0"})
