@@ -473,8 +473,8 @@ class Builder final : public YAML::EventHandler {
   std::function<int(std::size_t)> byteAt_;
   std::function<std::size_t()> firstTab_;
   std::function<std::size_t()> lastBackslash_;
-  bool pieceHasDocument_ = false;
-  bool failedAtDocumentStart_ = false;  // a document read since the last `---` line
+  bool pieceHasDocument_ = false;       // a document read since the last `---` line
+  bool failedAtDocumentStart_ = false;  // what failed was a document's start
   struct Separator {
     int line = -2;      // a `---` line (0-based)
     bool kept = false;  // kept in the piece it begins, or cut away (see OnDocumentStart)
