@@ -29,6 +29,7 @@
 #include "cli/kubectl_json_or_yaml.h"
 #include "cli/offline.h"
 #include "cli/spool.h"
+#include "cli/yaml_kubectl_decoding.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
 #include "kube/kinds.h"
@@ -451,14 +452,17 @@ struct FileReader {
       std::istream yaml(&prefixed);
       return readYaml(name, yaml, firstSkip);
     }
+    // kubectl decodes JSON as UTF-8 with replacement too, before its JSON decoder reads it.
     PrefixedInput afterBom(head.substr(bom), in);
+    KubectlDecoding utf8(&afterBom, std::size_t{1} << 16, KubectlDecoding::Reader::kJson);
     if (regularFile) {
-      std::istream json(&afterBom);
+      std::istream json(&utf8);
       return readJsonStreamed(
           name, json,
           [&name] {
             base::Result<std::string> text = base::readFile(name);
             if (text.ok() && text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
+            if (text.ok()) text.value = decodedForJson(std::move(text.value));
             return text;
           },
           firstSkip);
@@ -466,14 +470,14 @@ struct FileReader {
     // A pipe is read once: what the stream reads is kept aside (in a temporary file past a few
     // megabytes), in case the whole text is needed after all.
     Spool kept;
-    KeptInput keeping(&afterBom, kept);
+    KeptInput keeping(&utf8, kept);
     std::istream json(&keeping);
     return readJsonStreamed(
         name, json,
-        [&kept, &afterBom] {
+        [&kept, &utf8] {
           std::ostringstream all;
           kept.copyTo(all);
-          all << std::string(std::istreambuf_iterator<char>(&afterBom), {});
+          all << std::string(std::istreambuf_iterator<char>(&utf8), {});
           base::Result<std::string> text;
           text.value = std::move(all).str();
           return text;

@@ -1,6 +1,8 @@
 #include "cli/yaml_kubectl_decoding.h"
 
 #include <cstring>
+#include <iterator>
+#include <sstream>
 #include <string_view>
 
 #include "base/utf8.h"
@@ -30,8 +32,11 @@ std::size_t firstNonAscii(const char* b, std::size_t from, std::size_t end) {
 
 }  // namespace
 
-KubectlDecoding::KubectlDecoding(std::streambuf* source, std::size_t chunk)
-    : source_(source), chunk_(chunk < 8 ? 8 : chunk), in_(chunk_ + 4) {
+KubectlDecoding::KubectlDecoding(std::streambuf* source, std::size_t chunk, Reader reader)
+    : source_(source),
+      chunk_(chunk < 8 ? 8 : chunk),
+      in_(chunk_ + 4),
+      nelAsLineFeed_(reader == Reader::kYaml) {
   setg(in_.data(), in_.data(), in_.data());
 }
 
@@ -53,7 +58,7 @@ std::size_t KubectlDecoding::passOn(std::size_t end, bool last) {
   };
   while (i < end) {
     const base::Utf8Char c = base::decodeUtf8(text, i);
-    if (c.cp == 0x85 && c.size == 2) {
+    if (c.cp == 0x85 && c.size == 2 && nelAsLineFeed_) {
       change(2, "\n");  // NEL, a line break to kubectl's reader
     } else if (c.size != 0) {
       i += c.size;
@@ -97,6 +102,13 @@ KubectlDecoding::int_type KubectlDecoding::underflow() {
   }
   if (gptr() == egptr()) return ended_ ? traits_type::eof() : underflow();
   return traits_type::to_int_type(*gptr());
+}
+
+std::string decodedForJson(std::string text) {
+  if (!base::findInvalidUtf8(text)) return text;  // nothing to change: most inputs
+  std::stringbuf source(std::move(text));
+  KubectlDecoding decoding(&source, std::size_t{1} << 16, KubectlDecoding::Reader::kJson);
+  return std::string(std::istreambuf_iterator<char>(&decoding), {});
 }
 
 }  // namespace billet::cli

@@ -1,10 +1,11 @@
-// A `lint`/`audit` YAML stream's bytes as kubectl's decoding leaves them for its YAML reader.
+// A `lint`/`audit` input's bytes as kubectl's decoding leaves them for its YAML or JSON reader.
 //
 // - Bytes that are not UTF-8. kubectl decodes each file it reads as UTF-8 with replacement
-//   before it parses the YAML: a sequence that is not UTF-8 becomes U+FFFD, one for each maximal
-//   subpart (base::invalidUtf8Length), wherever it is (a value, a key, a comment), and the object
-//   it sends holds U+FFFD there.
-// - NEL (U+0085). kubectl's reader follows YAML 1.1, where NEL is a line break, as a line feed
+//   before it parses it, JSON as well as YAML: a sequence that is not UTF-8 becomes U+FFFD, one
+//   for each maximal subpart (base::invalidUtf8Length), wherever it is (a value, a key, a
+//   comment), and the object it sends holds U+FFFD there.
+// - NEL (U+0085), for the YAML reader only. kubectl's reader follows YAML 1.1, where NEL is a line
+// break, as a line feed
 //   is: it ends a comment, folds into a space in a quoted scalar, is a line feed in a block
 //   scalar. yaml-cpp keeps it as a character (or drops it), so it is passed on as a line feed.
 //   (U+2028 and U+2029 are line breaks to kubectl too, but kept as characters in quoted and block
@@ -28,8 +29,12 @@ namespace billet::cli {
 
 class KubectlDecoding final : public std::streambuf {
  public:
+  // The reader the bytes are for: JSON's keeps NEL as the character it is in a string (and
+  // refuses it between tokens, as Go's JSON decoder does).
+  enum class Reader { kYaml, kJson };
   // `chunk`: how many bytes a read asks the source for (small in tests, to cut sequences).
-  explicit KubectlDecoding(std::streambuf* source, std::size_t chunk = std::size_t{1} << 16);
+  explicit KubectlDecoding(std::streambuf* source, std::size_t chunk = std::size_t{1} << 16,
+                           Reader reader = Reader::kYaml);
 
   // How many maximal subparts were replaced with U+FFFD so far.
   std::size_t replaced() const { return replaced_; }
@@ -52,7 +57,11 @@ class KubectlDecoding final : public std::streambuf {
   bool ended_ = false;    // the source is exhausted
   bool first_ = true;     // nothing read yet
   bool decode_ = true;    // false after a UTF-16 or UTF-32 byte order mark
+  bool nelAsLineFeed_;
   std::size_t replaced_ = 0;
 };
+
+// `text` as a KubectlDecoding of it for the JSON reader reads: U+FFFD for what is not UTF-8.
+std::string decodedForJson(std::string text);
 
 }  // namespace billet::cli

@@ -332,14 +332,18 @@ bool Scanner<kPadded>::decodeEscape(const Byte* quote) {
       std::uint32_t cp;
       if (!readHex4(p_ + 2, cp)) return fail("invalid \\u escape", at);
       p_ += 6;
-      if (cp >= 0xDC00 && cp <= 0xDFFF) return fail("unpaired surrogate in \\u escape", at);
-      if (cp >= 0xD800 && cp <= 0xDBFF) {
+      // A surrogate escape that is not the first half of a pair with the next escape is U+FFFD,
+      // and the next escape is read on its own: what Go's JSON decoder, the API server's and
+      // kubectl's, makes of it (RFC 8259 allows such a string and leaves its meaning open).
+      if (cp >= 0xD800 && cp <= 0xDFFF) {
         std::uint32_t low;
-        if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u' || !readHex4(p_ + 2, low) ||
-            low < 0xDC00 || low > 0xDFFF)
-          return fail("unpaired surrogate in \\u escape", at);
-        p_ += 6;
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        if (cp <= 0xDBFF && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' &&
+            readHex4(p_ + 2, low) && low >= 0xDC00 && low <= 0xDFFF) {
+          p_ += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else {
+          cp = 0xFFFD;
+        }
       }
       appendUtf8(decoded_, cp);
       return true;

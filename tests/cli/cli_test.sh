@@ -548,6 +548,19 @@ run lint -p "$T/gpu.yaml" -f "$REPO/apps/greeting.json" --output json --patched
 check "a surrogate pair in JSON is one character" [ "$(jq -r '.items[0].data.hello' <<<"$out")" = "😀" ]
 run lint -p "$T/gpu.yaml" -f - --output json --patched <"$REPO/apps/greeting.json"
 check "JSON on stdin is read as JSON too" [ "$(jq -r '.items[0].data.hello' <<<"$out")" = "😀" ]
+# kubectl decodes JSON as UTF-8 with replacement before its JSON decoder reads it, which reads
+# a surrogate escape that pairs with nothing as U+FFFD: so does billet (`\/` keeps it JSON: YAML
+# refuses it). From a file and from a pipe alike.
+printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"odd"},"data":{"a":"p\xe2\x82q\xc0\xaf","b":"\\udc00\\ud800\\ud83d\\ude00\\u0041","c":"x\\/y"}}\n' >"$T/odd.json"
+for from in file pipe; do
+  if [ $from = file ]; then run lint -p "$T/gpu.yaml" -f "$T/odd.json" --output json --patched
+  else run lint -p "$T/gpu.yaml" -f - --output json --patched <"$T/odd.json"; fi
+  check "JSON ($from): bytes that are not UTF-8 are U+FFFD, one for each maximal subpart" \
+    [ "$(jq -r '.items[0].data.a' <<<"$out")" = "p�q��" ]
+  check "JSON ($from): surrogate escapes that pair with nothing are U+FFFD" \
+    [ "$(jq -r '.items[0].data.b' <<<"$out")" = "��😀A" ]
+  check "JSON ($from): and it is read as JSON" [ "$(jq -r '.items[0].data.c' <<<"$out")" = "x/y" ]
+done
 run lint -p "$T/gpu.yaml" -f - <<<'{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}'
 check "a YAML flow mapping on stdin is still YAML" grep -q '^ConfigMap/default/flow' <<<"$out"
 printf '{"apiVersion": "v1",\n  "kind": "Pod", "metadata": {"name": "x"},, }\n' >"$T/bad.json"

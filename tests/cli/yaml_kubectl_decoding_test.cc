@@ -94,6 +94,24 @@ TEST_CASE("kubectl decoding: NEL is the line break kubectl's reader reads it as"
   CHECK(events == std::vector<std::string>{R"(doc@1 {"a":1,"b":"x y","c":"p\nq\n"})"});
 }
 
+TEST_CASE("kubectl decoding for JSON: U+FFFD as for YAML, and NEL kept as a character") {
+  // kubectl decodes every input as UTF-8 with replacement before it chooses its reader; NEL is a
+  // line break to its YAML reader only, and a character in a JSON string.
+  const std::string json = "{\"a\":\"x\xc2\x85y\xe2\x82 \xc0\xaf\"}\xc2\x85";
+  const std::string expected = "{\"a\":\"x\xc2\x85y" + fffd(1) + " " + fffd(2) + "\"}\xc2\x85";
+  for (std::size_t chunk : {8u, 9u, 10u, 1u << 16}) {
+    std::stringbuf source(json);
+    KubectlDecoding utf8(&source, chunk, KubectlDecoding::Reader::kJson);
+    std::istream in(&utf8);
+    CHECK(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()) ==
+          expected);
+    CHECK(utf8.replaced() == 3);
+  }
+  CHECK(billet::cli::decodedForJson(json) == expected);
+  const std::string valid = "{\"a\":\"caf\xc3\xa9 \xc2\x85\"}";
+  CHECK(billet::cli::decodedForJson(valid) == valid);
+}
+
 TEST_CASE("kubectl decoding: the same bytes whatever the reads cut") {
   std::mt19937 rng(7);
   const std::vector<std::string> pieces = {

@@ -28,7 +28,8 @@
 #   `-` or `?` before a node (or at the start of a line between them), and `\/` in a
 #   double-quoted scalar;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
-#   each maximal subpart, and NEL as a line break.
+#   each maximal subpart, and NEL as a line break; in JSON too, where NEL is a character and a
+#   surrogate escape that pairs with nothing (`"\ud800"`) is U+FFFD.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -243,6 +244,18 @@ scenario() {
   check "bytes that are not UTF-8: billet lint reads what kubectl sends" same \
     "$(cat "$T/not-utf8-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.yaml" --patched --output json \
+      2> /dev/null | jq -S -c '.items[0].spec')"
+  # The same decoding comes before kubectl's JSON reader (`\/` keeps the file JSON: YAML refuses
+  # it), which then reads a surrogate escape that pairs with nothing as U+FFFD; and NEL is a
+  # character in a JSON string. billet reads the same.
+  printf '{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"json-not-utf8","namespace":"default"},"spec":{"a":"p\342\202q\300\257","b":"\\udc00\\ud800\\ud83d\\ude00\\u0041","c":"x\\/y","d":"n\302\205l"}}\n' \
+    > "$T/not-utf8.json"
+  k create --dry-run=server -o json -f "$T/not-utf8.json" | jq -S -c .spec > "$T/not-utf8-json-kubectl.json"
+  check "JSON not UTF-8, lone surrogate escapes: kubectl sends U+FFFD for them" same \
+    '{"a":"p�q��","b":"��😀A","c":"x/y","d":"n'$'\302\205''l"}' "$(cat "$T/not-utf8-json-kubectl.json")"
+  check "JSON not UTF-8, lone surrogate escapes: billet lint reads what kubectl sends" same \
+    "$(cat "$T/not-utf8-json-kubectl.json")" \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.json" --patched --output json \
       2> /dev/null | jq -S -c '.items[0].spec')"
   # NEL (U+0085) is a line break to kubectl's YAML 1.1 reader: it ends a comment, folds into a
   # space in a quoted scalar, and is a line feed in a block scalar; billet reads the same.
