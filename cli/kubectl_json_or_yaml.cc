@@ -5,10 +5,7 @@
 #include "base/utf8.h"
 
 namespace billet::cli {
-namespace {
 
-// Go's unicode.IsSpace: ASCII's blanks, U+0085 and U+00A0, and the other code points of
-// Unicode's White_Space property.
 bool isGoSpace(std::uint32_t cp) {
   switch (cp) {
     case '\t':
@@ -30,8 +27,6 @@ bool isGoSpace(std::uint32_t cp) {
       return cp >= 0x2000 && cp <= 0x200A;
   }
 }
-
-}  // namespace
 
 bool startsLikeJson(std::string_view head) {
   if (head.size() > kJsonSniffBytes) head = head.substr(0, kJsonSniffBytes);

@@ -15,10 +15,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace billet::cli {
+
+// Go's unicode.IsSpace: ASCII's blanks, U+0085 and U+00A0, and the other code points of
+// Unicode's White_Space property (what kubectl skips or trims in its readers).
+bool isGoSpace(std::uint32_t cp);
 
 // How much of an input kubectl looks at to decide.
 inline constexpr std::size_t kJsonSniffBytes = 4096;

@@ -100,12 +100,6 @@ std::optional<YAML::Mark> documentEndFirst(YAML::Mark from, bool restOfLine, con
   }
 }
 
-bool onlyCommentAfter(std::size_t pos, const ByteAt& byteAt) {
-  int c = byteAt(pos);
-  while (c == ' ' || c == '\t') c = byteAt(++pos);
-  return c < 0 || c == '\n' || c == '\r' || c == '#';
-}
-
 int directiveOpeningPiece(std::size_t dashes, const ByteAt& byteAt) {
   if (!byteAt) return 0;
   int back = 0, directive = 0;

@@ -20,9 +20,6 @@ std::size_t nodeTextStart(std::size_t pos, const ByteAt& byteAt);
 // Whether `---` and a blank or the end are at `pos` (a block sequence's `- ` is not).
 bool startsWithDashes(std::size_t pos, const ByteAt& byteAt);
 
-// Whether the line goes on from `pos` with nothing but blanks and a comment.
-bool onlyCommentAfter(std::size_t pos, const ByteAt& byteAt);
-
 // Where a `...` line is, when it is the first line with more than blanks and a comment from
 // `from` (past the rest of its line when `restOfLine`).
 std::optional<YAML::Mark> documentEndFirst(YAML::Mark from, bool restOfLine, const ByteAt& byteAt);

@@ -22,6 +22,7 @@
 #include "cli/yaml_control_characters.h"
 #include "cli/yaml_flow_colon.h"
 #include "cli/yaml_kubectl_decoding.h"
+#include "cli/yaml_kubectl_separators.h"
 #include "cli/yaml_layout_bytes.h"
 #include "cli/yaml_members.h"
 #include "cli/yaml_parallel_source.h"
@@ -110,11 +111,9 @@ class Builder final : public YAML::EventHandler {
              "a `%` directive before a `---` line (kubectl cuts the stream at `---` lines first, "
              "and a directive alone is no document: did not find expected <document start>)");
       }
-    // kubectl refuses a `---` line with more than a comment after the dashes (`--- {a: 1}`,
-    // `--- |`), which YAML allows.
-    if (explicitStart && !failed() &&
-        !onlyCommentAfter(static_cast<std::size_t>(m.pos) + 3, byteAt_))
-      fail(m, "a node on a `---` line (kubectl: invalid Yaml document separator)");
+    // A `---` line with more than a comment after the dashes (`--- {a: 1}`, which YAML allows)
+    // never reaches here: kubectl refuses it, and the stream ends before it
+    // (yaml_kubectl_separators.h).
     // kubectl reads each piece as a stream of its own, which cannot begin with `...` (unless after
     // a `---` line of its own); yaml-cpp reads an empty document there.
     if ((cutAway || !started_) && first >= 0 && !failed()) {
@@ -613,11 +612,20 @@ bool readYamlStream(std::istream& input, const YamlStreamCallbacks& callbacks,
   // line feed: yaml_kubectl_decoding.h); then kubectl refuses a document holding a control
   // character, and the check reads the bytes before the reader does (yaml_control_characters.h).
   KubectlDecoding decoding(input.rdbuf());
-  ControlCharacterCheck check(&decoding);
+  // kubectl's `---` lines: the stream ends before one it refuses (yaml_kubectl_separators.h).
+  KubectlSeparators separators(&decoding);
+  ControlCharacterCheck check(&separators);
   std::istream in(&check);
   HeldCallbacks held(callbacks, check);
-  const bool ok = readCheckedYamlStream(in, held.callbacks(), error, workers);
-  return held.finish(ok, error);
+  const bool ok = held.finish(readCheckedYamlStream(in, held.callbacks(), error, workers), error);
+  // kubectl refuses the line before it reads the piece of the stream the line is in: what the
+  // reader said about that piece (or about the end it met at the line) is not what kubectl says.
+  const YamlStreamError& refused = separators.refused();
+  if (refused.line > 0 && (ok || error.line > separators.refusedPieceStart())) {
+    error = refused;
+    return false;
+  }
+  return ok;
 }
 
 int yamlReadWorkers() {

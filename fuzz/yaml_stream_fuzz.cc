@@ -10,12 +10,16 @@
 // control character fails the read, and nothing from its line on is handed over. What is handed
 // over is UTF-8 (bytes that are not are read as U+FFFD). A JSON text's numbers rewritten as
 // kubectl sends them keep their value (as a double), are refused only past a float64's range,
-// and are rewritten no further a second time.
+// and are rewritten no further a second time. kubectl's `---` lines (cli/yaml_kubectl_separators.h)
+// change only what follows a separator's dashes, into blanks, and end the text at the start of
+// a line that begins with `---`, the same whatever the reads cut.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -25,6 +29,7 @@
 #include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
 #include "cli/kubectl_json_or_yaml.h"
+#include "cli/yaml_kubectl_separators.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
 #include "json/write.h"
@@ -197,12 +202,49 @@ void checkJsonNumbers(const std::string& text) {
 
 }  // namespace
 
+// `text` through KubectlSeparators, reading `chunk` bytes at a time.
+std::string separated(const std::string& text, std::size_t chunk,
+                      billet::cli::YamlStreamError& refused) {
+  std::stringbuf source(text);
+  billet::cli::KubectlSeparators separators(&source, chunk);
+  std::string out((std::istreambuf_iterator<char>(&separators)), std::istreambuf_iterator<char>());
+  refused = separators.refused();
+  return out;
+}
+
+void checkSeparators(const std::string& text) {
+  if (billet::base::startsWithWideBom(text)) return;
+  billet::cli::YamlStreamError refused;
+  const std::string out = separated(text, std::size_t{1} << 16, refused);
+  if (out.size() > text.size()) fail("separators: the text grew", text);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (out[i] != text[i] && (out[i] != ' ' || text[i] == '\n'))
+      fail("separators: a byte changed into something other than a blank", text);
+  if (refused.line > 0) {
+    // The text ends at the start of the refused line, which begins with `---`.
+    const std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    if (!(out.size() == bom || out.back() == '\n') || text.compare(out.size(), 3, "---") != 0)
+      fail("separators: the text ends elsewhere than before a `---` line", text);
+    if (refused.line != 1 + static_cast<int>(std::count(out.begin(), out.end(), '\n')))
+      fail("separators: the refused line is not where the text ends", text);
+  } else if (out.size() != text.size()) {
+    fail("separators: the text ends early with nothing refused", text);
+  }
+  for (std::size_t chunk : {4u, 5u, 13u}) {
+    billet::cli::YamlStreamError cutRefused;
+    if (separated(text, chunk, cutRefused) != out || cutRefused.line != refused.line ||
+        cutRefused.message != refused.message)
+      fail("separators: reads cut elsewhere give another text", text);
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 1 << 20) return 0;  // yaml-cpp's own cost, not the reader's, beyond this
   const std::string text(reinterpret_cast<const char*>(data), size);
   checkJsonSequence(text);
   checkYamlStart(text);
   checkJsonNumbers(text);
+  checkSeparators(text);
   const std::vector<std::string> one = read(text, 1);
   checkControlCharacters(text, one);
   checkUtf8(text, one);

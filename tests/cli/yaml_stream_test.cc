@@ -277,23 +277,81 @@ TEST_CASE("yaml stream: a piece of the stream that begins with `...` is refused,
   }
 }
 
-TEST_CASE("yaml stream: a node on a `---` line is refused, as kubectl refuses the file") {
-  // yaml-cpp then cannot place the mapping after `--- x`: the `---` line is still what is named.
-  for (const char* text :
-       {"--- {kind: B}\n", "--- |\n  x\n", "---\t!!map\nkind: B\n", "--- x\nkind: B\n"})
-    checkRefused(text, 1, 1, "a node on a `---` line (kubectl: invalid Yaml document separator)");
+TEST_CASE("yaml stream: a `---` line with more than a comment is refused, as by kubectl") {
+  // kubectl reads the lines that begin with `---` as separators, by their text: more than blanks
+  // and a comment after the dashes ends the stream there, what YAML would read as a node
+  // (`--- x`) or as a plain scalar (`----`, `---x`) alike. What yaml-cpp would make of the rest
+  // (a mapping it cannot place after `--- x`) is not what is named.
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"--- {kind: B}\n", "{kind: B}"},
+      {"--- |\n  x\n", "|"},
+      {"---\t!!map\nkind: B\n", "!!map"},
+      {"--- x\nkind: B\n", "x"},
+      {"----\nkind: B\n", "-"},
+      {"---x  \nkind: B\n", "x"},
+      {"---x y # z\n", "x y # z"},
+      {"---\xc2\xa0x\n", "x"},
+      {"---x", "x"}};
+  for (const auto& [text, rest] : refused)
+    checkRefused(text, 1, 1,
+                 "a line starting with `---` holds more than a comment (kubectl: invalid Yaml "
+                 "document separator: " +
+                     rest + ")");
+  // Wherever the line is: in a block scalar's text too, and first in the stream.
+  const Read inBlock = read("a: |\n  x\n---x\n  y\n");
+  CHECK_FALSE(inBlock.ok);
+  CHECK(inBlock.failure.line == 3);
+  const Read first = read("---x\nkind: B\n");
+  CHECK_FALSE(first.ok);
+  CHECK(first.events.empty());
+  CHECK(first.failure.line == 1);
+  // kubectl refuses the line before it reads any YAML of the piece the line ends: an error in
+  // that piece is not the one given, and one in an earlier piece is.
+  for (const char* text : {"a: [1\n---x\n", "a: b: c\n---x\n", "k: A\n---\na: b: c\n---x\n",
+                           "k: A\n---\na: \x01\n---x\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure.message.find("(kubectl: invalid Yaml document separator: x)") !=
+          std::string::npos);
+  }
+  for (const char* text : {"a: b: c\n---\n---x\n", "a: \x01\n---\nk: B\n---x\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure.line == 1);
+  }
   // Where yaml-cpp stops inside a document, its own error is the one given.
   const Read open = read("a: [1\n");
   CHECK_FALSE(open.ok);
   CHECK(open.failure.line == 2);
   CHECK(open.failure.message == "invalid YAML: end of sequence flow not found");
-  // A comment, blanks or nothing after the dashes: a separator to both.
-  for (const char* line : {"--- # a comment", "---  \t", "---"}) {
+  // A comment, blanks or nothing after the dashes: a separator to both; to kubectl, with no blank
+  // before the comment too, and Unicode's spaces are blanks.
+  for (const char* line : {"--- # a comment", "---  \t", "---", "---# a comment", "---#",
+                           "---\xc2\xa0", "---\r", "---\xe3\x80\x80#c"}) {
     INFO(line);
     const Read r = read(std::string("kind: A\n") + line + "\nkind: B\n");
     CHECK(r.ok);
     CHECK(r.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})", R"(doc@3 {"kind":"B"})"});
   }
+}
+
+TEST_CASE("yaml stream: `---#c` first in a piece of the stream is YAML's plain scalar") {
+  // kubectl keeps a separator that begins a piece (first in the stream, or right after one cut
+  // away) as the piece's first line, where go-yaml reads `---#c` as a plain scalar, as yaml-cpp
+  // does: here one before a mapping, which both refuse.
+  for (const char* text : {"---#c\nkind: B\n", "kind: A\n---\n---#c\nkind: B\n"}) {
+    INFO(text);
+    const Read r = read(text);
+    CHECK_FALSE(r.ok);
+    CHECK(r.failure.message == "invalid YAML: illegal map value");
+  }
+  // Alone, it is a scalar document.
+  const Read alone = read("kind: A\n---\n---#c\n---\nkind: B\n");
+  CHECK(alone.ok);
+  CHECK(alone.events == std::vector<std::string>{R"(doc@1 {"kind":"A"})", R"(doc@3 "---#c")",
+                                                 R"(doc@5 {"kind":"B"})"});
 }
 
 TEST_CASE("yaml stream: a directive alone in a piece of the stream is refused, as by kubectl") {

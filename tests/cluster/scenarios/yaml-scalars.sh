@@ -23,8 +23,9 @@
 #   in a .yaml file, YAML from where JSON fails before a third value, YAML in a .json file;
 # - a document after a `...` line with no `---` line before it is sent by neither (nor one after
 #   `---` and `...` first in the file), and a piece of the stream that begins with `...`, or a
-#   `---` line with a node after its dashes (`--- {a: 1}`), or a `%YAML` directive before the
-#   first `---` line, is refused by both, as is a tab after
+#   line that begins with `---` and holds more than a comment (`--- {a: 1}`, `----`), or a
+#   `%YAML` directive before the first `---` line, is refused by both (and `---#c` read by both
+#   as a separator), as is a tab after
 #   `-` or `?` before a node (or at the start of a line between them), and `\/` in a
 #   double-quoted scalar;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
@@ -307,25 +308,28 @@ scenario() {
       "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/tab-$n.yaml" 2>&1 |
         grep -c 'tab-'"$n"'.yaml:[678]:[0-9]*: invalid YAML: a tab after')"
   done
-  # kubectl cuts a stream at its `---` lines and refuses one with a node after the dashes (YAML
-  # allows `--- {a: 1}`); a comment there it reads, and so does billet.
+  # kubectl cuts a stream at the lines that begin with `---` and refuses one with more than a
+  # comment after the dashes, a node YAML would read (`--- {a: 1}`) or not (`----`, `---x`); a
+  # comment there it reads, with no blank before it too (`---#c`, a plain scalar to YAML), and
+  # so does billet, which evaluates the documents on both sides of it.
   local after
   n=0
-  for after in '{a: 1}' '|' '!!map' '# a comment'; do
+  for after in ' {a: 1}' ' |' ' !!map' '-' 'x' ' # a comment' '#c'; do
     n=$((n + 1))
-    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sep-%s, namespace: default}\n--- %s\n' \
-      "$n" "$after" > "$T/sep-$n.yaml"
-    if [ "$after" = '# a comment' ]; then
-      check "'--- $after': kubectl reads the file" same "configmap/sep-$n" \
-        "$(k create --dry-run=server -o name -f "$T/sep-$n.yaml" 2>&1)"
-      check "'--- $after': billet lint reads it" same 0 \
-        "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/sep-$n.yaml" > /dev/null 2>&1; echo $?)"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sep-%s, namespace: default}\n---%s\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: sep-%s-b, namespace: default}\n' \
+      "$n" "$after" "$n" > "$T/sep-$n.yaml"
+    if [ "${after#*#}" != "$after" ]; then
+      check "'---$after': kubectl reads the file" same "configmap/sep-$n configmap/sep-$n-b" \
+        "$(k create --dry-run=server -o name -f "$T/sep-$n.yaml" 2>&1 | paste -sd ' ')"
+      check "'---$after': billet lint evaluates the same" same "[\"sep-$n\",\"sep-$n-b\"]" \
+        "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/sep-$n.yaml" --patched --output json \
+          2> /dev/null | jq -c '[.items[].metadata.name]')"
     else
-      check "'--- $after': kubectl refuses the file" same 1 \
+      check "'---$after': kubectl refuses the file" same 1 \
         "$(k create --dry-run=server -f "$T/sep-$n.yaml" 2>&1 | grep -c 'invalid Yaml document separator')"
-      check "'--- $after': billet lint refuses it at its line" same 1 \
+      check "'---$after': billet lint refuses it at its line" same 1 \
         "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/sep-$n.yaml" 2>&1 |
-          grep -c "sep-$n.yaml:4:1: invalid YAML: a node on a \`---\` line")"
+          grep -c "sep-$n.yaml:4:1: invalid YAML: a line starting with \`---\` holds more than a comment (kubectl: invalid Yaml document separator: ")"
     fi
   done
   # A control character anywhere in a document, comments included: both refuse it. The document
