@@ -35,6 +35,26 @@ std::optional<TextFault> findInvalidUtf8(std::string_view text);
 // `C0 AF` two; the surrogate `ED A0 80` three. 0 when a character starts at text[at].
 std::size_t invalidUtf8Length(std::string_view text, std::size_t at);
 
+// Appends the UTF-8 of code point `cp` (at most U+10FFFF, not a surrogate) to `out`.
+inline void appendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    const char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 2);
+  } else if (cp < 0x10000) {
+    const char b[3] = {static_cast<char>(0xE0 | (cp >> 12)),
+                       static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                       static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 3);
+  } else {
+    const char b[4] = {
+        static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+        static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 4);
+  }
+}
+
 // The UTF-8 of U+FFFD, which stands for what invalidUtf8Length() measures.
 inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 

@@ -29,6 +29,7 @@
 #include "cli/kubectl_json_or_yaml.h"
 #include "cli/offline.h"
 #include "cli/spool.h"
+#include "cli/utf16_decoding.h"
 #include "cli/yaml_kubectl_decoding.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -446,6 +447,13 @@ struct FileReader {
     std::string head(kJsonSniffBytes + kUtf8Bom.size(), '\0');
     const std::streamsize got = in->sgetn(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    // UTF-16 is decoded first, as kubectl decodes it (utf16_decoding.h); the text it gives is
+    // then read as any other, once.
+    if (startsWithUtf16Bom(head)) {
+      PrefixedInput utf16(std::move(head), in);
+      Utf16Decoding utf8(&utf16);
+      return readInput(name, &utf8, false, firstSkip);
+    }
     const std::size_t bom = head.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
     if (!startsLikeJson(std::string_view(head).substr(bom))) {
       PrefixedInput prefixed(std::move(head), in);

@@ -61,19 +61,6 @@ long hexNumber(std::string_view s, std::size_t at, int count) {
   return v;
 }
 
-void appendUtf8(std::string& out, long cp) {  // cp < 0x10000, not a surrogate
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 enum class Quoted { kClosed, kOpen, kEscapedBreak, kOutside };
 
 // Decodes the part of a quoted scalar (opened by `quote`) in s[from..] into `out`: up to its
@@ -145,7 +132,7 @@ Quoted decodeQuoted(std::string_view s, std::size_t from, char quote, std::strin
       case 'u': {
         const long v = hexNumber(s, i + 1, 4);
         if (v < 0 || (v >= 0xD800 && v < 0xE000)) return Quoted::kOutside;
-        appendUtf8(out, v);
+        base::appendUtf8(out, static_cast<std::uint32_t>(v));
         i += 4;
         break;
       }

@@ -126,10 +126,6 @@ ControlCharacterCheck::int_type ControlCharacterCheck::underflow() {
       held_ = 2;
   }
   const std::size_t ready = end - held_;
-  // A stream in UTF-16 or UTF-32 (after its byte order mark; kubectl reads UTF-16 too) is
-  // yaml-cpp's to decode: its bytes are not UTF-8 and are not checked here.
-  if (first_ && base::startsWithWideBom({buffer_.data(), ready})) checking_ = false;
-  first_ = false;
   if (got <= 0 && end == 0) {
     ended_ = true;
     return traits_type::eof();
@@ -137,7 +133,7 @@ ControlCharacterCheck::int_type ControlCharacterCheck::underflow() {
   if (last) ended_ = true;
   setg(buffer_.data(), buffer_.data(), buffer_.data() + ready);
   // Until a character is found, where the next bytes start (its line and column) is kept.
-  if (checking_ && found_.line == 0 && scan(0, ready)) {
+  if (found_.line == 0 && scan(0, ready)) {
     const std::string_view text(buffer_.data(), ready);
     line_ += static_cast<int>(countNewlines(text));
     const std::size_t lastNewline = text.rfind('\n');

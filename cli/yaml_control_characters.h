@@ -22,7 +22,7 @@
 // What the character is in is not handed over, and nothing after it: the stream's error is the
 // character's, unless the reader failed on an earlier line. The items of a List before it are
 // handed over (a List is read as a stream; kubectl refuses the whole List, one document to it).
-// A stream in UTF-16 or UTF-32 (after a byte order mark) is not checked: yaml-cpp decodes it.
+// A stream in UTF-16 is decoded before it comes here (utf16_decoding.h).
 #pragma once
 
 #include <cstddef>
@@ -59,8 +59,6 @@ class ControlCharacterCheck final : public std::streambuf {
   std::vector<char> buffer_;
   std::size_t held_ = 0;       // bytes kept at the buffer's start: a sequence cut by the last read
   bool ended_ = false;         // the source is exhausted
-  bool first_ = true;          // nothing read yet
-  bool checking_ = true;       // false after a UTF-16 or UTF-32 byte order mark
   int line_ = 1;               // the line of buffer_[0]
   std::size_t lineStart_ = 0;  // how many bytes of that line precede buffer_[0]
   YamlStreamError found_;

@@ -90,16 +90,9 @@ KubectlDecoding::int_type KubectlDecoding::underflow() {
   const std::size_t end = held_ + static_cast<std::size_t>(got > 0 ? got : 0);
   // A short read is the source's end (std::filebuf and std::stringbuf read all they can).
   const bool last = got < static_cast<std::streamsize>(chunk_);
-  if (first_ && base::startsWithWideBom({in_.data(), end})) decode_ = false;
-  first_ = false;
   if (last) ended_ = true;
-  if (!decode_) {
-    held_ = 0;
-    setg(in_.data(), in_.data(), in_.data() + end);
-  } else {
-    held_ = passOn(end, last);
-    next_ = end - held_;
-  }
+  held_ = passOn(end, last);
+  next_ = end - held_;
   if (gptr() == egptr()) return ended_ ? traits_type::eof() : underflow();
   return traits_type::to_int_type(*gptr());
 }

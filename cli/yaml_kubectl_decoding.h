@@ -16,8 +16,8 @@
 // file kubectl applies. The `yaml-scalars` cluster test compares both with the API server.
 //
 // A replacement is three bytes: a column the reader names after one, on its line, counts them;
-// lines count NEL as kubectl's reader counts it. A stream that starts with a UTF-16 or UTF-32
-// byte order mark is passed through as it is: yaml-cpp decodes it.
+// lines count NEL as kubectl's reader counts it. A stream in UTF-16 is decoded before it comes
+// here (utf16_decoding.h); UTF-32 is read as bytes, as kubectl reads it (and its NULs refused).
 #pragma once
 
 #include <cstddef>
@@ -55,8 +55,6 @@ class KubectlDecoding final : public std::streambuf {
   std::size_t held_ = 0;  // bytes kept at in_'s start: a sequence the last read may have cut
   std::size_t next_ = 0;  // where in in_ the held bytes are, until the next read moves them
   bool ended_ = false;    // the source is exhausted
-  bool first_ = true;     // nothing read yet
-  bool decode_ = true;    // false after a UTF-16 or UTF-32 byte order mark
   bool nelAsLineFeed_;
   std::size_t replaced_ = 0;
 };

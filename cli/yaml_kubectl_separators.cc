@@ -244,22 +244,16 @@ KubectlSeparators::int_type KubectlSeparators::underflow() {
     if (first_) {
       first_ = false;
       const std::string_view head(in_.data(), end);
-      // A stream in UTF-16 or UTF-32 is yaml-cpp's to decode: passed on as it is.
-      if (base::startsWithWideBom(head)) passThrough_ = true;
       // kubectl drops a UTF-8 byte order mark before it reads lines.
       if (head.starts_with(kUtf8Bom)) {
         out_ += kUtf8Bom;
         std::memmove(in_.data(), in_.data() + kUtf8Bom.size(), end - kUtf8Bom.size());
         passOn(end - kUtf8Bom.size(), last);
-      } else if (!passThrough_) {
+      } else {
         passOn(end, last);
       }
-    } else if (!passThrough_) {
+    } else {
       passOn(end, last);
-    }
-    if (passThrough_) {
-      out_.assign(in_.data(), end);
-      if (last) ended_ = true;
     }
     if (!out_.empty()) {
       setg(out_.data(), out_.data(), out_.data() + out_.size());

@@ -69,10 +69,9 @@ class KubectlSeparators final : public std::streambuf {
   std::size_t charStart_ = std::string::npos;  // in pending_, while a character is incomplete
   bool pieceEmpty_ = true;  // nothing since the start or the last separator cut away
   bool ended_ = false;
-  bool first_ = true;         // nothing read yet
-  bool passThrough_ = false;  // after a UTF-16 or UTF-32 byte order mark
-  int line_ = 1;              // of the current line
-  int lastCut_ = 0;           // the line of the last separator cut away
+  bool first_ = true;  // nothing read yet
+  int line_ = 1;       // of the current line
+  int lastCut_ = 0;    // the line of the last separator cut away
   int refusedPieceStart_ = 0;
   YamlStreamError refused_;
 };

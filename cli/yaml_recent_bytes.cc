@@ -3,8 +3,6 @@
 #include <cstring>
 #include <string_view>
 
-#include "base/utf8.h"
-
 namespace billet::cli {
 
 RecentBytes::RecentBytes(std::streambuf* source) : source_(source), window_(kChunk * kChunks) {
@@ -20,16 +18,15 @@ RecentBytes::int_type RecentBytes::underflow() {
   if (first_) {
     first_ = false;
     const std::string_view head(chunk, n);
-    if (base::startsWithWideBom(head)) utf8_ = false;
     if (head.starts_with("\xEF\xBB\xBF")) offset_ = 3;
   }
-  if (firstTab_ == SIZE_MAX && n > 0 && utf8_)
+  if (firstTab_ == SIZE_MAX && n > 0)
     if (const void* tab = std::memchr(chunk, '\t', n)) {
       const std::uint64_t at =
           read_ + static_cast<std::size_t>(static_cast<const char*>(tab) - chunk);
       firstTab_ = at >= offset_ ? static_cast<std::size_t>(at - offset_) : 0;
     }
-  if (n > 0 && utf8_)
+  if (n > 0)
     if (const void* slash = ::memrchr(chunk, '\\', n)) {
       const std::uint64_t at =
           read_ + static_cast<std::size_t>(static_cast<const char*>(slash) - chunk);
@@ -44,7 +41,6 @@ RecentBytes::int_type RecentBytes::underflow() {
 }
 
 int RecentBytes::at(std::size_t pos) const {
-  if (!utf8_) return -1;
   const std::uint64_t wanted = pos + offset_;
   for (std::size_t i = 0; i < kChunks; ++i)
     if (wanted >= chunkAt_[i] && wanted - chunkAt_[i] < chunkSize_[i])

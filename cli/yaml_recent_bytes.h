@@ -35,8 +35,7 @@ class RecentBytes final : public std::streambuf {
   explicit RecentBytes(std::streambuf* source);
 
   // The byte at `pos` as a yaml-cpp Mark counts it (UTF-8 bytes after a byte order mark), or -1
-  // when it is outside the window or the stream is not UTF-8 (yaml-cpp decodes UTF-16 and
-  // UTF-32, and its positions are not bytes).
+  // when it is outside the window. The stream is UTF-8 (KubectlDecoding comes before).
   int at(std::size_t pos) const;
   // The position of the first tab read so far (as at() counts), or SIZE_MAX: checks about tabs
   // (kubectl allows fewer than yaml-cpp) cost nothing in the many files that hold none.
@@ -62,7 +61,6 @@ class RecentBytes final : public std::streambuf {
   std::size_t firstTab_ = SIZE_MAX;
   std::size_t lastBackslash_ = SIZE_MAX;
   bool first_ = true;
-  bool utf8_ = true;
 };
 
 }  // namespace billet::cli

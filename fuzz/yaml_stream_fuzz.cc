@@ -12,7 +12,8 @@
 // kubectl sends them keep their value (as a double), are refused only past a float64's range,
 // and are rewritten no further a second time. kubectl's `---` lines (cli/yaml_kubectl_separators.h)
 // change only what follows a separator's dashes, into blanks, and end the text at the start of
-// a line that begins with `---`, the same whatever the reads cut.
+// a line that begins with `---`, the same whatever the reads cut. UTF-16 decodes into UTF-8
+// whatever the reads cut, and UTF-8 written as UTF-16 decodes back to itself.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -29,6 +30,7 @@
 #include "cli/json_kubectl_numbers.h"
 #include "cli/json_sequence.h"
 #include "cli/kubectl_json_or_yaml.h"
+#include "cli/utf16_decoding.h"
 #include "cli/yaml_kubectl_separators.h"
 #include "cli/yaml_stream.h"
 #include "json/parse.h"
@@ -111,10 +113,43 @@ std::vector<std::string> read(const std::string& text, int workers) {
   return events;
 }
 
+// Which lines (1-based) kubectl cuts the stream at and drops: those that begin with `---` and
+// hold nothing but blanks and a comment after it, when something came before them since the
+// start or the last one dropped. Lines end at a line feed or NEL, as billet counts them. Written
+// apart from cli/yaml_kubectl_separators.cc.
+std::vector<bool> droppedSeparatorLines(const std::string& text) {
+  std::vector<bool> dropped(1, false);
+  bool pieceEmpty = true;
+  std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (start <= text.size()) {
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '\n' &&
+           !(text[end] == '\xC2' && end + 1 < text.size() && text[end + 1] == '\x85'))
+      ++end;
+    const std::string_view line(text.data() + start, end - start);
+    bool separator = line.starts_with("---");
+    if (separator) {
+      std::size_t i = 3;
+      while (i < line.size()) {
+        const billet::base::Utf8Char c = billet::base::decodeUtf8(line, i);
+        if (c.size == 0 || !billet::cli::isGoSpace(c.cp)) break;
+        i += c.size;
+      }
+      separator = i == line.size() || line[i] == '#';
+    }
+    dropped.push_back(separator && !pieceEmpty);
+    pieceEmpty = separator && !pieceEmpty;
+    if (end == text.size()) break;
+    start = end + (text[end] == '\n' ? 1 : 2);
+  }
+  return dropped;
+}
+
 // The line of the first character outside YAML's printable set (bytes that are not UTF-8 are
-// skipped: they are read as U+FFFD, which is printable), or 0. Written apart from the reader's
-// check.
+// skipped: they are read as U+FFFD, which is printable) on a line kubectl reads, or 0. Written
+// apart from the reader's check.
 int controlCharacterLine(const std::string& text) {
+  const std::vector<bool> dropped = droppedSeparatorLines(text);
   int line = 1;
   for (std::size_t i = 0; i < text.size();) {
     const billet::base::Utf8Char c = billet::base::decodeUtf8(text, i);
@@ -126,22 +161,17 @@ int controlCharacterLine(const std::string& text) {
     const bool printable = cp == 0x09 || cp == 0x0a || cp == 0x0d || (cp >= 0x20 && cp <= 0x7e) ||
                            cp == 0x85 || (cp >= 0xa0 && cp <= 0xfffd && cp != 0xfffe) ||
                            cp >= 0x10000;
-    if (!printable) return line;
+    const bool read = static_cast<std::size_t>(line) >= dropped.size() || !dropped[line];
+    if (!printable && read) return line;
     if (cp == '\n' || cp == 0x85) ++line;  // NEL is a line break to kubectl, and to billet
     i += c.size;
   }
   return 0;
 }
 
-bool startsWithWideBom(std::string_view text) {
-  return text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff") ||
-         text.starts_with(std::string_view("\0\0\xfe\xff", 4));
-}
-
 // Bytes that are not UTF-8 are read as U+FFFD, as kubectl reads them, and yaml-cpp's reading of
 // `\N` and `\_` is put right: what is handed over is UTF-8.
 void checkUtf8(const std::string& text, const std::vector<std::string>& events) {
-  if (startsWithWideBom(text)) return;  // yaml-cpp's to decode
   for (const std::string& e : events)
     if ((e.rfind("doc@", 0) == 0 || e.rfind("item@", 0) == 0) &&
         billet::base::findInvalidUtf8(e).has_value())
@@ -151,8 +181,6 @@ void checkUtf8(const std::string& text, const std::vector<std::string>& events) 
 // kubectl refuses the document holding a control character: nothing from its line on is handed
 // over, and the read fails (with the character's error, or the reader's on an earlier line).
 void checkControlCharacters(const std::string& text, const std::vector<std::string>& events) {
-  // UTF-16 and UTF-32 after a byte order mark are yaml-cpp's to decode, and not checked.
-  if (startsWithWideBom(text)) return;
   const int at = controlCharacterLine(text);
   if (at == 0) return;
   if (events.empty() || events.back().rfind("failed@", 0) != 0)
@@ -213,7 +241,6 @@ std::string separated(const std::string& text, std::size_t chunk,
 }
 
 void checkSeparators(const std::string& text) {
-  if (billet::base::startsWithWideBom(text)) return;
   billet::cli::YamlStreamError refused;
   const std::string out = separated(text, std::size_t{1} << 16, refused);
   if (out.size() > text.size()) fail("separators: the text grew", text);
@@ -238,6 +265,39 @@ void checkSeparators(const std::string& text) {
   }
 }
 
+// UTF-16 after its byte order mark (utf16_decoding.h) is decoded into UTF-8, the same whatever
+// the reads cut, and UTF-8 written as UTF-16 decodes back to itself.
+std::string fromUtf16(const std::string& text, std::size_t chunk) {
+  std::stringbuf source(text);
+  billet::cli::Utf16Decoding utf8(&source, chunk);
+  return std::string((std::istreambuf_iterator<char>(&utf8)), std::istreambuf_iterator<char>());
+}
+
+void checkUtf16(const std::string& text) {
+  if (billet::cli::startsWithUtf16Bom(text)) {
+    const std::string whole = fromUtf16(text, std::size_t{1} << 16);
+    if (billet::base::findInvalidUtf8(whole)) fail("UTF-16 decoded into what is not UTF-8", text);
+    if (fromUtf16(text, 5) != whole) fail("UTF-16 decoded otherwise when reads cut it", text);
+  }
+  if (billet::base::findInvalidUtf8(text)) return;
+  std::string utf16 = "\xFF\xFE";
+  for (std::size_t i = 0; i < text.size();) {
+    const billet::base::Utf8Char c = billet::base::decodeUtf8(text, i);
+    i += c.size;
+    const auto unit = [&utf16](std::uint32_t u) {
+      utf16 += static_cast<char>(u & 0xFF);
+      utf16 += static_cast<char>(u >> 8);
+    };
+    if (c.cp < 0x10000) {
+      unit(c.cp);
+    } else {
+      unit(0xD800 + ((c.cp - 0x10000) >> 10));
+      unit(0xDC00 + ((c.cp - 0x10000) & 0x3FF));
+    }
+  }
+  if (fromUtf16(utf16, 7) != text) fail("UTF-8 written as UTF-16 does not decode back", text);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 1 << 20) return 0;  // yaml-cpp's own cost, not the reader's, beyond this
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -245,6 +305,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checkYamlStart(text);
   checkJsonNumbers(text);
   checkSeparators(text);
+  checkUtf16(text);
   const std::vector<std::string> one = read(text, 1);
   checkControlCharacters(text, one);
   checkUtf8(text, one);

@@ -15,6 +15,7 @@
 
 #include "base/json_special.h"
 #include "base/text.h"
+#include "base/utf8.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -62,25 +63,6 @@ inline bool isWhitespace(Byte c) {
 }
 inline bool isDigit(Byte c) {
   return c >= '0' && c <= '9';
-}
-
-inline void appendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    const char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 2);
-  } else if (cp < 0x10000) {
-    const char b[3] = {static_cast<char>(0xE0 | (cp >> 12)),
-                       static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                       static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 3);
-  } else {
-    const char b[4] = {
-        static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-        static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-    out.append(b, 4);
-  }
 }
 
 // Pass 1: validates the text and records its tokens. kPadded: the text is followed by
@@ -345,7 +327,7 @@ bool Scanner<kPadded>::decodeEscape(const Byte* quote) {
           cp = 0xFFFD;
         }
       }
-      appendUtf8(decoded_, cp);
+      base::appendUtf8(decoded_, cp);
       return true;
     }
     default:

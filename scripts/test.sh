@@ -64,6 +64,7 @@ asan_targets=(json_parse_test json_document_test json_write_test json_value_test
   cli_json_stream_test cli_json_kubectl_numbers_test cli_yaml_scalar_tails_test cli_yaml_flow_colon_test cli_spool_test cli_yaml_parallel_test
   cli_yaml_block_entry_test
   cli_yaml_control_characters_test cli_yaml_kubectl_decoding_test cli_yaml_kubectl_separators_test
+  cli_utf16_decoding_test
   yaml_stream_fuzz kube_response_fuzz kubeconfig_test)
 SECONDS=0
 cmake -S . -B build-asan -G Ninja "${sanitizer_flags[@]}" -DBILLET_SANITIZE=ON \

@@ -561,6 +561,15 @@ for from in file pipe; do
     [ "$(jq -r '.items[0].data.b' <<<"$out")" = "��😀A" ]
   check "JSON ($from): and it is read as JSON" [ "$(jq -r '.items[0].data.c' <<<"$out")" = "x/y" ]
 done
+# UTF-16 is decoded first, as kubectl decodes it, from a pipe as from a file: then it is JSON.
+{ printf '\377\376'
+  printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w"},"data":{"b":"\\udc00é","c":"x\\/y"}}' |
+    iconv -f UTF-8 -t UTF-16LE; } >"$T/odd16.json"
+run lint -p "$T/gpu.yaml" -f - --output json --patched <"$T/odd16.json"
+check "UTF-16 on stdin is decoded, then read as JSON" \
+  [ "$(jq -c '.items[0].data' <<<"$out")" = '{"b":"�é","c":"x/y"}' ]
+run lint -p "$T/gpu.yaml" -f "$T/odd16.json" --output json --patched
+check "UTF-16 in a file too" [ "$(jq -r '.items[0].data.c' <<<"$out")" = "x/y" ]
 run lint -p "$T/gpu.yaml" -f - <<<'{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}'
 check "a YAML flow mapping on stdin is still YAML" grep -q '^ConfigMap/default/flow' <<<"$out"
 printf '{"apiVersion": "v1",\n  "kind": "Pod", "metadata": {"name": "x"},, }\n' >"$T/bad.json"

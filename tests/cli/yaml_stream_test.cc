@@ -337,6 +337,17 @@ TEST_CASE("yaml stream: a `---` line with more than a comment is refused, as by 
   }
 }
 
+TEST_CASE("yaml stream: a `---` line kubectl drops is not read, its control characters neither") {
+  const Read dropped = read("kind: A\n--- # x\x01y\nkind: B\n");
+  CHECK(dropped.ok);
+  CHECK(dropped.events ==
+        std::vector<std::string>{R"(doc@1 {"kind":"A"})", R"(doc@3 {"kind":"B"})"});
+  // First in the stream the line is kept, and read: both refuse the character.
+  const Read kept = read("--- # x\x01y\nkind: B\n");
+  CHECK_FALSE(kept.ok);
+  CHECK(kept.failure.message == "invalid YAML: control character U+0001 is not allowed in YAML");
+}
+
 TEST_CASE("yaml stream: `---#c` first in a piece of the stream is YAML's plain scalar") {
   // kubectl keeps a separator that begins a piece (first in the stream, or right after one cut
   // away) as the piece's first line, where go-yaml reads `---#c` as a plain scalar, as yaml-cpp

@@ -30,7 +30,8 @@
 #   double-quoted scalar;
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break; in JSON too, where NEL is a character and a
-#   surrogate escape that pairs with nothing (`"\ud800"`) is U+FFFD.
+#   surrogate escape that pairs with nothing (`"\ud800"`) is U+FFFD;
+# - UTF-16 is decoded by both before anything else, UTF-32 refused by both (its NULs).
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -258,6 +259,33 @@ scenario() {
     "$(cat "$T/not-utf8-json-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.json" --patched --output json \
       2> /dev/null | jq -S -c '.items[0].spec')"
+  # UTF-16 (Windows PowerShell writes it when output is redirected) is decoded by kubectl before
+  # anything else, and so by billet: a YAML stream with a `---#c` line and a surrogate that pairs
+  # with nothing (U+FFFD), a big-endian JSON object with `\/` in it; UTF-32, which kubectl reads
+  # as bytes, is refused by both for its NULs.
+  { printf '\377\376'
+    printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: utf16-a, namespace: default}\nspec: {a: "p' | iconv -f UTF-8 -t UTF-16LE
+    printf '\000\330'
+    printf 'q"}\n---#c\napiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: utf16-b, namespace: default}\nspec: {b: caf\303\251}\n' | iconv -f UTF-8 -t UTF-16LE
+  } > "$T/utf16.yaml"
+  { printf '\376\377'
+    printf '{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"utf16-c","namespace":"default"},"spec":{"c":"x\\/y"}}\n' | iconv -f UTF-8 -t UTF-16BE
+  } > "$T/utf16.json"
+  for f in utf16.yaml utf16.json; do
+    check "UTF-16 ($f): billet lint reads what kubectl sends" same \
+      "$(k create --dry-run=server -o json -f "$T/$f" | jq -s -c '[.[] | [.metadata.name, .spec]]')" \
+      "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/$f" --patched --output json 2> /dev/null | jq -c '[.items[] | [.metadata.name, .spec]]')"
+  done
+  check "UTF-16: kubectl sends both objects, U+FFFD for the lone surrogate" same \
+    '[["utf16-a",{"a":"p�q"}],["utf16-b",{"b":"café"}]]' \
+    "$(k create --dry-run=server -o json -f "$T/utf16.yaml" | jq -s -c '[.[] | [.metadata.name, .spec]]')"
+  { printf '\000\000\376\377'
+    printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: utf32, namespace: default}\n' | iconv -f UTF-8 -t UTF-32BE
+  } > "$T/utf32.yaml"
+  check "UTF-32: kubectl refuses its NULs" same 1 \
+    "$(k create --dry-run=server -f "$T/utf32.yaml" 2>&1 | grep -c 'control characters are not allowed')"
+  check "UTF-32: billet lint refuses them" same 1 \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/utf32.yaml" 2>&1 | grep -c 'utf32.yaml:1:1: invalid YAML: control character U+0000')"
   # NEL (U+0085) is a line break to kubectl's YAML 1.1 reader: it ends a comment, folds into a
   # space in a quoted scalar, and is a line feed in a block scalar; billet reads the same.
   printf 'apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: nel, namespace: default}\nspec:\n  a: 1 # c\302\205  b: "x\302\205y"\n  c: |\n    p\302\205    q\n' \
