@@ -462,15 +462,16 @@ struct FileReader {
     }
     // kubectl decodes JSON as UTF-8 with replacement too, before its JSON decoder reads it.
     PrefixedInput afterBom(head.substr(bom), in);
-    KubectlDecoding utf8(&afterBom, std::size_t{1} << 16, KubectlDecoding::Reader::kJson);
+    KubectlDecoding utf8(&afterBom, std::size_t{1} << 16, KubectlDecoding::Reader::kJson, bom > 0);
     if (regularFile) {
       std::istream json(&utf8);
       return readJsonStreamed(
           name, json,
           [&name] {
             base::Result<std::string> text = base::readFile(name);
-            if (text.ok() && text.value.starts_with(kUtf8Bom)) text.value.erase(0, kUtf8Bom.size());
-            if (text.ok()) text.value = decodedForJson(std::move(text.value));
+            const bool marked = text.ok() && text.value.starts_with(kUtf8Bom);
+            if (marked) text.value.erase(0, kUtf8Bom.size());
+            if (text.ok()) text.value = decodedForJson(std::move(text.value), marked);
             return text;
           },
           firstSkip);

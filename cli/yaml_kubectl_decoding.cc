@@ -32,11 +32,13 @@ std::size_t firstNonAscii(const char* b, std::size_t from, std::size_t end) {
 
 }  // namespace
 
-KubectlDecoding::KubectlDecoding(std::streambuf* source, std::size_t chunk, Reader reader)
+KubectlDecoding::KubectlDecoding(std::streambuf* source, std::size_t chunk, Reader reader,
+                                 bool afterUtf8Bom)
     : source_(source),
       chunk_(chunk < 8 ? 8 : chunk),
       in_(chunk_ + 4),
-      nelAsLineFeed_(reader == Reader::kYaml) {
+      nelAsLineFeed_(reader == Reader::kYaml),
+      afterUtf8Bom_(afterUtf8Bom) {
   setg(in_.data(), in_.data(), in_.data());
 }
 
@@ -65,8 +67,15 @@ std::size_t KubectlDecoding::passOn(std::size_t end, bool last) {
     } else {
       const std::size_t bad = base::invalidUtf8Length(text, i);
       if (!last && i + bad == end) break;  // perhaps a character the read cut: the next read says
-      change(bad, base::kReplacementCharacter);
-      ++replaced_;
+      if (!afterUtf8Bom_) {
+        change(bad, base::kReplacementCharacter);
+        ++replaced_;
+      } else if (!nelAsLineFeed_) {
+        for (std::size_t k = 0; k < bad; ++k, ++replaced_)  // Go's JSON decoder: one a byte
+          change(1, base::kReplacementCharacter);
+      } else {
+        i += bad;  // for the YAML reader to refuse, as kubectl's does
+      }
     }
     i = firstNonAscii(b, i, end);
   }
@@ -90,6 +99,8 @@ KubectlDecoding::int_type KubectlDecoding::underflow() {
   const std::size_t end = held_ + static_cast<std::size_t>(got > 0 ? got : 0);
   // A short read is the source's end (std::filebuf and std::stringbuf read all they can).
   const bool last = got < static_cast<std::streamsize>(chunk_);
+  if (first_ && std::string_view(in_.data(), end).starts_with("\xEF\xBB\xBF")) afterUtf8Bom_ = true;
+  first_ = false;
   if (last) ended_ = true;
   held_ = passOn(end, last);
   next_ = end - held_;
@@ -97,10 +108,11 @@ KubectlDecoding::int_type KubectlDecoding::underflow() {
   return traits_type::to_int_type(*gptr());
 }
 
-std::string decodedForJson(std::string text) {
+std::string decodedForJson(std::string text, bool afterUtf8Bom) {
   if (!base::findInvalidUtf8(text)) return text;  // nothing to change: most inputs
   std::stringbuf source(std::move(text));
-  KubectlDecoding decoding(&source, std::size_t{1} << 16, KubectlDecoding::Reader::kJson);
+  KubectlDecoding decoding(&source, std::size_t{1} << 16, KubectlDecoding::Reader::kJson,
+                           afterUtf8Bom);
   return std::string(std::istreambuf_iterator<char>(&decoding), {});
 }
 

@@ -3,7 +3,9 @@
 // - Bytes that are not UTF-8. kubectl decodes each file it reads as UTF-8 with replacement
 //   before it parses it, JSON as well as YAML: a sequence that is not UTF-8 becomes U+FFFD, one
 //   for each maximal subpart (base::invalidUtf8Length), wherever it is (a value, a key, a
-//   comment), and the object it sends holds U+FFFD there.
+//   comment), and the object it sends holds U+FFFD there. After a UTF-8 byte order mark its
+//   decoder passes the bytes on as they are instead: its YAML reader refuses them, and its JSON
+//   decoder reads U+FFFD for each of them (two for a cut `E2 82`); so are they passed on here.
 // - NEL (U+0085), for the YAML reader only. kubectl's reader follows YAML 1.1, where NEL is a line
 // break, as a line feed
 //   is: it ends a comment, folds into a space in a quoted scalar, is a line feed in a block
@@ -33,10 +35,12 @@ class KubectlDecoding final : public std::streambuf {
   // refuses it between tokens, as Go's JSON decoder does).
   enum class Reader { kYaml, kJson };
   // `chunk`: how many bytes a read asks the source for (small in tests, to cut sequences).
+  // `afterUtf8Bom`: the input had a UTF-8 byte order mark, dropped before `source` (one that
+  // `source` starts with is seen here).
   explicit KubectlDecoding(std::streambuf* source, std::size_t chunk = std::size_t{1} << 16,
-                           Reader reader = Reader::kYaml);
+                           Reader reader = Reader::kYaml, bool afterUtf8Bom = false);
 
-  // How many maximal subparts were replaced with U+FFFD so far.
+  // How many U+FFFD were put in so far.
   std::size_t replaced() const { return replaced_; }
 
  protected:
@@ -56,10 +60,12 @@ class KubectlDecoding final : public std::streambuf {
   std::size_t next_ = 0;  // where in in_ the held bytes are, until the next read moves them
   bool ended_ = false;    // the source is exhausted
   bool nelAsLineFeed_;
+  bool afterUtf8Bom_;  // what is not UTF-8 is passed on as kubectl's decoder passes it then
+  bool first_ = true;  // nothing read yet
   std::size_t replaced_ = 0;
 };
 
 // `text` as a KubectlDecoding of it for the JSON reader reads: U+FFFD for what is not UTF-8.
-std::string decodedForJson(std::string text);
+std::string decodedForJson(std::string text, bool afterUtf8Bom);
 
 }  // namespace billet::cli

@@ -107,9 +107,39 @@ TEST_CASE("kubectl decoding for JSON: U+FFFD as for YAML, and NEL kept as a char
           expected);
     CHECK(utf8.replaced() == 3);
   }
-  CHECK(billet::cli::decodedForJson(json) == expected);
+  CHECK(billet::cli::decodedForJson(json, false) == expected);
   const std::string valid = "{\"a\":\"caf\xc3\xa9 \xc2\x85\"}";
-  CHECK(billet::cli::decodedForJson(valid) == valid);
+  CHECK(billet::cli::decodedForJson(valid, false) == valid);
+}
+
+TEST_CASE(
+    "kubectl decoding: after a UTF-8 byte order mark, bytes as kubectl's decoder passes them") {
+  // Its decoder passes them on as they are then: the YAML reader gets them (and refuses them),
+  // the JSON decoder reads U+FFFD for each byte, two for the cut `E2 82`.
+  const std::string yaml =
+      "\xef\xbb\xbf"
+      "a: \"caf\xe9 \xe2\x82\"\xc2\x85";
+  for (std::size_t chunk : {8u, 9u, 1u << 16}) {
+    std::size_t replaced = 1;
+    CHECK(through(yaml, chunk, &replaced) ==
+          "\xef\xbb\xbf"
+          "a: \"caf\xe9 \xe2\x82\"\n");
+    CHECK(replaced == 0);
+  }
+  const std::string json = "{\"a\":\"p\xe2\x82q\xc0\xaf\"}";
+  CHECK(billet::cli::decodedForJson(json, true) == "{\"a\":\"p" + fffd(2) + "q" + fffd(2) + "\"}");
+  CHECK(billet::cli::decodedForJson(json, false) == "{\"a\":\"p" + fffd(1) + "q" + fffd(2) + "\"}");
+  // In YAML, the reader refuses them in a value, as kubectl's does.
+  std::vector<std::string> events;
+  billet::cli::YamlStreamError failure;
+  std::istringstream in(
+      "\xef\xbb\xbf"
+      "kind: A\n---\nv: caf\xe9\n");
+  CHECK_FALSE(
+      billet::cli::readYamlStream(in, billet::cli::testing::recordEvents(events), failure, 1));
+  CHECK(events == std::vector<std::string>{R"(doc@1 {"kind":"A"})"});
+  CHECK(failure.line == 3);
+  CHECK(failure.message.find("not UTF-8") != std::string::npos);
 }
 
 TEST_CASE("kubectl decoding: the same bytes whatever the reads cut") {

@@ -31,7 +31,9 @@
 # - bytes that are not UTF-8 (in values, a key, a comment) are read by both as U+FFFD, one for
 #   each maximal subpart, and NEL as a line break; in JSON too, where NEL is a character and a
 #   surrogate escape that pairs with nothing (`"\ud800"`) is U+FFFD;
-# - UTF-16 is decoded by both before anything else, UTF-32 refused by both (its NULs).
+# - UTF-16 is decoded by both before anything else, UTF-32 refused by both (its NULs); after a
+#   UTF-8 byte order mark, what is not UTF-8 is refused by both in YAML, and U+FFFD for each
+#   byte in JSON.
 
 prepare() {
   k apply -f "$(dirname "${BASH_SOURCE[0]}")/../testdata/scalars-crd.yaml" > /dev/null
@@ -259,6 +261,21 @@ scenario() {
     "$(cat "$T/not-utf8-json-kubectl.json")" \
     "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/not-utf8.json" --patched --output json \
       2> /dev/null | jq -S -c '.items[0].spec')"
+  # After a UTF-8 byte order mark kubectl's decoder passes what is not UTF-8 on as it is: its
+  # YAML reader refuses it, its JSON decoder reads U+FFFD for each byte; billet reads the same.
+  printf '\357\273\277apiVersion: billet.test/v1\nkind: Scalars\nmetadata: {name: bom-latin1, namespace: default}\nspec: {a: "caf\351"}\n' \
+    > "$T/bom-latin1.yaml"
+  check "after a byte order mark, YAML not UTF-8: kubectl refuses it" same 1 \
+    "$(k create --dry-run=server -f "$T/bom-latin1.yaml" 2>&1 | grep -c 'UTF-8')"
+  check "after a byte order mark, YAML not UTF-8: billet lint refuses it" same 1 \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/bom-latin1.yaml" 2>&1 | grep -c 'bom-latin1.yaml:4:[0-9]*: invalid YAML: byte 0xe9 is not UTF-8')"
+  printf '\357\273\277{"apiVersion":"billet.test/v1","kind":"Scalars","metadata":{"name":"bom-cut","namespace":"default"},"spec":{"a":"p\342\202q"}}\n' \
+    > "$T/bom-cut.json"
+  check "after a byte order mark, JSON not UTF-8: kubectl reads U+FFFD for each byte" same \
+    '{"a":"p��q"}' "$(k create --dry-run=server -o json -f "$T/bom-cut.json" | jq -c .spec)"
+  check "after a byte order mark, JSON not UTF-8: billet lint reads the same" same \
+    '{"a":"p��q"}' \
+    "$("$BILLET" lint -p "$ROOT/manifests/policies" -f "$T/bom-cut.json" --patched --output json 2> /dev/null | jq -c '.items[0].spec')"
   # UTF-16 (Windows PowerShell writes it when output is redirected) is decoded by kubectl before
   # anything else, and so by billet: a YAML stream with a `---#c` line and a surrogate that pairs
   # with nothing (U+FFFD), a big-endian JSON object with `\/` in it; UTF-32, which kubectl reads
