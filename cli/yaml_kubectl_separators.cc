@@ -75,12 +75,8 @@ KubectlSeparators::KubectlSeparators(std::streambuf* source, std::size_t chunk)
 }
 
 void KubectlSeparators::decided(bool separator) {
-  if (!separator) {
-    out_ += pending_;
-    pieceEmpty_ = false;
-    mode_ = Mode::kCopyLine;
-  } else if (pieceEmpty_) {
-    // Kept: the first line of the piece it begins, read by YAML as it is.
+  if (!separator || pieceEmpty_) {
+    // Not a separator, or one kept as the first line of the piece it begins: YAML reads it.
     out_ += pending_;
     pieceEmpty_ = false;
     mode_ = Mode::kCopyLine;
@@ -131,9 +127,9 @@ void KubectlSeparators::finishRefusal() {
   ended_ = true;
 }
 
-void KubectlSeparators::passOn(std::size_t end, bool last) {
+void KubectlSeparators::passOn(std::size_t from, std::size_t end, bool last) {
   const char* b = in_.data();
-  std::size_t i = 0;
+  std::size_t i = from;
   while (i < end && !ended_) {
     const auto c = static_cast<unsigned char>(b[i]);
     switch (mode_) {
@@ -241,20 +237,14 @@ KubectlSeparators::int_type KubectlSeparators::underflow() {
     // A short read is the source's end (every source here reads all it can).
     const bool last = end < chunk_;
     out_.clear();
-    if (first_) {
-      first_ = false;
-      const std::string_view head(in_.data(), end);
-      // kubectl drops a UTF-8 byte order mark before it reads lines.
-      if (head.starts_with(kUtf8Bom)) {
-        out_ += kUtf8Bom;
-        std::memmove(in_.data(), in_.data() + kUtf8Bom.size(), end - kUtf8Bom.size());
-        passOn(end - kUtf8Bom.size(), last);
-      } else {
-        passOn(end, last);
-      }
-    } else {
-      passOn(end, last);
+    std::size_t from = 0;
+    // kubectl drops a UTF-8 byte order mark before it reads lines: passed on, not a line's start.
+    if (first_ && std::string_view(in_.data(), end).starts_with(kUtf8Bom)) {
+      out_ += kUtf8Bom;
+      from = kUtf8Bom.size();
     }
+    first_ = false;
+    passOn(from, end, last);
     if (!out_.empty()) {
       setg(out_.data(), out_.data(), out_.data() + out_.size());
       return traits_type::to_int_type(*gptr());

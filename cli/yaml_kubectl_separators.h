@@ -50,8 +50,8 @@ class KubectlSeparators final : public std::streambuf {
     kBlankLine,    // blanking the rest of a separator that is cut away
     kRefusedTail,  // reading what follows the dashes of a refused line, for the message
   };
-  // Reads in_[0, end) on, into out_. `last`: the source has ended.
-  void passOn(std::size_t end, bool last);
+  // Reads in_[from, end) on, into out_. `last`: the source has ended.
+  void passOn(std::size_t from, std::size_t end, bool last);
   // The bytes of pending_ decided: a separator (kept or cut away) or not one.
   void decided(bool separator);
   // The character of several bytes at pending_[charStart_] is whole: a space, or refused.
