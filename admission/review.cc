@@ -13,30 +13,30 @@ namespace {
 
 using json::Value;
 
-const std::string* stringAt(const Value& v, std::string_view key) {
+const json::Text* stringAt(const Value& v, std::string_view key) {
   const Value* f = v.find(key);
-  return f && f->isString() ? &f->asString() : nullptr;
+  return f ? f->ifString() : nullptr;
 }
 
 std::string stringOr(const Value& v, std::string_view key) {
-  const std::string* s = stringAt(v, key);
-  return s ? *s : std::string();
+  const json::Text* s = stringAt(v, key);
+  return s ? s->str() : std::string();
 }
 
 // Checks the envelope and fills the engine's view of the request. Returns a reason on failure.
 std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::string& apiVersion) {
   if (!doc.isObject()) return "not an AdmissionReview: the body is not a JSON object";
-  const std::string* kind = stringAt(doc, "kind");
+  const json::Text* kind = stringAt(doc, "kind");
   if (!kind || *kind != "AdmissionReview")
     return "not an AdmissionReview: kind must be AdmissionReview";
-  const std::string* av = stringAt(doc, "apiVersion");
+  const json::Text* av = stringAt(doc, "apiVersion");
   if (!av || (*av != "admission.k8s.io/v1" && *av != "admission.k8s.io/v1beta1"))
     return "not an AdmissionReview: apiVersion must be admission.k8s.io/v1 or "
            "admission.k8s.io/v1beta1";
   apiVersion = *av;
   const Value* r = doc.find("request");
   if (!r || !r->isObject()) return "not an AdmissionReview: missing request";
-  const std::string* uid = stringAt(*r, "uid");
+  const json::Text* uid = stringAt(*r, "uid");
   if (!uid || uid->empty()) return "missing request.uid";
   req.uid = *uid;
   req.request = r;
@@ -49,14 +49,14 @@ std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::st
   req.namespace_ = stringOr(*r, "namespace");
   req.name = stringOr(*r, "name");
   req.subResource = stringOr(*r, "subResource");
-  const std::string* op = stringAt(*r, "operation");
+  const json::Text* op = stringAt(*r, "operation");
   if (!op || !policy::parseOperation(*op, req.operation))
     return "request.operation must be CREATE, UPDATE, DELETE or CONNECT";
   if (const Value* u = r->find("userInfo"); u && u->isObject()) {
     req.username = stringOr(*u, "username");
     if (const Value* g = u->find("groups"); g && g->isArray())
       for (const Value& x : g->asArray())
-        if (x.isString()) req.groups.push_back(x.asString());
+        if (x.isString()) req.groups.emplace_back(x.asString());
   }
   if (const Value* d = r->find("dryRun"); d && d->isBool()) req.dryRun = d->asBool();
   const Value* obj = r->find("object");

@@ -17,7 +17,7 @@ using json::Value;
 
 std::string stringAt(const Value& v, std::initializer_list<std::string_view> keys) {
   const Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : std::string();
+  return found && found->isString() ? std::string(found->asString()) : std::string();
 }
 
 // Warnings are at most 120 bytes (SPEC §2): cut without splitting a UTF-8 sequence, marked.

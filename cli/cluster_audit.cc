@@ -10,7 +10,7 @@ namespace billet::cli {
 namespace {
 
 std::string str(const json::Value* v) {
-  return v && v->isString() ? v->asString() : "";
+  return v && v->isString() ? std::string(v->asString()) : "";
 }
 
 // "/api/v1" for the core group, "/apis/GROUP/VERSION" for the others.

@@ -22,7 +22,7 @@ bool sentAsWritten(std::string_view text) {
 // Rewrites the numbers of `v`; the first one kubectl refuses, or null. No path is kept on the
 // way: nearly every input has no such number, and its path is found again only for the error.
 const json::Value* rewrite(json::Value& v) {
-  if (const std::string* text = v.ifNumberText()) {
+  if (const json::Text* text = v.ifNumberText()) {
     if (sentAsWritten(*text)) return nullptr;
     std::optional<std::string> sent = policy::goJsonNumber(*text);
     if (!sent) return &v;
@@ -65,7 +65,7 @@ std::optional<RefusedNumber> numbersAsKubectlSends(json::Value& v) {
   if (!refused) return std::nullopt;
   RefusedNumber out;
   appendPath(v, refused, out.path);
-  const std::string& text = refused->asNumberText();
+  const std::string text(refused->asNumberText());
   out.message = "invalid JSON: number " + text +
                 " is past a float64's range (kubectl: json: cannot unmarshal number " + text +
                 " into Go value of type float64)";

@@ -12,7 +12,7 @@ namespace billet::cli {
 namespace {
 
 std::string str(const json::Value* v) {
-  return v && v->isString() ? v->asString() : "";
+  return v && v->isString() ? std::string(v->asString()) : "";
 }
 
 // {group, version, <field>: name}: a request's kind or resource.

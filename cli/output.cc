@@ -188,7 +188,7 @@ std::string namedPointer(const json::Value& object, const std::string& pointer) 
       std::size_t index = std::stoul(raw);
       const json::Value* item = index < at->asArray().size() ? &at->asArray()[index] : nullptr;
       const json::Value* name = item && item->isObject() ? item->find("name") : nullptr;
-      if (name && name->isString()) segment = "[name=" + name->asString() + "]";
+      if (name && name->isString()) segment = "[name=" + std::string(name->asString()) + "]";
       at = item;
     } else if (at && at->isObject()) {
       std::string key;  // RFC 6901: ~1 is "/", ~0 is "~"

@@ -41,7 +41,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string str(const json::Value* v) {
-  return v && v->isString() ? v->asString() : "";
+  return v && v->isString() ? std::string(v->asString()) : "";
 }
 
 std::string groupOf(const std::string& apiVersion) {

@@ -111,7 +111,7 @@ void checkDiscovery(std::string_view body) {
   const billet::json::Array* list = resources ? resources->ifArray() : nullptr;
   for (std::size_t i = 0; list && i < list->size() && i < 64; ++i) {
     const billet::json::Value* kind = (*list)[i].find("kind");
-    const std::string* k = kind ? kind->ifString() : nullptr;
+    const billet::json::Text* k = kind ? kind->ifString() : nullptr;
     std::string plural;
     bool namespaced = true;
     if (k && billet::kube::findResourceOfKind(doc.value, *k, plural, namespaced) &&

@@ -194,8 +194,8 @@ void checkControlCharacters(const std::string& text, const std::vector<std::stri
 }
 
 void collectNumbers(const billet::json::Value& v, std::vector<std::string>& out) {
-  if (const std::string* text = v.ifNumberText()) {
-    out.push_back(*text);
+  if (const billet::json::Text* text = v.ifNumberText()) {
+    out.push_back(text->str());
   } else if (v.isArray()) {
     for (const billet::json::Value& item : v.asArray()) collectNumbers(item, out);
   } else if (v.isObject()) {

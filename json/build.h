@@ -59,13 +59,6 @@ inline void dedupeObject(Object& members) {
   members.resize(out);
 }
 
-// Converts to std::string, so that a string or number is constructed in place from the input span
-// (Value::string(StringFrom{text}) builds its std::string once, with no temporary to move).
-struct StringFrom {
-  std::string_view text;
-  operator std::string() const { return std::string(text); }  // NOLINT: implicit on purpose
-};
-
 // Every value is constructed in its slot, which holds null (a new element or member, or the
 // root): `BILLET_FILL(slot, Value::string(StringFrom{text}))` initializes it straight from the
 // factory's result, with no move-assignment and no temporary to destroy. The factory's argument
@@ -106,9 +99,10 @@ inline std::string_view stringOf(const Token& t, const char* text, const char* d
   return std::string_view(t.kind == Kind::kString ? text + t.a : decoded + t.a, t.b);
 }
 
-// Fills `slot` (null) with the scalar of token `t`.
+// Fills `slot` (null) with the scalar of token `t`. A string or number reads its bytes in place
+// when `borrow` (a Document's build, as memberSlot's names do), else owns a copy.
 [[gnu::always_inline]] inline void fillScalar(Value* slot, const Token& t, const char* text,
-                                              const char* decoded) {
+                                              const char* decoded, bool borrow) {
   switch (t.kind) {
     case Kind::kNull:
       break;  // the slot already holds null
@@ -118,13 +112,17 @@ inline std::string_view stringOf(const Token& t, const char* text, const char* d
     case Kind::kFalse:
       BILLET_FILL(slot, Value::boolean(false));
       break;
-    case Kind::kNumber:
-      BILLET_FILL(slot, Value::number(StringFrom{std::string_view(text + t.a, t.b)}));
+    case Kind::kNumber: {
+      const std::string_view number(text + t.a, t.b);
+      BILLET_FILL(slot, Value::number(borrow ? Text::borrowed(number) : Text(number)));
       break;
+    }
     case Kind::kString:
-    case Kind::kDecoded:
-      BILLET_FILL(slot, Value::string(StringFrom{stringOf(t, text, decoded)}));
+    case Kind::kDecoded: {
+      const std::string_view string = stringOf(t, text, decoded);
+      BILLET_FILL(slot, Value::string(borrow ? Text::borrowed(string) : Text(string)));
       break;
+    }
     case Kind::kArray:
     case Kind::kObject:
       break;  // not scalars: the callers build them

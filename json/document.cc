@@ -61,7 +61,7 @@ class DeferredBuilder {
     const char* decoded = tape.decoded.data();
     const Token& t = tokens[at];
     if (t.kind != Kind::kObject && t.kind != Kind::kArray) {
-      fillScalar(&into, t, text, decoded);
+      fillScalar(&into, t, text, decoded, /*borrow=*/true);
       return;
     }
     std::uint32_t next = at + 1;
@@ -113,7 +113,7 @@ class DeferredBuilder {
       slot->bits_ = reinterpret_cast<std::uintptr_t>(&node) | Value::kBorrowed;
       return c.b;
     }
-    fillScalar(slot, c, text, decoded);
+    fillScalar(slot, c, text, decoded, /*borrow=*/true);
     return i + 1;
   }
 

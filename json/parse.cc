@@ -68,7 +68,7 @@ void Builder::run(Value& root) {
       case Kind::kNumber:
       case Kind::kString:
       case Kind::kDecoded:
-        fillScalar(slot, t, text_, decoded_);
+        fillScalar(slot, t, text_, decoded_, /*borrow=*/false);
         break;
       case Kind::kArray: {
         BILLET_FILL(slot, Value::array());

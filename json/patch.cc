@@ -329,7 +329,7 @@ Decimal toDecimal(std::string_view text) {
   return d;
 }
 
-bool numbersEqual(const std::string& a, const std::string& b) {
+bool numbersEqual(std::string_view a, std::string_view b) {
   if (a == b) return true;
   const Decimal x = toDecimal(a);
   const Decimal y = toDecimal(b);
@@ -497,7 +497,7 @@ bool Applier::applyOne(const Value& op) {
   const Value* path = op.find("path");
   if (!path) return fail("missing \"path\"");
   if (!path->isString()) return fail("\"path\" is not a string");
-  const std::string& kind = name->asString();
+  const std::string_view kind = name->asString();
   if (!splitPointer(path->asString(), path_)) return fail("invalid JSON pointer in \"path\"");
 
   if (kind == "add" || kind == "replace" || kind == "test") {

@@ -18,9 +18,9 @@ std::string Value::scalarText() const {
     case Type::kBool:
       return asBool() ? "true" : "false";
     case Type::kNumber:
-      return asNumberText();
+      return std::string(asNumberText());
     case Type::kString:
-      return asString();
+      return std::string(asString());
     default:
       return {};
   }

@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "json/key.h"
+#include "json/text.h"
 
 namespace billet::json {
 
@@ -34,7 +34,7 @@ enum class Type : std::uint8_t { kNull, kBool, kNumber, kString, kArray, kObject
 
 // The text of a JSON number, kept as written (already validated by the parser).
 struct Number {
-  std::string text;
+  Text text;
   friend bool operator==(const Number& a, const Number& b) { return a.text == b.text; }
 };
 
@@ -50,9 +50,11 @@ class Value {
   ~Value();
   static Value null();
   static Value boolean(bool b);
-  static Value number(std::string text);
+  // A Text::borrowed() argument makes a value that reads its bytes in place (a Document's build);
+  // anything else is copied.
+  static Value number(Text text);
   static Value number(std::int64_t n);
-  static Value string(std::string s);
+  static Value string(Text s);
   static Value array(Array a);    // default argument: an empty array
   static Value object(Object o);  // default argument: an empty object
 
@@ -86,13 +88,10 @@ class Value {
   bool isScalar() const { return !isArray() && !isObject(); }
 
   bool asBool() const { return std::get<bool>(self().v_); }
-  const std::string& asNumberText() const { return std::get<Number>(self().v_).text; }
-  const std::string& asString() const { return std::get<std::string>(self().v_); }
-  std::string& asString() {
-    own();
-    touch();
-    return std::get<std::string>(v_);
-  }
+  // Views of the value's bytes, valid while the value lives unchanged (and, for a value read from
+  // a Document, the Document: json/text.h). A string is changed by assigning a new value.
+  std::string_view asNumberText() const { return std::get<Number>(self().v_).text; }
+  std::string_view asString() const { return std::get<Text>(self().v_); }
   const Array& asArray() const { return std::get<Array>(self().v_); }
   Array& asArray() {
     own();
@@ -111,10 +110,10 @@ class Value {
   // the content when the value has that type, else nullptr. The as*() accessors above are for
   // values whose type was checked first; on another type they throw.
   //   const Value* image = container.find("image");
-  //   if (const std::string* s = image ? image->ifString() : nullptr) use(*s);
+  //   if (const Text* s = image ? image->ifString() : nullptr) use(*s);
   //   if (const Array* list = value.ifArray()) for (const Value& e : *list) ...
-  const std::string* ifString() const { return std::get_if<std::string>(&self().v_); }
-  const std::string* ifNumberText() const {
+  const Text* ifString() const { return std::get_if<Text>(&self().v_); }
+  const Text* ifNumberText() const {
     const Number* n = std::get_if<Number>(&self().v_);
     return n ? &n->text : nullptr;
   }
@@ -157,7 +156,7 @@ class Value {
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
   // Whether this value may differ from what it was when markUntouched() last cleared it. Every
-  // non-const accessor (find, operator[], set, erase, push, asObject, asArray, asString, ifObject,
+  // non-const accessor (find, operator[], set, erase, push, asObject, asArray, ifObject,
   // ifArray) marks the value it acts on, and a value can only be reached for change through the
   // non-const accessors of its parents, which mark them: so a changed value and every value above
   // it are touched. diffFromCopy() (json/patch.h) skips the subtrees that are not.
@@ -172,7 +171,7 @@ class Value {
  private:
   explicit Value(bool b);
   explicit Value(Number n);
-  explicit Value(std::string s);
+  explicit Value(Text s);
   explicit Value(Array a);
   explicit Value(Object o);
 
@@ -237,7 +236,7 @@ class Value {
   // Room for one more member, the members' marks kept (json/value.cc).
   static void reserveMember(Object& o);
 
-  using Content = std::variant<std::monostate, bool, Number, std::string, Array, Object>;
+  using Content = std::variant<std::monostate, bool, Number, Text, Array, Object>;
   Content v_;
   std::uintptr_t bits_ = kMarks;
 };
@@ -279,7 +278,7 @@ inline Value::~Value() {
 }
 inline Value::Value(bool b) : v_(b) {}
 inline Value::Value(Number n) : v_(std::move(n)) {}
-inline Value::Value(std::string s) : v_(std::move(s)) {}
+inline Value::Value(Text s) : v_(std::move(s)) {}
 inline Value::Value(Array a) : v_(std::move(a)) {}
 inline Value::Value(Object o) : v_(std::move(o)) {}
 inline Value Value::null() {
@@ -288,13 +287,13 @@ inline Value Value::null() {
 inline Value Value::boolean(bool b) {
   return Value(b);
 }
-inline Value Value::number(std::string text) {
+inline Value Value::number(Text text) {
   return Value(Number{std::move(text)});
 }
 inline Value Value::number(std::int64_t n) {
-  return Value(Number{std::to_string(n)});
+  return Value(Number{Text(std::to_string(n))});
 }
-inline Value Value::string(std::string s) {
+inline Value Value::string(Text s) {
   return Value(std::move(s));
 }
 inline Value Value::array(Array a = {}) {

@@ -39,7 +39,7 @@ void putValue(const Value& v, Writer& sink) {
         put(sink, "false", 5);
       return;
     case Type::kNumber: {
-      const std::string& t = v.asNumberText();
+      const std::string_view t = v.asNumberText();
       sink.reserve(t.size());
       put(sink, t.data(), t.size());
       return;

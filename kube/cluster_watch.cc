@@ -10,7 +10,7 @@ namespace {
 
 std::string text(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : "";
+  return found && found->isString() ? std::string(found->asString()) : "";
 }
 
 std::string key(const json::Value& object) {
@@ -191,7 +191,7 @@ void ClusterWatch::onHpa(const json::Value& hpa, bool deleted, bool listing) {
                text(hpa, {"spec", "scaleTargetRef", "kind"}) + "/" +
                text(hpa, {"spec", "scaleTargetRef", "name"});
     if (const json::Value* m = json::dig(hpa, {"spec", "minReplicas"}); m && m->isNumber())
-      h.minReplicas = std::max<std::int64_t>(1, std::atoll(m->asNumberText().c_str()));
+      h.minReplicas = std::max<std::int64_t>(1, std::atoll(std::string(m->asNumberText()).c_str()));
     into[k] = std::move(h);
   }
   if (!listing) factsVersion_.fetch_add(1);

@@ -15,7 +15,7 @@ namespace {
 constexpr int kMaxDepth = 16;
 constexpr std::size_t kMaxValues = 1 << 20;
 
-const std::string* stringAt(const json::Value& v, std::string_view key) {
+const json::Text* stringAt(const json::Value& v, std::string_view key) {
   const json::Value* m = v.find(key);
   return m ? m->ifString() : nullptr;
 }
@@ -35,8 +35,8 @@ bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, 
   const json::Array* list = resources ? resources->ifArray() : nullptr;
   if (!list) return false;
   for (const json::Value& r : *list) {
-    const std::string* name = stringAt(r, "name");
-    const std::string* k = stringAt(r, "kind");
+    const json::Text* name = stringAt(r, "name");
+    const json::Text* k = stringAt(r, "kind");
     // A subresource ("rayclusters/status") is not a label; neither is a name that would not
     // make a path.
     if (!name || !k || *k != kind || !base::isDns1123Label(*name)) continue;
@@ -51,9 +51,9 @@ bool findResourceOfKind(const json::Value& resourceList, std::string_view kind, 
 std::vector<std::string> groupVersionsOf(const json::Value& group) {
   std::vector<std::string> out;
   auto add = [&](const json::Value& v) {
-    const std::string* gv = stringAt(v, "groupVersion");
+    const json::Text* gv = stringAt(v, "groupVersion");
     if (gv && isGroupVersion(*gv) && std::find(out.begin(), out.end(), *gv) == out.end())
-      out.push_back(*gv);
+      out.push_back(gv->str());
   };
   if (const json::Value* preferred = group.find("preferredVersion")) add(*preferred);
   const json::Value* versions = group.find("versions");

@@ -25,7 +25,7 @@ constexpr std::size_t kMaxOutput = 1 << 20;
 
 std::string stringAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : "";
+  return found && found->isString() ? std::string(found->asString()) : "";
 }
 
 // RFC 3339 ("2026-01-02T03:04:05Z", fractions and numeric offsets allowed); nullopt if not.

@@ -15,7 +15,7 @@ bool retryable(int status) {
 
 std::string stringAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : "";
+  return found && found->isString() ? std::string(found->asString()) : "";
 }
 
 std::string firstLine(std::string s) {

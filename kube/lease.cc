@@ -31,13 +31,13 @@ std::string microTimeNow() {
 
 std::string stringAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : "";
+  return found && found->isString() ? std::string(found->asString()) : "";
 }
 
 long long numberAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
   if (!found || !found->isNumber()) return 0;
-  return std::atoll(found->asNumberText().c_str());
+  return std::atoll(std::string(found->asNumberText()).c_str());
 }
 
 std::string firstLine(const std::string& body) {

@@ -162,7 +162,7 @@ std::string itemKey(const json::Value& item) {
   const json::Value* ns = meta ? meta->find("namespace") : nullptr;
   const json::Value* name = meta ? meta->find("name") : nullptr;
   std::string key;
-  if (ns && ns->isString() && !ns->asString().empty()) key = ns->asString() + "/";
+  if (ns && ns->isString() && !ns->asString().empty()) key = std::string(ns->asString()) + "/";
   if (name && name->isString()) key += name->asString();
   return key;
 }
@@ -173,7 +173,7 @@ std::string inconsistentContinue(const KubeResponse& response) {
   auto doc = json::parse(response.body, 32);
   if (!doc.ok()) return "";
   const json::Value* token = json::dig(doc.value, {"metadata", "continue"});
-  return token && token->isString() ? token->asString() : "";
+  return token && token->isString() ? std::string(token->asString()) : "";
 }
 
 }  // namespace
@@ -241,9 +241,9 @@ ListResult listAll(KubeClient& client, const std::string& path, const ListOption
     const json::Value& meta = splitter.metadata();
     const json::Value* rv = meta.find("resourceVersion");
     const json::Value* cont = meta.find("continue");
-    next = cont && cont->isString() ? cont->asString() : "";
+    next = cont && cont->isString() ? std::string(cont->asString()) : "";
     if (next.empty()) {
-      result.resourceVersion = rv && rv->isString() ? rv->asString() : "";
+      result.resourceVersion = rv && rv->isString() ? std::string(rv->asString()) : "";
       return result;
     }
   }

@@ -9,7 +9,7 @@ namespace {
 
 std::string stringAt(const json::Value& v, std::initializer_list<std::string_view> keys) {
   const json::Value* found = json::dig(v, keys);
-  return found && found->isString() ? found->asString() : "";
+  return found && found->isString() ? std::string(found->asString()) : "";
 }
 
 // The report without the time of each finding: what decides whether it changed.

@@ -12,7 +12,7 @@ namespace {
 
 std::string resourceVersionOf(const json::Value& object) {
   const json::Value* rv = json::dig(object, {"metadata", "resourceVersion"});
-  return rv && rv->isString() ? rv->asString() : "";
+  return rv && rv->isString() ? std::string(rv->asString()) : "";
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ Watcher::Next Watcher::handleLine(std::string_view line) {
     if (log_) log_->warn("unreadable watch event", {{"path", options_.path}, {"error", doc.error}});
     return Next::kRelist;  // an event may be lost: start from a fresh list
   }
-  const std::string& t = type->asString();
+  const std::string_view t = type->asString();
   if (t == "ERROR") {
     const json::Value* code = object->find("code");
     const json::Value* message = object->find("message");

@@ -137,8 +137,8 @@ class AllowedRegistriesCheck final : public Check {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       if (ctx.shouldStop()) return;
       const json::Value* img = c.find("image");
-      const std::string* text = img ? img->ifString() : nullptr;
-      std::string image = text ? *text : "";
+      const json::Text* text = img ? img->ifString() : nullptr;
+      std::string image = text ? text->str() : "";
       if (imageMatchAny(globs_, image)) return;
       std::string name = containerName(c, ctx.roots);
       std::string message =
@@ -157,9 +157,9 @@ class ForbidLatestTagCheck final : public Check {
     forEachContainer(ctx.roots.pod, ctx.roots.podLayout, true, true, [&](const json::Value& c) {
       if (ctx.shouldStop()) return;
       const json::Value* img = c.find("image");
-      const std::string* text = img ? img->ifString() : nullptr;
+      const json::Text* text = img ? img->ifString() : nullptr;
       if (!text) return;
-      const std::string& image = *text;
+      const std::string_view image = *text;
       if (image.find('@') != std::string::npos) return;  // pinned by digest
       std::size_t slash = image.rfind('/');
       std::size_t colon = image.rfind(':');
@@ -168,7 +168,7 @@ class ForbidLatestTagCheck final : public Check {
       std::string name = containerName(c, ctx.roots);
       std::string message = containerSays(
           name, {" image \"", image, hasTag ? "\" uses the latest tag" : "\" has no tag (latest)"});
-      out.push_back({std::move(message), std::move(name), image, "image"});
+      out.push_back({std::move(message), std::move(name), std::string(image), "image"});
     });
   }
 };

@@ -6,8 +6,8 @@ namespace {
 
 std::string nameOf(const json::Value* v) {
   const json::Value* n = v ? v->find("name") : nullptr;
-  const std::string* s = n ? n->ifString() : nullptr;
-  return s ? *s : "";
+  const json::Text* s = n ? n->ifString() : nullptr;
+  return s ? s->str() : "";
 }
 
 std::string scalar(const json::Value* v) {

@@ -34,9 +34,9 @@ struct Budget {
 std::optional<std::int64_t> field(const json::Value& probe, const char* key, std::int64_t dflt) {
   const json::Value* v = probe.find(key);
   if (!v || v->isNull()) return dflt;
-  const std::string* text = v->ifNumberText();
+  const json::Text* text = v->ifNumberText();
   if (!text) return std::nullopt;
-  const std::string& t = *text;
+  const std::string_view t = *text;
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
   if (ec != std::errc() || p != t.data() + t.size() || n < 0) return std::nullopt;

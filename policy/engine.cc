@@ -143,11 +143,10 @@ std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& 
 }
 
 // A string member of a JSON Patch operation json::diff made ("" if it had none).
-const std::string& opField(const json::Value& op, std::string_view key) {
-  static const std::string kNone;
+std::string_view opField(const json::Value& op, std::string_view key) {
   const json::Value* v = op.find(key);
-  const std::string* s = v ? v->ifString() : nullptr;
-  return s ? *s : kNone;
+  const json::Text* s = v ? v->ifString() : nullptr;
+  return s ? s->view() : std::string_view();
 }
 
 // The operations of a patch json::diff made (none if it is not a list).
@@ -163,7 +162,7 @@ std::string describePatch(const json::Value& ops) {
   for (const json::Value& op : operations(ops)) {
     if (!first) out += ", ";
     first = false;
-    out += opField(op, "op") + " " + opField(op, "path");
+    out.append(opField(op, "op")).append(" ").append(opField(op, "path"));
   }
   return out;
 }
@@ -185,7 +184,8 @@ void explainRule(json::Value& before, const json::Value& after, const CompiledPo
   for (const std::string& s : detail) d += (d.empty() ? "" : "; ") + s;
   bool onlyAdds = true;
   for (const json::Value& op : operations(ops)) {
-    out.push_back({opField(op, "path"), opField(op, "op"), p.name, r.name, d});
+    out.push_back(
+        {std::string(opField(op, "path")), std::string(opField(op, "op")), p.name, r.name, d});
     onlyAdds = onlyAdds && out.back().op == "add";
   }
   if (ops.size() == 0) return;
@@ -202,9 +202,9 @@ bool podUpdate(const AdmissionRequest& req) {
 }
 
 bool mutableOnPodUpdate(const json::Value& op) {
-  const std::string& path = opField(op, "path");
+  const std::string_view path = opField(op, "path");
   if (path.rfind("/metadata/", 0) == 0) return true;
-  const std::string& kind = opField(op, "op");
+  const std::string_view kind = opField(op, "op");
   return kind == "add" && (path == "/spec/tolerations" || path == "/spec/tolerations/-");
 }
 
@@ -802,9 +802,9 @@ GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
       }
       const json::Value* kind = g.object->find("kind");
       const json::Value* name = dig(*g.object, {"metadata", "name"});
-      const std::string* k = kind ? kind->ifString() : nullptr;
-      const std::string* nm = name ? name->ifString() : nullptr;
-      std::string what = (k ? *k : "") + "/" + (nm ? *nm : "");
+      const json::Text* k = kind ? kind->ifString() : nullptr;
+      const json::Text* nm = name ? name->ifString() : nullptr;
+      std::string what = (k ? k->str() : "") + "/" + (nm ? nm->str() : "");
       addResult(out.results, *p, r, mode, Outcome::Pass, "generates " + what);
       out.generated.push_back({p->name, r.name, std::move(*g.object)});
     }

@@ -18,7 +18,7 @@ bool sameQuantity(const json::Value& cur, const std::string& want) {
 
 std::string containerName(const json::Value& c) {
   const json::Value* n = c.find("name");
-  return n && n->isString() ? n->asString() : "";
+  return n && n->isString() ? std::string(n->asString()) : "";
 }
 
 // Sets list[key] = value when missing, or when different and overwriting.

@@ -281,7 +281,7 @@ const ContainerPointers& allContainersOf(const PathRoots& roots, ContainerPointe
 }
 
 std::string containerName(const json::Value& c, const PathRoots& roots) {
-  if (const json::Value* n = c.find("name"); n && n->isString()) return n->asString();
+  if (const json::Value* n = c.find("name"); n && n->isString()) return std::string(n->asString());
   if (!roots.pod || !roots.podLayout) return {};
   for (const ContainerSlot& s : roots.podLayout->slots)
     if (!s.list && !s.defaultName.empty() && roots.pod->find(s.key) == &c)

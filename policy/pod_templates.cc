@@ -89,7 +89,7 @@ void appendElement(std::string& name, const json::Value& e, std::size_t i) {
     const json::Value* n = e.isObject() ? e.find(field) : nullptr;
     if (n && n->isString() && !n->asString().empty() &&
         n->asString().find(']') == std::string::npos) {
-      name += std::string("[") + field + "=" + n->asString() + "]";
+      name += std::string("[") + field + "=" + std::string(n->asString()) + "]";
       return;
     }
   }

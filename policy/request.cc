@@ -23,12 +23,12 @@ std::string objectName(const AdmissionRequest& req, const json::Value* object) {
   if (object) {
     if (const json::Value* n = dig(*object, {"metadata", "name"});
         n && n->isString() && !n->asString().empty())
-      return n->asString();
+      return std::string(n->asString());
   }
   if (!req.name.empty()) return req.name;
   if (object)
     if (const json::Value* g = dig(*object, {"metadata", "generateName"}); g && g->isString())
-      return g->asString();
+      return std::string(g->asString());
   return {};
 }
 

@@ -51,9 +51,9 @@ json::Value* ensurePodMetadata(json::Value& object, std::string_view kind) {
 
 std::int64_t replicasOf(const json::Value& object) {
   const json::Value* r = dig(object, {"spec", "replicas"});
-  const std::string* text = r ? r->ifNumberText() : nullptr;
+  const json::Text* text = r ? r->ifNumberText() : nullptr;
   if (!text) return 1;
-  const std::string& t = *text;
+  const std::string_view t = *text;
   std::int64_t n = 1;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
   if (ec != std::errc() || p != t.data() + t.size()) return 1;

@@ -424,7 +424,7 @@ std::string resolvePlainKey(std::string_view text) {
     double d = 0;
     if (parseDouble(v.asNumberText(), d)) return goFloatKey(d);
   }
-  return v.isString() ? std::move(v.asString()) : v.scalarText();
+  return v.isString() ? std::string(v.asString()) : v.scalarText();
 }
 
 std::optional<std::string> restoreNelAndNbspEscapes(std::string_view scalar) {

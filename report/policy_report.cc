@@ -107,8 +107,8 @@ std::vector<Value> mergePolicyReports(std::vector<Value> first, std::vector<Valu
     const Value* meta = doc.find("metadata");
     const Value* ns = meta ? meta->find("namespace") : nullptr;
     const Value* name = meta ? meta->find("name") : nullptr;
-    return (ns && ns->isString() ? ns->asString() : "") + "/" +
-           (name && name->isString() ? name->asString() : "");
+    return (ns && ns->isString() ? std::string(ns->asString()) : "") + "/" +
+           (name && name->isString() ? std::string(name->asString()) : "");
   };
   for (Value& doc : second) {
     Value* into = nullptr;
@@ -122,8 +122,9 @@ std::vector<Value> mergePolicyReports(std::vector<Value> first, std::vector<Valu
       Value& sum = (*into)["summary"];
       for (const auto& [field, n] : s->asObject()) {
         const Value* had = sum.find(field);
-        const long long a = had && had->isNumber() ? std::atoll(had->asNumberText().c_str()) : 0;
-        const long long b = n.isNumber() ? std::atoll(n.asNumberText().c_str()) : 0;
+        const long long a =
+            had && had->isNumber() ? std::atoll(std::string(had->asNumberText()).c_str()) : 0;
+        const long long b = n.isNumber() ? std::atoll(std::string(n.asNumberText()).c_str()) : 0;
         sum.set(field, Value::number(static_cast<std::int64_t>(a + b)));
       }
     }

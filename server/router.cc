@@ -114,7 +114,7 @@ Response finish(ServerState& state, admission::Endpoint endpoint, admission::Adm
         continue;
       }
       const json::Value* kind = g.object.find("kind");
-      state.metrics.generated(kind && kind->isString() ? kind->asString() : "",
+      state.metrics.generated(kind && kind->isString() ? std::string(kind->asString()) : "",
                               reply.dryRun ? "dry-run" : "skipped");
     }
   } else {
@@ -142,7 +142,7 @@ std::string readFailure(const kube::KubeResponse& r) {
   if (r.status != 0) {
     auto parsed = json::parse(r.body);
     const json::Value* message = parsed.ok() ? parsed.value.find("message") : nullptr;
-    if (message && message->isString()) why += " " + message->asString();
+    if (message && message->isString()) why += " " + std::string(message->asString());
   }
   if (const std::size_t nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
   return "reading it failed: " + why;

@@ -71,9 +71,10 @@ std::string review(const Value& object, const Value* oldObject, const Value& c) 
   const Value* meta = object.find("metadata");
   std::string ns = field("namespace", "");
   if (ns.empty() && meta && meta->find("namespace")) ns = meta->find("namespace")->asString();
-  std::string kind = object.find("kind") ? object.find("kind")->asString() : "";
+  std::string kind = object.find("kind") ? std::string(object.find("kind")->asString()) : "";
   if (ns.empty() && kind != "Node") ns = "default";
-  std::string apiVersion = object.find("apiVersion") ? object.find("apiVersion")->asString() : "v1";
+  std::string apiVersion =
+      object.find("apiVersion") ? std::string(object.find("apiVersion")->asString()) : "v1";
   std::string group, version = apiVersion;
   if (auto s = apiVersion.find('/'); s != std::string::npos) {
     group = apiVersion.substr(0, s);
@@ -165,7 +166,7 @@ void runCase(const fs::path& dir) {
       admission::AdmissionReply reply = admission::handleReview(set, endpoint, body);
       CHECK(reply.status == status);
       if (const Value* reason = expect.find("reason"))
-        CHECK_THAT(reply.body, Catch::Contains(reason->asString()));
+        CHECK_THAT(reply.body, Catch::Contains(std::string(reason->asString())));
       // A request the input.yaml form cannot carry (a subresource): /mutate never patches it,
       // /validate answers `allowed` and `warnings` as expected.
       if (status != 200) continue;
@@ -276,7 +277,7 @@ void runCase(const fs::path& dir) {
   CHECK(whole.object == patched);
   CHECK(whole.validate.allowed == billet::json::dig(vresp, {"response", "allowed"})->asBool());
   const Value* vmessage = billet::json::dig(vresp, {"response", "status", "message"});
-  CHECK(whole.validate.message == (vmessage ? vmessage->asString() : std::string()));
+  CHECK(whole.validate.message == (vmessage ? std::string(vmessage->asString()) : std::string()));
   const Value* vwarnings = billet::json::dig(vresp, {"response", "warnings"});
   CHECK(whole.validate.warnings.size() == (vwarnings ? vwarnings->size() : 0));
   CHECK(whole.validate.auditAnnotations.size() ==

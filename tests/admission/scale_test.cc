@@ -108,7 +108,7 @@ Answer scaled(const std::string& body, const Value* workload, std::string_view u
 std::vector<std::string> warningsOf(const Value& response) {
   std::vector<std::string> out;
   if (const Value* w = response.find("warnings"))
-    for (const Value& s : w->asArray()) out.push_back(s.asString());
+    for (const Value& s : w->asArray()) out.emplace_back(s.asString());
   return out;
 }
 

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   auto onItem = [&](const json::Value& item) {
     const json::Value* ns = json::dig(item, {"metadata", "namespace"});
     const json::Value* name = json::dig(item, {"metadata", "name"});
-    std::cout << (ns && ns->isString() ? ns->asString() : "") << "/"
-              << (name && name->isString() ? name->asString() : "") << "\n";
+    std::cout << (ns && ns->isString() ? std::string(ns->asString()) : "") << "/"
+              << (name && name->isString() ? std::string(name->asString()) : "") << "\n";
     // The first page is read whole before the second is asked for: run the command then.
     if (++seen == options.pageSize) {
       std::cout.flush();

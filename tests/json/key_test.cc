@@ -1,7 +1,5 @@
-// json::Key: member names owned inline or on the heap, or read in place from a Document's text;
-// a copy always owns, a move keeps what it moves.
-#include "json/key.h"
-
+// json::Text (json::Key for member names): names, strings and numbers owned inline or on the
+// heap, or read in place from a Document's text; a copy always owns, a move keeps what it moves.
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "json/document.h"
 #include "json/parse.h"
+#include "json/text.h"
 #include "json/value.h"
 #include "json/write.h"
 
@@ -84,12 +83,47 @@ TEST_CASE("a Document's member names are read from its text, what is copied out 
         R"({"name":"x",")" + longName + R"(":"v","labels":{"app":"a"}})");
 }
 
+TEST_CASE("a Document's strings and numbers are read from its text, what is copied out owns them") {
+  const std::string longValue = "registry.example.com/team/trainer:2026-12-07-with-a-long-tag";
+  const std::string escaped = R"(a\"quoted\" value)";  // decoded into the Document's own buffer
+  auto document = std::make_unique<Document>();
+  const std::string text =
+      R"({"image":")" + longValue + R"(","replicas":12,"short":"v","note":")" + escaped + R"("})";
+  auto parsed = billet::json::parseDeferred(text, *document);
+  REQUIRE(parsed.ok());
+  for (const char* key : {"image", "short", "note"}) {
+    const billet::json::Text* s = parsed.value.find(key)->ifString();
+    REQUIRE(s);
+    CHECK(s->isBorrowed());
+  }
+  const billet::json::Text* replicas = parsed.value.find("replicas")->ifNumberText();
+  REQUIRE(replicas);
+  CHECK(replicas->isBorrowed());
+  CHECK(*replicas == "12");
+  CHECK(parsed.value.find("note")->asString() == R"(a"quoted" value)");
+
+  Value copy = parsed.value;  // a full copy, as everything taken out of a Document is
+  Value image = *parsed.value.find("image");
+  for (const Member& m : copy.asObject()) {
+    const billet::json::Text* t = m.value.isString() ? m.value.ifString() : m.value.ifNumberText();
+    REQUIRE(t);
+    CHECK_FALSE(t->isBorrowed());
+  }
+  parsed.value = Value();
+  document.reset();  // the text is gone: under ASan a borrowed value would be a use after free
+  CHECK(image.asString() == longValue);
+  CHECK(billet::json::write(copy) == R"({"image":")" + longValue +
+                                         R"(","replicas":12,"short":"v","note":")" + escaped +
+                                         R"("})");
+}
+
 TEST_CASE("json::parse owns its names: the text may go") {
   auto text = std::make_unique<std::string>(R"({"kind":"Pod","spec":{"nodeName":"n"}})");
   auto parsed = billet::json::parse(*text);
   REQUIRE(parsed.ok());
   text.reset();
   for (const Member& m : parsed.value.asObject()) CHECK_FALSE(m.key.isBorrowed());
+  CHECK_FALSE(parsed.value.find("kind")->ifString()->isBorrowed());
   CHECK(billet::json::write(parsed.value) == R"({"kind":"Pod","spec":{"nodeName":"n"}})");
 }
 

@@ -553,7 +553,8 @@ TEST_CASE("diffFromCopy: the same patch as diff for changes made through each ac
   });
   checkDiffFromCopy(doc, [](Value& v) {
     Value* spec = v.find("spec")->find("template")->find("spec");
-    spec->find("containers")->asArray()[1].find("image")->asString() += ":2";
+    Value& image = *spec->find("containers")->asArray()[1].find("image");
+    image = Value::string(std::string(image.asString()) + ":2");
   });
   checkDiffFromCopy(doc, [](Value& v) {
     // A subtree moved to another place, and the place it left.

@@ -241,9 +241,6 @@ TEST_CASE("value: touched marks what was reached for change, and the values abov
   Value list = Value::array();
   list.push(Value::string("a"));
   billet::json::markUntouched(list);
-  list.asArray()[0].asString() += "b";
-  CHECK(list.asArray()[0].touched());
-  billet::json::markUntouched(list);
   CHECK(list.ifArray() != nullptr);
   CHECK(list.touched());
 }
@@ -290,7 +287,7 @@ TEST_CASE("value: a lazy copy reads as its original and copies only what is chan
   // Each non-const accessor copies the value it acts on first.
   copy.find("metadata")->find("labels")->erase("app");
   CHECK(original.find("metadata")->find("labels")->find("app"));
-  copy["metadata"]["name"].asString() += "-2";
+  copy["metadata"]["name"] = Value::string(std::string(copy["metadata"]["name"].asString()) + "-2");
   CHECK(original.find("metadata")->find("name")->asString() == "web");
   CHECK(read.find("metadata")->find("name")->asString() == "web-2");
   Value& containers = *copy.find("spec")->find("template")->find("spec")->find("containers");

@@ -38,7 +38,8 @@ std::string page(const std::vector<std::string>& names, const std::string& cont,
 
 std::vector<std::string> names(std::vector<json::Value>& items) {
   std::vector<std::string> out;
-  for (const json::Value& v : items) out.push_back(json::dig(v, {"metadata", "name"})->asString());
+  for (const json::Value& v : items)
+    out.emplace_back(json::dig(v, {"metadata", "name"})->asString());
   return out;
 }
 
@@ -161,8 +162,8 @@ std::string nsPage(const std::vector<std::pair<std::string, std::string>>& pods,
 std::vector<std::string> keys(std::vector<json::Value>& items) {
   std::vector<std::string> out;
   for (const json::Value& v : items)
-    out.push_back(json::dig(v, {"metadata", "namespace"})->asString() + "/" +
-                  json::dig(v, {"metadata", "name"})->asString());
+    out.push_back(std::string(json::dig(v, {"metadata", "namespace"})->asString()) + "/" +
+                  std::string(json::dig(v, {"metadata", "name"})->asString()));
   return out;
 }
 

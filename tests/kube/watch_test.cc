@@ -58,7 +58,7 @@ struct Known {
     };
     cb.onListItem = [this](const json::Value& o) {
       std::lock_guard<std::mutex> l(mu);
-      fresh[json::dig(o, {"metadata", "name"})->asString()] = 1;
+      fresh[std::string(json::dig(o, {"metadata", "name"})->asString())] = 1;
     };
     cb.onListEnd = [this] {
       std::lock_guard<std::mutex> l(mu);
@@ -66,7 +66,7 @@ struct Known {
     };
     cb.onEvent = [this](EventType t, const json::Value& o) {
       std::lock_guard<std::mutex> l(mu);
-      const std::string name = json::dig(o, {"metadata", "name"})->asString();
+      const std::string name(json::dig(o, {"metadata", "name"})->asString());
       if (t == EventType::kDeleted)
         names.erase(name);
       else

@@ -99,9 +99,9 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
     std::set<std::string> sent, subresources;
     for (const Value& rule : hook.find("rules")->asArray()) {
       std::set<std::string> ops;
-      for (const Value& op : rule.find("operations")->asArray()) ops.insert(op.asString());
+      for (const Value& op : rule.find("operations")->asArray()) ops.emplace(op.asString());
       for (const Value& r : rule.find("resources")->asArray()) {
-        const std::string& resource = r.asString();
+        const std::string resource(r.asString());
         if (resource.find('/') != std::string::npos) {
           // Subresources are sent on purpose only, for validation, on UPDATE (the only operation
           // the API server has for them): ephemeral containers (kubectl debug) and the scale of
@@ -132,7 +132,7 @@ TEST_CASE("both webhook configurations send every kind the bundled pack handles"
     CHECK(e.find("key")->asString() == "kubernetes.io/metadata.name");
     CHECK(e.find("operator")->asString() == "NotIn");
     std::set<std::string> excluded;
-    for (const Value& v : e.find("values")->asArray()) excluded.insert(v.asString());
+    for (const Value& v : e.find("values")->asArray()) excluded.emplace(v.asString());
     for (const std::string& ns : loaded.set->settings.excludeNamespaces) CHECK(excluded.count(ns));
     CHECK(excluded.count("billet-system"));
     const Value* path = billet::json::dig(hook, {"clientConfig", "service", "path"});
@@ -150,7 +150,7 @@ TEST_CASE("the policy ConfigMap holds every file of the pack") {
   auto kustomization = documents(kRoot / "kustomization.yaml").at(0);
   std::set<std::string> listed;
   for (const Value& gen : kustomization.find("configMapGenerator")->asArray())
-    for (const Value& f : gen.find("files")->asArray()) listed.insert(f.asString());
+    for (const Value& f : gen.find("files")->asArray()) listed.emplace(f.asString());
   std::set<std::string> files;
   for (const auto& e : fs::directory_iterator(kRoot / "policies"))
     files.insert("policies/" + e.path().filename().string());
@@ -165,7 +165,8 @@ TEST_CASE("billet's own Deployment passes the bundled pack and drains within its
   bool drainBelowGrace = false;
   for (const Value& a : spec->find("containers")->asArray()[0].find("args")->asArray())
     if (a.asString().rfind("--drain-timeout=", 0) == 0)
-      drainBelowGrace = std::stoi(a.asString().substr(16)) + 5 <= grace;  // + the preStop sleep
+      drainBelowGrace =
+          std::stoi(std::string(a.asString().substr(16))) + 5 <= grace;  // + the preStop sleep
   CHECK(drainBelowGrace);
 
   // Its namespace is excluded from evaluation, so evaluate it as if it lived elsewhere.
@@ -243,12 +244,12 @@ TEST_CASE("billet's service account may make the API calls --kube-api auto makes
   for (const Value& rule : mutating.find("webhooks")->asArray().at(0).find("rules")->asArray())
     for (const Value& group : rule.find("apiGroups")->asArray())
       for (const Value& resource : rule.find("resources")->asArray()) {
-        INFO(group.asString() << " " << resource.asString());
-        CHECK(allows(group.asString(), resource.asString(), "list"));
-        CHECK_FALSE(allows(group.asString(), resource.asString(), "get") !=
-                    (group.asString() == "apps" && (resource.asString() == "deployments" ||
-                                                    resource.asString() == "statefulsets")));
-        groups.insert(group.asString());
+        const std::string g(group.asString()), res(resource.asString());
+        INFO(g << " " << res);
+        CHECK(allows(g, res, "list"));
+        CHECK_FALSE(allows(g, res, "get") !=
+                    (g == "apps" && (res == "deployments" || res == "statefulsets")));
+        groups.insert(g);
       }
   // And every built-in kind the audit lists when a policy is for it (cli/cluster_audit.cc).
   for (const billet::cli::ClusterKind& k : billet::cli::clusterKinds()) {

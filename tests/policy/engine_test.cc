@@ -52,7 +52,7 @@ struct Request {
     req.kind = kind;
     req.namespace_ = ns;
     const Value* name = billet::json::dig(object, {"metadata", "name"});
-    req.name = name ? name->asString() : "";
+    req.name = name ? std::string(name->asString()) : "";
     req.operation = op;
     req.username = "alice";
     req.object = &object;

@@ -19,7 +19,7 @@ std::vector<std::string> read(const Path& p, const PathRoots& roots) {
   readPath(p, roots, slots);
   std::vector<std::string> out;
   for (const Slot& s : slots) {
-    std::string c = s.container ? s.container->find("name")->asString() : "-";
+    std::string c = s.container ? std::string(s.container->find("name")->asString()) : "-";
     out.push_back(c + "=" + (s.value ? s.value->scalarText() : "<absent>"));
   }
   return out;

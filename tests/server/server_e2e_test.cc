@@ -952,7 +952,7 @@ spec:
   auto warnings = [](const billet::json::Value& response) {
     std::vector<std::string> out;
     if (const billet::json::Value* w = response.find("warnings"))
-      for (const billet::json::Value& x : w->asArray()) out.push_back(x.asString());
+      for (const billet::json::Value& x : w->asArray()) out.emplace_back(x.asString());
     return out;
   };
   const std::string pdbPatch =
