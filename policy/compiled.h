@@ -4,6 +4,7 @@
 // policy_set.h and engine.h, not this header.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -152,6 +153,9 @@ struct CompiledPolicy {
   Match match;
   std::optional<Match> exclude;
   std::vector<Rule> rules;
+  // How many of `rules` each Stage has (indexed by Stage), counted by the PolicySet that holds
+  // the policy: an evaluation sizes its results and skips a policy without reading every rule.
+  std::array<std::uint32_t, 3> rulesPerStage{};
   std::string file;
   int line = 0;
   // Kind ServiceGroup: the values it applies, for the Policy rules that name it.

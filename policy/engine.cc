@@ -52,9 +52,7 @@ class Flags {
 };
 
 bool hasRules(const CompiledPolicy& p, Stage stage) {
-  for (const Rule& r : p.rules)
-    if (r.stage == stage) return true;
-  return false;
+  return p.rulesPerStage[static_cast<std::size_t>(stage)] != 0;
 }
 
 // Room for one result per rule of `stage` (every stage when nullopt) in `policies`, so that
@@ -64,7 +62,7 @@ void reserveResults(std::vector<RuleResult>& results,
                     std::optional<Stage> stage) {
   std::size_t n = results.size();
   for (const CompiledPolicy* p : policies)
-    for (const Rule& r : p->rules) n += !stage || r.stage == *stage ? 1 : 0;
+    n += stage ? p->rulesPerStage[static_cast<std::size_t>(*stage)] : p->rules.size();
   results.reserve(n);
 }
 

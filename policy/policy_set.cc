@@ -20,12 +20,20 @@ PolicySet::PolicySet(Settings loadedSettings, std::vector<CompiledPolicy> ordere
                      std::vector<PolicyExceptionSpec> loadedExceptions,
                      std::vector<std::pair<std::string, int>> kindCounts)
     : settings(std::move(loadedSettings)),
-      policies(std::move(orderedPolicies)),
+      policies(countRulesPerStage(std::move(orderedPolicies))),
       exceptions(std::move(loadedExceptions)),
       counts(std::move(kindCounts)),
       index_(indexByKind(policies, settings.podTemplates)) {}
 
 PolicySet::~PolicySet() = default;
+
+std::vector<CompiledPolicy> PolicySet::countRulesPerStage(std::vector<CompiledPolicy> policies) {
+  for (CompiledPolicy& p : policies) {
+    p.rulesPerStage = {};
+    for (const Rule& r : p.rules) ++p.rulesPerStage[static_cast<std::size_t>(r.stage)];
+  }
+  return policies;
+}
 
 PolicySet::KindIndex PolicySet::indexByKind(const std::vector<CompiledPolicy>& ordered,
                                             const std::vector<PodTemplateKind>& templateKinds) {

@@ -94,6 +94,7 @@ class PolicySet {
     std::unordered_map<std::string, std::vector<const CompiledPolicy*>> byKind;
     std::vector<const CompiledPolicy*> anyKind;  // for kinds no policy names
   };
+  static std::vector<CompiledPolicy> countRulesPerStage(std::vector<CompiledPolicy> policies);
   static KindIndex indexByKind(const std::vector<CompiledPolicy>& ordered,
                                const std::vector<PodTemplateKind>& templateKinds);
   const KindIndex index_;  // built in the constructor, from `policies`
