@@ -241,6 +241,9 @@ TEST_CASE("value: touched marks what was reached for change, and the values abov
   Value list = Value::array();
   list.push(Value::string("a"));
   billet::json::markUntouched(list);
+  list.asArray()[0] = Value::string("ab");  // a string changes by assignment
+  CHECK(list.asArray()[0].touched());
+  billet::json::markUntouched(list);
   CHECK(list.ifArray() != nullptr);
   CHECK(list.touched());
 }
