@@ -1,7 +1,5 @@
 #include "admission/evaluation.h"
 
-#include <optional>
-
 #include "json/patch.h"
 #include "policy/policy_set.h"
 
@@ -32,9 +30,8 @@ void appendResults(std::vector<policy::RuleResult>& to, std::vector<policy::Rule
 Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest& request,
                     Stages stages, const policy::EvalOptions& options) {
   Evaluation e;
-  // What the stages after mutate see: the request itself, or a copy pointing at the mutated
-  // object (a /validate review copies nothing).
-  std::optional<policy::AdmissionRequest> mutated;
+  // What the stages after mutate see: the request's object, or the one mutate returned.
+  const json::Value* next = request.object;
   if (stages != Stages::kValidate) {
     policy::MutateOutcome m = policy::mutate(set, request, options);
     e.results = std::move(m.results);
@@ -53,15 +50,12 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
       }
       e.object = std::move(m.object);
     }
-    if (request.object) {
-      mutated.emplace(request);
-      mutated->object = &e.object;
-    }
+    if (request.object) next = &e.object;
   }
-  const policy::AdmissionRequest& next = mutated ? *mutated : request;
 
   if (stages != Stages::kMutate) {
-    policy::ValidateOutcome v = policy::validate(set, next, options);
+    policy::ValidateOutcome v =
+        next ? policy::validate(set, request, *next, options) : policy::ValidateOutcome{};
     e.validate.allowed = v.allowed();
     e.validate.message = joinDenials(v.denials);
     e.validate.warnings = std::move(v.warnings);
@@ -69,7 +63,7 @@ Evaluation evaluate(const policy::PolicySet& set, const policy::AdmissionRequest
     appendResults(e.results, std::move(v.results));
   }
   if (stages != Stages::kValidate && e.mutate.allowed && request.object) {
-    policy::GenerateOutcome g = policy::generate(set, next, options);
+    policy::GenerateOutcome g = policy::generate(set, request, *next, options);
     appendResults(e.results, std::move(g.results));
     e.generated = std::move(g.generated);
   }

@@ -34,7 +34,7 @@ class Text {
   Text(const char* s) : Text(std::string_view(s)) {}         // NOLINT(google-explicit-constructor)
   Text(const std::string& s) : Text(std::string_view(s)) {}  // NOLINT(google-explicit-constructor)
   // A Text that reads `s` in place: `s` must outlive it and every Text moved from it.
-  static Text borrowed(std::string_view s) noexcept { return Text(s, Storage::kBorrowed); }
+  static Text borrowed(std::string_view s) noexcept { return Text(s, Borrow{}); }
 
   Text(const Text& other) : data_(inline_) { own(other.view()); }
   Text(Text&& other) noexcept { take(other); }
@@ -93,6 +93,7 @@ class Text {
  private:
   static constexpr std::size_t kInline = 19;
   enum class Storage : std::uint8_t { kInline, kHeap, kBorrowed };
+  struct Borrow {};  // selects the constructor that reads its bytes in place
 
   // Takes a copy of `s` (this Text holds nothing yet).
   void own(std::string_view s) {
@@ -136,7 +137,7 @@ class Text {
   }
 
   // A borrowed Text, built where it is returned (no move, no copy of an unset inline buffer).
-  Text(std::string_view s, Storage) noexcept
+  Text(std::string_view s, Borrow) noexcept
       : data_(s.data()),
         size_(static_cast<std::uint32_t>(s.size())),
         storage_(Storage::kBorrowed) {}

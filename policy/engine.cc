@@ -613,10 +613,15 @@ MutateOutcome mutate(const PolicySet& set, const AdmissionRequest& req,
 
 ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
+  if (!req.object) return {};
+  return validate(set, req, *req.object, options);
+}
+
+ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
+                         const json::Value& object, const EvalOptions& options) {
   ValidateOutcome out;
   if (ignored(set, req, Stage::Validate) || !req.object) return out;
   Deadline deadline(options.deadline, options.budget);
-  const json::Value& object = *req.object;
   // Validation changes nothing: the pod templates and their roots are found once.
   TemplateRoots templates(set.settings, req, &object);
   const PodTemplates& pods = templates.pods();
@@ -744,10 +749,15 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
 
 GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
                          const EvalOptions& options) {
+  if (!req.object) return {};
+  return generate(set, req, *req.object, options);
+}
+
+GenerateOutcome generate(const PolicySet& set, const AdmissionRequest& req,
+                         const json::Value& object, const EvalOptions& options) {
   GenerateOutcome out;
   if (ignored(set, req, Stage::Generate) || !req.object) return out;
   Deadline deadline(options.deadline, options.budget);
-  const json::Value& object = *req.object;
   TemplateRoots templates(set.settings, req, &object);  // the object does not change here
   const std::vector<const CompiledPolicy*>& policies = set.forKind(req.kind);
   reserveResults(out.results, policies, Stage::Generate);

@@ -63,7 +63,7 @@ PolicySet::KindIndex PolicySet::indexByKind(const std::vector<CompiledPolicy>& o
 }
 
 const std::vector<const CompiledPolicy*>& PolicySet::forKind(std::string_view kind) const {
-  auto it = index_.byKind.find(std::string(kind));
+  auto it = index_.byKind.find(kind);
   return it == index_.byKind.end() ? index_.anyKind : it->second;
 }
 

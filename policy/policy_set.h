@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,8 +91,16 @@ class PolicySet {
             std::vector<PolicyExceptionSpec> loadedExceptions,
             std::vector<std::pair<std::string, int>> kindCounts);
 
+  // Looked up by a request's kind as it is, without a string made of it each stage.
+  struct KindHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view kind) const {
+      return std::hash<std::string_view>{}(kind);
+    }
+  };
   struct KindIndex {
-    std::unordered_map<std::string, std::vector<const CompiledPolicy*>> byKind;
+    std::unordered_map<std::string, std::vector<const CompiledPolicy*>, KindHash, std::equal_to<>>
+        byKind;
     std::vector<const CompiledPolicy*> anyKind;  // for kinds no policy names
   };
   static std::vector<CompiledPolicy> countRulesPerStage(std::vector<CompiledPolicy> policies);

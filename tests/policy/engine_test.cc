@@ -144,6 +144,28 @@ TEST_CASE("engine: each mode answers in its own way, the rule's mode overrides t
         R"(container "web" must set requests.cpu, requests.memory, limits.memory)");
 }
 
+TEST_CASE("engine: validate of an object in place of the request's own reads that object") {
+  // admission::evaluate hands validate the object mutate returned this way.
+  auto set = load(kModes);
+  Request r("Pod", "web", kPodLatest);
+  const Value pinned = json(R"({"apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "p", "namespace": "web"},
+    "spec": {"containers": [{"name": "web", "image": "docker.io/library/nginx:1.25"}]}})");
+  const ValidateOutcome v = validate(*set, r.get(), pinned, {});
+  CHECK(
+      describe(v.results) ==
+      std::vector<std::string>{
+          "baseline/no-latest: pass",
+          R"(baseline/requests: fail (container "web" must set requests.cpu, requests.memory, limits.memory))",
+          "baseline/registries: pass",
+          R"(baseline/registries-strict: fail (container "web" image "docker.io/library/nginx:1.25" is not from an allowed registry))"});
+  CHECK(v.warnings.empty());
+  // The request still says whether there is an object: one without evaluates nothing.
+  Request gone("Pod", "web", kPodLatest, Operation::Create);
+  gone.req.object = nullptr;
+  CHECK(validate(*set, gone.get(), pinned, {}).results.empty());
+}
+
 namespace {
 
 // The validate outcome of a Warn rule `long/words` with `message` on a Pod with a :latest image.
