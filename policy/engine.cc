@@ -140,6 +140,33 @@ std::string ruleSkip(const PolicySet& set, const CompiledPolicy& p, const Rule& 
   return {};
 }
 
+// What a rule does on one pod template (`name`) where its policy matched: runs; is skipped
+// there (the first template's reason is kept in `skipped`); or stops, with `error` set, when a
+// `when` could not be evaluated (MatchInput::whenError is `error`) or the deadline passed after
+// the rule ran on an earlier template (`ranBefore`). Both stages decide this alike.
+enum class OnTemplate { kRun, kSkip, kStop };
+[[gnu::always_inline]] inline OnTemplate ruleOnTemplate(const PolicySet& set,
+                                                        const CompiledPolicy& p, const Rule& r,
+                                                        const MatchInput& in,
+                                                        const std::string& name, bool ranBefore,
+                                                        Deadline& deadline, std::string& error,
+                                                        std::string& skipped) {
+  std::string why = ruleSkip(set, p, r, in);
+  if (!error.empty()) {
+    error = named(name, error);
+    return OnTemplate::kStop;
+  }
+  if (!why.empty()) {
+    if (skipped.empty()) skipped = named(name, why);
+    return OnTemplate::kSkip;
+  }
+  if (ranBefore && deadline.passed()) {
+    error = kDeadlineExceeded;
+    return OnTemplate::kStop;
+  }
+  return OnTemplate::kRun;
+}
+
 // A string member of a JSON Patch operation json::diff made ("" if it had none).
 std::string_view opField(const json::Value& op, std::string_view key) {
   const json::Value* v = op.find(key);
@@ -325,19 +352,9 @@ bool mutateRules(const PolicySet& set, const AdmissionRequest& req, const EvalOp
           continue;
         }
         const std::string& name = templateName(now, i);
-        std::string why = ruleSkip(set, *p, r, in);
-        if (!error.empty()) {
-          error = named(name, error);
-          break;
-        }
-        if (!why.empty()) {
-          if (skipped.empty()) skipped = named(name, why);
-          continue;
-        }
-        if (ran && deadline.passed()) {
-          error = kDeadlineExceeded;
-          break;
-        }
+        const OnTemplate next = ruleOnTemplate(set, *p, r, in, name, ran, deadline, error, skipped);
+        if (next == OnTemplate::kStop) break;
+        if (next == OnTemplate::kSkip) continue;
         ran = true;
         ctx.pod = i < now.size() ? &now[i] : nullptr;
         bool before = ctx.changed;
@@ -671,19 +688,9 @@ ValidateOutcome validate(const PolicySet& set, const AdmissionRequest& req,
         MatchInput in{req, set.settings, &object, roots};
         in.whenError = &error;
         const std::string& name = templateName(pods, i);
-        std::string why = ruleSkip(set, *p, r, in);
-        if (!error.empty()) {
-          error = named(name, error);
-          break;
-        }
-        if (!why.empty()) {
-          if (skipped.empty()) skipped = named(name, why);
-          continue;
-        }
-        if (ran && deadline.passed()) {
-          error = kDeadlineExceeded;
-          break;
-        }
+        const OnTemplate next = ruleOnTemplate(set, *p, r, in, name, ran, deadline, error, skipped);
+        if (next == OnTemplate::kStop) break;
+        if (next == OnTemplate::kSkip) continue;
         ran = true;
         runChecks(r, req, set.settings, object, roots, name, deadline, found, error);
         if (!error.empty() && error != kDeadlineExceeded) error = named(name, error);
