@@ -8,11 +8,11 @@
 # The targets are measured on the release build, the binary the image ships (profile-guided and
 # link-time optimized). `bash bench/targets.sh build` measures the development build.
 #
-# About 7 minutes on the project's machine: in process (BUILD_DIR/bench/admission_benchmark on the
-# last core, medians of 5, and bench/callgrind.sh's instructions per review when valgrind is
-# installed; under the table, the parse every review starts with beside simdjson's parse of the
-# same text, from BUILD_DIR/bench/json_parse_benchmark), over TLS beside nginx
-# (bench/server/run.sh with PIN=1: three runs, the two servers alternating), memory
+# About 20 minutes on the project's machine: in process (BUILD_DIR/bench/admission_benchmark on
+# the last core, medians of 9 repetitions run interleaved, and bench/callgrind.sh's instructions
+# per review when valgrind is installed; under the table, the parse every review starts with
+# beside simdjson's parse of the same text, from BUILD_DIR/bench/json_parse_benchmark), over TLS
+# beside nginx (bench/server/run.sh with PIN=1: three runs, the two servers alternating), memory
 # (bench/server/memory.sh), offline at scale (bench/offline.sh: 10,000 and 50,000 objects with the
 # bundled pack, 10,000 objects with 1,000 more policies, which is most of the time). Needs wrk,
 # nginx-light and openssl (scripts/deps.sh test) and GNU time.
@@ -34,7 +34,7 @@ if [[ "$quick" == 1 ]]; then
   repetitions=2 min_time=0.01 duration=1s runs=1
   small=200 large=400 policies=5
 else
-  repetitions=5 min_time=0.5 duration=10s runs=3
+  repetitions=9 min_time=0.3 duration=10s runs=3
   small=10000 large=50000 policies=1000
 fi
 tmp="$(mktemp -d /tmp/billet-targets.XXXXXX)"
@@ -44,9 +44,15 @@ say() { echo "targets: $*" >&2; }
 thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 # --- in process ------------------------------------------------------------------------------
+# The cases' repetitions run interleaved in a random order: on a shared host the speed of a core
+# drifts over minutes (the same build's review 12.5 µs, then 20 µs, a few minutes apart), and run
+# one case after another, a drift between two cases read as a difference between them (the
+# flat-cost row missing its 10 % by chance). Interleaved, every case meets the same drift, and
+# the medians compare.
 say "in process (admission_benchmark on core $core)"
 taskset -c "$core" "$bench" --benchmark_filter='^BM_(Mutate|Validate)(OtherKind/OtherKind:[0-9]+)?$' \
   --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
+  --benchmark_enable_random_interleaving=true \
   --benchmark_report_aggregates_only >"$tmp/inprocess.txt" 2>/dev/null
 median() {  # benchmark name [output file] -> CPU time in ns (a failure exits the caller's $(…) only)
   awk -v n="$1_median" '
@@ -64,6 +70,7 @@ inprocess_met=$(awk -v m="$mutate" 'BEGIN { print (m <= 8000 ? "yes" : "no") }')
 say "the parse alone (json_parse_benchmark on core $core)"
 taskset -c "$core" "$parse_bench" --benchmark_filter='^BM_(ParseDeferred|SimdjsonDomOnly)$' \
   --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
+  --benchmark_enable_random_interleaving=true \
   --benchmark_report_aggregates_only >"$tmp/parse.txt" 2>/dev/null
 parse="$(median BM_ParseDeferred "$tmp/parse.txt")"
 simdjson="$(median BM_SimdjsonDomOnly "$tmp/parse.txt")"
