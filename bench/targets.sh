@@ -47,8 +47,9 @@ thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 # The cases' repetitions run interleaved in a random order: on a shared host the speed of a core
 # drifts over minutes (the same build's review 12.5 µs, then 20 µs, a few minutes apart), and run
 # one case after another, a drift between two cases read as a difference between them (the
-# flat-cost row missing its 10 % by chance). Interleaved, every case meets the same drift, and
-# the medians compare.
+# flat-cost row missing its 10 % by chance). Interleaved, every case meets the same drift; the
+# spread within a case remains, and on the AMD host medians of cases with the same instructions
+# still differ by up to 18 % (docs/performance.md, 2026-12-07, nineteenth session).
 say "in process (admission_benchmark on core $core)"
 taskset -c "$core" "$bench" --benchmark_filter='^BM_(Mutate|Validate)(OtherKind/OtherKind:[0-9]+)?$' \
   --benchmark_repetitions="$repetitions" --benchmark_min_time="$min_time" \
