@@ -14,6 +14,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,14 +33,16 @@ namespace policy = billet::policy;
 constexpr int kResults = 40;
 const AdmissionReply& reply() {
   static const AdmissionReply r = [] {
+    // The results' names, kept for the process as a policy set keeps them (policy::SetName).
+    static std::deque<std::string> names;
     AdmissionReply made;
     made.kind = "Deployment";
     made.operation = "CREATE";
     made.allowed = true;
     for (int i = 0; i < kResults; ++i) {
       policy::RuleResult result;
-      result.policy = "policy-" + std::to_string(i / 4);
-      result.rule = "rule-" + std::to_string(i);
+      result.policy = names.emplace_back("policy-" + std::to_string(i / 4));
+      result.rule = names.emplace_back("rule-" + std::to_string(i));
       result.stage = policy::Stage::Mutate;
       result.outcome = i % 3 ? policy::Outcome::Skip : policy::Outcome::Pass;
       result.ruleId = billet::policy::nextRuleSerial();

@@ -13,7 +13,7 @@ namespace {
 
 using json::Value;
 
-Value str(const std::string& s) {
+Value str(std::string_view s) {
   return Value::string(s);
 }
 

@@ -41,14 +41,15 @@ std::string location(const Resource& r) {
   return out;
 }
 
-std::string lower(std::string s) {
+std::string lower(std::string_view view) {
+  std::string s(view);
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
 // Sort keys for the columns whose order is not alphabetical; the script sorts them most severe
 // (most urgent) first. 0 is a severity billet does not know, which still prints as written.
-int severityRank(const std::string& severity) {
+int severityRank(std::string_view severity) {
   const std::string s = lower(severity);
   const char* order[] = {"info", "low", "medium", "high", "critical"};
   for (int i = 0; i < 5; ++i)
@@ -283,9 +284,9 @@ class HtmlSink final : public ReportSink {
     tally.results.add(rep.results);
     for (const policy::RuleResult& r : rep.results) {
       ++findings_;
-      policies_.insert(r.policy);
+      policies_.insert(std::string(r.policy.view()));
       if (r.outcome == Outcome::Fail) {
-        ++failsByPolicy_[r.policy];
+        ++failsByPolicy_[std::string(r.policy.view())];
         ++failsByNamespace_[ns];
       }
     }

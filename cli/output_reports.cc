@@ -63,11 +63,11 @@ class PolicyReportSink final : public ReportSink {
       ns.summary.add(res.outcome);
       if (res.outcome == policy::Outcome::Skip) continue;  // counted, never listed
       json::Array one;
-      one.push_back(report::policyReportResult({res.policy,
-                                                res.rule,
+      one.push_back(report::policyReportResult({std::string(res.policy.view()),
+                                                std::string(res.rule.view()),
                                                 res.message,
-                                                res.severity,
-                                                res.category,
+                                                std::string(res.severity.view()),
+                                                std::string(res.category.view()),
                                                 res.outcome,
                                                 resourceRef(*rep.resource),
                                                 now_,

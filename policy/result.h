@@ -1,9 +1,12 @@
 // What evaluation produces: plain result types shared by the CLI, the server and reports.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "json/value.h"
@@ -18,16 +21,46 @@ std::string_view name(Mode m);     // "Enforce", "Warn", "Audit"
 std::string_view name(Outcome o);  // "pass", "fail", "warn", "skip", "error"
 std::string_view name(Stage s);    // "mutate", "validate", "generate"
 
+// A name a result reads where it is kept, not a copy: in the compiled PolicySet that made the
+// result (its policies', rules' and annotations' strings, immutable while the set lives), or in a
+// string literal. A review's 40-odd results copied four names apiece, 2 % of its instructions.
+// Made from a temporary string it would dangle: that does not compile.
+//   Lifetime: a RuleResult is valid while the PolicySet that made it lives. What keeps results
+//   longer (the report store, the metrics' labels, the logs) copies the names it keeps.
+class SetName {
+ public:
+  constexpr SetName() = default;
+  template <std::size_t N>
+  constexpr SetName(const char (&literal)[N])
+      : text_(literal, N - 1) {}                     // NOLINT(google-explicit-constructor)
+  SetName(const std::string& kept) : text_(kept) {}  // NOLINT(google-explicit-constructor)
+  SetName(std::string&&) = delete;
+  constexpr operator std::string_view() const {
+    return text_;
+  }  // NOLINT(google-explicit-constructor)
+  constexpr std::string_view view() const { return text_; }
+  constexpr bool empty() const { return text_.empty(); }
+  friend constexpr bool operator==(SetName a, std::string_view b) { return a.text_ == b; }
+  friend std::string operator+(SetName a, std::string_view b) {
+    return std::string(a.text_).append(b);
+  }
+  friend std::string operator+(std::string a, SetName b) { return std::move(a.append(b.text_)); }
+  friend std::ostream& operator<<(std::ostream& out, SetName n) { return out << n.text_; }
+
+ private:
+  std::string_view text_;
+};
+
 struct RuleResult {
-  std::string policy;  // Policy, ServiceGroup or NodePool name
-  std::string rule;
+  SetName policy;  // Policy, ServiceGroup or NodePool name
+  SetName rule;
   Stage stage = Stage::Validate;
   Mode mode = Mode::Enforce;
   Outcome outcome = Outcome::Skip;
   std::string message;
   // From the policy's billet.dev/severity and billet.dev/category annotations (PolicyReports).
-  std::string severity = "medium";
-  std::string category;
+  SetName severity = "medium";
+  SetName category;
   // The Rule::serial of the compiled rule that produced this result, an identity for per-rule
   // caches (the server's metrics) that no other rule of the process shares; 0 for results made
   // outside the engine.

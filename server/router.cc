@@ -87,8 +87,8 @@ void logResults(ServerState& state, admission::Endpoint endpoint,
              {"operation", reply.operation},
              {"namespace", reply.namespace_},
              {"name", reply.name},
-             {"policy", r.policy},
-             {"rule", r.rule},
+             {"policy", r.policy.view()},
+             {"rule", r.rule.view()},
              {"mode", policy::name(r.mode)},
              {"message", r.message},
              {"allowed", reply.allowed},
@@ -148,11 +148,12 @@ std::string readFailure(const kube::KubeResponse& r) {
   return "reading it failed: " + why;
 }
 
-// A scale's answer once its workload is read (on the reader's thread).
-admission::AdmissionReply answerScaleRead(ServerState& state, const admission::Review& review,
+// A scale's answer once its workload is read (on the reader's thread), by `set`, which must
+// live as long as the reply (its results name the set's strings: policy::SetName).
+admission::AdmissionReply answerScaleRead(ServerState& state, const PolicySetPtr& set,
+                                          const admission::Review& review,
                                           const admission::ScaleTarget& target,
                                           const kube::KubeResponse& read) {
-  const PolicySetPtr set = state.currentPolicies();
   if (!set) {
     admission::AdmissionReply reply;
     reply.status = 503;
@@ -184,7 +185,8 @@ admission::AdmissionReply answerScaleRead(ServerState& state, const admission::R
 std::optional<Response> admission(ServerState& state, admission::Endpoint endpoint,
                                   const Request& req, const Defer* defer) {
   // This thread's cached pointer, not a copy: no reference count bounces between the I/O
-  // threads. Nothing below reads the policy slot again on this thread, so it stays valid.
+  // threads. Nothing below reads the policy slot again on this thread, so it stays valid, with
+  // the strings the reply's results name (policy::SetName).
   const PolicySetPtr& set = state.policies.get();
   if (!set) return textResponse(http::status::service_unavailable, req.version(), "no policies");
   const auto start = std::chrono::steady_clock::now();
@@ -214,9 +216,10 @@ std::optional<Response> admission(ServerState& state, admission::Endpoint endpoi
       const bool readAgain = admission::readReview(req.body(), *kept, maxValues).empty();
       auto answer = [&state, endpoint, kept, target = *target, start, version,
                      respond = (*defer)()](kube::KubeResponse read) {
+        const PolicySetPtr now = state.currentPolicies();
         admission::AdmissionReply r;
         try {
-          r = answerScaleRead(state, *kept, target, read);
+          r = answerScaleRead(state, now, *kept, target, read);
         } catch (const std::exception& e) {
           r = internalError(state, e);
         }

@@ -542,6 +542,10 @@ policy::RuleResult mutateWith(const std::string& policies, const std::string& ob
   r.name = at(r.object, {"metadata", "name"}).asString();
   r.namespace_ = at(r.object, {"metadata", "namespace"}).asString();
   cli::ResourceReport rep = cli::evaluate(*loaded.set, r, {});
+  // A result's names are its policy set's strings (policy::SetName): the set is kept until the
+  // next call.
+  static std::shared_ptr<const policy::PolicySet> kept;
+  kept = loaded.set;
   if (patched) *patched = rep.patched;
   if (notes) *notes = rep.notes;
   for (const policy::RuleResult& res : rep.results) CHECK(res.outcome != policy::Outcome::Error);

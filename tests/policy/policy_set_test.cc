@@ -98,7 +98,7 @@ std::vector<std::string> policiesThatRan(const PolicySet& set, const std::string
   req.object = &object.value;
   std::vector<std::string> ran;
   for (const RuleResult& r : mutate(set, req, {}).results)
-    if (r.outcome == Outcome::Pass) ran.push_back(r.policy);
+    if (r.outcome == Outcome::Pass) ran.emplace_back(r.policy.view());
   return ran;
 }
 

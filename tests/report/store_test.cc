@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <catch2/catch.hpp>
+#include <deque>
 #include <map>
 
 using namespace billet;
@@ -22,11 +23,18 @@ AdmissionReply reply(std::string ns, std::string name, std::vector<policy::RuleR
   return r;
 }
 
+// A result names strings its policy set keeps (policy::SetName); here, the test's own, kept for
+// the process (a deque's elements never move).
+policy::SetName kept(std::string name) {
+  static std::deque<std::string> names;
+  return names.emplace_back(std::move(name));
+}
+
 policy::RuleResult result(std::string pol, std::string rule, policy::Mode mode,
                           policy::Outcome outcome, std::string msg = "m",
                           std::string severity = "medium", std::string category = "") {
-  return {std::move(pol), std::move(rule), policy::Stage::Validate, mode,
-          outcome,        std::move(msg),  std::move(severity),     std::move(category)};
+  return {kept(std::move(pol)), kept(std::move(rule)),     policy::Stage::Validate,  mode, outcome,
+          std::move(msg),       kept(std::move(severity)), kept(std::move(category))};
 }
 
 std::size_t count(const std::string& s, const std::string& needle) {
