@@ -139,6 +139,12 @@ void Value::borrowInto(Value& slot, const Value& original) {
 // One level of the original is copied: scalars whole, containers as members or elements that
 // borrow the original's. The marks stay as they were (an unchanged value is untouched); the
 // caller is about to touch it.
+// Room for members added to an object copied to be changed, so that the first additions do not
+// move every member to larger storage (reserveMember): a mutate rule changes an object by adding
+// to it more often than not (a pod spec's tolerations, nodeSelector and affinity; a metadata's
+// labels and annotations).
+constexpr std::size_t kMaterializeHeadroom = 4;
+
 void Value::materialize() {
   const Value& from = self();
   Content content;
@@ -146,7 +152,7 @@ void Value::materialize() {
     // Each member or element is made in its slot (reserved: nothing moves), as moving a Value
     // would mark it replaced. The names are read from the original, which outlives the copy.
     Object& members = content.emplace<Object>();
-    members.reserve(o->size());
+    members.reserve(o->size() + kMaterializeHeadroom);
     for (const Member& m : *o) {
 #if defined(__cpp_aggregate_paren_init)
       Member& to = members.emplace_back(Key::borrowed(m.key));
