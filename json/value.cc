@@ -136,15 +136,15 @@ void Value::borrowInto(Value& slot, const Value& original) {
   slot.bits_ = from | kBorrowed;  // untouched
 }
 
-// One level of the original is copied: scalars whole, containers as members or elements that
-// borrow the original's. The marks stay as they were (an unchanged value is untouched); the
-// caller is about to touch it.
 // Room for members added to an object copied to be changed, so that the first additions do not
 // move every member to larger storage (reserveMember): a mutate rule changes an object by adding
 // to it more often than not (a pod spec's tolerations, nodeSelector and affinity; a metadata's
 // labels and annotations).
 constexpr std::size_t kMaterializeHeadroom = 4;
 
+// One level of the original is copied: scalars whole, containers as members or elements that
+// borrow the original's. The marks stay as they were (an unchanged value is untouched); the
+// caller is about to touch it.
 void Value::materialize() {
   const Value& from = self();
   Content content;

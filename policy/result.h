@@ -31,13 +31,13 @@ class SetName {
  public:
   constexpr SetName() = default;
   template <std::size_t N>
-  constexpr SetName(const char (&literal)[N])
-      : text_(literal, N - 1) {}                     // NOLINT(google-explicit-constructor)
-  SetName(const std::string& kept) : text_(kept) {}  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  constexpr SetName(const char (&literal)[N]) : text_(literal, N - 1) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  SetName(const std::string& kept) : text_(kept) {}
   SetName(std::string&&) = delete;
-  constexpr operator std::string_view() const {
-    return text_;
-  }  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  constexpr operator std::string_view() const { return text_; }
   constexpr std::string_view view() const { return text_; }
   constexpr bool empty() const { return text_.empty(); }
   friend constexpr bool operator==(SetName a, std::string_view b) { return a.text_ == b; }

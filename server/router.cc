@@ -148,8 +148,8 @@ std::string readFailure(const kube::KubeResponse& r) {
   return "reading it failed: " + why;
 }
 
-// A scale's answer once its workload is read (on the reader's thread), by `set`, which must
-// live as long as the reply (its results name the set's strings: policy::SetName).
+// A scale's answer once its workload is read (on the reader's thread), evaluated with `set`,
+// which must outlive the reply (its results name the set's strings: policy::SetName).
 admission::AdmissionReply answerScaleRead(ServerState& state, const PolicySetPtr& set,
                                           const admission::Review& review,
                                           const admission::ScaleTarget& target,
