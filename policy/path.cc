@@ -1,5 +1,6 @@
 #include "policy/path.h"
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cctype>
 #include <charconv>
@@ -130,6 +131,16 @@ bool parsePath(const std::string& text, Path& out, std::string& error) {
       }
     }
   }
+  auto fieldsFrom = [&](std::size_t k) {
+    return std::all_of(out.segments.begin() + static_cast<std::ptrdiff_t>(k), out.segments.end(),
+                       [](const Segment& s) { return s.kind == Segment::Kind::Field; });
+  };
+  if (fieldsFrom(0))
+    out.shape = Path::Shape::Fields;
+  else if (out.root == Root::Pod && out.segments.size() >= 2 &&
+           out.segments[0].kind == Segment::Kind::AllContainers &&
+           out.segments[1].kind == Segment::Kind::Wildcard && fieldsFrom(2))
+    out.shape = Path::Shape::ContainerFields;
   return true;
 }
 
@@ -290,6 +301,18 @@ std::string containerName(const json::Value& c, const PathRoots& roots) {
 }
 
 void readPath(const Path& path, const PathRoots& roots, Slots& out) {
+  // The two common shapes, as walk() reads them: one slot, or one slot per container, holding
+  // the value the fields lead to or nullptr from the first that is missing.
+  const std::size_t n = path.segments.size();
+  if (path.shape == Path::Shape::ContainerFields) {
+    ContainerPointers scratch;
+    for (const json::Value* c : allContainersOf(roots, scratch)) {
+      const json::Value* v = c;
+      for (std::size_t k = 2; v && k < n; ++k) v = v->find(path.segments[k].key);
+      out.push_back({v, c, nullptr});
+    }
+    return;
+  }
   const json::Value* start = nullptr;
   switch (path.root) {
     case Root::Object:
@@ -316,6 +339,11 @@ void readPath(const Path& path, const PathRoots& roots, Slots& out) {
     case Root::ElementKey:
       start = roots.elementKey;
       break;
+  }
+  if (path.shape == Path::Shape::Fields) {
+    for (std::size_t k = 0; start && k < n; ++k) start = start->find(path.segments[k].key);
+    out.push_back({start, nullptr, nullptr});
+    return;
   }
   const Walk w{path, roots, roots.podLayout, out};
   walk(w, 0, start, nullptr, nullptr);

@@ -183,3 +183,68 @@ TEST_CASE("a stage's roots forget the containers they kept when the object may h
   templates.invalidate();
   CHECK(read(p, templates.roots(0)) == std::vector<std::string>{"a=a", "init=init"});
 }
+
+TEST_CASE("the two common shapes read what the general walk reads") {
+  // A pod with every case the direct loops must get right: a field missing in one container, a
+  // scalar where an object is expected, null, an init and an ephemeral container.
+  Value pod = yaml(R"(
+hostNetwork: true
+securityContext: {runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+containers:
+  - {name: a, securityContext: {privileged: true, capabilities: {drop: [ALL]}}}
+  - {name: b, securityContext: "not an object"}
+  - {name: c, securityContext: null}
+initContainers:
+  - {name: init, securityContext: {privileged: false}}
+ephemeralContainers:
+  - {name: debug}
+)");
+  Value meta = yaml(R"({labels: {app: web}})");
+  struct Case {
+    const char* path;
+    Path::Shape shape;
+  };
+  const Case cases[] = {
+      {"pod.hostNetwork", Path::Shape::Fields},
+      {"pod.securityContext.seccompProfile.type", Path::Shape::Fields},
+      {"pod.securityContext.runAsUser.x", Path::Shape::Fields},
+      {"pod.missing.deeper", Path::Shape::Fields},
+      {R"(podMetadata.labels["app"])", Path::Shape::Fields},
+      {"elementKey", Path::Shape::Fields},
+      {"pod.allContainers[*].securityContext.privileged", Path::Shape::ContainerFields},
+      {"pod.allContainers[*].securityContext.capabilities.drop", Path::Shape::ContainerFields},
+      {"pod.allContainers[*].name", Path::Shape::ContainerFields},
+      {"pod.allContainers[*]", Path::Shape::ContainerFields},
+      {"pod.allContainers[0].name", Path::Shape::General},
+      {"pod.containers[*].name", Path::Shape::General},
+      {"pod.allContainers[*].securityContext.capabilities.drop[*]", Path::Shape::General},
+  };
+  for (const Case& c : cases) {
+    INFO(c.path);
+    Path p;
+    std::string error;
+    REQUIRE(parsePath(c.path, p, error));
+    CHECK(p.shape == c.shape);
+    const Value* podRoots[] = {&pod, nullptr};  // and a review with no pod
+    for (const Value* podRoot : podRoots) {
+      PathRoots roots;
+      roots.pod = podRoot;
+      roots.podMetadata = &meta;
+      Slots direct, walked;
+      readPath(p, roots, direct);
+      Path general = p;
+      general.shape = Path::Shape::General;
+      readPath(general, roots, walked);
+      REQUIRE(direct.size() == walked.size());
+      for (std::size_t i = 0; i < direct.size(); ++i) {
+        CHECK(direct[i].value == walked[i].value);
+        CHECK(direct[i].container == walked[i].container);
+        CHECK(direct[i].key == walked[i].key);
+      }
+    }
+  }
+  // And they are what a rule expects: one slot per container, absent where a field is missing.
+  CHECK(read("pod.allContainers[*].securityContext.privileged", pod) ==
+        std::vector<std::string>{"a=true", "b=<absent>", "c=<absent>", "init=false",
+                                 "debug=<absent>"});
+}
