@@ -54,9 +54,11 @@ std::string readRequest(const Value& doc, policy::AdmissionRequest& req, std::st
     return "request.operation must be CREATE, UPDATE, DELETE or CONNECT";
   if (const Value* u = r->find("userInfo"); u && u->isObject()) {
     req.username = stringOr(*u, "username");
-    if (const Value* g = u->find("groups"); g && g->isArray())
+    if (const Value* g = u->find("groups"); g && g->isArray()) {
+      req.groups.reserve(g->asArray().size());
       for (const Value& x : g->asArray())
         if (x.isString()) req.groups.emplace_back(x.asString());
+    }
   }
   if (const Value* d = r->find("dryRun"); d && d->isBool()) req.dryRun = d->asBool();
   const Value* obj = r->find("object");
