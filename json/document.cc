@@ -17,6 +17,34 @@ namespace billet::json {
 
 using namespace detail;
 
+// The values of a document's containers below the root: one per container at most, in storage
+// reserved once so that none ever moves (values read from the document hold their addresses).
+// What a built level holds is the document's own, by construction (DeferredBuilder): member
+// names and scalars read in place from its text, containers borrowed from other nodes, empty
+// objects and arrays. So a level is released by freeing its storage and its key index, without
+// destroying its members one by one, which cost about 2,300 instructions a review.
+class NodeStore {
+ public:
+  NodeStore() = default;
+  NodeStore(const NodeStore&) = delete;
+  NodeStore& operator=(const NodeStore&) = delete;
+  ~NodeStore();
+  void reserve(std::size_t n) {  // once, before the first add()
+    nodes_ = std::allocator<Value>().allocate(n);
+    capacity_ = n;
+  }
+  bool full() const { return size_ == capacity_; }
+  Value& add() { return *::new (static_cast<void*>(nodes_ + size_++)) Value(); }
+  // A level holds something of its own after all: every node is destroyed as any value is.
+  void destroyWhole() { whole_ = true; }
+
+ private:
+  Value* nodes_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  bool whole_ = false;
+};
+
 // What a Document holds: the text (a copy, so that the document does not depend on the
 // caller's buffer), its tokens, and the values built so far below the root.
 struct Tape {
@@ -28,10 +56,8 @@ struct Tape {
   std::string text;  // followed by kScanPadding '\0' bytes (scanPadded)
   std::vector<Token> tokens;
   std::string decoded;
-  // One per container below the root at most, reserved so that nothing moves: the values read
-  // from these addresses (Value::self()).
-  std::vector<Value> nodes;
-  std::vector<Deferred> deferred;  // nodes[i]'s origin, while it is not built
+  NodeStore nodes;                 // read from by the values of the document (Value::self())
+  std::vector<Deferred> deferred;  // nodes' origins, while they are not built
   std::size_t containers = 0;      // with children, below the root
   std::size_t built = 0;           // of those, built so far
 };
@@ -100,15 +126,16 @@ class DeferredBuilder {
         BILLET_FILL(slot, c.kind == Kind::kObject ? Value::object() : Value::array());
         return i + 1;
       }
-      if (tape.nodes.size() == tape.nodes.capacity()) [[unlikely]] {
-        // Cannot happen (a node per container at most), but a node must never move.
+      if (tape.nodes.full()) [[unlikely]] {
+        // Cannot happen (a node per container at most), but a node must never move. The level is
+        // built in place, and its parent then holds something of its own.
+        tape.nodes.destroyWhole();
         ++tape.built;
         build(tape, i, *slot);
         return c.b;
       }
-      tape.nodes.emplace_back();
+      Value& node = tape.nodes.add();
       tape.deferred.push_back(Tape::Deferred{&tape, i});
-      Value& node = tape.nodes.back();
       node.bits_ = reinterpret_cast<std::uintptr_t>(&tape.deferred.back()) | Value::kBorrowed;
       slot->bits_ = reinterpret_cast<std::uintptr_t>(&node) | Value::kBorrowed;
       return c.b;
@@ -125,7 +152,29 @@ class DeferredBuilder {
     ++from.tape->built;
     build(*from.tape, from.token, node);
   }
+
+  // Frees what a node holds (NodeStore): its level's storage and key index. Its members are not
+  // destroyed: they hold nothing of their own.
+  static void release(Value& node) {
+    if (node.borrowed()) return;  // never built: it holds where it would be built from
+    delete node.index();
+    if (Object* o = std::get_if<Object>(&node.v_)) {
+      if (o->capacity() != 0) std::allocator<Member>().deallocate(o->data(), o->capacity());
+    } else if (Array* a = std::get_if<Array>(&node.v_)) {
+      if (a->capacity() != 0) std::allocator<Value>().deallocate(a->data(), a->capacity());
+    }
+    // The node's own lifetime ends with its storage's (NodeStore), without its destructor,
+    // whose only work, destroying the members and freeing this storage, is done.
+  }
 };
+
+NodeStore::~NodeStore() {
+  if (whole_)
+    std::destroy_n(nodes_, size_);
+  else
+    for (std::size_t i = 0; i < size_; ++i) DeferredBuilder::release(nodes_[i]);
+  if (nodes_) std::allocator<Value>().deallocate(nodes_, capacity_);
+}
 
 void buildDeferred(const Value& unbuilt) {
   DeferredBuilder::build(unbuilt);
