@@ -487,7 +487,10 @@ std::optional<std::string> joinUnique(const std::vector<std::string>& parts, Dea
 // rule message without `{container}` still tells two containers apart.
 struct Found {
   std::string message;
-  std::string key;
+  std::string container;
+  std::string value;
+  // What makes two violations the same one (allowExistingViolations), made only when compared.
+  std::string key() const { return message + '\x1f' + container + '\x1f' + value; }
 };
 
 // Runs a validate rule's checks on one pod template of an object (`name` names it in messages);
@@ -507,7 +510,7 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
     }
   }
   if (violations.empty()) return true;
-  for (const Violation& v : violations) {
+  for (Violation& v : violations) {
     if (deadline.passed()) {
       error = kDeadlineExceeded;
       return false;
@@ -515,9 +518,7 @@ bool runChecks(const Rule& r, const AdmissionRequest& req, const Settings& setti
     std::string message = !v.tmpl.empty()     ? expandMessage(v.tmpl, v, req, &object)
                           : r.message.empty() ? v.message
                                               : expandMessage(r.message, v, req, &object);
-    message = named(name, std::move(message));
-    std::string key = message + '\x1f' + v.container + '\x1f' + v.value;
-    found.push_back({std::move(message), std::move(key)});
+    found.push_back({named(name, std::move(message)), std::move(v.container), std::move(v.value)});
   }
   return false;
 }
@@ -541,11 +542,11 @@ std::optional<std::vector<Found>> newViolations(const Rule& r, const AdmissionRe
   }
   if (oldError == kDeadlineExceeded) return std::nullopt;
   if (before.empty() || !oldError.empty()) return found;
-  std::unordered_set<std::string_view> existing;
+  std::unordered_set<std::string> existing;
   existing.reserve(before.size());
-  for (const Found& f : before) existing.insert(f.key);
+  for (const Found& f : before) existing.insert(f.key());
   std::vector<Found> fresh;
-  for (Found& f : found) (existing.count(f.key) ? kept : fresh).push_back(std::move(f));
+  for (Found& f : found) (existing.count(f.key()) ? kept : fresh).push_back(std::move(f));
   return fresh;
 }
 
